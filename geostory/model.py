@@ -21,7 +21,8 @@ Role = Literal["origin", "destination", "waypoint", "visit", "mentioned"]
 Mode = Literal["rail", "air", "road", "sea", "unknown"]
 Status = Literal["reported", "planned", "possible"]
 GeometryBasis = Literal["rail-network", "rail-corridor", "great-circle", "schematic"]
-MentionKind = Literal["toponym", "facility", "demonym"]
+MentionKind = Literal["toponym", "facility", "demonym", "embedded"]
+# embedded: a place name inside an organisation's name ("Dublin City Council"); geoparsed, not pinned
 Order = Literal["told", "happened"]
 
 MODES: tuple[Mode, ...] = ("rail", "air", "road", "sea", "unknown")
@@ -125,6 +126,14 @@ class Place:
     @property
     def first_start(self) -> int:
         return min(m.start for m in self.mentions) if self.mentions else 0
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What resolve made of the mentions: the places, and the mentions it could not place."""
+
+    places: tuple[Place, ...]
+    unresolved: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True)

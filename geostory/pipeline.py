@@ -1,0 +1,128 @@
+"""Compose the stages: read -> recognize -> resolve -> narrate -> route.
+
+Collaborators (spaCy pipeline, gazetteer, online geocoder) are passed in or loaded lazily once, so
+`import geostory` does no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+from .language import DEFAULT_MODEL
+from .model import Article, Mention, Place, Resolution, Story
+
+if TYPE_CHECKING:
+    from .gazetteer import Gazetteer
+    from .overrides import Override
+    from .resolve import Geocoder
+
+PINNED_KINDS = ("toponym", "facility")  # demonyms and names inside organisations are not pins
+
+
+@dataclass(frozen=True)
+class Geoparse:
+    """One article geoparsed: every mention and the place it resolved to, if any."""
+
+    doc_id: str
+    mentions: tuple[Mention, ...]
+    places: tuple[Place, ...]
+
+    def place_of(self, mention: Mention) -> Place | None:
+        for place in self.places:
+            if mention in place.mentions:
+                return place
+        return None
+
+
+def build_story(
+    article: Article | str,
+    *,
+    date: dt.date | None = None,
+    title: str | None = None,
+    model: str = DEFAULT_MODEL,
+    gazetteer: Gazetteer | None = None,
+    geocoder: Geocoder | None = None,
+    places_file: str | os.PathLike | None = None,
+    rail_network: str | os.PathLike | None = None,
+) -> Story:
+    """Read an article (an `Article` or its text) into a routed `Story`.
+
+    >>> story = build_story("Kim travelled by train from Pyongyang to Vladivostok.")  # doctest: +SKIP
+    >>> [(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs]  # doctest: +SKIP
+    [('Pyongyang', 'Vladivostok', 'rail')]
+    """
+    from .language import load_pipeline, parse
+    from .narrate import narrate
+    from .route import route
+
+    if isinstance(article, str):
+        article = Article(text=article)
+    if date is not None or title is not None:
+        article = replace(article, date=date or article.date, title=title or article.title)
+    if not article.text.strip():
+        raise InputError("the article is empty")
+    gazetteer = gazetteer or _default_gazetteer()
+    overrides = _load_overrides(places_file)
+    doc = parse(article.text, load_pipeline(model))
+    resolution = _resolve(doc, article.text, gazetteer, geocoder, overrides)
+    pinned = tuple(p for p in resolution.places if any(m.kind in PINNED_KINDS for m in p.mentions))
+    story = narrate(article, doc, pinned, resolution.unresolved)
+    return route(story, rail_network=rail_network)
+
+
+def geoparse(
+    documents: Iterable[tuple[str, str]],
+    *,
+    model: str = DEFAULT_MODEL,
+    gazetteer: Gazetteer | None = None,
+    geocoder: Geocoder | None = None,
+    places_file: str | os.PathLike | None = None,
+) -> Iterator[Geoparse]:
+    """Geoparse `(doc_id, text)` pairs lazily: recognition and resolution, no story.
+
+    The dependency parser is not needed for toponyms and is left out, which halves spaCy's time.
+    """
+    from .language import load_pipeline, parse_many
+
+    gazetteer = gazetteer or _default_gazetteer()
+    overrides = _load_overrides(places_file)
+    nlp = load_pipeline(model, with_parser=False)
+    pending = iter(documents)
+    ids: list[str] = []
+
+    def texts() -> Iterator[str]:
+        for doc_id, text in pending:
+            ids.append(doc_id)
+            yield text
+
+    for index, doc in enumerate(parse_many(texts(), nlp)):
+        resolution = _resolve(doc, doc.text, gazetteer, geocoder, overrides)
+        mentions = tuple(sorted(
+            [m for p in resolution.places for m in p.mentions] + list(resolution.unresolved), key=lambda m: m.start))
+        yield Geoparse(ids[index], mentions, resolution.places)
+
+
+def _resolve(doc, text: str, gazetteer: Gazetteer, geocoder: Geocoder | None, overrides: Mapping[str, Override]) -> Resolution:
+    from .recognize import recognize
+    from .resolve import resolve
+
+    return resolve(recognize(doc, gazetteer), text, gazetteer=gazetteer, geocoder=geocoder, overrides=overrides)
+
+
+def _default_gazetteer() -> Gazetteer:
+    from .gazetteer import default_gazetteer
+
+    return default_gazetteer()
+
+
+def _load_overrides(places_file: str | os.PathLike | None) -> Mapping[str, Override]:
+    if places_file is None:
+        return {}
+    from .overrides import load_overrides
+
+    return load_overrides(places_file)

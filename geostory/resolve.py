@@ -1,0 +1,369 @@
+"""Resolve: pin each mentioned name where it really is, using the whole article as context.
+
+A name's candidates come from the offline gazetteer. Each is scored by
+
+- its prior: countries and first-level regions before cities, larger places before smaller;
+- the article's geography: the countries and regions it names (a "Gainesville" in an article
+  that names Florida), "X, Y" qualifiers ("Paris, Texas"), and closeness to the places the
+  article names unambiguously (spatial coherence);
+- the mention's wording: "... Airport" wants an airport, "... County" a county.
+
+Two passes: unambiguous names first, then every name again with their context. A facility the
+gazetteer lacks is placed at its container ("a palace in Kyiv", "Colorado State University") and
+marked approximate; what still has no candidate may go to an optional online geocoder; the rest
+is reported unresolved, never dropped silently. User overrides pin or exclude names first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
+
+from geopy.distance import great_circle
+
+from .model import Candidate, Mention, Place, PlaceType, Resolution
+
+if TYPE_CHECKING:
+    from geopy.location import Location
+
+    from .gazetteer import Gazetteer
+    from .overrides import Override
+
+
+class Geocoder(Protocol):
+    """geopy's contract; the offline gazetteer and any geopy geocoder satisfy it."""
+
+    def geocode(self, query: str, *, exactly_one: bool = True) -> Location | None: ...
+
+
+# Priors in units of log10(population): a region counts like a city of a million, and so on.
+TYPE_PRIOR: dict[str, float] = {
+    "country": 9.0, "continent": 8.5, "water": 7.5, "landmark": 7.5, "region": 6.0,
+    "county": 4.0, "airport": 3.0, "other": 2.0,
+}
+CAPITAL_BONUS = 0.6
+WORDING_TYPES: dict[str, PlaceType] = {
+    "airport": "airport", "airfield": "airport", "base": "airport", "county": "county",
+    "parish": "county", "province": "region", "state": "region", "oblast": "region",
+    "region": "region", "river": "water", "sea": "water", "ocean": "water", "lake": "water",
+}
+COHERENCE_KM = 400.0  # a candidate this close to the article's anchor places is "nearby"
+CONTAINER_LINKS = (" in ", " at ", ", ", " near ", " outside ", " of ")
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Mentions that write the same name, resolved together."""
+
+    query: str
+    mentions: tuple[Mention, ...]
+
+
+def resolve(
+    mentions: Sequence[Mention],
+    text: str,
+    *,
+    gazetteer: Gazetteer,
+    geocoder: Geocoder | None = None,
+    overrides: Mapping[str, Override] | None = None,
+) -> Resolution:
+    """Resolve mentions of one article (its `text`) to places; see the module docstring."""
+    overrides = overrides or {}
+    groups = _group(mentions)
+    options = {g.query: _candidates(gazetteer, g) for g in groups}
+    qualifiers = _qualifiers(mentions, text)
+
+    # Pass 1: names with a clear reading set the article's geography.
+    context = _Context.empty()
+    for group in groups:
+        found = options[group.query]
+        if found and (len(found) == 1 or found[0].place_type in ("country", "continent")):
+            context.add(found[0])
+    for group in groups:
+        found = options[group.query]
+        if len(found) > 1 and found[0].place_type not in ("country", "continent"):
+            ranked = _rank(found, group, context, qualifiers, gazetteer)
+            if ranked[0][0] - ranked[1][0] > 1.5:
+                context.add(ranked[0][1])
+
+    places: dict[str, Place] = {}
+    unresolved: list[Mention] = []
+    pending_facilities: list[_Group] = []
+    for group in groups:
+        override = _override_for(group.query, overrides)
+        if override is not None:
+            if not override.exclude:
+                _merge(places, _override_place(group, override))
+            continue
+        found = options[group.query]
+        if not found:
+            pending_facilities.append(group)
+            continue
+        ranked = _rank(found, group, context, qualifiers, gazetteer)
+        _merge(places, _place(group, ranked))
+
+    for group in pending_facilities:
+        place = _contained(group, places, text, gazetteer) or _online(group, geocoder, context)
+        if place is None:
+            unresolved.extend(group.mentions)
+        else:
+            _merge(places, place)
+    ordered = sorted(places.values(), key=lambda p: p.first_start)
+    return Resolution(tuple(ordered), tuple(sorted(unresolved, key=lambda m: m.start)))
+
+
+# -- grouping and candidates ---------------------------------------------------------------------
+
+
+def _group(mentions: Sequence[Mention]) -> list[_Group]:
+    by_query: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_query.setdefault(mention.query, []).append(mention)
+    return [_Group(query, tuple(ms)) for query, ms in by_query.items()]
+
+
+def _candidates(gazetteer: Gazetteer, group: _Group) -> list[Candidate]:
+    found = list(gazetteer.candidates(group.query))
+    wanted = _wording_type(group.query)
+    if wanted and not any(c.place_type == wanted for c in found):
+        # "Boone County" may be indexed as "Boone"; "Dulles Airport" as "Dulles".
+        stem = group.query.rsplit(" ", 1)[0]
+        if stem != group.query:
+            found += [c for c in gazetteer.candidates(stem) if c.place_type == wanted]
+    return found
+
+
+def _wording_type(name: str) -> PlaceType | None:
+    words = name.lower().split()
+    if len(words) < 2:
+        return None
+    return WORDING_TYPES.get(words[-1]) or WORDING_TYPES.get(words[0])
+
+
+def _qualifiers(mentions: Sequence[Mention], text: str) -> dict[int, Mention]:
+    """'Paris, Texas': map a mention's start to the mention that qualifies it."""
+    out: dict[int, Mention] = {}
+    for first, second in zip(mentions, mentions[1:]):
+        if text[first.end:second.start].strip() == "," and first.kind != "demonym":
+            out[first.start] = second
+    return out
+
+
+# -- scoring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """The article's geography, from the names it uses unambiguously."""
+
+    countries: dict[str, int]
+    regions: set[tuple[str, str]]
+    anchors: list[Candidate]
+
+    @classmethod
+    def empty(cls) -> _Context:
+        return cls({}, set(), [])
+
+    def add(self, candidate: Candidate) -> None:
+        if candidate.country_code:
+            self.countries[candidate.country_code] = self.countries.get(candidate.country_code, 0) + 1
+        if candidate.place_type == "region" and candidate.country_code and candidate.admin1:
+            self.regions.add((candidate.country_code, candidate.admin1))
+        if candidate.place_type not in ("country", "continent", "region", "water"):
+            self.anchors.append(candidate)
+
+
+def _rank(
+    found: list[Candidate], group: _Group, context: _Context, qualifiers: dict[int, Mention], gazetteer: Gazetteer
+) -> list[tuple[float, Candidate]]:
+    qualifier_names = {q.query.casefold() for m in group.mentions if (q := qualifiers.get(m.start))}
+    wanted = _wording_type(group.query)
+    scored = []
+    # A region named like the big city inside it ("Pyongyang", "Beijing") yields to the city.
+    city_regions = {(c.country_code, c.admin1) for c in found if c.place_type == "city" and c.population >= 100_000}
+    for candidate in found:
+        if candidate.place_type == "city":
+            prior = math.log10(max(candidate.population, 1)) + (CAPITAL_BONUS if candidate.feature_code == "PPLC" else 0.0)
+        else:
+            prior = TYPE_PRIOR.get(candidate.place_type, 2.0)
+            if candidate.place_type == "region" and (candidate.country_code, candidate.admin1) in city_regions:
+                prior -= 2.0
+        score = prior / 2.0
+        if candidate.country_code in context.countries:
+            score += 1.2 + 0.2 * min(context.countries[candidate.country_code], 3)
+        if candidate.country_code and candidate.admin1 and (candidate.country_code, candidate.admin1) in context.regions:
+            score += 1.5
+        if qualifier_names and _matches_qualifier(candidate, qualifier_names, gazetteer):
+            score += 4.0
+        if wanted and candidate.place_type == wanted:
+            score += 2.0
+        score += _coherence(candidate, context.anchors)
+        scored.append((score, candidate))
+    scored.sort(key=lambda item: (-item[0], item[1].key))
+    if len(scored) == 1:
+        scored.append((-math.inf, scored[0][1]))
+    return scored
+
+
+def _matches_qualifier(candidate: Candidate, names: set[str], gazetteer: Gazetteer) -> bool:
+    labels = set()
+    if candidate.country_code:
+        country = gazetteer.country(candidate.country_code)
+        labels.add(candidate.country_code.casefold())
+        if country is not None:
+            labels.add(country.name.casefold())
+        if candidate.admin1:
+            admin = gazetteer.admin1_name(candidate.country_code, candidate.admin1)
+            if admin:
+                labels.add(admin.casefold())
+            labels.add(candidate.admin1.casefold())
+    return bool(labels & names)
+
+
+def _coherence(candidate: Candidate, anchors: list[Candidate]) -> float:
+    """Up to +1.5 for a candidate near the places the article names unambiguously."""
+    others = [a for a in anchors if a.key != candidate.key]
+    if not others:
+        return 0.0
+    nearest = min(_km(candidate, a) for a in others)
+    return 1.5 * math.exp(-nearest / COHERENCE_KM)
+
+
+def _km(a: Candidate, b: Candidate) -> float:
+    return great_circle((a.latitude, a.longitude), (b.latitude, b.longitude)).km
+
+
+def _confidence(ranked: list[tuple[float, Candidate]]) -> float:
+    best, runner = ranked[0][0], ranked[1][0]
+    if runner == -math.inf:
+        return 0.95
+    margin = best - runner
+    # Runner-ups close to the winner (a city and its airport) are not real doubt.
+    if _km(ranked[0][1], ranked[1][1]) < 50:
+        margin = max(margin, 2.0)
+    return round(1 / (1 + math.exp(-1.5 * margin)), 3)
+
+
+# -- building places ----------------------------------------------------------------------------
+
+
+def _place(group: _Group, ranked: list[tuple[float, Candidate]]) -> Place:
+    best = ranked[0][1]
+    alternatives = []
+    for _, other in ranked[1:]:
+        if other.key == best.key or len(alternatives) >= 3:
+            continue
+        if _km(best, other) > 50:
+            alternatives.append(other)
+    return Place(
+        key=best.key,
+        name=best.name,
+        latitude=best.latitude,
+        longitude=best.longitude,
+        place_type=best.place_type,
+        country_code=best.country_code,
+        mentions=group.mentions,
+        source=best.source,
+        confidence=_confidence(ranked),
+        alternatives=tuple(alternatives),
+    )
+
+
+def _merge(places: dict[str, Place], place: Place) -> None:
+    """Two spellings of one place ("US", "United States") become one Place with all mentions."""
+    existing = places.get(place.key)
+    if existing is None:
+        places[place.key] = place
+        return
+    mentions = tuple(sorted({*existing.mentions, *place.mentions}, key=lambda m: m.start))
+    places[place.key] = replace(existing, mentions=mentions, confidence=max(existing.confidence, place.confidence))
+
+
+def _override_for(name: str, overrides: Mapping[str, Override]) -> Override | None:
+    if not overrides:
+        return None
+    from .overrides import normalize_name
+
+    return overrides.get(normalize_name(name))
+
+
+def _override_place(group: _Group, override: Override) -> Place:
+    return Place(
+        key=f"override:{override.name}",
+        name=override.display_name or override.name,
+        latitude=float(override.latitude),
+        longitude=float(override.longitude),
+        place_type=override.place_type or "other",
+        country_code=None,
+        mentions=group.mentions,
+        source="override",
+        confidence=1.0,
+    )
+
+
+def _contained(group: _Group, places: Mapping[str, Place], text: str, gazetteer: Gazetteer) -> Place | None:
+    """Place a facility the gazetteer lacks at its container, marked approximate."""
+    if all(m.kind != "facility" for m in group.mentions):
+        return None
+    container = _container(group, places, text)
+    if container is None:
+        return None
+    return Place(
+        key=f"approx:{group.query}@{container.key}",
+        name=group.query,
+        latitude=container.latitude,
+        longitude=container.longitude,
+        place_type="landmark",
+        country_code=container.country_code,
+        mentions=group.mentions,
+        source=container.source,
+        confidence=round(min(container.confidence, 0.6), 3),
+        approximate=True,
+        container=container.name,
+    )
+
+
+def _container(group: _Group, places: Mapping[str, Place], text: str) -> Place | None:
+    by_start = {m.start: p for p in places.values() for m in p.mentions if p.place_type != "continent"}
+    for mention in group.mentions:
+        # A place named inside the facility's own name: "Colorado State University".
+        inside = [p for s, p in by_start.items() if mention.start <= s < mention.end]
+        if inside:
+            return inside[0]
+    for mention in group.mentions:
+        # "X in Kyiv", "X at Vladivostok", "X, Vladivostok", "X of Lviv".
+        after = sorted((s, p) for s, p in by_start.items() if s >= mention.end)
+        if after:
+            start, place = after[0]
+            link = text[mention.end:start]
+            if len(link) <= 12 and any(link.startswith(w.rstrip()) or link == w for w in CONTAINER_LINKS):
+                return place
+    for mention in group.mentions:
+        # Else the closest place named earlier in the same sentence.
+        before = [(s, p) for s, p in by_start.items() if mention.sentence.start <= s < mention.start
+                  and p.place_type not in ("country", "continent", "region")]
+        if before:
+            return max(before, key=lambda item: item[0])[1]
+    return None
+
+
+def _online(group: _Group, geocoder: Geocoder | None, context: _Context) -> Place | None:
+    if geocoder is None:
+        return None
+    location = geocoder.geocode(group.query, exactly_one=True)
+    if location is None:
+        return None
+    service = getattr(geocoder, "service_name", type(geocoder).__name__.lower())
+    return Place(
+        key=f"{service}:{location.latitude:.5f},{location.longitude:.5f}",
+        name=group.query,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        place_type="other",
+        country_code=None,
+        mentions=group.mentions,
+        source=service,
+        confidence=0.6,
+    )
