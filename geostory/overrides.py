@@ -1,0 +1,381 @@
+"""User overrides: pin a name somewhere else, drop it from the map, or fix its type or label.
+
+    write_overrides(story.places, "places.csv")   # an editable file of what geostory found
+    load_overrides("places.csv") -> {normalize_name(name): Override}
+
+Two formats, chosen by suffix (``.csv``, or ``.yaml``/``.yml``/``.json``; anything else is sniffed):
+
+CSV, header required, columns in any order::
+
+    name,latitude,longitude,exclude,place_type,display_name
+    Georgia,32.68,-83.22,,region,Georgia (US state)
+    Sumy,,,true,,
+
+YAML, either a list of mappings with the same keys, or a mapping from name to settings::
+
+    Georgia: {lat: 32.68, lon: -83.22, place_type: region}
+    Sumy: {exclude: true}
+    Przemysl: [49.78, 22.77]
+
+Keys may be spelled ``lat``/``lon``/``lng`` and ``type``. Columns that `write_overrides` adds for
+information (``resolved_name``, ``source``, ``confidence``, ``country_code``) are ignored on reading.
+Any mistake is a `ConfigurationError` naming the file, the line and what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+from .errors import ConfigurationError, OutputError
+from .model import Place, PlaceType
+
+__all__ = ["Override", "load_overrides", "normalize_name", "write_overrides"]
+
+COLUMNS = ("name", "latitude", "longitude", "exclude", "place_type", "display_name")
+INFO_COLUMNS = ("resolved_name", "source", "confidence", "country_code")
+PLACE_TYPES: tuple[str, ...] = get_args(PlaceType)
+
+_ALIASES = {
+    "lat": "latitude", "lon": "longitude", "lng": "longitude", "long": "longitude",
+    "type": "place_type", "label": "display_name", "excluded": "exclude",
+}
+_TRUE = {"true", "yes", "y", "1", "x", "t", "on"}
+_FALSE = {"", "false", "no", "n", "0", "f", "off"}
+_YAML_SUFFIXES = {".yaml", ".yml", ".json"}
+
+
+@dataclass(frozen=True)
+class Override:
+    """What the user says about one name. Coordinates come both or neither."""
+
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+    exclude: bool = False
+    place_type: str | None = None
+    display_name: str | None = None
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+def normalize_name(name: str) -> str:
+    """The key overrides are matched by: casefolded, accents and punctuation stripped, no leading 'the'.
+
+    It is the gazetteer's lookup key, so an override matches whatever spelling the gazetteer
+    would have matched ("St. Petersburg" and "St Petersburg", "Kraków" and "KRAKOW").
+
+    >>> normalize_name("  The  Hague ")
+    'hague'
+    >>> normalize_name("Kraków") == normalize_name("KRAKOW")
+    True
+    """
+    from .gazetteer import normalize_name as gazetteer_key
+
+    return gazetteer_key(" ".join(name.split()))
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def load_overrides(path: str | os.PathLike[str]) -> dict[str, Override]:
+    """Read an overrides file (CSV or YAML) into {normalized name: Override}.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "o.csv").write_text("name,latitude,longitude,exclude\\nThe Hague,52.08,4.31,\\nSumy,,,yes\\n")
+    >>> load_overrides(folder / "o.csv")["sumy"].exclude
+    True
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError as err:
+        raise ConfigurationError(f"overrides file not found: {path}") from err
+    except IsADirectoryError as err:
+        raise ConfigurationError(f"overrides file {path} is a directory") from err
+    except OSError as err:
+        raise ConfigurationError(f"cannot read overrides file {path}: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        line = _line_of_byte(path, err.start)
+        raise ConfigurationError(f"overrides file {path}, line {line}: not UTF-8 text") from err
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _is_yaml(path, text):
+        rows = _yaml_rows(text, path)
+    else:
+        rows = _csv_rows(text, path)
+    overrides: dict[str, Override] = {}
+    lines: dict[str, int] = {}
+    for line, fields in rows:
+        override = _override(fields, path, line)
+        key = normalize_name(override.name)
+        if key in overrides:
+            raise ConfigurationError(
+                f"overrides file {path}, line {line}: {override.name!r} is already set on line {lines[key]}")
+        overrides[key] = override
+        lines[key] = line
+    return overrides
+
+
+def _line_of_byte(path: Path, offset: int) -> int:
+    try:
+        return path.read_bytes()[:offset].count(b"\n") + 1
+    except OSError:
+        return 1
+
+
+def _is_yaml(path: Path, text: str) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in _YAML_SUFFIXES:
+        return True
+    if suffix == ".csv":
+        return False
+    first = next((line for line in text.split("\n") if line.strip() and not line.startswith("#")), "")
+    return not ("," in first and "name" in first.casefold())
+
+
+def _csv_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, dict[str, Any]]] = []
+    line = 1
+    try:
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if not record or all(not cell.strip() for cell in record) or record[0].lstrip().startswith("#"):
+                continue
+            if header is None:
+                header = [_column(cell, path, start) for cell in record]
+                if "name" not in header:
+                    raise ConfigurationError(
+                        f"overrides file {path}, line {start}: the header needs a 'name' column "
+                        f"(expected {','.join(COLUMNS)})")
+                continue
+            if len(record) > len(header):
+                raise ConfigurationError(
+                    f"overrides file {path}, line {start}: {len(record)} fields but the header has {len(header)}")
+            fields = {column: cell for column, cell in zip(header, record) if column not in INFO_COLUMNS}
+            rows.append((start, fields))
+    except csv.Error as err:
+        raise ConfigurationError(f"overrides file {path}, line {reader.line_num}: {err}") from err
+    if header is None:
+        raise ConfigurationError(
+            f"overrides file {path}, line 1: no header; the first line must be {','.join(COLUMNS)}")
+    return rows
+
+
+def _column(cell: str, path: Path, line: int) -> str:
+    name = cell.strip().casefold().replace(" ", "_")
+    name = _ALIASES.get(name, name)
+    if name not in COLUMNS and name not in INFO_COLUMNS:
+        raise ConfigurationError(
+            f"overrides file {path}, line {line}: unknown column {cell.strip()!r} "
+            f"(expected {', '.join(COLUMNS)})")
+    return name
+
+
+def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
+    import yaml
+
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return []
+        rows: list[tuple[int, dict[str, Any]]] = []
+        if isinstance(root, yaml.SequenceNode):
+            for item in root.value:
+                line = item.start_mark.line + 1
+                if not isinstance(item, yaml.MappingNode):
+                    raise ConfigurationError(
+                        f"overrides file {path}, line {line}: expected a mapping with name, latitude, longitude ...")
+                rows.append((line, _yaml_mapping(loader, item, path)))
+        elif isinstance(root, yaml.MappingNode):
+            for key_node, value_node in root.value:
+                line = key_node.start_mark.line + 1
+                name = loader.construct_object(key_node, deep=True)
+                if isinstance(value_node, yaml.MappingNode):
+                    fields = _yaml_mapping(loader, value_node, path)
+                elif isinstance(value_node, yaml.SequenceNode) and len(value_node.value) == 2:
+                    lat, lon = loader.construct_object(value_node, deep=True)
+                    fields = {"latitude": lat, "longitude": lon}
+                else:
+                    raise ConfigurationError(
+                        f"overrides file {path}, line {line}: {name!r} needs a mapping such as "
+                        "{lat: 50.45, lon: 30.52} or {exclude: true}, or a [lat, lon] pair")
+                if "name" in fields and fields["name"] != name:
+                    raise ConfigurationError(
+                        f"overrides file {path}, line {line}: the key {name!r} and its name {fields['name']!r} differ")
+                fields["name"] = name
+                rows.append((line, fields))
+        else:
+            raise ConfigurationError(
+                f"overrides file {path}, line {root.start_mark.line + 1}: "
+                "expected a list of places or a mapping from name to settings")
+        return rows
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(err, "problem", None) or str(err)
+        raise ConfigurationError(f"overrides file {path}, line {line}: invalid YAML: {' '.join(str(problem).split())}") from err
+    finally:
+        loader.dispose()
+
+
+def _yaml_mapping(loader: Any, node: Any, path: Path) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        key = loader.construct_object(key_node, deep=True)
+        column = _column(str(key), path, line)
+        if column in INFO_COLUMNS:
+            continue
+        if column in fields:
+            raise ConfigurationError(f"overrides file {path}, line {line}: {column} given twice")
+        fields[column] = loader.construct_object(value_node, deep=True)
+    return fields
+
+
+def _override(fields: Mapping[str, Any], path: Path, line: int) -> Override:
+    where = f"overrides file {path}, line {line}"
+    name = fields.get("name")
+    if name is None or (isinstance(name, str) and not name.strip()):
+        raise ConfigurationError(f"{where}: the name is empty")
+    if not isinstance(name, (str, int, float)) or isinstance(name, bool):
+        raise ConfigurationError(f"{where}: the name must be text, not {type(name).__name__}")
+    name = " ".join(str(name).split())
+    latitude = _coordinate(fields.get("latitude"), "latitude", 90, where)
+    longitude = _coordinate(fields.get("longitude"), "longitude", 180, where)
+    if (latitude is None) != (longitude is None):
+        given, missing = ("latitude", "longitude") if longitude is None else ("longitude", "latitude")
+        raise ConfigurationError(f"{where}: {name!r} has a {given} but no {missing}")
+    exclude = _boolean(fields.get("exclude"), where)
+    place_type = _text(fields.get("place_type"), "place_type", where)
+    if place_type is not None:
+        place_type = place_type.casefold()
+        if place_type not in PLACE_TYPES:
+            raise ConfigurationError(
+                f"{where}: place_type {place_type!r} is not one of {', '.join(PLACE_TYPES)}")
+    display_name = _text(fields.get("display_name"), "display_name", where)
+    return Override(name=name, latitude=latitude, longitude=longitude, exclude=exclude,
+                    place_type=place_type, display_name=display_name)
+
+
+def _coordinate(value: Any, what: str, limit: float, where: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ConfigurationError(f"{where}: {what} {value!r} is not a number")
+    try:
+        number = float(value.strip().replace("\u2212", "-")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError) as err:
+        shown = value.strip() if isinstance(value, str) else value
+        raise ConfigurationError(f"{where}: {what} {shown!r} is not a number") from err
+    if not math.isfinite(number) or not -limit <= number <= limit:
+        shown = value.strip() if isinstance(value, str) else value
+        raise ConfigurationError(f"{where}: {what} {shown} out of range (-{limit:g} to {limit:g})")
+    return number
+
+
+def _boolean(value: Any, where: str) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().casefold()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    raise ConfigurationError(f"{where}: exclude {value!r} is not true or false")
+
+
+def _text(value: Any, what: str, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ConfigurationError(f"{where}: {what} must be text, not {type(value).__name__}")
+    text = " ".join(str(value).split())
+    return text or None
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def write_overrides(places: Iterable[Place], path: str | os.PathLike[str]) -> None:
+    """Write an editable overrides file (CSV, or YAML for .yaml/.yml) for a story's places.
+
+    One row per distinct spelling the article uses for a place (what resolve looks names up by),
+    in story order, with the coordinates geostory chose; edit a row and pass the file back with
+    ``--overrides``. Columns after `display_name` are for information and ignored on reading.
+    """
+    path = Path(path)
+    rows = _rows(places)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        body = yaml.safe_dump(rows, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        content = (
+            "# geostory overrides: edit latitude/longitude, set exclude: true to drop a place,\n"
+            f"# place_type ({', '.join(PLACE_TYPES)}) or display_name; then rerun with --overrides.\n"
+            + (body if rows else "[]\n")
+        )
+    else:
+        buffer = io.StringIO(newline="")
+        writer = csv.DictWriter(buffer, fieldnames=[*COLUMNS, *INFO_COLUMNS], lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        content = buffer.getvalue()
+    _write_atomically(path, content)
+
+
+def _rows(places: Iterable[Place]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for place in sorted(places, key=lambda p: (p.first_start, p.name)):
+        spellings = [m.query for m in sorted(place.mentions, key=lambda m: m.start)] or [place.name]
+        for spelling in spellings:
+            key = normalize_name(spelling)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append({
+                "name": " ".join(spelling.split()),
+                "latitude": round(place.latitude, 6),
+                "longitude": round(place.longitude, 6),
+                "exclude": False,
+                "place_type": place.place_type,
+                "display_name": None,
+                "resolved_name": place.name,
+                "source": place.source,
+                "confidence": round(place.confidence, 3),
+                "country_code": place.country_code,
+            })
+    return rows
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", delete=False)
+        try:
+            with handle:
+                handle.write(content)
+            os.replace(handle.name, path)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        raise OutputError(f"cannot write overrides file {path}: {err.strerror or err}") from err

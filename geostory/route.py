@@ -1,0 +1,466 @@
+"""Give every leg of a story a drawable path, a geodesic length and an honest basis.
+
+    mode            path                                                     geometry_basis
+    ----            ----                                                     --------------
+    air             great-circle arc, densified every ~75 km                 "great-circle"
+    rail            shortest path over the user's railway GeoJSON            "rail-network"
+                    (``rail_network=``, tried first), else over the curated
+                    corridors in ``data/rail_corridors.json``                "rail-corridor"
+                    else a straight line through origin, waypoints, dest.    "schematic"
+    road            straight line through origin, waypoints, destination     "schematic"
+    sea, unknown    gentle arc bowing to the right of travel through the     "schematic"
+                    stops, so an outward and a return leg, or a sea leg
+                    beside a road leg, can be told apart
+
+Every path starts at the origin's and ends at the destination's own coordinate; a rail path
+snaps each stop to the network (within ``SNAP_KM``) and adds the short access segment from the
+true point to the track. ``distance_km`` is `geopy.distance.geodesic` summed along the path,
+never a shapely length in degrees. Longitudes are kept continuous (179 -> 181) so a Leaflet
+polyline crossing the antimeridian draws the short way. A leg whose stops all coincide gets the
+point twice, distance 0 and basis "schematic".
+
+Shortest paths weigh graph edges by spherical km (vectorised haversine, within 0.5% of geodesic
+and some fifty times faster); only the distance reported for the chosen path is geodesic. The
+curated corridors are country-scale sketches through stations and major bends, so their lengths
+fall short of published track lengths (Pyongyang-Vladivostok draws ~930 km; the journey is about
+1,180 km); a detailed `rail_network` gives truer figures.
+
+The corridor graph loads once, on first use; a user network is read and built once per file
+(and rebuilt when the file changes). A network file that cannot be read, is not GeoJSON or has
+a malformed feature raises `ConfigurationError` naming the file (and the feature index).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import networkx as nx
+import numpy as np
+from geopy.distance import geodesic
+
+from .errors import ConfigurationError
+from .model import Coordinate, GeometryBasis, Leg, Story
+
+__all__ = ["route"]
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius, for graph weights and arc interpolation only
+ARC_STEP_KM = 75.0  # great-circle densification
+SNAP_KM = 40.0  # how far a stop may lie from the rail graph and still use it
+SNAP_SLACK_KM = 10.0  # candidates: nodes at most this much farther than the nearest one
+ACCESS_PENALTY = 5.0  # access segments cost this many times their length, so stops snap close by
+MAX_SNAP_CANDIDATES = 64
+MERGE_KM = 2.0  # corridor points closer than this are one node (how corridors join)
+NETWORK_GRID_DEG = 1e-6  # user networks: vertices are snapped to this grid (~0.1 m)
+NETWORK_JOIN_M = 30.0  # user networks: a dangling line end this close to another node joins it
+SEA_BOW = 0.08  # sea/unknown arcs: greatest offset from the chord, as a fraction of its length
+
+CORRIDORS_FILE = Path(__file__).with_name("data") / "rail_corridors.json"
+
+_SOURCE, _TARGET = -1, -2
+
+
+def route(story: Story, *, rail_network: str | os.PathLike[str] | None = None) -> Story:
+    """Give every leg a geometry (path), geodesic distance_km and geometry_basis.
+
+    Returns a new `Story`; the input is not changed. `rail_network` is a railway GeoJSON
+    (LineString/MultiLineString features, e.g. an OpenStreetMap export) that rail legs follow
+    in preference to the curated corridors wherever it covers them.
+
+    >>> from geostory.model import Article, Leg, Place, Span, Story
+    >>> def place(name, lat, lon):
+    ...     return Place(f"test:{name}", name, lat, lon, "city", None, (), "test", 1.0)
+    >>> leg = Leg(place("Seoul", 37.57, 126.98), place("Tokyo", 35.68, 139.77), "air",
+    ...           "reported", Span("", 0, 0))
+    >>> routed = route(Story(Article(""), (), legs=(leg,))).legs[0]
+    >>> routed.geometry_basis, round(routed.distance_km, -1)
+    ('great-circle', 1160.0)
+    """
+    network = _user_network(Path(rail_network)) if rail_network is not None else None
+    if not story.legs:
+        return story
+    return replace(story, legs=tuple(_route_leg(leg, network) for leg in story.legs))
+
+
+# ----------------------------------------------------------------------------------- legs
+
+
+def _route_leg(leg: Leg, network: _RailGraph | None) -> Leg:
+    stops = _dedupe(
+        [leg.origin.coordinate, *(w.coordinate for w in leg.waypoints), leg.destination.coordinate]
+    )
+    basis: GeometryBasis = "schematic"
+    if len(stops) == 1:
+        path = [stops[0], stops[0]]
+    elif leg.mode == "air":
+        path, basis = _great_circle(stops), "great-circle"
+    elif leg.mode == "rail":
+        path = None
+        if network is not None:
+            path = network.route(stops)
+            basis = "rail-network"
+        if path is None:
+            path = _corridors().route(stops)
+            basis = "rail-corridor"
+        if path is None:
+            path, basis = list(stops), "schematic"
+    elif leg.mode == "road":
+        path = list(stops)
+    else:  # sea, unknown
+        path = _bowed(stops)
+    path = _continuous(path)
+    return replace(leg, path=tuple(path), distance_km=_geodesic_km(path), geometry_basis=basis)
+
+
+def _dedupe(points: Iterable[Coordinate]) -> list[Coordinate]:
+    out: list[Coordinate] = []
+    for p in points:
+        if not out or (p.latitude, p.longitude) != (out[-1].latitude, out[-1].longitude):
+            out.append(p)
+    return out
+
+
+def _wrap(lon: float) -> float:
+    return (lon + 180.0) % 360.0 - 180.0
+
+
+def _continuous(path: Sequence[Coordinate]) -> list[Coordinate]:
+    """Shift longitudes by whole turns so consecutive points are never more than 180° apart."""
+    out = [path[0]]
+    for p in path[1:]:
+        prev = out[-1].longitude
+        lon = prev + _wrap(p.longitude - prev)
+        out.append(p if lon == p.longitude else Coordinate(p.latitude, lon))
+    return out
+
+
+def _geodesic_km(path: Sequence[Coordinate]) -> float:
+    total = 0.0
+    for a, b in zip(path, path[1:]):
+        if (a.latitude, a.longitude) != (b.latitude, b.longitude):
+            total += geodesic(
+                (a.latitude, _wrap(a.longitude)), (b.latitude, _wrap(b.longitude))
+            ).km
+    return total
+
+
+def _unit(c: Coordinate) -> np.ndarray:
+    lat, lon = math.radians(c.latitude), math.radians(c.longitude)
+    return np.array([math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)])
+
+
+def _great_circle(stops: Sequence[Coordinate]) -> list[Coordinate]:
+    """Spherical interpolation (slerp) between consecutive stops, a point every ~ARC_STEP_KM."""
+    path = [stops[0]]
+    for a, b in zip(stops, stops[1:]):
+        u, v = _unit(a), _unit(b)
+        omega = math.acos(max(-1.0, min(1.0, float(u @ v))))
+        steps = max(1, math.ceil(omega * EARTH_RADIUS_KM / ARC_STEP_KM))
+        if omega < 1e-12 or math.pi - omega < 1e-9:  # same point, or antipodes: no unique arc
+            path.append(b)
+            continue
+        for i in range(1, steps):
+            t = i / steps
+            w = (math.sin((1 - t) * omega) * u + math.sin(t * omega) * v) / math.sin(omega)
+            lat = math.degrees(math.atan2(w[2], math.hypot(w[0], w[1])))
+            path.append(Coordinate(lat, math.degrees(math.atan2(w[1], w[0]))))
+        path.append(b)
+    return path
+
+
+def _bowed(stops: Sequence[Coordinate]) -> list[Coordinate]:
+    """A quadratic Bézier per stop pair, bowing right of travel by SEA_BOW of the chord.
+
+    Computed in a local equirectangular plane (x scaled by cos of the mean latitude), so the
+    bow looks the same on a web map at any latitude.
+    """
+    path = [stops[0]]
+    for a, b in zip(stops, stops[1:]):
+        lon_b = a.longitude + _wrap(b.longitude - a.longitude)
+        k = math.cos(math.radians((a.latitude + b.latitude) / 2)) or 1e-9
+        ax, ay, bx, by = a.longitude * k, a.latitude, lon_b * k, b.latitude
+        dx, dy = bx - ax, by - ay
+        # control point 2*SEA_BOW*chord to the right of the midpoint: curve peaks at SEA_BOW*chord
+        cx, cy = (ax + bx) / 2 + 2 * SEA_BOW * dy, (ay + by) / 2 - 2 * SEA_BOW * dx
+        chord_km = math.hypot(dx, dy) * 111.2
+        steps = max(8, min(64, math.ceil(chord_km / 50.0)))
+        for i in range(1, steps):
+            t = i / steps
+            x = (1 - t) ** 2 * ax + 2 * (1 - t) * t * cx + t**2 * bx
+            y = (1 - t) ** 2 * ay + 2 * (1 - t) * t * cy + t**2 * by
+            path.append(Coordinate(max(-89.9, min(89.9, y)), x / k))
+        path.append(b)
+    return path
+
+
+def _haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
+    """Great-circle km, vectorised; used for graph weights and snapping, not for reported km."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+# ----------------------------------------------------------------------------- rail graphs
+
+
+@dataclass
+class _RailGraph:
+    """Nodes are 0..n-1 with coordinates in `lat`/`lon`; edges weighted by spherical km."""
+
+    graph: nx.Graph
+    lat: np.ndarray
+    lon: np.ndarray
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def _snap(self, c: Coordinate) -> list[tuple[int, float]]:
+        d = _haversine_km(c.latitude, c.longitude, self.lat, self.lon)
+        if d.size == 0 or d.min() > SNAP_KM:
+            return []
+        near = np.flatnonzero(d <= min(SNAP_KM, float(d.min()) + SNAP_SLACK_KM))
+        if near.size > MAX_SNAP_CANDIDATES:
+            near = near[np.argsort(d[near])[:MAX_SNAP_CANDIDATES]]
+        return [(int(i), float(d[i])) for i in near]
+
+    def _between(self, a: Coordinate, b: Coordinate) -> list[int] | None:
+        starts, ends = self._snap(a), self._snap(b)
+        if not starts or not ends:
+            return None
+        g = self.graph
+        with self._lock:  # the virtual source/target are added to the shared graph briefly
+            g.add_weighted_edges_from((_SOURCE, n, d * ACCESS_PENALTY) for n, d in starts)
+            g.add_weighted_edges_from((n, _TARGET, d * ACCESS_PENALTY) for n, d in ends)
+            try:
+                nodes = nx.dijkstra_path(g, _SOURCE, _TARGET, weight="weight")
+            except nx.NetworkXNoPath:
+                return None
+            finally:
+                g.remove_nodes_from((_SOURCE, _TARGET))
+        inner = nodes[1:-1]
+        return inner if len(inner) >= 2 else None  # no track between them: not covered
+
+    def route(self, stops: Sequence[Coordinate]) -> list[Coordinate] | None:
+        """Origin, track through every stop in order, destination; None if not covered."""
+        path = [stops[0]]
+        for a, b in zip(stops, stops[1:]):
+            nodes = self._between(a, b)
+            if nodes is None:
+                return None
+            path.extend(Coordinate(float(self.lat[n]), float(self.lon[n])) for n in nodes)
+            path.append(b)
+        return _dedupe(path)
+
+
+def _build(
+    lat: Sequence[float], lon: Sequence[float], edges: Iterable[tuple[int, int]]
+) -> _RailGraph:
+    lat_a, lon_a = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    pairs = np.array([e for e in edges if e[0] != e[1]], dtype=np.int64).reshape(-1, 2)
+    a, b = pairs[:, 0], pairs[:, 1]
+    km = _haversine_km(lat_a[a], lon_a[a], lat_a[b], lon_a[b])
+    g = nx.Graph()
+    g.add_nodes_from(range(len(lat_a)))
+    g.add_weighted_edges_from(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), km.tolist()))
+    return _RailGraph(g, lat_a, lon_a)
+
+
+# ------------------------------------------------------------------------ curated corridors
+
+
+@cache
+def _corridors() -> _RailGraph:
+    """The graph of the curated corridors; stations sharing a name or within MERGE_KM join."""
+    corridors = json.loads(CORRIDORS_FILE.read_text(encoding="utf-8"))["corridors"]
+    points = [p for c in corridors for p in c["points"]]
+    lat = np.array([p["latitude"] for p in points], dtype=float)
+    lon = np.array([p["longitude"] for p in points], dtype=float)
+
+    parent = list(range(len(points)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:  # the lower index (first listed, stations before later copies) represents
+            parent[max(ri, rj)] = min(ri, rj)
+
+    by_name: dict[str, int] = {}
+    cells: dict[tuple[int, int], list[int]] = {}
+    cell = MERGE_KM / 111.0 * 4  # degrees; neighbours within MERGE_KM lie in adjacent cells
+    for i, p in enumerate(points):
+        name = p.get("name")
+        if name:
+            union(i, by_name.setdefault(name.casefold(), i))
+        cy = math.floor(lat[i] / cell)
+        cx = math.floor(lon[i] * math.cos(math.radians(lat[i])) / cell)
+        near = [j for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                for j in cells.get((cy + dy, cx + dx), ())]
+        if near:
+            d = _haversine_km(lat[i], lon[i], lat[near], lon[near])
+            for j, dj in zip(near, d):
+                if dj <= MERGE_KM:
+                    union(i, j)
+        cells.setdefault((cy, cx), []).append(i)
+
+    roots = sorted({find(i) for i in range(len(points))})
+    index = {r: n for n, r in enumerate(roots)}
+    node = [index[find(i)] for i in range(len(points))]
+    edges = []
+    start = 0
+    for c in corridors:
+        ids = node[start : start + len(c["points"])]
+        edges.extend(zip(ids, ids[1:]))
+        start += len(c["points"])
+    return _build(lat[roots], lon[roots], edges)
+
+
+# ---------------------------------------------------------------------- user rail networks
+
+_networks: dict[tuple[str, int, int], _RailGraph] = {}
+_networks_lock = threading.Lock()
+
+
+def _user_network(path: Path) -> _RailGraph:
+    """Read and build a railway GeoJSON once per file version per process."""
+    try:
+        stat = path.stat()
+    except OSError as err:
+        raise ConfigurationError(f"rail network {path}: cannot read it ({err.strerror})") from err
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    with _networks_lock:
+        graph = _networks.get(key)
+        if graph is None:
+            graph = _networks[key] = _build_network(path, _read_lines(path))
+    return graph
+
+
+def _read_lines(path: Path) -> list[list[tuple[float, float]]]:
+    """The LineString parts of a GeoJSON file as lists of (lon, lat); other geometries skipped."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigurationError(f"rail network {path}: cannot read it ({err})") from err
+    except json.JSONDecodeError as err:
+        raise ConfigurationError(
+            f"rail network {path}: not valid JSON (line {err.lineno}, column {err.colno}: "
+            f"{err.msg})"
+        ) from err
+    kind = data.get("type") if isinstance(data, dict) else None
+    if kind == "FeatureCollection" and isinstance(data.get("features"), list):
+        features = data["features"]
+    elif kind == "Feature":
+        features = [data]
+    elif kind in ("LineString", "MultiLineString", "GeometryCollection"):
+        features = [{"type": "Feature", "geometry": data}]
+    else:
+        raise ConfigurationError(f"rail network {path}: not a GeoJSON FeatureCollection")
+
+    parts: list[list[tuple[float, float]]] = []
+    for index, feature in enumerate(features):
+        where = f"rail network {path}: feature {index}"
+        if not isinstance(feature, dict) or "geometry" not in feature:
+            raise ConfigurationError(f"{where}: not a GeoJSON Feature with a geometry")
+        for geometry in _line_geometries(feature["geometry"], where):
+            kind = geometry["type"]
+            coords = geometry.get("coordinates")
+            lines = [coords] if kind == "LineString" else coords
+            if not isinstance(lines, list):
+                raise ConfigurationError(f"{where}: {kind} has no coordinate list")
+            for line in lines:
+                parts.append(_positions(line, f"{where}: {kind}"))
+    if not parts:
+        raise ConfigurationError(f"rail network {path}: no LineString or MultiLineString features")
+    return parts
+
+
+def _line_geometries(geometry: Any, where: str) -> list[dict[str, Any]]:
+    if geometry is None:
+        return []
+    if not isinstance(geometry, dict) or not isinstance(geometry.get("type"), str):
+        raise ConfigurationError(f"{where}: geometry is not a GeoJSON object")
+    if geometry["type"] == "GeometryCollection":
+        members = geometry.get("geometries")
+        if not isinstance(members, list):
+            raise ConfigurationError(f"{where}: GeometryCollection has no geometries list")
+        return [g for m in members for g in _line_geometries(m, where)]
+    return [geometry] if geometry["type"] in ("LineString", "MultiLineString") else []
+
+
+def _positions(line: Any, where: str) -> list[tuple[float, float]]:
+    if not isinstance(line, list) or len(line) < 2:
+        raise ConfigurationError(f"{where} needs at least two positions")
+    out = []
+    for position in line:
+        if (
+            not isinstance(position, list)
+            or len(position) < 2
+            or not all(_is_number(v) for v in position[:2])
+        ):
+            raise ConfigurationError(f"{where} has a position that is not [longitude, latitude]")
+        lon, lat = float(position[0]), float(position[1])
+        if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
+            raise ConfigurationError(f"{where} has a position out of range: [{lon}, {lat}]")
+        out.append((lon, lat))
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _build_network(path: Path, parts: list[list[tuple[float, float]]]) -> _RailGraph:
+    """Node the lines with shapely (split where they share vertices or cross), then graph them."""
+    import shapely
+
+    lines = [shapely.LineString(part) for part in parts]
+    try:
+        noded = shapely.union_all(shapely.set_precision(lines, NETWORK_GRID_DEG))
+    except shapely.errors.GEOSException as err:
+        raise ConfigurationError(f"rail network {path}: cannot build a network ({err})") from err
+    ids: dict[tuple[float, float], int] = {}
+    edges: list[tuple[int, int]] = []
+    for geom in shapely.get_parts(noded):
+        if geom.geom_type != "LineString":
+            continue
+        seq = [ids.setdefault((x, y), len(ids)) for x, y in geom.coords]
+        edges.extend(zip(seq, seq[1:]))
+    if not edges:
+        raise ConfigurationError(f"rail network {path}: its lines have no length")
+    lon = [x for x, _ in ids]
+    lat = [y for _, y in ids]
+    graph = _build(lat, lon, edges)
+    _join_dangling_ends(graph)
+    return graph
+
+
+def _join_dangling_ends(graph: _RailGraph) -> None:
+    """Join each line end to the nearest other node within NETWORK_JOIN_M (gaps in exports)."""
+    import shapely
+
+    g = graph.graph
+    ends = np.array([n for n, degree in g.degree() if degree == 1], dtype=np.int64)
+    if ends.size == 0:
+        return
+    points = shapely.points(graph.lon, graph.lat)
+    coslat = math.cos(math.radians(min(85.0, float(np.abs(graph.lat[ends]).max()))))
+    reach = NETWORK_JOIN_M / 111_320.0 / coslat  # degrees, generous in longitude
+    hits = shapely.STRtree(points).query(points[ends], predicate="dwithin", distance=reach)
+    best: dict[int, tuple[float, int]] = {}
+    for e, m in zip(ends[hits[0]].tolist(), hits[1].tolist()):
+        if m == e or g.has_edge(e, m):
+            continue
+        d = float(_haversine_km(graph.lat[e], graph.lon[e], graph.lat[m], graph.lon[m])) * 1000.0
+        if d <= NETWORK_JOIN_M and d < best.get(e, (math.inf, -1))[0]:
+            best[e] = (d, m)
+    for e, (d, m) in best.items():
+        g.add_edge(e, m, weight=d / 1000.0)

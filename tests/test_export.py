@@ -1,0 +1,194 @@
+"""GeoJSON and StoryMapJS exports: the contract a scorer and a newsroom CMS read."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+import pytest
+
+from browser_helpers import HOSTILE, hostile_story, make_story
+from geostory.errors import OutputError
+from geostory.export import (
+    leg_coordinates,
+    to_geojson,
+    to_storymapjs,
+    write_geojson,
+    write_storymapjs,
+)
+from geostory.model import Coordinate, Leg, Span
+
+
+def _features(collection, feature_type):
+    return [f for f in collection["features"] if f["properties"]["feature_type"] == feature_type]
+
+
+def test_geojson_is_a_feature_collection_of_places_then_legs_then_visits():
+    collection = to_geojson(make_story())
+    assert collection["type"] == "FeatureCollection"
+    kinds = [f["properties"]["feature_type"] for f in collection["features"]]
+    assert kinds == ["place"] * 7 + ["leg"] * 3 + ["visit"]
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature"
+        expected = "LineString" if feature["properties"]["feature_type"] == "leg" else "Point"
+        assert feature["geometry"]["type"] == expected
+
+
+def test_places_come_in_first_mention_order_whatever_the_input_order():
+    story = make_story()
+    shuffled = dataclasses.replace(story, places=tuple(reversed(story.places)))
+    names = [f["properties"]["name"] for f in _features(to_geojson(shuffled), "place")]
+    assert names == ["Russia", "Pyongyang", "Vladivostok", "Far Eastern Federal University",
+                     "Moscow", "Portland", "Ukraine"]
+
+
+def test_place_properties_follow_the_contract():
+    story = make_story()
+    places = {f["properties"]["name"]: f for f in _features(to_geojson(story), "place")}
+    vladivostok = places["Vladivostok"]["properties"]
+    assert {"name", "mentions", "place_type", "role", "confidence", "source", "approximate",
+            "country_code", "alternatives", "feature_type"} <= set(vladivostok)
+    assert vladivostok["role"] == "destination"
+    assert vladivostok["place_type"] == "city"
+    assert vladivostok["country_code"] == "RU"
+    mention = vladivostok["mentions"][0]
+    assert set(mention) == {"text", "start", "end", "sentence"}
+    assert story.article.text[mention["start"]:mention["end"]] == mention["text"] == "Vladivostok"
+    assert mention["text"] in mention["sentence"]
+    assert places["Far Eastern Federal University"]["properties"]["approximate"] is True
+    alternative = places["Portland"]["properties"]["alternatives"][0]
+    assert alternative == {"name": "Portland", "lat": 43.66147, "lon": -70.25533,
+                           "country_code": "US", "place_type": "city"}
+    assert places["Ukraine"]["properties"]["role"] == "mentioned"
+    assert places["Moscow"]["properties"]["role"] == "origin"
+
+
+def test_points_are_lon_lat():
+    places = {f["properties"]["name"]: f for f in _features(to_geojson(make_story()), "place")}
+    assert places["Pyongyang"]["geometry"]["coordinates"] == [125.75432, 39.03385]
+    assert places["Portland"]["geometry"]["coordinates"] == [-122.67621, 45.52345]
+
+
+def test_leg_properties_and_geometry_from_its_path():
+    legs = _features(to_geojson(make_story()), "leg")
+    rail = legs[0]
+    props = rail["properties"]
+    assert (props["from"], props["to"], props["mode"], props["status"]) == (
+        "Pyongyang", "Vladivostok", "rail", "planned")
+    assert props["when"] == "2023-09-10/2023-09-13"
+    assert props["actor"] == "Kim Jong-un"
+    assert props["distance_km"] == 1180.0
+    assert props["geometry_basis"] == "rail-corridor"
+    assert props["waypoints"] == []
+    assert set(props["evidence"]) == {"text", "start", "end"}
+    assert rail["geometry"]["coordinates"][0] == [125.75432, 39.03385]
+    assert rail["geometry"]["coordinates"][-1] == [131.87353, 43.10562]
+    assert len(rail["geometry"]["coordinates"]) == 4
+    assert legs[1]["properties"]["status"] == "possible"
+    assert legs[1]["properties"]["when"] is None
+
+
+def test_leg_without_path_runs_origin_waypoints_destination():
+    story = make_story()
+    moscow, pyongyang = story.places[4], story.places[1]
+    leg = Leg(origin=moscow, destination=pyongyang, mode="rail", status="reported",
+              evidence=Span("x", 0, 1), waypoints=(story.places[2],))
+    assert leg_coordinates(leg) == [[37.61556, 55.75222], [131.87353, 43.10562], [125.75432, 39.03385]]
+
+
+def test_leg_across_the_antimeridian_keeps_longitudes_continuous():
+    story = make_story()
+    leg = Leg(origin=story.places[2], destination=story.places[5], mode="air", status="reported",
+              evidence=Span("x", 0, 1),
+              path=(Coordinate(43.1, 131.9), Coordinate(55.0, 179.5), Coordinate(58.0, -175.0),
+                    Coordinate(45.5, -122.7)))
+    lons = [lon for lon, _ in leg_coordinates(leg)]
+    assert lons == [131.9, 179.5, 185.0, 237.3]
+    assert all(abs(b - a) <= 180 for a, b in zip(lons, lons[1:]))
+
+
+def test_visit_features_name_their_place_and_carry_no_mentions():
+    visit = _features(to_geojson(make_story()), "visit")[0]
+    props = visit["properties"]
+    assert "mentions" not in props
+    assert props["name"] == "Vladivostok"
+    assert props["event"] == "Eastern Economic Forum"
+    assert props["actors"] == ["Kim Jong-un", "Vladimir Putin"]
+    assert props["status"] == "planned"
+    assert props["when"] == "2023-09-10/2023-09-13"
+    assert visit["geometry"]["coordinates"] == [131.87353, 43.10562]
+
+
+def test_geojson_has_story_metadata():
+    meta = to_geojson(make_story())["geostory"]
+    assert meta["title"].startswith("Kim Jong-un")
+    assert meta["date"] == "2023-09-04"
+    assert meta["source"] == "Yonhap"
+
+
+def test_write_geojson_is_deterministic_byte_for_byte(tmp_path):
+    story = make_story()
+    first = write_geojson(story, tmp_path / "a.geojson").read_bytes()
+    shuffled = dataclasses.replace(story, places=tuple(reversed(story.places)),
+                                   legs=tuple(reversed(story.legs)))
+    second = write_geojson(shuffled, tmp_path / "b.geojson").read_bytes()
+    assert first == second
+    assert first.endswith(b"\n")
+    json.loads(first)  # strict JSON: no NaN
+
+
+def test_hostile_text_round_trips_unchanged_in_geojson(tmp_path):
+    path = write_geojson(hostile_story(), tmp_path / "h.geojson")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    names = [f["properties"]["name"] for f in data["features"] if "name" in f["properties"]]
+    assert any(HOSTILE in name for name in names)  # data stays faithful; escaping is for HTML
+
+
+def test_storymapjs_has_an_overview_then_one_slide_per_event_in_told_order():
+    story = make_story()
+    slides = to_storymapjs(story)["storymap"]["slides"]
+    assert slides[0]["type"] == "overview"
+    assert len(slides) == 1 + len(story.legs) + len(story.visits)
+    first = slides[1]
+    assert first["location"] == {"lat": 43.10562, "lon": 131.87353, "name": "Vladivostok", "line": True}
+    assert "armored train" in first["text"]["text"]
+    assert [s["location"]["name"] for s in slides[1:]] == [
+        "Vladivostok", "Vladivostok", "Vladivostok", "Pyongyang"]
+    for slide in slides:
+        assert set(slide["text"]) == {"headline", "text"}
+
+
+def test_storymapjs_escapes_article_text():
+    data = to_storymapjs(hostile_story())
+    text = json.dumps(data)
+    assert "<script>" not in text and "<img" not in text and "<svg" not in text
+    assert "&lt;script&gt;" in text
+
+
+def test_write_storymapjs_writes_json(tmp_path):
+    path = write_storymapjs(make_story(), tmp_path / "story.json")
+    assert json.loads(path.read_text(encoding="utf-8"))["storymap"]["slides"][0]["type"] == "overview"
+
+
+@pytest.mark.parametrize("writer", [write_geojson, write_storymapjs])
+def test_write_into_missing_folder_raises_output_error(tmp_path, writer):
+    with pytest.raises(OutputError, match="does not exist"):
+        writer(make_story(), tmp_path / "nope" / "out.json")
+
+
+@pytest.mark.parametrize("writer", [write_geojson, write_storymapjs])
+def test_write_over_a_folder_raises_output_error_and_leaves_no_temp_file(tmp_path, writer):
+    (tmp_path / "out.json").mkdir()
+    with pytest.raises(OutputError):
+        writer(make_story(), tmp_path / "out.json")
+    assert sorted(os.listdir(tmp_path)) == ["out.json"]
+
+
+def test_write_replaces_an_existing_file_atomically(tmp_path):
+    target = tmp_path / "out.geojson"
+    target.write_text("old")
+    write_geojson(make_story(), target)
+    assert json.loads(target.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    assert sorted(os.listdir(tmp_path)) == ["out.geojson"]
+    assert oct(target.stat().st_mode & 0o777) != oct(0o600)

