@@ -103,7 +103,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .export import write_geojson, write_storymapjs
     from .pipeline import build_story
     from .read import read_article
-    from .render import embed_snippet, write_html
+    from .render import embed_snippet, map_title, write_html
 
     output = Path(args.output) if args.output else _default_output(args.article)
     _check_writable(output, *(Path(p) for p in (args.geojson, args.storymap) if p))
@@ -119,7 +119,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         write_storymapjs(story, args.storymap)
     print(f"{output}: {len(story.places)} places, {len(story.legs)} legs, {len(story.visits)} visits", file=sys.stderr)
     if args.embed:
-        print(embed_snippet(output.name, title=story.article.title or "Story map"))
+        print(embed_snippet(output.name, title=map_title(story, args.title)))
     return 0
 
 

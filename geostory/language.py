@@ -72,7 +72,6 @@ def parse(text: str, nlp: Language) -> Doc:
 
 def parse_many(texts: Iterable[str], nlp: Language, *, batch_size: int = 32) -> Iterator[Doc]:
     """Parse many texts lazily with `nlp.pipe`, each long one in chunks joined back into one Doc."""
-    from spacy.tokens import Doc
 
     texts = list(texts)
     pieces = (

@@ -28,13 +28,12 @@ import csv
 import io
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
-from .errors import ConfigurationError, OutputError
+from .errors import ConfigurationError
 from .model import Place, PlaceType
 
 __all__ = ["Override", "load_overrides", "normalize_name", "write_overrides"]
@@ -366,16 +365,6 @@ def _rows(places: Iterable[Place]) -> list[dict[str, Any]]:
 
 
 def _write_atomically(path: Path, content: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", delete=False)
-        try:
-            with handle:
-                handle.write(content)
-            os.replace(handle.name, path)
-        except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
-            raise
-    except OSError as err:
-        raise OutputError(f"cannot write overrides file {path}: {err.strerror or err}") from err
+    from .atomic import write_text
+
+    write_text(path, content)

@@ -33,9 +33,9 @@ from urllib.parse import urlsplit
 import folium
 from branca.element import Element, MacroElement
 
+from geostory.atomic import write_bytes
 from geostory.errors import ConfigurationError
 from geostory.export import (
-    atomic_write,
     events_in_order,
     leg_coordinates,
     places_in_order,
@@ -400,9 +400,7 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
         }
 
     article = story.article
-    heading = title if title is not None else (article.title or "Story map")
-    if len(heading) > MAX_TITLE:
-        heading = heading[:MAX_TITLE].rstrip() + "\u2026"
+    heading = map_title(story, title)
     byline = " · ".join(b for b in (clean_text(article.source),
                                     article.date.isoformat() if article.date else "") if b)
     mentioned = [i for i, row in enumerate(place_rows) if row["role"] == "mentioned"]
@@ -702,7 +700,23 @@ def render_html(story: Story, *, title: str | None = None) -> str:
 
 def write_html(story: Story, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
     """Write the self-contained story map page atomically; returns the path written."""
-    return atomic_write(path, render_html(story, title=title).encode("utf-8"))
+    return write_bytes(path, render_html(story, title=title).encode("utf-8"))
+
+
+def map_title(story: Story, title: str | None = None) -> str:
+    """The map's heading: the given title, the article's, else its first sentence."""
+    heading = title if title is not None else (story.article.title or _lede(story.article.text) or "Story map")
+    if len(heading) > MAX_TITLE:
+        heading = heading[:MAX_TITLE].rstrip() + "\u2026"
+    return heading
+
+
+def _lede(text: str, limit: int = 110) -> str:
+    """The article's first sentence, cut at a word near `limit`: a heading for untitled articles."""
+    first = re.split(r"(?<=[.!?])\s+|\n", text.strip(), maxsplit=1)[0].strip()
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
 def embed_snippet(html_path_or_url: str | os.PathLike[str], *, title: str,

@@ -189,10 +189,16 @@
       markers.push(marker);
     });
 
+    /* The story's extent: journeys and point places. A country or region named in passing
+       ("US officials") would zoom the overview out to the world, so areas count only when the
+       story has nothing else. */
     function allBounds() {
       var bounds = L.latLngBounds([]);
-      markers.forEach(function (m) { bounds.extend(m.getLatLng()); });
+      markers.forEach(function (m, i) {
+        if (data.places[i].type !== "area") bounds.extend(m.getLatLng());
+      });
       legs.forEach(function (l) { bounds.extend(l.getBounds()); });
+      if (!bounds.isValid()) markers.forEach(function (m) { bounds.extend(m.getLatLng()); });
       return bounds;
     }
 
@@ -300,16 +306,25 @@
       setTimeout(run, prefersReducedMotion() ? 30 : 1400);
     }
 
+    /* Keep the story clear of the open key in the lower left. */
+    function legendRoom() {
+      var legendBox = document.getElementById("gs-legend");
+      return legendBox && legendBox.open && legendBox.offsetHeight ? legendBox.offsetHeight + 28 : 36;
+    }
+
+    function overviewFit() {
+      return { paddingTopLeft: [48, 48], paddingBottomRight: [48, legendRoom()], maxZoom: 7 };
+    }
+
     function showStep(step) {
       var animate = !prefersReducedMotion();
-      var padding = [48, 48];
       if (step.kind === "overview") {
         moveToken++;
         map.closePopup();
         var bounds = allBounds();
         if (bounds.isValid()) {
-          if (animate) map.flyToBounds(bounds, { padding: padding, maxZoom: 7, duration: 0.8 });
-          else map.fitBounds(bounds, { padding: padding, maxZoom: 7, animate: false });
+          if (animate) map.flyToBounds(bounds, L.extend({ duration: 0.8 }, overviewFit()));
+          else map.fitBounds(bounds, L.extend({ animate: false }, overviewFit()));
         }
         return;
       }
@@ -318,8 +333,7 @@
         if (!line) return;
         map.closePopup();
         /* Room above the line for its popup. */
-        var legendBox = document.getElementById("gs-legend");
-        var bottom = legendBox && legendBox.open && legendBox.offsetHeight ? legendBox.offsetHeight + 28 : 36;
+        var bottom = legendRoom();
         var room = Math.round(Math.max(48, Math.min(260, (map.getSize().y - bottom) * 0.45)));
         var fit = { paddingTopLeft: [48, room], paddingBottomRight: [48, bottom], maxZoom: 10 };
         afterMove(function () { group.openPopup(line.getCenter()); });
@@ -459,7 +473,7 @@
     var bounds = allBounds();
     if (bounds.isValid()) {
       if (markers.length === 1 && !legs.length) map.setView(markers[0].getLatLng(), 6, { animate: false });
-      else map.fitBounds(bounds, { padding: [48, 48], maxZoom: 7, animate: false });
+      else map.fitBounds(bounds, L.extend({ animate: false }, overviewFit()));
     }
     placeArrows();
     map.on("zoomend viewreset", placeArrows);
