@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from geopy.distance import great_circle
 
+from .gazetteer import normalize_name
 from .model import Candidate, Mention, Place, PlaceType, Resolution
 
 if TYPE_CHECKING:
@@ -50,10 +51,12 @@ WORDING_TYPES: dict[str, PlaceType] = {
     "region": "region", "river": "water", "sea": "water", "ocean": "water", "lake": "water",
 }
 COUNTRY_WEIGHT = 3.0  # for a candidate in the country all the other names are in
-REGION_WEIGHT = 2.0  # for one in the region all the other sub-national names are in
+REGION_WEIGHT = 3.0  # for one in the region all the other sub-national names are in
 COHERENCE_WEIGHT = 2.0  # for one next to another named place, fading over COHERENCE_KM
-COHERENCE_KM = 300.0
+COHERENCE_KM = 150.0
 CONTEXT_ROUNDS = 3
+PRIOR_SCALE = 0.5  # log10(population) units -> score units
+EXACT_NAME_BONUS = 0.5
 SMALL_LIFT = 0.3  # the share of context a place of population ~1 gets ...
 FULL_LIFT_LOG_POP = 5.0  # ... rising to all of it at 10**5 inhabitants
 CONTAINER_LINKS = (" in ", " at ", ", ", " near ", " outside ", " of ")
@@ -200,6 +203,7 @@ def _rank(
     found: list[Candidate], group: _Group, context: _Context, qualifiers: dict[int, Mention], gazetteer: Gazetteer
 ) -> list[tuple[float, Candidate]]:
     qualifier_names = {q.query.casefold() for m in group.mentions if (q := qualifiers.get(m.start))}
+    query_key = normalize_name(group.query)
     wanted = _wording_type(group.query)
     scored = []
     # A region named like the big city inside it ("Pyongyang", "Beijing") yields to the city.
@@ -211,7 +215,9 @@ def _rank(
             prior = TYPE_PRIOR.get(candidate.place_type, 2.0)
             if candidate.place_type == "region" and (candidate.country_code, candidate.admin1) in city_regions:
                 prior -= 2.0
-        score = prior / 2.0
+        score = prior * PRIOR_SCALE
+        if normalize_name(candidate.name) == query_key:
+            score += EXACT_NAME_BONUS  # "Mexico" the country, not "Mexico City" by its alias
         # Context lifts a hamlet less than a town: many hamlets share a name with a famous place.
         lift = 1.0 if candidate.place_type != "city" else min(1.0, max(SMALL_LIFT, math.log10(max(candidate.population, 1)) / FULL_LIFT_LOG_POP))
         country_share, region_share = context.shares(group.query, candidate)
