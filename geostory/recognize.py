@@ -42,6 +42,10 @@ PERSON_TITLES = frozenset(
     governor mayor king queen prince princess pope general gen. col. capt. judge chancellor
     premier leader chairman secretary coach st saint""".split()
 )
+DIRECTIONS = frozenset(
+    """north south east west northeast northwest southeast southwest northern southern eastern
+    western central northeastern northwestern southeastern southwestern upstate downstate""".split()
+)
 PLACE_PREPOSITIONS = frozenset("in at to from near into toward towards via through across outside inside".split())
 DETERMINERS = frozenset(("the",))
 MAX_RUN_TOKENS = 4
@@ -80,7 +84,7 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, person_words: frozenset[s
     if label in ("GPE", "LOC"):
         if text in person_words and not gazetteer.is_place_name(text):
             return  # a surname the model took for a place ("Saakashvili")
-        yield _mention(span, label)
+        yield _mention(_undirected(span, gazetteer), label)
     elif label == "FAC":
         yield _mention(span, label, "facility" if _has_facility_head(span) else "toponym")
     elif label == "NORP":
@@ -91,7 +95,7 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, person_words: frozenset[s
             yield _mention(span, label, "demonym", lookup=country)
     elif label in ("ORG", "PERSON"):
         best = _best(gazetteer, text)
-        if best is not None and _is_salient(best, span) and not _looks_personal(span, label, person_words):
+        if best is not None and _taken_back(best, span, label, person_words):
             kind: MentionKind = "facility" if best.place_type in ("landmark", "airport") else "toponym"
             yield _mention(span, f"{label}>place", kind)
         elif label == "ORG" and _has_facility_head(span, strong_only=True):
@@ -118,7 +122,8 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer) -> It
             if best is None:
                 continue
             dateline = text.isupper() and len(text) > 2 and _starts_line(tokens)
-            if dateline or (_is_salient(best, tokens, strict=True) and not _sentence_initial_word(tokens)):
+            proper = all(t.pos_ == "PROPN" for t in tokens) and not text.isupper()
+            if dateline or (proper and _is_salient(best, tokens, strict=True)):
                 yield _mention(tokens, "gazetteer", "facility" if best.place_type in ("landmark", "airport") else "toponym")
                 i += size - 1
                 break
@@ -160,6 +165,33 @@ def _is_salient(candidate: Candidate, span, *, strict: bool = False) -> bool:
     return candidate.population >= threshold
 
 
+def _taken_back(best: Candidate, span: SpacySpan, label: str, person_words: frozenset[str]) -> bool:
+    """Should a PERSON/ORG span the gazetteer knows be read as the place?
+
+    Towns named like people and firms abound, so a plain town needs to sit where places sit
+    ("in Gainesville", "Alexandria, La.") or be large; countries, regions and landmarks need not.
+    """
+    if _looks_personal(span, label, person_words) or not _is_salient(best, span):
+        return False
+    if best.place_type != "city" or best.feature_code == "PPLC":
+        return True
+    doc = span.doc
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    after = doc[span.end].text if span.end < len(doc) else ""
+    placed = before in PLACE_PREPOSITIONS or after == ","
+    threshold = 5_000 if placed else (100_000 if label == "PERSON" else 20_000)
+    return best.population >= threshold
+
+
+def _undirected(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:
+    """'East Texas' -> 'Texas' when only the latter is a known place: the place is what is pinned."""
+    if len(span) > 1 and span[0].lower_ in DIRECTIONS and not gazetteer.is_place_name(span.text):
+        rest = span[1:]
+        if gazetteer.is_place_name(rest.text):
+            return rest
+    return span
+
+
 def _looks_personal(span: SpacySpan, label: str, person_words: frozenset[str]) -> bool:
     """Is this name used for a person in the article?"""
     previous = span.doc[span.start - 1] if span.start > 0 else None
@@ -190,10 +222,13 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
 
 def _mention(span, label: str, kind: MentionKind = "toponym", lookup: str | None = None) -> Mention:
     sent = span.sent
+    text, end = span.text, span.end_char
+    if "." in text and span.doc.text[end:end + 1] == ".":
+        text, end = text + ".", end + 1  # "W.Va" + "." split off as a full stop: "W.Va."
     return Mention(
-        text=span.text,
+        text=text,
         start=span.start_char,
-        end=span.end_char,
+        end=end,
         sentence=Span(sent.text, sent.start_char, sent.end_char),
         label=label,
         kind=kind,
@@ -219,9 +254,3 @@ def _capitalised(text: str) -> bool:
 def _starts_line(tokens) -> bool:
     first = tokens[0]
     return first.i == 0 or "\n" in first.doc[first.i - 1].whitespace_ + first.doc[first.i - 1].text
-
-
-def _sentence_initial_word(tokens) -> bool:
-    """A single capitalised word opening a sentence may just be an ordinary word ("Reading ...")."""
-    return len(tokens) == 1 and tokens[0].is_sent_start and tokens[0].pos_ not in ("PROPN",)
-
