@@ -119,7 +119,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         write_storymapjs(story, args.storymap)
     print(f"{output}: {len(story.places)} places, {len(story.legs)} legs, {len(story.visits)} visits", file=sys.stderr)
     if args.embed:
-        print(embed_snippet(output.name, title=map_title(story, args.title)))
+        src = f"./{output.name}" if ":" in output.name else output.name  # never read as a URL scheme
+        print(embed_snippet(src, title=map_title(story, args.title)))
     return 0
 
 
@@ -150,6 +151,8 @@ def cmd_places(args: argparse.Namespace) -> int:
     from .pipeline import build_story
     from .read import read_article
 
+    if args.write:
+        _check_writable(Path(args.write))
     article = read_article(args.article, date=args.date)
     story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places)
     for place in story.places:
@@ -203,11 +206,16 @@ def _check_writable(*paths: Path) -> None:
     """Fail before the slow work when an output cannot be written."""
     for path in paths:
         folder = path.parent if str(path.parent) else Path(".")
-        if path.is_dir():
+        try:
+            is_dir, folder_ok = path.is_dir(), folder.is_dir()
+            writable = os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+        except (OSError, ValueError) as err:  # a name too long; a NUL in an in-process argv
+            raise OutputError(f"cannot write {path}: {getattr(err, 'strerror', None) or err}") from err
+        if is_dir:
             raise OutputError(f"cannot write {path}: it is a directory")
-        if not folder.is_dir():
+        if not folder_ok:
             raise OutputError(f"cannot write {path}: folder {folder} does not exist")
-        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        if not writable:
             raise OutputError(f"cannot write {path}: permission denied")
 
 

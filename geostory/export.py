@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -141,10 +142,12 @@ def _leg_properties(leg: Leg) -> dict[str, Any]:
 
 
 def _visit_properties(visit: Visit) -> dict[str, Any]:
-    # No "mentions" here: a visit is an event at a place, not another place.
+    # No "mentions" here: a visit is an event at a place, not another place; "aliases" are the
+    # article's words for the place, so readers of the file can match it to a Point.
     return {
         "feature_type": "visit",
         "name": visit.place.name,
+        "aliases": sorted({m.text for m in visit.place.mentions}),
         "place_key": visit.place.key,
         "event": visit.event,
         "actors": list(visit.actors),
@@ -226,14 +229,35 @@ def write_geojson(story: Story, path: str | os.PathLike[str]) -> Path:
 
 
 def _storymap_text(quote: str, details: Sequence[str]) -> str:
-    parts = [f"<p>{html.escape(d)}</p>" for d in details if d]
-    parts.append(f"<blockquote>\u201c{html.escape(quote)}\u201d</blockquote>")
+    parts = [f"<p>{_shown(d)}</p>" for d in details if d]
+    parts.append(f"<blockquote>\u201c{_shown(quote)}\u201d</blockquote>")
     return "".join(parts)
 
 
 def _leg_headline(leg: Leg) -> str:
     mode = {"rail": "by rail", "air": "by air", "road": "by road", "sea": "by sea"}.get(leg.mode, "")
     return " ".join(bit for bit in (f"{leg.origin.name} \u2192 {leg.destination.name}", mode) if bit)
+
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str | None) -> str:
+    """Article text made safe to *show*: bidi overrides and control characters replaced.
+
+    An unpaired U+202E would reverse everything after it on the page; it becomes U+FFFD.
+    GeoJSON keeps the article's characters verbatim; pages and slides show cleaned text.
+    """
+    if not text:
+        return ""
+    text = BIDI_CONTROLS.sub("\ufffd", text)
+    return _UNSAFE_CONTROLS.sub("\ufffd", text)
+
+
+def _shown(text: str | None) -> str:
+    """Text for StoryMapJS, which renders slide text as HTML."""
+    return html.escape(clean_text(text))
 
 
 def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
@@ -246,10 +270,10 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
     title = article.title or "Story map"
     byline = " \u00b7 ".join(
         bit for bit in (article.source, article.date.isoformat() if article.date else None) if bit)
-    overview_text = f"<p>{html.escape(byline)}</p>" if byline else ""
+    overview_text = f"<p>{_shown(byline)}</p>" if byline else ""
     slides: list[dict[str, Any]] = [{
         "type": "overview",
-        "text": {"headline": html.escape(title), "text": overview_text},
+        "text": {"headline": _shown(title), "text": overview_text},
     }]
     for event in story.events(order):  # type: ignore[arg-type]
         if isinstance(event, Leg):
@@ -273,11 +297,11 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
             "location": {
                 "lat": _round(place.latitude),
                 "lon": _round(place.longitude),
-                "name": html.escape(place.name),
+                "name": _shown(place.name),
                 "line": True,
             },
             "text": {
-                "headline": html.escape(headline),
+                "headline": _shown(headline),
                 "text": _storymap_text(event.evidence.text, details),
             },
         })

@@ -175,7 +175,11 @@ def _read_stream(stream: IO[bytes], label: str, max_bytes: int) -> bytes:
 
 
 def _read_file(path: Path, label: str, max_bytes: int) -> bytes:
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError as err:  # a name too long, a loop of links
+        raise InputError(f"cannot read {label}: {_one_line(err.strerror or err)}") from err
+    if is_dir:
         raise InputError(f"article {label} is a directory, not a file")
     try:
         with path.open("rb") as handle:

@@ -17,6 +17,7 @@ therefore only proposals, checked against the gazetteer:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,10 @@ PERSON_TITLES = frozenset(
     governor mayor king queen prince princess pope general gen. col. capt. judge chancellor
     premier leader chairman secretary coach st saint""".split()
 )
+TITLE_OF = re.compile(
+    r"\b(?:Prince|Princess|Duke|Duchess|Earl|Countess|Marquess|Baron|Baroness|Archduke)\s+of\s+(?:the\s+)?$")
+SHIP_PREFIX = re.compile(r"\b(?:HMS|USS|HMCS|HMAS|HMNZS|RFA|INS|USNS|MV|SS|RV)\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
+PRONOUNS = frozenset("i we you he she it they me us him her them".split())
 DIRECTIONS = frozenset(
     """north south east west northeast northwest southeast southwest northern southern eastern
     western central northeastern northwestern southeastern southwestern upstate downstate""".split()
@@ -64,12 +69,14 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     taken = [False] * len(doc.text)
     for ent in doc.ents:
         for mention in _from_entity(ent, gazetteer, person_words):
+            if _part_of_a_name(doc.text, mention):
+                continue
             if not any(taken[mention.start:mention.end]):
                 found.append(mention)
                 taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
     covered = {token.i for ent in doc.ents for token in ent}
     for mention in _from_untagged_runs(doc, covered, gazetteer):
-        if not any(taken[mention.start:mention.end]):
+        if not _part_of_a_name(doc.text, mention) and not any(taken[mention.start:mention.end]):
             found.append(mention)
             taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
     return tuple(sorted(found, key=lambda m: m.start))
@@ -122,7 +129,8 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer) -> It
             if best is None:
                 continue
             dateline = text.isupper() and len(text) > 2 and _starts_line(tokens)
-            proper = all(t.pos_ == "PROPN" for t in tokens) and not text.isupper()
+            proper = (all(t.pos_ == "PROPN" for t in tokens) and not text.isupper()
+                      and not (len(tokens) == 1 and (tokens[0].is_stop or tokens[0].lower_ in PRONOUNS)))
             if dateline or (proper and _is_salient(best, tokens, strict=True)):
                 yield _mention(tokens, "gazetteer", "facility" if best.place_type in ("landmark", "airport") else "toponym")
                 i += size - 1
@@ -163,6 +171,12 @@ def _is_salient(candidate: Candidate, span, *, strict: bool = False) -> bool:
     if candidate.feature_code == "PPLC":
         return True
     return candidate.population >= threshold
+
+
+def _part_of_a_name(text: str, mention: Mention) -> bool:
+    """'Prince of Wales', 'Duke of York', 'USS Arizona': a title or a ship, not the place."""
+    before = text[max(0, mention.start - 60):mention.start]
+    return bool(TITLE_OF.search(before) or SHIP_PREFIX.search(before))
 
 
 def _taken_back(best: Candidate, span: SpacySpan, label: str, person_words: frozenset[str]) -> bool:

@@ -36,6 +36,8 @@ from branca.element import Element, MacroElement
 from geostory.atomic import write_bytes
 from geostory.errors import ConfigurationError
 from geostory.export import (
+    BIDI_CONTROLS,
+    clean_text,
     events_in_order,
     leg_coordinates,
     places_in_order,
@@ -99,24 +101,9 @@ BASIS_LABELS = {
     "schematic": "schematic: straight line between places",
 }
 
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 # --------------------------------------------------------------------------------------------
 # Escaping
 # --------------------------------------------------------------------------------------------
-
-
-def clean_text(text: str | None) -> str:
-    """Article text made safe to *show*: bidi overrides and control characters replaced.
-
-    An unpaired U+202E would reverse everything after it on the page; it becomes U+FFFD.
-    """
-    if not text:
-        return ""
-    text = _BIDI_CONTROLS.sub("\ufffd", text)
-    return _UNSAFE_CONTROLS.sub("\ufffd", text)
 
 
 def esc(text: str | None) -> str:
@@ -141,7 +128,7 @@ def _safe_url(url: str | None) -> str | None:
         scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return None
-    return url if scheme in ("http", "https") and not _BIDI_CONTROLS.search(url) else None
+    return url if scheme in ("http", "https") and not BIDI_CONTROLS.search(url) else None
 
 
 # --------------------------------------------------------------------------------------------

@@ -281,7 +281,7 @@ def _place(group: _Group, ranked: list[tuple[float, Candidate]]) -> Place:
             alternatives.append(other)
     return Place(
         key=best.key,
-        name=best.name,
+        name=_display_name(group.mentions, best.name),
         latitude=best.latitude,
         longitude=best.longitude,
         place_type=best.place_type,
@@ -293,6 +293,16 @@ def _place(group: _Group, ranked: list[tuple[float, Candidate]]) -> Place:
     )
 
 
+def _display_name(mentions: Sequence[Mention], canonical: str) -> str:
+    """Call a place what the article calls it ("New Delhi", "Kiev"), so that readers and the story
+    agree; the gazetteer's name serves for demonyms, abbreviations ("U.S.") and ALL-CAPS datelines."""
+    written = [m.text for m in mentions if m.kind in ("toponym", "facility")
+               and "." not in m.text and not m.text.isupper()]
+    if not written:
+        return canonical
+    return max(sorted(set(written)), key=lambda t: (written.count(t), len(t)))
+
+
 def _merge(places: dict[str, Place], place: Place) -> None:
     """Two spellings of one place ("US", "United States") become one Place with all mentions."""
     existing = places.get(place.key)
@@ -300,7 +310,9 @@ def _merge(places: dict[str, Place], place: Place) -> None:
         places[place.key] = place
         return
     mentions = tuple(sorted({*existing.mentions, *place.mentions}, key=lambda m: m.start))
-    places[place.key] = replace(existing, mentions=mentions, confidence=max(existing.confidence, place.confidence))
+    canonical = existing.name if existing.source == "override" else None
+    places[place.key] = replace(existing, mentions=mentions, confidence=max(existing.confidence, place.confidence),
+                                name=canonical or _display_name(mentions, existing.name))
 
 
 def _override_for(name: str, overrides: Mapping[str, Override]) -> Override | None:
