@@ -46,12 +46,20 @@ PERSON_TITLES = frozenset(
 TITLE_OF = re.compile(
     r"\b(?:Prince|Princess|Duke|Duchess|Earl|Countess|Marquess|Baron|Baroness|Archduke)\s+of\s+(?:the\s+)?$")
 SHIP_PREFIX = re.compile(r"\b(?:HMS|USS|HMCS|HMAS|HMNZS|RFA|INS|USNS|MV|SS|RV)\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
+# Labels whose spans the gazetteer scan leaves alone; other spans are scanned for place names.
+CLAIMING_LABELS = frozenset("GPE LOC FAC NORP ORG PERSON".split())
 PRONOUNS = frozenset("i we you he she it they me us him her them".split())
 DIRECTIONS = frozenset(
     """north south east west northeast northwest southeast southwest northern southern eastern
     western central northeastern northwestern southeastern southwestern upstate downstate""".split()
 )
-PLACE_PREPOSITIONS = frozenset("in at to from near into toward towards via through across outside inside".split())
+PLACE_PREPOSITIONS = frozenset(
+    "in at to from near into toward towards via through across outside inside between".split())
+# "the island of Lampedusa", "the city of Kherson"
+PLACE_NOUNS = frozenset(
+    """island islands city town village port province region state republic county capital outskirts
+    suburbs suburb district municipality oblast prefecture peninsula""".split()
+)
 DETERMINERS = frozenset(("the",))
 MAX_RUN_TOKENS = 4
 # Capitalised words that name places somewhere but in news mostly mean something else.
@@ -74,7 +82,9 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
             if not any(taken[mention.start:mention.end]):
                 found.append(mention)
                 taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
-    covered = {token.i for ent in doc.ents for token in ent}
+    # Spans the model gave a non-place label ("Kecskemet and Szeged" as a WORK_OF_ART, "Sicily" as
+    # a DATE) are scanned like untagged text.
+    covered = {token.i for ent in doc.ents if ent.label_ in CLAIMING_LABELS for token in ent}
     for mention in _from_untagged_runs(doc, covered, gazetteer):
         if not _part_of_a_name(doc.text, mention) and not any(taken[mention.start:mention.end]):
             found.append(mention)
@@ -100,6 +110,8 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, person_words: frozenset[s
         country = demonym_country(text)
         if country:
             yield _mention(span, label, "demonym", lookup=country)
+        elif (best := _best(gazetteer, text)) is not None and _is_salient(best, span, strict=True):
+            yield _mention(span, "NORP>place")  # "Tunis" taken for a people
     elif label in ("ORG", "PERSON"):
         best = _best(gazetteer, text)
         if best is not None and _taken_back(best, span, label, person_words):
@@ -108,7 +120,8 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, person_words: frozenset[s
         elif label == "ORG" and _has_facility_head(span, strong_only=True):
             yield _mention(span, "ORG>facility", "facility")
         elif label == "ORG":
-            yield from _embedded(span, gazetteer)
+            listed = _listed_places(span, gazetteer)
+            yield from listed or _embedded(span, gazetteer)
 
 
 def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer) -> Iterator[Mention]:
@@ -136,6 +149,28 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer) -> It
                 i += size - 1
                 break
         i += 1
+
+
+def _listed_places(span: SpacySpan, gazetteer: Gazetteer) -> list[Mention]:
+    """'Berdyansk and Vasylivka' tagged as one ORG: a list of places, each a toponym."""
+    parts, current = [], []
+    for token in span:
+        if token.lower_ in ("and", ",", "or", "&"):
+            parts.append(current)
+            current = []
+        else:
+            current.append(token)
+    parts.append(current)
+    if len(parts) < 2 or any(not part for part in parts):
+        return []
+    mentions = []
+    for part in parts:
+        sub = span.doc[part[0].i:part[-1].i + 1]
+        best = _best(gazetteer, sub.text)
+        if best is None or not _capitalised(sub.text):
+            return []
+        mentions.append(_mention(sub, "ORG>list"))
+    return mentions
 
 
 def _embedded(span: SpacySpan, gazetteer: Gazetteer) -> Iterator[Mention]:
@@ -185,15 +220,16 @@ def _taken_back(best: Candidate, span: SpacySpan, label: str, person_words: froz
     Towns named like people and firms abound, so a plain town needs to sit where places sit
     ("in Gainesville", "Alexandria, La.") or be large; countries, regions and landmarks need not.
     """
-    if _looks_personal(span, label, person_words) or not _is_salient(best, span):
+    if _looks_personal(span, label, person_words):
         return False
     if best.place_type != "city" or best.feature_code == "PPLC":
-        return True
+        return _is_salient(best, span)
     doc = span.doc
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     after = doc[span.end].text if span.end < len(doc) else ""
-    placed = before in PLACE_PREPOSITIONS or after == ","
-    threshold = 5_000 if placed else (100_000 if label == "PERSON" else 20_000)
+    of_a_place = before == "of" and span.start > 1 and doc[span.start - 2].lower_ in PLACE_NOUNS
+    placed = before in PLACE_PREPOSITIONS or after == "," or of_a_place
+    threshold = 1_000 if placed else (100_000 if label == "PERSON" else 20_000)
     return best.population >= threshold
 
 
