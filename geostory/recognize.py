@@ -17,8 +17,10 @@ therefore only proposals, checked against the gazetteer:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .model import Candidate, Mention, MentionKind, Span
@@ -41,7 +43,14 @@ WEAK_FACILITY_HEADS = frozenset("center centre institute hall complex tower park
 PERSON_TITLES = frozenset(
     """mr mr. mrs mrs. ms ms. dr dr. sir lady lord president minister senator sen. rep. gov.
     governor mayor king queen prince princess pope general gen. col. capt. judge chancellor
-    premier leader chairman secretary coach st saint""".split()
+    premier leader chairman secretary coach ambassador commander sheriff detective officer rev. rev
+    st saint""".split()
+)
+# "his wife, Julia,": a name in apposition to one of these is a person's
+KIN = frozenset(
+    """wife husband son daughter father mother brother sister friend cousin uncle aunt nephew niece
+    grandson granddaughter grandfather grandmother boyfriend girlfriend fiance fiancee partner widow
+    stepson stepdaughter child baby dog cat""".split()
 )
 TITLE_OF = re.compile(
     r"\b(?:Prince|Princess|Duke|Duchess|Earl|Countess|Marquess|Baron|Baroness|Archduke)\s+of\s+(?:the\s+)?$")
@@ -60,6 +69,17 @@ PLACE_NOUNS = frozenset(
     """island islands city town village port province region state republic county capital outskirts
     suburbs suburb district municipality oblast prefecture peninsula""".split()
 )
+# Prepositions that people's names rarely follow: evidence enough to overrule a surname.
+STRONG_PLACE_PREPOSITIONS = frozenset("in near outside inside into throughout".split())
+STATE_ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,4}\.){1,2}|[A-Z]\.?[A-Z]\.?|[A-Z][a-z]+")  # "W.Va.", "Ala.", "NY", "Ohio"
+SAINTS = frozenset(("st", "st.", "saint"))
+SPEECH_VERBS = frozenset("said says told asked added explained recalled".split())
+# Last words that make a "PERSON" span a place: "Greer Station", "Anderson County", "Kelley Lane".
+PLACE_SUFFIXES = frozenset(
+    """county parish township station street st. road rd. avenue ave. lane drive boulevard blvd. way
+    highway hill hills lake river creek park city town village valley heights springs""".split())
+YEAR = re.compile(r"(?:19|20)\d\d")
+DASH = re.compile(r"[-–—]{1,3}")
 DETERMINERS = frozenset(("the",))
 MAX_RUN_TOKENS = 4
 # Capitalised words that name places somewhere but in news mostly mean something else.
@@ -72,12 +92,13 @@ VAGUE_WORDS = frozenset(
 
 def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     """Return the place mentions of a parsed article, sorted by offset, never overlapping."""
-    person_words = _person_words(doc)
+    discourse = _Discourse.of(doc, gazetteer)
     found: list[Mention] = []
-    taken = [False] * len(doc.text)
+    article = doc.text  # spaCy joins every token for each `doc.text`: read it once
+    taken = [False] * len(article)
     for ent in doc.ents:
-        for mention in _from_entity(ent, gazetteer, person_words):
-            if _part_of_a_name(doc.text, mention):
+        for mention in _from_entity(ent, gazetteer, discourse):
+            if _part_of_a_name(article, mention):
                 continue
             if not any(taken[mention.start:mention.end]):
                 found.append(mention)
@@ -85,46 +106,51 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     # Spans the model gave a non-place label ("Kecskemet and Szeged" as a WORK_OF_ART, "Sicily" as
     # a DATE) are scanned like untagged text.
     covered = {token.i for ent in doc.ents if ent.label_ in CLAIMING_LABELS for token in ent}
-    for mention in _from_untagged_runs(doc, covered, gazetteer):
-        if not _part_of_a_name(doc.text, mention) and not any(taken[mention.start:mention.end]):
+    for mention in _from_untagged_runs(doc, covered, gazetteer, discourse):
+        if not _part_of_a_name(article, mention) and not any(taken[mention.start:mention.end]):
             found.append(mention)
             taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
     return tuple(sorted(found, key=lambda m: m.start))
 
 
-def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, person_words: frozenset[str]) -> Iterator[Mention]:
+def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:
     label = ent.label_
     span = _trim(ent)
     if span is None:
         return
     text = span.text
     if label in ("GPE", "LOC"):
-        if text in person_words and not gazetteer.is_place_name(text):
+        if not _capitalised(text):
+            return  # "the meth was located": a proper name is capitalised
+        if text in discourse.persons and not gazetteer.is_place_name(text):
             return  # a surname the model took for a place ("Saakashvili")
-        yield _mention(_undirected(span, gazetteer), label)
+        if _looks_personal(span, label, discourse) and not _is_major(_best(gazetteer, text)):
+            return  # a person the model took for a place ("coach Ripley", "President Saakashvili")
+        yield discourse.mention(_undirected(span, gazetteer), label)
     elif label == "FAC":
-        yield _mention(span, label, "facility" if _has_facility_head(span) else "toponym")
+        yield discourse.mention(span, label, "facility" if _has_facility_head(span) else "toponym")
     elif label == "NORP":
         from .gazetteer import demonym_country
 
         country = demonym_country(text)
         if country:
-            yield _mention(span, label, "demonym", lookup=country)
-        elif (best := _best(gazetteer, text)) is not None and _is_salient(best, span, strict=True):
-            yield _mention(span, "NORP>place")  # "Tunis" taken for a people
+            yield discourse.mention(span, label, "demonym", lookup=country)
+        elif (best := _named(gazetteer, text, placed=text in discourse.places)) is not None and (
+                _is_salient(best, span, strict=True) or text in discourse.places):
+            yield discourse.mention(span, "NORP>place")  # "Tunis" taken for a people
     elif label in ("ORG", "PERSON"):
-        best = _best(gazetteer, text)
-        if best is not None and _taken_back(best, span, label, person_words):
+        best = _named(gazetteer, text, placed=_placed(span, strong=True) or text in discourse.places)
+        if best is not None and _taken_back(best, span, label, discourse):
             kind: MentionKind = "facility" if best.place_type in ("landmark", "airport") else "toponym"
-            yield _mention(span, f"{label}>place", kind)
+            yield discourse.mention(span, f"{label}>place", kind)
         elif label == "ORG" and _has_facility_head(span, strong_only=True):
-            yield _mention(span, "ORG>facility", "facility")
+            yield discourse.mention(span, "ORG>facility", "facility")
         elif label == "ORG":
-            listed = _listed_places(span, gazetteer)
-            yield from listed or _embedded(span, gazetteer)
+            listed = _listed_places(span, gazetteer, discourse)
+            yield from listed or _embedded(span, gazetteer, discourse)
 
 
-def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer) -> Iterator[Mention]:
+def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:
     """Capitalised token runs outside the model's entities that the gazetteer knows well."""
     i = 0
     n = len(doc)
@@ -138,24 +164,33 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer) -> It
             if any(t.i in covered for t in tokens) or not _capitalised(tokens[-1].text):
                 continue
             text = tokens.text
-            best = _best(gazetteer, text)
+            best = _named(gazetteer, text, placed=text in discourse.places)
             if best is None:
                 continue
-            dateline = text.isupper() and len(text) > 2 and _starts_line(tokens)
+            dateline = text.isupper() and len(text) > 2 and _is_dateline(tokens)
             proper = (all(t.pos_ == "PROPN" for t in tokens) and not text.isupper()
                       and not (len(tokens) == 1 and (tokens[0].is_stop or tokens[0].lower_ in PRONOUNS)))
-            if dateline or (proper and _is_salient(best, tokens, strict=True)):
-                yield _mention(tokens, "gazetteer", "facility" if best.place_type in ("landmark", "airport") else "toponym")
+            if proper and (_looks_personal(tokens, "", discourse) or discourse.is_common(tokens)):
+                continue
+            known = proper and (_is_salient(best, tokens, strict=True) or text in discourse.places)
+            if dateline or known:
+                yield discourse.mention(tokens, "gazetteer", "facility" if best.place_type in ("landmark", "airport") else "toponym")
                 i += size - 1
                 break
         i += 1
 
 
-def _listed_places(span: SpacySpan, gazetteer: Gazetteer) -> list[Mention]:
-    """'Berdyansk and Vasylivka' tagged as one ORG: a list of places, each a toponym."""
+def _listed_places(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> list[Mention]:
+    """'Berdyansk and Vasylivka' tagged as one ORG: a list of places, each a toponym.
+
+    An ampersand joins partners' names ("Stevens & Wilkinson"), not places, and every part must be
+    a place the article could mean: well known, written as a place elsewhere, or the list placed.
+    """
     parts, current = [], []
     for token in span:
-        if token.lower_ in ("and", ",", "or", "&"):
+        if token.text == "&":
+            return []
+        if token.lower_ in ("and", ",", "or"):
             parts.append(current)
             current = []
         else:
@@ -163,27 +198,30 @@ def _listed_places(span: SpacySpan, gazetteer: Gazetteer) -> list[Mention]:
     parts.append(current)
     if len(parts) < 2 or any(not part for part in parts):
         return []
+    placed = _placed(span)
     mentions = []
     for part in parts:
         sub = span.doc[part[0].i:part[-1].i + 1]
-        best = _best(gazetteer, sub.text)
-        if best is None or not _capitalised(sub.text):
+        best = _named(gazetteer, sub.text, placed=placed)
+        if best is None or not _capitalised(sub.text) or _looks_personal(sub, "", discourse):
             return []
-        mentions.append(_mention(sub, "ORG>list"))
+        if not (placed or sub.text in discourse.places or _is_salient(best, sub, strict=True)):
+            return []
+        mentions.append(discourse.mention(sub, "ORG>list"))
     return mentions
 
 
-def _embedded(span: SpacySpan, gazetteer: Gazetteer) -> Iterator[Mention]:
+def _embedded(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:
     """The longest well-known place name nested in an organisation's name."""
     tokens = list(span)
     for size in range(min(MAX_RUN_TOKENS, len(tokens) - 1), 0, -1):
         for start in range(0, len(tokens) - size + 1):
             sub = span.doc[tokens[start].i:tokens[start].i + size]
-            if not _capitalised(sub[0].text):
+            if not _capitalised(sub[0].text) or _looks_personal(sub, "", discourse) or discourse.is_common(sub):
                 continue
-            best = _best(gazetteer, sub.text)
+            best = _named(gazetteer, sub.text)
             if best is not None and _is_salient(best, sub, strict=True):
-                yield _mention(sub, "ORG>embedded", "embedded")
+                yield discourse.mention(sub, "ORG>embedded", "embedded")
                 return
 
 
@@ -192,6 +230,44 @@ def _best(gazetteer: Gazetteer, text: str) -> Candidate | None:
         return None
     found = gazetteer.candidates(text, limit=1)
     return found[0] if found else None
+
+
+def _named(gazetteer: Gazetteer, text: str, *, placed: bool = False) -> Candidate | None:
+    """The best entry that this very name can stand for, for names the model did not call places.
+
+    The gazetteer also matches alternate names ("Hamas" is an old name of Hamm, "Human" of Uman,
+    "BA" of Bath). Outside a GPE/LOC label such a match is trusted only where the text writes the
+    name as a place (`placed`: "in Echmiadzin", or a place label elsewhere in the article), or for
+    what news writes by alias or abbreviation: countries, continents, landmarks, capitals and very
+    large cities, a spelling that differs only at the end ("Misrata"), and regions written as an
+    abbreviation ("W.Va.", "N.Y.", "BC") or with their kind ("Mayo County", "Enugu State").
+    """
+    from .gazetteer import normalize_name
+
+    if text.casefold() in VAGUE_WORDS:
+        return None
+    found = gazetteer.candidates(text, limit=5)
+    if placed:
+        return found[0] if found else None
+    key = normalize_name(text)
+    for candidate in found:
+        name = normalize_name(candidate.name)
+        if name == key or name.startswith(key + " ") or key.startswith(name + " ") or (
+                len(key) >= 6 and name[:5] == key[:5]):
+            return candidate  # the name, its first words ("Barrow" in Furness), a near spelling
+        if candidate.place_type in ("country", "continent", "landmark", "airport"):
+            return candidate
+        if candidate.place_type == "region" and ("." in text or text.isupper()):
+            return candidate
+        if candidate.place_type == "city" and not text.isupper() and (
+                candidate.feature_code == "PPLC" or candidate.population >= 500_000):
+            return candidate
+    return None
+
+
+def _is_major(candidate: Candidate | None) -> bool:
+    """A country, continent or first-level region: never read as a surname on a document's evidence."""
+    return candidate is not None and candidate.place_type in ("country", "continent", "region")
 
 
 def _is_salient(candidate: Candidate, span, *, strict: bool = False) -> bool:
@@ -214,23 +290,56 @@ def _part_of_a_name(text: str, mention: Mention) -> bool:
     return bool(TITLE_OF.search(before) or SHIP_PREFIX.search(before))
 
 
-def _taken_back(best: Candidate, span: SpacySpan, label: str, person_words: frozenset[str]) -> bool:
+def _taken_back(best: Candidate, span: SpacySpan, label: str, discourse: _Discourse) -> bool:
     """Should a PERSON/ORG span the gazetteer knows be read as the place?
 
     Towns named like people and firms abound, so a plain town needs to sit where places sit
-    ("in Gainesville", "Alexandria, La.") or be large; countries, regions and landmarks need not.
+    ("in Gainesville", "Alexandria, La."), be large, or be written as a place elsewhere in the
+    article (one sense per discourse); countries, regions and landmarks need not. Never when the
+    article uses the name for a person, for a make ("a 1992 Toyota"), or as an acronym ("the UN",
+    "BA") that abbreviates no country or region. A landmark the model calls an organisation
+    ("the White House said", "the Kremlin") is the institution unless it sits where places sit.
     """
-    if _looks_personal(span, label, person_words):
+    if _looks_personal(span, label, discourse):
         return False
+    doc = span.doc
+    previous = doc[span.start - 1] if span.start > 0 else None
+    if previous is not None and YEAR.fullmatch(previous.text):
+        return False
+    text = span.text
+    if text.isupper() and len(text.replace(".", "")) <= 4 and not _is_major(best) and not _is_dateline(span):
+        return False
+    if best.place_type == "landmark" and label == "ORG":
+        return _placed(span)
+    if text in discourse.places:
+        return True
     if best.place_type != "city" or best.feature_code == "PPLC":
         return _is_salient(best, span)
-    doc = span.doc
-    before = doc[span.start - 1].lower_ if span.start > 0 else ""
-    after = doc[span.end].text if span.end < len(doc) else ""
-    of_a_place = before == "of" and span.start > 1 and doc[span.start - 2].lower_ in PLACE_NOUNS
-    placed = before in PLACE_PREPOSITIONS or after == "," or of_a_place
-    threshold = 1_000 if placed else (100_000 if label == "PERSON" else 20_000)
+    threshold = 1_000 if _placed(span) else (100_000 if label == "PERSON" else 20_000)
     return best.population >= threshold
+
+
+def _placed(span, *, strong: bool = False) -> bool:
+    """Is the span written where places are written: "in Gainesville", "Alexandria, La.",
+    "the city of Kherson"? `strong` asks for a preposition that people rarely follow ("in", not "to")."""
+    doc = span.doc
+    i = span.start - 1
+    if i >= 0 and doc[i].lower_ in DETERMINERS:
+        i -= 1
+    before = doc[i].lower_ if i >= 0 else ""
+    if before in (STRONG_PLACE_PREPOSITIONS if strong else PLACE_PREPOSITIONS):
+        return True
+    if before == "of" and i > 0 and doc[i - 1].lower_ in PLACE_NOUNS:
+        return True
+    after = doc[span.end] if span.end < len(doc) else None
+    if strong and after is not None and after.text in ("'s", "’s", "'", "’"):
+        return False  # "in Modi's cabinet"
+    if after is None or after.text != ",":
+        return False
+    if not strong:
+        return True
+    state = doc[span.end + 1] if span.end + 1 < len(doc) else None
+    return state is not None and STATE_ABBREVIATION.fullmatch(state.text) is not None
 
 
 def _undirected(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:
@@ -242,48 +351,135 @@ def _undirected(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:
     return span
 
 
-def _looks_personal(span: SpacySpan, label: str, person_words: frozenset[str]) -> bool:
-    """Is this name used for a person in the article?"""
-    previous = span.doc[span.start - 1] if span.start > 0 else None
+def _looks_personal(span, label: str, discourse: _Discourse) -> bool:
+    """Is this name used for a person here ("Mr. Bell", "coach Ripley") or, one sense per
+    discourse, anywhere in the article ("Michael Bell ... Bell said") and never written as a place?"""
+    doc = span.doc
+    previous = doc[span.start - 1] if span.start > 0 else None
     if previous is not None and previous.lower_ in PERSON_TITLES:
         return True
-    if label == "PERSON" and len(span) == 1 and span.text in person_words:
+    if previous is not None and previous.text == "," and span.start > 1 and doc[span.start - 2].lower_ in KIN:
         return True
+    return len(span) == 1 and span.text in discourse.persons and span.text not in discourse.placed
+
+
+@dataclass(frozen=True)
+class _Discourse:
+    """What the whole article says about its names, so one name keeps one sense throughout."""
+
+    persons: frozenset[str]  # words of people's names: in multi-word PERSON spans, after a title
+    placed: frozenset[str]  # names written at least once where places are ("in Ripley", "Ripley, W.Va.")
+    places: frozenset[str]  # names the model labels GPE/LOC somewhere and the article never uses for a person
+    lowercase: frozenset[str]  # words the article also writes in lower case ("spring", "man")
+
+    @classmethod
+    def of(cls, doc: Doc, gazetteer: Gazetteer) -> _Discourse:
+        persons: set[str] = set()
+        for ent in doc.ents:
+            # the surname: given names ("Paris", "Austin") and firms' place words ("Seattle Seahawks",
+            # "Logan Elementary") come first, so only a multi-word name's last word counts
+            if ent.label_ == "PERSON" and len(ent) > 1 and not _named_like_a_place(ent, gazetteer):
+                last = ent[-1]
+                if _capitalised(last.text) and last.is_alpha and last.lower_ not in DIRECTIONS:
+                    persons.add(last.text)
+        lowercase = set()
+        placed = set()
+        for token in doc:
+            if token.is_lower and token.is_alpha:
+                lowercase.add(token.text)
+            elif (token.i > 0 and _capitalised(token.text) and token.is_alpha
+                  and doc[token.i - 1].lower_ in PERSON_TITLES - SAINTS):
+                persons.add(token.text)
+        for token in doc:
+            # "Petrova said", "said Noma": a speaker, when the gazetteer knows no large place so named
+            if token.lower_ in SPEECH_VERBS:
+                for near in (doc[token.i - 1] if token.i > 0 else None, doc[token.i + 1] if token.i + 1 < len(doc) else None):
+                    if (near is not None and near.pos_ == "PROPN" and near.is_title and near.text not in persons
+                            and ((best := _best(gazetteer, near.text)) is None or not _is_salient(best, near, strict=True))):
+                        persons.add(near.text)
+        for ent in doc.ents:
+            span = _trim(ent)
+            if span is not None and _placed(span, strong=True):
+                placed.add(span.text)
+        for token in doc:
+            if token.ent_iob_ == "O" and _capitalised(token.text) and _placed(token.doc[token.i:token.i + 1], strong=True):
+                placed.add(token.text)
+        places = set()
+        for ent in doc.ents:
+            # a place label the context confirms ("in Laconia", "Laconia, N.H.")
+            if ent.label_ in ("GPE", "LOC") and (span := _trim(ent)) is not None and _placed(span, strong=True):
+                if span.text in placed or not (len(span) == 1 and span.text in persons):
+                    places.add(span.text)
+        return cls(frozenset(persons), frozenset(placed), frozenset(places), frozenset(lowercase))
+
+    def mention(self, span, label: str, kind: MentionKind = "toponym", lookup: str | None = None) -> Mention:
+        """The Mention of a span, with its sentence."""
+        text, end = span.text, span.end_char
+        following = span.doc[span.end] if span.end < len(span.doc) else None
+        if "." in text and following is not None and not span[-1].whitespace_ and following.text.startswith("."):
+            text, end = text + ".", end + 1  # "W.Va" + "." split off as a full stop: "W.Va."
+        return Mention(
+            text=text,
+            start=span.start_char,
+            end=end,
+            sentence=_sentence_of(span),
+            label=label,
+            kind=kind,
+            lookup=lookup,
+        )
+
+    def is_common(self, span) -> bool:
+        """A single capitalised word the article elsewhere writes in lower case: a common noun."""
+        return len(span) == 1 and span[0].is_title and span[0].text.lower() in self.lowercase
+
+
+def _named_like_a_place(ent: SpacySpan, gazetteer: Gazetteer) -> bool:
+    """A PERSON span that is really a place ("Greer Station", "Anderson County", "Kelley Lane")."""
+    return ent[-1].lower_ in PLACE_SUFFIXES or gazetteer.is_place_name(ent.text)
+
+
+def _is_dateline(tokens) -> bool:
+    """An ALL-CAPS place opening a story: at a line start, or before a dash ("ATLANTA - A former ...",
+    "COLUMBIA, S.C. (AP) --")."""
+    if _starts_line(tokens):
+        return True
+    doc = tokens.doc
+    first = tokens[0]
+    if first.i > 0 and not (doc[first.i - 1].is_punct or first.is_sent_start):
+        return False
+    for token in doc[tokens.end:min(len(doc), tokens.end + 5)]:
+        if DASH.fullmatch(token.text):
+            return True
+        if token.text == "(" or not (token.text == "," or token.is_title or token.is_upper or "." in token.text):
+            return token.text == "("
     return False
-
-
-def _person_words(doc: Doc) -> frozenset[str]:
-    """Surnames and given names from the article's multi-word PERSON entities."""
-    return frozenset(
-        token.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for token in ent
-    )
 
 
 def _trim(ent: SpacySpan) -> SpacySpan | None:
     """Drop a leading 'the' and a trailing possessive or punctuation token."""
     start, end = ent.start, ent.end
     doc = ent.doc
-    while start < end and (doc[start].lower_ in DETERMINERS or doc[start].is_punct):
+    # a leading "the", punctuation or lower-case word the model swept in ("later Far Eastern ...")
+    while start < end and (doc[start].lower_ in DETERMINERS or doc[start].is_punct
+                           or (doc[start].is_lower and doc[start].is_alpha and doc[start].pos_ in ("ADV", "ADJ", "DET", "CCONJ", "SCONJ", "PRON"))):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "’")):
         end -= 1
     return doc[start:end] if start < end else None
 
 
-def _mention(span, label: str, kind: MentionKind = "toponym", lookup: str | None = None) -> Mention:
-    sent = span.sent
-    text, end = span.text, span.end_char
-    if "." in text and span.doc.text[end:end + 1] == ".":
-        text, end = text + ".", end + 1  # "W.Va" + "." split off as a full stop: "W.Va."
-    return Mention(
-        text=text,
-        start=span.start_char,
-        end=end,
-        sentence=Span(sent.text, sent.start_char, sent.end_char),
-        label=label,
-        kind=kind,
-        lookup=lookup,
-    )
+def _sentence_of(span) -> Span:
+    """The sentence holding `span`, by bisection: spaCy's `Span.sent` rescans the whole doc on
+    every call, which made long articles quadratic."""
+    doc = span.doc
+    bounds = doc.user_data.get("geostory.sentences")
+    if bounds is None:
+        bounds = doc.user_data["geostory.sentences"] = [(s.start_char, s.end_char, s.text) for s in doc.sents]
+    if not bounds:
+        return Span(doc.text, 0, len(doc.text))
+    index = max(0, bisect.bisect_right(bounds, (span.start_char, float("inf"))) - 1)
+    start, end, text = bounds[index]
+    return Span(text, start, end)
 
 
 def _has_facility_head(span, *, strong_only: bool = False) -> bool:

@@ -21,8 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
-from geopy.distance import great_circle
-
 from .gazetteer import normalize_name
 from .model import Candidate, Mention, Place, PlaceType, Resolution
 
@@ -55,6 +53,7 @@ REGION_WEIGHT = 3.0  # for one in the region all the other sub-national names ar
 COHERENCE_WEIGHT = 2.0  # for one next to another named place, fading over COHERENCE_KM
 COHERENCE_KM = 150.0
 CONTEXT_ROUNDS = 3
+EARTH_RADIUS_KM = 6371.0088
 PRIOR_SCALE = 0.5  # log10(population) units -> score units
 EXACT_NAME_BONUS = 1.0
 SMALL_LIFT = 0.3  # the share of context a place of population ~1 gets ...
@@ -254,7 +253,11 @@ def _matches_qualifier(candidate: Candidate, names: set[str], gazetteer: Gazette
 
 
 def _km(a: Candidate, b: Candidate) -> float:
-    return great_circle((a.latitude, a.longitude), (b.latitude, b.longitude)).km
+    """Great-circle distance for ranking (called a lot; geopy's objects cost more than the maths)."""
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _confidence(ranked: list[tuple[float, Candidate]]) -> float:

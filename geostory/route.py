@@ -115,7 +115,9 @@ def _route_leg(leg: Leg, network: _RailGraph | None) -> Leg:
     else:  # sea, unknown
         path = _bowed(stops)
     path = _continuous(path)
-    return replace(leg, path=tuple(path), distance_km=_geodesic_km(path), geometry_basis=basis)
+    # An arc's densified points add nothing to its length: measure it stop to stop.
+    measured = stops if basis == "great-circle" else path
+    return replace(leg, path=tuple(path), distance_km=_geodesic_km(measured), geometry_basis=basis)
 
 
 def _dedupe(points: Iterable[Coordinate]) -> list[Coordinate]:
