@@ -12,7 +12,19 @@ therefore only proposals, checked against the gazetteer:
   as an `embedded` mention;
 - NORP spans that name a nation's people ("North Korean") are demonyms looked up as the country;
 - capitalised runs of tokens outside any entity that the gazetteer knows well (countries,
-  regions, large cities, curated landmarks; any town in an ALL-CAPS dateline) are added.
+  regions, large cities, curated landmarks; any town in an ALL-CAPS dateline, "ATLANTA -",
+  "COLUMBUS, Ohio (AP) --") are added.
+
+One name keeps one sense through an article (`_Discourse`): a word used as a person's (the surname
+of a multi-word PERSON, a word after a title, a speaker of "said" the gazetteer knows only as a
+village, "his wife, Julia,") is no place anywhere unless the article also writes it where places
+are written ("in Ripley", "Ripley, W.Va."); a GPE/LOC the context confirms makes the name's
+PERSON/ORG/untagged occurrences places. A capitalised word the article also writes in lower case
+("Man" in a headline) is a common noun. Outside a GPE/LOC label, a gazetteer match by alternate
+name only ("Hamas" for Hamm, "BA" for Bath) counts only where places are written or for
+countries, regions by abbreviation and large cities; an acronym ("UN"), a make after a year ("a
+1992 Toyota") and an ORG-labelled landmark not sitting where places sit ("the Kremlin said") are
+the organisation, not the place.
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ REGION_WEIGHT = 3.0  # for one in the region all the other sub-national names ar
 COHERENCE_WEIGHT = 2.0  # for one next to another named place, fading over COHERENCE_KM
 COHERENCE_KM = 150.0
 CONTEXT_ROUNDS = 3
+ALTERNATIVE_MARGIN = 3.0  # runner-ups scoring within this of the winner are offered as alternatives
 EARTH_RADIUS_KM = 6371.0088
 PRIOR_SCALE = 0.5  # log10(population) units -> score units
 EXACT_NAME_BONUS = 1.0
@@ -275,12 +276,12 @@ def _confidence(ranked: list[tuple[float, Candidate]]) -> float:
 
 
 def _place(group: _Group, ranked: list[tuple[float, Candidate]]) -> Place:
-    best = ranked[0][1]
-    alternatives = []
-    for _, other in ranked[1:]:
-        if other.key == best.key or len(alternatives) >= 3:
-            continue
-        if _km(best, other) > 50:
+    best_score, best = ranked[0]
+    alternatives: list[Candidate] = []
+    for score, other in ranked[1:]:
+        if len(alternatives) >= 3 or score < best_score - ALTERNATIVE_MARGIN:
+            break  # "Did you mean ...?" only for readings that came close
+        if other.key != best.key and _km(best, other) > 50 and all(_km(a, other) > 50 for a in alternatives):
             alternatives.append(other)
     return Place(
         key=best.key,

@@ -1,0 +1,136 @@
+"""Recognition with the real spaCy model and the offline gazetteer, on short made-up sentences.
+
+Each test names the rule it pins down; the sentences are written for the tests (never taken from
+the evaluation corpora). The model and the gazetteer load once per session.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def recognize_text():
+    pytest.importorskip("spacy")
+    from geostory.errors import ModelError
+    from geostory.gazetteer import default_gazetteer
+    from geostory.language import load_pipeline, parse
+    from geostory.recognize import recognize
+
+    try:
+        nlp = load_pipeline()
+    except ModelError as err:
+        pytest.skip(f"the default spaCy pipeline is not installed: {err}")
+    gazetteer = default_gazetteer()
+
+    def run(text: str):
+        return recognize(parse(text, nlp), gazetteer)
+
+    return run
+
+
+def found(mentions) -> list[str]:
+    return [m.text for m in mentions]
+
+
+def test_mentions_index_the_article_and_keep_their_sentence(recognize_text):
+    text = "Talks ended on Monday. Police said the fire started in Gainesville late on Monday."
+    mentions = recognize_text(text)
+    assert found(mentions) == ["Gainesville"]
+    mention = mentions[0]
+    assert text[mention.start:mention.end] == "Gainesville"
+    assert mention.sentence.text == text[mention.sentence.start:mention.sentence.end]
+    assert mention.sentence.text.startswith("Police said")
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Alexandria woman charged in connection with robbery.", "Alexandria"),
+    ("Police in Huntsville said the suspect fled. Huntsville officers later caught him.", "Huntsville"),
+])
+def test_town_the_model_calls_a_person_or_organisation_is_a_place(recognize_text, text, place):
+    assert place in found(recognize_text(text))
+
+
+@pytest.mark.parametrize("text, name", [
+    # a surname of a full name elsewhere in the article (one sense per discourse)
+    ("Michael Bell was arrested on Friday. Officers said Bell had fled on foot.", "Bell"),
+    ('Coach Darren Ripley praised the team. "We were strong," said coach Ripley after the match.', "Ripley"),
+    ("Mayor Curtis Lincoln said Lincoln would run again.", "Lincoln"),
+    # a title before the name
+    ("Saakashvili met officials in Tbilisi. President Saakashvili said the talks went well.", "Saakashvili"),
+    # a speaker the gazetteer knows only as a village
+    ('"It was a mistake," Petrova said. Yevgenia Petrova runs the museum.', "Petrova"),
+    # a name in apposition to a relative
+    ("His wife, Julia, said he was kind.", "Julia"),
+])
+def test_person_named_like_a_town_is_not_a_place(recognize_text, text, name):
+    assert name not in found(recognize_text(text))
+
+
+def test_surname_is_still_a_place_where_the_article_writes_it_as_one(recognize_text):
+    text = "Wilson, 72, of Gainesville, was charged. Officers said Wilson had a gun. He lives in Gainesville."
+    names = found(recognize_text(text))
+    assert "Wilson" not in names
+    assert names.count("Gainesville") == 2
+
+
+@pytest.mark.parametrize("text, name", [
+    ("A 1992 Toyota driven by a teenager hit a fence, police said.", "Toyota"),  # a make, not the city
+    ("She has no intention of talking to Hamas, the minister said.", "Hamas"),  # an alias of Hamm
+    ("Stevens & Wilkinson designed the hotel.", "Stevens"),  # partners' names, not a list of towns
+])
+def test_names_the_gazetteer_matches_only_by_accident_are_skipped(recognize_text, text, name):
+    assert name not in found(recognize_text(text))
+
+
+def test_facilities_stay_whole(recognize_text):
+    mentions = recognize_text(
+        "Kim Jong Un visited the Vostochny Cosmodrome and later Far Eastern Federal University in Vladivostok.")
+    kinds = {m.text: m.kind for m in mentions}
+    assert kinds["Vostochny Cosmodrome"] == "facility"
+    assert kinds["Far Eastern Federal University"] == "facility"  # "later" is not part of the name
+    assert kinds["Vladivostok"] == "toponym"
+
+
+def test_demonyms_are_looked_up_as_their_country(recognize_text):
+    mentions = {m.text: m for m in recognize_text("North Korean officials met Turkish diplomats in Ankara.")}
+    assert mentions["North Korean"].kind == "demonym"
+    assert mentions["North Korean"].query == "North Korea"
+    assert mentions["Turkish"].query == "Turkey"
+    assert mentions["Ankara"].kind == "toponym"
+
+
+def test_place_inside_an_organisation_name_is_embedded(recognize_text):
+    mentions = recognize_text("Dublin City Council approved the plan on Tuesday.")
+    assert [(m.text, m.kind) for m in mentions] == [("Dublin City", "embedded")]
+
+
+@pytest.mark.parametrize("text", [
+    "The sailors of HMS Belfast cheered.",
+    "The Prince of Wales visited the port.",
+])
+def test_ship_and_title_names_are_not_places(recognize_text, text):
+    assert found(recognize_text(text)) == []
+
+
+def test_places_listed_in_one_entity_are_split(recognize_text):
+    assert found(recognize_text("Fighting was reported in Kecskemet and Szeged on Sunday.")) == ["Kecskemet", "Szeged"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("MANSFIELD — The Law Enforcement Center will get a new roof, the council said.", "MANSFIELD"),
+    ("COLUMBUS, Ohio (AP) — The governor's budget was criticised on Monday.", "COLUMBUS"),
+])
+def test_dateline_town_is_a_place(recognize_text, text, place):
+    assert found(recognize_text(text))[0] == place
+
+
+def test_landmark_named_for_its_institution_is_a_place_only_where_places_are(recognize_text):
+    assert "Kremlin" not in found(recognize_text("The Pentagon said troops left Manbij. The Kremlin denied it."))
+    assert "White House" in found(recognize_text("Protesters gathered outside the White House on Sunday."))
+
+
+def test_capitalised_common_word_is_not_a_place(recognize_text):
+    names = found(recognize_text("Grand Jury Indicts Man In December Slaying. A man was charged on Monday in Alexandria."))
+    assert "Man" not in names
+    assert "Alexandria" in names
