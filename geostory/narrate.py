@@ -31,7 +31,9 @@ How it reads, clause by clause, from spaCy's dependency parse (never from word d
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -54,6 +56,7 @@ MOVE_VERBS = {
     "walk", "hop", "rush", "race", "speed", "make", "get", "trek", "ferry", "airlift", "evacuate",
     "flee", "escape", "berth", "anchor", "voyage", "commute", "shuttle", "detour", "divert",
     "exit", "carry", "transport", "bring", "tow", "steer", "deport", "repatriate",
+    "transfer", "escort", "dispatch", "deploy", "redeploy", "send",
 }
 MOVE_NOUNS = {
     "trip", "visit", "journey", "voyage", "flight", "tour", "stop", "stopover", "layover",
@@ -103,7 +106,19 @@ GENERIC_PLACE_NOUNS = {
     "outskirts", "suburb", "suburbs", "district", "republic", "kingdom", "crossing", "checkpoint",
     "embassy", "consulate", "hotel", "cathedral", "basilica", "stadium", "square", "shrine",
     "coast", "peninsula", "county", "municipality", "oblast", "prefecture", "building", "hall",
+    "hospital", "clinic", "warehouse", "depot", "camp", "school", "terminal", "prison", "jail",
+    "barracks", "office", "residence", "mosque", "church", "temple", "steppe", "steppes",
 }
+# Non-place vehicles: they carry actors ("the capsule carrying X") but give no mode of their own.
+CARRIERS = {"capsule", "spacecraft", "spaceship", "rocket", "craft", "pod", "lorry", "lorries"}
+# Prepositions that open a phrase about something else ("after a win at X", "during talks in X"):
+# a movement preposition below them does not belong to the trigger.
+PATH_BLOCK = {"after", "before", "during", "following", "despite", "with", "without", "since",
+              "until", "against", "ahead", "like", "unlike", "amid"}
+COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+           "north-east", "north-west", "south-east", "south-west", "northward", "southward"}
+# Trip nouns: their compound or prepositional continents, regions and seas are a scope, not a stop.
+SCOPE_TYPES = {"continent", "region", "water"}
 
 SPEECH = {"say", "report", "tell", "announce", "add", "confirm", "state", "write", "note",
           "claim", "warn", "quote", "insist", "explain", "reveal", "disclose", "indicate"}
@@ -172,7 +187,7 @@ TITLES = {
 PERSON_NOUNS = TITLES - {"mr", "mrs", "ms", "miss", "dr", "his", "her", "crown", "vice",
                          "deputy", "foreign", "defense", "defence", "prime", "first", "st", "sen",
                          "rep", "gen", "col", "lt", "sgt"} | {"man", "woman", "leader", "head"}
-GROUP_NOUNS = {"delegation", "team", "troupe", "crew", "group", "party", "entourage", "mission",
+GROUP_NOUNS = {"delegation", "team", "troupe", "crew", "group", "party", "entourage", "mission", "pair", "duo", "trio",
                "contingent", "squad", "band", "orchestra", "choir", "officials", "diplomats",
                "troops", "soldiers", "tourists", "pilgrims", "refugees", "migrants", "fans",
                "athletes", "players", "ministers", "leaders", "lawmakers", "family", "couple"}
@@ -180,6 +195,14 @@ PLURAL_PRONOUNS = {"they", "them", "their", "both", "two"}
 SING_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 
 STATUS_RANK = {"reported": 0, "planned": 1, "possible": 2}
+
+# Look-back windows, so that a long article is read in linear time: a pronoun or title looks back
+# at most this many distinct people and tokens (a news story names its protagonist far more often).
+LOOKBACK_PEOPLE = 12
+LOOKBACK_TOKENS = 3000
+# A reported journey dated before what the story has reached is a flashback ("last week", "in
+# 2018"); a single day needs this gap, since "On Tuesday" in a story dated Monday may be either week.
+FLASHBACK_GAP = dt.timedelta(days=6)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,6 +231,10 @@ class _Reading:
     home: bool = False  # "return home": back to where the actor's trip began
     background: bool = False  # told as background ("after he had traveled to X"): not chained
     introduced: bool = False  # the actor is new here ("a delegation of 20 officials"), not "the group"
+    pluperfect: bool = False  # told in the past perfect ("had traveled to X"): background once the actor is placed
+    past_dated: bool = False  # dated before what the story has told so far ("last month"): a flashback
+    scope: bool = False  # "a trip to Asia", "a tour of A, B and C": what the trip covers, not a stop
+    fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each, not A then B
 
 
 class _Index:
@@ -260,13 +287,19 @@ class _People:
             name = re.sub(r"\s*-\s*", "-", re.sub(r"['’]s$", "", name)).strip()
             if name:
                 full.append((name, words))
-        self.canonical: dict[str, str] = {}
+        # canonical: the longest name holding all of a name's words ("Kim" -> "Kim Jong-un");
+        # over distinct names, through a word index, so a long article stays linear
+        distinct: dict[str, set[str]] = {}
         for name, words in full:
-            best = name
-            for other, other_words in full:
-                if words <= other_words and len(other) > len(best):
-                    best = other
-            self.canonical[name] = best
+            distinct.setdefault(name, set()).update(words)
+        holders: dict[str, set[str]] = {}
+        for name, words in distinct.items():
+            for word in words:
+                holders.setdefault(word, set()).add(name)
+        self.canonical: dict[str, str] = {}
+        for name, words in distinct.items():
+            common = set.intersection(*(holders[w] for w in words)) if words else {name}
+            self.canonical[name] = max(common, key=lambda other: (len(other), other == name, other))
         for ent, words in raw:
             name = re.sub(r"\s*-\s*", "-", " ".join(
                 t.text for t in ent if t.lower_ not in TITLES and not t.is_punct or t.text == "-"
@@ -283,33 +316,62 @@ class _People:
             root = ent.root
             while root.dep_ in ("compound", "appos", "conj") and root.head.i != root.i:
                 root = root.head
-            if root.dep_ in ("nsubj", "nsubjpass"):
-                self.subject_starts.add(ent.start)
+            if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() not in SPEECH:
+                self.subject_starts.add(ent.start)  # "spokesman X told reporters" is not the protagonist
         self.titles: dict[str, set[str]] = {}
         for _, canonical, titles in self.names:
             self.titles.setdefault(canonical, set()).update(titles)
+        self.names.sort(key=lambda n: n[0])
+        self.starts = [n[0] for n in self.names]
+        # surname -> people bearing it, most recently named first
+        self.surnames: dict[str, list[str]] = {}
+        for _, canonical, _ in reversed(self.names):
+            for word in canonical.replace("-", " ").split():
+                bucket = self.surnames.setdefault(word, [])
+                if canonical not in bucket:
+                    bucket.append(canonical)
 
     def before(self, index: int, subjects_first: bool = False) -> list[str]:
         """Distinct people named before token `index`, most recent first; with
         `subjects_first`, people named as a subject come before the others (a pronoun usually
         continues the subject: "Biden met Zelensky ... He returned")"""
-        seen: list[str] = []
-        ordered = sorted(self.names, key=lambda n: -n[0])
+        recent: list[tuple[int, str]] = []  # (start, name), most recent first, within a window
+        seen: set[str] = set()
+        position = bisect.bisect_left(self.starts, index) - 1
+        while position >= 0 and len(recent) < LOOKBACK_PEOPLE and index - self.starts[position] <= LOOKBACK_TOKENS:
+            start, canonical, _ = self.names[position]
+            if canonical not in seen:
+                seen.add(canonical)
+                recent.append((start, canonical))
+            elif subjects_first and start in self.subject_starts:
+                recent.append((start, canonical))
+            position -= 1
+        out: list[str] = []
         if subjects_first:
-            ordered = [n for n in ordered if n[0] in self.subject_starts] + ordered
-        for start, canonical, _ in ordered:
-            if start < index and canonical not in seen:
-                seen.append(canonical)
-        return seen
+            for start, canonical in recent:
+                if start in self.subject_starts and canonical not in out:
+                    out.append(canonical)
+        for _, canonical in recent:
+            if canonical not in out:
+                out.append(canonical)
+        return out
 
     def by_surname(self, token: Token) -> str | None:
         """'Orban' when the parser did not tag it, after 'Viktor Orban' was named."""
         if token.pos_ != "PROPN":
             return None
-        for start, canonical, _ in sorted(self.names, key=lambda n: -n[0]):
-            if token.text in canonical.replace("-", " ").split():
-                return canonical
-        return None
+        bucket = self.surnames.get(token.text)
+        return bucket[0] if bucket else None
+
+    def by_word(self, token: Token) -> str | None:
+        """A capitalised word that is part of a person's name, whatever the tagger made of it
+        ("Yoon and first lady Kim ..." with "Yoon" tagged as an adjective)."""
+        if not token.text[:1].isupper():
+            return None
+        if token.i in self.ent_of:
+            return self.ent_of[token.i]
+        bucket = self.surnames.get(token.text)
+        return bucket[0] if bucket else None
 
     def by_title(self, index: int, words: set[str]) -> str | None:
         for name in self.before(index):
@@ -440,6 +502,8 @@ def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
     if place is None:
         for child in pobj.children:
             if child.dep_ in ("compound", "nmod") and index.place(child) is not None:
+                if pobj.lemma_.lower() in MOVE_NOUNS and index.place(child).place_type in SCOPE_TYPES:
+                    continue  # "a Mediterranean cruise": where the cruise goes about, not a port
                 place = index.place(child)
                 break
     if place is not None:
@@ -454,9 +518,10 @@ def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
                         found.extend(_places_under(grandchild, index, depth + 1))
             if found:
                 break
+    alternatives = any(c.dep_ == "cc" and c.lower_ == "or" for c in pobj.children)
     for child in pobj.children:
-        if child.dep_ == "conj" and not _contrasted(child):
-            found.extend(_places_under(child, index, depth + 1))
+        if child.dep_ == "conj" and not _contrasted(child) and not alternatives:
+            found.extend(_places_under(child, index, depth + 1))  # "to Genoa or La Spezia": not both
     return _unique(found)
 
 
@@ -491,8 +556,10 @@ def _path_ok(prep: Token, trigger: Token, index: _Index, place_qualifier_ok: boo
     movement prepositions a parser may hang there ("from X to Y")."""
     t = prep.head
     while t.i != trigger.i:
-        if t.pos_ in ("VERB", "AUX") and t.dep_ != "amod":
-            return False
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "dobj"):
+            return False  # (a participle as object is a noun: "flew the injured from X")
+        if t.dep_ == "prep" and t.lower_ in PATH_BLOCK:
+            return False  # "arrive ... after a win at X": X is where the win was
         if _is_trigger(t) and t.i != trigger.i:
             return False
         if index.place(t) is not None and not place_qualifier_ok:
@@ -528,12 +595,18 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
             if place not in target:
                 target.append(place)
 
+    near: list[Place] = []
     for token in clause:
         if token.i == trigger.i:
             continue
         if token.dep_ in ("prep", "dative", "agent") or (token.pos_ == "ADP" and token.dep_ == "prt"):
             word = _prep_text(token)
             role = _MOVE_PREPS.get(word)
+            if word == "of" and token.head.lower_ in COMPASS and token.head.head.i == trigger.i and lemma in ARRIVE:
+                for pobj in token.children:  # "landed 150 km southeast of X": near X, if nothing closer
+                    if pobj.dep_ == "pobj":
+                        near.extend(_places_under(pobj, index))
+                continue
             if role is None:
                 continue
             if role == "origin" and word == "after" and lemma not in STOPS | {"visit", "trip", "leg"}:
@@ -556,6 +629,9 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
             for pobj in token.children:
                 if pobj.dep_ in ("pobj", "pcomp") and not _under_contrast(pobj, trigger):
                     places = _places_under(pobj, index)
+                    if (role == "destination" and len(places) > 1 and pobj.tag_ == "NNS"
+                            and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS):
+                        reading.fan_out = True
                     if role == "at" and lemma in WAYPOINT_OBJ and word != "at":
                         add("waypoint", places)
                     else:
@@ -572,7 +648,7 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                 add("destination", places)
         elif is_noun and token.head.i == trigger.i and token.dep_ in ("compound", "nmod", "amod"):
             places = _places_under(token, index)
-            places = [p for p in places if p.place_type != "continent"]
+            places = [p for p in places if p.place_type not in SCOPE_TYPES]
             if places and token.i not in index.demonym_tokens:
                 if lemma in ("departure",):
                     add("origin", places)
@@ -585,6 +661,8 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                 places = _places_under(sibling, index)
                 if places:
                     add("destination", places)
+    if near and not (reading.destinations or reading.at or reading.origins):
+        add("at", near)
     reading.home = reading.returning or lemma in ("fly", "head", "go", "come", "travel", "sail", "drive")
     reading.home = reading.home and any(c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt")
                                         for c in trigger.children)
@@ -599,6 +677,11 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
     reading.destinations = [p for p in reading.destinations if p not in reading.origins]
     reading.waypoints = [p for p in reading.waypoints
                          if p not in reading.origins and p not in reading.destinations]
+    if is_noun and not reading.origins and reading.destinations and lemma in ("trip", "tour", "visit", "visits", "journey", "voyage", "cruise", "pilgrimage", "expedition"):
+        # "a trip to Southeast Asia", "a five-day trip to A, B and C": the ground the trip covers
+        reading.scope = (all(p.place_type in SCOPE_TYPES for p in reading.destinations)
+                         or (len(reading.destinations) >= 2
+                             and all(p.place_type in ("country", "continent", "region") for p in reading.destinations)))
     return reading
 
 
@@ -791,11 +874,30 @@ def _actor(token: Token | None, index: _Index, memory: dict[str, str | None]) ->
     members = [token] + [c for c in token.children if c.dep_ == "conj"]
     for member in members:
         names.extend(_one_actor(member, index, memory))
+    first = _coordinated_before(token, index)
+    if first is not None and first not in names:
+        names.insert(0, first)  # "Yoon and first lady Kim Keon Hee departed": Yoon first
     seen: list[str] = []
     for name in names:
         if name not in seen:
             seen.append(name)
     return tuple(seen)
+
+
+def _coordinated_before(token: Token, index: _Index) -> str | None:
+    """A person named right before the subject and joined to it by "and", which the parser left
+    out of the subject ("Yoon and first lady Kim Keon Hee departed ...")."""
+    doc = token.doc
+    start = token.sent.start
+    j = token.left_edge.i - 1
+    while j > start and (doc[j].lower_ in TITLES or doc[j].dep_ in ("amod", "compound") and doc[j].pos_ != "PROPN"):
+        j -= 1
+    if j <= start or doc[j].lower_ != "and" or doc[j].head.i in range(token.left_edge.i, token.right_edge.i + 1):
+        return None
+    k = j - 1
+    while k > start and doc[k].lower_ in ("'s", "’s"):
+        k -= 1
+    return index.people.by_word(doc[k])
 
 
 def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> list[str]:
@@ -816,13 +918,17 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
                 if owner and (owner[0] in people.canonical.values() or owner[0] in people.titles):
                     return owner
     # a vehicle carrying someone: "the train carrying Kim"
-    if lemma in VEHICLES or token.text.lower() in VEHICLES:
+    if lemma in VEHICLES | CARRIERS or token.text.lower() in VEHICLES:
         for child in token.children:
             if child.dep_ == "acl" and child.lemma_ in ("carry", "transport", "bring"):
                 for obj in child.children:
                     if obj.dep_ == "dobj":
-                        return _one_actor(obj, index, memory)
-        for key in ("person", "thing"):
+                        carried = _actor(obj, index, memory)
+                        if carried and any(n in people.titles or n in people.canonical.values() for n in carried):
+                            return list(carried)
+                        text = _phrase(token)  # "a cruise ship carrying 4,000 passengers"
+                        return [text] if text else []
+        for key in ("mover", "person", "thing"):
             if memory.get(key):
                 return [memory[key]]
         text = _phrase(token)
@@ -832,15 +938,23 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
         return [last] if last else []
     if lower in SING_PRONOUNS:
         before = people.before(token.i, subjects_first=True)
-        return [before[0]] if before else ([memory["person"]] if memory.get("person") else [])
+        if before:
+            return [before[0]]
+        last = memory.get("person") or memory.get("someone")
+        return [last] if last else []
     by_surname = people.by_surname(token)
     if by_surname is not None:
         return [by_surname]
     determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet")}
     definite = bool({"the", "this", "that", "these", "those"} & determiners)
     if definite and (lemma in GROUP_NOUNS or lower in GROUP_NOUNS or lemma in ("visitor", "delegate", "guest")):
+        pair = memory.get("pair")
+        if pair and (lemma in ("couple", "pair", "duo", "trio", "crew") or not memory.get("group")):
+            return list(pair)  # "the royal couple", "the crew": the people last named together
         if memory.get("group"):
             return [memory["group"]]
+    if definite and lemma in memory.get("heads", {}):
+        return [memory["heads"][lemma]]  # "A North Korean soldier ..." -> "The soldier ..."
     if lower in ("they", "both") or (lemma in PERSON_NOUNS and ({"both", "two"} & determiners)):
         before = people.before(token.i)
         if len(before) >= 2:
@@ -851,7 +965,11 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
         return [last] if last else []
     if lemma in PERSON_NOUNS and token.tag_ in ("NN", "NNP"):
         words = {t.lower_ for t in token.subtree if t.i <= token.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
-        name = people.by_title(token.i, words - {"the"})
+        mover = memory.get("mover")
+        if mover and people.titles.get(mover, set()) & (words - {"the"}) and mover in people.before(token.i):
+            name = mover  # "the president" while President Biden is travelling: Biden
+        else:
+            name = people.by_title(token.i, words - {"the"})
         if name is None:
             before = people.before(token.i)
             if before and any(c.lower_ == "the" for c in token.children):
@@ -895,6 +1013,8 @@ def _status(trigger: Token) -> Status | None:
     scope = [trigger]
     t = trigger
     for _ in range(6):
+        if t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            break  # "..., and the ship will be towed to X": its own clause
         if t.dep_ in ("xcomp", "conj", "dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "pcomp", "acomp", "auxpass") and t.head.i != t.i:
             t = t.head
             scope.append(t)
@@ -918,9 +1038,10 @@ def _status(trigger: Token) -> Status | None:
             return None
         if i > 0 and lemma in ("postpone", "delay"):
             planned = True
-        if i > 0 and lemma in PLANNED_LEMMAS:
+        if i > 0 and lemma in PLANNED_LEMMAS and not (
+                lemma == "set" and any(c.dep_ == "prt" and c.lower_ in ("off", "out", "sail") for c in token.children)):
             planned = True
-            if lemma in ("plan", "intend", "schedule", "hope", "expect", "want") and _plan_abandoned(token):
+            if lemma in ("plan", "intend", "schedule", "hope", "expect", "want", "due", "set") and _plan_abandoned(token):
                 return None
         if i > 0 and lemma in POSSIBLE_LEMMAS:
             possible = True
@@ -955,6 +1076,9 @@ def _plan_abandoned(token: Token) -> bool:
     children = list(token.children)
     if any(c.dep_ == "advmod" and c.lower_ in ("originally", "initially", "once") for c in children):
         return True
+    if token.dep_ in ("acomp", "xcomp", "oprd") and token.head.lemma_ == "be" and any(
+            c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in token.head.children):
+        return True  # "had been due / set / scheduled to dock in X"
     if any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in children) and token.tag_ == "VBN":
         return True
     for c in children:
@@ -1034,8 +1158,8 @@ def _when(trigger: Token, clause: list[Token], dates: list[SpacySpan], anchor: d
           future: bool, whole_subtree: bool = False) -> TimeSpan | None:
     """The DATE entity of the trigger's clause nearest the trigger, else the nearest one of the
     sentence that is not about something else (a 'report said Monday')."""
+    # `dates` are the DATE entities of the trigger's own sentence (indexed once by narrate)
     clause_ids = {t.i for t in clause}
-    sent = trigger.sent
     inside = [e for e in dates if e.root.i in clause_ids]
     if not inside and whole_subtree:
         subtree = {t.i for t in trigger.subtree}
@@ -1043,8 +1167,6 @@ def _when(trigger: Token, clause: list[Token], dates: list[SpacySpan], anchor: d
     if not inside:
         inside = []
         for ent in dates:
-            if ent.sent.start != sent.start:
-                continue
             if _governed_by_other(ent.root, trigger):
                 continue
             inside.append(ent)
@@ -1092,11 +1214,18 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
     the order the article tells them.
     """
     index = _Index(article, doc, places)
-    dates = [e for e in doc.ents if e.label_ == "DATE"]
+    dates_by_sent: dict[int, list[SpacySpan]] = {}  # sentence start -> its DATE entities
+    for ent in doc.ents:
+        if ent.label_ == "DATE":
+            dates_by_sent.setdefault(ent.sent.start, []).append(ent)
     readings: list[_Reading] = []
-    memory: dict[str, str | None] = {"person": None, "thing": None, "group": None}
+    memory: dict = {"person": None, "thing": None, "group": None, "pair": None, "someone": None,
+                    "mover": None, "heads": {}}
     last_mover: tuple[str, ...] = ()
+    people_names = set(index.people.canonical.values()) | set(index.people.titles)
+    clock: dt.date | None = None  # the latest day the story has reached, in told order
     for sent in doc.sents:
+        dates = dates_by_sent.get(sent.start, [])
         movers = [t for t in sent if _is_trigger(t)]
         visitors = [t for t in sent if _is_visit_trigger(t) and t.i not in {m.i for m in movers}]
         # "held talks at X": the verb reads the place, not its object noun as well
@@ -1121,19 +1250,37 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
             trigger = reading.trigger
             if trigger.pos_ in ("NOUN", "PROPN") and not _verbal(trigger):
                 actor_token = _noun_actor_token(trigger)
+                if actor_token is None and reading.kind == "visit":
+                    actor_token = _governor_subject(trigger)  # "visited X before a rally in Y"
             else:
                 actor_token = _subject_of(trigger)
             reading.actor = _actor(actor_token, index, memory)
+            mover = memory.get("mover")
+            if (reading.kind == "move" and actor_token is not None and actor_token.lower_ in SING_PRONOUNS
+                    and mover and reading.actor and mover not in reading.actor
+                    and mover in index.people.before(trigger.i)):
+                reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
             reading.introduced = actor_token is not None and any(
                 (c.dep_ == "det" and c.lower_ in ("a", "an", "some", "another")) or c.dep_ == "nummod"
+                or (c.dep_ in ("amod", "det") and c.lower_ in ("several", "other", "many", "various", "few"))
                 for c in actor_token.children)
             if (not reading.actor and reading.kind == "move" and trigger.pos_ in ("NOUN", "PROPN")
                     and last_mover and _definite_or_ordinal(trigger)):
                 reading.actor = last_mover  # "The final stop is X": the trip told so far
             if reading.kind == "move":
                 reading.background = _is_background(trigger)
+                reading.pluperfect = _pluperfect(trigger)
                 if reading.actor:
                     last_mover = reading.actor
+                    if reading.actor[0] in people_names:
+                        memory["mover"] = reading.actor[0]
+            if len(reading.actor) >= 2 and all(n in people_names for n in reading.actor):
+                memory["pair"] = reading.actor
+            if actor_token is not None and len(reading.actor) == 1 and reading.actor[0] not in people_names:
+                if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in actor_token.children):
+                    memory["heads"][actor_token.lemma_.lower()] = reading.actor[0]  # "a soldier" ... "the soldier"
+                    if actor_token.lemma_.lower() not in VEHICLES | CARRIERS:
+                        memory["someone"] = reading.actor[0]
             clause = _clause(trigger, stop - {trigger.i})
             if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX") and trigger.dep_ == "dobj":
                 clause = sorted(set(clause) | {trigger.head}, key=lambda t: t.i)
@@ -1141,11 +1288,21 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
             if reading.kind == "move":
                 reading.mode, reading.mode_explicit = _mode(
                     trigger, sorted(set(clause) | set(reading.extra), key=lambda t: t.i), article.text)
+                if (reading.mode == "unknown" and actor_token is not None and not _names_place(actor_token)
+                        and actor_token.lemma_.lower() in VEHICLES):
+                    reading.mode = _mode_word(actor_token) or "unknown"  # "the bus then headed to X"
+                    reading.mode_explicit = reading.mode != "unknown"
             reading.when = _when(trigger, clause, dates, article.date, future=status != "reported",
                                  whole_subtree=reading.kind == "visit")
             if (reading.status == "reported" and reading.when is not None and article.date is not None
                     and reading.when.start > article.date):
                 reading.status = "planned"
+            if reading.when is not None and reading.status == "reported":
+                gap = FLASHBACK_GAP if reading.when.start == reading.when.end else dt.timedelta(days=1)
+                if clock is not None and reading.when.end < clock - gap and _past_tense(trigger):
+                    reading.past_dated = True  # "Last month, she traveled to X" told after this week's trip
+                elif not reading.background and not reading.pluperfect:
+                    clock = max(clock or reading.when.start, reading.when.start)
             reading.evidence = _sentence_span(article, trigger)
             readings.append(reading)
             for name in reading.actor:
@@ -1157,8 +1314,7 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
                 else:
                     memory["thing"] = name
         # people named in the sentence also become "the last person" for pronouns
-    people = set(index.people.canonical.values()) | set(index.people.titles)
-    return _assemble(article, places, unresolved, readings, people, _dateline_place(article.text, places))
+    return _assemble(article, places, unresolved, readings, people_names, _dateline_place(article.text, places))
 
 
 def _dateline_place(text: str, places: Sequence[Place]) -> Place | None:
@@ -1172,6 +1328,37 @@ def _dateline_place(text: str, places: Sequence[Place]) -> Place | None:
         if place.name.casefold() == name or any(m.text.casefold() == name for m in place.mentions):
             return place
     return None
+
+
+def _governor_subject(noun: Token) -> Token | None:
+    """The subject of the verb a noun hangs from through a preposition ("visited a care home
+    before an evening rally in X": the one who visited)."""
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX"):
+        return _subject_of(noun.head.head)
+    return None
+
+
+def _past_tense(trigger: Token) -> bool:
+    """Told in the past ("traveled", "had flown", "his trip ... was"), not the present of a
+    timetable ("On Friday the pope flies on to X")."""
+    t = trigger
+    if t.pos_ in ("NOUN", "PROPN") and not _verbal(t):
+        t = t.head
+    return t.tag_ in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in t.children)
+
+
+def _pluperfect(trigger: Token) -> bool:
+    """Told in the past perfect: "had traveled to X", "had left X and called at Y"."""
+    t = trigger
+    for _ in range(3):
+        if t.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in t.children):
+            return True
+        if t.dep_ in ("conj", "xcomp") and t.head.i != t.i and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            t = t.head
+            continue
+        return False
+    return False
 
 
 def _definite_or_ordinal(noun: Token) -> bool:
@@ -1235,6 +1422,31 @@ class _Position:
     start: Place | None = None  # where the actor's trip began
     mode: Mode = "unknown"  # mode of a departure not yet matched with an arrival
     waypoints: list[Place] = field(default_factory=list)
+    trip_mode: Mode = "unknown"  # how the trip has gone so far ("departed aboard a government plane")
+    last_leg: int | None = None  # index of the leg that brought the actor here
+
+
+# A leg told with a generic verb ("will then travel to X") goes on as the trip has gone; a plane
+# is not taken for a short hop.
+MIN_AIR_CARRY_KM = 300
+
+
+CONTINUE = {"continue", "proceed", "resume", "press", "push"}
+
+
+def _continues(trigger: Token) -> bool:
+    """The article says the journey goes on as it went: "continued to X", "flew on to X",
+    "headed onward to X", "went on to X"."""
+    return trigger.lemma_.lower() in CONTINUE or any(
+        c.lower_ in ("on", "onward", "onwards") and c.dep_ in ("prt", "advmod") for c in trigger.children)
+
+
+def _km(a: Place, b: Place) -> float:
+    """Great-circle distance (haversine; enough to tell a hop from a flight)."""
+    p = math.pi / 180
+    h = (math.sin((b.latitude - a.latitude) * p / 2) ** 2 + math.cos(a.latitude * p) * math.cos(b.latitude * p)
+         * math.sin((b.longitude - a.longitude) * p / 2) ** 2)
+    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Mention],
@@ -1259,9 +1471,18 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                 shared = list(updated)
             if shared:
                 source = positions[max(shared, key=updated.__getitem__)]
-                pos = _Position(place=source.place, start=source.start, mode=source.mode)
+                pos = _Position(place=source.place, start=source.start, mode=source.mode,
+                                trip_mode=source.trip_mode)
         positions[actor] = pos
         return pos
+
+    def placed(actor: tuple[str, ...], introduced: bool) -> bool:
+        """The actor (or a group it was part of, or for "the team", the story) is somewhere already."""
+        if actor in positions:
+            return positions[actor].place is not None
+        if any(set(k) & set(actor) and positions[k].place is not None for k in updated if k):
+            return True
+        return bool(actor) and not introduced and not (set(actor) & people) and bool(updated)
 
     def moved(actor: tuple[str, ...]) -> None:
         clock[0] += 1
@@ -1269,21 +1490,52 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
         pos = positions[actor]
         if len(actor) > 1:  # "the two leaders rode from A to B": each of them is at B now
             for name in actor:
-                positions[(name,)] = _Position(place=pos.place, start=positions.get((name,), pos).start or pos.start)
+                positions[(name,)] = _Position(place=pos.place, start=positions.get((name,), pos).start or pos.start,
+                                               trip_mode=pos.trip_mode)
                 updated[(name,)] = updated[actor]
 
-    def add_leg(origin: Place, destination: Place, reading: _Reading, mode: Mode, waypoints: list[Place]) -> None:
+    def add_leg(origin: Place, destination: Place, reading: _Reading, mode: Mode, waypoints: list[Place]) -> bool:
         if origin.key == destination.key or _contains(origin, destination) or _contains(destination, origin):
-            return
+            return False
         legs.append(Leg(origin=origin, destination=destination, mode=mode, status=reading.status,
                         evidence=reading.evidence, waypoints=tuple(w for w in waypoints
                                                                    if w.key not in (origin.key, destination.key)),
                         actor=", ".join(reading.actor) or None, when=reading.when))
+        return True
+
+    def trip_mode(pos: _Position, origin: Place, destination: Place, mode: Mode, reading: _Reading) -> Mode:
+        if mode != "unknown" or pos.trip_mode == "unknown" or not _continues(reading.trigger):
+            return mode
+        if pos.trip_mode == "air" and _km(origin, destination) < MIN_AIR_CARRY_KM:
+            return mode
+        return pos.trip_mode
 
     for reading in readings:
         if reading.kind == "visit":
             visits.append(Visit(place=reading.at[0], evidence=reading.evidence, status=reading.status,
                                 actors=reading.actor, when=reading.when, event=reading.event))
+            if (reading.actor and not (reading.background or reading.pluperfect or reading.past_dated)
+                    and reading.status != "possible"
+                    and reading.trigger.lemma_.lower() not in SPEECH | {"be", "say"}):
+                # "In Warsaw, he met ...": the actor is in Warsaw now
+                place = reading.at[0]
+                pos = position_of(reading.actor, False)
+                here = pos.place
+                if place.place_type in SCOPE_TYPES or place.place_type == "country":
+                    pass  # "the largest in Southeast Asia", "in Vietnam": no more precise than before
+                elif here is None or (here.key != place.key and not _contains(place, here)
+                                    and (_contains(here, place) or _km(here, place) > 50)):
+                    pos.place = place
+                    pos.last_leg = None
+                    moved(reading.actor)
+            continue
+        if not reading.background and (reading.past_dated or (reading.pluperfect and placed(reading.actor, reading.introduced))):
+            reading.background = True  # a flashback does not start from where the story is now
+        if reading.scope and not reading.background:
+            for destination in reading.destinations:
+                move_visits.append((Visit(place=destination, evidence=reading.evidence, status=reading.status,
+                                          actors=reading.actor, when=reading.when, event=reading.trigger.text),
+                                    reading.actor))
             continue
         if reading.background:
             # told as background: a journey with both ends is drawn, nothing moves the actor
@@ -1305,14 +1557,32 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
         if mode == "unknown" and pos.mode != "unknown":
             mode = pos.mode
         origin = reading.origins[0] if reading.origins else None
-        if origin is None and reading.destinations and pos.place is not None:
+        destinations = list(reading.destinations)
+        if origin is None and destinations and pos.place is not None:
             candidate = pos.place
-            first = reading.destinations[0]
+            first = destinations[0]
             if _contains(candidate, first):
                 candidate = None  # "to Russia" ... "to Vladivostok": a refinement, not a leg
+                if pos.last_leg is not None and legs[pos.last_leg].destination.key == pos.place.key:
+                    # the leg that took the actor to the country ends, more precisely, here
+                    kept = legs[pos.last_leg]
+                    legs[pos.last_leg] = replace(kept, destination=first,
+                                                 mode=kept.mode if kept.mode != "unknown" else mode)
+                    pos.place = first
+                    if len(destinations) == 1:
+                        moved(reading.actor)
+                        continue
+                    candidate, destinations = first, destinations[1:]
             elif _contains(first, candidate):
                 continue  # going "to Russia" while in Vladivostok says nothing new
             origin = candidate
+        if (origin is None and destinations and pos.place is None and not updated and dateline is not None
+                and reading.status != "possible" and not reading.returning
+                and not any(c.dep_ in ("auxpass", "nsubjpass") for c in reading.trigger.children)
+                and all(d.key != dateline.key and not _contains(d, dateline) and not _contains(dateline, d)
+                        for d in destinations)):
+            origin = dateline  # "NEW DELHI (Reuters) - Modi will travel to ...": the story's first trip
+        reading.destinations = destinations
         if origin is None and reading.destinations and reading.returning and pos.start is not None:
             origin = pos.place
         if reading.home and not reading.destinations and origin is None:
@@ -1323,19 +1593,31 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             continue
         if reading.destinations:
             chain = [origin] + reading.destinations if origin is not None else list(reading.destinations)
+            if reading.fan_out:
+                pairs = [(origin, d) for d in reading.destinations] if origin is not None else []
+            else:
+                pairs = list(zip(chain, chain[1:]))
             if origin is None:
                 for destination in reading.destinations[:1]:
                     move_visits.append((Visit(place=destination, evidence=reading.evidence,
                                               status=reading.status, actors=reading.actor,
                                               when=reading.when, event=reading.trigger.text),
                                         reading.actor))
-            for a, b in zip(chain, chain[1:]):
-                add_leg(a, b, reading, mode, pos.waypoints + reading.waypoints)
+            last = None
+            for a, b in pairs:
+                leg_mode = trip_mode(pos, a, b, mode, reading)
+                if add_leg(a, b, reading, leg_mode, pos.waypoints + reading.waypoints):
+                    last = len(legs) - 1
+                    if mode != "unknown":
+                        pos.trip_mode = mode
             if pos.start is None:
                 pos.start = chain[0]
             pos.place = reading.destinations[-1]
             pos.mode = "unknown"
             pos.waypoints = []
+            pos.last_leg = last
+            if pos.start is not None and pos.place.key == pos.start.key:
+                pos.trip_mode = "unknown"  # back where the trip began
             moved(reading.actor)
         elif origin is not None:
             if reading.returning and pos.start is not None and pos.start.key != origin.key:
@@ -1352,6 +1634,11 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             moved(reading.actor)
         else:
             pos.waypoints.extend(w for w in reading.waypoints if w not in pos.waypoints)
+            inside = [w for w in reading.waypoints if pos.place is not None and _contains(pos.place, w)]
+            if inside:  # in a country, "crossed the line near X": the actor is at X
+                pos.place = inside[0]
+                pos.last_leg = None
+                moved(reading.actor)
     legs = _dedupe_legs(legs)
     for visit, actor in move_visits:
         covered = [leg for leg in legs if (leg.destination.key == visit.place.key or _contains(visit.place, leg.destination))
@@ -1371,11 +1658,13 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
 
 def _dedupe_legs(legs: list[Leg]) -> list[Leg]:
     out: list[Leg] = []
+    by_ends: dict[tuple[str, str], list[int]] = {}  # (origin, destination) -> indexes in out
     for leg in legs:
-        same = next((i for i, kept in enumerate(out)
-                     if kept.origin.key == leg.origin.key and kept.destination.key == leg.destination.key
-                     and (kept.actor == leg.actor or kept.actor is None or leg.actor is None)), None)
+        ends = (leg.origin.key, leg.destination.key)
+        same = next((i for i in by_ends.get(ends, ())
+                     if out[i].actor == leg.actor or out[i].actor is None or leg.actor is None), None)
         if same is None:
+            by_ends.setdefault(ends, []).append(len(out))
             out.append(leg)
             continue
         kept = out[same]

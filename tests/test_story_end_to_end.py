@@ -37,6 +37,11 @@ FLOORS = {
     "108_air_force_one_israel": (0.66, 0.85),
     "109_rail_przemysl_kyiv": (0.59, 0.85),
     "110_motorcade_across_border": (0.49, 0.55),
+    "101_state_visit_vietnam": (0.99, 0.85),
+    "201_foreign_minister_tour": (0.74, 0.75),
+    "205_planned_state_visit": (0.74, 0.85),
+    "208_royal_visit_kenya": (0.66, 0.65),
+    "209_football_away_trip": (0.99, 0.55),
 }
 
 pytestmark = pytest.mark.slow
