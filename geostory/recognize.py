@@ -74,6 +74,7 @@ DIRECTIONS = frozenset(
     """north south east west northeast northwest southeast southwest northern southern eastern
     western central northeastern northwestern southeastern southwestern upstate downstate""".split()
 )
+UNTAGGED_PLACED_POPULATION = 10_000  # "headed on to Winchester": a town where places are written
 PLACE_PREPOSITIONS = frozenset(
     "in at to from near into toward towards via through across outside inside between".split())
 # "the island of Lampedusa", "the city of Kherson"
@@ -98,7 +99,9 @@ MAX_RUN_TOKENS = 4
 VAGUE_WORDS = frozenset(
     """eastern western northern southern central east west north south northeast northwest southeast
     southwest capital union university city state county river island islands mount lake bay
-    national federal republic democratic united independence liberty victory unity""".split()
+    national federal republic democratic united independence liberty victory unity
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 
 
@@ -184,7 +187,8 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer, disco
                       and not (len(tokens) == 1 and (tokens[0].is_stop or tokens[0].lower_ in PRONOUNS)))
             if proper and (_looks_personal(tokens, "", discourse) or discourse.is_common(tokens)):
                 continue
-            known = proper and (_is_salient(best, tokens, strict=True) or text in discourse.places)
+            known = proper and (_is_salient(best, tokens, strict=True) or text in discourse.places
+                                or (_placed(tokens) and _is_salient(best, tokens, threshold=UNTAGGED_PLACED_POPULATION)))
             if dateline or known:
                 yield discourse.mention(tokens, "gazetteer", "facility" if best.place_type in ("landmark", "airport") else "toponym")
                 i += size - 1
@@ -282,7 +286,7 @@ def _is_major(candidate: Candidate | None) -> bool:
     return candidate is not None and candidate.place_type in ("country", "continent", "region")
 
 
-def _is_salient(candidate: Candidate, span, *, strict: bool = False) -> bool:
+def _is_salient(candidate: Candidate, span, *, strict: bool = False, threshold: int | None = None) -> bool:
     """Is the gazetteer's best reading of this name well known enough to trust over the model?"""
     if candidate.place_type in ("country", "continent", "region", "landmark", "water"):
         return True
@@ -290,7 +294,8 @@ def _is_salient(candidate: Candidate, span, *, strict: bool = False) -> bool:
         return len(span) > 1
     if candidate.place_type == "county":
         return len(span) > 1  # "Boone County", never a bare "Boone"
-    threshold = 50_000 if strict else 5_000
+    if threshold is None:
+        threshold = 50_000 if strict else 5_000
     if candidate.feature_code == "PPLC":
         return True
     return candidate.population >= threshold
