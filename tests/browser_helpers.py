@@ -13,6 +13,7 @@ import os
 import re
 from pathlib import Path
 
+from geostory.screenshot import CHROMIUM_ARGS as SCREENSHOT_CHROMIUM_ARGS
 from geostory.model import (
     Article,
     Candidate,
@@ -27,10 +28,7 @@ from geostory.model import (
 )
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
+CHROMIUM_ARGS = list(SCREENSHOT_CHROMIUM_ARGS)  # the flags geostory's own screenshots use
 TILE_HOSTS = re.compile(r"^https://([a-c]\.)?tile\.openstreetmap\.org/")
 
 SEED_TEXT = (
