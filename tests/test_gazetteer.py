@@ -480,3 +480,143 @@ def test_landmarks_lie_in_their_country(gaz):
                                                    float(row["latitude"]))):
             far.append(row["name"])
     assert far == []
+
+
+# --- airports by short name ------------------------------------------------------------------
+@slow
+@pytest.mark.parametrize("name, lat, lon", [
+    ("Heathrow", 51.4706, -0.4619), ("Heathrow airport", 51.4706, -0.4619),
+    ("Haneda", 35.5523, 139.78), ("Haneda airport", 35.5523, 139.78),
+    ("Narita", 35.7647, 140.386), ("Gatwick", 51.1481, -0.1903), ("Schiphol", 52.3086, 4.7639),
+    ("O'Hare", 41.9769, -87.9082), ("Dulles", 38.9475, -77.4599), ("JFK", 40.6399, -73.7787),
+    ("JFK airport", 40.6399, -73.7787), ("Sheremetyevo", 55.9726, 37.4146),
+    ("Vnukovo", 55.5915, 37.2615), ("Ben Gurion", 32.0114, 34.8867),
+    ("Incheon airport", 37.4691, 126.451), ("Charles de Gaulle", 49.0128, 2.55),
+    ("Changi", 1.3502, 103.994), ("Kastrup", 55.6179, 12.656), ("Villacoublay", 48.7744, 2.2015),
+    ("Andrews", 38.8108, -76.8674),
+])
+def test_major_airports_are_found_by_their_short_names(gaz, name, lat, lon):
+    best = gaz.candidates(name)[0]
+    assert best.place_type in ("airport", "landmark")
+    assert km(best, lat, lon) < 3
+
+
+@slow
+@pytest.mark.parametrize("name, airport, town_country", [
+    ("Heathrow", "EGLL", "US"),   # Heathrow, Florida (5,900 people)
+    ("Dulles", "KIAD", "US"),     # Dulles Town Center, Virginia
+    ("Gatwick", "EGKK", None),
+])
+def test_distinctive_airport_short_name_outranks_a_small_town(gaz, name, airport, town_country):
+    found = gaz.candidates(name)
+    airport_at = next(i for i, c in enumerate(found) if c.source_id == airport)
+    towns = [i for i, c in enumerate(found) if c.place_type == "city"]
+    assert all(airport_at < i for i in towns)
+
+
+@slow
+@pytest.mark.parametrize("name, country", [("Newark", "US"), ("Lincoln", "US"), ("Incheon", "KR")])
+def test_airport_short_name_never_shadows_a_real_city(gaz, name, country):
+    best = gaz.candidates(name)[0]
+    assert (best.place_type, best.country_code) == ("city", country)
+    assert best.population >= 100_000
+
+
+# --- islands, venues -------------------------------------------------------------------------
+@slow
+@pytest.mark.parametrize("name, lat, lon, max_km", [
+    ("Santorini", 36.42, 25.43, 15), ("Corsica", 42.15, 9.1, 60), ("Crete", 35.2, 24.9, 60),
+    ("Lesbos", 39.2, 26.2, 40), ("Sardinia", 40.1, 9.0, 60), ("Mallorca", 39.62, 2.98, 15),
+    ("Majorca", 39.62, 2.98, 15), ("Bali", -8.4, 115.2, 40), ("Hokkaido", 43.5, 142.8, 100),
+    ("Okinawa", 26.5, 127.93, 25), ("Jeju", 33.38, 126.55, 30), ("Hainan", 19.2, 109.7, 80),
+    ("Zanzibar", -6.15, 39.2, 30), ("Tenerife", 28.27, -16.61, 15), ("Lampedusa", 35.51, 12.6, 10),
+    ("Capri", 40.55, 14.24, 5), ("Mykonos", 37.45, 25.35, 10), ("Rhodes", 36.17, 27.92, 30),
+    ("Svalbard", 78.2, 15.6, 150), ("Canary Islands", 28.3, -16.0, 150),
+    ("Balearic Islands", 39.5, 2.9, 100), ("Sakhalin", 50.0, 142.9, 300),
+    ("Kuril Islands", 46.5, 151.5, 150), ("Crimea", 45.3, 34.4, 60),
+    ("Spratly Islands", 10.0, 114.3, 150), ("Paracel Islands", 16.5, 112.0, 100),
+    ("Senkaku Islands", 25.75, 123.5, 30),
+])
+def test_islands_and_island_groups_resolve_to_the_island(gaz, name, lat, lon, max_km):
+    best = gaz.candidates(name)[0]
+    assert best.place_type in ("region", "county", "city", "landmark", "country")
+    assert km(best, lat, lon) < max_km
+
+
+@slow
+@pytest.mark.parametrize("name, display", [
+    ("Crete", "Crete"), ("Corsica", "Corsica"), ("Sardinia", "Sardinia"),
+    ("Canary Islands", "Canary Islands"), ("Canarias", "Canary Islands"),
+    ("Balearic Islands", "Balearic Islands"), ("Jeju", "Jeju"),
+])
+def test_island_regions_are_shown_by_their_english_names(gaz, name, display):
+    best = gaz.candidates(name)[0]
+    assert (best.place_type, best.name) == ("region", display)
+
+
+@slow
+def test_greenland_and_falklands_are_country_like(gaz):
+    assert gaz.candidates("Greenland")[0].place_type == "country"
+    assert gaz.candidates("Falkland Islands")[0].place_type == "country"
+
+
+@slow
+@pytest.mark.parametrize("name, lat, lon", [
+    ("Kerem Shalom crossing", 31.2289, 34.284), ("Rafah crossing", 31.2467, 34.259),
+    ("Allenby Bridge", 31.8728, 35.541), ("Star City", 55.878, 38.113),
+    ("Baikonur", 45.62, 63.31), ("Parken Stadium", 55.7025, 12.5722),
+    ("Etihad Stadium", 53.4831, -2.2004), ("Wembley Stadium", 51.556, -0.280),
+    ("Old Trafford", 53.4631, -2.2913), ("Camp Nou", 41.3809, 2.1228),
+    ("Santiago Bernabeu", 40.4531, -3.6883), ("Maracana", -22.9122, -43.2302),
+    ("Lusail Stadium", 25.4207, 51.4904), ("Madison Square Garden", 40.7505, -73.9934),
+    ("Panmunjom", 37.9559, 126.677), ("Joint Security Area", 37.9559, 126.677),
+    ("Mar-a-Lago", 26.6771, -80.037), ("Kennebunkport", 43.36, -70.48),
+    ("Bedminster", 40.653, -74.695), ("Sandringham", 52.829, 0.513),
+    ("Balmoral", 57.0412, -3.2300), ("Windsor Castle", 51.4839, -0.6044),
+    ("Castel Gandolfo", 41.75, 12.65), ("Davos", 46.80, 9.84), ("Sochi", 43.60, 39.73),
+    ("Camp David", 39.6481, -77.465),
+])
+def test_news_venues_resolve_to_the_site_meant_in_news(gaz, name, lat, lon):
+    assert km(gaz.candidates(name)[0], lat, lon) < 5
+
+
+@slow
+def test_etihad_stadium_offers_melbourne_as_the_runner_up(gaz):
+    found = gaz.candidates("Etihad Stadium")
+    assert [c.country_code for c in found[:2]] == ["GB", "AU"]
+
+
+@slow
+@pytest.mark.parametrize("name", ["DMZ", "Demilitarized Zone"])
+def test_the_dmz_is_the_korean_one(gaz, name):
+    assert gaz.candidates(name)[0].name == "Korean Demilitarized Zone"
+
+
+# --- capitals, aliases, populations ----------------------------------------------------------
+@slow
+def test_new_delhi_written_exactly_is_the_capital_not_delhi(gaz):
+    best = gaz.candidates("New Delhi")[0]
+    assert (best.name, best.feature_code) == ("New Delhi", "PPLC")
+    assert gaz.candidates("Delhi")[0].name == "Delhi"
+
+
+@slow
+def test_a_foreign_capital_is_never_an_alias_of_another_city(gaz):
+    found = gaz.candidates("Dili")
+    assert {c.country_code for c in found} == {"TL"}
+    assert any(c.place_type == "city" and c.feature_code == "PPLC" for c in found)
+
+
+@slow
+def test_an_alias_ranks_below_a_same_country_main_name_of_comparable_size(gaz):
+    assert gaz.candidates("New Delhi")[0].population < gaz.candidates("Delhi")[0].population
+    # across borders an exonym keeps its place: Florence is Firenze, not Florence, Alabama
+    assert gaz.candidates("Florence")[0].country_code == "IT"
+    assert gaz.candidates("Bombay")[0].name == "Mumbai"
+
+
+@slow
+def test_kherson_has_its_corrected_population_and_outranks_its_oblast(gaz):
+    found = gaz.candidates("Kherson")
+    assert (found[0].place_type, found[0].population) == ("city", 279_131)
+    assert found[1].name == "Kherson Oblast"
