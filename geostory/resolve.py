@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
-from .gazetteer import normalize_name
+from .gazetteer import country_neighbours, normalize_name
 from .model import Candidate, Mention, Place, PlaceType, Resolution
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ REGION_WEIGHT = 3.0  # for one in the region all the other sub-national names ar
 COHERENCE_WEIGHT = 2.0  # for one next to another named place, fading over COHERENCE_KM
 COHERENCE_KM = 150.0
 CONTEXT_ROUNDS = 3
+NEIGHBOUR_SHARE = 0.5  # a vote for a bordering country counts this much towards a candidate's country
 ALTERNATIVE_MARGIN = 3.0  # runner-ups scoring within this of the winner are offered as alternatives
 EARTH_RADIUS_KM = 6371.0088
 PRIOR_SCALE = 0.5  # log10(population) units -> score units
@@ -177,8 +178,10 @@ class _Context:
     votes: list[_Vote]
 
     def shares(self, query: str, candidate: Candidate) -> tuple[float, float]:
-        """The share of the other names' weight in this candidate's country, and in its region."""
+        """The share of the other names' weight in this candidate's country (a neighbouring
+        country counts a fraction), and in its region."""
         total = country = region_total = region = 0.0
+        neighbours = country_neighbours(candidate.country_code)
         for vote in self.votes:
             if vote.query == query:
                 continue
@@ -186,6 +189,8 @@ class _Context:
             total += vote.weight
             if other.country_code == candidate.country_code:
                 country += vote.weight
+            elif other.country_code in neighbours:
+                country += NEIGHBOUR_SHARE * vote.weight
             if other.place_type not in ("country", "continent", "water") and other.admin1:
                 region_total += vote.weight
                 if (other.country_code, other.admin1) == (candidate.country_code, candidate.admin1):
