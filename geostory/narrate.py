@@ -20,11 +20,18 @@ How it reads, clause by clause, from spaCy's dependency parse (never from word d
 3. Status: reported unless negated (dropped), planned (will, would, is expected/scheduled/set/due
    to, plans to, proposed, upcoming) or possible (may, might, could, potential, possible, likely).
    Mode from cues in the clause (by train, aboard Air Force One, flew, motorcade, ship ...).
+   With no cue at all, a leg longer than AIR_DEFAULT_KM (800 km, geodesic between the resolved
+   places) is `air`, or `sea` when its mover's other legs went by sea (`_default_modes`); a leg
+   told with "continued/returned" goes as the trip went so far.
    Time from the DATE entity of the clause nearest the trigger (see `geostory.when`).
+   A wire dateline the parser took for the subject ("BERLIN, Feb 1 (dpa) - Scholz will ...")
+   gives way to the name after it.
 4. Each actor keeps a position in told order: a trigger without an origin starts where the actor
    last was ("returned to X" goes back from there; "returned from X" goes to where the trip began);
    "left X" only moves the actor. A journey with no known origin is not drawn: its destination
-   becomes a Visit. The same actor's same journey told twice is one Leg.
+   becomes a Visit, until the origin is told ("arrived in X on Tuesday. He flew in from Y": Y -> X;
+   "traveled to X ... arrived by train from Y" corrects the leg's start and mode). The same
+   actor's same journey told twice is one Leg.
 5. Visits are places where something happens: meet/attend/hold/host/speak at or in X, a summit,
    forum, parade or mass in X, "on the campus of X", "X, where he would meet ...".
 """
@@ -33,11 +40,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from geopy.distance import geodesic
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from geostory.model import Article, Leg, Mention, Mode, Place, Span, Status, Story, TimeSpan, Visit
@@ -203,6 +210,8 @@ LOOKBACK_TOKENS = 3000
 # A reported journey dated before what the story has reached is a flashback ("last week", "in
 # 2018"); a single day needs this gap, since "On Tuesday" in a story dated Monday may be either week.
 FLASHBACK_GAP = dt.timedelta(days=6)
+# A journey dated this long before the article, told before anything dated, is background.
+PAST_BACKGROUND = dt.timedelta(days=30)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -596,10 +605,22 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                 target.append(place)
 
     near: list[Place] = []
+    subject_words: set[int] = set()  # "from X" set off by commas in the subject: who they are
+    for child in trigger.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            for t in child.subtree:
+                if t.dep_ == "prep" and t.i != child.i:
+                    j = t.i - 1
+                    while j > child.left_edge.i and t.doc[j].dep_ == "advmod":
+                        j -= 1
+                    if t.doc[j].text == ",":
+                        subject_words.add(t.i)
     for token in clause:
         if token.i == trigger.i:
             continue
         if token.dep_ in ("prep", "dative", "agent") or (token.pos_ == "ADP" and token.dep_ == "prt"):
+            if token.i in subject_words:
+                continue  # "The migrants, mostly from Guinea, were taken to X": who, not where from
             word = _prep_text(token)
             role = _MOVE_PREPS.get(word)
             if word == "of" and token.head.lower_ in COMPASS and token.head.head.i == trigger.i and lemma in ARRIVE:
@@ -609,6 +630,8 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                 continue
             if role is None:
                 continue
+            if role == "origin" and lemma in ("divert", "reroute", "redirect") and word == "from":
+                continue  # "diverted from the Red Sea": the route avoided, not where it set out
             if role == "origin" and word == "after" and lemma not in STOPS | {"visit", "trip", "leg"}:
                 continue
             if word == "for" and lemma not in FOR_DEST:
@@ -677,6 +700,9 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
     reading.destinations = [p for p in reading.destinations if p not in reading.origins]
     reading.waypoints = [p for p in reading.waypoints
                          if p not in reading.origins and p not in reading.destinations]
+    if (not is_noun and lemma in ("visit", "tour") and reading.destinations
+            and all(p.place_type in ("continent", "region") for p in reading.destinations)):
+        reading.scope = True  # "visit the Istiqlal Mosque, the largest in Southeast Asia": not a stop
     if is_noun and not reading.origins and reading.destinations and lemma in ("trip", "tour", "visit", "visits", "journey", "voyage", "cruise", "pilgrimage", "expedition"):
         # "a trip to Southeast Asia", "a five-day trip to A, B and C": the ground the trip covers
         reading.scope = (all(p.place_type in SCOPE_TYPES for p in reading.destinations)
@@ -705,6 +731,10 @@ def _fold_stops(readings: list[_Reading]) -> list[_Reading]:
     return _fold_manner(out)
 
 
+TRIP_NOUNS = {"trip", "visit", "visits", "tour", "journey", "voyage", "pilgrimage", "expedition", "cruise",
+              "mission"}
+
+
 def _fold_manner(readings: list[_Reading]) -> list[_Reading]:
     """'arrived in B after/on an overnight flight from A via C': the noun tells where the
     journey of its governing verb began, how and through where."""
@@ -714,6 +744,14 @@ def _fold_manner(readings: list[_Reading]) -> list[_Reading]:
         trigger = reading.trigger
         prep = trigger.head
         parent = by_trigger.get(prep.head.i) if trigger.dep_ == "pobj" else None
+        if (parent is not None and parent is not reading and trigger.pos_ == "NOUN"
+                and prep.lower_ == "from" and not parent.origins and not reading.origins
+                and reading.destinations and trigger.lemma_.lower() in TRIP_NOUNS):
+            # "returned to X from a state visit to Y": the journey began at Y (the last stop)
+            parent.origins.append(reading.destinations[-1])
+            parent.destinations[:] = [p for p in parent.destinations if p is not reading.destinations[-1]]
+            parent.extra.extend(trigger.subtree)
+            continue
         if (parent is not None and parent is not reading and trigger.pos_ == "NOUN"
                 and prep.lower_ in ("after", "on", "aboard", "by", "following")
                 and not parent.origins and reading.origins):
@@ -819,7 +857,40 @@ def _unique(places: Iterable[Place]) -> list[Place]:
 # Actor, status, mode, time
 
 
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Z .'-]{2,40}?(?:,[^()\n]{0,40}?)?\s*\([^)\n]{1,40}\)\s*(?:--|-|\u2014|\u2013)\s*")
+_DATELINE_KEY = "geostory.dateline_end"
+
+
+def _dateline_end(doc: Doc) -> int:
+    """Where a wire dateline ("BERLIN, Feb 1 (dpa) -") ends, 0 without one (cached on the doc)."""
+    end = doc.user_data.get(_DATELINE_KEY)
+    if end is None:
+        match = _DATELINE.match(doc.text)
+        end = match.end() if match else 0
+        doc.user_data[_DATELINE_KEY] = end
+    return end
+
+
 def _subject_of(trigger: Token) -> Token | None:
+    """The trigger's subject; a dateline the parser took for the subject ("NEW DELHI, March 9
+    (Reuters) - Albanese arrived") gives way to the name after it."""
+    subject = _raw_subject_of(trigger)
+    if subject is None:
+        return None
+    end = _dateline_end(trigger.doc)
+    if end and subject.idx < end:
+        for other in subject.head.children:
+            if other.dep_ in ("nsubj", "nsubjpass") and other.idx >= end:
+                return other
+        tops = [t for t in subject.subtree if t.idx >= end and t.head.idx < end and t.head.i != t.i]
+        if tops:
+            return tops[0]
+        return None
+    return subject
+
+
+def _raw_subject_of(trigger: Token) -> Token | None:
     t = trigger
     for _ in range(6):
         for child in t.children:
@@ -928,9 +999,13 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
                             return list(carried)
                         text = _phrase(token)  # "a cruise ship carrying 4,000 passengers"
                         return [text] if text else []
-        for key in ("mover", "person", "thing"):
-            if memory.get(key):
-                return [memory[key]]
+        fresh = any((c.dep_ == "det" and c.lower_ in ("a", "an", "another"))
+                    or (c.dep_ == "amod" and c.lower_ in ("second", "third", "another", "other"))
+                    for c in token.children)
+        if not fresh:
+            for key in ("mover", "person", "thing"):
+                if memory.get(key):
+                    return [memory[key]]
         text = _phrase(token)
         return [text] if text else []
     if token.text in ("One",) and token.doc[token.i - 1].lower_ == "force":
@@ -945,12 +1020,20 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
     by_surname = people.by_surname(token)
     if by_surname is not None:
         return [by_surname]
+    if token.pos_ == "PROPN" and token.text in memory.get("named", {}) and index.place(token) is None:
+        return [memory["named"][token.text]]  # "Chancellor Olaf Scholz" (not tagged a person) ... "Scholz"
     determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet")}
     definite = bool({"the", "this", "that", "these", "those"} & determiners)
     if definite and (lemma in GROUP_NOUNS or lower in GROUP_NOUNS or lemma in ("visitor", "delegate", "guest")):
         pair = memory.get("pair")
         if pair and (lemma in ("couple", "pair", "duo", "trio", "crew") or not memory.get("group")):
             return list(pair)  # "the royal couple", "the crew": the people last named together
+        if lemma in ("couple", "pair", "duo") and not memory.get("group"):
+            before = people.before(token.i)
+            if len(before) >= 2:
+                return before[:2][::-1]  # "Naruhito and Masako arrived ... The couple flew"
+            if before:
+                return before[:1]  # only one of the two is tagged a person: the couple goes with them
         if memory.get("group"):
             return [memory["group"]]
     if definite and lemma in memory.get("heads", {}):
@@ -963,6 +1046,9 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
     if lower in ("it",):
         last = memory.get("thing")
         return [last] if last else []
+    if lemma in PERSON_NOUNS and token.tag_ in ("NN", "NNP") and any(
+            c.dep_ == "det" and c.lower_ in ("a", "an", "any", "no") for c in token.children):
+        return []  # "a Japanese foreign minister", "an Australian prime minister": nobody in particular
     if lemma in PERSON_NOUNS and token.tag_ in ("NN", "NNP"):
         words = {t.lower_ for t in token.subtree if t.i <= token.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
         mover = memory.get("mover")
@@ -979,7 +1065,10 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
         # a group or a named thing: "a delegation of some 20 officials", "the Titanic"
         if lemma in ("report", "official", "source", "statement", "newspaper", "agency", "ministry"):
             return []
+        named = memory.setdefault("named", {})
         text = _phrase(token)
+        if text and token.pos_ == "PROPN" and token.tag_ == "NNP" and token.i > 0 and token.doc[token.i - 1].pos_ == "PROPN":
+            named[token.text] = text
         return [text] if text else []
     return []
 
@@ -1141,6 +1230,8 @@ def _names_place(token: Token) -> bool:
 
 def _mode_word(token: Token) -> Mode | None:
     lemma = token.lemma_.lower()
+    if token.ent_type_ in ("DATE", "TIME", "PERSON", "CARDINAL", "ORDINAL", "QUANTITY"):
+        return None  # "in March 2023", "coach Carlo Ancelotti"
     if lemma == "land" and token.pos_ != "VERB":
         return None
     if lemma in ("drive", "ride") and token.pos_ == "NOUN":
@@ -1264,9 +1355,14 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
                 (c.dep_ == "det" and c.lower_ in ("a", "an", "some", "another")) or c.dep_ == "nummod"
                 or (c.dep_ in ("amod", "det") and c.lower_ in ("several", "other", "many", "various", "few"))
                 for c in actor_token.children)
+            if (not reading.actor and reading.kind == "move" and last_mover and actor_token is not None
+                    and (actor_token.pos_ == "NUM" or actor_token.lower_ in ("them", "they", "those", "some", "many"))):
+                reading.actor = last_mover  # "about 300 of them would be transferred to X"
             if (not reading.actor and reading.kind == "move" and trigger.pos_ in ("NOUN", "PROPN")
                     and last_mover and _definite_or_ordinal(trigger)):
                 reading.actor = last_mover  # "The final stop is X": the trip told so far
+            if reading.kind == "visit":
+                reading.pluperfect = _pluperfect(trigger)  # "He had held talks in X": not where he is now
             if reading.kind == "move":
                 reading.background = _is_background(trigger)
                 reading.pluperfect = _pluperfect(trigger)
@@ -1301,6 +1397,9 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
                 gap = FLASHBACK_GAP if reading.when.start == reading.when.end else dt.timedelta(days=1)
                 if clock is not None and reading.when.end < clock - gap and _past_tense(trigger):
                     reading.past_dated = True  # "Last month, she traveled to X" told after this week's trip
+                elif (clock is None and article.date is not None and _past_tense(trigger)
+                      and reading.when.end < article.date - PAST_BACKGROUND):
+                    reading.past_dated = True  # "X last visited Y in March 2023" in a story about a coming trip
                 elif not reading.background and not reading.pluperfect:
                     clock = max(clock or reading.when.start, reading.when.start)
             reading.evidence = _sentence_span(article, trigger)
@@ -1424,6 +1523,7 @@ class _Position:
     waypoints: list[Place] = field(default_factory=list)
     trip_mode: Mode = "unknown"  # how the trip has gone so far ("departed aboard a government plane")
     last_leg: int | None = None  # index of the leg that brought the actor here
+    pending: Place | None = None  # reached by an arrival told without its origin ("arrived in X")
 
 
 # A leg told with a generic verb ("will then travel to X") goes on as the trip has gone; a plane
@@ -1442,11 +1542,44 @@ def _continues(trigger: Token) -> bool:
 
 
 def _km(a: Place, b: Place) -> float:
-    """Great-circle distance (haversine; enough to tell a hop from a flight)."""
-    p = math.pi / 180
-    h = (math.sin((b.latitude - a.latitude) * p / 2) ** 2 + math.cos(a.latitude * p) * math.cos(b.latitude * p)
-         * math.sin((b.longitude - a.longitude) * p / 2) ** 2)
-    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
+    """Geodesic distance in km between two places (geopy, as everywhere in geostory)."""
+    return geodesic((a.latitude, a.longitude), (b.latitude, b.longitude)).km
+
+
+# Verbs that tell an arrival: "arrived in X ... flying in from Y" is one journey Y -> X.
+ARRIVAL_VERBS = {"arrive", "land", "touch", "dock", "reach", "disembark", "berth", "anchor", "come", "get"}
+# No mode cue: a leg this long in news is almost always flown (or sailed, by a ship).
+AIR_DEFAULT_KM = 800.0
+# Two places this close are one place for a journey's start ("Vatican" / "Rome").
+SAME_PLACE_KM = 50.0
+
+
+def _arrives(trigger: Token) -> bool:
+    """An arrival: "arrived (from X)", "flew in from X", "came in from X"."""
+    return trigger.lemma_.lower() in ARRIVAL_VERBS or any(
+        c.lower_ == "in" and c.dep_ == "prt" for c in trigger.children)
+
+
+def _default_modes(legs: list[Leg]) -> list[Leg]:
+    """Mode by distance when the article gives no cue: a leg over AIR_DEFAULT_KM (geodesic, between
+    the resolved places) is `air`, or `sea` when the same mover's other legs (or, for legs without
+    a known mover, all the story's reported legs with a mode) went by sea: a ship does not fly."""
+    by_actor: dict[str | None, set[Mode]] = {}
+    reported: set[Mode] = set()
+    for leg in legs:
+        if leg.mode != "unknown":
+            by_actor.setdefault(leg.actor, set()).add(leg.mode)
+            if leg.status == "reported":
+                reported.add(leg.mode)
+    out = []
+    for leg in legs:
+        if leg.mode != "unknown" or _km(leg.origin, leg.destination) <= AIR_DEFAULT_KM:
+            out.append(leg)
+            continue
+        known = by_actor.get(leg.actor) or reported
+        mode: Mode = "sea" if known == {"sea"} else "air"
+        out.append(replace(leg, mode=mode))
+    return out
 
 
 def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Mention],
@@ -1504,8 +1637,9 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
         return True
 
     def trip_mode(pos: _Position, origin: Place, destination: Place, mode: Mode, reading: _Reading) -> Mode:
-        if mode != "unknown" or pos.trip_mode == "unknown" or not _continues(reading.trigger):
-            return mode
+        if mode != "unknown" or pos.trip_mode == "unknown" or not (
+                _continues(reading.trigger) or reading.returning or reading.home):
+            return mode  # "continued to X", "returned to X": as the trip went so far
         if pos.trip_mode == "air" and _km(origin, destination) < MIN_AIR_CARRY_KM:
             return mode
         return pos.trip_mode
@@ -1523,6 +1657,8 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                 here = pos.place
                 if place.place_type in SCOPE_TYPES or place.place_type == "country":
                     pass  # "the largest in Southeast Asia", "in Vietnam": no more precise than before
+                elif any(leg.evidence == reading.evidence and leg.origin.key == place.key for leg in legs[-4:]):
+                    pass  # "flew in from X, where he watched ...": where the journey began, not where he is
                 elif here is None or (here.key != place.key and not _contains(place, here)
                                     and (_contains(here, place) or _km(here, place) > 50)):
                     pos.place = place
@@ -1542,6 +1678,11 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             if reading.origins and reading.destinations:
                 for a, b in zip([reading.origins[0]] + reading.destinations, reading.destinations):
                     add_leg(a, b, reading, reading.mode, reading.waypoints)
+            elif reading.origins and reading.actor and reading.actor not in positions:
+                # "a ship that left X last month is expected in Y": a new mover starts at X
+                pos = position_of(reading.actor, True, reading.introduced)
+                pos.place = pos.start = reading.origins[0]
+                moved(reading.actor)
             else:
                 for destination in reading.destinations[:1]:
                     move_visits.append((Visit(place=destination, evidence=reading.evidence,
@@ -1552,6 +1693,13 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                 and reading.trigger.lemma_.lower() in ("arrive", "come", "travel", "journey")
                 and reading.origins[0].key != dateline.key and not _contains(dateline, reading.origins[0])):
             reading.destinations = [dateline]  # "Urawa arrived from Tokyo" in a story datelined X
+        if reading.origins and not reading.destinations and reading.actor not in positions:
+            joint = [k for k in updated if k and set(k) & set(reading.actor) and positions[k].pending is not None]
+            if joint:  # "Naruhito arrived in X" ... "The couple flew from Y"
+                positions[reading.actor] = positions[max(joint, key=updated.__getitem__)]
+        if (reading.returning and reading.origins and reading.destinations
+                and reading.origins[0].key == reading.destinations[-1].key):
+            reading.origins = []  # "will fly from Rome ... and return to Rome": Rome is where it ends
         pos = position_of(reading.actor, bool(reading.origins), reading.introduced)
         mode = reading.mode
         if mode == "unknown" and pos.mode != "unknown":
@@ -1573,11 +1721,24 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                         moved(reading.actor)
                         continue
                     candidate, destinations = first, destinations[1:]
+            elif (first.place_type == "airport" and _arrives(reading.trigger) and pos.last_leg is not None
+                  and legs[pos.last_leg].destination.key == candidate.key
+                  and _km(candidate, first) < SAME_PLACE_KM):
+                # "arrived in Hiroshima ... the plane landed at Hiroshima Airport": the same arrival, told precisely
+                kept = legs[pos.last_leg]
+                legs[pos.last_leg] = replace(kept, destination=first,
+                                             mode=kept.mode if kept.mode != "unknown" else mode)
+                pos.place = first
+                if len(destinations) == 1:
+                    moved(reading.actor)
+                    continue
+                candidate, destinations = first, destinations[1:]
             elif _contains(first, candidate):
                 continue  # going "to Russia" while in Vladivostok says nothing new
             origin = candidate
         if (origin is None and destinations and pos.place is None and not updated and dateline is not None
                 and reading.status != "possible" and not reading.returning
+                and reading.trigger.lemma_.lower() not in ARRIVAL_VERBS  # "SEOUL - Putin arrived in Pyongyang"
                 and not any(c.dep_ in ("auxpass", "nsubjpass") for c in reading.trigger.children)
                 and all(d.key != dateline.key and not _contains(d, dateline) and not _contains(dateline, d)
                         for d in destinations)):
@@ -1613,6 +1774,7 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             if pos.start is None:
                 pos.start = chain[0]
             pos.place = reading.destinations[-1]
+            pos.pending = pos.place if origin is None else None
             pos.mode = "unknown"
             pos.waypoints = []
             pos.last_leg = last
@@ -1620,6 +1782,32 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                 pos.trip_mode = "unknown"  # back where the trip began
             moved(reading.actor)
         elif origin is not None:
+            if (pos.pending is not None and pos.place is not None and pos.pending.key == pos.place.key
+                    and not reading.returning and add_leg(origin, pos.place, reading, mode, reading.waypoints)):
+                # "arrived in X on Tuesday. He flew in from Y": one journey, Y -> X
+                pos.pending = None
+                pos.last_leg = len(legs) - 1
+                if pos.start is None or pos.start.key == pos.place.key:
+                    pos.start = origin
+                moved(reading.actor)
+                continue
+            if (pos.last_leg is not None and pos.place is not None and not reading.returning
+                    and legs[pos.last_leg].destination.key == pos.place.key
+                    and _km(legs[pos.last_leg].origin, origin) < SAME_PLACE_KM):
+                # "will visit X ... will fly from Rome": the same journey told again, and how it goes
+                kept = legs[pos.last_leg]
+                if kept.mode == "unknown" and mode != "unknown":
+                    legs[pos.last_leg] = replace(kept, mode=mode)
+                    pos.trip_mode = mode
+                continue
+            if (pos.last_leg is not None and pos.place is not None and _arrives(reading.trigger)
+                    and not reading.returning and legs[pos.last_leg].destination.key == pos.place.key
+                    and origin.key != pos.place.key and not _contains(origin, pos.place)):
+                # "traveled to X ... arrived by overnight train from Y": where that journey began, and how
+                kept = legs[pos.last_leg]
+                legs[pos.last_leg] = replace(kept, origin=origin, mode=mode if mode != "unknown" else kept.mode)
+                moved(reading.actor)
+                continue
             if reading.returning and pos.start is not None and pos.start.key != origin.key:
                 add_leg(origin, pos.start, reading, mode, reading.waypoints)
                 pos.place = pos.start
@@ -1639,7 +1827,7 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                 pos.place = inside[0]
                 pos.last_leg = None
                 moved(reading.actor)
-    legs = _dedupe_legs(legs)
+    legs = _default_modes(_dedupe_legs(legs))
     for visit, actor in move_visits:
         covered = [leg for leg in legs if (leg.destination.key == visit.place.key or _contains(visit.place, leg.destination))
                    and leg.actor == (", ".join(actor) or None)]

@@ -42,6 +42,16 @@ FLOORS = {
     "205_planned_state_visit": (0.74, 0.85),
     "208_royal_visit_kenya": (0.66, 0.65),
     "209_football_away_trip": (0.99, 0.55),
+    # third blind round (after the fixes; measured in bench/RESULTS-story.md)
+    "103_migrant_boat_lampedusa": (0.99, 0.75),
+    "301_pm_arrives_delhi": (0.99, 0.85),
+    "302_blinken_mideast": (0.99, 0.85),
+    "304_container_ship_docks": (0.99, 0.75),
+    "305_scholz_washington": (0.99, 0.85),
+    "306_putin_pyongyang": (0.99, 0.75),
+    "307_zelenskiy_kharkiv": (0.74, 0.65),
+    "309_migrant_boat_sfax": (0.99, 0.85),
+    "311_envoy_beirut": (0.99, 0.85),
 }
 
 pytestmark = pytest.mark.slow
