@@ -131,6 +131,7 @@ def _leg_properties(leg: Leg) -> dict[str, Any]:
         "from": leg.origin.name,
         "to": leg.destination.name,
         "mode": leg.mode,
+        "mode_inferred": leg.mode_inferred,
         "status": leg.status,
         "distance_km": None if leg.distance_km is None else round(float(leg.distance_km), 1),
         "evidence": _span(leg.evidence),

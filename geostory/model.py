@@ -163,6 +163,7 @@ class Leg:
     waypoints: tuple[Place, ...] = ()
     actor: str | None = None
     when: TimeSpan | None = None
+    mode_inferred: bool = False  # no cue in the text: the mode is geostory's guess from distance
     path: tuple[Coordinate, ...] = ()  # filled by route: origin ... destination
     distance_km: float | None = None
     geometry_basis: GeometryBasis | None = None

@@ -938,7 +938,6 @@ def _actor(token: Token | None, index: _Index, memory: dict[str, str | None]) ->
     """The people or group a subject names, resolved against the article's PERSON entities."""
     if token is None:
         return ()
-    people = index.people
     if index.place(token) is not None and token.ent_type_ != "PERSON":
         return ()  # metonymy: "Pyongyang says"
     names: list[str] = []
@@ -1578,7 +1577,7 @@ def _default_modes(legs: list[Leg]) -> list[Leg]:
             continue
         known = by_actor.get(leg.actor) or reported
         mode: Mode = "sea" if known == {"sea"} else "air"
-        out.append(replace(leg, mode=mode))
+        out.append(replace(leg, mode=mode, mode_inferred=True))
     return out
 
 

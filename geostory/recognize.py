@@ -70,6 +70,9 @@ TITLE_OF = re.compile(
 SHIP_PREFIX = re.compile(r"\b(?:HMS|USS|HMCS|HMAS|HMNZS|RFA|INS|USNS|MV|SS|RV)\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
 # Labels whose spans the gazetteer scan leaves alone; other spans are scanned for place names.
 CLAIMING_LABELS = frozenset("GPE LOC FAC NORP ORG PERSON".split())
+# Lower-case words after a name that make it a facility's name: "Haneda airport".
+FACILITY_WORDS = frozenset(("airport", "air base", "airbase", "international airport", "stadium",
+                            "cosmodrome", "spaceport", "naval base", "air station"))
 PRONOUNS = frozenset("i we you he she it they me us him her them".split())
 DIRECTIONS = frozenset(
     """north south east west northeast northwest southeast southwest northern southern eastern
@@ -135,6 +138,10 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     if span is None:
         return
     text = span.text
+    extended = _with_facility_word(span, gazetteer)
+    if extended is not span:
+        yield discourse.mention(extended, f"{label}+facility", "facility")  # "Haneda airport"
+        return
     if label in ("GPE", "LOC"):
         if not _capitalised(text):
             return  # "the meth was located": a proper name is capitalised
@@ -452,6 +459,19 @@ class _Discourse:
     def is_common(self, span) -> bool:
         """A single capitalised word the article elsewhere writes in lower case: a common noun."""
         return len(span) == 1 and span[0].is_title and span[0].text.lower() in self.lowercase
+
+
+def _with_facility_word(span, gazetteer: Gazetteer):
+    """'Haneda' + 'airport', 'Munich' + 'airport': the facility when the gazetteer knows it by
+    that name (the model leaves a lower-case facility word out of the entity)."""
+    doc = span.doc
+    for size in (2, 1):
+        words = doc[span.end:span.end + size]
+        if len(words) == size and all(t.is_lower for t in words) and words.text in FACILITY_WORDS:
+            extended = doc[span.start:span.end + size]
+            if gazetteer.is_place_name(extended.text):
+                return extended
+    return span
 
 
 def _named_like_a_place(ent: SpacySpan, gazetteer: Gazetteer) -> bool:

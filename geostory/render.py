@@ -274,6 +274,8 @@ def _leg_popup(story: Story, leg: Leg) -> str:
         facts.append(("Via", esc(", ".join(w.name for w in leg.waypoints))))
     if leg.distance_km is not None:
         facts.append(("Distance", html.escape(_distance(leg))))
+    if leg.mode_inferred:
+        facts.append(("Mode", "not stated; assumed from the distance"))
     if leg.geometry_basis:
         facts.append(("Line drawn", html.escape(BASIS_LABELS.get(leg.geometry_basis, leg.geometry_basis))))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts)
@@ -282,7 +284,7 @@ def _leg_popup(story: Story, leg: Leg) -> str:
     return (
         '<article class="gs-pop gs-pop-leg">'
         f"<header><div><h2>{html.escape(_leg_title(leg))}</h2>"
-        f'<p class="gs-pop-sub"><span class="gs-badge gs-mode-{mode}">{MODE_LABELS[mode]}</span> '
+        f'<p class="gs-pop-sub"><span class="gs-badge gs-mode-{mode}">{html.escape(_mode_label(leg))}</span> '
         f'<span class="gs-status gs-status-{status}">{STATUS_LABELS[status]}</span></p></div></header>'
         f'<ul class="gs-quotes"><li><blockquote>{quote}</blockquote></li></ul>'
         f'<dl class="gs-facts">{dl}</dl>'
@@ -290,9 +292,13 @@ def _leg_popup(story: Story, leg: Leg) -> str:
     )
 
 
+def _mode_label(leg: Leg) -> str:
+    label = MODE_LABELS[leg.mode if leg.mode in MODES else "unknown"]
+    return f"{label} (assumed)" if leg.mode_inferred else label
+
+
 def _leg_tooltip(leg: Leg) -> str:
-    mode = leg.mode if leg.mode in MODES else "unknown"
-    bits = [f"{MODE_LABELS[mode]}, {STATUS_LABELS.get(leg.status, leg.status).lower()}",
+    bits = [f"{_mode_label(leg)}, {STATUS_LABELS.get(leg.status, leg.status).lower()}",
             _distance(leg), _when_text(leg.when), clean_text(leg.actor)]
     return (f"<strong>{html.escape(_leg_title(leg))}</strong><br>"
             + html.escape(" · ".join(b for b in bits if b)))
@@ -369,7 +375,7 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
         if isinstance(event, Leg):
             mode = event.mode if event.mode in MODES else "unknown"
             status = event.status if event.status in STATUSES else "reported"
-            meta = [MODE_LABELS[mode], STATUS_LABELS[status].lower(), _distance(event),
+            meta = [_mode_label(event), STATUS_LABELS[status].lower(), _distance(event),
                     clean_text(event.actor)]
             return {
                 "kind": "leg", "ref": leg_index[id(event)], "title": _leg_title(event),

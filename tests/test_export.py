@@ -192,3 +192,14 @@ def test_write_replaces_an_existing_file_atomically(tmp_path):
     assert json.loads(target.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
     assert sorted(os.listdir(tmp_path)) == ["out.geojson"]
     assert oct(target.stat().st_mode & 0o777) != oct(0o600)
+
+
+def test_a_mode_assumed_from_distance_is_marked_in_the_geojson():
+    from dataclasses import replace
+
+    from geostory.export import to_geojson
+
+    story = make_story()
+    story = replace(story, legs=tuple(replace(leg, mode="air", mode_inferred=True) for leg in story.legs))
+    legs = [f["properties"] for f in to_geojson(story)["features"] if f["properties"]["feature_type"] == "leg"]
+    assert legs and all(leg["mode"] == "air" and leg["mode_inferred"] is True for leg in legs)

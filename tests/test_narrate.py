@@ -699,10 +699,13 @@ def test_narrate_long_leg_without_cue_defaults_by_geodesic_distance(a, b, others
     leg = _leg_between(a, b, "unknown")
     assert (_km(leg.origin, leg.destination) > AIR_DEFAULT_KM) == (expected != "unknown")
     legs = [_leg_between(x, y, m) for x, y, m in others] + [leg]
-    assert _default_modes(legs)[-1].mode == expected
+    defaulted = _default_modes(legs)[-1]
+    assert defaulted.mode == expected
+    assert defaulted.mode_inferred == (expected != "unknown")  # a guess is marked as one
 
 
 def test_narrate_default_mode_never_overrides_a_cue():
     from geostory.narrate import _default_modes
 
-    assert _default_modes([_leg_between("Berlin", "Madrid", "rail")])[0].mode == "rail"
+    stated = _default_modes([_leg_between("Berlin", "Madrid", "rail")])[0]
+    assert stated.mode == "rail" and not stated.mode_inferred

@@ -134,3 +134,9 @@ def test_capitalised_common_word_is_not_a_place(recognize_text):
     names = found(recognize_text("Grand Jury Indicts Man In December Slaying. A man was charged on Monday in Alexandria."))
     assert "Man" not in names
     assert "Alexandria" in names
+
+
+def test_lower_case_facility_word_joins_a_known_airport_name(recognize_text):
+    mentions = {m.text: m for m in recognize_text("The prime minister landed at Haneda airport on Monday evening.")}
+    assert "Haneda airport" in mentions
+    assert mentions["Haneda airport"].kind == "facility"
