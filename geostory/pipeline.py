@@ -7,6 +7,7 @@ Collaborators (spaCy pipeline, gazetteer, online geocoder) are passed in or load
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -33,10 +34,11 @@ class Geoparse:
     places: tuple[Place, ...]
 
     def place_of(self, mention: Mention) -> Place | None:
-        for place in self.places:
-            if mention in place.mentions:
-                return place
-        return None
+        return self._place_by_span.get((mention.start, mention.end))
+
+    @functools.cached_property
+    def _place_by_span(self) -> dict[tuple[int, int], Place]:
+        return {(m.start, m.end): place for place in self.places for m in place.mentions}
 
 
 def build_story(
