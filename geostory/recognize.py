@@ -18,13 +18,16 @@ therefore only proposals, checked against the gazetteer:
 
 One name keeps one sense through an article (`_Discourse`): a word used as a person's (the surname
 of a multi-word PERSON, a word after a title, a speaker of "said" the gazetteer knows only as a
-village, "his wife, Julia,") is no place anywhere unless the article also writes it where places
+village, "his wife, Julia,", "son Bryan", a name with an age, "Flores, 26,", or a middle initial,
+"Tyrise M. Bell") is no place anywhere unless the article also writes it where places
 are written ("in Ripley", "Ripley, W.Va."); a GPE/LOC the context confirms makes the name's
 PERSON/ORG/untagged occurrences places. A capitalised word the article also writes in lower case
 ("Man" in a headline) is a common noun. Outside a GPE/LOC label, a gazetteer match by alternate
 name only ("Hamas" for Hamm, "BA" for Bath) counts only where places are written or for
 countries, regions by abbreviation and large cities; an acronym ("UN"), a make after a year ("a
-1992 Toyota") and an ORG-labelled landmark not sitting where places sit ("the Kremlin said") are
+1992 Toyota"), a name heading its phrase after an article ("the Honda's driver", "the Bush
+administration"; "a Rochester man" stays a place), a known name ending a longer untagged name
+("Hugo Ernesto Lopez") and an ORG-labelled landmark not sitting where places sit ("the Kremlin said") are
 the organisation, not the place.
 """
 
@@ -78,6 +81,8 @@ DIRECTIONS = frozenset(
     """north south east west northeast northwest southeast southwest northern southern eastern
     western central northeastern northwestern southeastern southwestern upstate downstate""".split()
 )
+# Words that qualify a place's extent rather than begin another name: "Greater Butler County"
+AREA_QUALIFIERS = frozenset("greater upper lower inner outer metropolitan".split())
 UNTAGGED_PLACED_POPULATION = 10_000  # "headed on to Winchester": a town where places are written
 PLACE_PREPOSITIONS = frozenset(
     "in at to from near into toward towards via through across outside inside between".split())
@@ -95,9 +100,13 @@ SPEECH_VERBS = frozenset("said says told asked added explained recalled".split()
 PLACE_SUFFIXES = frozenset(
     """county parish township station street st. road rd. avenue ave. lane drive boulevard blvd. way
     highway hill hills lake river creek park city town village valley heights springs""".split())
+MIDDLE_INITIAL = re.compile(r"[A-Z]\.")
 YEAR = re.compile(r"(?:19|20)\d\d")
 DASH = re.compile(r"[-–—]{1,3}")
 DETERMINERS = frozenset(("the",))
+# Words before a name that make it a common noun's modifier or a thing, not a town: "the Toyota",
+# "the Bush administration", "a Lincoln impersonator", "his Honda".
+ARTICLES = frozenset("the a an his her their its my our your".split())
 MAX_RUN_TOKENS = 4
 # Capitalised words that name places somewhere but in news mostly mean something else.
 VAGUE_WORDS = frozenset(
@@ -196,7 +205,8 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer, disco
             dateline = text.isupper() and len(text) > 2 and _is_dateline(tokens)
             proper = (all(t.pos_ == "PROPN" for t in tokens) and not text.isupper()
                       and not (len(tokens) == 1 and (tokens[0].is_stop or tokens[0].lower_ in PRONOUNS)))
-            if proper and (_looks_personal(tokens, "", discourse) or discourse.is_common(tokens)):
+            if proper and (_looks_personal(tokens, "", discourse) or discourse.is_common(tokens)
+                           or (_inside_longer_name(tokens) and best.place_type not in ("country", "continent"))):
                 continue
             known = proper and (_is_salient(best, tokens, strict=True) or text in discourse.places
                                 or (_placed(tokens) and _is_salient(best, tokens, threshold=UNTAGGED_PLACED_POPULATION)))
@@ -334,6 +344,8 @@ def _taken_back(best: Candidate, span: SpacySpan, label: str, discourse: _Discou
     previous = doc[span.start - 1] if span.start > 0 else None
     if previous is not None and YEAR.fullmatch(previous.text):
         return False
+    if _article_before(span) and best.place_type in ("city", "county"):
+        return False  # "the Toyota failed to yield", "the Bush administration": towns take no article
     text = span.text
     if text.isupper() and len(text.replace(".", "")) <= 4 and not _is_major(best) and not _is_dateline(span):
         return False
@@ -347,6 +359,17 @@ def _taken_back(best: Candidate, span: SpacySpan, label: str, discourse: _Discou
     return best.population >= threshold
 
 
+def _article_before(span) -> bool:
+    """A single name after an article or possessive pronoun that heads its noun phrase ("the
+    Honda's driver", "the Toyota failed to yield"): towns take no article. A name that modifies
+    a noun ("a Rochester man", "the Gainesville sewer system") is a place and not caught here."""
+    doc = span.doc
+    if len(span) != 1 or span.start == 0 or doc[span.start - 1].lower_ not in ARTICLES:
+        return False
+    after = doc[span.end] if span.end < len(doc) else None
+    return after is None or after.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM", "PUNCT", "CCONJ")
+
+
 def _placed(span, *, strong: bool = False) -> bool:
     """Is the span written where places are written: "in Gainesville", "Alexandria, La.",
     "the city of Kherson"? `strong` asks for a preposition that people rarely follow ("in", not "to")."""
@@ -355,19 +378,23 @@ def _placed(span, *, strong: bool = False) -> bool:
     if i >= 0 and doc[i].lower_ in DETERMINERS:
         i -= 1
     before = doc[i].lower_ if i >= 0 else ""
+    after = doc[span.end] if span.end < len(doc) else None
+    if strong and after is not None and after.text in ("'s", "’s", "'", "’"):
+        return False  # "in Modi's cabinet", "in Flores' honor"
     if before in (STRONG_PLACE_PREPOSITIONS if strong else PLACE_PREPOSITIONS):
         return True
     if before == "of" and i > 0 and doc[i - 1].lower_ in PLACE_NOUNS:
         return True
-    after = doc[span.end] if span.end < len(doc) else None
-    if strong and after is not None and after.text in ("'s", "’s", "'", "’"):
-        return False  # "in Modi's cabinet"
     if after is None or after.text != ",":
         return False
     if not strong:
         return True
     state = doc[span.end + 1] if span.end + 1 < len(doc) else None
-    return state is not None and STATE_ABBREVIATION.fullmatch(state.text) is not None
+    if state is None or STATE_ABBREVIATION.fullmatch(state.text) is None:
+        return False
+    # "Bell, Eggers fired": a capitalised word that opens a clause is its subject, not a state
+    following = doc[state.i + 1] if state.i + 1 < len(doc) else None
+    return following is None or following.pos_ not in ("VERB", "AUX")
 
 
 def _undirected(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:
@@ -388,6 +415,8 @@ def _looks_personal(span, label: str, discourse: _Discourse) -> bool:
         return True
     if previous is not None and previous.text == "," and span.start > 1 and doc[span.start - 2].lower_ in KIN:
         return True
+    if previous is not None and previous.lower_ in KIN:
+        return True  # "his wife Nancy", "son Bryan"
     return len(span) == 1 and span.text in discourse.persons and span.text not in discourse.placed
 
 
@@ -417,6 +446,19 @@ class _Discourse:
                 lowercase.add(token.text)
             elif (token.i > 0 and _capitalised(token.text) and token.is_alpha
                   and doc[token.i - 1].lower_ in PERSON_TITLES - SAINTS):
+                persons.add(token.text)
+        for token in doc[2:]:
+            # "Tyrise M. Bell", whatever label the model gave it: a middle initial marks a person's
+            # name, unless the name goes on into an institution's ("Stephen F. Austin University")
+            first, initial = doc[token.i - 2], doc[token.i - 1]
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if (MIDDLE_INITIAL.fullmatch(initial.text) and first.is_alpha and first.is_title and token.is_alpha
+                    and token.is_title and not (following is not None and _capitalised(following.text))):
+                persons.add(token.text)
+        for token in doc[:-3]:
+            # "Flores, 26, had just left the Army": a name with an age in apposition is a person's
+            if (_capitalised(token.text) and token.is_alpha and not token.is_stop and doc[token.i + 1].text == ","
+                    and doc[token.i + 3].text == "," and _is_age(doc[token.i + 2].text)):
                 persons.add(token.text)
         for token in doc:
             # "Petrova said", "said Noma": a speaker, when the gazetteer knows no large place so named
@@ -532,6 +574,22 @@ def _has_facility_head(span, *, strong_only: bool = False) -> bool:
     if strong_only:
         hits -= WEAK_FACILITY_HEADS
     return bool(hits) and len(words) > 1
+
+
+def _inside_longer_name(tokens) -> bool:
+    """A known name ending a longer run of capitalised words ("Hugo Ernesto Lopez", "Dodge
+    Durango", "The Fish Man", "Hot Springs Drive"): part of another name the model did not tag.
+    A place opens the names it gives ("Walker County Fair", "Dublin Mayor"), so only a capitalised
+    word before the match counts, and not a direction ("Western Pennsylvania")."""
+    if tokens.start == 0 or tokens[0].is_sent_start:
+        return False
+    before = tokens.doc[tokens.start - 1]
+    return (before.is_alpha and _capitalised(before.text) and before.pos_ == "PROPN" and not before.is_stop
+            and before.lower_ not in DIRECTIONS | AREA_QUALIFIERS and before.ent_type_ not in ("GPE", "LOC"))  # "Maiduguri Borno State"
+
+
+def _is_age(text: str) -> bool:
+    return text.isdigit() and 0 < int(text) < 120 and len(text) <= 3
 
 
 def _capitalised(text: str) -> bool:

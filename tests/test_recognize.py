@@ -140,3 +140,40 @@ def test_lower_case_facility_word_joins_a_known_airport_name(recognize_text):
     mentions = {m.text: m for m in recognize_text("The prime minister landed at Haneda airport on Monday evening.")}
     assert "Haneda airport" in mentions
     assert mentions["Haneda airport"].kind == "facility"
+
+
+@pytest.mark.parametrize("text, name", [
+    # an article or possessive before a name that heads its phrase: a thing, not a town
+    ("The Toyota failed to stop at the light, and the Honda's driver was hurt.", "Toyota"),
+    ("The Toyota failed to stop at the light, and the Honda's driver was hurt.", "Honda"),
+    # a relative's name without the comma of apposition
+    ("She was survived by her son Bryan and a brother in Ohio.", "Bryan"),
+    # an age in apposition marks a person's name, anywhere in the article
+    ("Officers said Flores was shot. Flores, 26, had left the Army a week before.", "Flores"),
+    # a middle initial marks a person's name whatever label the model gives it
+    ("Deputies stopped Tyrise M. Bell on a side street. Bell ran, and an officer chased Bell.", "Bell"),
+])
+def test_person_or_thing_named_like_a_town_is_not_a_place(recognize_text, text, name):
+    assert name not in found(recognize_text(text))
+
+
+def test_town_modifying_a_noun_after_an_article_is_still_a_place(recognize_text):
+    assert "Gainesville" in found(recognize_text("A Gainesville man was charged with theft on Monday."))
+
+
+def test_preposition_before_a_possessive_does_not_place_a_name(recognize_text):
+    # "in Flores' honor" is no evidence that Flores is a place, so the surname rule holds
+    text = "Maria Flores planted a tree in Flores' honor. Flores said she would return."
+    assert "Flores" not in found(recognize_text(text))
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The jury acquitted Hugo Ernesto Lopez on Friday after a short trial.", "Lopez"),
+])
+def test_known_name_ending_a_longer_untagged_name_is_not_a_place(recognize_text, text, name):
+    assert name not in found(recognize_text(text))
+
+
+def test_direction_or_area_word_before_a_known_name_keeps_it_a_place(recognize_text):
+    names = found(recognize_text("She was crowned Miss Greater Butler County on Sunday night."))
+    assert "Butler County" in names
