@@ -69,7 +69,7 @@ MOVE_NOUNS = {
     "trip", "visit", "journey", "voyage", "flight", "tour", "stop", "stopover", "layover",
     "crossing", "departure", "arrival", "return", "passage", "cruise", "drive", "ride", "transit",
     "foray", "pilgrimage", "odyssey", "expedition", "sailing", "train", "route", "leg", "visits",
-    "trek", "march", "road trip",
+    "trek", "march", "road trip", "hop",
 }
 ORIGIN_OBJ = {"leave", "depart", "exit", "flee", "quit", "evacuate", "escape"}
 DEST_OBJ = {"visit", "reach", "enter", "tour", "make", "hit"}
@@ -94,7 +94,7 @@ VISIT_VERBS = {
     "join", "inaugurate", "pray", "preside", "deliver", "participate", "watch", "review",
     "inspect", "greet", "welcome", "receive", "lead", "open", "gather", "convene", "discuss",
     "negotiate", "talk", "rally", "lay", "honor", "honour", "say", "celebrate", "be", "appear",
-    "take place", "unveil", "launch", "tour", "perform", "compete", "play", "sit",
+    "take place", "unveil", "launch", "tour", "perform", "compete", "play", "sit", "spend",
 }
 VISIT_NOUNS = {
     "meeting", "summit", "forum", "talks", "talk", "parade", "ceremony", "conference", "rally",
@@ -189,7 +189,7 @@ TITLES = {
     "sultan", "crown", "vice", "deputy", "foreign", "defense", "defence", "prime", "first",
     "lady", "duke", "duchess", "his", "her", "holiness", "majesty", "saint", "st", "father",
     "rev", "reverend", "lord", "sir", "dame", "coach", "star", "singer", "actor", "chef",
-    "colonel", "col", "lt", "sgt", "major", "justice", "judge", "candidate", "nominee",
+    "colonel", "col", "lt", "sgt", "major", "justice", "judge", "candidate", "nominee", "heir",
 }
 PERSON_NOUNS = TITLES - {"mr", "mrs", "ms", "miss", "dr", "his", "her", "crown", "vice",
                          "deputy", "foreign", "defense", "defence", "prime", "first", "st", "sen",
@@ -407,6 +407,8 @@ def _titles_of(ent: SpacySpan) -> set[str]:
     for t in ent.doc[max(ent.sent.start, ent.start - 4):ent.start]:
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "compound":
             words.add(t.lower_)
+        elif t.ent_type_ == "NORP" and t.dep_ in ("amod", "compound"):
+            words.add(t.lower_)  # "Indian Prime Minister Narendra Modi": "the Indian leader"
     return words
 
 
@@ -436,20 +438,35 @@ def _verbal(token: Token) -> bool:
             and token.lemma_.lower() not in MOVE_NOUNS)
 
 
+def _vehicle_object(token: Token) -> Token | None:
+    """The people a vehicle subject takes somewhere: "a jet that took them to X" -> them."""
+    if token.lemma_.lower() not in ("take", "carry", "bring", "transport", "ferry", "fly"):
+        return None
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ in ("that", "which") and token.dep_ == "relcl":
+        subject = token.head
+    if subject is None or subject.lemma_.lower() not in VEHICLES | CARRIERS:
+        return None
+    if not any(c.dep_ == "prep" and c.lower_ in ("to", "into") for c in token.children):
+        return None
+    return next((c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() not in VEHICLES), None)
+
+
 def _is_trigger(token: Token) -> str | None:
     lemma = token.lemma_.lower()
     if not (token.pos_ in ("VERB", "AUX")) and _verbal(token):
         return "move"
     if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
-        if lemma == "bound":
-            return "move"
+        if lemma == "bound" or (token.lower_ == "bound" and any(
+                c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)):
+            return "move"  # "set sail from X bound for Y" (tagged as the verb "bind")
         if lemma in MOVE_VERBS:
             if lemma == "take" and (any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children)
                                     or any(c.dep_ == "auxpass" for c in token.children)):
                 return "move"  # "took off from X", "were taken (by bus) to X"
             if lemma in LIGHT and lemma not in ("embark",):
                 if not any(c.dep_ == "dobj" and (c.lemma_.lower() in VEHICLES | MOVE_NOUNS)
-                           for c in token.children):
+                           for c in token.children) and _vehicle_object(token) is None:
                     return None
             return "move"
         return None
@@ -497,7 +514,7 @@ def _prep_text(prep: Token) -> str:
         return "out of"
     if word == "of" and prep.i > 1 and prep.doc[prep.i - 1].lower_ == "way" and prep.doc[prep.i - 2].lower_ == "by":
         return "via"
-    if word == "for" and prep.head.lemma_.lower() == "bound":
+    if word == "for" and prep.head.lower_ == "bound":
         return "for"
     return word
 
@@ -590,7 +607,7 @@ _MOVE_PREPS = {
 
 
 def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
-    lemma = trigger.lemma_.lower()
+    lemma = "bound" if trigger.lower_ == "bound" else trigger.lemma_.lower()
     is_noun = trigger.pos_ in ("NOUN", "PROPN")
     clause = _clause(trigger, stop)
     reading = _Reading(trigger=trigger, kind="move", actor=())
@@ -689,7 +706,8 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
     reading.home = reading.returning or lemma in ("fly", "head", "go", "come", "travel", "sail", "drive")
     reading.home = reading.home and any(c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt")
                                         for c in trigger.children)
-    if not (reading.origins or reading.destinations or reading.at or reading.waypoints or reading.home):
+    if not (reading.origins or reading.destinations or reading.at or reading.waypoints or reading.home
+            or _carried_by_trip_noun(trigger)):
         return None
     # arrive in X / land at X / visit X: where it ends up; a stop on the way is a waypoint
     if reading.at:
@@ -702,13 +720,30 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                          if p not in reading.origins and p not in reading.destinations]
     if (not is_noun and lemma in ("visit", "tour") and reading.destinations
             and all(p.place_type in ("continent", "region") for p in reading.destinations)):
-        reading.scope = True  # "visit the Istiqlal Mosque, the largest in Southeast Asia": not a stop
+        reading.scope = True
+    if (not is_noun and not reading.origins and len(reading.destinations) >= 2 and lemma in ("travel", "visit", "tour", "go")
+            and all(p.place_type in ("country", "continent", "region") for p in reading.destinations)):
+        reading.scope = True  # "will travel to Australia and Samoa in October": where the trip goes  # "visit the Istiqlal Mosque, the largest in Southeast Asia": not a stop
     if is_noun and not reading.origins and reading.destinations and lemma in ("trip", "tour", "visit", "visits", "journey", "voyage", "cruise", "pilgrimage", "expedition"):
         # "a trip to Southeast Asia", "a five-day trip to A, B and C": the ground the trip covers
         reading.scope = (all(p.place_type in SCOPE_TYPES for p in reading.destinations)
                          or (len(reading.destinations) >= 2
                              and all(p.place_type in ("country", "continent", "region") for p in reading.destinations)))
     return reading
+
+
+def _carried_by_trip_noun(trigger: Token) -> bool:
+    """'flew in on a British Airways flight from London', 'landed after a flight from X': a verb
+    whose path is told by a trip noun under on/aboard/after; _fold_manner moves it up."""
+    if trigger.pos_ not in ("VERB", "AUX"):
+        return False
+    for prep in trigger.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("on", "aboard", "after", "following", "by"):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in MOVE_NOUNS and any(
+                        c.dep_ == "prep" and c.lower_ == "from" for c in pobj.children):
+                    return True
+    return False
 
 
 def _fold_stops(readings: list[_Reading]) -> list[_Reading]:
@@ -760,7 +795,7 @@ def _fold_manner(readings: list[_Reading]) -> list[_Reading]:
             parent.extra.extend(trigger.subtree)
             continue
         out.append(reading)
-    return out
+    return [r for r in out if r.origins or r.destinations or r.at or r.waypoints or r.home]
 
 
 def _where_place(trigger: Token, index: _Index, legs_here: list[_Reading]) -> Place | None:
@@ -981,9 +1016,13 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
             return [people.ent_of[child.i]]
     if lower in ("who", "that", "which") and token.head.dep_ in ("relcl", "acl") and token.head.head.i != token.i:
         return _one_actor(token.head.head, index, memory)  # "Zelenskiy, who traveled to ..."
-    if lemma in VEHICLES | GROUP_NOUNS | {"convoy", "motorcade", "delegation", "entourage"}:
+    if lemma in VEHICLES | GROUP_NOUNS | {"convoy", "motorcade", "delegation", "entourage", "flight", "charter"}:
         for child in token.children:  # "Orban's convoy", "the pope's plane"
             if child.dep_ == "poss" and child.lower_ not in SING_PRONOUNS | PLURAL_PRONOUNS:
+                if child.lemma_.lower() in GROUP_NOUNS and any(c.lower_ == "the" for c in child.children):
+                    known = memory.get("heads", {}).get(child.lemma_.lower()) or memory.get("group")
+                    if known:
+                        return [known]  # "Argentina's squad flew ... The team's charter flight left X"
                 owner = _one_actor(child, index, memory)
                 if owner and (owner[0] in people.canonical.values() or owner[0] in people.titles):
                     return owner
@@ -996,6 +1035,8 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
                         carried = _actor(obj, index, memory)
                         if carried and any(n in people.titles or n in people.canonical.values() for n in carried):
                             return list(carried)
+                        if obj.lower_ in ("them", "him", "her") and memory.get("mover"):
+                            return [memory["mover"]]  # "a plane carrying them landed at X"
                         text = _phrase(token)  # "a cruise ship carrying 4,000 passengers"
                         return [text] if text else []
         fresh = any((c.dep_ == "det" and c.lower_ in ("a", "an", "another"))
@@ -1023,6 +1064,8 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
         return [memory["named"][token.text]]  # "Chancellor Olaf Scholz" (not tagged a person) ... "Scholz"
     determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet")}
     definite = bool({"the", "this", "that", "these", "those"} & determiners)
+    if definite and lemma in GROUP_NOUNS and lemma in memory.get("heads", {}):
+        return [memory["heads"][lemma]]  # "Argentina's World Cup squad ..." -> "The squad ..."
     if definite and (lemma in GROUP_NOUNS or lower in GROUP_NOUNS or lemma in ("visitor", "delegate", "guest")):
         pair = memory.get("pair")
         if pair and (lemma in ("couple", "pair", "duo", "trio", "crew") or not memory.get("group")):
@@ -1038,6 +1081,9 @@ def _one_actor(token: Token, index: _Index, memory: dict[str, str | None]) -> li
     if definite and lemma in memory.get("heads", {}):
         return [memory["heads"][lemma]]  # "A North Korean soldier ..." -> "The soldier ..."
     if lower in ("they", "both") or (lemma in PERSON_NOUNS and ({"both", "two"} & determiners)):
+        pair = memory.get("pair")
+        if lower == "they" and pair and memory.get("mover") in pair:
+            return list(pair)  # "The king and queen will fly to X ... They will then return to Y"
         before = people.before(token.i)
         if len(before) >= 2:
             return before[:2]
@@ -1121,13 +1167,16 @@ def _status(trigger: Token) -> Status | None:
         lemma = token.lemma_.lower()
         if i > 0 and lemma in CANCEL and token.pos_ == "VERB" and lemma not in ("postpone", "delay"):
             return None
+        if (i > 0 and lemma == "drop" and token.pos_ == "VERB" and scope[i - 1].dep_ in ("nsubjpass", "dobj")
+                and not any(c.dep_ == "prt" for c in token.children)):
+            return None  # "a planned stop in X had been dropped"
         if i > 0 and lemma in CANCEL_PARTICLE and any(
                 c.dep_ == "prt" and c.lower_ == CANCEL_PARTICLE[lemma] for c in token.children):
             return None
         if i > 0 and lemma in ("postpone", "delay"):
             planned = True
         if i > 0 and lemma in PLANNED_LEMMAS and not (
-                lemma == "set" and any(c.dep_ == "prt" and c.lower_ in ("off", "out", "sail") for c in token.children)):
+                lemma == "set" and any(c.dep_ in ("prt", "dobj") and c.lower_ in ("off", "out", "sail") for c in token.children)):
             planned = True
             if lemma in ("plan", "intend", "schedule", "hope", "expect", "want", "due", "set") and _plan_abandoned(token):
                 return None
@@ -1343,7 +1392,7 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
                 if actor_token is None and reading.kind == "visit":
                     actor_token = _governor_subject(trigger)  # "visited X before a rally in Y"
             else:
-                actor_token = _subject_of(trigger)
+                actor_token = _vehicle_object(trigger) or _subject_of(trigger)
             reading.actor = _actor(actor_token, index, memory)
             mover = memory.get("mover")
             if (reading.kind == "move" and actor_token is not None and actor_token.lower_ in SING_PRONOUNS
@@ -1372,6 +1421,9 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
             if len(reading.actor) >= 2 and all(n in people_names for n in reading.actor):
                 memory["pair"] = reading.actor
             if actor_token is not None and len(reading.actor) == 1 and reading.actor[0] not in people_names:
+                if actor_token.lemma_.lower() in GROUP_NOUNS and reading.kind == "move" and any(
+                        c.dep_ == "poss" for c in actor_token.children):
+                    memory["heads"].setdefault(actor_token.lemma_.lower(), reading.actor[0])  # "X's squad"
                 if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in actor_token.children):
                     memory["heads"][actor_token.lemma_.lower()] = reading.actor[0]  # "a soldier" ... "the soldier"
                     if actor_token.lemma_.lower() not in VEHICLES | CARRIERS:
@@ -1523,6 +1575,7 @@ class _Position:
     trip_mode: Mode = "unknown"  # how the trip has gone so far ("departed aboard a government plane")
     last_leg: int | None = None  # index of the leg that brought the actor here
     pending: Place | None = None  # reached by an arrival told without its origin ("arrived in X")
+    pending_verb: bool = False  # that arrival was told by a verb ("flew into X"), at a city or a site
 
 
 # A leg told with a generic verb ("will then travel to X") goes on as the trip has gone; a plane
@@ -1623,7 +1676,8 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
         if len(actor) > 1:  # "the two leaders rode from A to B": each of them is at B now
             for name in actor:
                 positions[(name,)] = _Position(place=pos.place, start=positions.get((name,), pos).start or pos.start,
-                                               trip_mode=pos.trip_mode)
+                                               trip_mode=pos.trip_mode, pending=pos.pending,
+                                               pending_verb=pos.pending_verb)
                 updated[(name,)] = updated[actor]
 
     def add_leg(origin: Place, destination: Place, reading: _Reading, mode: Mode, waypoints: list[Place]) -> bool:
@@ -1689,7 +1743,7 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                                               when=reading.when, event=reading.trigger.text), reading.actor))
             continue
         if (dateline is not None and reading.origins and not reading.destinations
-                and reading.trigger.lemma_.lower() in ("arrive", "come", "travel", "journey")
+                and reading.trigger.lemma_.lower() in ("arrive", "come", "travel", "journey", "land")
                 and reading.origins[0].key != dateline.key and not _contains(dateline, reading.origins[0])):
             reading.destinations = [dateline]  # "Urawa arrived from Tokyo" in a story datelined X
         if reading.origins and not reading.destinations and reading.actor not in positions:
@@ -1732,6 +1786,9 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                     moved(reading.actor)
                     continue
                 candidate, destinations = first, destinations[1:]
+            elif (pos.pending is not None and pos.pending.key == candidate.key and _arrives(reading.trigger)
+                  and len(destinations) == 1 and not reading.returning and _km(candidate, first) < SAME_PLACE_KM):
+                continue  # "arrived in Tokyo ... the plane touched down at Haneda airport": the same arrival
             elif _contains(first, candidate):
                 continue  # going "to Russia" while in Vladivostok says nothing new
             origin = candidate
@@ -1745,6 +1802,13 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
         reading.destinations = destinations
         if origin is None and reading.destinations and reading.returning and pos.start is not None:
             origin = pos.place
+        if reading.home and not reading.destinations and origin is not None and pos.start is not None \
+                and pos.start.key != origin.key and not _contains(pos.start, origin):
+            # "He will fly home from Osaka on Saturday": from there to where the trip began
+            add_leg(origin, pos.start, reading, trip_mode(pos, origin, pos.start, mode, reading), reading.waypoints)
+            pos.place = pos.start
+            moved(reading.actor)
+            continue
         if reading.home and not reading.destinations and origin is None:
             if pos.start is not None and pos.place is not None and pos.start.key != pos.place.key:
                 add_leg(pos.place, pos.start, reading, mode, reading.waypoints)
@@ -1772,8 +1836,22 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                         pos.trip_mode = mode
             if pos.start is None:
                 pos.start = chain[0]
+            earlier = pos.pending if pos.pending_verb else None
+            if (earlier is not None and origin is not None and reading.status == "reported" and not reading.returning
+                    and _past_tense(reading.trigger) and all(p.key != earlier.key for p in chain)
+                    and not any(_contains(p, earlier) or _contains(earlier, p) for p in chain)
+                    and add_leg(reading.destinations[-1], earlier, reading, "unknown", [])):
+                # "flew into X on Wednesday ... The charter left A and stopped in B": then B -> X
+                pos.place, pos.pending, pos.last_leg = earlier, None, len(legs) - 1
+                moved(reading.actor)
+                continue
             pos.place = reading.destinations[-1]
             pos.pending = pos.place if origin is None else None
+            pos.pending_verb = (pos.pending is not None and reading.trigger.pos_ in ("VERB", "AUX")
+                                and len(reading.destinations) == 1
+                                and (not reading.at or reading.destinations[0] in reading.at)
+                                and reading.trigger.lemma_.lower() not in LIGHT
+                                and pos.place.place_type in ("city", "airport", "landmark"))
             pos.mode = "unknown"
             pos.waypoints = []
             pos.last_leg = last
