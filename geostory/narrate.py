@@ -1634,6 +1634,13 @@ def _default_modes(legs: list[Leg]) -> list[Leg]:
     return out
 
 
+def _refine_last_leg(legs: list[Leg], pos: _Position, destination: Place, mode: Mode) -> None:
+    """The actor's last leg ends, more precisely, at `destination`; it keeps its mode if it had one."""
+    kept = legs[pos.last_leg]
+    legs[pos.last_leg] = replace(kept, destination=destination, mode=kept.mode if kept.mode != "unknown" else mode)
+    pos.place = destination
+
+
 def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Mention],
               readings: list[_Reading], people: set[str] = frozenset(), dateline: Place | None = None) -> Story:
     legs: list[Leg] = []
@@ -1766,10 +1773,7 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                 candidate = None  # "to Russia" ... "to Vladivostok": a refinement, not a leg
                 if pos.last_leg is not None and legs[pos.last_leg].destination.key == pos.place.key:
                     # the leg that took the actor to the country ends, more precisely, here
-                    kept = legs[pos.last_leg]
-                    legs[pos.last_leg] = replace(kept, destination=first,
-                                                 mode=kept.mode if kept.mode != "unknown" else mode)
-                    pos.place = first
+                    _refine_last_leg(legs, pos, first, mode)
                     if len(destinations) == 1:
                         moved(reading.actor)
                         continue
@@ -1778,10 +1782,7 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                   and legs[pos.last_leg].destination.key == candidate.key
                   and _km(candidate, first) < SAME_PLACE_KM):
                 # "arrived in Hiroshima ... the plane landed at Hiroshima Airport": the same arrival, told precisely
-                kept = legs[pos.last_leg]
-                legs[pos.last_leg] = replace(kept, destination=first,
-                                             mode=kept.mode if kept.mode != "unknown" else mode)
-                pos.place = first
+                _refine_last_leg(legs, pos, first, mode)
                 if len(destinations) == 1:
                     moved(reading.actor)
                     continue
