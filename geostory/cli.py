@@ -197,7 +197,7 @@ def cmd_places(args: argparse.Namespace) -> int:
     if args.write:
         from .overrides import write_overrides
 
-        write_overrides(story.places, args.write)
+        write_overrides(story.places, args.write, unresolved=story.unresolved)
         print(f"wrote {args.write}: edit coordinates or set exclude, then pass it with --places", file=sys.stderr)
     return 0
 

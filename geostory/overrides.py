@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from .errors import ConfigurationError
-from .model import Place, PlaceType
+from .model import Mention, Place, PlaceType
 
 __all__ = ["Override", "load_overrides", "normalize_name", "write_overrides"]
 
@@ -311,22 +311,24 @@ def _text(value: Any, what: str, where: str) -> str | None:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def write_overrides(places: Iterable[Place], path: str | os.PathLike[str]) -> None:
+def write_overrides(places: Iterable[Place], path: str | os.PathLike[str], *,
+                    unresolved: Iterable[Mention] = ()) -> None:
     """Write an editable overrides file (CSV, or YAML for .yaml/.yml) for a story's places.
 
     One row per distinct spelling the article uses for a place (what resolve looks names up by),
-    in story order, with the coordinates geostory chose; edit a row and pass the file back with
-    ``--overrides``. Columns after `display_name` are for information and ignored on reading.
+    in story order, with the coordinates geostory chose, then one row without coordinates per name
+    it could not place (fill them in to pin it); edit and pass the file back with ``--places``.
+    Columns after `display_name` are for information and ignored on reading.
     """
     path = Path(path)
-    rows = _rows(places)
+    rows = _rows(places) + _unresolved_rows(unresolved, {normalize_name(r["name"]) for r in _rows(places)})
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
 
         body = yaml.safe_dump(rows, sort_keys=False, allow_unicode=True, default_flow_style=False)
         content = (
             "# geostory overrides: edit latitude/longitude, set exclude: true to drop a place,\n"
-            f"# place_type ({', '.join(PLACE_TYPES)}) or display_name; then rerun with --overrides.\n"
+            f"# place_type ({', '.join(PLACE_TYPES)}) or display_name; then rerun with --places.\n"
             + (body if rows else "[]\n")
         )
     else:
@@ -361,6 +363,19 @@ def _rows(places: Iterable[Place]) -> list[dict[str, Any]]:
                 "confidence": round(place.confidence, 3),
                 "country_code": place.country_code,
             })
+    return rows
+
+
+def _unresolved_rows(mentions: Iterable[Mention], seen: set[str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for mention in sorted(mentions, key=lambda m: m.start):
+        key = normalize_name(mention.query)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append({"name": " ".join(mention.query.split()), "latitude": None, "longitude": None,
+                     "exclude": False, "place_type": None, "display_name": None,
+                     "resolved_name": None, "source": "unresolved", "confidence": None, "country_code": None})
     return rows
 
 

@@ -103,7 +103,8 @@ def resolve(
         if override is not None and override.exclude:
             continue
         if override is not None and override.has_coordinates:
-            _merge(places, _override_place(group, override))
+            reading = ranking[group.query][0][1] if group.query in ranking else None
+            _merge(places, _override_place(group, override, reading))
             continue
         if not options[group.query]:
             pending_facilities.append(group)
@@ -332,14 +333,19 @@ def _override_for(name: str, overrides: Mapping[str, Override]) -> Override | No
     return overrides.get(normalize_name(name))
 
 
-def _override_place(group: _Group, override: Override) -> Place:
+def _override_place(group: _Group, override: Override, reading: Candidate | None) -> Place:
+    """The user's pin. Where it confirms the gazetteer's reading (within 100 km), the place keeps
+    that reading's type and country, which the story needs ("to Russia ... to Vladivostok")."""
+    latitude, longitude = float(override.latitude), float(override.longitude)
+    pinned = Candidate(override.name, latitude, longitude, "other", None, 0, "override", override.name)
+    same = reading is not None and _km(reading, pinned) <= 100
     return Place(
         key=f"override:{override.name}",
-        name=override.display_name or override.name,
-        latitude=float(override.latitude),
-        longitude=float(override.longitude),
-        place_type=override.place_type or "other",
-        country_code=None,
+        name=override.display_name or _display_name(group.mentions, reading.name if same else override.name),
+        latitude=latitude,
+        longitude=longitude,
+        place_type=override.place_type or (reading.place_type if same else "other"),
+        country_code=reading.country_code if same else None,
         mentions=group.mentions,
         source="override",
         confidence=1.0,

@@ -199,3 +199,16 @@ def test_write_no_places_still_loads(tmp_path):
     for name in ("empty.csv", "empty.yaml"):
         write_overrides([], tmp_path / name)
         assert load_overrides(tmp_path / name) == {}
+
+
+def test_written_overrides_list_unresolved_names_without_coordinates(tmp_path):
+    from geostory.model import Mention, Span
+    from geostory.overrides import load_overrides, write_overrides
+
+    text = "They met near the Pacific Coast."
+    mention = Mention("Pacific Coast", 18, 31, Span(text, 0, len(text)), "LOC")
+    path = tmp_path / "places.csv"
+    write_overrides([], path, unresolved=[mention])
+    assert "Pacific Coast,,,False" in path.read_text(encoding="utf-8")
+    loaded = load_overrides(path)
+    assert not next(iter(loaded.values())).has_coordinates  # a row to fill in, harmless as it is

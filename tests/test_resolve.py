@@ -1,0 +1,110 @@
+"""Resolution on hand-made mentions and a small fake gazetteer: context, qualifiers, containers,
+overrides. No model, no index: each test states the candidates it is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from geostory.model import Candidate, Mention, Span
+from geostory.overrides import Override
+from geostory.resolve import resolve
+
+
+def city(name, lat, lon, cc, admin1, population, source_id):
+    return Candidate(name, lat, lon, "city", cc, population, "geonames", source_id, admin1=admin1)
+
+
+PARIS_FR = Candidate("Paris", 48.853, 2.349, "city", "FR", 2_138_551, "geonames", "2988507", "11", "PPLC")
+PARIS_TX = city("Paris", 33.661, -95.556, "US", "TX", 24_782, "4717560")
+TEXAS = Candidate("Texas", 31.25, -99.25, "region", "US", 22_266_440, "geonames", "4736286", "TX", "ADM1")
+DALLAS = city("Dallas", 32.783, -96.807, "US", "TX", 1_300_092, "4684888")
+KYIV = city("Kyiv", 50.454, 30.524, "UA", "12", 2_797_553, "703448")
+RUSSIA = Candidate("Russia", 60.0, 100.0, "country", "RU", 144_478_050, "geonames", "2017370", None, "PCLI")
+
+
+class FakeGazetteer:
+    """The parts of `geostory.gazetteer.Gazetteer` that resolve uses."""
+
+    def __init__(self, entries: dict[str, list[Candidate]]):
+        self.entries = entries
+
+    def candidates(self, name, *, limit=25):
+        return list(self.entries.get(name, []))[:limit]
+
+    def country(self, code):
+        return {"US": Candidate("United States", 39.76, -98.5, "country", "US", 1, "geonames", "6252001"),
+                "FR": Candidate("France", 46.0, 2.0, "country", "FR", 1, "geonames", "3017382")}.get(code)
+
+    def admin1_name(self, country_code, admin1):
+        return {("US", "TX"): "Texas"}.get((country_code, admin1))
+
+
+def mentions_of(text: str, *names: str, kind: str = "toponym") -> list[Mention]:
+    """A Mention for every occurrence of each name, in text order."""
+    found = []
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            found.append(Mention(name, start, start + len(name), Span(text, 0, len(text)), "GPE", kind))
+            start = text.find(name, start + 1)
+    return sorted(found, key=lambda m: m.start)
+
+
+def place_named(resolution, name):
+    return next(p for p in resolution.places if any(m.text == name for m in p.mentions))
+
+
+def test_resolve_prefers_the_famous_place_without_context():
+    text = "Talks will be held in Paris next week."
+    gazetteer = FakeGazetteer({"Paris": [PARIS_FR, PARIS_TX]})
+    place = place_named(resolve(mentions_of(text, "Paris"), text, gazetteer=gazetteer), "Paris")
+    assert place.country_code == "FR"
+    assert [a.country_code for a in place.alternatives] == ["US"]  # "Did you mean Paris, Texas?"
+
+
+@pytest.mark.parametrize("text", [
+    "The storm hit Paris, Texas, on Monday.",
+    "The storm hit Dallas and then Paris on Monday.",
+])
+def test_resolve_prefers_the_reading_the_article_context_supports(text):
+    gazetteer = FakeGazetteer({"Paris": [PARIS_FR, PARIS_TX], "Texas": [TEXAS], "Dallas": [DALLAS]})
+    place = place_named(resolve(mentions_of(text, "Paris", "Texas", "Dallas"), text, gazetteer=gazetteer), "Paris")
+    assert place.country_code == "US" and place.latitude == pytest.approx(33.661)
+
+
+def test_facility_the_gazetteer_lacks_is_placed_approximately_at_its_container():
+    text = "He spoke at the Mariinsky Palace in Kyiv."
+    mentions = sorted(mentions_of(text, "Mariinsky Palace", kind="facility") + mentions_of(text, "Kyiv"),
+                      key=lambda m: m.start)
+    resolution = resolve(mentions, text, gazetteer=FakeGazetteer({"Kyiv": [KYIV]}))
+    palace = place_named(resolution, "Mariinsky Palace")
+    assert palace.approximate and palace.container == "Kyiv"
+    assert (palace.latitude, palace.longitude) == (KYIV.latitude, KYIV.longitude)
+    assert resolution.unresolved == ()
+
+
+def test_a_name_without_candidates_or_container_is_reported_unresolved():
+    text = "They met near the Pacific Coast."
+    resolution = resolve(mentions_of(text, "Pacific Coast"), text, gazetteer=FakeGazetteer({}))
+    assert resolution.places == () and [m.text for m in resolution.unresolved] == ["Pacific Coast"]
+
+
+def test_override_pins_a_name_and_keeps_the_gazetteer_country_when_it_agrees():
+    text = "Troops moved from Russia to the border."
+    gazetteer = FakeGazetteer({"Russia": [RUSSIA]})
+    near_pin = Override("Russia", 60.5, 100.5, False, None, None)  # a nudge of the gazetteer's point
+    far_pin = Override("Russia", 10.0, 10.0, False, "other", "Somewhere else")
+    near = place_named(resolve(mentions_of(text, "Russia"), text, gazetteer=gazetteer,
+                               overrides={"russia": near_pin}), "Russia")
+    assert (near.source, near.latitude, near.longitude) == ("override", 60.5, 100.5)
+    assert (near.country_code, near.place_type, near.confidence) == ("RU", "country", 1.0)
+    far = place_named(resolve(mentions_of(text, "Russia"), text, gazetteer=gazetteer,
+                              overrides={"russia": far_pin}), "Russia")
+    assert (far.name, far.country_code, far.place_type) == ("Somewhere else", None, "other")
+
+
+def test_override_excludes_a_name():
+    text = "Talks will be held in Paris."
+    resolution = resolve(mentions_of(text, "Paris"), text, gazetteer=FakeGazetteer({"Paris": [PARIS_FR]}),
+                         overrides={"paris": Override("Paris", None, None, True, None, None)})
+    assert resolution.places == () and resolution.unresolved == ()
