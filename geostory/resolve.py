@@ -219,11 +219,15 @@ def _rank(
             prior = math.log10(max(candidate.population, 1)) + (CAPITAL_BONUS if candidate.feature_code == "PPLC" else 0.0)
         else:
             prior = TYPE_PRIOR.get(candidate.place_type, 2.0)
+            if candidate.source == "curated" and candidate.place_type == "region":
+                prior = TYPE_PRIOR["landmark"]  # hand-picked for news: the Gaza Strip, Crimea, Donbas
             if candidate.place_type == "region" and (candidate.country_code, candidate.admin1) in city_regions:
                 prior -= 2.0
         score = prior * PRIOR_SCALE
-        if normalize_name(candidate.name) == query_key:
-            score += EXACT_NAME_BONUS  # "Mexico" the country, not "Mexico City" by its alias
+        # "Mexico" the country, not "Mexico City" by an alternate name; curated aliases were chosen
+        # by hand ("Gaza" for the Gaza Strip) and count as names.
+        if normalize_name(candidate.name) == query_key or candidate.source == "curated":
+            score += EXACT_NAME_BONUS
         # Context lifts a hamlet less than a town: many hamlets share a name with a famous place.
         lift = 1.0 if candidate.place_type != "city" else min(1.0, max(SMALL_LIFT, math.log10(max(candidate.population, 1)) / FULL_LIFT_LOG_POP))
         country_share, region_share = context.shares(group.query, candidate)

@@ -108,3 +108,14 @@ def test_override_excludes_a_name():
     resolution = resolve(mentions_of(text, "Paris"), text, gazetteer=FakeGazetteer({"Paris": [PARIS_FR]}),
                          overrides={"paris": Override("Paris", None, None, True, None, None)})
     assert resolution.places == () and resolution.unresolved == ()
+
+
+def test_a_curated_alias_counts_as_a_name():
+    text = "The aid ship set sail from Cyprus bound for Gaza."
+    strip = Candidate("Gaza Strip", 31.42, 34.33, "region", "PS", 0, "curated", "gaza-strip")
+    province = Candidate("Gaza", -23.0, 33.0, "region", "MZ", 384_964, "geonames", "1045",
+                         admin1="02", feature_code="ADM1")
+    cyprus = Candidate("Cyprus", 35.0, 33.0, "country", "CY", 1_189_265, "geonames", "146669", None, "PCLI")
+    gazetteer = FakeGazetteer({"Gaza": [strip, province], "Cyprus": [cyprus]})
+    place = place_named(resolve(mentions_of(text, "Cyprus", "Gaza"), text, gazetteer=gazetteer), "Gaza")
+    assert place.country_code == "PS"
