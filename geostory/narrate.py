@@ -645,6 +645,8 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                     if pobj.dep_ == "pobj":
                         near.extend(_places_under(pobj, index))
                 continue
+            if word == "of" and is_noun and lemma in OF_DEST and token.head.i == trigger.i:
+                role = "destination"  # "a tour of Lima, Santiago and Buenos Aires", "a visit of two days to X" has none
             if role is None:
                 continue
             if role == "origin" and lemma in ("divert", "reroute", "redirect") and word == "from":
@@ -766,6 +768,7 @@ def _fold_stops(readings: list[_Reading]) -> list[_Reading]:
     return _fold_manner(out)
 
 
+OF_DEST = {"tour", "visit", "visits"}  # "a tour of X": the places toured
 TRIP_NOUNS = {"trip", "visit", "visits", "tour", "journey", "voyage", "pilgrimage", "expedition", "cruise",
               "mission"}
 
@@ -1380,8 +1383,19 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
         visits_here: list[_Reading] = []
         for trigger in visitors:
             reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
-            if reading is not None:
+            if reading is not None and reading.at and _due_in(trigger):
+                # "Ruto is due in Kigali on Thursday": an arrival there, not a stay
+                reading = _Reading(trigger=trigger, kind="move", actor=(), destinations=list(reading.at[:1]),
+                                   at=list(reading.at[:1]))
+                legs_here.append(reading)
+            elif reading is not None:
                 visits_here.append(reading)
+        for reading in legs_here:
+            if not reading.origins and reading.destinations and reading.trigger.pos_ in ("VERB", "AUX"):
+                before = _after_visit(reading.trigger, visits_here)
+                if before is not None and all(before.key != d.key and not _contains(d, before) and not _contains(before, d)
+                                              for d in reading.destinations):
+                    reading.origins = [before]  # "arrived back in Seoul after talks in Washington"
         for reading in sorted(legs_here + visits_here, key=lambda r: r.trigger.i):
             status = _status(reading.trigger)
             if status is None:
@@ -1465,6 +1479,34 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
                     memory["thing"] = name
         # people named in the sentence also become "the last person" for pronouns
     return _assemble(article, places, unresolved, readings, people_names, _dateline_place(article.text, places))
+
+
+def _on_to(later: list[_Reading], stop: _Reading, destination: Place) -> bool:
+    """A reading after `stop`, in the same sentence, that goes on to `destination` ("before continuing to X")."""
+    return any(r.kind == "move" and r.evidence == stop.evidence and _continues(r.trigger) and not r.origins
+               and r.destinations and r.destinations[-1].key == destination.key for r in later)
+
+
+def _due_in(trigger: Token) -> bool:
+    """'X is due in Y': the copula with the adjective 'due' and no 'to'-verb (that one is a plan)."""
+    return trigger.lemma_.lower() == "be" and any(
+        c.dep_ == "acomp" and c.lower_ == "due" and not any(g.dep_ == "xcomp" for g in c.children)
+        for c in trigger.children)
+
+
+def _after_visit(trigger: Token, visits: list[_Reading]) -> Place | None:
+    """The place of an event in an 'after'/'following' phrase of an arrival or return verb ("arrived
+    back in X after talks in Y"): where the journey began."""
+    lemma = trigger.lemma_.lower()
+    if lemma not in ARRIVAL_VERBS and lemma not in RETURN and not any(
+            c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children):
+        return None
+    for visit in visits:
+        t = visit.trigger
+        if (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "pobj" and t.head.lower_ in ("after", "following")
+                and t.head.head.i == trigger.i and visit.at and visit.at[0].place_type not in ("country",) + tuple(SCOPE_TYPES)):
+            return visit.at[0]
+    return None
 
 
 def _dateline_place(text: str, places: Sequence[Place]) -> Place | None:
@@ -1581,6 +1623,8 @@ class _Position:
 # A leg told with a generic verb ("will then travel to X") goes on as the trip has gone; a plane
 # is not taken for a short hop.
 MIN_AIR_CARRY_KM = 300
+# A land mode carried over ("returned", "continued") is not kept beyond this (geodesic km).
+MAX_LAND_CARRY_KM = 1500
 
 
 CONTINUE = {"continue", "proceed", "resume", "press", "push"}
@@ -1649,6 +1693,9 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
     positions: dict[tuple[str, ...], _Position] = {}
     updated: dict[tuple[str, ...], int] = {}  # actor -> when its position last changed
     clock = [0]
+    # "arrived from X, where he attended ...": X is where the journey began, not where the actor is
+    origin_here = {(r.evidence.start, p.key) for r in readings if r.kind == "move" and r.evidence is not None
+                   for p in r.origins}
 
     def position_of(actor: tuple[str, ...], has_origin: bool, introduced: bool = False) -> _Position:
         """The actor's position; one not seen yet starts where a group it belongs to is ("Yoon and
@@ -1702,9 +1749,11 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             return mode  # "continued to X", "returned to X": as the trip went so far
         if pos.trip_mode == "air" and _km(origin, destination) < MIN_AIR_CARRY_KM:
             return mode
+        if pos.trip_mode in ("rail", "road") and _km(origin, destination) > MAX_LAND_CARRY_KM:
+            return mode  # "took the bullet train to Osaka ... return to Jakarta": not by train
         return pos.trip_mode
 
-    for reading in readings:
+    for n, reading in enumerate(readings):
         if reading.kind == "visit":
             visits.append(Visit(place=reading.at[0], evidence=reading.evidence, status=reading.status,
                                 actors=reading.actor, when=reading.when, event=reading.event))
@@ -1719,6 +1768,11 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
                     pass  # "the largest in Southeast Asia", "in Vietnam": no more precise than before
                 elif any(leg.evidence == reading.evidence and leg.origin.key == place.key for leg in legs[-4:]):
                     pass  # "flew in from X, where he watched ...": where the journey began, not where he is
+                elif reading.evidence is not None and (reading.evidence.start, place.key) in origin_here:
+                    pass  # the same, when that journey was told as background ("had arrived ... from X, where")
+                elif (pos.last_leg is not None and legs[pos.last_leg].origin.key == place.key
+                      and here is not None and legs[pos.last_leg].destination.key == here.key):
+                    pass  # "to Baghdad, then Erbil ... will meet X in Baghdad": a recap, not a way back
                 elif here is None or (here.key != place.key and not _contains(place, here)
                                     and (_contains(here, place) or _km(here, place) > 50)):
                     pos.place = place
@@ -1766,6 +1820,20 @@ def _assemble(article: Article, places: Sequence[Place], unresolved: Sequence[Me
             mode = pos.mode
         origin = reading.origins[0] if reading.origins else None
         destinations = list(reading.destinations)
+        arriving = pos.last_leg
+        if arriving is None and pos.place is not None and legs and legs[-1].destination.key == pos.place.key:
+            arriving = len(legs) - 1  # "the squad", placed where the cricketers' flight was going
+        if (origin is None and len(destinations) == 1 and reading.trigger.lemma_.lower() in STOPS
+                and arriving is not None and pos.place is not None
+                and legs[arriving].destination.key == pos.place.key
+                and legs[arriving].origin.key != destinations[0].key
+                and _on_to(readings[n + 1:], reading, pos.place)):
+            # "flying out of A bound for B ... will stop in X before continuing to B": A -> X, then X -> B
+            legs[arriving] = replace(legs[arriving], destination=destinations[0])
+            pos.last_leg = arriving
+            pos.place = destinations[0]
+            moved(reading.actor)
+            continue
         if origin is None and destinations and pos.place is not None:
             candidate = pos.place
             first = destinations[0]

@@ -775,3 +775,51 @@ def test_narrate_closing_leg_needs_an_arrival_verb_at_a_city(nlp):
     story = _story(nlp, text, FOURTH_CITIES, dt.date(2024, 5, 15))
     pairs = {(leg.origin.name, leg.destination.name) for leg in story.legs}
     assert ("Berlin", "Munich") in pairs and ("Munich", "Vienna") in pairs
+
+
+FIFTH_CITIES = {
+    "Berlin": (52.52, 13.405, "city", "DE"), "Rome": (41.9, 12.5, "city", "IT"), "Vienna": (48.21, 16.37, "city", "AT"),
+    "Paris": (48.86, 2.35, "city", "FR"), "Madrid": (40.42, -3.7, "city", "ES"), "Lisbon": (38.72, -9.14, "city", "PT"),
+    "Warsaw": (52.23, 21.01, "city", "PL"), "Athens": (37.98, 23.73, "city", "GR"), "Oslo": (59.91, 10.75, "city", "NO"),
+    "Osaka": (34.69, 135.5, "city", "JP"), "Kyoto": (35.01, 135.77, "city", "JP"), "Jakarta": (-6.21, 106.85, "city", "ID"),
+    "Dubai": (25.2, 55.27, "city", "AE"), "Delhi": (28.61, 77.21, "city", "IN"), "London": (51.51, -0.13, "city", "GB"),
+    "MADRID": (40.42, -3.7, "city", "ES"),
+}
+
+GENERAL_5 = [
+    # "X is due in Y": an arrival there, from where X was
+    ("Chancellor Anna Weber flew to Rome on Monday. Weber is due in Vienna on Thursday and will fly back to Berlin "
+     "on Friday.",
+     {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Berlin", "air", "planned")}),
+    # "had arrived in X from Y, where he attended ...": Y is where that journey began, not where he is
+    ("Prime Minister Karl Olsen wrapped up a visit to Rome on Wednesday and headed to Vienna. Olsen had arrived in "
+     "Italy on Monday from Athens, where he attended a summit. He will leave for Warsaw on Thursday.",
+     {("Rome", "Vienna", "unknown", "reported"), ("Vienna", "Warsaw", "unknown", "planned")}),
+    # "will visit A and go on to B ... meet X in A and Y in B before returning": a recap, not a way back
+    ("Foreign Minister Karl Olsen will pay a visit to Rome on Sunday and then go on to Vienna, his spokesman said. "
+     "Olsen would meet the premier in Rome and the chancellor in Vienna before returning to Oslo on Monday.",
+     {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Oslo", "air", "planned")}),
+    # a land mode carried over by "return" stops at a long way: the bullet train does not go to Jakarta
+    ("President Budi Santoso will take the bullet train from Kyoto to Osaka on Sunday. He is scheduled to return "
+     "to Jakarta on Monday.",
+     {("Kyoto", "Osaka", "rail", "planned"), ("Osaka", "Jakarta", "air", "planned")}),
+    # "a tour of A, B and C" (cities): the stops in order; the dateline is where it starts
+    ("MADRID (AP) - King Karl embarked on Monday on a week-long tour of Lisbon, Paris and Rome.",
+     {("MADRID", "Lisbon", "unknown", "reported"), ("Lisbon", "Paris", "air", "reported"),
+      ("Paris", "Rome", "air", "reported")}),
+    # told backwards: "arrived back in X after talks in Y" is Y -> X
+    ("Foreign Minister Karl Olsen arrived back in Oslo on Friday after talks in Rome with the Italian premier.",
+     {("Rome", "Oslo", "air", "reported")}),
+    # "flying out of A bound for B ... will stop in X before continuing to B": A -> X -> B
+    ("The national cricket team set off on Tuesday, flying out of London bound for Delhi. The squad will stop in "
+     "Dubai for a training camp before continuing to Delhi.",
+     {("London", "Dubai", "air", "reported"), ("Dubai", "Delhi", "air", "planned")}),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expected", GENERAL_5, ids=[c[0][:60] for c in GENERAL_5])
+def test_narrate_general_cases_fifth_round(nlp, text, expected):
+    story = _story(nlp, text, FIFTH_CITIES, dt.date(2025, 5, 12))
+    got = {(leg.origin.name, leg.destination.name, leg.mode, leg.status) for leg in story.legs}
+    assert got == expected
