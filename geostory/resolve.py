@@ -309,8 +309,9 @@ def _place(group: _Group, ranked: list[tuple[float, Candidate]]) -> Place:
 
 def _display_name(mentions: Sequence[Mention], canonical: str) -> str:
     """Call a place what the article calls it ("New Delhi", "Kiev"), so that readers and the story
-    agree; the gazetteer's name serves for demonyms, abbreviations ("U.S.") and ALL-CAPS datelines."""
-    written = [m.text for m in mentions if m.kind in ("toponym", "facility")
+    agree; the gazetteer's name serves for demonyms, descriptions ("the Vietnamese capital"),
+    abbreviations ("U.S.") and ALL-CAPS datelines."""
+    written = [m.text for m in mentions if m.kind in ("toponym", "facility") and m.lookup is None
                and "." not in m.text and not m.text.isupper()]
     if not written:
         return canonical

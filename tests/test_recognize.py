@@ -205,3 +205,9 @@ def test_landmark_opening_a_newspaper_name_is_not_a_pin(recognize_text):
     text = "ANKARA, Aug 1 (Reuters) - Wall Street Journal reporter Evan Gershkovich was freed in Turkey."
     kinds = {m.text: m.kind for m in recognize_text(text)}
     assert kinds.get("Wall Street", "embedded") == "embedded"
+
+
+def test_the_demonym_capital_is_the_capital_city(recognize_text):
+    mentions = [m for m in recognize_text("The prime minister flew on to the Vietnamese capital on Monday.")
+                if m.label == "NORP+capital"]
+    assert [(m.text, m.kind, m.lookup) for m in mentions] == [("Vietnamese capital", "toponym", "Hanoi")]
