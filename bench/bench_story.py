@@ -24,6 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SCORER = ROOT.parent / "shared" / "eval" / "storyscore.py"
 
 
+
+def print_story(story) -> None:
+    """The legs and visits of a story, one line each (for -v)."""
+    for leg in story.legs:
+        print(f"    LEG {leg.origin.name} -> {leg.destination.name} {leg.mode} {leg.status} "
+              f"{leg.actor} {leg.when.iso() if leg.when else None} via {[w.name for w in leg.waypoints]}")
+    for visit in story.visits:
+        print(f"    VISIT {visit.place.name} {visit.status} {visit.actors} "
+              f"{visit.when.iso() if visit.when else None} {visit.event!r}")
+
 def _load(name: str, path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
@@ -83,12 +93,7 @@ def run_pipeline(only: str | None, verbose: bool) -> int:
               + f"  out {result['n_legs_out']}")
         if verbose:
             print(f"    missed legs {result['missed_legs']}  missed places {result['missed']}  false {result['false_places']}")
-            for leg in story.legs:
-                print(f"    LEG {leg.origin.name} -> {leg.destination.name} {leg.mode} {leg.status} "
-                      f"{leg.actor} {leg.when.iso() if leg.when else None} via {[w.name for w in leg.waypoints]}")
-            for visit in story.visits:
-                print(f"    VISIT {visit.place.name} {visit.status} {visit.actors} "
-                      f"{visit.when.iso() if visit.when else None} {visit.event!r}")
+            print_story(story)
     if not rows:
         print("no articles matched")
         return 1
@@ -134,12 +139,7 @@ def main() -> int:
         print(f"{stem:28} recall {result['leg_recall']:.2f} mode {result['leg_mode_ok']:.2f} "
               f"precision {result['leg_precision']:.2f}  out {result['n_legs_out']} missed {result['missed_legs']}")
         if verbose:
-            for leg in story.legs:
-                print(f"    LEG {leg.origin.name} -> {leg.destination.name} {leg.mode} {leg.status} "
-                      f"{leg.actor} {leg.when.iso() if leg.when else None} via {[w.name for w in leg.waypoints]}")
-            for visit in story.visits:
-                print(f"    VISIT {visit.place.name} {visit.status} {visit.actors} "
-                      f"{visit.when.iso() if visit.when else None} {visit.event!r}")
+            print_story(story)
     print(f"{'ALL':28} recall {totals['hit'] / totals['legs']:.2f} mode {totals['mode'] / totals['legs']:.2f} "
           f"precision {totals['good'] / max(1, totals['out']):.2f}  ({totals['legs']} gold legs, {totals['out']} drawn)")
     return 0
