@@ -8,7 +8,10 @@ inlined too, and a simplified country basemap (from `countryinfo`) shows where t
 tiles cannot load. Pins, legs, popups and the itinerary are drawn by `story.js` from one JSON blob.
 
 Article text is untrusted: markup is built here with `html.escape`, data reaches scripts only as
-JSON with `<`, `>` and `&` escaped, and `story.js` puts plain text in with `textContent`.
+JSON with `<`, `>` and `&` escaped, and `story.js` puts plain text in with `textContent`. Markup that
+holds anything from the story enters folium's element tree only through `Verbatim`, which emits its
+string as is: never through `branca.element.Element(s)`, `folium.Html`, `Popup` or `Tooltip`, which
+compile `s` as a Jinja template and would run `{{ ... }}` written in an article.
 
 >>> from geostory.model import Article, Story
 >>> m = render_map(Story(Article("Nothing here.", title="Empty"), places=()))
@@ -56,7 +59,7 @@ from geostory.model import (
     Visit,
 )
 
-__all__ = ["ATTRIBUTION", "embed_snippet", "render_html", "render_map", "write_html"]
+__all__ = ["ATTRIBUTION", "Verbatim", "embed_snippet", "render_html", "render_map", "write_html"]
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 ATTRIBUTION = (
@@ -621,6 +624,24 @@ def _panel_html(data: dict[str, Any]) -> str:
 """
 
 
+class Verbatim(Element):
+    """An element that emits its text exactly as given, never compiled or evaluated as a template.
+
+    The one way markup built from a story enters the page (see the module docstring).
+
+    >>> Verbatim("<p>{{ 7*7 }} {% raw %}</p>").render()
+    '<p>{{ 7*7 }} {% raw %}</p>'
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()  # the default template; `text` is never handed to Jinja
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
 class _StoryInit(MacroElement):
     """Hands the folium map and the data blob to `geostory.init` (from assets/story.js)."""
 
@@ -673,12 +694,12 @@ def render_map(story: Story, *, title: str | None = None) -> folium.Map:
     folium.TileLayer(tiles=TILE_URL, attr=ATTRIBUTION, name="OpenStreetMap",
                      max_zoom=19, max_native_zoom=19, min_zoom=1).add_to(fmap)
     figure = fmap.get_root()
-    figure.header.add_child(Element(f"<title>{html.escape(data['title'])}</title>"), name="gs_title")
-    figure.header.add_child(Element('<meta name="color-scheme" content="light">'), name="gs_meta")
-    figure.header.add_child(Element(_inline_libraries()), name="gs_libraries")
-    figure.html.add_child(Element(_panel_html(data)), name="gs_panel")
-    figure.html.add_child(Element(legend_html(story)), name="gs_legend")
-    figure.html.add_child(Element(
+    figure.header.add_child(Verbatim(f"<title>{html.escape(data['title'])}</title>"), name="gs_title")
+    figure.header.add_child(Verbatim('<meta name="color-scheme" content="light">'), name="gs_meta")
+    figure.header.add_child(Verbatim(_inline_libraries()), name="gs_libraries")
+    figure.html.add_child(Verbatim(_panel_html(data)), name="gs_panel")
+    figure.html.add_child(Verbatim(legend_html(story)), name="gs_legend")
+    figure.html.add_child(Verbatim(
         f'<script type="application/json" id="geostory-data">{script_json(data)}</script>'),
         name="gs_data")
     fmap.add_child(_StoryInit(), name="gs_init")

@@ -25,15 +25,17 @@ IMG = f'<img src=x onerror="{PWN}">'
 JS_URL = f"javascript:{PWN}"
 RLO = "\u202e"
 LONG_TOKEN = "Q" * 5000
+TEMPLATE = "{{ 7*7 }} {# c #}"  # Jinja syntax: shown as typed, never evaluated
+TEMPLATE_BLOCK = "{% for x in range(3) %}x{% endfor %}"
 
 TEXT = (
-    f"The minister flew from Paris to Berlin on Monday. {SCRIPT}\n"
+    f"The minister flew from Paris to Berlin on Monday {TEMPLATE}. {SCRIPT}\n"
     f'"We drove from Berlin to Warsaw {BREAKOUT} on Tuesday," an aide said.\n'
     f"Officials in Warsaw posted {IMG} and a link {JS_URL} on the forum.\n"
     f"The delegation then met in Kyiv {RLO}yadsendeW no{chr(0x202c)}.\n"
     f"A note was signed in Kyiv. {LONG_TOKEN}\n"
 )
-TITLE = f'<b onmouseover="{PWN}">Trip</b> {SCRIPT} {RLO}live'
+TITLE = f'<b onmouseover="{PWN}">Trip</b> {SCRIPT} {RLO}live {TEMPLATE_BLOCK} {TEMPLATE}'
 SOURCE = IMG
 URL = JS_URL
 HOSTILE_PIECES = (SCRIPT, BREAKOUT, IMG, JS_URL)
@@ -309,3 +311,13 @@ def test_hostile_text_shows_as_text_in_the_itinerary_and_heading(session):
     assert session.js("document.querySelector('a.gs-source')") is None  # no javascript: link
     assert RLO not in session.js("document.body.textContent")
     assert RLO not in session.js("document.title")
+
+
+@pytest.mark.browser
+def test_template_syntax_shows_as_typed_in_the_browser(session):
+    heading = session.js("document.getElementById('gs-title').textContent")
+    assert heading.endswith(f"{TEMPLATE_BLOCK} {TEMPLATE}")
+    assert session.js("document.title").endswith(f"{TEMPLATE_BLOCK} {TEMPLATE}")
+    quotes = session.js("[...document.querySelectorAll('#gs-steps .gs-step-quote')].map(q => q.textContent)")
+    assert any(f"Monday {TEMPLATE}" in q for q in quotes)
+    assert "Monday 49" not in session.js("document.body.textContent")
