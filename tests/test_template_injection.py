@@ -199,3 +199,23 @@ def test_any_braces_and_percents_render_literally(title, noise):
     assert f"<title>{html.escape(data['title'])}</title>" in page
     quoted = " ".join(leg["popup"] for leg in data["legs"])
     assert html.escape(noise.strip()) in quoted or not noise.strip()
+
+
+TEMPLATE_BUILDERS = {"Element", "Html", "Popup", "Tooltip", "Template", "from_string", "DivIcon", "IFrame"}
+
+
+def test_package_compiles_only_literal_templates():
+    """A static guard: every template the package builds has a literal source, nothing computed."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "geostory"
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in TEMPLATE_BUILDERS and any(not isinstance(arg, ast.Constant)
+                                                 for arg in [*node.args, *(k.value for k in node.keywords)]):
+                offenders.append(f"{path.name}:{node.lineno} {name}(...)")
+    assert offenders == [], "build markup with Verbatim, not a template: " + ", ".join(offenders)
