@@ -49,6 +49,7 @@ class Tally:
     quiet_articles: int = 0  # articles whose gold reports no journey
     quiet_legs: int = 0  # legs drawn on those
     missed: list[str] = field(default_factory=list)
+    why: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, gold: dict, result: dict, name: str) -> None:
         n, n_places = len(gold["legs"]), len(gold["places"])
@@ -76,6 +77,32 @@ class Tally:
             "place_recall": round(self.found / self.places, 3) if self.places else 1.0,
             "place_precision": round(self.precision_sum / self.articles, 3) if self.articles else 1.0,
         }
+
+
+def missed_leg_causes(storyscore, gold: dict, collection: dict) -> list[str]:
+    """Why each required leg was missed: an end was never pinned, or both were and no leg joined them."""
+    names: set[str] = set()
+    drawn: set[tuple[str, str]] = set()
+    for feature in collection["features"]:
+        props = feature["properties"]
+        if feature["geometry"]["type"] == "Point":
+            names |= storyscore.names_of(props)
+        else:
+            drawn.add((storyscore.norm(props.get("from", "")), storyscore.norm(props.get("to", ""))))
+    causes = []
+    for leg in gold["legs"]:
+        ends = [{storyscore.norm(x) for x in leg[key]} for key in ("from", "to")]
+        if any(a in ends[0] and b in ends[1] for a, b in drawn):
+            continue
+        if not (ends[0] & names and ends[1] & names):
+            causes.append("an end not pinned")
+        elif any(b in ends[0] and a in ends[1] for a, b in drawn):
+            causes.append("drawn the wrong way")
+        elif any(a in ends[0] for a, _ in drawn) or any(b in ends[1] for _, b in drawn):
+            causes.append("one end joined elsewhere")
+        else:
+            causes.append("both ends pinned, no leg")
+    return causes
 
 
 def _load(name: str, path: Path):
@@ -152,9 +179,12 @@ def main() -> int:
         story = build_story(Article(text=doc["text"], title=doc.get("title"), url=doc.get("url")))
         result = storyscore.score(gold, json.loads(json.dumps(to_geojson(story))))
         naive = storyscore.score(gold, naive_collection(story))
+        causes = missed_leg_causes(storyscore, gold, json.loads(json.dumps(to_geojson(story))))
         for key in (batch, "all"):
             tallies[key].add(gold, result, stem)
             tallies[f"{key} (naive)"].add(gold, naive, stem)
+            for cause in causes:
+                tallies[key].why[cause] += 1
         print(f"{stem:10} {batch:8} legs {len(gold['legs'])} drawn {result['n_legs_out']:2} "
               f"R {result['leg_recall']:.2f} M {result['leg_mode_ok']:.2f} P {result['leg_precision']:.2f} "
               f"| places R {result['place_recall']:.2f} P {result['place_precision']:.2f}")
@@ -170,6 +200,10 @@ def main() -> int:
     print("|---" * (len(columns) + 1) + "|")
     for name, row in summary.items():
         print(f"| {name} | " + " | ".join(str(row[c]) for c in columns) + " |")
+    print("\nmissed required legs by cause:")
+    for name, tally in sorted(tallies.items()):
+        if tally.why:
+            print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.why.items())))
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return 0
