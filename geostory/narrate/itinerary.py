@@ -570,9 +570,12 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
 def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
     step = _Step(n=n, ev=ev, background=ev.background)
     for name, rule in MOVE_RULES:
-        if rule(trip, step):
-            if trip.fired is not None:
-                trip.fired.append((n, name))
+        before = (step.ev, step.origin, len(step.destinations), step.background) if trip.fired is not None else None
+        consumed = rule(trip, step)
+        if trip.fired is not None and (consumed or before != (step.ev, step.origin, len(step.destinations), step.background)):
+            if name != "locate_the_mover":
+                trip.fired.append((n, name))  # traced: the rule consumed or rewrote the event
+        if consumed:
             return
 
 

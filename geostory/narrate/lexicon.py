@@ -4,7 +4,7 @@
     data/modes.tsv     word, mode, kind, source     (how a vehicle or cue word says a journey goes)
 
 Each list in `LISTS` says how its entries are matched: by a token's lemma (`lemma`), its lower-cased
-text (`lower`), a preposition phrase (`phrase`: "out of") or a verb and its particle (`phrasal`:
+text (`lower`), either of the two (`either`: "troops" as written, "troop" as a lemma), a preposition phrase (`phrase`: "out of") or a verb and its particle (`phrasal`:
 "call off"). A source is a VerbNet class (`verbnet:run-51.3.2`) or `curated`. A row that names an
 unknown list, mode or kind, a source of another shape, or repeats an entry raises
 `ConfigurationError` naming the file and line.
@@ -20,7 +20,7 @@ from typing import Literal
 from geostory.errors import ConfigurationError
 from geostory.model import MODES, Mode
 
-Key = Literal["lemma", "lower", "phrase", "phrasal"]
+Key = Literal["lemma", "lower", "either", "phrase", "phrasal"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ LISTS: dict[str, ListSpec] = {
     "of_dest": ListSpec("lemma", N, "'a tour of X': the places toured"),
     "trip_nouns": ListSpec("lemma", N, "a trip as a whole"),
     "visit_verb": ListSpec("lemma", V + ("AUX",), "something done at a place"),
-    "visit_noun": ListSpec("lemma", N, "an event held at a place"),
+    "visit_noun": ListSpec("either", N, "an event held at a place"),
     "visit_prep": ListSpec("lower", (), "a preposition of location"),
     "generic_place_noun": ListSpec("lemma", N, "a noun that introduces a place: the city of X"),
     "carrier": ListSpec("lemma", N, "a craft that carries people but gives no mode"),
@@ -62,12 +62,12 @@ LISTS: dict[str, ListSpec] = {
     "contrast": ListSpec("lower", (), "sets a place aside: rather than X"),
     "planned_aux": ListSpec("lower", (), "an auxiliary of a plan"),
     "possible_aux": ListSpec("lower", (), "an auxiliary of a possibility"),
-    "planned_word": ListSpec("lemma", ("VERB", "NOUN", "ADJ", "ADV"), "a word of a plan"),
-    "possible_word": ListSpec("lemma", ("VERB", "NOUN", "ADJ", "ADV", "SCONJ"), "a word of a possibility"),
+    "planned_word": ListSpec("either", ("VERB", "NOUN", "ADJ", "ADV"), "a word of a plan"),
+    "possible_word": ListSpec("either", ("VERB", "NOUN", "ADJ", "ADV", "SCONJ"), "a word of a possibility"),
     "title": ListSpec("lower", (), "a word of a person's title"),
     "not_person_noun": ListSpec("lower", (), "a title word that is no person by itself"),
     "person_noun": ListSpec("lemma", N, "a person, besides the titles"),
-    "group_noun": ListSpec("lemma", N, "a group that travels together"),
+    "group_noun": ListSpec("either", N, "a group that travels together"),
     "plural_pronoun": ListSpec("lower", (), "a plural pronoun"),
     "sing_pronoun": ListSpec("lower", (), "a singular personal pronoun"),
     "move_prep": ListSpec("phrase", (), "a preposition and the role its object has"),

@@ -111,9 +111,11 @@ def _mode(trigger: Token, clause: list[Token], article_text: str) -> tuple[Mode,
                     mode = _mode_word(pobj)
                     if mode:
                         return mode, True
-    # "boarded a train to X", "rode the train", "took a helicopter": the vehicle taken
+    # "boarded a train to X", "rode the train", "took a helicopter": the vehicle taken;
+    # "a train journey", "a ferry crossing": the vehicle that names the journey
     for child in trigger.children:
-        if child.dep_ in ("dobj", "pobj") and child.lemma_.lower() in VEHICLES and not _names_place(child):
+        deps = ("dobj", "pobj", "compound") if trigger.pos_ == "NOUN" else ("dobj", "pobj")
+        if child.dep_ in deps and child.lemma_.lower() in VEHICLES and not _names_place(child):
             mode = _mode_word(child)
             if mode:
                 return mode, True
