@@ -694,7 +694,8 @@ def _leg_between(a: str, b: str, mode: str, actor: str | None = "X", status: str
     ("Berlin", "Madrid", [("Berlin", "Munich", "rail")], "air"),  # one train ride does not make a 1,870 km leg rail
 ])
 def test_narrate_long_leg_without_cue_defaults_by_geodesic_distance(a, b, others, expected):
-    from geostory.narrate import AIR_DEFAULT_KM, _default_modes, _km
+    from geostory.narrate.itinerary import AIR_DEFAULT_KM, _default_modes
+    from geostory.narrate.places import _km
 
     leg = _leg_between(a, b, "unknown")
     assert (_km(leg.origin, leg.destination) > AIR_DEFAULT_KM) == (expected != "unknown")
@@ -705,7 +706,7 @@ def test_narrate_long_leg_without_cue_defaults_by_geodesic_distance(a, b, others
 
 
 def test_narrate_default_mode_never_overrides_a_cue():
-    from geostory.narrate import _default_modes
+    from geostory.narrate.itinerary import _default_modes
 
     stated = _default_modes([_leg_between("Berlin", "Madrid", "rail")])[0]
     assert stated.mode == "rail" and not stated.mode_inferred

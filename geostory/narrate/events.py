@@ -1,0 +1,319 @@
+"""Events: one typed record per movement (MotionEvent) or stay (VisitEvent), read clause by clause.
+
+    read_events(article, doc, places) -> Reading   the events in told order, the people, the dateline
+
+A clause is read in four steps: its triggers and their places (`reading`), then who moves
+(`people`), how sure the article is, how and when (`modality`). What comes out is frozen: the
+itinerary only reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
+from geostory.narrate.lexicon import ARRIVAL_VERBS, CARRIERS, CONTINUE, GROUP_NOUNS, SING_PRONOUNS, VEHICLES
+from geostory.narrate.modality import _mode, _mode_word, _names_place, _status, _when
+from geostory.narrate.people import Memory, _actor, _Index, _noun_actor_token, _subject_of, _vehicle_object
+from geostory.narrate.places import _contains
+from geostory.narrate.reading import (
+    _after_visit, _dateline_place, _definite_or_ordinal, _due_in, _fold_origins, _fold_stops, _governor_subject,
+    _is_background, _is_trigger, _is_visit_trigger, _past_tense, _pluperfect, _read_move, _read_visit, _Reading,
+    _sentence_span, _verbal, _clause)
+
+__all__ = ["MotionEvent", "VisitEvent", "Trigger", "Reading", "read_events"]
+
+# A reported journey dated before what the story has reached is a flashback ("last week", "in
+# 2018"); a single day needs this gap, since "On Tuesday" in a story dated Monday may be either week.
+FLASHBACK_GAP = dt.timedelta(days=6)
+# A journey dated this long before the article, told before anything dated, is background.
+PAST_BACKGROUND = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """The word that tells the event, and what the itinerary needs to know of its grammar."""
+
+    i: int  # token index in the doc
+    text: str
+    lemma: str
+    verbal: bool  # a verb ("flew"), not a noun ("the flight")
+    passive: bool  # "were taken to X"
+    continues: bool  # "continued to X", "flew on to X"
+    arrives: bool  # "arrived", "flew in from X"
+    past: bool  # told in the past tense
+
+
+@dataclass(frozen=True)
+class MotionEvent:
+    """One movement told by one clause: who goes from where to where, along what, how, when, how sure."""
+
+    trigger: Trigger
+    mover: tuple[str, ...]
+    source: tuple[Place, ...]
+    goal: tuple[Place, ...]
+    path: tuple[Place, ...]
+    vehicle: Mode
+    when: TimeSpan | None
+    modality: Status
+    evidence: Span
+    at: tuple[Place, ...] = ()  # where it arrives or stops ("in/at X")
+    vehicle_told: bool = False  # the mode is in the text, not carried over
+    returning: bool = False  # "returned", "flew back"
+    home: bool = False  # "returned home": back to where the mover's trip began
+    background: bool = False  # told as background ("after he had traveled to X"): not chained
+    pluperfect: bool = False  # "had traveled to X"
+    past_dated: bool = False  # dated before what the story has reached: a flashback
+    scope: bool = False  # "a trip to Asia": what the trip covers, not a stop
+    fan_out: bool = False  # "to hospitals in A and B": one journey to each
+    introduced: bool = False  # the mover is new here ("a delegation of 20 officials")
+
+
+@dataclass(frozen=True)
+class VisitEvent:
+    """Something that happens at a place, and who is there."""
+
+    trigger: Trigger
+    actors: tuple[str, ...]
+    place: Place
+    event: str | None
+    when: TimeSpan | None
+    modality: Status
+    evidence: Span
+    pluperfect: bool = False
+    past_dated: bool = False
+
+
+Event = MotionEvent | VisitEvent
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the article tells, in told order, with the people it names and its dateline place."""
+
+    events: tuple[Event, ...]
+    people: frozenset[str]
+    dateline: Place | None
+
+
+def _continues(trigger: Token) -> bool:
+    """The article says the journey goes on as it went: "continued to X", "flew on to X"."""
+    return trigger.lemma_.lower() in CONTINUE or any(
+        c.lower_ in ("on", "onward", "onwards") and c.dep_ in ("prt", "advmod") for c in trigger.children)
+
+
+def _arrives(trigger: Token) -> bool:
+    """An arrival: "arrived (from X)", "flew in from X", "came in from X"."""
+    return trigger.lemma_.lower() in ARRIVAL_VERBS or any(
+        c.lower_ == "in" and c.dep_ == "prt" for c in trigger.children)
+
+
+def _trigger(token: Token) -> Trigger:
+    return Trigger(i=token.i, text=token.text, lemma=token.lemma_.lower(), verbal=token.pos_ in ("VERB", "AUX"),
+                   passive=any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children),
+                   continues=_continues(token), arrives=_arrives(token), past=_past_tense(token))
+
+
+def _frozen(reading: _Reading) -> Event:
+    trigger = _trigger(reading.trigger)
+    if reading.kind == "visit":
+        return VisitEvent(trigger=trigger, actors=reading.actor, place=reading.at[0], event=reading.event,
+                          when=reading.when, modality=reading.status, evidence=reading.evidence,
+                          pluperfect=reading.pluperfect, past_dated=reading.past_dated)
+    return MotionEvent(
+        trigger=trigger, mover=reading.actor, source=tuple(reading.origins), goal=tuple(reading.destinations),
+        path=tuple(reading.waypoints), vehicle=reading.mode, when=reading.when, modality=reading.status,
+        evidence=reading.evidence, at=tuple(reading.at), vehicle_told=reading.mode_explicit,
+        returning=reading.returning, home=reading.home, background=reading.background,
+        pluperfect=reading.pluperfect, past_dated=reading.past_dated, scope=reading.scope,
+        fan_out=reading.fan_out, introduced=reading.introduced)
+
+
+# ---------------------------------------------------------------------------------------------
+# One sentence: triggers and their places
+
+
+def _triggers(sent: SpacySpan) -> tuple[list[Token], list[Token]]:
+    movers = [t for t in sent if _is_trigger(t)]
+    mover_ids = {m.i for m in movers}
+    visitors = [t for t in sent if _is_visit_trigger(t) and t.i not in mover_ids]
+    # "held talks at X": the verb reads the place, not its object noun as well
+    visitors = [t for t in visitors if not (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and t.head in visitors)]
+    return movers, visitors
+
+
+def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
+    """The movements and visits one sentence tells, in token order."""
+    movers, visitors = _triggers(sent)
+    stop = {t.i for t in movers} | {t.i for t in visitors}
+    legs_here = [r for r in (_read_move(t, index, stop - {t.i}) for t in movers) if r is not None]
+    legs_here = _fold_origins(_fold_stops(legs_here))
+    visits_here: list[_Reading] = []
+    for trigger in visitors:
+        reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
+        if reading is not None and reading.at and _due_in(trigger):
+            # "X is due in Kigali on Thursday": an arrival there, not a stay
+            legs_here.append(_Reading(trigger=trigger, kind="move", actor=(), destinations=list(reading.at[:1]),
+                                      at=list(reading.at[:1])))
+        elif reading is not None:
+            visits_here.append(reading)
+    for reading in legs_here:
+        if not reading.origins and reading.destinations and reading.trigger.pos_ in ("VERB", "AUX"):
+            before = _after_visit(reading.trigger, visits_here)
+            if before is not None and all(before.key != d.key and not _contains(d, before) and not _contains(before, d)
+                                          for d in reading.destinations):
+                reading.origins = [before]  # "arrived back in X after talks in Y"
+    return sorted(legs_here + visits_here, key=lambda r: r.trigger.i)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who moves
+
+
+@dataclass
+class _Told:
+    """What the reader remembers across sentences."""
+
+    memory: Memory = field(default_factory=Memory)
+    last_mover: tuple[str, ...] = ()
+    clock: dt.date | None = None  # the latest day the story has reached, in told order
+
+
+def _actor_token(reading: _Reading) -> Token | None:
+    trigger = reading.trigger
+    if trigger.pos_ in ("NOUN", "PROPN") and not _verbal(trigger):
+        token = _noun_actor_token(trigger)
+        if token is None and reading.kind == "visit":
+            token = _governor_subject(trigger)  # "visited X before a rally in Y"
+        return token
+    return _vehicle_object(trigger) or _subject_of(trigger)
+
+
+def _introduced(token: Token | None) -> bool:
+    return token is not None and any(
+        (c.dep_ == "det" and c.lower_ in ("a", "an", "some", "another")) or c.dep_ == "nummod"
+        or (c.dep_ in ("amod", "det") and c.lower_ in ("several", "other", "many", "various", "few"))
+        for c in token.children)
+
+
+def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, people: set[str]) -> None:
+    """The mover or actors of the reading, from its subject and what was told before."""
+    trigger, memory = reading.trigger, told.memory
+    reading.actor = _actor(token, index, memory)
+    mover = memory.mover
+    if (reading.kind == "move" and token is not None and token.lower_ in SING_PRONOUNS
+            and mover and reading.actor and mover not in reading.actor and mover in index.people.before(trigger.i)):
+        reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
+    reading.introduced = _introduced(token)
+    if (not reading.actor and reading.kind == "move" and told.last_mover and token is not None
+            and (token.pos_ == "NUM" or token.lower_ in ("them", "they", "those", "some", "many"))):
+        reading.actor = told.last_mover  # "about 300 of them would be transferred to X"
+    if (not reading.actor and reading.kind == "move" and trigger.pos_ in ("NOUN", "PROPN")
+            and told.last_mover and _definite_or_ordinal(trigger)):
+        reading.actor = told.last_mover  # "The final stop is X": the trip told so far
+    if reading.kind == "move":
+        reading.background = _is_background(trigger)
+    reading.pluperfect = _pluperfect(trigger)  # "He had held talks in X": not where he is now
+    if reading.kind == "move" and reading.actor:
+        told.last_mover = reading.actor
+        if reading.actor[0] in people:
+            memory.mover = reading.actor[0]
+    if len(reading.actor) >= 2 and all(n in people for n in reading.actor):
+        memory.pair = reading.actor
+    _remember_heads(reading, token, memory, people)
+
+
+def _remember_heads(reading: _Reading, token: Token | None, memory: Memory, people: set[str]) -> None:
+    if token is None or len(reading.actor) != 1 or reading.actor[0] in people:
+        return
+    head = token.lemma_.lower()
+    if head in GROUP_NOUNS and reading.kind == "move" and any(c.dep_ == "poss" for c in token.children):
+        memory.heads.setdefault(head, reading.actor[0])  # "X's squad" ... "the squad"
+    if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in token.children):
+        memory.heads[head] = reading.actor[0]  # "a soldier" ... "the soldier"
+        if head not in VEHICLES | CARRIERS:
+            memory.someone = reading.actor[0]
+
+
+def _remember_actors(reading: _Reading, token: Token | None, index: _Index, memory: Memory) -> None:
+    for name in reading.actor:
+        if name in index.people.titles or name in index.people.canonical.values():
+            memory.person = name
+        elif token is not None and (token.lemma_.lower() in GROUP_NOUNS or token.lower_ in GROUP_NOUNS):
+            memory.group = name
+        else:
+            memory.thing = name
+
+
+# ---------------------------------------------------------------------------------------------
+# How and when
+
+
+def _how(reading: _Reading, token: Token | None, clause: list[Token], article: Article) -> None:
+    reading.mode, reading.mode_explicit = _mode(
+        reading.trigger, sorted(set(clause) | set(reading.extra), key=lambda t: t.i), article.text)
+    if (reading.mode == "unknown" and token is not None and not _names_place(token)
+            and token.lemma_.lower() in VEHICLES):
+        reading.mode = _mode_word(token) or "unknown"  # "the bus then headed to X"
+        reading.mode_explicit = reading.mode != "unknown"
+
+
+def _date(reading: _Reading, clause: list[Token], dates: list[SpacySpan], article: Article, told: _Told) -> None:
+    trigger = reading.trigger
+    reading.when = _when(trigger, clause, dates, article.date, future=reading.status != "reported",
+                         whole_subtree=reading.kind == "visit")
+    if (reading.status == "reported" and reading.when is not None and article.date is not None
+            and reading.when.start > article.date):
+        reading.status = "planned"
+    if reading.when is None or reading.status != "reported":
+        return
+    gap = FLASHBACK_GAP if reading.when.start == reading.when.end else dt.timedelta(days=1)
+    if told.clock is not None and reading.when.end < told.clock - gap and _past_tense(trigger):
+        reading.past_dated = True  # "Last month, she traveled to X" told after this week's trip
+    elif (told.clock is None and article.date is not None and _past_tense(trigger)
+          and reading.when.end < article.date - PAST_BACKGROUND):
+        reading.past_dated = True  # "X last visited Y in March 2023" in a story about a coming trip
+    elif not reading.background and not reading.pluperfect:
+        told.clock = max(told.clock or reading.when.start, reading.when.start)
+
+
+def _own_clause(reading: _Reading, stop: set[int]) -> list[Token]:
+    trigger = reading.trigger
+    clause = _clause(trigger, stop - {trigger.i})
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.pos_ in ("VERB", "AUX") and trigger.dep_ == "dobj":
+        clause = sorted(set(clause) | {trigger.head}, key=lambda t: t.i)
+    return clause
+
+
+def read_events(article: Article, doc: Doc, places: Sequence[Place]) -> Reading:
+    """Every movement and visit the article tells, as frozen events in told order."""
+    index = _Index(article, doc, places)
+    dates_by_sent: dict[int, list[SpacySpan]] = {}  # sentence start -> its DATE entities
+    for ent in doc.ents:
+        if ent.label_ == "DATE":
+            dates_by_sent.setdefault(ent.sent.start, []).append(ent)
+    people = set(index.people.canonical.values()) | set(index.people.titles)
+    told = _Told()
+    events: list[Event] = []
+    for sent in doc.sents:
+        readings = _sentence_readings(sent, index)
+        stop = {r.trigger.i for r in readings} | {t.i for group in _triggers(sent) for t in group}
+        for reading in readings:
+            status = _status(reading.trigger)
+            if status is None:
+                continue  # negated or cancelled: nothing happens
+            token = _actor_token(reading)
+            _who(reading, token, index, told, people)
+            clause = _own_clause(reading, stop)
+            reading.status = status
+            if reading.kind == "move":
+                _how(reading, token, clause, article)
+            _date(reading, clause, dates_by_sent.get(sent.start, []), article, told)
+            reading.evidence = _sentence_span(article, reading.trigger)
+            events.append(_frozen(reading))
+            _remember_actors(reading, token, index, told.memory)
+    return Reading(events=tuple(events), people=frozenset(people), dateline=_dateline_place(article.text, places))

@@ -1,0 +1,675 @@
+"""Itineraries: where each mover is, as told, and the legs and visits that come out of it.
+
+    build_story(article, places, unresolved, reading) -> Story
+
+The events of the whole article are read in told order. Each mover (a person, a group, a ship, a
+cargo) has a `_Position`: where it last was told to be (an arrival, a stay, "in X", the dateline),
+where its trip began and how it has gone. Each movement event goes through `MOVE_RULES`, an ordered
+table of small named rules: a rule either rewrites what the event says in the light of what came
+before, or consumes it (draws a leg, moves the mover, or leaves it as a visit). The first rule that
+consumes the event ends its reading. Stays go through `VISIT_RULES` the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from geostory.model import Article, Leg, Mention, Mode, Place, Story, Visit
+from geostory.narrate.events import Event, MotionEvent, Reading, VisitEvent
+from geostory.narrate.lexicon import ARRIVAL_VERBS, LIGHT, SCOPE_TYPES, SPEECH, STOPS
+from geostory.narrate.places import _contains, _km
+
+__all__ = ["build_story", "MOVE_RULES", "VISIT_RULES"]
+
+# A leg told with a generic verb ("will then travel to X") goes on as the trip has gone; a plane
+# is not taken for a short hop.
+MIN_AIR_CARRY_KM = 300
+# A land mode carried over ("returned", "continued") is not kept beyond this (geodesic km).
+MAX_LAND_CARRY_KM = 1500
+# No mode cue: a leg this long in news is almost always flown (or sailed, by a ship).
+AIR_DEFAULT_KM = 800.0
+# Two places this close are one place for a journey's start ("Vatican" / "Rome").
+SAME_PLACE_KM = 50.0
+# A stay this far from where the mover was moves it there.
+STAY_MOVES_KM = 50.0
+STATUS_RANK = {"reported": 0, "planned": 1, "possible": 2}
+DATELINE_ARRIVALS = frozenset({"arrive", "come", "travel", "journey", "land"})
+
+
+Actor = tuple[str, ...]
+
+
+@dataclass
+class _Position:
+    place: Place | None = None
+    start: Place | None = None  # where the mover's trip began
+    mode: Mode = "unknown"  # mode of a departure not yet matched with an arrival
+    waypoints: list[Place] = field(default_factory=list)
+    trip_mode: Mode = "unknown"  # how the trip has gone so far ("departed aboard a government plane")
+    last_leg: int | None = None  # index of the leg that brought the mover here
+    pending: Place | None = None  # reached by an arrival told without its origin ("arrived in X")
+    pending_verb: bool = False  # that arrival was told by a verb ("flew into X"), at a city or a site
+
+
+@dataclass
+class _Trip:
+    """The discourse state of the whole article: every mover's position, the legs drawn so far."""
+
+    article: Article
+    events: tuple[Event, ...]
+    people: frozenset[str]
+    dateline: Place | None
+    legs: list[Leg] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+    move_visits: list[tuple[Visit, Actor]] = field(default_factory=list)
+    positions: dict[Actor, _Position] = field(default_factory=dict)
+    updated: dict[Actor, int] = field(default_factory=dict)  # mover -> when its position last changed
+    clock: int = 0
+    origin_here: set[tuple[int, str]] = field(default_factory=set)  # (sentence start, place): a journey began there
+    fired: list[tuple[int, str]] | None = None  # (event number, rule) when tracing
+
+    def position_of(self, actor: Actor, has_origin: bool, introduced: bool = False) -> _Position:
+        """The mover's position; one not seen yet starts where a group it belongs to is ("A and
+        his wife left X" ... "A flew to Y"), or, for a vehicle or group without a person's name,
+        where the story's last journey ended."""
+        if actor in self.positions:
+            return self.positions[actor]
+        pos = _Position()
+        if not has_origin:
+            shared = [k for k in self.updated if k and set(k) & set(actor)]
+            if not shared and actor and not introduced and not (set(actor) & self.people):
+                shared = list(self.updated)
+            if shared:
+                source = self.positions[max(shared, key=self.updated.__getitem__)]
+                pos = _Position(place=source.place, start=source.start, mode=source.mode, trip_mode=source.trip_mode)
+        self.positions[actor] = pos
+        return pos
+
+    def placed(self, actor: Actor, introduced: bool) -> bool:
+        """The mover (or a group it was part of, or for "the team", the story) is somewhere already."""
+        if actor in self.positions:
+            return self.positions[actor].place is not None
+        if any(set(k) & set(actor) and self.positions[k].place is not None for k in self.updated if k):
+            return True
+        return bool(actor) and not introduced and not (set(actor) & self.people) and bool(self.updated)
+
+    def moved(self, actor: Actor) -> None:
+        self.clock += 1
+        self.updated[actor] = self.clock
+        pos = self.positions[actor]
+        if len(actor) > 1:  # "the two leaders rode from A to B": each of them is at B now
+            for name in actor:
+                start = self.positions.get((name,), pos).start or pos.start
+                self.positions[(name,)] = _Position(place=pos.place, start=start, trip_mode=pos.trip_mode,
+                                                    pending=pos.pending, pending_verb=pos.pending_verb)
+                self.updated[(name,)] = self.updated[actor]
+
+    def add_leg(self, origin: Place, destination: Place, ev: MotionEvent, mode: Mode, waypoints: list[Place]) -> bool:
+        if origin.key == destination.key or _contains(origin, destination) or _contains(destination, origin):
+            return False
+        kept = tuple(w for w in waypoints if w.key not in (origin.key, destination.key))
+        self.legs.append(Leg(origin=origin, destination=destination, mode=mode, status=ev.modality,
+                             evidence=ev.evidence, waypoints=kept, actor=", ".join(ev.mover) or None, when=ev.when))
+        return True
+
+    def visit_of(self, ev: MotionEvent, place: Place) -> None:
+        """A journey's destination kept as a visit, unless a leg to it is drawn in the end."""
+        self.move_visits.append((Visit(place=place, evidence=ev.evidence, status=ev.modality, actors=ev.mover,
+                                       when=ev.when, event=ev.trigger.text), ev.mover))
+
+
+@dataclass
+class _Step:
+    """One movement event being read: the event (rewritten by rules) and what it resolves to."""
+
+    n: int
+    ev: MotionEvent
+    background: bool = False
+    pos: _Position | None = None
+    mode: Mode = "unknown"
+    origin: Place | None = None
+    destinations: list[Place] = field(default_factory=list)
+    arriving: int | None = None  # the leg that brought the mover where it is
+
+
+Rule = Callable[[_Trip, _Step], bool]
+
+
+def _trip_mode(pos: _Position, origin: Place, destination: Place, mode: Mode, ev: MotionEvent) -> Mode:
+    """'continued to X', 'returned to X': as the trip went so far, within reason."""
+    if mode != "unknown" or pos.trip_mode == "unknown" or not (ev.trigger.continues or ev.returning or ev.home):
+        return mode
+    if pos.trip_mode == "air" and _km(origin, destination) < MIN_AIR_CARRY_KM:
+        return mode
+    if pos.trip_mode in ("rail", "road") and _km(origin, destination) > MAX_LAND_CARRY_KM:
+        return mode  # "took the bullet train to X ... return to Y" across an ocean: not by train
+    return pos.trip_mode
+
+
+def _refine_last_leg(trip: _Trip, pos: _Position, destination: Place, mode: Mode) -> None:
+    """The mover's last leg ends, more precisely, at `destination`; it keeps its mode if it had one."""
+    kept = trip.legs[pos.last_leg]
+    trip.legs[pos.last_leg] = replace(kept, destination=destination, mode=kept.mode if kept.mode != "unknown" else mode)
+    pos.place = destination
+
+
+# ---------------------------------------------------------------------------------------------
+# Movement rules, in order. Each returns True when it has consumed the event.
+
+
+def flashback_is_background(trip: _Trip, step: _Step) -> bool:
+    """'Last month she flew to X', or 'had traveled to X' once the mover is placed: not where the story is."""
+    ev = step.ev
+    if not step.background and (ev.past_dated or (ev.pluperfect and trip.placed(ev.mover, ev.introduced))):
+        step.background = True
+    return False
+
+
+def scope_is_a_visit(trip: _Trip, step: _Step) -> bool:
+    """'a trip to Southeast Asia', 'a tour of A, B and C': the ground the trip covers, as visits."""
+    if not step.ev.scope or step.background:
+        return False
+    for destination in step.ev.goal:
+        trip.visit_of(step.ev, destination)
+    return True
+
+
+def background_trip(trip: _Trip, step: _Step) -> bool:
+    """A background journey is drawn when both ends are told; it never moves the mover, except to
+    place a new mover at where it set out ("a ship that left X last month is expected in Y")."""
+    ev = step.ev
+    if not step.background:
+        return False
+    if ev.source and ev.goal:
+        for a, b in zip((ev.source[0],) + ev.goal, ev.goal):
+            trip.add_leg(a, b, ev, ev.vehicle, list(ev.path))
+    elif ev.source and ev.mover and ev.mover not in trip.positions:
+        pos = trip.position_of(ev.mover, True, ev.introduced)
+        pos.place = pos.start = ev.source[0]
+        trip.moved(ev.mover)
+    else:
+        for destination in ev.goal[:1]:
+            trip.visit_of(ev, destination)
+    return True
+
+
+def arrival_from_is_at_dateline(trip: _Trip, step: _Step) -> bool:
+    """'X arrived from Y' in a story datelined Z: the arrival is at Z."""
+    ev, dateline = step.ev, trip.dateline
+    if (dateline is not None and ev.source and not ev.goal and ev.trigger.lemma in DATELINE_ARRIVALS
+            and ev.source[0].key != dateline.key and not _contains(dateline, ev.source[0])):
+        step.ev = replace(ev, goal=(dateline,))
+    return False
+
+
+def joins_its_group(trip: _Trip, step: _Step) -> bool:
+    """'A arrived in X' ... 'The couple flew from Y': a new mover takes the position of a group it shares people with."""
+    ev = step.ev
+    if ev.source and not ev.goal and ev.mover not in trip.positions:
+        joint = [k for k in trip.updated if k and set(k) & set(ev.mover) and trip.positions[k].pending is not None]
+        if joint:
+            trip.positions[ev.mover] = trip.positions[max(joint, key=trip.updated.__getitem__)]
+    return False
+
+
+def round_trip_ends_at_start(trip: _Trip, step: _Step) -> bool:
+    """'will fly from X ... and return to X': X is where it ends, not where this leg starts."""
+    ev = step.ev
+    if ev.returning and ev.source and ev.goal and ev.source[0].key == ev.goal[-1].key:
+        step.ev = replace(ev, source=())
+    return False
+
+
+def locate_the_mover(trip: _Trip, step: _Step) -> bool:
+    """Where the mover is now, what mode it travels in, and the leg that brought it here."""
+    ev = step.ev
+    pos = step.pos = trip.position_of(ev.mover, bool(ev.source), ev.introduced)
+    step.mode = ev.vehicle if ev.vehicle != "unknown" or pos.mode == "unknown" else pos.mode
+    step.origin = ev.source[0] if ev.source else None
+    step.destinations = list(ev.goal)
+    step.arriving = pos.last_leg
+    if step.arriving is None and pos.place is not None and trip.legs and trip.legs[-1].destination.key == pos.place.key:
+        step.arriving = len(trip.legs) - 1  # "the squad", placed where the story's last flight was going
+    return False
+
+
+def _goes_on_to(later: Sequence[Event], ev: MotionEvent, destination: Place) -> bool:
+    """A later event of the same sentence goes on to `destination` ("before continuing to X")."""
+    return any(isinstance(r, MotionEvent) and r.evidence == ev.evidence and r.trigger.continues and not r.source
+               and r.goal and r.goal[-1].key == destination.key for r in later)
+
+
+def stop_before_going_on(trip: _Trip, step: _Step) -> bool:
+    """'flying out of A bound for B ... will stop in X before continuing to B': A -> X, then X -> B."""
+    pos, ev, legs = step.pos, step.ev, trip.legs
+    if not (step.origin is None and len(step.destinations) == 1 and ev.trigger.lemma in STOPS
+            and step.arriving is not None and pos.place is not None
+            and legs[step.arriving].destination.key == pos.place.key
+            and legs[step.arriving].origin.key != step.destinations[0].key
+            and _goes_on_to(trip.events[step.n + 1:], ev, pos.place)):
+        return False
+    legs[step.arriving] = replace(legs[step.arriving], destination=step.destinations[0])
+    pos.last_leg = step.arriving
+    pos.place = step.destinations[0]
+    trip.moved(ev.mover)
+    return True
+
+
+def _refines(trip: _Trip, step: _Step, first: Place) -> bool:
+    """The leg that brought the mover here ends, more precisely, at `first`; True when that is all."""
+    _refine_last_leg(trip, step.pos, first, step.mode)
+    if len(step.destinations) == 1:
+        trip.moved(step.ev.mover)
+        return True
+    step.origin, step.destinations = first, step.destinations[1:]
+    return False
+
+
+def origin_is_where_the_mover_is(trip: _Trip, step: _Step) -> bool:
+    """An origin left unsaid is where the mover was last told to be; 'to Russia' ... 'to
+    Vladivostok' refines the last leg; an airport of the city just reached is the same arrival."""
+    pos, ev = step.pos, step.ev
+    if step.origin is not None or not step.destinations or pos.place is None:
+        return False
+    here, first = pos.place, step.destinations[0]
+    last = trip.legs[pos.last_leg] if pos.last_leg is not None else None
+    if _contains(here, first):
+        if last is not None and last.destination.key == here.key:
+            return _refines(trip, step, first)
+        return False  # in a country, going to one of its cities: no origin known
+    if (first.place_type == "airport" and ev.trigger.arrives and last is not None
+            and last.destination.key == here.key and _km(here, first) < SAME_PLACE_KM):
+        return _refines(trip, step, first)
+    if (pos.pending is not None and pos.pending.key == here.key and ev.trigger.arrives
+            and len(step.destinations) == 1 and not ev.returning and _km(here, first) < SAME_PLACE_KM):
+        return True  # "arrived in X ... the plane touched down at X's airport": the same arrival
+    if _contains(first, here):
+        return True  # going "to Russia" while in Vladivostok says nothing new
+    step.origin = here
+    return False
+
+
+def first_trip_starts_at_dateline(trip: _Trip, step: _Step) -> bool:
+    """'CITY (Agency) - X will travel to Y': the story's first trip sets out from the dateline."""
+    ev, dateline = step.ev, trip.dateline
+    if (step.origin is None and step.destinations and step.pos.place is None and not trip.updated
+            and dateline is not None and ev.modality != "possible" and not ev.returning
+            and ev.trigger.lemma not in ARRIVAL_VERBS and not ev.trigger.passive
+            and all(d.key != dateline.key and not _contains(d, dateline) and not _contains(dateline, d)
+                    for d in step.destinations)):
+        step.origin = dateline
+    return False
+
+
+def return_starts_here(trip: _Trip, step: _Step) -> bool:
+    """'returned to X': from where the mover is."""
+    if step.origin is None and step.destinations and step.ev.returning and step.pos.start is not None:
+        step.origin = step.pos.place
+    return False
+
+
+def home_from_origin(trip: _Trip, step: _Step) -> bool:
+    """'will fly home from X': from X to where the trip began."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    if not (ev.home and not step.destinations and origin is not None and pos.start is not None
+            and pos.start.key != origin.key and not _contains(pos.start, origin)):
+        return False
+    trip.add_leg(origin, pos.start, ev, _trip_mode(pos, origin, pos.start, step.mode, ev), list(ev.path))
+    pos.place = pos.start
+    trip.moved(ev.mover)
+    return True
+
+
+def home_from_here(trip: _Trip, step: _Step) -> bool:
+    """'flew home': from where the mover is to where its trip began."""
+    pos, ev = step.pos, step.ev
+    if not (ev.home and not step.destinations and step.origin is None):
+        return False
+    if pos.start is not None and pos.place is not None and pos.start.key != pos.place.key:
+        trip.add_leg(pos.place, pos.start, ev, step.mode, list(ev.path))
+        pos.place = pos.start
+        trip.moved(ev.mover)
+    return True
+
+
+def _draw_journey(trip: _Trip, step: _Step) -> int | None:
+    """The legs of a journey with destinations: chained (A, then B), or fanned out from one origin."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    chain = [origin] + step.destinations if origin is not None else list(step.destinations)
+    if ev.fan_out:
+        pairs = [(origin, d) for d in step.destinations] if origin is not None else []
+    else:
+        pairs = list(zip(chain, chain[1:]))
+    if origin is None:
+        for destination in step.destinations[:1]:
+            trip.visit_of(ev, destination)
+    last = None
+    for a, b in pairs:
+        if trip.add_leg(a, b, ev, _trip_mode(pos, a, b, step.mode, ev), pos.waypoints + list(ev.path)):
+            last = len(trip.legs) - 1
+            if step.mode != "unknown":
+                pos.trip_mode = step.mode
+    if pos.start is None:
+        pos.start = chain[0]
+    return last
+
+
+def _ends_at_earlier_arrival(trip: _Trip, step: _Step) -> bool:
+    """'flew into X on Wednesday ... The charter left A and stopped in B': then B -> X."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    earlier = pos.pending if pos.pending_verb else None
+    chain = ([origin] if origin is not None else []) + step.destinations
+    if not (earlier is not None and origin is not None and ev.modality == "reported" and not ev.returning
+            and ev.trigger.past and all(p.key != earlier.key for p in chain)
+            and not any(_contains(p, earlier) or _contains(earlier, p) for p in chain)
+            and trip.add_leg(step.destinations[-1], earlier, ev, "unknown", [])):
+        return False
+    pos.place, pos.pending, pos.last_leg = earlier, None, len(trip.legs) - 1
+    trip.moved(ev.mover)
+    return True
+
+
+def journey_to_destinations(trip: _Trip, step: _Step) -> bool:
+    """A journey that names where it goes: legs from the origin through each destination; the
+    mover is at the last one. Without an origin it waits, as a pending arrival, for one."""
+    pos, ev = step.pos, step.ev
+    if not step.destinations:
+        return False
+    last = _draw_journey(trip, step)
+    if _ends_at_earlier_arrival(trip, step):
+        return True
+    pos.place = step.destinations[-1]
+    pos.pending = pos.place if step.origin is None else None
+    pos.pending_verb = (pos.pending is not None and ev.trigger.verbal and len(step.destinations) == 1
+                        and (not ev.at or step.destinations[0] in ev.at) and ev.trigger.lemma not in LIGHT
+                        and pos.place.place_type in ("city", "airport", "landmark"))
+    pos.mode = "unknown"
+    pos.waypoints = []
+    pos.last_leg = last
+    if pos.start is not None and pos.place.key == pos.start.key:
+        pos.trip_mode = "unknown"  # back where the trip began
+    trip.moved(ev.mover)
+    return True
+
+
+def origin_completes_pending_arrival(trip: _Trip, step: _Step) -> bool:
+    """'arrived in X on Tuesday. He flew in from Y': one journey, Y -> X."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    if not (origin is not None and pos.pending is not None and pos.place is not None
+            and pos.pending.key == pos.place.key and not ev.returning
+            and trip.add_leg(origin, pos.place, ev, step.mode, list(ev.path))):
+        return False
+    pos.pending = None
+    pos.last_leg = len(trip.legs) - 1
+    if pos.start is None or pos.start.key == pos.place.key:
+        pos.start = origin
+    trip.moved(ev.mover)
+    return True
+
+
+def _last_leg_here(trip: _Trip, pos: _Position) -> Leg | None:
+    if pos.last_leg is None or pos.place is None:
+        return None
+    leg = trip.legs[pos.last_leg]
+    return leg if leg.destination.key == pos.place.key else None
+
+
+def same_journey_told_again(trip: _Trip, step: _Step) -> bool:
+    """'will visit X ... will fly from Y' with Y where that journey began: how it goes, not a new leg."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    kept = _last_leg_here(trip, pos)
+    if origin is None or ev.returning or kept is None or _km(kept.origin, origin) >= SAME_PLACE_KM:
+        return False
+    if kept.mode == "unknown" and step.mode != "unknown":
+        trip.legs[pos.last_leg] = replace(kept, mode=step.mode)
+        pos.trip_mode = step.mode
+    return True
+
+
+def arrival_tells_where_it_began(trip: _Trip, step: _Step) -> bool:
+    """'traveled to X ... arrived by overnight train from Y': where that journey began, and how."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    kept = _last_leg_here(trip, pos)
+    if (origin is None or kept is None or not ev.trigger.arrives or ev.returning
+            or origin.key == pos.place.key or _contains(origin, pos.place)):
+        return False
+    trip.legs[pos.last_leg] = replace(kept, origin=origin, mode=step.mode if step.mode != "unknown" else kept.mode)
+    trip.moved(ev.mover)
+    return True
+
+
+def return_from(trip: _Trip, step: _Step) -> bool:
+    """'returned from X': from X to where the trip began."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    if origin is None or not ev.returning or pos.start is None or pos.start.key == origin.key:
+        return False
+    trip.add_leg(origin, pos.start, ev, step.mode, list(ev.path))
+    pos.place = pos.start
+    trip.moved(ev.mover)
+    return True
+
+
+def departure_places_the_mover(trip: _Trip, step: _Step) -> bool:
+    """'left X': the mover is at X now; the arrival told later completes the leg."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    if origin is None:
+        return False
+    if pos.start is None:
+        pos.start = origin
+    pos.place = origin
+    pos.mode = ev.vehicle if ev.vehicle_told else "unknown"
+    pos.waypoints = list(ev.path)
+    trip.moved(ev.mover)
+    return True
+
+
+def path_only(trip: _Trip, step: _Step) -> bool:
+    """'crossed X': a waypoint of the journey under way; in a country, 'crossed near X' places the mover at X."""
+    pos, ev = step.pos, step.ev
+    pos.waypoints.extend(w for w in ev.path if w not in pos.waypoints)
+    inside = [w for w in ev.path if pos.place is not None and _contains(pos.place, w)]
+    if inside:
+        pos.place = inside[0]
+        pos.last_leg = None
+        trip.moved(ev.mover)
+    return True
+
+
+MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple((rule.__name__, rule) for rule in (
+    flashback_is_background,
+    scope_is_a_visit,
+    background_trip,
+    arrival_from_is_at_dateline,
+    joins_its_group,
+    round_trip_ends_at_start,
+    locate_the_mover,
+    stop_before_going_on,
+    origin_is_where_the_mover_is,
+    first_trip_starts_at_dateline,
+    return_starts_here,
+    home_from_origin,
+    home_from_here,
+    journey_to_destinations,
+    origin_completes_pending_arrival,
+    same_journey_told_again,
+    arrival_tells_where_it_began,
+    return_from,
+    departure_places_the_mover,
+    path_only,
+))
+
+
+# ---------------------------------------------------------------------------------------------
+# Stay rules: does a stay ("In X, he met ...") move its actors to X? The first that answers says.
+
+StayRule = Callable[[_Trip, VisitEvent, _Position], bool | None]
+
+
+def stay_told_aside(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
+    """A stay in the past perfect, a flashback, a possibility or a saying places nobody."""
+    return False if (ev.pluperfect or ev.past_dated or ev.modality == "possible"
+                     or ev.trigger.lemma in SPEECH | {"be", "say"}) else None
+
+
+def stay_in_a_country_or_region(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
+    """'in Vietnam', 'the largest in Southeast Asia': no more precise than before."""
+    return False if ev.place.place_type in SCOPE_TYPES or ev.place.place_type == "country" else None
+
+
+def stay_where_the_journey_began(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
+    """'flew in from X, where he watched ...': where the journey began, not where the mover is."""
+    if any(leg.evidence == ev.evidence and leg.origin.key == ev.place.key for leg in trip.legs[-4:]):
+        return False
+    return False if (ev.evidence.start, ev.place.key) in trip.origin_here else None
+
+
+def stay_recaps_the_trip(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
+    """'to A, then B ... will meet X in A': a recap, not a way back."""
+    last = trip.legs[pos.last_leg] if pos.last_leg is not None else None
+    if (last is not None and last.origin.key == ev.place.key and pos.place is not None
+            and last.destination.key == pos.place.key):
+        return False
+    return None
+
+
+def stay_elsewhere_moves(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
+    """A stay somewhere the mover is not (and not inside where it is) puts it there."""
+    here, place = pos.place, ev.place
+    return here is None or (here.key != place.key and not _contains(place, here)
+                            and (_contains(here, place) or _km(here, place) > STAY_MOVES_KM))
+
+
+VISIT_RULES: tuple[tuple[str, StayRule], ...] = tuple((rule.__name__, rule) for rule in (
+    stay_told_aside, stay_in_a_country_or_region, stay_where_the_journey_began, stay_recaps_the_trip,
+    stay_elsewhere_moves))
+
+
+def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
+    """The stay is a visit; the first stay rule with a verdict says whether it moves its actors."""
+    trip.visits.append(Visit(place=ev.place, evidence=ev.evidence, status=ev.modality, actors=ev.actors,
+                             when=ev.when, event=ev.event))
+    if not ev.actors:
+        return
+    pos = trip.positions.get(ev.actors) or _Position()
+    for number, (name, rule) in enumerate(VISIT_RULES):
+        if number == 1:
+            pos = trip.position_of(ev.actors, False)  # past the first rule, the actors have a position
+        verdict = rule(trip, ev, pos)
+        if verdict is None:
+            continue
+        if trip.fired is not None:
+            trip.fired.append((n, name))
+        if verdict:
+            pos.place = ev.place
+            pos.last_leg = None
+            trip.moved(ev.actors)
+        return
+
+
+def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
+    step = _Step(n=n, ev=ev, background=ev.background)
+    for name, rule in MOVE_RULES:
+        before = (step.ev, step.origin, len(step.destinations), step.background) if trip.fired is not None else None
+        consumed = rule(trip, step)
+        if trip.fired is not None and (consumed or before != (step.ev, step.origin, len(step.destinations), step.background)):
+            if name != "locate_the_mover":
+                trip.fired.append((n, name))  # traced: the rule consumed or rewrote the event
+        if consumed:
+            return
+
+
+# ---------------------------------------------------------------------------------------------
+# From the itineraries to the story
+
+
+def _default_modes(legs: list[Leg]) -> list[Leg]:
+    """Mode by distance when the article gives no cue: a leg over AIR_DEFAULT_KM (geodesic, between
+    the resolved places) is `air`, or `sea` when the same mover's other legs (or, for legs without
+    a known mover, all the story's reported legs with a mode) went by sea: a ship does not fly."""
+    by_actor: dict[str | None, set[Mode]] = {}
+    reported: set[Mode] = set()
+    for leg in legs:
+        if leg.mode != "unknown":
+            by_actor.setdefault(leg.actor, set()).add(leg.mode)
+            if leg.status == "reported":
+                reported.add(leg.mode)
+    out = []
+    for leg in legs:
+        if leg.mode != "unknown" or _km(leg.origin, leg.destination) <= AIR_DEFAULT_KM:
+            out.append(leg)
+            continue
+        known = by_actor.get(leg.actor) or reported
+        mode: Mode = "sea" if known == {"sea"} else "air"
+        out.append(replace(leg, mode=mode, mode_inferred=True))
+    return out
+
+
+def _dedupe_legs(legs: list[Leg]) -> list[Leg]:
+    """The same mover's same journey told twice is one leg."""
+    out: list[Leg] = []
+    by_ends: dict[tuple[str, str], list[int]] = {}  # (origin, destination) -> indexes in out
+    for leg in legs:
+        ends = (leg.origin.key, leg.destination.key)
+        same = next((i for i in by_ends.get(ends, ())
+                     if out[i].actor == leg.actor or out[i].actor is None or leg.actor is None), None)
+        if same is None:
+            by_ends.setdefault(ends, []).append(len(out))
+            out.append(leg)
+            continue
+        kept = out[same]
+        out[same] = replace(kept, mode=kept.mode if kept.mode != "unknown" else leg.mode,
+                            status=min(kept.status, leg.status, key=STATUS_RANK.__getitem__),
+                            when=kept.when or leg.when, actor=kept.actor or leg.actor,
+                            waypoints=kept.waypoints or leg.waypoints)
+    return out
+
+
+def _dedupe_visits(visits: list[Visit]) -> list[Visit]:
+    out: list[Visit] = []
+    for visit in visits:
+        same = next((i for i, kept in enumerate(out)
+                     if kept.place.key == visit.place.key and set(kept.actors) == set(visit.actors)
+                     and (kept.event == visit.event or kept.when == visit.when or visit.when is None)), None)
+        if same is None:
+            out.append(visit)
+            continue
+        kept = out[same]
+        out[same] = replace(kept, when=kept.when or visit.when,
+                            status=min(kept.status, visit.status, key=STATUS_RANK.__getitem__))
+    return out
+
+
+def _uncovered_visits(trip: _Trip, legs: list[Leg]) -> list[Visit]:
+    """A journey's destination stays a visit unless a leg of the same mover goes there; that leg takes its date."""
+    out = []
+    for visit, actor in trip.move_visits:
+        covered = [leg for leg in legs if (leg.destination.key == visit.place.key or _contains(visit.place, leg.destination))
+                   and leg.actor == (", ".join(actor) or None)]
+        if not covered:
+            out.append(visit)
+            continue
+        for i, leg in enumerate(legs):
+            if leg is covered[0] and leg.when is None and visit.when is not None:
+                legs[i] = replace(leg, when=visit.when)
+    return out
+
+
+def build_story(article: Article, places: Sequence[Place], unresolved: Sequence[Mention], reading: Reading,
+                fired: list[tuple[int, str]] | None = None) -> Story:
+    """The story the events tell: legs and visits in told order. `fired`, when given, collects
+    (event number, rule name) for each event a rule consumed."""
+    trip = _Trip(article=article, events=reading.events, people=reading.people, dateline=reading.dateline, fired=fired)
+    trip.origin_here = {(ev.evidence.start, p.key) for ev in reading.events if isinstance(ev, MotionEvent)
+                        for p in ev.source}
+    for n, ev in enumerate(reading.events):
+        if isinstance(ev, VisitEvent):
+            _read_stay(trip, n, ev)
+        else:
+            _read_move(trip, n, ev)
+    legs = _default_modes(_dedupe_legs(trip.legs))
+    visits = _dedupe_visits(trip.visits + _uncovered_visits(trip, legs))
+    legs.sort(key=lambda leg: leg.evidence.start)
+    visits.sort(key=lambda v: v.evidence.start)
+    return Story(article=article, places=tuple(places), legs=tuple(legs), visits=tuple(visits),
+                 unresolved=tuple(unresolved))

@@ -1,0 +1,197 @@
+"""The words narrate reads journeys by, loaded once from data files and validated at load.
+
+    data/lexicon.tsv   list, entry, class, source   (which list, the word, its frame, where from)
+    data/modes.tsv     word, mode, kind, source     (how a vehicle or cue word says a journey goes)
+
+Each list in `LISTS` says how its entries are matched: by a token's lemma (`lemma`), its lower-cased
+text (`lower`), either of the two (`either`: "troops" as written, "troop" as a lemma), a preposition phrase (`phrase`: "out of") or a verb and its particle (`phrasal`:
+"call off"). A source is a VerbNet class (`verbnet:run-51.3.2`) or `curated`. A row that names an
+unknown list, mode or kind, a source of another shape, or repeats an entry raises
+`ConfigurationError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal
+
+from geostory.errors import ConfigurationError
+from geostory.model import MODES, Mode
+
+Key = Literal["lemma", "lower", "either", "phrase", "phrasal"]
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """How a word list is matched, and the parts of speech its lemmas are lemmas of."""
+
+    key: Key
+    pos: tuple[str, ...] = ()
+    about: str = ""
+
+
+V, N, VN = ("VERB",), ("NOUN",), ("VERB", "NOUN")
+LISTS: dict[str, ListSpec] = {
+    "move_verb": ListSpec("lemma", V, "a verb that tells a movement (frame in the class column)"),
+    "move_noun": ListSpec("lemma", N, "a noun that tells a movement: trip, flight, crossing"),
+    "origin_obj": ListSpec("lemma", V, "its object is where the movement starts: leave X"),
+    "dest_obj": ListSpec("lemma", V, "its object is where it goes: visit X, reach X"),
+    "waypoint_obj": ListSpec("lemma", V, "its object is passed through: cross X"),
+    "arrive": ListSpec("lemma", VN, "'in/at X' is where it arrives or stops"),
+    "for_dest": ListSpec("lemma", VN + ("ADJ",), "'for X' is where it goes: left for X"),
+    "stops": ListSpec("lemma", VN, "a stop on the way"),
+    "return": ListSpec("lemma", V, "a return"),
+    "verb_only": ListSpec("lemma", V, "counts only as a verb (also a noun of another sense)"),
+    "light": ListSpec("lemma", V, "counts only with a vehicle or trip noun as object: took a train"),
+    "continue": ListSpec("lemma", V, "the journey goes on as it went"),
+    "arrival_verbs": ListSpec("lemma", V, "tells an arrival"),
+    "of_dest": ListSpec("lemma", N, "'a tour of X': the places toured"),
+    "trip_nouns": ListSpec("lemma", N, "a trip as a whole"),
+    "visit_verb": ListSpec("lemma", V + ("AUX",), "something done at a place"),
+    "visit_noun": ListSpec("either", N, "an event held at a place"),
+    "visit_prep": ListSpec("lower", (), "a preposition of location"),
+    "generic_place_noun": ListSpec("lemma", N, "a noun that introduces a place: the city of X"),
+    "carrier": ListSpec("lemma", N, "a craft that carries people but gives no mode"),
+    "path_block": ListSpec("lower", (), "opens a phrase about something else: after a win at X"),
+    "compass": ListSpec("lower", (), "a compass direction"),
+    "speech": ListSpec("lemma", V, "a verb of saying"),
+    "cancel": ListSpec("lemma", V, "cancels what it governs"),
+    "cancel_phrasal": ListSpec("phrasal", V, "a verb and particle that cancel: called off"),
+    "contrast": ListSpec("lower", (), "sets a place aside: rather than X"),
+    "planned_aux": ListSpec("lower", (), "an auxiliary of a plan"),
+    "possible_aux": ListSpec("lower", (), "an auxiliary of a possibility"),
+    "planned_word": ListSpec("either", ("VERB", "NOUN", "ADJ", "ADV"), "a word of a plan"),
+    "possible_word": ListSpec("either", ("VERB", "NOUN", "ADJ", "ADV", "SCONJ"), "a word of a possibility"),
+    "title": ListSpec("lower", (), "a word of a person's title"),
+    "not_person_noun": ListSpec("lower", (), "a title word that is no person by itself"),
+    "person_noun": ListSpec("lemma", N, "a person, besides the titles"),
+    "group_noun": ListSpec("either", N, "a group that travels together"),
+    "plural_pronoun": ListSpec("lower", (), "a plural pronoun"),
+    "sing_pronoun": ListSpec("lower", (), "a singular personal pronoun"),
+    "move_prep": ListSpec("phrase", (), "a preposition and the role its object has"),
+}
+KINDS = ("vehicle", "cue")
+_SOURCE = re.compile(r"^(curated|verbnet:[a-z_]+-\d+(\.\d+)*(-\d+)*)$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of lexicon.tsv."""
+
+    list: str
+    entry: str
+    word_class: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ModeEntry:
+    """One row of modes.tsv."""
+
+    word: str
+    mode: Mode
+    kind: str
+    source: str
+
+
+def _rows(name: str) -> list[tuple[int, list[str]]]:
+    text = resources.files("geostory.narrate").joinpath("data", name).read_text(encoding="utf-8")
+    return [(n, line.split("\t")) for n, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.startswith("#")]
+
+
+def _check(ok: bool, name: str, line: int, why: str) -> None:
+    if not ok:
+        raise ConfigurationError(f"narrate/data/{name}, line {line}: {why}")
+
+
+def load_lexicon(name: str = "lexicon.tsv") -> tuple[Entry, ...]:
+    """Every row of the lexicon, validated."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for line, cells in _rows(name):
+        _check(len(cells) == 4, name, line, f"expected 4 tab-separated cells, got {len(cells)}")
+        entry = Entry(*cells)
+        _check(entry.list in LISTS, name, line, f"unknown list {entry.list!r}")
+        _check(bool(entry.entry) and entry.entry == entry.entry.lower(), name, line, "entries are lower case")
+        _check(bool(_SOURCE.match(entry.source)), name, line, f"source {entry.source!r} is not curated or verbnet:CLASS")
+        _check((entry.list, entry.entry) not in seen, name, line, f"{entry.entry!r} twice in {entry.list}")
+        seen.add((entry.list, entry.entry))
+        out.append(entry)
+    return tuple(out)
+
+
+def load_modes(name: str = "modes.tsv") -> tuple[ModeEntry, ...]:
+    """Every row of the vehicle and cue table, validated."""
+    seen: set[str] = set()
+    out = []
+    for line, cells in _rows(name):
+        _check(len(cells) == 4, name, line, f"expected 4 tab-separated cells, got {len(cells)}")
+        word, mode, kind, source = cells
+        _check(mode in MODES and mode != "unknown", name, line, f"unknown mode {mode!r}")
+        _check(kind in KINDS, name, line, f"kind {kind!r} is not one of {KINDS}")
+        _check(bool(_SOURCE.match(source)), name, line, f"source {source!r} is not curated or verbnet:CLASS")
+        _check(word not in seen, name, line, f"{word!r} twice")
+        seen.add(word)
+        out.append(ModeEntry(word, mode, kind, source))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+ENTRIES = load_lexicon()
+MODE_ENTRIES = load_modes()
+
+
+def words(list_name: str) -> frozenset[str]:
+    """The entries of one list."""
+    if list_name not in LISTS:
+        raise KeyError(list_name)
+    return frozenset(e.entry for e in ENTRIES if e.list == list_name)
+
+
+def word_classes(list_name: str) -> dict[str, str]:
+    """Entry -> class for one list ("from" -> "origin" for move_prep)."""
+    return {e.entry: e.word_class for e in ENTRIES if e.list == list_name}
+
+
+MOVE_VERBS = words("move_verb")
+MOVE_NOUNS = words("move_noun")
+ORIGIN_OBJ = words("origin_obj")
+DEST_OBJ = words("dest_obj")
+WAYPOINT_OBJ = words("waypoint_obj")
+ARRIVE = words("arrive")
+FOR_DEST = words("for_dest")
+STOPS = words("stops")
+RETURN = words("return")
+VERB_ONLY = words("verb_only")
+LIGHT = words("light")
+CONTINUE = words("continue")
+ARRIVAL_VERBS = words("arrival_verbs")
+OF_DEST = words("of_dest")
+TRIP_NOUNS = words("trip_nouns")
+VISIT_VERBS = words("visit_verb")
+VISIT_NOUNS = words("visit_noun")
+VISIT_PREPS = words("visit_prep")
+GENERIC_PLACE_NOUNS = words("generic_place_noun")
+CARRIERS = words("carrier")
+PATH_BLOCK = words("path_block")
+COMPASS = words("compass")
+SPEECH = words("speech")
+CANCEL = words("cancel")
+CANCEL_PARTICLE = dict(e.split(" ", 1) for e in words("cancel_phrasal"))  # "call" -> "off"
+CONTRAST = words("contrast")
+PLANNED_AUX = words("planned_aux")
+POSSIBLE_AUX = words("possible_aux")
+PLANNED_LEMMAS = words("planned_word")
+POSSIBLE_LEMMAS = words("possible_word")
+TITLES = words("title")
+PERSON_NOUNS = (TITLES - words("not_person_noun")) | words("person_noun")
+GROUP_NOUNS = words("group_noun")
+PLURAL_PRONOUNS = words("plural_pronoun")
+SING_PRONOUNS = words("sing_pronoun")
+MOVE_PREPS = word_classes("move_prep")
+MODE_WORDS: dict[str, Mode] = {e.word: e.mode for e in MODE_ENTRIES}
+VEHICLES = frozenset(e.word for e in MODE_ENTRIES if e.kind == "vehicle")
+# Place types of what a trip covers ("a trip to Asia"), not a stop on it.
+SCOPE_TYPES = frozenset({"continent", "region", "water"})

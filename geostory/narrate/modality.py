@@ -1,0 +1,210 @@
+"""How sure, how and when: a clause's status (reported, planned, possible, cancelled), mode and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.tokens import Span as SpacySpan, Token
+
+from geostory.model import Mode, Status, TimeSpan
+from geostory.narrate.lexicon import (CANCEL, CANCEL_PARTICLE, MODE_WORDS, PLANNED_AUX, PLANNED_LEMMAS,
+    POSSIBLE_AUX, POSSIBLE_LEMMAS, SPEECH, VEHICLES)
+from geostory.narrate.patterns import mode_phrases
+from geostory.narrate.reading import _verbal
+from geostory.when import parse_when
+
+
+def _status(trigger: Token) -> Status | None:
+    """reported / planned / possible, or None when negated or cancelled."""
+    scope = [trigger]
+    t = trigger
+    for _ in range(6):
+        if t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            break  # "..., and the ship will be towed to X": its own clause
+        if t.dep_ in ("xcomp", "conj", "dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "pcomp", "acomp", "auxpass") and t.head.i != t.i:
+            t = t.head
+            scope.append(t)
+            if t.dep_ in ("ccomp", "relcl", "ROOT", "parataxis"):
+                break
+            continue
+        if t.dep_ == "advcl" and t.tag_ in ("VBG", "VB", "VBN") and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") and c.lower_ != "to" for c in t.children):
+            # a non-finite clause ("..., before returning to X") shares its governor's modality
+            t = t.head
+            scope.append(t)
+            continue
+        break
+    planned = possible = False
+    for i, token in enumerate(scope):
+        lemma = token.lemma_.lower()
+        if i > 0 and lemma in CANCEL and token.pos_ == "VERB" and lemma not in ("postpone", "delay"):
+            return None
+        if (i > 0 and lemma == "drop" and token.pos_ == "VERB" and scope[i - 1].dep_ in ("nsubjpass", "dobj")
+                and not any(c.dep_ == "prt" for c in token.children)):
+            return None  # "a planned stop in X had been dropped"
+        if i > 0 and lemma in CANCEL_PARTICLE and any(
+                c.dep_ == "prt" and c.lower_ == CANCEL_PARTICLE[lemma] for c in token.children):
+            return None
+        if i > 0 and lemma in ("postpone", "delay"):
+            planned = True
+        if i > 0 and lemma in PLANNED_LEMMAS and not (
+                lemma == "set" and any(c.dep_ in ("prt", "dobj") and c.lower_ in ("off", "out", "sail") for c in token.children)):
+            planned = True
+            if lemma in ("plan", "intend", "schedule", "hope", "expect", "want", "due", "set") and _plan_abandoned(token):
+                return None
+        if i > 0 and lemma in POSSIBLE_LEMMAS:
+            possible = True
+        for child in token.children:
+            clemma = child.lemma_.lower()
+            cl = child.lower_
+            if child.dep_ == "neg" or (cl in ("no", "never") and child.dep_ in ("det", "advmod", "neg")):
+                return None
+            if child.dep_ in ("aux", "auxpass"):
+                if cl in PLANNED_AUX:
+                    planned = True
+                elif cl in POSSIBLE_AUX:
+                    possible = True
+                elif cl == "to" and token.dep_ == "xcomp":
+                    pass
+            if child.dep_ in ("amod", "advmod", "acomp", "compound", "nmod", "prep", "mark") and (
+                    clemma in POSSIBLE_LEMMAS or cl in POSSIBLE_LEMMAS):
+                if child.dep_ != "prep" or cl == "if":
+                    possible = True
+            if child.dep_ in ("amod", "compound", "advmod", "acomp") and (
+                    clemma in PLANNED_LEMMAS or cl in PLANNED_LEMMAS):
+                planned = True
+    if possible:
+        return "possible"
+    if planned:
+        return "planned"
+    return "reported"
+
+
+def _plan_abandoned(token: Token) -> bool:
+    """'had (originally) planned to ...', '... planned to ..., but X called off the meeting'."""
+    children = list(token.children)
+    if any(c.dep_ == "advmod" and c.lower_ in ("originally", "initially", "once") for c in children):
+        return True
+    if token.dep_ in ("acomp", "xcomp", "oprd") and token.head.lemma_ == "be" and any(
+            c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in token.head.children):
+        return True  # "had been due / set / scheduled to dock in X"
+    if any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in children) and token.tag_ == "VBN":
+        return True
+    for c in children:
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
+            clemma = c.lemma_.lower()
+            if clemma in CANCEL or (clemma in CANCEL_PARTICLE and any(
+                    g.dep_ == "prt" and g.lower_ == CANCEL_PARTICLE[clemma] for g in c.children)):
+                return True
+    return False
+
+
+def _mode(trigger: Token, clause: list[Token], article_text: str) -> tuple[Mode, bool]:
+    """The mode cue nearest the trigger: an explicit 'by/aboard X' first, then the trigger's own
+    verb ('flew', 'drove', 'sailed'), then any vehicle word in the clause."""
+    for token in clause:
+        if token.dep_ == "prep" and token.lower_ in ("by", "aboard", "on", "in", "via") :
+            for pobj in token.children:
+                if pobj.dep_ == "pobj" and not _names_place(pobj):
+                    if token.lower_ != "by" and pobj.lemma_.lower() not in VEHICLES:
+                        continue  # "on the Red Sea", "in the car park" say where, not how
+                    mode = _mode_word(pobj)
+                    if mode:
+                        return mode, True
+    # "boarded a train to X", "rode the train", "took a helicopter": the vehicle taken;
+    # "a train journey", "a ferry crossing": the vehicle that names the journey
+    for child in trigger.children:
+        deps = ("dobj", "pobj", "compound") if trigger.pos_ == "NOUN" else ("dobj", "pobj")
+        if child.dep_ in deps and child.lemma_.lower() in VEHICLES and not _names_place(child):
+            mode = _mode_word(child)
+            if mode:
+                return mode, True
+    own = _mode_word(trigger)
+    if own and trigger.lemma_.lower() not in ("train", "leg", "route", "march"):
+        if not (trigger.lemma_.lower() == "land" and trigger.pos_ != "VERB"):
+            return own, True
+    start = min(t.idx for t in clause)
+    end = max(t.idx + len(t.text) for t in clause)
+    for phrase in mode_phrases(trigger.doc):  # "by air", "on foot", "touched down" (patterns.json)
+        if phrase.start_char >= start and phrase.end_char <= end:
+            return phrase.mode, True
+    if trigger.lemma_.lower() == "land" and _verbal(trigger):
+        return "air", True
+    best: tuple[int, Mode] | None = None
+    for token in clause:
+        mode = _mode_word(token)
+        if mode and token.i != trigger.i and not _names_place(token):
+            distance = abs(token.i - trigger.i)
+            if best is None or distance < best[0]:
+                best = (distance, mode)
+    if best:
+        return best[1], True
+    return "unknown", False
+
+
+def _names_place(token: Token) -> bool:
+    """Part of a place's name ("the Red Sea", "Port of Dover"): a toponym, not a vehicle."""
+    return token.ent_type_ in ("GPE", "LOC", "FAC") or (
+        token.pos_ == "PROPN" and token.lemma_.lower() in ("sea", "road", "highway", "motorway", "rail",
+                                                          "railway", "bay", "port", "harbour", "harbor"))
+
+
+def _mode_word(token: Token) -> Mode | None:
+    lemma = token.lemma_.lower()
+    if token.ent_type_ in ("DATE", "TIME", "PERSON", "CARDINAL", "ORDINAL", "QUANTITY"):
+        return None  # "in March 2023", "coach Carlo Ancelotti"
+    if lemma == "land" and token.pos_ != "VERB":
+        return None
+    if lemma in ("drive", "ride") and token.pos_ == "NOUN":
+        return "road"
+    if lemma == "carrier" and token.doc[max(0, token.i - 1)].lower_ in ("aircraft",):
+        return "sea"
+    if lemma in ("train",) and token.pos_ == "VERB":
+        return None
+    if lemma == "coach" and token.ent_type_ == "PERSON":
+        return None
+    return MODE_WORDS.get(lemma) or MODE_WORDS.get(token.lower_)
+
+
+def _when(trigger: Token, clause: list[Token], dates: list[SpacySpan], anchor: dt.date | None,
+          future: bool, whole_subtree: bool = False) -> TimeSpan | None:
+    """The DATE entity of the trigger's clause nearest the trigger, else the nearest one of the
+    sentence that is not about something else (a 'report said Monday')."""
+    # `dates` are the DATE entities of the trigger's own sentence (indexed once by narrate)
+    clause_ids = {t.i for t in clause}
+    inside = [e for e in dates if e.root.i in clause_ids]
+    if not inside and whole_subtree:
+        subtree = {t.i for t in trigger.subtree}
+        inside = [e for e in dates if e.root.i in subtree]
+    if not inside:
+        inside = []
+        for ent in dates:
+            if _governed_by_other(ent.root, trigger):
+                continue
+            inside.append(ent)
+    best = None
+    for ent in sorted(inside, key=lambda e: min(abs(e.start - trigger.i), abs(e.end - 1 - trigger.i))):
+        span = parse_when(ent.text, anchor, future=future)
+        if span is not None:
+            best = span
+            break
+    return best
+
+
+def _governed_by_other(token: Token, trigger: Token) -> bool:
+    """The date hangs from a verb other than the trigger or its governors (a speech verb...)."""
+    trigger_line = {trigger.i} | {a.i for a in trigger.ancestors}
+    t = token
+    while t.head.i != t.i:
+        t = t.head
+        if t.i in trigger_line:
+            return t.lemma_.lower() in SPEECH or (t.pos_ in ("VERB", "AUX") and t.i != trigger.i
+                                                   and t.lemma_.lower() not in PLANNED_LEMMAS | {"be"})
+        if t.pos_ in ("VERB", "AUX"):
+            return True
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The story
+

