@@ -86,7 +86,9 @@ def _discard(group: _Group) -> None:
 
 
 def _commit(group: _Group) -> None:
-    done: list[tuple[Path, str | None]] = []  # (target, backup of its earlier content)
+    done: list[tuple[Path, str | None]] = []  # (target, backup of its earlier content; "" if none kept)
+    backups: list[str] = []
+    target = None
     try:
         for temp, target in group.staged:
             backup = None
@@ -94,23 +96,30 @@ def _commit(group: _Group) -> None:
                 backup = f"{temp}.old"
                 try:
                     os.link(target, backup)  # same folder, so same file system
+                    backups.append(backup)
                 except OSError:  # no hard links here: this one cannot be rolled back
                     backup = ""
             os.replace(temp, target)
             done.append((target, backup))
-    except OSError as err:
-        for target, backup in reversed(done):
+    except BaseException as err:  # a full disk, a Ctrl-C: put back what was replaced
+        for replaced, backup in reversed(done):
             with contextlib.suppress(OSError):
                 if backup is None:
-                    os.unlink(target)
+                    os.unlink(replaced)
                 elif backup:
-                    os.replace(backup, target)
+                    os.replace(backup, replaced)
         _discard(group)
-        raise OutputError(f"cannot write {target}: {err.strerror or err}; no output was changed") from err
-    for _, backup in done:
-        if backup:
-            with contextlib.suppress(OSError):
-                os.unlink(backup)
+        _remove(backups)
+        if isinstance(err, OSError):
+            raise OutputError(f"cannot write {target}: {err.strerror or err}; no output was changed") from err
+        raise
+    _remove(backups)
+
+
+def _remove(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 @contextlib.contextmanager

@@ -167,10 +167,11 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
         inputs["overrides file"] = Path(args.places)
     output = _guard_outputs({"-o": Path(args.output)}, inputs, follow=args.follow)["-o"]
     documents, bad = _read_jsonl(args.input)
+    if not documents:
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise InputError(f"no usable documents in {args.input}" + (f": {bad[0]}{more}" if bad else ""))
     for problem in bad:  # a bad document is reported and skipped; the good ones are still geoparsed
         print(f"geostory: skipped {problem}", file=sys.stderr)
-    if not documents:
-        raise InputError(f"no usable documents in {args.input}" + (f": {bad[0]}" if bad else ""))
     results = geoparse_many(documents, jobs=args.jobs, model=_model(args), geocoder=_geocoder(args),
                             places_file=args.places)
     results = _progress(results, total=len(documents), unit="doc")

@@ -417,7 +417,7 @@ class CachedGeocoder:
             except geopy_exc.GeocoderParseError as err:
                 raise GeocoderError(f"{self.service} sent a malformed response: {_short(err)}") from err
             except geopy_exc.GeocoderServiceError as err:
-                if type(err) is not geopy_exc.GeocoderServiceError:  # auth, quota, bad query
+                if type(err) is not geopy_exc.GeocoderServiceError or _redirect_refused(err):  # auth, quota, bad query
                     raise GeocoderError(f"{self.service} refused the request: {_short(err)}") from err
                 wait, reason, transient = self._backoff(attempt), _describe(err), True
             except geopy_exc.GeopyError as err:
@@ -595,6 +595,14 @@ def _dump_raw(raw: Any) -> str | None:
         if len(text) <= _RAW_LIMIT:
             return text
     return None
+
+
+def _redirect_refused(err: Exception) -> bool:
+    """A redirect geostory would not follow (another host, not http(s)): asking again is no use."""
+    from geopy.adapters import AdapterHTTPError
+
+    cause = err.__cause__
+    return isinstance(cause, AdapterHTTPError) and 300 <= cause.status_code < 400
 
 
 def _describe(err: Exception) -> str:

@@ -54,7 +54,7 @@ _YAML_SUFFIXES = {".yaml", ".yml", ".json"}
 MAX_BYTES = 5_000_000  # an overrides file for even a long story is a few KB
 MAX_NODES = 100_000  # YAML values after aliases are expanded: a 1 KB alias bomb expands to billions
 _REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxstring = _REPR.maxother = 60
 _REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = 6
 _REPR.maxlevel = 2
 
@@ -245,6 +245,10 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
         return rows
     except RecursionError as err:
         raise ConfigurationError(f"overrides file {path}: YAML nested too deeply") from err
+    except ConfigurationError:
+        raise
+    except ValueError as err:  # PyYAML's int() of a 5,000-digit number
+        raise ConfigurationError(f"overrides file {path}: a value YAML cannot read: {_shown(str(err), quote=False)}") from err
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -292,9 +296,8 @@ def _children(node: Any) -> list[Any]:
 
 def _shown(value: Any, *, quote: bool = True) -> str:
     """A value for an error message, cut short: a message never grows with the file."""
-    if isinstance(value, str) and not quote:
-        return value if len(value) <= 80 else value[:77] + "..."
-    return _REPR.repr(value)
+    text = value if isinstance(value, str) and not quote else _REPR.repr(value)
+    return text if len(text) <= 100 else text[:97] + "..."
 
 
 def _yaml_mapping(loader: Any, node: Any, path: Path) -> dict[str, Any]:
