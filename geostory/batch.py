@@ -37,6 +37,7 @@ import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,6 +185,11 @@ def _jsonl_records(source: Path) -> list[dict[str, Any]]:
                             "error": f"{where}: expected a JSON object with doc_id and text"})
             continue
         entry: dict[str, Any] = {"article": str(record.get("doc_id") or f"line-{number}"), "text": record["text"]}
+        if _has_lone_surrogate(entry["article"] + record["text"] + str(record.get("title") or "")):
+            entry = {"article": entry["article"].encode("utf-8", "replace").decode("utf-8"),
+                     "error": f"{where}: a lone surrogate (\\uD800-\\uDFFF escape) is not text"}
+            records.append(entry)
+            continue
         if isinstance(record.get("title"), str):
             entry["title"] = record["title"]
         if record.get("date"):
@@ -193,6 +199,14 @@ def _jsonl_records(source: Path) -> list[dict[str, Any]]:
                 entry["error"] = f"{where}: date {record['date']!r} is not YYYY-MM-DD"
         records.append(entry)
     return records
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _tasks(source: Path, outdir: Path, model: str | None, places_file: str | None) -> list[_Task]:
@@ -232,10 +246,25 @@ def _worker_gazetteer() -> Gazetteer:
         return _worker_state["gazetteer"]
 
 
+def exit_with_parent(poll_seconds: float = 1.0) -> None:
+    """Make this worker process exit when its parent dies (kill -9 leaves pool workers blocked on
+    a queue that no one will ever write to, each holding a spaCy pipeline)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os._exit(1)  # the parent is gone: nothing is left to report to
+
+    threading.Thread(target=watch, name="geostory-parent-watch", daemon=True).start()
+
+
 def _init_worker(model: str | None, with_parser: bool = True) -> None:
-    """Process-pool initializer: load the spaCy pipeline and open the gazetteer once."""
+    """Process-pool initializer: exit with the parent; load the spaCy pipeline and open the
+    gazetteer once."""
     from .language import DEFAULT_MODEL, load_pipeline
 
+    exit_with_parent()
     try:
         load_pipeline(model or DEFAULT_MODEL, with_parser=with_parser)
         _worker_gazetteer().candidates("London")

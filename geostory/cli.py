@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from .errors import EXIT_CODES, ConfigurationError, GeostoryError, InputError, OutputError
@@ -62,12 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--title", help="map title (default: the article's title)")
     build.add_argument("--rail-network", metavar="FILE.geojson", help="route rail legs over this railway GeoJSON")
     build.add_argument("--embed", action="store_true", help="print an <iframe> snippet for the map")
+    build.add_argument("--follow", action="store_true", help="write through outputs that are symbolic links (else refused)")
     _add_place_options(build)
 
     geoparse = sub.add_parser("geoparse", help="JSONL of {doc_id, text} -> JSONL of toponyms with coordinates", epilog=EPILOG)
     geoparse.add_argument("input", help="JSONL file, one {\"doc_id\", \"text\"} object a line (- for stdin)")
     geoparse.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
     geoparse.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes (default 1)")
+    geoparse.add_argument("--follow", action="store_true", help="write through an output that is a symbolic link")
     _add_place_options(geoparse)
 
     batch = sub.add_parser("batch", help="folder or JSONL of articles -> a story map each + index.html", epilog=EPILOG)
@@ -84,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     places.add_argument("--date", type=_date)
     places.add_argument("--write", metavar="FILE", help="write the places as an overrides file (.csv or .yaml) to edit")
     places.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
+    places.add_argument("--follow", action="store_true", help="write through a --write file that is a symbolic link")
     _add_place_options(places)
 
     index = sub.add_parser("index", help="build the offline gazetteer index now (it is built on first use anyway)")
@@ -93,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    warnings.showwarning = _show_warning
     try:
         return COMMANDS[args.command](args)
     except GeostoryError as err:
@@ -120,26 +125,35 @@ def _model(args: argparse.Namespace) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .atomic import together
     from .export import write_geojson, write_storymapjs
     from .pipeline import build_story
     from .read import read_article
     from .render import embed_snippet, map_title, write_html
 
-    output = Path(args.output) if args.output else _default_output(args.article)
-    _check_writable(output, *(Path(p) for p in (args.geojson, args.storymap) if p))
+    default = _default_output(args.article)
+    wanted = {"-o": _output_path(args.output, default) if args.output else default}
+    if args.geojson:
+        wanted["--geojson"] = _output_path(args.geojson, default.with_suffix(".geojson"))
+    if args.storymap:
+        wanted["--storymap"] = _output_path(args.storymap, default.with_suffix(".storymap.json"))
+    outputs = _guard_outputs(wanted, _inputs(args), follow=args.follow)
+    output = outputs["-o"]
     article = read_article(args.article, date=args.date, title=args.title)
     story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places,
                         rail_network=args.rail_network)
     if not story.places:
         raise InputError(f"no places found in {args.article}: nothing to map")
-    write_html(story, output, title=args.title)
-    if args.geojson:
-        write_geojson(story, args.geojson)
-    if args.storymap:
-        write_storymapjs(story, args.storymap)
+    with together():  # the map and its data files are replaced together, or none is
+        write_html(story, output, title=args.title)
+        if "--geojson" in outputs:
+            write_geojson(story, outputs["--geojson"])
+        if "--storymap" in outputs:
+            write_storymapjs(story, outputs["--storymap"])
     print(f"{output}: {len(story.places)} places, {len(story.legs)} legs, {len(story.visits)} visits", file=sys.stderr)
     if args.embed:
-        src = f"./{output.name}" if ":" in output.name else output.name  # never read as a URL scheme
+        shown = Path(wanted["-o"]).name
+        src = f"./{shown}" if ":" in shown else shown  # never read as a URL scheme
         print(embed_snippet(src, title=map_title(story, args.title)))
     return 0
 
@@ -148,11 +162,20 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     from .atomic import atomic_writer
     from .batch import geoparse_many
 
-    documents = list(_read_jsonl(args.input))
+    inputs = {"input": Path(args.input)} if args.input != "-" else {}
+    if args.places:
+        inputs["overrides file"] = Path(args.places)
+    output = _guard_outputs({"-o": Path(args.output)}, inputs, follow=args.follow)["-o"]
+    documents, bad = _read_jsonl(args.input)
+    if not documents:
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise InputError(f"no usable documents in {args.input}" + (f": {bad[0]}{more}" if bad else ""))
+    for problem in bad:  # a bad document is reported and skipped; the good ones are still geoparsed
+        print(f"geostory: skipped {problem}", file=sys.stderr)
     results = geoparse_many(documents, jobs=args.jobs, model=_model(args), geocoder=_geocoder(args),
                             places_file=args.places)
     results = _progress(results, total=len(documents), unit="doc")
-    with atomic_writer(args.output) as out:
+    with atomic_writer(output) as out:
         for result in results:
             toponyms = []
             for mention in result.mentions:
@@ -165,6 +188,9 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
                     "confidence": place.confidence if place else 0.0,
                 })
             out.write(json.dumps({"doc_id": result.doc_id, "toponyms": toponyms}, ensure_ascii=False) + "\n")
+    if bad:
+        print(f"geostory: error: {len(bad)} of {len(documents) + len(bad)} documents skipped", file=sys.stderr)
+        return InputError.exit_code
     return 0
 
 
@@ -173,7 +199,10 @@ def cmd_places(args: argparse.Namespace) -> int:
     from .read import read_article
 
     if args.write:
-        _check_writable(Path(args.write))
+        inputs = {"article": Path(args.article), "article's sidecar metadata": _sidecar(Path(args.article))}
+        if args.places:
+            inputs["overrides file"] = Path(args.places)
+        args.write = _guard_outputs({"--write": Path(args.write)}, inputs, follow=args.follow)["--write"]
     article = read_article(args.article, date=args.date)
     story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places)
     for place in story.places:
@@ -212,7 +241,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"  {result.article}: {result.error}", file=sys.stderr)
     if not summary.total:
         raise InputError(f"no articles in {args.input}")
-    return 0 if summary.ok else InputError.exit_code
+    return InputError.exit_code if summary.failed else 0
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -232,43 +261,122 @@ COMMANDS = {"build": cmd_build, "geoparse": cmd_geoparse, "places": cmd_places, 
 
 
 def _default_output(article: str) -> Path:
+    """ARTICLE.html beside the article; ARTICLE.map.html when the article is itself .html."""
     if article == "-" or "://" in article:
         return Path("story-map.html")
-    return Path(article).with_suffix(".html")
+    path = Path(article)
+    if path.suffix.lower() == ".html" or not path.suffix and path.name.lower() == "html":
+        return path.with_suffix(".map.html")
+    return path.with_suffix(".html")
 
 
-def _check_writable(*paths: Path) -> None:
-    """Fail before the slow work when an output cannot be written."""
-    for path in paths:
-        folder = path.parent if str(path.parent) else Path(".")
-        try:
-            is_dir, folder_ok = path.is_dir(), folder.is_dir()
-            writable = os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
-        except (OSError, ValueError) as err:  # a name too long; a NUL in an in-process argv
-            raise OutputError(f"cannot write {path}: {getattr(err, 'strerror', None) or err}") from err
-        if is_dir:
-            raise OutputError(f"cannot write {path}: it is a directory")
-        if not folder_ok:
-            raise OutputError(f"cannot write {path}: folder {folder} does not exist")
-        if not writable:
-            raise OutputError(f"cannot write {path}: permission denied")
+def _output_path(given: str, default: Path) -> Path:
+    """A path that ends in a slash names a folder: the output goes inside it under `default`'s name."""
+    if given.endswith(("/", os.sep)):
+        return Path(given) / default.name
+    return Path(given)
 
 
-def _read_jsonl(source: str):
-    stream = sys.stdin if source == "-" else None
+def _sidecar(article: Path) -> Path:
+    return article.with_suffix(".json")
+
+
+def _is_file_argument(name: str) -> bool:
+    return name != "-" and "://" not in name
+
+
+def _inputs(args: argparse.Namespace) -> dict[str, Path]:
+    """What `build` reads, by role: an output must never be one of them."""
+    inputs: dict[str, Path] = {}
+    if _is_file_argument(args.article):
+        inputs["article"] = Path(args.article)
+        if Path(args.article).suffix.lower() != ".json":
+            inputs["article's sidecar metadata"] = _sidecar(Path(args.article))
+    if args.places:
+        inputs["overrides file"] = Path(args.places)
+    if args.rail_network:
+        inputs["rail network"] = Path(args.rail_network)
+    return inputs
+
+
+def _same_file(a: Path, b: Path) -> bool:
     try:
-        handle = stream or open(source, encoding="utf-8")
+        if os.path.realpath(a) == os.path.realpath(b):
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)  # hard links, bind mounts
+    except (OSError, ValueError):
+        return False
+
+
+def _guard_outputs(outputs: dict[str, Path], inputs: dict[str, Path], *, follow: bool) -> dict[str, Path]:
+    """The paths to write, checked before the slow work: each a regular file or new, writable, not an
+    input and not another output of this run. With `follow`, a symbolic link is replaced by its target."""
+    from .atomic import check_target
+
+    checked: dict[str, Path] = {}
+    for option, path in outputs.items():
+        if follow and path.is_symlink():
+            path = Path(os.path.realpath(path))
+        check_target(path)
+        for role, source in inputs.items():
+            if _same_file(path, source):
+                raise OutputError(f"cannot write {path}: it is the {role}; choose another output name")
+        for other, earlier in checked.items():
+            if _same_file(path, earlier):
+                raise OutputError(f"cannot write {path}: {other} already writes it; give {option} another name")
+        folder = path.parent if str(path.parent) else Path(".")
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise OutputError(f"cannot write {path}: permission denied")
+        checked[option] = path
+    return checked
+
+
+def _read_jsonl(source: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(documents, problems): every good `(doc_id, text)` and a one-line note per bad line."""
+    from .read import check_input_file
+
+    if source != "-":
+        check_input_file(Path(source), source)
+    stream = sys.stdin.buffer if source == "-" else None
+    try:
+        handle = stream or open(source, "rb")
     except OSError as err:
         raise InputError(f"cannot read {source}: {err.strerror or err}") from err
+    documents: list[tuple[str, str]] = []
+    problems: list[str] = []
     with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
                 continue
+            where = f"{source}:{number}"
             try:
-                record = json.loads(line)
-                yield str(record["doc_id"]), str(record["text"])
-            except (ValueError, KeyError, TypeError) as err:
-                raise InputError(f"{source}:{number}: expected a JSON object with doc_id and text") from err
+                record = json.loads(raw.decode("utf-8"))
+                doc_id, text = str(record["doc_id"]), str(record["text"])
+            except UnicodeDecodeError:
+                problems.append(f"{where}: not UTF-8")
+                continue
+            except (ValueError, KeyError, TypeError):
+                problems.append(f"{where}: expected a JSON object with doc_id and text")
+                continue
+            bad = _lone_surrogate(doc_id + text)
+            if bad is not None:
+                problems.append(f"{where}: a lone surrogate (U+{ord(bad):04X}) is not text")
+                continue
+            documents.append((doc_id, text))
+    return documents, problems
+
+
+def _lone_surrogate(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        return text[err.start]
+    return None
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one line, without the source line Python adds."""
+    print(f"geostory: warning: {message}", file=file or sys.stderr)
 
 
 def _progress(iterable, *, total: int, unit: str):

@@ -9,6 +9,9 @@
     └── GeocoderError (RuntimeError)   an online geocoder failed (callers fall back to offline)
 
 Each class carries the CLI exit code it maps to, so `geostory --help` can document them.
+`batch` and `geoparse` skip a bad article or document, write the rest, and exit with
+InputError's code (2) when any was skipped. An output that would overwrite an input, another
+output, or something that is not a regular file is an OutputError (3).
 """
 
 from __future__ import annotations

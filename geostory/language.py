@@ -71,24 +71,28 @@ def parse(text: str, nlp: Language) -> Doc:
 
 
 def parse_many(texts: Iterable[str], nlp: Language, *, batch_size: int = 16) -> Iterator[Doc]:
-    """Parse many texts lazily with `nlp.pipe`, each long one in chunks joined back into one Doc."""
+    """Parse many texts lazily with `nlp.pipe`, each long one in chunks joined back into one Doc.
 
-    texts = list(texts)
-    pieces = (
-        (text[start:end], index)
-        for index, text in enumerate(texts)
-        for start, end in chunk_bounds(text)
-    )
+    Texts are pulled from `texts` only as the parser needs them, and a text is dropped as soon as
+    its Doc is yielded: memory follows the batch, not the number of documents."""
+    waiting: dict[int, str] = {}
+
+    def pieces() -> Iterator[tuple[str, int]]:
+        for index, text in enumerate(texts):
+            waiting[index] = text
+            for start, end in chunk_bounds(text):
+                yield text[start:end], index
+
     pending: list[Doc] = []
     pending_index = 0
-    for doc, index in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
+    for doc, index in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
         if index != pending_index and pending:
-            yield _join(pending, texts[pending_index])
+            yield _join(pending, waiting.pop(pending_index))
             pending = []
         pending_index = index
         pending.append(doc)
     if pending:
-        yield _join(pending, texts[pending_index])
+        yield _join(pending, waiting.pop(pending_index))
 
 
 def _join(docs: list[Doc], text: str) -> Doc:

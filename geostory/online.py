@@ -17,6 +17,7 @@ so resolve can use it in place of, or beside, the offline gazetteer. What it add
 
 from __future__ import annotations
 
+import http.client
 import inspect
 import json
 import logging
@@ -52,6 +53,8 @@ SERVICE_MIN_DELAY = {"nominatim": 1.0, "photon": 1.0, "openmapquest": 1.0, "pick
 DEFAULT_MIN_DELAY = 0.2
 
 _RAW_LIMIT = 4000  # characters of JSON kept from a result's raw answer
+_CLOCK_SKEW = 3600.0  # seconds: a booked slot further ahead than this is a clock set back, not a queue
+ANSWER_LIMIT = 2_000_000  # bytes: a geocoder's answer for one name is a few KB
 
 
 class OnlineGeocoderWarning(UserWarning):
@@ -92,7 +95,6 @@ def make_geocoder(
     ...
     geostory.errors.ConfigurationError: the nominatim geocoder needs a user agent that identifies you, e.g. --user-agent "newsdesk-maps/1.0 (you@example.org)"
     """
-    from geopy.adapters import URLLibAdapter
     from geopy.exc import GeocoderNotFound
     from geopy.exc import GeopyError
     from geopy.geocoders import get_geocoder_for_service
@@ -110,8 +112,8 @@ def make_geocoder(
     options: dict[str, Any] = {
         "user_agent": user_agent or DEFAULT_USER_AGENT,
         "timeout": timeout,
-        # geopy's stdlib adapter: the same behaviour whether or not `requests` is installed.
-        "adapter_factory": URLLibAdapter,
+        # geopy's stdlib adapter, with one deadline per call, a size cap and same-host redirects.
+        "adapter_factory": _adapter_class(),
     }
     if domain:
         options["domain"] = domain
@@ -140,6 +142,42 @@ def make_geocoder(
         max_retries=max_retries,
         max_wait_seconds=max_wait_seconds,
     )
+
+
+def _adapter_class():
+    """geopy's URLLibAdapter, reading through `geostory.net`: the call's timeout is one deadline
+    for connect, headers and body; answers over ANSWER_LIMIT and redirects to another host or
+    scheme are refused (a redirected answer would be cached under the first host's name)."""
+    from geopy.adapters import URLLibAdapter
+    from geopy.exc import GeocoderParseError, GeocoderServiceError, GeocoderTimedOut
+
+    from .net import BodyTooLarge, deadline, deadline_opener, read_body
+
+    class DeadlineAdapter(URLLibAdapter):
+        def __init__(self, *, proxies, ssl_context):
+            super().__init__(proxies=proxies, ssl_context=ssl_context)
+            self.urlopen = deadline_opener(redirects="same-host", ssl_context=ssl_context, proxies=proxies).open
+
+        def get_text(self, url, *, timeout, headers):
+            with deadline(timeout):  # connect, headers and body together, not per read
+                return super().get_text(url, timeout=timeout, headers=headers)
+
+        def _decode_page(self, page):
+            try:
+                body = read_body(page, max_bytes=ANSWER_LIMIT)
+            except BodyTooLarge as err:
+                raise GeocoderParseError(f"answer {err}") from err
+            except TimeoutError as err:
+                raise GeocoderTimedOut("Service timed out (deadline passed)") from err
+            except (OSError, ValueError, http.client.HTTPException) as err:  # IncompleteRead: cut short
+                raise GeocoderServiceError(f"Unable to read the response: {type(err).__name__}") from err
+            encoding = page.headers.get_content_charset() or "utf-8"
+            try:
+                return str(body, encoding=encoding)
+            except (LookupError, ValueError) as err:
+                raise GeocoderParseError("Unable to decode the response bytes") from err
+
+    return DeadlineAdapter
 
 
 class GeocodeCache:
@@ -177,6 +215,14 @@ class GeocodeCache:
                         PRIMARY KEY (service, domain, query),
                         CHECK (found IN (0, 1)),
                         CHECK (found = 0 OR (latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180))
+                    )"""
+                )
+                db.execute(
+                    """CREATE TABLE IF NOT EXISTS rate (
+                        service TEXT NOT NULL,
+                        domain TEXT NOT NULL,
+                        last_request REAL NOT NULL,
+                        PRIMARY KEY (service, domain)
                     )"""
                 )
                 db.execute(f"PRAGMA user_version={self.SCHEMA_VERSION}")
@@ -225,6 +271,27 @@ class GeocodeCache:
                 values,
             )
 
+    def reserve_request(self, service: str, domain: str, min_delay: float, now: float) -> float:
+        """Book the next request slot for (service, domain) across every process sharing this
+        cache; return the seconds to wait for it. `now` is wall-clock time (comparable between
+        processes); a stamp far in the future (a clock set back) is ignored."""
+        with self._lock:
+            db = self._connect()
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time: two processes never book one slot
+            try:
+                row = db.execute("SELECT last_request FROM rate WHERE service = ? AND domain = ?",
+                                 (service, domain)).fetchone()
+                slot = now
+                if row is not None and now < row[0] + min_delay and row[0] - now < _CLOCK_SKEW:
+                    slot = row[0] + min_delay
+                db.execute("INSERT OR REPLACE INTO rate (service, domain, last_request) VALUES (?, ?, ?)",
+                           (service, domain, slot))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return slot - now
+
     def close(self) -> None:
         with self._lock:
             if self._db is not None:
@@ -252,6 +319,7 @@ class CachedGeocoder:
         backoff_seconds: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.geocoder = geocoder
         self.service = service
@@ -263,6 +331,7 @@ class CachedGeocoder:
         self.requests = 0  # requests sent to the service, for tests and --verbose
         self._sleep = sleep
         self._clock = clock
+        self._wall_clock = wall_clock
         self._last_request: float | None = None
         self._rate_lock = threading.Lock()
         self._warned = False
@@ -348,7 +417,7 @@ class CachedGeocoder:
             except geopy_exc.GeocoderParseError as err:
                 raise GeocoderError(f"{self.service} sent a malformed response: {_short(err)}") from err
             except geopy_exc.GeocoderServiceError as err:
-                if type(err) is not geopy_exc.GeocoderServiceError:  # auth, quota, bad query
+                if type(err) is not geopy_exc.GeocoderServiceError or _redirect_refused(err):  # auth, quota, bad query
                     raise GeocoderError(f"{self.service} refused the request: {_short(err)}") from err
                 wait, reason, transient = self._backoff(attempt), _describe(err), True
             except geopy_exc.GeopyError as err:
@@ -368,6 +437,18 @@ class CachedGeocoder:
         return self.backoff_seconds * (2 ** attempt)
 
     def _wait_turn(self) -> None:
+        """Keep min_delay_seconds between requests: booked in the shared cache, so the policy holds
+        for every process using it, else within this process."""
+        if self.min_delay_seconds and self.cache is not None:
+            try:
+                wait = self.cache.reserve_request(self.service, self.domain, self.min_delay_seconds,
+                                                  self._wall_clock())
+            except (sqlite3.Error, OSError) as err:
+                self._cache_failed(err)
+            else:
+                if wait > 0:
+                    self._sleep(wait)
+                return
         with self._rate_lock:
             now = self._clock()
             if self._last_request is not None:
@@ -408,9 +489,9 @@ class CachedGeocoder:
             log.debug("online geocoder still failing: %s", reason)
             return
         self._warned = True
-        message = f"online geocoder unavailable: {reason}; using offline results"
-        log.warning(message)
-        warnings.warn(message, OnlineGeocoderWarning, stacklevel=3)
+        # One channel only: warnings (the CLI prints it as one line; libraries can filter it).
+        warnings.warn(f"online geocoder unavailable: {reason}; using offline results",
+                      OnlineGeocoderWarning, stacklevel=3)
 
     def close(self) -> None:
         if self.cache is not None:
@@ -451,7 +532,36 @@ def _validated(answer: Any, service: str):
     if not _valid_coordinates(answer.latitude, answer.longitude):
         raise GeocoderError(
             f"{service} sent a malformed response: coordinates {answer.latitude!r}, {answer.longitude!r}")
+    for latitude, longitude in _raw_coordinates(answer.raw):
+        # geopy wraps a longitude of 999 to -81: the answer is wrong, not a place at -81.
+        if not _valid_coordinates(latitude, longitude):
+            raise GeocoderError(
+                f"{service} sent a malformed response: coordinates {_short(latitude, 40)}, {_short(longitude, 40)} out of range")
     return answer
+
+
+def _raw_coordinates(raw: Any) -> list[tuple[Any, Any]]:
+    """The coordinates as the service wrote them (Nominatim lat/lon, GeoJSON geometry, ArcGIS x/y)."""
+    def number(value: Any) -> Any:
+        try:
+            return float(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+        except ValueError:
+            return value
+
+    found = []
+    if isinstance(raw, Mapping):
+        for lat_key, lon_key in (("lat", "lon"), ("lat", "lng"), ("latitude", "longitude")):
+            if lat_key in raw and lon_key in raw:
+                found.append((number(raw[lat_key]), number(raw[lon_key])))
+        geometry = raw.get("geometry")
+        if isinstance(geometry, Mapping) and isinstance(geometry.get("coordinates"), (list, tuple)):
+            point = geometry["coordinates"]
+            if len(point) >= 2 and not isinstance(point[0], (list, tuple)):
+                found.append((number(point[1]), number(point[0])))
+        location = raw.get("location")
+        if isinstance(location, Mapping) and "x" in location and "y" in location:
+            found.append((number(location["y"]), number(location["x"])))
+    return found
 
 
 def _raw_subset(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -485,6 +595,14 @@ def _dump_raw(raw: Any) -> str | None:
         if len(text) <= _RAW_LIMIT:
             return text
     return None
+
+
+def _redirect_refused(err: Exception) -> bool:
+    """A redirect geostory would not follow (another host, not http(s)): asking again is no use."""
+    from geopy.adapters import AdapterHTTPError
+
+    cause = err.__cause__
+    return isinstance(cause, AdapterHTTPError) and 300 <= cause.status_code < 400
 
 
 def _describe(err: Exception) -> str:

@@ -28,6 +28,8 @@ import csv
 import io
 import math
 import os
+import reprlib
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +51,12 @@ _ALIASES = {
 _TRUE = {"true", "yes", "y", "1", "x", "t", "on"}
 _FALSE = {"", "false", "no", "n", "0", "f", "off"}
 _YAML_SUFFIXES = {".yaml", ".yml", ".json"}
+MAX_BYTES = 5_000_000  # an overrides file for even a long story is a few KB
+MAX_NODES = 100_000  # YAML values after aliases are expanded: a 1 KB alias bomb expands to billions
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+_REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = 6
+_REPR.maxlevel = 2
 
 
 @dataclass(frozen=True)
@@ -96,17 +104,7 @@ def load_overrides(path: str | os.PathLike[str]) -> dict[str, Override]:
     True
     """
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError as err:
-        raise ConfigurationError(f"overrides file not found: {path}") from err
-    except IsADirectoryError as err:
-        raise ConfigurationError(f"overrides file {path} is a directory") from err
-    except OSError as err:
-        raise ConfigurationError(f"cannot read overrides file {path}: {err.strerror or err}") from err
-    except UnicodeDecodeError as err:
-        line = _line_of_byte(path, err.start)
-        raise ConfigurationError(f"overrides file {path}, line {line}: not UTF-8 text") from err
+    text = _read_text(path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _is_yaml(path, text):
         rows = _yaml_rows(text, path)
@@ -119,10 +117,33 @@ def load_overrides(path: str | os.PathLike[str]) -> dict[str, Override]:
         key = normalize_name(override.name)
         if key in overrides:
             raise ConfigurationError(
-                f"overrides file {path}, line {line}: {override.name!r} is already set on line {lines[key]}")
+                f"overrides file {path}, line {line}: {_shown(override.name)} is already set on line {lines[key]}")
         overrides[key] = override
         lines[key] = line
     return overrides
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, refused when it is not a regular file or larger than MAX_BYTES."""
+    try:
+        info = path.stat()
+    except FileNotFoundError as err:
+        raise ConfigurationError(f"overrides file not found: {path}") from err
+    except (OSError, ValueError) as err:  # a name too long, a NUL byte
+        raise ConfigurationError(f"cannot read overrides file {path}: {getattr(err, 'strerror', None) or err}") from err
+    if stat.S_ISDIR(info.st_mode):
+        raise ConfigurationError(f"overrides file {path} is a directory")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO without a writer would block for ever
+        raise ConfigurationError(f"overrides file {path} is not a regular file (a FIFO or device)")
+    if info.st_size > MAX_BYTES:
+        raise ConfigurationError(f"overrides file {path} is larger than {MAX_BYTES} bytes")
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = _line_of_byte(path, err.start)
+        raise ConfigurationError(f"overrides file {path}, line {line}: not UTF-8 text") from err
+    except OSError as err:
+        raise ConfigurationError(f"cannot read overrides file {path}: {err.strerror or err}") from err
 
 
 def _line_of_byte(path: Path, offset: int) -> int:
@@ -177,7 +198,7 @@ def _column(cell: str, path: Path, line: int) -> str:
     name = _ALIASES.get(name, name)
     if name not in COLUMNS and name not in INFO_COLUMNS:
         raise ConfigurationError(
-            f"overrides file {path}, line {line}: unknown column {cell.strip()!r} "
+            f"overrides file {path}, line {line}: unknown column {_shown(cell.strip())} "
             f"(expected {', '.join(COLUMNS)})")
     return name
 
@@ -190,6 +211,7 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
         root = loader.get_single_node()
         if root is None:
             return []
+        _check_expansion(root, path)
         rows: list[tuple[int, dict[str, Any]]] = []
         if isinstance(root, yaml.SequenceNode):
             for item in root.value:
@@ -209,11 +231,11 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                     fields = {"latitude": lat, "longitude": lon}
                 else:
                     raise ConfigurationError(
-                        f"overrides file {path}, line {line}: {name!r} needs a mapping such as "
+                        f"overrides file {path}, line {line}: {_shown(name)} needs a mapping such as "
                         "{lat: 50.45, lon: 30.52} or {exclude: true}, or a [lat, lon] pair")
                 if "name" in fields and fields["name"] != name:
                     raise ConfigurationError(
-                        f"overrides file {path}, line {line}: the key {name!r} and its name {fields['name']!r} differ")
+                        f"overrides file {path}, line {line}: the key {_shown(name)} and its name {_shown(fields['name'])} differ")
                 fields["name"] = name
                 rows.append((line, fields))
         else:
@@ -221,6 +243,12 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                 f"overrides file {path}, line {root.start_mark.line + 1}: "
                 "expected a list of places or a mapping from name to settings")
         return rows
+    except RecursionError as err:
+        raise ConfigurationError(f"overrides file {path}: YAML nested too deeply") from err
+    except ConfigurationError:
+        raise
+    except ValueError as err:  # PyYAML's int() of a 5,000-digit number
+        raise ConfigurationError(f"overrides file {path}: a value YAML cannot read: {_shown(str(err), quote=False)}") from err
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -228,6 +256,48 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
         raise ConfigurationError(f"overrides file {path}, line {line}: invalid YAML: {' '.join(str(problem).split())}") from err
     finally:
         loader.dispose()
+
+
+def _check_expansion(root: Any, path: Path) -> None:
+    """Refuse YAML whose aliases expand past MAX_NODES values, or refer to themselves, before any
+    of it is built; counted without expanding, each node once."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        children = _children(node)
+        if closing:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            open_nodes.discard(id(node))
+            if sizes[id(node)] > MAX_NODES:
+                raise ConfigurationError(
+                    f"overrides file {path}, line {node.start_mark.line + 1}: more than {MAX_NODES} values "
+                    "once YAML aliases are expanded")
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            raise ConfigurationError(f"overrides file {path}, line {node.start_mark.line + 1}: a YAML alias refers to itself")
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: Any) -> list[Any]:
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _shown(value: Any, *, quote: bool = True) -> str:
+    """A value for an error message, cut short: a message never grows with the file."""
+    text = value if isinstance(value, str) and not quote else _REPR.repr(value)
+    return text if len(text) <= 100 else text[:97] + "..."
 
 
 def _yaml_mapping(loader: Any, node: Any, path: Path) -> dict[str, Any]:
@@ -256,14 +326,14 @@ def _override(fields: Mapping[str, Any], path: Path, line: int) -> Override:
     longitude = _coordinate(fields.get("longitude"), "longitude", 180, where)
     if (latitude is None) != (longitude is None):
         given, missing = ("latitude", "longitude") if longitude is None else ("longitude", "latitude")
-        raise ConfigurationError(f"{where}: {name!r} has a {given} but no {missing}")
+        raise ConfigurationError(f"{where}: {_shown(name)} has a {given} but no {missing}")
     exclude = _boolean(fields.get("exclude"), where)
     place_type = _text(fields.get("place_type"), "place_type", where)
     if place_type is not None:
         place_type = place_type.casefold()
         if place_type not in PLACE_TYPES:
             raise ConfigurationError(
-                f"{where}: place_type {place_type!r} is not one of {', '.join(PLACE_TYPES)}")
+                f"{where}: place_type {_shown(place_type)} is not one of {', '.join(PLACE_TYPES)}")
     display_name = _text(fields.get("display_name"), "display_name", where)
     return Override(name=name, latitude=latitude, longitude=longitude, exclude=exclude,
                     place_type=place_type, display_name=display_name)
@@ -273,15 +343,15 @@ def _coordinate(value: Any, what: str, limit: float, where: str) -> float | None
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise ConfigurationError(f"{where}: {what} {value!r} is not a number")
+        raise ConfigurationError(f"{where}: {what} {_shown(value)} is not a number")
     try:
         number = float(value.strip().replace("\u2212", "-")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError) as err:
         shown = value.strip() if isinstance(value, str) else value
-        raise ConfigurationError(f"{where}: {what} {shown!r} is not a number") from err
+        raise ConfigurationError(f"{where}: {what} {_shown(shown)} is not a number") from err
     if not math.isfinite(number) or not -limit <= number <= limit:
         shown = value.strip() if isinstance(value, str) else value
-        raise ConfigurationError(f"{where}: {what} {shown} out of range (-{limit:g} to {limit:g})")
+        raise ConfigurationError(f"{where}: {what} {_shown(shown, quote=False)} out of range (-{limit:g} to {limit:g})")
     return number
 
 
@@ -296,7 +366,7 @@ def _boolean(value: Any, where: str) -> bool:
             return True
         if word in _FALSE:
             return False
-    raise ConfigurationError(f"{where}: exclude {value!r} is not true or false")
+    raise ConfigurationError(f"{where}: exclude {_shown(value)} is not true or false")
 
 
 def _text(value: Any, what: str, where: str) -> str | None:

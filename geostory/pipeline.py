@@ -123,8 +123,26 @@ def _default_gazetteer() -> Gazetteer:
 
 
 def _load_overrides(places_file: str | os.PathLike | None) -> Mapping[str, Override]:
+    """The overrides file, parsed once per process while it is unchanged (a batch of articles
+    shares one file; parsing it per article made `batch --places` many times slower)."""
     if places_file is None:
         return {}
+    try:
+        info = os.stat(places_file)
+        version = (info.st_mtime_ns, info.st_size, info.st_ino)
+    except (OSError, ValueError):
+        version = None  # let load_overrides name the problem
+    if version is None:
+        from .overrides import load_overrides
+
+        return load_overrides(places_file)
+    return _cached_overrides(os.fspath(places_file), version)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_overrides(path: str, version: tuple[int, int, int]) -> Mapping[str, Override]:
+    from types import MappingProxyType
+
     from .overrides import load_overrides
 
-    return load_overrides(places_file)
+    return MappingProxyType(load_overrides(path))

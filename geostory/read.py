@@ -29,8 +29,8 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
-import time
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -45,7 +45,8 @@ __all__ = ["read_article"]
 log = logging.getLogger(__name__)
 
 USER_AGENT = "geostory (+https://pypi.org/project/geostory/) article reader"
-_CHUNK = 64 * 1024
+_SIDECAR_LIMIT = 1_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
@@ -174,13 +175,24 @@ def _read_stream(stream: IO[bytes], label: str, max_bytes: int) -> bytes:
     return data
 
 
-def _read_file(path: Path, label: str, max_bytes: int) -> bytes:
+def check_input_file(path: Path, label: str) -> None:
+    """Refuse what is not a regular file before opening it: a FIFO with no writer would block the
+    open for ever, a device never ends."""
     try:
-        is_dir = path.is_dir()
-    except OSError as err:  # a name too long, a loop of links
-        raise InputError(f"cannot read {label}: {_one_line(err.strerror or err)}") from err
-    if is_dir:
+        info = path.stat()
+    except FileNotFoundError as err:
+        raise InputError(f"article not found: {label}") from err
+    except (OSError, ValueError) as err:  # a name too long, a loop of links, a NUL byte
+        raise InputError(f"cannot read {label}: {_one_line(getattr(err, 'strerror', None) or err)}") from err
+    if stat.S_ISDIR(info.st_mode):
         raise InputError(f"article {label} is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"cannot read {label}: not a regular file (a FIFO, device or socket); "
+                         "pipe it to standard input with - instead")
+
+
+def _read_file(path: Path, label: str, max_bytes: int) -> bytes:
+    check_input_file(path, label)
     try:
         with path.open("rb") as handle:
             return _read_stream(handle, label, max_bytes)
@@ -195,34 +207,33 @@ def _read_file(path: Path, label: str, max_bytes: int) -> bytes:
 
 
 def _fetch(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str | None, str]:
-    """GET `url`; return (body, declared charset, content type). Failures are one-line InputErrors."""
+    """GET `url` within one overall deadline of `timeout` seconds; return (body, declared charset,
+    content type). Redirects are followed to http(s) URLs only. Failures are one-line InputErrors."""
+    from .net import BodyTooLarge, deadline, deadline_opener, read_body
+
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"})
-    deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            chunks: list[bytes] = []
-            size = 0
-            while True:
-                chunk = response.read(_CHUNK)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > max_bytes:
-                    raise InputError(f"could not fetch URL: {url}: larger than {max_bytes} bytes")
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise InputError(f"could not fetch URL: {url}: timed out after {timeout:g} s")
+        with deadline(timeout), deadline_opener(redirects="any-host").open(request, timeout=timeout) as response:
+            body = read_body(response, max_bytes=max_bytes)
             charset = response.headers.get_content_charset()
             content_type = (response.headers.get_content_type() or "").lower()
     except urllib.error.HTTPError as err:
         raise InputError(f"could not fetch URL: {url}: HTTP {err.code} {_one_line(err.reason)}") from err
     except urllib.error.URLError as err:
-        raise InputError(f"could not fetch URL: {url}: {_one_line(err.reason)}") from err
+        reason = err.reason
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            reason = f"timed out after {timeout:g} s"
+        raise InputError(f"could not fetch URL: {url}: {_one_line(reason)}") from err
     except TimeoutError as err:
         raise InputError(f"could not fetch URL: {url}: timed out after {timeout:g} s") from err
+    except BodyTooLarge as err:
+        raise InputError(f"could not fetch URL: {url}: {err}") from err
+    except http.client.IncompleteRead as err:
+        raise InputError(f"could not fetch URL: {url}: the body was cut short "
+                         f"({len(err.partial)} bytes of {len(err.partial) + (err.expected or 0)} arrived)") from err
     except (OSError, http.client.HTTPException, ValueError) as err:
         raise InputError(f"could not fetch URL: {url}: {_one_line(err) or type(err).__name__}") from err
-    return b"".join(chunks), charset, content_type
+    return body, charset, content_type
 
 
 # --- sidecar metadata -------------------------------------------------------------------------
@@ -236,7 +247,10 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
     try:
         if not sidecar.is_file():
             return {}
-        raw = json.loads(sidecar.read_bytes().decode("utf-8-sig"))
+        data = sidecar.read_bytes()
+        if len(data) > _SIDECAR_LIMIT:
+            raise ConfigurationError(f"malformed sidecar metadata {sidecar}: larger than {_SIDECAR_LIMIT} bytes")
+        raw = json.loads(data.decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ConfigurationError(f"malformed sidecar metadata {sidecar}: {_one_line(err)}") from err
     if not isinstance(raw, dict):
@@ -248,6 +262,7 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
             continue
         if not isinstance(value, str):
             raise ConfigurationError(f"malformed sidecar metadata {sidecar}: {key!r} must be a string")
+        value = _without_surrogates(value)
         if value.strip():
             meta[key] = value.strip()
     if raw.get("date") is not None:
@@ -257,6 +272,11 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
                 f"malformed sidecar metadata {sidecar}: 'date' must be YYYY-MM-DD, got {raw['date']!r}")
         meta["date"] = parsed
     return meta
+
+
+def _without_surrogates(text: str) -> str:
+    """JSON may escape lone surrogates, which are not text and cannot be written: each becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _parse_date(value: Any) -> dt.date | None:
@@ -327,8 +347,12 @@ def _bomless_utf16(data: bytes) -> str | None:
 def _decode_guess(data: bytes, declared: str | None) -> str | None:
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data" and err.end == len(data):  # cut mid-character
+            return data[:err.start].decode("utf-8") + "\ufffd"
+    mixed = _decode_lines(data)
+    if mixed is not None:
+        return mixed
     for encoding in (declared, _meta_charset(data)):
         if not encoding:
             continue
@@ -353,6 +377,31 @@ def _decode_guess(data: bytes, declared: str | None) -> str | None:
         if not match.encoding.startswith(("utf_16", "utf_32")):
             return str(match)
     return None
+
+
+def _decode_lines(data: bytes) -> str | None:
+    """Text that is UTF-8 but for some lines (pasted from a Windows-1252 file, or damaged), line by
+    line: UTF-8 lines as UTF-8, the others as Windows-1252 when that reads as a Western language,
+    else UTF-8 with U+FFFD where the damage is. None when no line shows UTF-8 (a legacy file)."""
+    lines = data.split(b"\n")
+    decoded: list[str | None] = []
+    utf8 = 0
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded.append(None)
+            continue
+        utf8 += not line.isascii()
+        decoded.append(text)
+    if not utf8:
+        return None
+    for number, line in enumerate(lines):
+        if decoded[number] is None:
+            legacy = line.decode("cp1252", errors="replace")
+            decoded[number] = legacy if "\ufffd" not in legacy and _plausibly_western(legacy) else (
+                line.decode("utf-8", errors="replace"))
+    return "\n".join(text for text in decoded if text is not None)
 
 
 def _plausibly_western(text: str) -> bool:

@@ -176,9 +176,9 @@ BAD_INPUT = {
                            "ConfigurationError", ["no-such-service"]),
     "unknown command": ({}, ["frobnicate"], "ConfigurationError", ["frobnicate"]),
     "build without an article": ({}, ["build"], "ConfigurationError", ["article"]),
-    "geoparse JSONL with a bad line": (
-        {"docs.jsonl": '{"doc_id": "a", "text": "Talks in Paris."}\nnot json\n'},
-        ["geoparse", "docs.jsonl", "-o", "out.jsonl"], "InputError", ["docs.jsonl:2:"]),
+    "geoparse JSONL with only bad lines": (
+        {"docs.jsonl": 'not json\n{"doc_id": "a"}\n'},
+        ["geoparse", "docs.jsonl", "-o", "out.jsonl"], "InputError", ["docs.jsonl:1:", "1 more"]),
     "geoparse JSONL missing a field": (
         {"docs.jsonl": '{"doc_id": "a"}\n'}, ["geoparse", "docs.jsonl", "-o", "out.jsonl"],
         "InputError", ["docs.jsonl:1:"]),

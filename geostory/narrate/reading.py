@@ -150,7 +150,21 @@ def _prep_text(prep: Token) -> str:
 def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
     """The place(s) a preposition's object names: the head itself, its conjuncts, or, for a
     generic noun ("the city of Lviv", "the Ukrainian capital, Kyiv", "the campus of X"), the
-    place it introduces. Appositives and qualifiers of a named place are not followed."""
+    place it introduces. Appositives and qualifiers of a named place are not followed.
+    Conjuncts are walked with a stack, not recursion: a list of 1,000 places is one long chain."""
+    found: list[Place] = []
+    stack = [(pobj, depth)]
+    while stack:
+        token, level = stack.pop()
+        found.extend(_places_named_by(token, index, level))
+        alternatives = any(c.dep_ == "cc" and c.lower_ == "or" for c in token.children)
+        conjuncts = [c for c in token.children if c.dep_ == "conj" and not _contrasted(c) and not alternatives]
+        stack.extend((child, level + 1) for child in reversed(conjuncts))  # "to Genoa or La Spezia": not both
+    return _unique(found)
+
+
+def _places_named_by(pobj: Token, index: _Index, depth: int) -> list[Place]:
+    """`_places_under` for one token, its conjuncts left out."""
     found: list[Place] = []
     place = index.place(pobj)
     if place is None:
@@ -163,7 +177,7 @@ def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
     if place is not None:
         found.append(place)
     elif depth < 3 and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS:
-        for child in pobj.children:
+        for child in pobj.children:  # bounded: depth < 3
             if child.dep_ == "appos":
                 found.extend(_places_under(child, index, depth + 1))
             elif child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "near", "outside"):
@@ -172,11 +186,7 @@ def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
                         found.extend(_places_under(grandchild, index, depth + 1))
             if found:
                 break
-    alternatives = any(c.dep_ == "cc" and c.lower_ == "or" for c in pobj.children)
-    for child in pobj.children:
-        if child.dep_ == "conj" and not _contrasted(child) and not alternatives:
-            found.extend(_places_under(child, index, depth + 1))  # "to Genoa or La Spezia": not both
-    return _unique(found)
+    return found
 
 
 def _contrasted(token: Token) -> bool:
