@@ -71,7 +71,7 @@ def build_story(
     gazetteer = gazetteer or _default_gazetteer()
     overrides = _load_overrides(places_file)
     doc = parse(article.text, load_pipeline(model))
-    resolution = _resolve(doc, article.text, gazetteer, geocoder, overrides)
+    resolution = _resolve(doc, gazetteer, geocoder, overrides)
     pinned = tuple(p for p in resolution.places if any(m.kind in PINNED_KINDS for m in p.mentions))
     story = narrate(article, doc, pinned, resolution.unresolved)
     return route(story, rail_network=rail_network)
@@ -103,17 +103,19 @@ def geoparse(
             yield text
 
     for index, doc in enumerate(parse_many(texts(), nlp)):
-        resolution = _resolve(doc, doc.text, gazetteer, geocoder, overrides)
+        resolution = _resolve(doc, gazetteer, geocoder, overrides)
         mentions = tuple(sorted(
             [m for p in resolution.places for m in p.mentions] + list(resolution.unresolved), key=lambda m: m.start))
         yield Geoparse(ids[index], mentions, resolution.places)
 
 
-def _resolve(doc, text: str, gazetteer: Gazetteer, geocoder: Geocoder | None, overrides: Mapping[str, Override]) -> Resolution:
-    from .recognize import recognize
-    from .resolve import resolve
+def _resolve(doc, gazetteer: Gazetteer, geocoder: Geocoder | None, overrides: Mapping[str, Override]) -> Resolution:
+    """Recognition and resolution through the `geostory_places` spaCy component, run on the
+    whole article once it is parsed (a long article is parsed in chunks, but resolved as one)."""
+    from .component import PlacesComponent
 
-    return resolve(recognize(doc, gazetteer), text, gazetteer=gazetteer, geocoder=geocoder, overrides=overrides)
+    component = PlacesComponent(gazetteer=gazetteer, geocoder=geocoder, overrides=overrides)
+    return component(doc)._.geostory_resolution
 
 
 def _default_gazetteer() -> Gazetteer:
