@@ -170,6 +170,56 @@ def events_in_order(story: Story) -> tuple[list[Leg], list[Visit]]:
     return legs, visits
 
 
+def story_events(story: Story, order: str = "told") -> list[Leg | Visit]:
+    """`Story.events(order)`, with an undated leg that leaves X placed after the stay at X.
+
+    `Story.events("happened")` keeps an undated event where it was told relative to the dated
+    event before it, so "a stop after Vladivostok", told last, could land before the leg that
+    reaches Vladivostok. A leg starts where its mover last arrived: it goes after the latest
+    leg reaching its origin (same mover when both are known) and after the visits that follow it.
+    """
+    events = list(story.events(order))  # type: ignore[arg-type]
+    if order != "happened":
+        return events
+    for leg in [e for e in events if isinstance(e, Leg) and e.when is None]:
+        arrivals = [i for i, e in enumerate(events) if isinstance(e, Leg) and e is not leg
+                    and e.destination.key == leg.origin.key
+                    and (not e.actor or not leg.actor or e.actor == leg.actor)]
+        if not arrivals or arrivals[-1] < events.index(leg):
+            continue  # no arrival told, or it already comes first
+        at = arrivals[-1] + 1
+        while at < len(events) and isinstance(events[at], Visit):
+            at += 1
+        events.insert(at, leg)
+        events.remove(leg)  # the first occurrence: the old slot, which lies before `at`
+    return events
+
+
+def quoted_sentence(sentence: Span, text: str) -> Span:
+    """`sentence` with a quotation mark the segmenter split off put back where it belongs.
+
+    A sentence ending inside a quotation ('... said the report."') can be cut before its closing
+    mark, which then opens the next sentence. A sentence with an odd number of straight marks
+    takes back a mark that follows it, and drops a lone one that opens it before a space.
+
+    >>> text = '"We go," he said.\\n"Now."'
+    >>> quoted_sentence(Span('"We go," he said.', 0, 17), text).text
+    '"We go," he said.'
+    >>> quoted_sentence(Span('"Now.', 18, 23), text).text
+    '"Now."'
+    """
+    start, end = sentence.start, sentence.end
+    if text[start:end] != sentence.text or sentence.text.count('"') % 2 == 0:
+        return sentence  # not an article sentence, or its marks pair up
+    if sentence.text[:1] == '"' and sentence.text[1:2].isspace():
+        start += 1
+        while start < end and text[start].isspace():
+            start += 1
+    elif text[end:end + 1] == '"':
+        end += 1
+    return Span(text[start:end], start, end)
+
+
 def to_geojson(story: Story) -> dict[str, Any]:
     """The story as an RFC 7946 FeatureCollection: places, then legs, then visits.
 
