@@ -174,9 +174,10 @@
     function popupOptions() {
       var size = map.getSize();
       return {
-        maxWidth: Math.max(200, Math.min(340, size.x - 90)), minWidth: Math.min(240, size.x - 90),
+        /* 66 px clears the zoom control, 34 px is the popup's own margin */
+        maxWidth: Math.max(200, Math.min(340, size.x - 66 - 12 - 34)), minWidth: Math.min(240, size.x - 112),
         maxHeight: Math.max(160, Math.min(420, size.y - 110)), className: "gs-popup",
-        autoPanPaddingTopLeft: [56, 12], autoPanPaddingBottomRight: [12, 28]
+        autoPanPaddingTopLeft: [66, 12], autoPanPaddingBottomRight: [12, 28]
       };
     }
 
@@ -329,14 +330,18 @@
           var angle = -Math.PI / 2 + 2 * Math.PI * k / Math.max(n, 3);
           item.dx = anchor.point.x + radius * Math.cos(angle) - item.point.x;
           item.dy = anchor.point.y + radius * Math.sin(angle) - item.point.y;
-          var shown = map.layerPointToLatLng(L.point(item.point.x + item.dx, item.point.y + item.dy));
-          L.polyline([item.layer.getLatLng(), shown], {
-            color: "#39434b", weight: 1.2, opacity: 0.8, interactive: false, className: "gs-leader"
-          }).addTo(leaders);
-          L.circleMarker(item.layer.getLatLng(), {
-            radius: 2.5, color: "#39434b", weight: 1, fillColor: "#fff", fillOpacity: 1, interactive: false
-          }).addTo(leaders);
         });
+      });
+      relax(items);
+      items.forEach(function (item) {
+        if (!item.dx && !item.dy) return;
+        var shown = map.layerPointToLatLng(L.point(item.point.x + item.dx, item.point.y + item.dy));
+        L.polyline([item.layer.getLatLng(), shown], {
+          color: "#39434b", weight: 1.2, opacity: 0.8, interactive: false, className: "gs-leader"
+        }).addTo(leaders);
+        L.circleMarker(item.layer.getLatLng(), {
+          radius: 2.5, color: "#39434b", weight: 1, fillColor: "#fff", fillOpacity: 1, interactive: false
+        }).addTo(leaders);
       });
       offsets = [];
       items.forEach(function (item) {
@@ -347,6 +352,28 @@
         if (item.place >= 0) offsets[item.place] = [item.dx, item.dy];
       });
       placeLabels();
+    }
+
+    /* Rings can meet other rings: push any two pins still too close apart, the less important
+       one further, until none is (a few rounds suffice for a story's dozens of pins). */
+    function relax(items) {
+      for (var round = 0; round < 60; round++) {
+        var moved = false;
+        for (var a = 0; a < items.length; a++) {
+          for (var b = a + 1; b < items.length; b++) {
+            var p = items[a], q = items[b];
+            var dx = (q.point.x + q.dx) - (p.point.x + p.dx), dy = (q.point.y + q.dy) - (p.point.y + p.dy);
+            var d = Math.sqrt(dx * dx + dy * dy);
+            if (d >= MIN_GAP + 1) continue;
+            if (d < 0.01) { dx = Math.cos(a + b); dy = Math.sin(a + b); d = 1; }
+            var push = (MIN_GAP + 2 - d), share = p.rank > q.rank ? 0.2 : (p.rank < q.rank ? 0.8 : 0.5);
+            p.dx -= dx / d * push * share; p.dy -= dy / d * push * share;
+            q.dx += dx / d * push * (1 - share); q.dy += dy / d * push * (1 - share);
+            moved = true;
+          }
+        }
+        if (!moved) return;
+      }
     }
 
     /* Names on the map for the current step's places (at the overview: where the journey starts
