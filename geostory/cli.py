@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="MAP.html", help="map file (default: ARTICLE.html beside the input)")
     build.add_argument("--geojson", metavar="FILE", help="also write the story as GeoJSON")
     build.add_argument("--storymap", metavar="FILE", help="also write Knight Lab StoryMapJS JSON")
+    build.add_argument("--storymap-order", choices=("told", "happened"), default="told",
+                       help="StoryMapJS slides in the order told (default) or as it happened")
+    build.add_argument("--gpx", metavar="FILE", help="also write GPX: places as waypoints, legs as tracks")
+    build.add_argument("--kml", metavar="FILE", help="also write KML: places as points, legs as lines")
     build.add_argument("--date", type=_date, help="the article's date, YYYY-MM-DD (anchors 'next week')")
     build.add_argument("--title", help="map title (default: the article's title)")
     build.add_argument("--rail-network", metavar="FILE.geojson", help="route rail legs over this railway GeoJSON")
@@ -126,7 +130,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .render import embed_snippet, map_title, write_html
 
     output = Path(args.output) if args.output else _default_output(args.article)
-    _check_writable(output, *(Path(p) for p in (args.geojson, args.storymap) if p))
+    _check_writable(output, *(Path(p) for p in (args.geojson, args.storymap, args.gpx, args.kml) if p))
     article = read_article(args.article, date=args.date, title=args.title)
     story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places,
                         rail_network=args.rail_network)
@@ -136,7 +140,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.geojson:
         write_geojson(story, args.geojson)
     if args.storymap:
-        write_storymapjs(story, args.storymap)
+        write_storymapjs(story, args.storymap, order=args.storymap_order)
+    if args.gpx or args.kml:
+        from .tracks import write_gpx, write_kml
+
+        if args.gpx:
+            write_gpx(story, args.gpx)
+        if args.kml:
+            write_kml(story, args.kml)
     print(f"{output}: {len(story.places)} places, {len(story.legs)} legs, {len(story.visits)} visits", file=sys.stderr)
     if args.embed:
         src = f"./{output.name}" if ":" in output.name else output.name  # never read as a URL scheme

@@ -281,7 +281,7 @@ def write_geojson(story: Story, path: str | os.PathLike[str]) -> Path:
 
 def _storymap_text(quote: str, details: Sequence[str]) -> str:
     parts = [f"<p>{_shown(d)}</p>" for d in details if d]
-    parts.append(f"<blockquote>\u201c{_shown(quote)}\u201d</blockquote>")
+    parts.append(f"<blockquote>{_shown(quote)}</blockquote>")  # the article's own marks, none added
     return "".join(parts)
 
 
@@ -312,10 +312,12 @@ def _shown(text: str | None) -> str:
 
 
 def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
-    """Knight Lab StoryMapJS JSON: an overview slide, then one slide per event.
+    """Knight Lab StoryMapJS JSON: an overview slide, the origin, then one slide per event.
 
-    A leg's slide sits at its destination (StoryMapJS draws the line from the previous slide);
-    a visit's at its place. Slide text quotes the evidence sentence, HTML-escaped.
+    A leg's slide sits at its destination (StoryMapJS draws the line from the previous slide), so
+    when the first event is a leg a slide at its origin comes first and the line starts there; a
+    visit's slide sits at its place. `order` is "told" or "happened". Slide text quotes the
+    evidence sentence, HTML-escaped.
     """
     article = story.article
     title = article.title or "Story map"
@@ -326,7 +328,10 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
         "type": "overview",
         "text": {"headline": _shown(title), "text": overview_text},
     }]
-    for event in story.events(order):  # type: ignore[arg-type]
+    events = story_events(story, order)
+    if events and isinstance(events[0], Leg):
+        slides.append(_origin_slide(events[0]))
+    for event in events:
         if isinstance(event, Leg):
             place = event.destination
             headline = _leg_headline(event)
@@ -353,7 +358,7 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
             },
             "text": {
                 "headline": _shown(headline),
-                "text": _storymap_text(event.evidence.text, details),
+                "text": _storymap_text(quoted_sentence(event.evidence, article.text).text, details),
             },
         })
     return {
@@ -367,7 +372,18 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
     }
 
 
-def write_storymapjs(story: Story, path: str | os.PathLike[str]) -> Path:
-    """Write the StoryMapJS JSON atomically."""
-    text = json.dumps(to_storymapjs(story), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+def _origin_slide(leg: Leg) -> dict[str, Any]:
+    place = leg.origin
+    return {
+        "date": _when(leg.when) or "",
+        "location": {"lat": _round(place.latitude), "lon": _round(place.longitude),
+                     "name": _shown(place.name), "line": True},
+        "text": {"headline": _shown(f"From {place.name}"),
+                 "text": f"<p>{_shown(leg.actor or 'The journey')} sets out from {_shown(place.name)}.</p>"},
+    }
+
+
+def write_storymapjs(story: Story, path: str | os.PathLike[str], *, order: str = "told") -> Path:
+    """Write the StoryMapJS JSON atomically; `order` as in `to_storymapjs`."""
+    text = json.dumps(to_storymapjs(story, order=order), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     return write_bytes(path, text.encode("utf-8"))
