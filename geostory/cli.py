@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="MAP.html", help="map file (default: ARTICLE.html beside the input)")
     build.add_argument("--geojson", metavar="FILE", help="also write the story as GeoJSON")
     build.add_argument("--storymap", metavar="FILE", help="also write Knight Lab StoryMapJS JSON")
+    build.add_argument("--storymap-order", choices=("told", "happened"), default="told",
+                       help="StoryMapJS slides in the order told (default) or as it happened")
+    build.add_argument("--gpx", metavar="FILE", help="also write GPX: places as waypoints, legs as tracks")
+    build.add_argument("--kml", metavar="FILE", help="also write KML: places as points, legs as lines")
     build.add_argument("--date", type=_date, help="the article's date, YYYY-MM-DD (anchors 'next week')")
     build.add_argument("--title", help="map title (default: the article's title)")
     build.add_argument("--rail-network", metavar="FILE.geojson", help="route rail legs over this railway GeoJSON")
@@ -133,10 +137,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     default = _default_output(args.article)
     wanted = {"-o": _output_path(args.output, default) if args.output else default}
-    if args.geojson:
-        wanted["--geojson"] = _output_path(args.geojson, default.with_suffix(".geojson"))
-    if args.storymap:
-        wanted["--storymap"] = _output_path(args.storymap, default.with_suffix(".storymap.json"))
+    for option, value, suffix in (("--geojson", args.geojson, ".geojson"), ("--storymap", args.storymap, ".storymap.json"),
+                                  ("--gpx", args.gpx, ".gpx"), ("--kml", args.kml, ".kml")):
+        if value:
+            wanted[option] = _output_path(value, default.with_suffix(suffix))
     outputs = _guard_outputs(wanted, _inputs(args), follow=args.follow)
     output = outputs["-o"]
     article = read_article(args.article, date=args.date, title=args.title)
@@ -149,7 +153,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         if "--geojson" in outputs:
             write_geojson(story, outputs["--geojson"])
         if "--storymap" in outputs:
-            write_storymapjs(story, outputs["--storymap"])
+            write_storymapjs(story, outputs["--storymap"], order=args.storymap_order)
+        if "--gpx" in outputs or "--kml" in outputs:
+            from .tracks import write_gpx, write_kml
+
+            if "--gpx" in outputs:
+                write_gpx(story, outputs["--gpx"])
+            if "--kml" in outputs:
+                write_kml(story, outputs["--kml"])
     print(f"{output}: {len(story.places)} places, {len(story.legs)} legs, {len(story.visits)} visits", file=sys.stderr)
     if args.embed:
         shown = Path(wanted["-o"]).name

@@ -170,6 +170,56 @@ def events_in_order(story: Story) -> tuple[list[Leg], list[Visit]]:
     return legs, visits
 
 
+def story_events(story: Story, order: str = "told") -> list[Leg | Visit]:
+    """`Story.events(order)`, with an undated leg that leaves X placed after the stay at X.
+
+    `Story.events("happened")` keeps an undated event where it was told relative to the dated
+    event before it, so "a stop after Vladivostok", told last, could land before the leg that
+    reaches Vladivostok. A leg starts where its mover last arrived: it goes after the latest
+    leg reaching its origin (same mover when both are known) and after the visits that follow it.
+    """
+    events = list(story.events(order))  # type: ignore[arg-type]
+    if order != "happened":
+        return events
+    for leg in [e for e in events if isinstance(e, Leg) and e.when is None]:
+        arrivals = [i for i, e in enumerate(events) if isinstance(e, Leg) and e is not leg
+                    and e.destination.key == leg.origin.key
+                    and (not e.actor or not leg.actor or e.actor == leg.actor)]
+        if not arrivals or arrivals[-1] < events.index(leg):
+            continue  # no arrival told, or it already comes first
+        at = arrivals[-1] + 1
+        while at < len(events) and isinstance(events[at], Visit):
+            at += 1
+        events.insert(at, leg)
+        events.remove(leg)  # the first occurrence: the old slot, which lies before `at`
+    return events
+
+
+def quoted_sentence(sentence: Span, text: str) -> Span:
+    """`sentence` with a quotation mark the segmenter split off put back where it belongs.
+
+    A sentence ending inside a quotation ('... said the report."') can be cut before its closing
+    mark, which then opens the next sentence. A sentence with an odd number of straight marks
+    takes back a mark that follows it, and drops a lone one that opens it before a space.
+
+    >>> text = '"We go," he said.\\n"Now."'
+    >>> quoted_sentence(Span('"We go," he said.', 0, 17), text).text
+    '"We go," he said.'
+    >>> quoted_sentence(Span('"Now.', 18, 23), text).text
+    '"Now."'
+    """
+    start, end = sentence.start, sentence.end
+    if text[start:end] != sentence.text or sentence.text.count('"') % 2 == 0:
+        return sentence  # not an article sentence, or its marks pair up
+    if sentence.text[:1] == '"' and sentence.text[1:2].isspace():
+        start += 1
+        while start < end and text[start].isspace():
+            start += 1
+    elif text[end:end + 1] == '"':
+        end += 1
+    return Span(text[start:end], start, end)
+
+
 def to_geojson(story: Story) -> dict[str, Any]:
     """The story as an RFC 7946 FeatureCollection: places, then legs, then visits.
 
@@ -231,7 +281,7 @@ def write_geojson(story: Story, path: str | os.PathLike[str]) -> Path:
 
 def _storymap_text(quote: str, details: Sequence[str]) -> str:
     parts = [f"<p>{_shown(d)}</p>" for d in details if d]
-    parts.append(f"<blockquote>\u201c{_shown(quote)}\u201d</blockquote>")
+    parts.append(f"<blockquote>{_shown(quote)}</blockquote>")  # the article's own marks, none added
     return "".join(parts)
 
 
@@ -262,10 +312,12 @@ def _shown(text: str | None) -> str:
 
 
 def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
-    """Knight Lab StoryMapJS JSON: an overview slide, then one slide per event.
+    """Knight Lab StoryMapJS JSON: an overview slide, the origin, then one slide per event.
 
-    A leg's slide sits at its destination (StoryMapJS draws the line from the previous slide);
-    a visit's at its place. Slide text quotes the evidence sentence, HTML-escaped.
+    A leg's slide sits at its destination (StoryMapJS draws the line from the previous slide), so
+    when the first event is a leg a slide at its origin comes first and the line starts there; a
+    visit's slide sits at its place. `order` is "told" or "happened". Slide text quotes the
+    evidence sentence, HTML-escaped.
     """
     article = story.article
     title = article.title or "Story map"
@@ -276,7 +328,10 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
         "type": "overview",
         "text": {"headline": _shown(title), "text": overview_text},
     }]
-    for event in story.events(order):  # type: ignore[arg-type]
+    events = story_events(story, order)
+    if events and isinstance(events[0], Leg):
+        slides.append(_origin_slide(events[0]))
+    for event in events:
         if isinstance(event, Leg):
             place = event.destination
             headline = _leg_headline(event)
@@ -303,7 +358,7 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
             },
             "text": {
                 "headline": _shown(headline),
-                "text": _storymap_text(event.evidence.text, details),
+                "text": _storymap_text(quoted_sentence(event.evidence, article.text).text, details),
             },
         })
     return {
@@ -317,7 +372,18 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
     }
 
 
-def write_storymapjs(story: Story, path: str | os.PathLike[str]) -> Path:
-    """Write the StoryMapJS JSON atomically."""
-    text = json.dumps(to_storymapjs(story), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+def _origin_slide(leg: Leg) -> dict[str, Any]:
+    place = leg.origin
+    return {
+        "date": _when(leg.when) or "",
+        "location": {"lat": _round(place.latitude), "lon": _round(place.longitude),
+                     "name": _shown(place.name), "line": True},
+        "text": {"headline": _shown(f"From {place.name}"),
+                 "text": f"<p>{_shown(leg.actor or 'The journey')} sets out from {_shown(place.name)}.</p>"},
+    }
+
+
+def write_storymapjs(story: Story, path: str | os.PathLike[str], *, order: str = "told") -> Path:
+    """Write the StoryMapJS JSON atomically; `order` as in `to_storymapjs`."""
+    text = json.dumps(to_storymapjs(story, order=order), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     return write_bytes(path, text.encode("utf-8"))

@@ -44,6 +44,8 @@ from geostory.export import (
     events_in_order,
     leg_coordinates,
     places_in_order,
+    quoted_sentence,
+    story_events,
 )
 from geostory.model import (
     MODES,
@@ -205,12 +207,14 @@ def _mentions_in(span: Span, places: Iterable[Place]) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------------------------
 
 
-def _place_popup(story: Story, place: Place, number: int, role: str,
+def _place_popup(story: Story, place: Place, index: int, role: str,
                  legs: Sequence[Leg], visits: Sequence[Visit]) -> str:
+    """A place's popup. Its step numbers depend on the order shown, so story.js fills the badge."""
     by_sentence: dict[tuple[int, int], tuple[Span, list[Mention]]] = {}
     for mention in sorted(place.mentions, key=lambda m: (m.start, m.end)):
-        key = (mention.sentence.start, mention.sentence.end)
-        by_sentence.setdefault(key, (mention.sentence, []))[1].append(mention)
+        sentence = quoted_sentence(mention.sentence, story.article.text)
+        key = (sentence.start, sentence.end)
+        by_sentence.setdefault(key, (sentence, []))[1].append(mention)
     quotes = "".join(
         f"<li><blockquote>{_highlight(s.text, s.start, [(m.start, m.end) for m in ms])}"
         "</blockquote></li>"
@@ -248,8 +252,8 @@ def _place_popup(story: Story, place: Place, number: int, role: str,
         alts = " or ".join(f"<b>{esc(_alternative_label(c))}</b>" for c in place.alternatives[:3])
         notes.append(f'<p class="gs-note gs-alt">Did you mean {alts}?</p>')
     return (
-        f'<article class="gs-pop gs-pop-place" data-place="{number}">'
-        f'<header><span class="gs-pop-num gs-role-{role}">{number}</span>'
+        f'<article class="gs-pop gs-pop-place" data-place="{index}">'
+        f'<header><span class="gs-pop-num gs-role-{role}" hidden></span>'
         f"<div><h2>{esc(place.name)}</h2>"
         f'<p class="gs-pop-sub"><span class="gs-badge gs-role-{role}">{ROLE_LABELS[role]}</span> '
         f"{esc(' · '.join(type_bits))}</p></div></header>"
@@ -267,7 +271,8 @@ def _leg_title(leg: Leg) -> str:
 
 def _leg_popup(story: Story, leg: Leg) -> str:
     ends = [leg.origin, leg.destination, *leg.waypoints]
-    quote = _highlight(leg.evidence.text, leg.evidence.start, _mentions_in(leg.evidence, ends))
+    evidence = quoted_sentence(leg.evidence, story.article.text)
+    quote = _highlight(evidence.text, evidence.start, _mentions_in(evidence, ends))
     facts: list[tuple[str, str]] = []
     if leg.when:
         facts.append(("When", html.escape(_when_text(leg.when))))
@@ -286,7 +291,7 @@ def _leg_popup(story: Story, leg: Leg) -> str:
     status = leg.status if leg.status in STATUSES else "reported"
     return (
         '<article class="gs-pop gs-pop-leg">'
-        f"<header><div><h2>{html.escape(_leg_title(leg))}</h2>"
+        f'<header><span class="gs-pop-num gs-mode-{mode}" hidden></span><div><h2>{html.escape(_leg_title(leg))}</h2>'
         f'<p class="gs-pop-sub"><span class="gs-badge gs-mode-{mode}">{html.escape(_mode_label(leg))}</span> '
         f'<span class="gs-status gs-status-{status}">{STATUS_LABELS[status]}</span></p></div></header>'
         f'<ul class="gs-quotes"><li><blockquote>{quote}</blockquote></li></ul>'
@@ -333,6 +338,13 @@ def _position(place: Place) -> list[float]:
     return [round(lon, 6), round(lat, 6)]
 
 
+def _dates(when: TimeSpan | None) -> dict[str, str | None]:
+    """ISO start and end of a step, for the timeline strip."""
+    if when is None:
+        return {"start": None, "end": None}
+    return {"start": when.start.isoformat(), "end": (when.end or when.start).isoformat()}
+
+
 def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
     """Everything story.js needs, as JSON-ready data; popups are pre-escaped HTML."""
     places = _all_places(story)
@@ -342,22 +354,21 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
     visit_index = {id(v): i for i, v in enumerate(visits)}
 
     place_rows = []
-    for i, place in enumerate(places):
+    for i, place in enumerate(places):  # numbers come from the steps, in story.js
         role = story.role_of(place)
         role = role if role in ROLES else "mentioned"
         related_legs = [leg for leg in legs if place.key in
                         {leg.origin.key, leg.destination.key, *(w.key for w in leg.waypoints)}]
         related_visits = [v for v in visits if v.place.key == place.key]
         place_rows.append({
-            "n": i + 1,
             "name": clean_text(place.name),
             "coordinates": _position(place),
             "role": role,
             "type": _type_class(place.place_type),
             "approximate": bool(place.approximate),
             "uncertain": place.confidence < LOW_CONFIDENCE,
-            "popup": _place_popup(story, place, i + 1, role, related_legs, related_visits),
-            "tooltip": f"<strong>{i + 1}</strong> {esc(place.name)}",
+            "popup": _place_popup(story, place, i, role, related_legs, related_visits),
+            "tooltip": f"<strong>{esc(place.name)}</strong>",
         })
 
     leg_rows = []
@@ -372,9 +383,16 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
             "status": status,
             "popup": _leg_popup(story, leg),
             "tooltip": _leg_tooltip(leg),
+            "title": _leg_title(leg),
         })
 
+    def _quote(event: Leg | Visit) -> str:
+        return clean_text(quoted_sentence(event.evidence, story.article.text).text)
+
     def step(event: Leg | Visit) -> dict[str, Any]:
+        return {**_step(event), **_dates(event.when)}
+
+    def _step(event: Leg | Visit) -> dict[str, Any]:
         if isinstance(event, Leg):
             mode = event.mode if event.mode in MODES else "unknown"
             status = event.status if event.status in STATUSES else "reported"
@@ -383,7 +401,7 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
             return {
                 "kind": "leg", "ref": leg_index[id(event)], "title": _leg_title(event),
                 "meta": " · ".join(m for m in meta if m), "when": _when_text(event.when),
-                "quote": clean_text(event.evidence.text), "mode": mode, "status": status,
+                "quote": _quote(event), "mode": mode, "status": status,
             }
         status = event.status if event.status in STATUSES else "reported"
         meta = [clean_text(event.event), STATUS_LABELS[status].lower() if status != "reported" else "",
@@ -391,7 +409,7 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
         return {
             "kind": "visit", "ref": visit_index[id(event)], "place": index[event.place.key],
             "title": clean_text(event.place.name), "meta": " · ".join(m for m in meta if m),
-            "when": _when_text(event.when), "quote": clean_text(event.evidence.text),
+            "when": _when_text(event.when), "quote": _quote(event),
             "status": status,
         }
 
@@ -408,8 +426,8 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
         "legs": leg_rows,
         "visits": [{"place": index[v.place.key]} for v in visits],
         "steps": {
-            "told": [step(e) for e in story.events("told")],
-            "happened": [step(e) for e in story.events("happened")],
+            "told": [step(e) for e in story_events(story, "told")],
+            "happened": [step(e) for e in story_events(story, "happened")],
         },
         "mentioned": mentioned,
         "unresolved": sorted({clean_text(m.text) for m in story.unresolved}),
@@ -603,6 +621,7 @@ def _panel_html(data: dict[str, Any]) -> str:
     <button type="button" data-order="told" aria-pressed="true">As told</button>
     <button type="button" data-order="happened" aria-pressed="false">As it happened</button>
   </div>
+  <div class="gs-timeline" role="group" aria-label="Timeline" hidden></div>
   <nav aria-label="Itinerary">
     <ol class="gs-steps" id="gs-steps"></ol>
   </nav>
@@ -610,7 +629,8 @@ def _panel_html(data: dict[str, Any]) -> str:
     <button type="button" class="gs-prev" aria-label="Previous step">&larr;</button>
     <span class="gs-pos" aria-hidden="true"></span>
     <button type="button" class="gs-next" aria-label="Next step">&rarr;</button>
-    <span class="gs-hint">or press &larr; &rarr; / j k</span>
+    <button type="button" class="gs-play" aria-pressed="false" aria-label="Play the journey"><span aria-hidden="true">&#9654;&#xFE0E;</span> <span>Play</span></button>
+    <span class="gs-hint">&larr; &rarr; / j k, space to play</span>
   </div>
   <section class="gs-also" aria-labelledby="gs-also-h" hidden>
     <h2 id="gs-also-h">Also mentioned</h2>

@@ -145,18 +145,83 @@ def test_hostile_text_round_trips_unchanged_in_geojson(tmp_path):
     assert any(HOSTILE in name for name in names)  # data stays faithful; escaping is for HTML
 
 
-def test_storymapjs_has_an_overview_then_one_slide_per_event_in_told_order():
+def test_storymapjs_has_an_overview_the_origin_then_one_slide_per_event_in_told_order():
     story = make_story()
     slides = to_storymapjs(story)["storymap"]["slides"]
     assert slides[0]["type"] == "overview"
-    assert len(slides) == 1 + len(story.legs) + len(story.visits)
-    first = slides[1]
+    assert len(slides) == 2 + len(story.legs) + len(story.visits)
+    origin, first = slides[1], slides[2]
+    assert origin["location"]["name"] == "Pyongyang"  # the line starts where the first leg does
+    assert origin["text"]["headline"] == "From Pyongyang"
     assert first["location"] == {"lat": 43.10562, "lon": 131.87353, "name": "Vladivostok", "line": True}
     assert "armored train" in first["text"]["text"]
-    assert [s["location"]["name"] for s in slides[1:]] == [
+    assert [s["location"]["name"] for s in slides[2:]] == [
         "Vladivostok", "Vladivostok", "Vladivostok", "Pyongyang"]
     for slide in slides:
         assert set(slide["text"]) == {"headline", "text"}
+
+
+def test_storymapjs_slides_can_follow_the_order_things_happened():
+    slides = to_storymapjs(make_story(), order="happened")["storymap"]["slides"]
+    assert [s["location"]["name"] for s in slides[1:3]] == ["Moscow", "Pyongyang"]
+
+
+def test_storymapjs_adds_no_quote_marks_of_its_own():
+    text = to_storymapjs(make_story())["storymap"]["slides"][2]["text"]["text"]
+    assert "<blockquote>Mr. Kim would travel" in text and "\u201c" not in text
+
+
+def _leg(text, origin, destination, fragment, when=None, actor="Kim"):
+    from geostory.model import Leg
+    start = text.index(fragment)
+    return Leg(origin=origin, destination=destination, mode="rail", status="planned", actor=actor,
+               evidence=Span(fragment, start, start + len(fragment)), when=when)
+
+
+def test_an_undated_leg_from_x_happens_after_the_leg_that_reaches_x():
+    import datetime as dt
+
+    from geostory.model import Article, Place, Story, TimeSpan, Visit
+    from geostory.export import story_events
+
+    text = ("Kim will go from Pyongyang to Vladivostok next week. He will meet Putin there. "
+            "A delegation went to Vladivostok in late August. After Vladivostok he may go on to "
+            "Vostochny.")
+    def place(name, lat):
+        return Place(key=name, name=name, latitude=lat, longitude=130.0, place_type="city",
+                     country_code="RU", mentions=(), source="geonames", confidence=0.9)
+    pyongyang, vladivostok, vostochny = place("Pyongyang", 39), place("Vladivostok", 43), place("Vostochny", 51)
+    told = text.index("A delegation")
+    delegation = Visit(place=vladivostok, evidence=Span(text[told:told + 48], told, told + 48),
+                       when=TimeSpan(dt.date(2023, 8, 20), dt.date(2023, 8, 31), "late August"))
+    train = _leg(text, pyongyang, vladivostok, "Kim will go from Pyongyang to Vladivostok next week.",
+                 when=TimeSpan(dt.date(2023, 9, 11), dt.date(2023, 9, 17), "next week"))
+    start = text.index("He will meet")
+    meeting = Visit(place=vladivostok, evidence=Span("He will meet Putin there.", start, start + 25))
+    onward = _leg(text, vladivostok, vostochny, "After Vladivostok he may go on to Vostochny.")
+    story = Story(Article(text), places=(pyongyang, vladivostok, vostochny),
+                  legs=(train, onward), visits=(delegation, meeting))
+    # Story.events alone puts the onward leg right after late August, before the train
+    assert list(story.events("happened")) == [delegation, onward, train, meeting]
+    assert story_events(story, "happened") == [delegation, train, meeting, onward]
+    assert story_events(story, "told") == list(story.events("told"))
+
+
+@pytest.mark.parametrize("sentence, text, expected", [
+    # the segmenter cut before the closing mark: it comes back
+    ('"We will go to Vladivostok," he said, "by train.', '"We will go to Vladivostok," he said, "by train."\nNext.',
+     '"We will go to Vladivostok," he said, "by train."'),
+    # the next sentence opened with that mark: it goes
+    ('" Both leaders would be there.', 'He said.\n" Both leaders would be there.', "Both leaders would be there."),
+    # balanced marks: left alone
+    ('"Go," he said.', '"Go," he said. Then.', '"Go," he said.'),
+])
+def test_quoted_sentence_keeps_a_quotation_whole(sentence, text, expected):
+    from geostory.export import quoted_sentence
+
+    start = text.index(sentence)
+    fixed = quoted_sentence(Span(sentence, start, start + len(sentence)), text)
+    assert fixed.text == expected and text[fixed.start:fixed.end] == expected
 
 
 def test_storymapjs_escapes_article_text():

@@ -3,7 +3,10 @@
  * Reads one JSON blob (<script type="application/json" id="geostory-data">) written by
  * geostory/render.py. Popup and tooltip strings in it are HTML that Python already escaped;
  * everything else reaches the page through textContent or setAttribute, never innerHTML.
- * Exposes window.geostory = {map, markers, legs, legGroups, steps, go, next, prev, setOrder, state}.
+ * Step numbers exist only in the itinerary's current order: a leg shows its number on a badge
+ * on its line, a visit on the pin of its place; places merely mentioned carry none.
+ * Exposes window.geostory = {map, markers, legs, legGroups, badges, steps, go, next, prev,
+ * setOrder, play, pause, playback, numbers, state}.
  */
 (function () {
   "use strict";
@@ -11,7 +14,10 @@
   var HEX = /^#[0-9a-fA-F]{3,8}$/;
   var ROLES = ["origin", "destination", "waypoint", "visit", "mentioned"];
   var ROLE_RANK = { destination: 500, origin: 400, waypoint: 300, visit: 200, mentioned: 0 };
-  var VISIT_ZOOM = { point: 8, site: 12, area: 5 };
+  var VISIT_ZOOM = { point: 9, site: 11, area: 5 };
+  var CITY_ZOOM = 11;  /* no step zooms closer: the offline basemap is blank below city scale */
+  var LEG_ZOOM = 10;
+  var MIN_GAP = 24;    /* px between pin centres before they are spread apart */
 
   function prefersReducedMotion() {
     return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
@@ -28,37 +34,64 @@
     return node;
   }
 
-  /* An SVG pin from numbers and known keywords only (no article text). */
-  function pinSvg(place, style) {
+  /* An SVG pin from step numbers and known keywords only (no article text). */
+  function pinSvg(place, style, label) {
     var role = ROLES.indexOf(place.role) >= 0 ? place.role : "mentioned";
     var fill = colour(style.roles[role], "#6b7780");
-    var n = String(parseInt(place.n, 10) || "");
+    var text = String(label || "").replace(/[^0-9\u00B7+]/g, "");
     var unsure = place.approximate || place.uncertain;
     var dash = unsure ? ' stroke-dasharray="3 2"' : "";
-    var size, body;
+    var edge = unsure ? "#1f2a33" : "#fff";
+    var w, h, body;
+    var wide = text.length > 2;
     if (place.type === "area") {
-      size = 36;
+      w = h = 36;
       body = '<circle cx="18" cy="18" r="16" fill="' + fill + '" fill-opacity=".16" stroke="' + fill +
-        '" stroke-width="1.6"' + dash + "/>" +
-        '<text x="18" y="18" dy=".35em" text-anchor="middle" fill="' + fill + '">' + n + "</text>";
+        '" stroke-width="1.6"' + dash + "/>";
+      if (text) body += '<text x="18" y="18" dy=".35em" text-anchor="middle" fill="' + fill + '">' + text + "</text>";
+    } else if (wide) {
+      h = 24; w = Math.round(12 + 6.6 * text.length);
+      body = '<rect x="1" y="1" width="' + (w - 2) + '" height="22" rx="' + (place.type === "site" ? 4 : 11) +
+        '" fill="' + fill + '" stroke="' + edge + '" stroke-width="2"' + dash + "/>" +
+        '<text x="' + w / 2 + '" y="12" dy=".35em" text-anchor="middle" fill="#fff">' + text + "</text>";
     } else if (place.type === "site") {
-      size = 26;
-      body = '<rect x="6" y="6" width="14" height="14" rx="2.5" transform="rotate(45 13 13)" fill="' +
-        fill + '" stroke="' + (unsure ? "#1f2a33" : "#fff") + '" stroke-width="1.8"' + dash + "/>" +
-        '<text x="13" y="13" dy=".35em" text-anchor="middle" fill="#fff">' + n + "</text>";
+      w = h = text ? 26 : 22;
+      var c = w / 2, q = w * 0.27;
+      body = '<rect x="' + (c - q) + '" y="' + (c - q) + '" width="' + 2 * q + '" height="' + 2 * q +
+        '" rx="2.5" transform="rotate(45 ' + c + " " + c + ')" fill="' + fill + '" stroke="' + edge +
+        '" stroke-width="1.8"' + dash + "/>" +
+        (text ? '<text x="' + c + '" y="' + c + '" dy=".35em" text-anchor="middle" fill="#fff">' + text + "</text>" : "");
     } else {
-      size = role === "mentioned" ? 20 : 26;
-      var r = size / 2 - 2;
-      body = '<circle cx="' + size / 2 + '" cy="' + size / 2 + '" r="' + r + '" fill="' + fill +
-        '" stroke="' + (unsure ? "#1f2a33" : "#fff") + '" stroke-width="2"' + dash + "/>" +
-        '<text x="' + size / 2 + '" y="' + size / 2 + '" dy=".35em" text-anchor="middle" fill="#fff">' +
-        n + "</text>";
+      w = h = text ? 26 : (role === "mentioned" ? 16 : 22);
+      var r = w / 2 - 2;
+      body = '<circle cx="' + w / 2 + '" cy="' + w / 2 + '" r="' + r + '" fill="' + fill +
+        '" stroke="' + edge + '" stroke-width="2"' + dash + "/>" +
+        (text ? '<text x="' + w / 2 + '" y="' + w / 2 + '" dy=".35em" text-anchor="middle" fill="#fff">' + text + "</text>"
+          : (role !== "mentioned" ? '<circle cx="' + w / 2 + '" cy="' + w / 2 + '" r="3" fill="#fff"/>' : ""));
     }
     return {
-      size: size,
-      html: '<svg xmlns="http://www.w3.org/2000/svg" width="' + size + '" height="' + size +
-        '" viewBox="0 0 ' + size + " " + size + '" aria-hidden="true" focusable="false">' + body + "</svg>"
+      w: w, h: h,
+      html: '<svg xmlns="http://www.w3.org/2000/svg" width="' + w + '" height="' + h +
+        '" viewBox="0 0 ' + w + " " + h + '" aria-hidden="true" focusable="false">' + body + "</svg>"
     };
+  }
+
+  function pinIcon(place, style, label) {
+    var pin = pinSvg(place, style, label);
+    var classes = "gs-pin gs-role-" + (ROLES.indexOf(place.role) >= 0 ? place.role : "mentioned") +
+      " gs-type-" + (place.type === "area" || place.type === "site" ? place.type : "point") +
+      (place.approximate || place.uncertain ? " gs-unsure" : "") + (label ? " gs-numbered" : "");
+    return L.divIcon({
+      className: classes, html: pin.html, iconSize: [pin.w, pin.h],
+      iconAnchor: [pin.w / 2, pin.h / 2], popupAnchor: [0, -pin.h / 2 + 2],
+      tooltipAnchor: [pin.w / 2, 0]
+    });
+  }
+
+  /* "2", "2·5", "2·5+": the steps that happen at a place. */
+  function stepsLabel(list) {
+    if (!list || !list.length) return "";
+    return list.slice(0, 2).join("\u00B7") + (list.length > 2 ? "+" : "");
   }
 
   function arrowIcon(fill, angle) {
@@ -84,6 +117,8 @@
     var legs = [];
     var legGroups = [];
     var arrowLayers = [];
+    var badges = [];
+    var numbers = { places: {}, legs: {} };
     var moveToken = 0;
     var live = document.getElementById("gs-live");
     var list = document.getElementById("gs-steps");
@@ -126,7 +161,7 @@
       });
       var group = L.featureGroup([casing, line]);
       group.bindTooltip(leg.tooltip, { sticky: true, className: "gs-tip", direction: "top", offset: [0, -6] });
-      group.bindPopup(leg.popup, { maxWidth: 340, minWidth: 240, className: "gs-popup", autoPanPadding: [30, 30] });
+      group.bindPopup(leg.popup, popupOptions());
       group.on("click", function () { selectEvent("leg", i); });
       group.addTo(map);
       line.gsIndex = i;
@@ -134,6 +169,17 @@
       legGroups.push(group);
       arrowLayers.push(L.layerGroup().addTo(map));
     });
+
+    /* Popups fit the map: narrower than it, clear of the zoom control, scrolling inside. */
+    function popupOptions() {
+      var size = map.getSize();
+      return {
+        /* 66 px clears the zoom control, 34 px is the popup's own margin */
+        maxWidth: Math.max(200, Math.min(340, size.x - 66 - 12 - 34)), minWidth: Math.min(240, size.x - 112),
+        maxHeight: Math.max(160, Math.min(420, size.y - 110)), className: "gs-popup",
+        autoPanPaddingTopLeft: [66, 12], autoPanPaddingBottomRight: [12, 28]
+      };
+    }
 
     function placeArrows() {
       legs.forEach(function (line, i) {
@@ -163,31 +209,206 @@
       });
     }
 
-    /* Pins, numbered in story order (first mention). */
+    /* Pins: one per place; `applyNumbers` gives each the numbers of the steps held there. */
     (data.places || []).forEach(function (place, i) {
-      var pin = pinSvg(place, style);
-      var classes = "gs-pin gs-role-" + (ROLES.indexOf(place.role) >= 0 ? place.role : "mentioned") +
-        " gs-type-" + (place.type === "area" || place.type === "site" ? place.type : "point") +
-        (place.approximate || place.uncertain ? " gs-unsure" : "");
       var marker = L.marker(L.GeoJSON.coordsToLatLng(place.coordinates), {
-        icon: L.divIcon({
-          className: classes, html: pin.html, iconSize: [pin.size, pin.size],
-          iconAnchor: [pin.size / 2, pin.size / 2], popupAnchor: [0, -pin.size / 2 + 2],
-          tooltipAnchor: [pin.size / 2, 0]
-        }),
+        icon: pinIcon(place, style, ""),
         keyboard: true, riseOnHover: true, zIndexOffset: ROLE_RANK[place.role] || 0
       });
       marker.bindTooltip(place.tooltip, { direction: "right", className: "gs-tip", offset: [2, 0] });
-      marker.bindPopup(place.popup, { maxWidth: 340, minWidth: 240, className: "gs-popup", autoPanPadding: [30, 30] });
+      marker.bindPopup(place.popup, popupOptions());
       marker.on("click", function () {
-        var visits = (data.visits || []);
-        for (var v = 0; v < visits.length; v++) if (visits[v].place === i) { selectEvent("visit", v); return; }
+        var steps = currentSteps();
+        for (var k = 1; k < steps.length; k++) {
+          if (steps[k].kind === "visit" && steps[k].place === i) { selectEvent("visit", steps[k].ref); return; }
+        }
       });
       marker.addTo(map);
-      var node = marker.getElement();
-      if (node) node.setAttribute("aria-label", (i + 1) + ". " + place.name);
       markers.push(marker);
     });
+
+    /* A numbered badge at the middle of each leg: where its step happens on the map. */
+    legs.forEach(function (line, i) {
+      var badge = L.marker(line.getCenter(), {
+        icon: L.divIcon({ className: "gs-leg-num", html: "", iconSize: [24, 24], iconAnchor: [12, 12] }),
+        keyboard: false, zIndexOffset: 600
+      });
+      badge.on("click", function () { legGroups[i].fire("click"); go(stepOf("leg", i)); });
+      badge.addTo(map);
+      badges.push(badge);
+    });
+
+    function stepOf(kind, ref) {
+      var steps = currentSteps();
+      for (var k = 1; k < steps.length; k++) if (steps[k].kind === kind && steps[k].ref === ref) return k;
+      return 0;
+    }
+
+    /* Step numbers of the current order, the one numbering used on pins, badges and popups. */
+    function stepNumbers() {
+      var steps = currentSteps(), places = {}, legNums = {};
+      for (var k = 1; k < steps.length; k++) {
+        if (steps[k].kind === "leg") legNums[steps[k].ref] = k;
+        else (places[steps[k].place] = places[steps[k].place] || []).push(k);
+      }
+      return { places: places, legs: legNums };
+    }
+
+    function applyNumbers() {
+      numbers = stepNumbers();
+      api.numbers = numbers;
+      markers.forEach(function (marker, i) {
+        var place = data.places[i], list = numbers.places[i] || [];
+        marker.setIcon(pinIcon(place, style, stepsLabel(list)));
+        var node = marker.getElement();
+        if (node) {
+          node.setAttribute("aria-label", place.name + (list.length ? ", step " + list.join(", ") : ""));
+          node.setAttribute("data-steps", list.join(" "));
+        }
+      });
+      badges.forEach(function (badge, i) {
+        var node = badge.getElement();
+        if (!node) return;
+        while (node.firstChild) node.removeChild(node.firstChild);
+        var n = el("span", "", String(numbers.legs[i] || ""));
+        n.style.background = colour(style.modes[data.legs[i].mode], "#55606a");
+        node.appendChild(n);
+        node.setAttribute("aria-label", "Step " + (numbers.legs[i] || "") + ": " + data.legs[i].title);
+        node.setAttribute("data-steps", String(numbers.legs[i] || ""));
+      });
+      spreadPins();
+    }
+
+    /* Popups show the same numbers: filled in when they open. */
+    map.on("popupopen", function (e) {
+      var root = e.popup.getElement();
+      var badge = root && root.querySelector(".gs-pop-num");
+      if (!badge) return;
+      var list = [];
+      var article = root.querySelector(".gs-pop-place");
+      if (article) list = numbers.places[parseInt(article.getAttribute("data-place"), 10)] || [];
+      else {
+        legGroups.forEach(function (g, i) { if (g.getPopup() === e.popup) list = [numbers.legs[i]]; });
+      }
+      badge.textContent = stepsLabel(list);
+      badge.hidden = !list.length;
+    });
+
+    /* ---------------------------------------------------------------- legibility */
+
+    /* Pins closer than MIN_GAP px are spread on a ring around the most important one, each
+       joined to where it really is by a thin leader line. Redone at every zoom. */
+    var leaders = L.layerGroup().addTo(map);
+    var offsets = [];
+
+    function spreadPins() {
+      leaders.clearLayers();
+      var items = markers.map(function (m, i) {
+        var place = data.places[i];
+        return { layer: m, point: map.latLngToLayerPoint(m.getLatLng()), place: i,
+          rank: (ROLE_RANK[place.role] || 0) + ((numbers.places[i] || []).length ? 1000 : 0) -
+            (place.type === "area" ? 800 : 0) };
+      }).concat(badges.map(function (b) {
+        return { layer: b, point: map.latLngToLayerPoint(b.getLatLng()), place: -1, rank: 900 };
+      }));
+      var order = items.slice().sort(function (a, b) { return b.rank - a.rank; });
+      var anchors = [];
+      order.forEach(function (item) {
+        item.dx = item.dy = 0;
+        item.group = null;
+        for (var k = 0; k < anchors.length; k++) {
+          if (anchors[k].point.distanceTo(item.point) < MIN_GAP) { anchors[k].members.push(item); return; }
+        }
+        item.members = [];
+        anchors.push(item);
+      });
+      anchors.forEach(function (anchor) {
+        var n = anchor.members.length;
+        if (!n) return;
+        var radius = Math.max(MIN_GAP + 6, n > 1 ? (MIN_GAP + 4) / (2 * Math.sin(Math.PI / n)) : 0);
+        anchor.members.forEach(function (item, k) {
+          var angle = -Math.PI / 2 + 2 * Math.PI * k / Math.max(n, 3);
+          item.dx = anchor.point.x + radius * Math.cos(angle) - item.point.x;
+          item.dy = anchor.point.y + radius * Math.sin(angle) - item.point.y;
+        });
+      });
+      relax(items);
+      items.forEach(function (item) {
+        if (!item.dx && !item.dy) return;
+        var shown = map.layerPointToLatLng(L.point(item.point.x + item.dx, item.point.y + item.dy));
+        L.polyline([item.layer.getLatLng(), shown], {
+          color: "#39434b", weight: 1.2, opacity: 0.8, interactive: false, className: "gs-leader"
+        }).addTo(leaders);
+        L.circleMarker(item.layer.getLatLng(), {
+          radius: 2.5, color: "#39434b", weight: 1, fillColor: "#fff", fillOpacity: 1, interactive: false
+        }).addTo(leaders);
+      });
+      offsets = [];
+      items.forEach(function (item) {
+        var node = item.layer.getElement();
+        var inner = node && node.firstChild;
+        if (inner) inner.style.transform = item.dx || item.dy ?
+          "translate(" + Math.round(item.dx) + "px," + Math.round(item.dy) + "px)" : "";
+        if (item.place >= 0) offsets[item.place] = [item.dx, item.dy];
+      });
+      placeLabels();
+    }
+
+    /* Rings can meet other rings: push any two pins still too close apart, the less important
+       one further, until none is (a few rounds suffice for a story's dozens of pins). */
+    function relax(items) {
+      for (var round = 0; round < 60; round++) {
+        var moved = false;
+        for (var a = 0; a < items.length; a++) {
+          for (var b = a + 1; b < items.length; b++) {
+            var p = items[a], q = items[b];
+            var dx = (q.point.x + q.dx) - (p.point.x + p.dx), dy = (q.point.y + q.dy) - (p.point.y + p.dy);
+            var d = Math.sqrt(dx * dx + dy * dy);
+            if (d >= MIN_GAP + 1) continue;
+            if (d < 0.01) { dx = Math.cos(a + b); dy = Math.sin(a + b); d = 1; }
+            var push = (MIN_GAP + 2 - d), share = p.rank > q.rank ? 0.2 : (p.rank < q.rank ? 0.8 : 0.5);
+            p.dx -= dx / d * push * share; p.dy -= dy / d * push * share;
+            q.dx += dx / d * push * (1 - share); q.dy += dy / d * push * (1 - share);
+            moved = true;
+          }
+        }
+        if (!moved) return;
+      }
+    }
+
+    /* Names on the map for the current step's places (at the overview: where the journey starts
+       and ends), as text with a halo that reads without tiles. */
+    var labels = L.layerGroup().addTo(map);
+    var labelled = [];
+
+    function labelPlaces(list) {
+      labelled = list.filter(function (i, k) { return i >= 0 && list.indexOf(i) === k; });
+      placeLabels();
+    }
+
+    function placeLabels() {
+      labels.clearLayers();
+      labelled.forEach(function (i) {
+        var marker = markers[i], place = data.places[i];
+        if (!marker) return;
+        var off = offsets[i] || [0, 0];
+        var icon = marker.options.icon.options.iconSize;
+        var text = el("span", "", place.name);
+        L.tooltip({
+          permanent: true, direction: "right", interactive: false, className: "gs-label",
+          offset: [Math.round(off[0] + icon[0] / 2 + 1), Math.round(off[1])]
+        }).setLatLng(marker.getLatLng()).setContent(text).addTo(labels);
+      });
+    }
+
+    function overviewLabels() {
+      var happened = (data.steps && data.steps.happened) || [];
+      var first = happened[0], last = happened[happened.length - 1];
+      var list = [];
+      if (first) list.push(first.kind === "leg" ? data.legs[first.ref].from : first.place);
+      if (last) list.push(last.kind === "leg" ? data.legs[last.ref].to : last.place);
+      return list;
+    }
 
     /* The story's extent: journeys and point places. A country or region named in passing
        ("US officials") would zoom the overview out to the world, so areas count only when the
@@ -245,7 +466,7 @@
         } else {
           body.appendChild(el("span", "gs-step-meta", step.meta));
           if (step.when) body.appendChild(el("span", "gs-step-when", step.when));
-          if (step.quote) body.appendChild(el("q", "gs-step-quote", step.quote));
+          if (step.quote) body.appendChild(el("span", "gs-step-quote", step.quote));
         }
         button.appendChild(num);
         button.appendChild(body);
@@ -254,6 +475,8 @@
         list.appendChild(li);
       });
       markCurrent(false);
+      applyNumbers();
+      renderTimeline();
       var orderButtons = document.querySelectorAll(".gs-order button");
       Array.prototype.forEach.call(orderButtons, function (b) {
         b.setAttribute("aria-pressed", b.getAttribute("data-order") === state.order ? "true" : "false");
@@ -271,6 +494,10 @@
         } else {
           b.removeAttribute("aria-current");
         }
+      });
+      Array.prototype.forEach.call(document.querySelectorAll(".gs-tl-mark"), function (m) {
+        if (m.getAttribute("data-step") === String(state.step)) m.setAttribute("aria-current", "step");
+        else m.removeAttribute("aria-current");
       });
       var pos = document.querySelector(".gs-pos");
       var total = currentSteps().length;
@@ -306,57 +533,61 @@
       setTimeout(run, prefersReducedMotion() ? 30 : 1400);
     }
 
-    /* Keep the story clear of the open key in the lower left. */
-    function legendRoom() {
-      var legendBox = document.getElementById("gs-legend");
-      return legendBox && legendBox.open && legendBox.offsetHeight ? legendBox.offsetHeight + 28 : 36;
+    /* Fitted views stay clear of the zoom control (top left), scale and attribution (bottom). */
+    var FIT = { paddingTopLeft: [62, 58], paddingBottomRight: [40, 44] };
+
+    function overviewFit() { return L.extend({ maxZoom: 7 }, FIT); }
+
+    function flyOrSet(bounds, fit, duration) {
+      if (!prefersReducedMotion()) map.flyToBounds(bounds, L.extend({ duration: duration }, fit));
+      else map.fitBounds(bounds, L.extend({ animate: false }, fit));
     }
 
-    function overviewFit() {
-      return { paddingTopLeft: [48, 48], paddingBottomRight: [48, legendRoom()], maxZoom: 7 };
-    }
-
-    function showStep(step) {
+    function showStep(step, then) {
       var animate = !prefersReducedMotion();
       if (step.kind === "overview") {
         moveToken++;
         map.closePopup();
+        labelPlaces(overviewLabels());
         var bounds = allBounds();
-        if (bounds.isValid()) {
-          if (animate) map.flyToBounds(bounds, L.extend({ duration: 0.8 }, overviewFit()));
-          else map.fitBounds(bounds, L.extend({ animate: false }, overviewFit()));
-        }
+        if (bounds.isValid()) flyOrSet(bounds, overviewFit(), 0.8);
+        if (then) afterMove(then);
         return;
       }
       if (step.kind === "leg") {
         var line = legs[step.ref], group = legGroups[step.ref];
         if (!line) return;
         map.closePopup();
+        labelPlaces([data.legs[step.ref].from, data.legs[step.ref].to]);
         /* Room above the line for its popup. */
-        var bottom = legendRoom();
-        var room = Math.round(Math.max(48, Math.min(260, (map.getSize().y - bottom) * 0.45)));
-        var fit = { paddingTopLeft: [48, room], paddingBottomRight: [48, bottom], maxZoom: 10 };
-        afterMove(function () { group.openPopup(line.getCenter()); });
-        if (animate) map.flyToBounds(line.getBounds(), L.extend({ duration: 0.9 }, fit));
-        else map.fitBounds(line.getBounds(), L.extend({ animate: false }, fit));
+        var room = Math.round(Math.max(58, Math.min(260, map.getSize().y * 0.4)));
+        var fit = L.extend({}, FIT, { paddingTopLeft: [62, room], maxZoom: LEG_ZOOM });
+        afterMove(function () {
+          if (!playback.playing) group.openPopup(line.getCenter());
+          if (then) then();
+        });
+        flyOrSet(line.getBounds(), fit, 0.9);
         return;
       }
       var marker = markers[step.place];
       if (!marker) return;
       var place = data.places[step.place];
-      var zoom = Math.max(map.getZoom(), VISIT_ZOOM[place.type] || 8);
+      var zoom = Math.min(CITY_ZOOM, Math.max(Math.min(map.getZoom(), CITY_ZOOM), VISIT_ZOOM[place.type] || 9));
       map.closePopup();
-      afterMove(function () { marker.openPopup(); });
+      labelPlaces([step.place]);
+      afterMove(function () { if (!playback.playing) marker.openPopup(); if (then) then(); });
       if (animate) map.flyTo(marker.getLatLng(), zoom, { duration: 0.9 });
       else map.setView(marker.getLatLng(), zoom, { animate: false });
     }
 
     function go(n, options) {
+      if (playback.playing && !(options && options.playing)) pause();  /* the reader took over */
       var steps = currentSteps();
       var i = Math.max(0, Math.min(steps.length - 1, parseInt(n, 10) || 0));
       state.step = i;
       markCurrent(!(options && options.initial));
-      showStep(steps[i]);
+      showStep(steps[i], options && options.then);
+      showDate(steps[i]);
       if (!(options && options.keepHash)) writeHash();
       if (live && !(options && options.initial)) live.textContent = stepLabel(steps[i], i, steps.length);
       return i;
@@ -393,6 +624,153 @@
     function next() { return go(state.step + 1); }
     function prev() { return go(state.step - 1); }
 
+    /* ---------------------------------------------------------------- playback */
+
+    /* Play walks the steps in the order they happened: the map follows, each leg is drawn
+       along its line, later legs wait faded. Off under prefers-reduced-motion. */
+    var playback = { playing: false, speed: 1, timer: null, frame: null, drawing: null };
+    var playButton = document.querySelector(".gs-play");
+    var dateBadge = el("div", "gs-date");
+    dateBadge.hidden = true;
+    dateBadge.setAttribute("aria-hidden", "true");
+    map.getContainer().appendChild(dateBadge);
+    if (playButton && (prefersReducedMotion() || !(data.steps && (data.steps.happened || []).length))) {
+      playButton.hidden = true;
+    }
+
+    /* The date of the step being played, while playing (a popup has it otherwise). */
+    function showDate(step) {
+      var text = playback.playing && step && step.kind !== "overview" ? step.when : "";
+      dateBadge.textContent = text || "";
+      dateBadge.hidden = !text;
+    }
+
+    function legLayers(i) { return [legGroups[i].getLayers()[0], legs[i]]; }
+
+    function fadeAhead(k) {
+      legs.forEach(function (line, i) {
+        var ahead = playback.playing && stepOf("leg", i) > k;
+        legLayers(i).forEach(function (layer, j) { layer.setStyle({ opacity: ahead ? 0.12 : (j ? 0.95 : 0.85) }); });
+      });
+    }
+
+    function finishDrawing() {
+      var d = playback.drawing;
+      if (!d) return;
+      cancelAnimationFrame(playback.frame);
+      legLayers(d.i).forEach(function (layer) { layer.setLatLngs(d.full); });
+      arrowLayers[d.i].addTo(map);
+      playback.drawing = null;
+    }
+
+    function drawLeg(i, done) {
+      var full = legs[i].getLatLngs();
+      if (!full.length || !(full[0] instanceof L.LatLng)) { done(); return; }  /* multi-part line */
+      var cum = [0];
+      for (var k = 1; k < full.length; k++) {
+        cum.push(cum[k - 1] + map.latLngToLayerPoint(full[k]).distanceTo(map.latLngToLayerPoint(full[k - 1])));
+      }
+      var total = cum[cum.length - 1] || 1;
+      var duration = Math.max(900, Math.min(2600, total * 4)) / playback.speed;
+      var t0 = null;
+      playback.drawing = { i: i, full: full };
+      map.removeLayer(arrowLayers[i]);
+      legLayers(i).forEach(function (layer) { layer.setStyle({ opacity: 0.95 }); });
+      function frame(t) {
+        if (t0 === null) t0 = t;
+        var at = total * Math.min(1, (t - t0) / duration), n = 1;
+        while (n < cum.length - 1 && cum[n] < at) n++;
+        var f = Math.min(1, (at - cum[n - 1]) / ((cum[n] - cum[n - 1]) || 1));
+        var a = full[n - 1], b = full[n];
+        var part = full.slice(0, n).concat([L.latLng(a.lat + (b.lat - a.lat) * f, a.lng + (b.lng - a.lng) * f)]);
+        legLayers(i).forEach(function (layer) { layer.setLatLngs(part); });
+        if (at < total) playback.frame = requestAnimationFrame(frame);
+        else { finishDrawing(); done(); }
+      }
+      playback.frame = requestAnimationFrame(frame);
+    }
+
+    function setPlaying(on) {
+      playback.playing = on;
+      document.body.classList.toggle("gs-playing", on);
+      if (!playButton) return;
+      playButton.setAttribute("aria-pressed", on ? "true" : "false");
+      playButton.setAttribute("aria-label", on ? "Pause the journey" : "Play the journey");
+      playButton.lastChild.textContent = on ? "Pause" : "Play";
+    }
+
+    function advance() {
+      if (!playback.playing) return;
+      var steps = currentSteps(), k = state.step + 1;
+      if (k >= steps.length) {
+        setPlaying(false);
+        fadeAhead(k);
+        if (live) live.textContent = "End of the journey. " + stepLabel(steps[k - 1], k - 1, steps.length);
+        return;
+      }
+      var step = steps[k];
+      fadeAhead(k);
+      go(k, { playing: true, then: function () {
+        if (!playback.playing) return;
+        var dwell = function () { playback.timer = setTimeout(advance, 1500 / playback.speed); };
+        if (step.kind === "leg") drawLeg(step.ref, dwell); else dwell();
+      } });
+    }
+
+    function play() {
+      if (prefersReducedMotion() || playback.playing) return;
+      if (state.order !== "happened") setOrder("happened");
+      if (state.step >= currentSteps().length - 1) state.step = 0;
+      setPlaying(true);
+      advance();
+    }
+
+    function pause() {
+      clearTimeout(playback.timer);
+      finishDrawing();
+      setPlaying(false);
+      fadeAhead(0);
+    }
+
+    if (playButton) playButton.addEventListener("click", function () { if (playback.playing) pause(); else play(); });
+
+    /* ---------------------------------------------------------------- timeline */
+
+    /* Dated legs (upper lane) and visits (lower lane) on one time axis; a click steps there. */
+    var timeline = document.querySelector(".gs-timeline");
+
+    function renderTimeline() {
+      if (!timeline) return;
+      var steps = currentSteps(), dated = [];
+      steps.forEach(function (step, k) { if (k && step.start) dated.push(k); });
+      while (timeline.firstChild) timeline.removeChild(timeline.firstChild);
+      timeline.hidden = !dated.length;
+      if (!dated.length) return;
+      var day = 864e5, t = function (iso) { return Date.parse(iso + "T00:00:00Z"); };
+      var lo = Math.min.apply(null, dated.map(function (k) { return t(steps[k].start); }));
+      var hi = Math.max.apply(null, dated.map(function (k) { return t(steps[k].end || steps[k].start) + day; }));
+      var track = el("div", "gs-tl-track");
+      dated.forEach(function (k) {
+        var step = steps[k], from = t(step.start), to = t(step.end || step.start) + day;
+        var mark = el("button", "gs-tl-mark gs-tl-" + step.kind);
+        mark.type = "button";
+        mark.setAttribute("data-step", String(k));
+        mark.setAttribute("aria-label", "Step " + k + ": " + step.title + ", " + step.when);
+        mark.title = k + ". " + step.title;
+        mark.style.left = (100 * (from - lo) / (hi - lo)).toFixed(2) + "%";
+        mark.style.width = (100 * (to - from) / (hi - lo)).toFixed(2) + "%";
+        if (step.kind === "leg") mark.style.background = colour(style.modes[step.mode], "#55606a");
+        mark.appendChild(el("span", "", String(k)));
+        mark.addEventListener("click", function () { go(k); });
+        track.appendChild(mark);
+      });
+      var axis = el("div", "gs-tl-axis");
+      axis.appendChild(el("span", "", new Date(lo).toISOString().slice(0, 10)));
+      axis.appendChild(el("span", "", new Date(hi - day).toISOString().slice(0, 10)));
+      timeline.appendChild(track);
+      timeline.appendChild(axis);
+    }
+
     /* ---------------------------------------------------------------- controls */
 
     Array.prototype.forEach.call(document.querySelectorAll(".gs-order button"), function (b) {
@@ -409,6 +787,11 @@
       if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) return;
       var inMap = t && map.getContainer().contains(t);
       var key = e.key;
+      if (key === " " && tag !== "button" && tag !== "a" && playButton && !playButton.hidden) {
+        if (playback.playing) pause(); else play();
+        e.preventDefault();
+        return;
+      }
       if (key === "ArrowRight" || key === "ArrowLeft") {
         if (inMap) return; /* Leaflet pans the focused map with the arrows */
       }
@@ -424,8 +807,10 @@
       if (h.step !== null && h.step !== state.step) go(h.step, { keepHash: true });
     });
 
-    /* Legend as a map control; folded on small screens. */
+    /* The key as a map control, folded on small screens; it never covers a pin: it moves to
+       a free corner, else folds. Checked after every move. */
     var legendNode = document.getElementById("gs-legend");
+    var legend = null;
     if (legendNode) {
       var Legend = L.Control.extend({
         options: { position: "bottomleft" },
@@ -436,8 +821,39 @@
           return legendNode;
         }
       });
-      new Legend().addTo(map);
+      legend = new Legend().addTo(map);
       if (window.matchMedia && window.matchMedia("(max-width: 720px)").matches) legendNode.removeAttribute("open");
+      legendNode.addEventListener("toggle", function () { clearLegend(); });
+    }
+
+    function pinBoxes() {
+      var frame = map.getContainer().getBoundingClientRect();
+      var nodes = map.getContainer().querySelectorAll(".gs-pin svg, .gs-leg-num span");
+      return Array.prototype.map.call(nodes, function (n) { return n.getBoundingClientRect(); })
+        .filter(function (box) { return box.width && overlaps(box, frame); });
+    }
+
+    function overlaps(a, b) {
+      return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    }
+
+    function legendCovers() {
+      var box = legendNode.getBoundingClientRect();
+      return pinBoxes().some(function (pin) { return overlaps(box, pin); });
+    }
+
+    function clearLegend() {
+      if (!legend || !legendCovers()) return;
+      var corners = ["bottomleft", "topright", "bottomright"];
+      for (var k = 0; k < corners.length; k++) {
+        legend.setPosition(corners[k]);
+        if (!legendCovers()) return;
+      }
+      legendNode.removeAttribute("open");
+      for (k = 0; k < corners.length; k++) {
+        legend.setPosition(corners[k]);
+        if (!legendCovers()) return;
+      }
     }
 
     /* Also mentioned: places with no journey or event, one click away. */
@@ -448,12 +864,11 @@
         var li = el("li");
         var b = el("button", "gs-also-btn");
         b.type = "button";
-        var num = el("span", "gs-also-num", String(place.n));
-        num.setAttribute("aria-hidden", "true");
-        b.appendChild(num);
+        b.appendChild(el("span", "gs-also-dot"));  /* mentioned only: no step number */
         b.appendChild(el("span", "", place.name));
         b.addEventListener("click", function () {
-          var zoom = Math.max(map.getZoom(), VISIT_ZOOM[place.type] || 7);
+          var zoom = Math.min(CITY_ZOOM, VISIT_ZOOM[place.type] || 7);
+          labelPlaces([i]);
           map.closePopup();
           afterMove(function () { markers[i].openPopup(); });
           if (prefersReducedMotion()) map.setView(markers[i].getLatLng(), zoom, { animate: false });
@@ -476,15 +891,22 @@
       else map.fitBounds(bounds, L.extend({ animate: false }, overviewFit()));
     }
     placeArrows();
-    map.on("zoomend viewreset", placeArrows);
+    spreadPins();
+    map.on("zoomend viewreset", function () { placeArrows(); spreadPins(); });
+    map.on("moveend", clearLegend);
     if (start.step) go(start.step, { initial: true });
-    else markCurrent(false);
+    else { markCurrent(false); labelPlaces(overviewLabels()); }
+    clearLegend();
 
     api.map = map;
     api.data = data;
     api.markers = markers;
     api.legs = legs;
     api.legGroups = legGroups;
+    api.badges = badges;
+    api.play = play;
+    api.pause = pause;
+    api.playback = playback;
     api.state = state;
     api.go = function (n) { return go(n); };
     api.next = next;
