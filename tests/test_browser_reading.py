@@ -79,7 +79,12 @@ class Page:
 
     def step(self, n: int) -> None:
         self.page.click(f'.gs-step[data-step="{n}"]')
-        self.page.wait_for_timeout(150)
+        self.settle()
+
+    def settle(self) -> None:
+        """Wait until the map has finished moving to the step and laid out its pins and key."""
+        self.page.wait_for_function("geostory.settled === true")
+        self.page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
     def close(self) -> None:
         assert self.errors == []
@@ -189,7 +194,9 @@ def test_no_step_zooms_in_beyond_city_scale(opened, maps):
 
 
 def _labels(page: Page) -> list[str]:
-    return page.js("[...document.querySelectorAll('.gs-label')].map(e => e.textContent)")
+    # A label being removed fades out (opacity 0) for Leaflet's 200 ms before it leaves the DOM.
+    return page.js("[...document.querySelectorAll('.gs-label')].filter(e => e.style.opacity !== '0')"
+                   ".map(e => e.textContent)")
 
 
 def test_places_are_named_on_the_map(opened, maps):

@@ -527,7 +527,7 @@
         if (done) return;
         done = true;
         map.off("moveend", run);
-        if (token === moveToken) fn();
+        if (token === moveToken) { fn(); api.settled = true; }  /* tests and embedders wait for this */
       }
       map.on("moveend", run);
       setTimeout(run, prefersReducedMotion() ? 30 : 1400);
@@ -550,13 +550,13 @@
         map.closePopup();
         labelPlaces(overviewLabels());
         var bounds = allBounds();
+        afterMove(function () { if (then) then(); });
         if (bounds.isValid()) flyOrSet(bounds, overviewFit(), 0.8);
-        if (then) afterMove(then);
         return;
       }
       if (step.kind === "leg") {
         var line = legs[step.ref], group = legGroups[step.ref];
-        if (!line) return;
+        if (!line) { api.settled = true; return; }
         map.closePopup();
         labelPlaces([data.legs[step.ref].from, data.legs[step.ref].to]);
         /* Room above the line for its popup. */
@@ -570,7 +570,7 @@
         return;
       }
       var marker = markers[step.place];
-      if (!marker) return;
+      if (!marker) { api.settled = true; return; }
       var place = data.places[step.place];
       var zoom = Math.min(CITY_ZOOM, Math.max(Math.min(map.getZoom(), CITY_ZOOM), VISIT_ZOOM[place.type] || 9));
       map.closePopup();
@@ -585,6 +585,7 @@
       var steps = currentSteps();
       var i = Math.max(0, Math.min(steps.length - 1, parseInt(n, 10) || 0));
       state.step = i;
+      api.settled = false;
       markCurrent(!(options && options.initial));
       showStep(steps[i], options && options.then);
       showDate(steps[i]);
@@ -894,6 +895,7 @@
     spreadPins();
     map.on("zoomend viewreset", function () { placeArrows(); spreadPins(); });
     map.on("moveend", clearLegend);
+    api.settled = true;
     if (start.step) go(start.step, { initial: true });
     else { markCurrent(false); labelPlaces(overviewLabels()); }
     clearLegend();
