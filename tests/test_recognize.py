@@ -101,8 +101,13 @@ def test_demonyms_are_looked_up_as_their_country(recognize_text):
 
 
 def test_place_inside_an_organisation_name_is_embedded(recognize_text):
+    mentions = recognize_text("The Chicago Tribune reported the plan on Tuesday.")
+    assert [(m.text, m.kind) for m in mentions] == [("Chicago", "embedded")]
+
+
+def test_civic_body_names_its_town_not_a_longer_place(recognize_text):
     mentions = recognize_text("Dublin City Council approved the plan on Tuesday.")
-    assert [(m.text, m.kind) for m in mentions] == [("Dublin City", "embedded")]
+    assert [(m.text, m.kind) for m in mentions] == [("Dublin", "toponym")]
 
 
 @pytest.mark.parametrize("text", [
@@ -211,3 +216,29 @@ def test_the_demonym_capital_is_the_capital_city(recognize_text):
     mentions = [m for m in recognize_text("The prime minister flew on to the Vietnamese capital on Monday.")
                 if m.label == "NORP+capital"]
     assert [(m.text, m.kind, m.lookup) for m in mentions] == [("Vietnamese capital", "toponym", "Hanoi")]
+
+
+@pytest.mark.parametrize("text, town", [
+    ("The Torrington Fire Department put out the blaze on Tuesday.", "Torrington"),
+    ("Members of the Groton Town Council voted against the plan.", "Groton"),
+])
+def test_town_opening_its_civic_body_name_is_a_place(recognize_text, text, town):
+    assert town in found(recognize_text(text))
+
+
+def test_town_in_a_movement_argument_is_a_place(recognize_text):
+    names = found(recognize_text("Aid workers drove from Goma to Rutshuru on Sunday."))
+    assert "Goma" in names and "Rutshuru" in names
+
+
+@pytest.mark.parametrize("text, generic", [
+    ("The truck overturned on County Road 35 near the farm.", "County Road"),
+    ("Crews worked through the night at the Air Force Base.", "Air Force Base"),
+])
+def test_generic_kind_words_are_never_a_pin(recognize_text, text, generic):
+    assert generic not in found(recognize_text(text))
+
+
+def test_a_dash_glued_to_a_name_is_not_part_of_it(recognize_text):
+    mentions = recognize_text("Fans drove in from Lincoln, Nebraska- and from Iowa for the game.")
+    assert "Nebraska" in found(mentions) and not any(m.text.endswith("-") for m in mentions)

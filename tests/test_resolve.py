@@ -119,3 +119,39 @@ def test_a_curated_alias_counts_as_a_name():
     gazetteer = FakeGazetteer({"Gaza": [strip, province], "Cyprus": [cyprus]})
     place = place_named(resolve(mentions_of(text, "Cyprus", "Gaza"), text, gazetteer=gazetteer), "Gaza")
     assert place.country_code == "PS"
+
+
+HUNTSVILLE_AL = city("Huntsville", 34.730, -86.586, "US", "AL", 215_006, "4068590")
+HUNTSVILLE_TX = city("Huntsville", 30.724, -95.551, "US", "TX", 40_938, "4696202")
+WALKER_AL = Candidate("Walker County", 33.80, -87.30, "county", "US", 24_175, "geonames", "4096052", "AL", "ADM2")
+WALKER_TX = Candidate("Walker County", 30.74, -95.57, "county", "US", 42_488, "geonames", "4739563", "TX", "ADM2")
+
+
+def test_a_town_and_a_county_named_together_settle_each_other():
+    text = "Deputies in Walker County said the crash closed a road south of Huntsville."
+    gazetteer = FakeGazetteer({"Huntsville": [HUNTSVILLE_AL, HUNTSVILLE_TX], "Walker County": [WALKER_AL, WALKER_TX]})
+    resolution = resolve(mentions_of(text, "Walker County", "Huntsville"), text, gazetteer=gazetteer)
+    assert place_named(resolution, "Huntsville").key == HUNTSVILLE_TX.key
+    assert place_named(resolution, "Walker County").key == WALKER_TX.key
+
+
+def test_neighbouring_namesake_towns_alone_do_not_outvote_the_prior():
+    boston_pa = city("Boston", 40.312, -79.823, "US", "PA", 1_300, "5180199")
+    houston_pa = city("Houston", 40.246, -80.211, "US", "PA", 1_200, "5193011")
+    boston = city("Boston", 42.358, -71.060, "US", "MA", 650_000, "4930956")
+    houston = city("Houston", 29.763, -95.363, "US", "TX", 2_300_000, "4699066")
+    text = "Flights from Boston to Houston were cancelled."
+    gazetteer = FakeGazetteer({"Boston": [boston, boston_pa], "Houston": [houston, houston_pa]})
+    resolution = resolve(mentions_of(text, "Boston", "Houston"), text, gazetteer=gazetteer)
+    assert place_named(resolution, "Boston").key == boston.key
+    assert place_named(resolution, "Houston").key == houston.key
+
+
+def test_a_named_country_with_no_other_place_keeps_the_famous_city_there():
+    france = Candidate("France", 46.0, 2.0, "country", "FR", 67_000_000, "geonames", "3017382", None, "PCLI")
+    usa = Candidate("United States", 39.76, -98.5, "country", "US", 327_000_000, "geonames", "6252001", None, "PCLI")
+    text = "She flew from Dallas, Texas, in the United States to France and landed in Paris at dawn."
+    gazetteer = FakeGazetteer({"Paris": [PARIS_FR, PARIS_TX], "Texas": [TEXAS], "Dallas": [DALLAS],
+                               "France": [france], "United States": [usa]})
+    mentions = mentions_of(text, "Dallas", "Texas", "United States", "France", "Paris")
+    assert place_named(resolve(mentions, text, gazetteer=gazetteer), "Paris").country_code == "FR"
