@@ -29,6 +29,13 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
 
 
+def _network(value: str) -> tuple[str, str]:
+    mode, sep, file = value.partition("=")
+    if not sep or not file or mode not in ("rail", "road", "sea"):
+        raise argparse.ArgumentTypeError(f"expected MODE=FILE.geojson with MODE rail, road or sea, got {value!r}")
+    return mode, file
+
+
 def _jobs(value: str) -> int:
     try:
         jobs = int(value)
@@ -61,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--date", type=_date, help="the article's date, YYYY-MM-DD (anchors 'next week')")
     build.add_argument("--title", help="map title (default: the article's title)")
     build.add_argument("--rail-network", metavar="FILE.geojson", help="route rail legs over this railway GeoJSON")
+    build.add_argument("--network", metavar="MODE=FILE", type=_network, action="append", default=[],
+                       help="route MODE (rail, road, sea) legs over this GeoJSON first; repeatable")
     build.add_argument("--embed", action="store_true", help="print an <iframe> snippet for the map")
     _add_place_options(build)
 
@@ -129,7 +138,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     _check_writable(output, *(Path(p) for p in (args.geojson, args.storymap) if p))
     article = read_article(args.article, date=args.date, title=args.title)
     story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places,
-                        rail_network=args.rail_network)
+                        rail_network=args.rail_network, networks=dict(args.network))
     if not story.places:
         raise InputError(f"no places found in {args.article}: nothing to map")
     write_html(story, output, title=args.title)
