@@ -107,7 +107,7 @@ def route(
         raise ConfigurationError(
             f"no such network mode {unknown[0]!r}: use one of {', '.join(NETWORK_MODES)}"
         )
-    user = {mode: _user_network(Path(file)) for mode, file in files.items()}
+    user = {mode: _user_network(Path(file), mode) for mode, file in files.items()}
     if not story.legs:
         return story
     return replace(story, legs=tuple(_route_leg(leg, user, world_networks) for leg in story.legs))
@@ -407,29 +407,29 @@ _networks: dict[tuple[str, int, int], _LineGraph] = {}
 _networks_lock = threading.Lock()
 
 
-def _user_network(path: Path) -> _LineGraph:
+def _user_network(path: Path, mode: str = "rail") -> _LineGraph:
     """Read and build a network GeoJSON once per file version per process."""
     try:
         stat = path.stat()
     except OSError as err:
-        raise ConfigurationError(f"network {path}: cannot read it ({err.strerror})") from err
+        raise ConfigurationError(f"{mode} network {path}: cannot read it ({err.strerror})") from err
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     with _networks_lock:
         graph = _networks.get(key)
         if graph is None:
-            graph = _networks[key] = _build_network(path, _read_lines(path))
+            graph = _networks[key] = _build_network(path, _read_lines(path, mode), mode)
     return graph
 
 
-def _read_lines(path: Path) -> list[list[tuple[float, float]]]:
+def _read_lines(path: Path, mode: str) -> list[list[tuple[float, float]]]:
     """The LineString parts of a GeoJSON file as lists of (lon, lat); other geometries skipped."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:
-        raise ConfigurationError(f"network {path}: cannot read it ({err})") from err
+        raise ConfigurationError(f"{mode} network {path}: cannot read it ({err})") from err
     except json.JSONDecodeError as err:
         raise ConfigurationError(
-            f"network {path}: not valid JSON (line {err.lineno}, column {err.colno}: "
+            f"{mode} network {path}: not valid JSON (line {err.lineno}, column {err.colno}: "
             f"{err.msg})"
         ) from err
     kind = data.get("type") if isinstance(data, dict) else None
@@ -440,11 +440,11 @@ def _read_lines(path: Path) -> list[list[tuple[float, float]]]:
     elif kind in ("LineString", "MultiLineString", "GeometryCollection"):
         features = [{"type": "Feature", "geometry": data}]
     else:
-        raise ConfigurationError(f"network {path}: not a GeoJSON FeatureCollection")
+        raise ConfigurationError(f"{mode} network {path}: not a GeoJSON FeatureCollection")
 
     parts: list[list[tuple[float, float]]] = []
     for index, feature in enumerate(features):
-        where = f"network {path}: feature {index}"
+        where = f"{mode} network {path}: feature {index}"
         if not isinstance(feature, dict) or "geometry" not in feature:
             raise ConfigurationError(f"{where}: not a GeoJSON Feature with a geometry")
         for geometry in _line_geometries(feature["geometry"], where):
@@ -456,7 +456,7 @@ def _read_lines(path: Path) -> list[list[tuple[float, float]]]:
             for line in lines:
                 parts.append(_positions(line, f"{where}: {kind}"))
     if not parts:
-        raise ConfigurationError(f"network {path}: no LineString or MultiLineString features")
+        raise ConfigurationError(f"{mode} network {path}: no LineString or MultiLineString features")
     return parts
 
 
@@ -495,7 +495,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _build_network(path: Path, parts: list[list[tuple[float, float]]]) -> _LineGraph:
+def _build_network(path: Path, parts: list[list[tuple[float, float]]], mode: str) -> _LineGraph:
     """Node the lines with shapely (split where they share vertices or cross), then graph them."""
     import shapely
 
@@ -503,7 +503,7 @@ def _build_network(path: Path, parts: list[list[tuple[float, float]]]) -> _LineG
     try:
         noded = shapely.union_all(shapely.set_precision(lines, NETWORK_GRID_DEG))
     except shapely.errors.GEOSException as err:
-        raise ConfigurationError(f"network {path}: cannot build a network ({err})") from err
+        raise ConfigurationError(f"{mode} network {path}: cannot build a network ({err})") from err
     ids: dict[tuple[float, float], int] = {}
     edges: list[tuple[int, int]] = []
     for geom in shapely.get_parts(noded):
@@ -512,7 +512,7 @@ def _build_network(path: Path, parts: list[list[tuple[float, float]]]) -> _LineG
         seq = [ids.setdefault((x, y), len(ids)) for x, y in geom.coords]
         edges.extend(zip(seq, seq[1:]))
     if not edges:
-        raise ConfigurationError(f"network {path}: its lines have no length")
+        raise ConfigurationError(f"{mode} network {path}: its lines have no length")
     lon = [x for x, _ in ids]
     lat = [y for _, y in ids]
     graph = _build(lat, lon, edges)
