@@ -30,6 +30,13 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
 
 
+def _network(value: str) -> tuple[str, str]:
+    mode, sep, file = value.partition("=")
+    if not sep or not file or mode not in ("rail", "road", "sea"):
+        raise argparse.ArgumentTypeError(f"expected MODE=FILE.geojson with MODE rail, road or sea, got {value!r}")
+    return mode, file
+
+
 def _jobs(value: str) -> int:
     try:
         jobs = int(value)
@@ -66,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--date", type=_date, help="the article's date, YYYY-MM-DD (anchors 'next week')")
     build.add_argument("--title", help="map title (default: the article's title)")
     build.add_argument("--rail-network", metavar="FILE.geojson", help="route rail legs over this railway GeoJSON")
+    build.add_argument("--network", metavar="MODE=FILE", type=_network, action="append", default=[],
+                       help="route MODE (rail, road, sea) legs over this GeoJSON first; repeatable")
     build.add_argument("--embed", action="store_true", help="print an <iframe> snippet for the map")
     build.add_argument("--follow", action="store_true", help="write through outputs that are symbolic links (else refused)")
     _add_place_options(build)
@@ -145,7 +154,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = outputs["-o"]
     article = read_article(args.article, date=args.date, title=args.title)
     story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places,
-                        rail_network=args.rail_network)
+                        rail_network=args.rail_network, networks=dict(args.network))
     if not story.places:
         raise InputError(f"no places found in {args.article}: nothing to map")
     with together():  # the map and its data files are replaced together, or none is
@@ -307,6 +316,8 @@ def _inputs(args: argparse.Namespace) -> dict[str, Path]:
         inputs["overrides file"] = Path(args.places)
     if args.rail_network:
         inputs["rail network"] = Path(args.rail_network)
+    for mode, path in args.network:
+        inputs[f"{mode} network"] = Path(path)
     return inputs
 
 

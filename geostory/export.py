@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import os
 from collections.abc import Iterable, Sequence
@@ -28,6 +29,7 @@ from geostory.model import Coordinate, Leg, Place, Span, Story, TimeSpan, Visit
 __all__ = [
     "COORDINATE_DECIMALS",
     "leg_coordinates",
+    "leg_geometry",
     "to_geojson",
     "to_storymapjs",
     "write_geojson",
@@ -80,6 +82,36 @@ def leg_coordinates(leg: Leg) -> list[list[float]]:
     if len(positions) == 1:  # a LineString needs two positions
         positions.append(list(positions[0]))
     return positions
+
+
+def _turn(lon: float) -> int:
+    """Which copy of the world a continuous longitude lies in: 0 for [-180, 180)."""
+    return math.floor((lon + 180.0) / 360.0)
+
+
+def leg_geometry(leg: Leg) -> dict[str, Any]:
+    """A leg's GeoJSON geometry with every longitude in [-180, 180] (RFC 7946 section 3.1.9).
+
+    A line that crosses the antimeridian becomes a MultiLineString cut at +-180, the cut point
+    on both sides; any other line is the LineString of `leg_coordinates`.
+    """
+    positions = leg_coordinates(leg)
+    parts: list[list[list[float]]] = [[]]
+    for i, (lon, lat) in enumerate(positions):
+        k = _turn(lon)
+        if i:
+            plon, plat = positions[i - 1]
+            pk = _turn(plon)
+            if pk != k:  # steps are under 180 degrees: one boundary between them
+                boundary = 360.0 * max(pk, k) - 180.0
+                t = (boundary - plon) / (lon - plon)
+                cut = _round(plat + t * (lat - plat))
+                parts[-1].append([_round(boundary - 360.0 * pk), cut])
+                parts.append([[_round(boundary - 360.0 * k), cut]])
+        parts[-1].append([_round(lon - 360.0 * k), lat])
+    if len(parts) == 1:
+        return {"type": "LineString", "coordinates": parts[0]}
+    return {"type": "MultiLineString", "coordinates": [p for p in parts if len(p) >= 2]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,8 +255,8 @@ def quoted_sentence(sentence: Span, text: str) -> Span:
 def to_geojson(story: Story) -> dict[str, Any]:
     """The story as an RFC 7946 FeatureCollection: places, then legs, then visits.
 
-    Places are Points in first-mention order, legs LineStrings (`[lon, lat]`, continuous across
-    the antimeridian), visits Points with `feature_type: "visit"` and no `mentions`.
+    Places are Points in first-mention order, legs LineStrings (`[lon, lat]`; a leg across the
+    antimeridian a MultiLineString cut at +-180), visits Points with `feature_type: "visit"` and no `mentions`.
     """
     features: list[dict[str, Any]] = []
     for place in places_in_order(story):
@@ -237,7 +269,7 @@ def to_geojson(story: Story) -> dict[str, Any]:
     for leg in legs:
         features.append({
             "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": leg_coordinates(leg)},
+            "geometry": leg_geometry(leg),
             "properties": _leg_properties(leg),
         })
     for visit in visits:

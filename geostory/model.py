@@ -20,7 +20,9 @@ PlaceType = Literal[
 Role = Literal["origin", "destination", "waypoint", "visit", "mentioned"]
 Mode = Literal["rail", "air", "road", "sea", "unknown"]
 Status = Literal["reported", "planned", "possible"]
-GeometryBasis = Literal["rail-network", "rail-corridor", "great-circle", "schematic"]
+GeometryBasis = Literal[
+    "rail-network", "road-network", "sea-lanes", "rail-corridor", "great-circle", "schematic"
+]
 MentionKind = Literal["toponym", "facility", "demonym", "embedded"]
 # embedded: a place name inside an organisation's name ("Dublin City Council"); geoparsed, not pinned
 Order = Literal["told", "happened"]

@@ -51,6 +51,7 @@ def build_story(
     geocoder: Geocoder | None = None,
     places_file: str | os.PathLike | None = None,
     rail_network: str | os.PathLike | None = None,
+    networks: Mapping[str, str | os.PathLike] | None = None,
 ) -> Story:
     """Read an article (an `Article` or its text) into a routed `Story`.
 
@@ -74,7 +75,7 @@ def build_story(
     resolution = _resolve(doc, gazetteer, geocoder, overrides)
     pinned = tuple(p for p in resolution.places if any(m.kind in PINNED_KINDS for m in p.mentions))
     story = narrate(article, doc, pinned, resolution.unresolved)
-    return route(story, rail_network=rail_network)
+    return route(story, rail_network=rail_network, networks=networks)
 
 
 def geoparse(

@@ -99,9 +99,11 @@ STATUS_DASHES = {"reported": None, "planned": "9 7", "possible": "1 7"}
 STATUS_LABELS = {"reported": "Reported", "planned": "Planned", "possible": "Possible"}
 AREA_TYPES = frozenset({"continent", "country", "region", "county", "water"})
 SITE_TYPES = frozenset({"landmark", "airport"})
-BASIS_LABELS = {
-    "rail-network": "along the rail network",
-    "rail-corridor": "along the rail corridor",
+BASIS_LABELS = {  # the popup says how the line was drawn, crediting the network's data
+    "rail-network": "along the railway network (OpenStreetMap contributors, ODbL)",
+    "road-network": "along the highway network (OpenStreetMap contributors, ODbL)",
+    "sea-lanes": "along the shipping lanes (searoute maritime network)",
+    "rail-corridor": "along the rail corridor (geostory curated line)",
     "great-circle": "great-circle route",
     "schematic": "schematic: straight line between places",
 }

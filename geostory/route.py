@@ -1,33 +1,35 @@
 """Give every leg of a story a drawable path, a geodesic length and an honest basis.
 
-    mode            path                                                     geometry_basis
-    ----            ----                                                     --------------
-    air             great-circle arc, densified every ~75 km                 "great-circle"
-    rail            shortest path over the user's railway GeoJSON            "rail-network"
-                    (``rail_network=``, tried first), else over the curated
-                    corridors in ``data/rail_corridors.json``                "rail-corridor"
-                    else a straight line through origin, waypoints, dest.    "schematic"
-    road            straight line through origin, waypoints, destination     "schematic"
-    sea, unknown    gentle arc bowing to the right of travel through the     "schematic"
-                    stops, so an outward and a return leg, or a sea leg
-                    beside a road leg, can be told apart
+    mode   path, in order of preference                                  geometry_basis
+    ----   ----------------------------                                  --------------
+    air    great-circle arc, densified every ~75 km                      "great-circle"
+    rail   the user's railway GeoJSON (``networks={"rail": FILE}``)      "rail-network"
+           the world railway network (OpenStreetMap, scgraph-data)       "rail-network"
+           the curated corridors in ``data/rail_corridors.json``, only   "rail-corridor"
+           where the networks cannot serve the leg
+    road   the user's road GeoJSON, else the world highway network       "road-network"
+           (OpenStreetMap, scgraph-data)
+    sea    the user's sea GeoJSON (user lanes), else the searoute         "sea-lanes"
+           maritime network
+    any    otherwise: straight line (rail, road) or a gentle arc bowing  "schematic"
+           to the right of travel (sea, unknown) through the stops
 
-Every path starts at the origin's and ends at the destination's own coordinate; a rail path
-snaps each stop to the network (within ``SNAP_KM``) and adds the short access segment from the
-true point to the track. ``distance_km`` is `geopy.distance.geodesic` summed along the path,
-never a shapely length in degrees. Longitudes are kept continuous (179 -> 181) so a Leaflet
-polyline crossing the antimeridian draws the short way. A leg whose stops all coincide gets the
+A network serves a leg only if, for every pair of consecutive stops, both lie within
+``NETWORK_SNAP_KM`` of it, it connects them, and the routed length is at most ``MAX_DETOUR``
+times the great-circle distance. Sea lanes may detour further when the straight line crosses
+land (a ship must go round a continent). Anything else falls back to schematic, never to a wild
+detour. Every path starts at the origin's and ends at the destination's own coordinate (the short
+access segments to and from the network are part of it); ``distance_km`` is
+`geopy.distance.geodesic` summed along the path, never a shapely length in degrees. Longitudes
+are kept continuous (179 -> 181) so a Leaflet polyline crossing the antimeridian draws the short
+way; `export` splits such a line at +/-180 for GeoJSON. A leg whose stops all coincide gets the
 point twice, distance 0 and basis "schematic".
 
-Shortest paths weigh graph edges by spherical km (vectorised haversine, within 0.5% of geodesic
-and some fifty times faster); only the distance reported for the chosen path is geodesic. The
-curated corridors are country-scale sketches through stations and major bends, so their lengths
-fall short of published track lengths (Pyongyang-Vladivostok draws ~930 km; the journey is about
-1,180 km); a detailed `rail_network` gives truer figures.
-
-The corridor graph loads once, on first use; a user network is read and built once per file
-(and rebuilt when the file changes). A network file that cannot be read, is not GeoJSON or has
-a malformed feature raises `ConfigurationError` naming the file (and the feature index).
+Shortest paths weigh graph edges by spherical km (within 0.5% of geodesic); only the distance
+reported for the chosen path is geodesic. World networks load lazily, once per process, only
+for a mode some leg uses (see `geostory.networks`); a user network is read and built once per
+file (and rebuilt when the file changes). A network file that cannot be read, is not GeoJSON or
+has a malformed feature raises `ConfigurationError` naming the file (and the feature index).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
@@ -52,7 +54,10 @@ __all__ = ["route"]
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius, for graph weights and arc interpolation only
 ARC_STEP_KM = 75.0  # great-circle densification
-SNAP_KM = 40.0  # how far a stop may lie from the rail graph and still use it
+SNAP_KM = 40.0  # how far a stop may lie from a user or corridor graph and still use it
+NETWORK_SNAP_KM = 50.0  # ... and from a world network
+MAX_DETOUR = 2.5  # a routed stop-to-stop length beyond this x great-circle is a wild detour
+LAND_KM = 20.0  # a straight sea chord over more land than this forces a detour round it
 SNAP_SLACK_KM = 10.0  # candidates: nodes at most this much farther than the nearest one
 ACCESS_PENALTY = 5.0  # access segments cost this many times their length, so stops snap close by
 MAX_SNAP_CANDIDATES = 64
@@ -62,16 +67,28 @@ NETWORK_JOIN_M = 30.0  # user networks: a dangling line end this close to anothe
 SEA_BOW = 0.08  # sea/unknown arcs: greatest offset from the chord, as a fraction of its length
 
 CORRIDORS_FILE = Path(__file__).with_name("data") / "rail_corridors.json"
+NETWORK_MODES = ("rail", "road", "sea")
+NETWORK_BASIS: dict[str, GeometryBasis] = {
+    "rail": "rail-network", "road": "road-network", "sea": "sea-lanes",
+}
 
 _SOURCE, _TARGET = -1, -2
 
 
-def route(story: Story, *, rail_network: str | os.PathLike[str] | None = None) -> Story:
+def route(
+    story: Story,
+    *,
+    rail_network: str | os.PathLike[str] | None = None,
+    networks: Mapping[str, str | os.PathLike[str]] | None = None,
+    world_networks: bool = True,
+) -> Story:
     """Give every leg a geometry (path), geodesic distance_km and geometry_basis.
 
-    Returns a new `Story`; the input is not changed. `rail_network` is a railway GeoJSON
-    (LineString/MultiLineString features, e.g. an OpenStreetMap export) that rail legs follow
-    in preference to the curated corridors wherever it covers them.
+    Returns a new `Story`; the input is not changed. `networks` maps a mode ("rail", "road",
+    "sea") to a GeoJSON of LineString/MultiLineString features (e.g. an OpenStreetMap export)
+    that legs of that mode follow in preference to anything else wherever it covers them;
+    `rail_network=FILE` is short for ``networks={"rail": FILE}``. `world_networks=False`
+    leaves the world networks unloaded (corridors and schematic lines only).
 
     >>> from geostory.model import Article, Leg, Place, Span, Story
     >>> def place(name, lat, lon):
@@ -82,42 +99,91 @@ def route(story: Story, *, rail_network: str | os.PathLike[str] | None = None) -
     >>> routed.geometry_basis, round(routed.distance_km, -1)
     ('great-circle', 1160.0)
     """
-    network = _user_network(Path(rail_network)) if rail_network is not None else None
+    files = dict(networks or {})
+    if rail_network is not None:
+        files.setdefault("rail", rail_network)
+    unknown = sorted(set(files) - set(NETWORK_MODES))
+    if unknown:
+        raise ConfigurationError(
+            f"no such network mode {unknown[0]!r}: use one of {', '.join(NETWORK_MODES)}"
+        )
+    user = {mode: _user_network(Path(file), mode) for mode, file in files.items()}
     if not story.legs:
         return story
-    return replace(story, legs=tuple(_route_leg(leg, network) for leg in story.legs))
+    return replace(story, legs=tuple(_route_leg(leg, user, world_networks) for leg in story.legs))
 
 
 # ----------------------------------------------------------------------------------- legs
 
 
-def _route_leg(leg: Leg, network: _RailGraph | None) -> Leg:
+def _route_leg(leg: Leg, user: Mapping[str, _LineGraph], world: bool) -> Leg:
     stops = _dedupe(
         [leg.origin.coordinate, *(w.coordinate for w in leg.waypoints), leg.destination.coordinate]
     )
     basis: GeometryBasis = "schematic"
+    path: list[Coordinate] | None = None
     if len(stops) == 1:
         path = [stops[0], stops[0]]
     elif leg.mode == "air":
         path, basis = _great_circle(stops), "great-circle"
-    elif leg.mode == "rail":
-        path = None
-        if network is not None:
-            path = network.route(stops)
-            basis = "rail-network"
-        if path is None:
-            path = _corridors().route(stops)
-            basis = "rail-corridor"
-        if path is None:
-            path, basis = list(stops), "schematic"
-    elif leg.mode == "road":
-        path = list(stops)
-    else:  # sea, unknown
-        path = _bowed(stops)
+    elif leg.mode in NETWORK_MODES:
+        path, basis = _on_networks(leg.mode, stops, user, world)
+    if path is None:
+        path = _bowed(stops) if leg.mode in ("sea", "unknown") else list(stops)
     path = _continuous(path)
     # An arc's densified points add nothing to its length: measure it stop to stop.
     measured = stops if basis == "great-circle" else path
     return replace(leg, path=tuple(path), distance_km=_geodesic_km(measured), geometry_basis=basis)
+
+
+def _on_networks(
+    mode: str, stops: Sequence[Coordinate], user: Mapping[str, _LineGraph], world: bool
+) -> tuple[list[Coordinate] | None, GeometryBasis]:
+    """The first source in the module table's order that serves the leg, and its basis."""
+    tries: list[tuple[Any, GeometryBasis]] = []
+    if mode in user:
+        tries.append((lambda: user[mode].route(stops), NETWORK_BASIS[mode]))
+    if mode == "rail":
+        tries.append((lambda: _unless_detour(_corridors(preferred=True).route(stops), stops),
+                      "rail-corridor"))
+    if world:
+        tries.append((lambda: _world_route(mode, stops), NETWORK_BASIS[mode]))
+    if mode == "rail":
+        tries.append((lambda: _corridors().route(stops), "rail-corridor"))
+    for attempt, basis in tries:
+        path = attempt()
+        if path is not None:
+            return path, basis
+    return None, "schematic"
+
+
+def _unless_detour(
+    path: list[Coordinate] | None, stops: Sequence[Coordinate]
+) -> list[Coordinate] | None:
+    """The path, unless it is longer than MAX_DETOUR x the straight line through the stops."""
+    if path is None or _geodesic_km(path) > MAX_DETOUR * _geodesic_km(stops):
+        return None
+    return path
+
+
+def _world_route(mode: str, stops: Sequence[Coordinate]) -> list[Coordinate] | None:
+    """Origin, the world network through every stop in order, destination; None if not served."""
+    from .networks import crosses_land_km, world_path
+
+    path = [stops[0]]
+    for a, b in zip(stops, stops[1:]):
+        straight = _geodesic_km([a, b])
+        found = world_path(mode, a, b, snap_km=NETWORK_SNAP_KM, limit_km=MAX_DETOUR * straight)
+        if found is None:
+            return None
+        length = found.snap_start_km + found.graph_km + found.snap_end_km
+        if length > MAX_DETOUR * straight and not (
+            mode == "sea" and crosses_land_km([a, b]) > LAND_KM
+        ):
+            return None
+        path.extend(found.points)
+        path.append(b)
+    return _dedupe(_continuous(path))
 
 
 def _dedupe(points: Iterable[Coordinate]) -> list[Coordinate]:
@@ -136,8 +202,11 @@ def _continuous(path: Sequence[Coordinate]) -> list[Coordinate]:
     """Shift longitudes by whole turns so consecutive points are never more than 180° apart."""
     out = [path[0]]
     for p in path[1:]:
-        prev = out[-1].longitude
-        lon = prev + _wrap(p.longitude - prev)
+        prev, lon = out[-1].longitude, p.longitude
+        while lon - prev > 180.0:  # whole turns only, so an unshifted point keeps its exact value
+            lon -= 360.0
+        while lon - prev < -180.0:
+            lon += 360.0
         out.append(p if lon == p.longitude else Coordinate(p.latitude, lon))
     return out
 
@@ -213,7 +282,7 @@ def _haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
 
 
 @dataclass
-class _RailGraph:
+class _LineGraph:
     """Nodes are 0..n-1 with coordinates in `lat`/`lon`; edges weighted by spherical km."""
 
     graph: nx.Graph
@@ -261,7 +330,7 @@ class _RailGraph:
 
 def _build(
     lat: Sequence[float], lon: Sequence[float], edges: Iterable[tuple[int, int]]
-) -> _RailGraph:
+) -> _LineGraph:
     lat_a, lon_a = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     pairs = np.array([e for e in edges if e[0] != e[1]], dtype=np.int64).reshape(-1, 2)
     a, b = pairs[:, 0], pairs[:, 1]
@@ -269,16 +338,22 @@ def _build(
     g = nx.Graph()
     g.add_nodes_from(range(len(lat_a)))
     g.add_weighted_edges_from(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), km.tolist()))
-    return _RailGraph(g, lat_a, lon_a)
+    return _LineGraph(g, lat_a, lon_a)
 
 
 # ------------------------------------------------------------------------ curated corridors
 
 
 @cache
-def _corridors() -> _RailGraph:
-    """The graph of the curated corridors; stations sharing a name or within MERGE_KM join."""
+def _corridors(preferred: bool = False) -> _LineGraph:
+    """The graph of the curated corridors; stations sharing a name or within MERGE_KM join.
+
+    `preferred`: only the corridors with a ``prefer_over_network`` reason (the world network
+    detours there).
+    """
     corridors = json.loads(CORRIDORS_FILE.read_text(encoding="utf-8"))["corridors"]
+    if preferred:
+        corridors = [c for c in corridors if c.get("prefer_over_network")]
     points = [p for c in corridors for p in c["points"]]
     lat = np.array([p["latitude"] for p in points], dtype=float)
     lon = np.array([p["longitude"] for p in points], dtype=float)
@@ -326,35 +401,35 @@ def _corridors() -> _RailGraph:
     return _build(lat[roots], lon[roots], edges)
 
 
-# ---------------------------------------------------------------------- user rail networks
+# --------------------------------------------------------------------------- user networks
 
-_networks: dict[tuple[str, int, int], _RailGraph] = {}
+_networks: dict[tuple[str, int, int], _LineGraph] = {}
 _networks_lock = threading.Lock()
 
 
-def _user_network(path: Path) -> _RailGraph:
-    """Read and build a railway GeoJSON once per file version per process."""
+def _user_network(path: Path, mode: str = "rail") -> _LineGraph:
+    """Read and build a network GeoJSON once per file version per process."""
     try:
         stat = path.stat()
     except OSError as err:
-        raise ConfigurationError(f"rail network {path}: cannot read it ({err.strerror})") from err
+        raise ConfigurationError(f"{mode} network {path}: cannot read it ({err.strerror})") from err
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     with _networks_lock:
         graph = _networks.get(key)
         if graph is None:
-            graph = _networks[key] = _build_network(path, _read_lines(path))
+            graph = _networks[key] = _build_network(path, _read_lines(path, mode), mode)
     return graph
 
 
-def _read_lines(path: Path) -> list[list[tuple[float, float]]]:
+def _read_lines(path: Path, mode: str) -> list[list[tuple[float, float]]]:
     """The LineString parts of a GeoJSON file as lists of (lon, lat); other geometries skipped."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:
-        raise ConfigurationError(f"rail network {path}: cannot read it ({err})") from err
+        raise ConfigurationError(f"{mode} network {path}: cannot read it ({err})") from err
     except json.JSONDecodeError as err:
         raise ConfigurationError(
-            f"rail network {path}: not valid JSON (line {err.lineno}, column {err.colno}: "
+            f"{mode} network {path}: not valid JSON (line {err.lineno}, column {err.colno}: "
             f"{err.msg})"
         ) from err
     kind = data.get("type") if isinstance(data, dict) else None
@@ -365,11 +440,11 @@ def _read_lines(path: Path) -> list[list[tuple[float, float]]]:
     elif kind in ("LineString", "MultiLineString", "GeometryCollection"):
         features = [{"type": "Feature", "geometry": data}]
     else:
-        raise ConfigurationError(f"rail network {path}: not a GeoJSON FeatureCollection")
+        raise ConfigurationError(f"{mode} network {path}: not a GeoJSON FeatureCollection")
 
     parts: list[list[tuple[float, float]]] = []
     for index, feature in enumerate(features):
-        where = f"rail network {path}: feature {index}"
+        where = f"{mode} network {path}: feature {index}"
         if not isinstance(feature, dict) or "geometry" not in feature:
             raise ConfigurationError(f"{where}: not a GeoJSON Feature with a geometry")
         for geometry in _line_geometries(feature["geometry"], where):
@@ -381,7 +456,7 @@ def _read_lines(path: Path) -> list[list[tuple[float, float]]]:
             for line in lines:
                 parts.append(_positions(line, f"{where}: {kind}"))
     if not parts:
-        raise ConfigurationError(f"rail network {path}: no LineString or MultiLineString features")
+        raise ConfigurationError(f"{mode} network {path}: no LineString or MultiLineString features")
     return parts
 
 
@@ -420,7 +495,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _build_network(path: Path, parts: list[list[tuple[float, float]]]) -> _RailGraph:
+def _build_network(path: Path, parts: list[list[tuple[float, float]]], mode: str) -> _LineGraph:
     """Node the lines with shapely (split where they share vertices or cross), then graph them."""
     import shapely
 
@@ -428,7 +503,7 @@ def _build_network(path: Path, parts: list[list[tuple[float, float]]]) -> _RailG
     try:
         noded = shapely.union_all(shapely.set_precision(lines, NETWORK_GRID_DEG))
     except shapely.errors.GEOSException as err:
-        raise ConfigurationError(f"rail network {path}: cannot build a network ({err})") from err
+        raise ConfigurationError(f"{mode} network {path}: cannot build a network ({err})") from err
     ids: dict[tuple[float, float], int] = {}
     edges: list[tuple[int, int]] = []
     for geom in shapely.get_parts(noded):
@@ -437,7 +512,7 @@ def _build_network(path: Path, parts: list[list[tuple[float, float]]]) -> _RailG
         seq = [ids.setdefault((x, y), len(ids)) for x, y in geom.coords]
         edges.extend(zip(seq, seq[1:]))
     if not edges:
-        raise ConfigurationError(f"rail network {path}: its lines have no length")
+        raise ConfigurationError(f"{mode} network {path}: its lines have no length")
     lon = [x for x, _ in ids]
     lat = [y for _, y in ids]
     graph = _build(lat, lon, edges)
@@ -445,7 +520,7 @@ def _build_network(path: Path, parts: list[list[tuple[float, float]]]) -> _RailG
     return graph
 
 
-def _join_dangling_ends(graph: _RailGraph) -> None:
+def _join_dangling_ends(graph: _LineGraph) -> None:
     """Join each line end to the nearest other node within NETWORK_JOIN_M (gaps in exports)."""
     import shapely
 

@@ -108,6 +108,45 @@ def test_leg_across_the_antimeridian_keeps_longitudes_continuous():
     assert all(abs(b - a) <= 180 for a, b in zip(lons, lons[1:]))
 
 
+def _routed_sea_leg(origin, destination):
+    from geostory.model import Article, Place, Story
+    from geostory.route import route
+
+    a, b = (Place(f"t:{n}", n, lat, lon, "city", None, (), "t", 1.0) for n, lat, lon in
+            (origin, destination))
+    leg = Leg(origin=a, destination=b, mode="sea", status="reported", evidence=Span("x", 0, 1))
+    return route(Story(Article("x"), (a, b), legs=(leg,))).legs[0]
+
+
+@pytest.mark.parametrize("origin,destination", [
+    (("Tokyo", 35.6762, 139.6503), ("Honolulu", 21.3069, -157.8583)),
+    (("Auckland", -36.8485, 174.7633), ("Los Angeles", 33.7405, -118.2775)),
+])
+def test_leg_across_the_antimeridian_is_a_multilinestring_cut_at_180(origin, destination):
+    from geostory.export import leg_geometry
+
+    leg = _routed_sea_leg(origin, destination)
+    assert leg.geometry_basis == "sea-lanes"
+    geometry = leg_geometry(leg)
+    assert geometry["type"] == "MultiLineString" and len(geometry["coordinates"]) == 2
+    west_part, east_part = geometry["coordinates"]
+    for part in geometry["coordinates"]:
+        assert len(part) >= 2 and all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in part)
+    assert west_part[0] == [origin[2], origin[1]] and east_part[-1] == [destination[2], destination[1]]
+    assert west_part[-1][0] == 180 and east_part[0][0] == -180  # cut on the line, both sides
+    assert west_part[-1][1] == east_part[0][1]
+    # the map keeps one continuous line: no step jumps across the world
+    lons = [lon for lon, _ in leg_coordinates(leg)]
+    assert all(abs(b - a) < 180 for a, b in zip(lons, lons[1:])) and max(lons) > 180
+
+
+def test_leg_that_stays_in_one_hemisphere_is_a_linestring():
+    from geostory.export import leg_geometry
+
+    leg = _routed_sea_leg(("Dover", 51.1279, 1.3134), ("Calais", 50.9513, 1.8587))
+    assert leg_geometry(leg)["type"] == "LineString"
+
+
 def test_visit_features_name_their_place_and_carry_no_mentions():
     visit = _features(to_geojson(make_story()), "visit")[0]
     props = visit["properties"]

@@ -119,10 +119,16 @@ def check_exports(story: Story) -> None:
         if geometry["type"] == "Point":
             lon, lat = geometry["coordinates"]
             _check_position(lat, lon, "GeoJSON point")
-        else:
-            assert geometry["type"] == "LineString" and len(geometry["coordinates"]) >= 2
+        elif geometry["type"] == "LineString":  # RFC 7946 3.1.9: every longitude in +-180
+            assert len(geometry["coordinates"]) >= 2
             for lon, lat in geometry["coordinates"]:
-                _check_position(lat, lon, "GeoJSON line", lon_limit=540.0)
+                _check_position(lat, lon, "GeoJSON line")
+        else:
+            assert geometry["type"] == "MultiLineString", geometry["type"]
+            for part in geometry["coordinates"]:
+                assert len(part) >= 2
+                for lon, lat in part:
+                    _check_position(lat, lon, "GeoJSON line part")
     json.dumps(to_storymapjs(story), allow_nan=False)
     blob = script_json(story_data(story))
     assert not set("<>&\u2028\u2029") & set(blob), "the page's data blob could end its <script>"

@@ -94,8 +94,16 @@ def test_air_leg_across_the_antimeridian_keeps_longitudes_continuous(origin, des
 # ----------------------------------------------------------------------- rail: corridors
 
 
-def test_rail_pyongyang_to_vladivostok_follows_the_corridor_via_tumangang_and_khasan():
+def test_rail_pyongyang_to_vladivostok_keeps_the_khasan_line_the_world_network_misses():
     got = routed(leg(PYONGYANG, VLADIVOSTOK))
+    assert got.geometry_basis == "rail-corridor"  # prefer_over_network in the corridor data
+    assert got.path[0] == PYONGYANG.coordinate and got.path[-1] == VLADIVOSTOK.coordinate
+    for point in (TUMANGANG, KHASAN, USSURIYSK):
+        assert nearest_km(got.path, point) < 20
+
+
+def test_rail_corridor_pyongyang_to_vladivostok_via_tumangang_and_khasan():
+    got = routed(leg(PYONGYANG, VLADIVOSTOK), world_networks=False)
     assert got.geometry_basis == "rail-corridor"
     assert got.path[0] == PYONGYANG.coordinate and got.path[-1] == VLADIVOSTOK.coordinate
     for point in (TUMANGANG, KHASAN, USSURIYSK):
@@ -105,41 +113,99 @@ def test_rail_pyongyang_to_vladivostok_follows_the_corridor_via_tumangang_and_kh
     assert got.distance_km > 1.2 * km(PYONGYANG.coordinate, VLADIVOSTOK.coordinate)
 
 
-def test_rail_distance_is_geodesic_sum_along_the_path():
-    got = routed(leg(PYONGYANG, VLADIVOSTOK))
+@pytest.mark.parametrize("world", [True, False])
+def test_rail_distance_is_geodesic_sum_along_the_path(world):
+    got = routed(leg(PYONGYANG, VLADIVOSTOK), world_networks=world)
     assert got.distance_km == pytest.approx(sum(km(a, b) for a, b in zip(got.path, got.path[1:])))
 
 
 def test_rail_przemysl_to_kyiv_goes_via_lviv():
     got = routed(leg(PRZEMYSL, KYIV))
-    assert got.geometry_basis == "rail-corridor"
+    assert got.geometry_basis == "rail-network"
     assert nearest_km(got.path, LVIV) < 5
     assert 550 <= got.distance_km <= 800
 
 
-def test_rail_to_a_facility_off_the_line_snaps_then_adds_the_final_segment():
-    got = routed(leg(PYONGYANG, FEFU))
-    assert got.geometry_basis == "rail-corridor"
+def densified(path, step_km: float = 1.0):
+    """Points every ~step_km along the path (straight in lon/lat between vertices)."""
+    for a, b in zip(path, path[1:]):
+        n = max(1, math.ceil(km(a, b) / step_km))
+        for i in range(n):
+            t = i / n
+            yield (a.latitude + t * (b.latitude - a.latitude),
+                   a.longitude + t * (b.longitude - a.longitude))
+
+
+def test_rail_przemysl_to_kyiv_stays_within_a_few_km_of_the_railway_all_along():
+    import numpy as np
+
+    from geostory import networks
+
+    got = routed(leg(PRZEMYSL, KYIV))
+    rail = networks._world_graph("rail")
+    box = np.flatnonzero((rail.lat > 49) & (rail.lat < 51.5) & (rail.lon > 22) & (rail.lon < 31.5))
+    ids = {(float(rail.lat[i]), float(rail.lon[i])): int(i) for i in box}
+    track = got.path[1:-1]  # without the short walks from the stations to the track
+    nodes = [ids[(p.latitude, p.longitude)] for p in track]  # every vertex is a railway node
+    assert all(rail.matrix[a, b] > 0 for a, b in zip(nodes, nodes[1:]))  # ... joined by track
+    # the walks to the track are short, and the line passes the junctions the trains use
+    assert km(got.path[0], got.path[1]) < 5 and km(got.path[-2], got.path[-1]) < 5
+    for junction in (LVIV, (50.62, 26.25), (49.71, 28.84)):  # Lviv, Rivne, Kozyatyn
+        assert nearest_km(track, junction) < 12
+
+
+@pytest.mark.parametrize("world", [True, False])
+def test_rail_to_a_facility_off_the_line_snaps_then_adds_the_final_segment(world):
+    got = routed(leg(PYONGYANG, FEFU), world_networks=world)
+    assert got.geometry_basis == "rail-corridor"  # the Khasan line, preferred either way
     assert got.path[-1] == FEFU.coordinate
     assert km(got.path[-2], (43.111, 131.882)) < 1  # Vladivostok station, then to the campus
 
 
-def test_rail_waypoints_are_visited_in_order():
-    direct = routed(leg(PYONGYANG, VOSTOCHNY))
-    via = routed(leg(PYONGYANG, VOSTOCHNY, waypoints=[VLADIVOSTOK]))
-    assert via.geometry_basis == "rail-corridor"
+@pytest.mark.parametrize("world", [True, False])
+def test_rail_waypoints_are_visited_in_order(world):
+    direct = routed(leg(PYONGYANG, VOSTOCHNY), world_networks=world)
+    via = routed(leg(PYONGYANG, VOSTOCHNY, waypoints=[VLADIVOSTOK]), world_networks=world)
+    assert via.geometry_basis in ("rail-network", "rail-corridor")
     assert VLADIVOSTOK.coordinate in via.path
     assert nearest_km(direct.path, (43.111, 131.882)) > 30  # the direct train turns north earlier
     assert via.distance_km > direct.distance_km
-    assert nearest_km(via.path, (51.760, 128.120)) < 5  # Tsiolkovsky, on the cosmodrome branch
+    assert nearest_km(via.path, (51.760, 128.120)) < 20  # Tsiolkovsky, by the cosmodrome
 
 
 def test_rail_between_uncovered_places_is_a_schematic_straight_line():
     nairobi, mombasa = place("Nairobi", -1.2864, 36.8172), place("Mombasa", -4.0435, 39.6682)
-    got = routed(leg(nairobi, mombasa))
+    got = routed(leg(nairobi, mombasa), world_networks=False)
     assert got.geometry_basis == "schematic"
     assert got.path == (nairobi.coordinate, mombasa.coordinate)
     assert got.distance_km == pytest.approx(km(nairobi.coordinate, mombasa.coordinate))
+
+
+REYKJAVIK, AKUREYRI = place("Reykjavik", 64.1466, -21.9426), place("Akureyri", 65.6885, -18.1262)
+
+
+@pytest.mark.parametrize("mode", ["rail", "road"])
+def test_leg_far_from_any_network_falls_back_to_schematic(mode):
+    got = routed(leg(REYKJAVIK, AKUREYRI, mode))  # no railway in Iceland, no highway in the data
+    assert got.geometry_basis == "schematic"
+    assert got.path == (REYKJAVIK.coordinate, AKUREYRI.coordinate)
+
+
+def test_a_routed_path_much_longer_than_the_great_circle_is_rejected(monkeypatch):
+    assert routed(leg(PRZEMYSL, KYIV)).geometry_basis == "rail-network"
+    monkeypatch.setattr(route_module, "MAX_DETOUR", 1.005)  # the track bends more than this
+    got = routed(leg(PRZEMYSL, KYIV), world_networks=True)
+    assert got.geometry_basis in ("rail-corridor", "schematic")
+    road = routed(leg(PRZEMYSL, KYIV, "road"))
+    assert road.geometry_basis == "schematic" and len(road.path) == 2
+
+
+def test_sea_may_go_round_land_beyond_the_detour_limit():
+    rotterdam, genoa = place("Rotterdam", 51.95, 4.14), place("Genoa", 44.41, 8.93)
+    got = routed(leg(rotterdam, genoa, "sea"))
+    assert got.geometry_basis == "sea-lanes"
+    assert got.distance_km > 2.5 * km(rotterdam.coordinate, genoa.coordinate)
+    assert nearest_km(got.path, (36.0, -5.6)) < 60  # through the Strait of Gibraltar
 
 
 def test_rail_with_one_end_off_the_network_is_schematic():
@@ -171,9 +237,24 @@ def test_user_network_splits_lines_where_they_cross():
     assert nearest_km(got.path, crossing) < 0.1
 
 
-def test_user_network_takes_priority_but_corridors_cover_the_rest():
-    got = routed(leg(PYONGYANG, VLADIVOSTOK), rail_network=NETWORK)
-    assert got.geometry_basis == "rail-corridor"
+def test_user_network_takes_priority_but_the_world_network_covers_the_rest():
+    got = routed(leg(PRZEMYSL, KYIV), rail_network=NETWORK)
+    assert got.geometry_basis == "rail-network"
+    assert nearest_km(got.path, LVIV) < 5
+    corridor = routed(leg(PRZEMYSL, KYIV), rail_network=NETWORK, world_networks=False)
+    assert corridor.geometry_basis == "rail-corridor"
+
+
+@pytest.mark.parametrize("mode,basis", [("road", "road-network"), ("sea", "sea-lanes")])
+def test_a_user_network_serves_any_mode(mode, basis):
+    got = routed(leg(W, E, mode), networks={mode: NETWORK})
+    assert got.geometry_basis == basis
+    assert nearest_km(got.path, (-30.1, 141.0)) < 0.1
+
+
+def test_unknown_network_mode_is_a_configuration_error():
+    with pytest.raises(ConfigurationError, match="air"):
+        route(Story(Article("text"), ()), networks={"air": NETWORK})
 
 
 def test_user_network_is_built_once_per_file(tmp_path):
@@ -220,10 +301,50 @@ def test_missing_network_file_raises_configuration_error(tmp_path):
 # ---------------------------------------------------------------------- road, sea, other
 
 
+def test_road_leg_follows_the_highways():
+    rzeszow = place("Rzeszow", 50.0413, 21.9990)
+    got = routed(leg(rzeszow, PRZEMYSL, "road"))
+    assert got.geometry_basis == "road-network"
+    assert got.path[0] == rzeszow.coordinate and got.path[-1] == PRZEMYSL.coordinate
+    assert 75 <= got.distance_km <= 110  # about 90 km by the A4 and DK28
+    assert nearest_km(got.path, (50.016, 22.678)) < 10  # by Jaroslaw, along the A4
+
+
+def test_road_waypoints_are_visited_in_order():
+    warsaw, krakow = place("Warsaw", 52.2297, 21.0122), place("Krakow", 50.0647, 19.9450)
+    lodz = place("Lodz", 51.7592, 19.4560)
+    direct, via = routed(leg(warsaw, krakow, "road")), routed(leg(warsaw, krakow, "road", [lodz]))
+    assert via.geometry_basis == "road-network" and lodz.coordinate in via.path
+    assert via.distance_km > direct.distance_km
+
+
+DOVER, CALAIS = place("Dover", 51.1279, 1.3134), place("Calais", 50.9513, 1.8587)
+
+
+@pytest.mark.parametrize(
+    "origin,destination,low,high",
+    [
+        (DOVER, CALAIS, 40, 60),  # P&O Ferries: 26 nautical miles, about 48 km
+        (place("Helsinki", 60.1699, 24.9384), place("Tallinn", 59.4370, 24.7536), 75, 100),
+        (place("Busan", 35.10, 129.04), VLADIVOSTOK, 850, 1100),
+    ],
+)
+def test_ferry_follows_sea_lanes_and_never_crosses_land_by_more_than_a_few_km(
+    origin, destination, low, high
+):
+    from geostory.networks import crosses_land_km
+
+    got = routed(leg(origin, destination, "sea"))
+    assert got.geometry_basis == "sea-lanes"
+    assert low <= got.distance_km <= high
+    # country outlines are coarse near harbours: the lane itself, not the walk to it, is checked
+    assert crosses_land_km(got.path[1:-1]) < 5
+
+
 def test_road_leg_is_a_straight_schematic_line_through_its_waypoints():
     stops = [("A", 50.0, 10.0), ("B", 50.5, 11.0), ("C", 50.2, 12.0), ("D", 51.0, 13.0)]
     a, b, c, d = (place(*stop) for stop in stops)
-    got = routed(leg(a, d, "road", waypoints=[b, c]))
+    got = routed(leg(a, d, "road", waypoints=[b, c]), world_networks=False)
     assert got.geometry_basis == "schematic"
     assert got.path == (a.coordinate, b.coordinate, c.coordinate, d.coordinate)
 
@@ -231,7 +352,7 @@ def test_road_leg_is_a_straight_schematic_line_through_its_waypoints():
 @pytest.mark.parametrize("mode", ["sea", "unknown"])
 def test_sea_and_unknown_legs_bow_gently_through_waypoints_in_order(mode):
     a, b, c = place("A", 35.0, 129.0), place("B", 38.0, 133.0), place("C", 43.1, 131.9)
-    got = routed(leg(a, c, mode, waypoints=[b]))
+    got = routed(leg(a, c, mode, waypoints=[b]), world_networks=False)
     assert got.geometry_basis == "schematic"
     assert got.path[0] == a.coordinate and got.path[-1] == c.coordinate
     assert got.path.index(b.coordinate) > 0
@@ -241,7 +362,8 @@ def test_sea_and_unknown_legs_bow_gently_through_waypoints_in_order(mode):
 
 def test_outward_and_return_sea_legs_bow_to_opposite_sides():
     a, b = place("A", 0.0, 0.0), place("B", 0.0, 10.0)
-    out, back = routed(leg(a, b, "sea")), routed(leg(b, a, "sea"))
+    out, back = (routed(leg(a, b, "sea"), world_networks=False),
+                 routed(leg(b, a, "sea"), world_networks=False))
     assert out.path[len(out.path) // 2].latitude < 0 < back.path[len(back.path) // 2].latitude
 
 
@@ -309,7 +431,7 @@ def test_corridor_points_have_no_wild_jumps():
     ],
 )
 def test_major_journeys_are_covered_by_the_corridors(origin, destination, low, high):
-    got = routed(leg(origin, destination))
+    got = routed(leg(origin, destination), world_networks=False)
     assert got.geometry_basis == "rail-corridor"
     assert low <= got.distance_km <= high
     assert got.distance_km >= km(origin.coordinate, destination.coordinate)
