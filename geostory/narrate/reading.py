@@ -405,7 +405,8 @@ def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[
         governor = _before_governor(trigger)
         if governor is not None:
             found = _stay_places(governor, index, stop, direct=True)
-    return [p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)][:1]
+    found = [p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)]
+    return found[-1:]  # the last stay told is where the mover set out from
 
 
 def _before_governor(trigger: Token) -> Token | None:
@@ -416,8 +417,8 @@ def _before_governor(trigger: Token) -> Token | None:
         governor = trigger.head
     else:
         return None
-    if governor.pos_ not in ("VERB", "AUX") or _is_trigger(governor):
-        return None  # "flew to A before heading to B": the itinerary chains those
+    if governor.pos_ not in ("VERB", "AUX") or _is_trigger(governor) or _is_visit_trigger(governor):
+        return None  # "flew to A / met X in A before heading to B": the itinerary's events chain those
     return governor
 
 
