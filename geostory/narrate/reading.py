@@ -19,7 +19,7 @@ from geostory.narrate.lexicon import (MOVE_PREPS, ARRIVAL_VERBS, ARRIVE, COMPASS
     SCOPE_TYPES, STOPS, TRIP_NOUNS, VEHICLES, VERB_ONLY, VISIT_NOUNS, VISIT_PREPS, VISIT_VERBS,
     WAYPOINT_OBJ)
 from geostory.narrate.people import _Index, _subject_of, _vehicle_object
-from geostory.narrate.places import _unique
+from geostory.narrate.places import _contains, _unique
 
 
 
@@ -348,18 +348,98 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
     reading.destinations = [p for p in reading.destinations if p not in reading.origins]
     reading.waypoints = [p for p in reading.waypoints
                          if p not in reading.origins and p not in reading.destinations]
-    if (not is_noun and lemma in ("visit", "tour") and reading.destinations
-            and all(p.place_type in ("continent", "region") for p in reading.destinations)):
-        reading.scope = True
-    if (not is_noun and not reading.origins and len(reading.destinations) >= 2 and lemma in ("travel", "visit", "tour", "go")
-            and all(p.place_type in ("country", "continent", "region") for p in reading.destinations)):
-        reading.scope = True  # "will travel to Australia and Samoa in October": where the trip goes  # "visit the Istiqlal Mosque, the largest in Southeast Asia": not a stop
-    if is_noun and not reading.origins and reading.destinations and lemma in ("trip", "tour", "visit", "visits", "journey", "voyage", "cruise", "pilgrimage", "expedition"):
-        # "a trip to Southeast Asia", "a five-day trip to A, B and C": the ground the trip covers
-        reading.scope = (all(p.place_type in SCOPE_TYPES for p in reading.destinations)
-                         or (len(reading.destinations) >= 2
-                             and all(p.place_type in ("country", "continent", "region") for p in reading.destinations)))
+    if not reading.origins and reading.destinations and not is_noun:
+        reading.origins = _stay_before(trigger, index, stop, reading.destinations)
+    if _many_journeys(trigger, reading.destinations):
+        reading.fan_out = True
+    else:
+        reading.scope = _is_scope(trigger, lemma, is_noun, reading)
     return reading
+
+
+def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> bool:
+    """The destinations are the ground a trip covers, not its stops: "visit Southeast Asia", "will
+    travel to Australia and Samoa in October", "a five-day trip to A, B and C" (countries)."""
+    goals = reading.destinations
+    if not goals or reading.origins and is_noun:
+        return False
+    if not is_noun and lemma in ("visit", "tour") and all(p.place_type in ("continent", "region") for p in goals):
+        return True
+    if (not is_noun and not reading.origins and len(goals) >= 2 and lemma in ("travel", "visit", "tour", "go")
+            and all(p.place_type in ("country", "continent", "region") for p in goals)):
+        return True
+    if is_noun and lemma in ("trip", "tour", "visit", "visits", "journey", "voyage", "cruise", "pilgrimage", "expedition"):
+        return (all(p.place_type in SCOPE_TYPES for p in goals)
+                or (len(goals) >= 2 and all(p.place_type in ("country", "continent", "region") for p in goals)))
+    return False
+
+
+def _many_journeys(trigger: Token, goals: Sequence[Place]) -> bool:
+    """Several destinations joined by 'and' are one journey to each (fan-out), not a chain, when
+    the trigger is a plural noun ("flights to A, B and C", "trips to A and B") or the movers are
+    a plural common noun ("members are heading to A and B", "the buses left for A and B"); a
+    'then' chains them again."""
+    if len(goals) < 2 or any(t.lower_ in ("then", "later", "next") for t in trigger.subtree):
+        return False
+    if trigger.pos_ == "NOUN" and trigger.tag_ == "NNS" and trigger.lemma_.lower() in MOVE_NOUNS:
+        return True
+    if trigger.pos_ not in ("VERB", "AUX"):
+        return False
+    subject = _subject_of(trigger)
+    return (subject is not None and subject.tag_ == "NNS" and subject.pos_ == "NOUN"
+            and not any(c.dep_ == "conj" for c in subject.children))
+
+
+def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[Place]) -> list[Place]:
+    """An origin told by a stay in the same sentence, before the movement: "After ten years in X,
+    they moved to Y" (a place 'in/at' an 'after' phrase of the movement) or "They married at X
+    before heading to Y" (a place 'in/at' the verb the movement comes 'before')."""
+    found: list[Place] = []
+    for child in trigger.children:
+        after = (child.dep_ == "prep" and child.lower_ in ("after", "following")) or (
+            child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "after" for m in child.children))
+        if after:
+            found = _stay_places(child, index, stop)
+            break
+    if not found:
+        governor = _before_governor(trigger)
+        if governor is not None:
+            found = _stay_places(governor, index, stop, direct=True)
+    found = [p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)]
+    return found[-1:]  # the last stay told is where the mover set out from
+
+
+def _before_governor(trigger: Token) -> Token | None:
+    """The verb a movement is told 'before': "married at X before heading to Y" -> married."""
+    if trigger.dep_ == "pcomp" and trigger.head.dep_ == "prep" and trigger.head.lower_ == "before":
+        governor = trigger.head.head
+    elif trigger.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "before" for m in trigger.children):
+        governor = trigger.head
+    else:
+        return None
+    if governor.pos_ not in ("VERB", "AUX") or _is_trigger(governor) or _is_visit_trigger(governor):
+        return None  # "flew to A / met X in A before heading to B": the itinerary's events chain those
+    return governor
+
+
+def _stay_places(root: Token, index: _Index, stop: set[int], direct: bool = False) -> list[Place]:
+    """Places 'in/at' under `root` (only its own prepositions when `direct`), not under another
+    movement trigger and not a country or larger (no more precise than what the mover left)."""
+    found: list[Place] = []
+    todo = [root]
+    while todo:
+        token = todo.pop()
+        for child in token.children:
+            if child.i in stop or (child is not root and _is_trigger(child)):
+                continue
+            if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found.extend(p for p in _places_under(pobj, index)
+                                     if p.place_type not in SCOPE_TYPES and p.place_type != "continent")
+            elif not direct:
+                todo.append(child)
+    return found
 
 
 def _carried_by_trip_noun(trigger: Token) -> bool:
