@@ -272,25 +272,27 @@ class GeocodeCache:
             )
 
     def reserve_request(self, service: str, domain: str, min_delay: float, now: float) -> float:
-        """Book the next request slot for (service, domain) across every process sharing this
-        cache; return the seconds to wait for it. `now` is wall-clock time (comparable between
+        """Claim the right to send a request to (service, domain) now, across every process
+        sharing this cache: 0.0 when claimed (the request goes out at once), else the seconds to
+        wait before asking again. Claiming at send time, not booking a future slot, keeps the
+        spacing even when a sleeper wakes late. `now` is wall-clock time (comparable between
         processes); a stamp far in the future (a clock set back) is ignored."""
         with self._lock:
             db = self._connect()
-            db.execute("BEGIN IMMEDIATE")  # one writer at a time: two processes never book one slot
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time: two processes never claim together
             try:
                 row = db.execute("SELECT last_request FROM rate WHERE service = ? AND domain = ?",
                                  (service, domain)).fetchone()
-                slot = now
                 if row is not None and now < row[0] + min_delay and row[0] - now < _CLOCK_SKEW:
-                    slot = row[0] + min_delay
+                    db.execute("COMMIT")
+                    return row[0] + min_delay - now
                 db.execute("INSERT OR REPLACE INTO rate (service, domain, last_request) VALUES (?, ?, ?)",
-                           (service, domain, slot))
+                           (service, domain, now))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-        return slot - now
+        return 0.0
 
     def close(self) -> None:
         with self._lock:
@@ -441,13 +443,12 @@ class CachedGeocoder:
         for every process using it, else within this process."""
         if self.min_delay_seconds and self.cache is not None:
             try:
-                wait = self.cache.reserve_request(self.service, self.domain, self.min_delay_seconds,
-                                                  self._wall_clock())
+                while (wait := self.cache.reserve_request(self.service, self.domain, self.min_delay_seconds,
+                                                          self._wall_clock())) > 0:
+                    self._sleep(wait)
             except (sqlite3.Error, OSError) as err:
                 self._cache_failed(err)
             else:
-                if wait > 0:
-                    self._sleep(wait)
                 return
         with self._rate_lock:
             now = self._clock()

@@ -412,13 +412,19 @@ def test_rate_limit_is_booked_in_the_shared_cache(tmp_path):
     from geostory.online import CachedGeocoder
 
     slept: list[float] = []
+    clock = [1000.0]
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds + 0.25  # a sleeper may wake late; the next claim still waits its turn
+
     common = dict(service="fake", cache_path=tmp_path / "c.sqlite", min_delay_seconds=1.0,
-                  sleep=slept.append, wall_clock=lambda: 1000.0)
+                  sleep=sleep, wall_clock=lambda: clock[0])
     first, second = CachedGeocoder(FakeGeocoder(), **common), CachedGeocoder(FakeGeocoder(), **common)
-    first.geocode("Lviv")
+    first.geocode("Lviv")  # claims 1000.0
     second.geocode("Odesa")  # another process would hold another CachedGeocoder on the same file
     first.geocode("Kharkiv")
-    assert slept == [1.0, 2.0]
+    assert slept == [1.0, 1.0]  # Odesa went at 1001.25 (woken late), so Kharkiv waits until 1002.25
 
 
 def test_rate_limit_holds_across_processes(tmp_path):
