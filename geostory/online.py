@@ -54,6 +54,7 @@ DEFAULT_MIN_DELAY = 0.2
 
 _RAW_LIMIT = 4000  # characters of JSON kept from a result's raw answer
 _CLOCK_SKEW = 3600.0  # seconds: a booked slot further ahead than this is a clock set back, not a queue
+_SETUP_ATTEMPTS = 8  # a new cache file opened by several processes at once
 ANSWER_LIMIT = 2_000_000  # bytes: a geocoder's answer for one name is a few KB
 
 
@@ -195,6 +196,19 @@ class GeocodeCache:
         self._db: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
+        """The open cache, made on first use. Processes opening a new file at once race to switch
+        it to WAL, and SQLite answers the loser "locked" at once, without waiting: try again."""
+        attempt = 0
+        while True:
+            try:
+                return self._open()
+            except sqlite3.OperationalError as err:
+                attempt += 1
+                if "locked" not in str(err) or attempt >= _SETUP_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt)
+
+    def _open(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)

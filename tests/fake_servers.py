@@ -155,5 +155,7 @@ def timed_requests(cache_path: str, queries: list[str], delay: float) -> list[fl
     geocoder = CachedGeocoder(Timed(), service="fake", cache_path=cache_path, min_delay_seconds=delay)
     for query in queries:
         geocoder.geocode(query)
+    if geocoder.cache is None:
+        raise RuntimeError("the shared cache became unusable, so the limit fell back to this process")
     geocoder.close()
     return sent
