@@ -43,22 +43,28 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-FACILITY = re.compile(r"\b(airport|air ?base|air force base|station|hospital|university|college|hotel|port|"
-                      r"harbou?r|stadium|base|prison|school|museum|church|mosque|bridge|park|square)$", re.I)
+FACILITY = re.compile(
+    r"\b(airport|air ?base|air force base|station|hospital|university|college|hotel|port|"
+    r"harbou?r|stadium|base|prison|school|museum|church|mosque|bridge|park|square)$",
+    re.I,
+)
 KIND_WORDS = frozenset("air force base station valley city county state river lake port airport".split())
 PERSON_CUES = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|President|Judge|Coach)\.?\s+$")
 
 
 def km(lat1, lon1, lat2, lon2):
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def looks_personal(text: str, start: int, end: int, name: str) -> bool:
-    if PERSON_CUES.search(text[max(0, start - 12):start]):
+    if PERSON_CUES.search(text[max(0, start - 12) : start]):
         return True
-    after = text[end:end + 12]
+    after = text[end : end + 12]
     if re.match(r"\s*(?:,\s*\d{1,2}\s*,|said|says|told)", after):
         return True
     # the name after a capitalised given name anywhere in the article ("Tom Lincoln")
@@ -81,8 +87,10 @@ def classify_doc(doc: dict, pred: dict, gazetteer, gold_counts, fp_counts, examp
             if p["lat"] is not None and km(t["lat"], t["lon"], p["lat"], p["lon"]) < 161:
                 cls = "ok"
             else:
-                near = any(km(t["lat"], t["lon"], c.latitude, c.longitude) < 161
-                           for c in gazetteer.candidates(name, limit=200))
+                near = any(
+                    km(t["lat"], t["lon"], c.latitude, c.longitude) < 161
+                    for c in gazetteer.candidates(name, limit=200)
+                )
                 cls = "namesake" if near else "off-gazetteer"
         else:
             overlap = [q for q in preds if q["start"] < t["end"] and t["start"] < q["end"]]
@@ -91,8 +99,11 @@ def classify_doc(doc: dict, pred: dict, gazetteer, gold_counts, fp_counts, examp
                 cls = "fragment" if t["start"] <= q["start"] and q["end"] <= t["end"] else "overlong"
             else:
                 found = gazetteer.candidates(name, limit=5)
-                held = any(c.place_type in ("city", "region", "country", "county") and
-                           km(t["lat"], t["lon"], c.latitude, c.longitude) < 161 for c in found)
+                held = any(
+                    c.place_type in ("city", "region", "country", "county")
+                    and km(t["lat"], t["lon"], c.latitude, c.longitude) < 161
+                    for c in found
+                )
                 cls = "missed, in gazetteer" if held else "missed, other"
         gold_counts[cls] += 1
         if cls != "ok":
@@ -109,8 +120,9 @@ def classify_doc(doc: dict, pred: dict, gazetteer, gold_counts, fp_counts, examp
         words = name.split()
         if looks_personal(text, p["start"], p["end"], name):
             cls = "person"
-        elif (len(words) == 1 and re.search(rf"\b{re.escape(name.lower())}\b", text)) or \
-                all(w.lower() in KIND_WORDS for w in words):
+        elif (len(words) == 1 and re.search(rf"\b{re.escape(name.lower())}\b", text)) or all(
+            w.lower() in KIND_WORDS for w in words
+        ):
             cls = "generic"
         elif FACILITY.search(name):
             cls = "facility"
@@ -126,12 +138,15 @@ def duplicates(gazetteer) -> int:
         "JOIN names b ON b.key = a.key AND b.place_id != a.place_id JOIN places pb ON pb.id = b.place_id "
         "WHERE pa.place_type = 'city' AND pb.place_type IN ('region', 'county') AND pa.population >= 100000 "
         "AND pa.country_code = pb.country_code AND abs(pa.latitude - pb.latitude) < 0.27 "
-        "AND abs(pa.longitude - pb.longitude) < 0.4")
+        "AND abs(pa.longitude - pb.longitude) < 0.4"
+    )
     return rows[0][0]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("run", help="the --keep folder of bench_geoparse.py")
     parser.add_argument("--eval-dir", default=str(HERE.parent.parent / "shared" / "eval"))
     parser.add_argument("--corpus", nargs="+", default=["geowebnews", "lgl"])
@@ -151,7 +166,11 @@ def main() -> int:
         examples = collections.defaultdict(list)
         for doc in map(json.loads, gold_path.open(encoding="utf-8")):
             classify_doc(doc, preds.get(doc["doc_id"], {}), gazetteer, gold_counts, fp_counts, examples)
-        out = {"corpus": corpus, "gold": dict(gold_counts.most_common()), "false_positives": dict(fp_counts.most_common())}
+        out = {
+            "corpus": corpus,
+            "gold": dict(gold_counts.most_common()),
+            "false_positives": dict(fp_counts.most_common()),
+        }
         print(json.dumps(out, ensure_ascii=False))
         if args.examples:
             for cls, items in sorted(examples.items()):

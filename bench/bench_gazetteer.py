@@ -20,13 +20,57 @@ from pathlib import Path
 from geostory.gazetteer import Gazetteer, build_index, normalize_name
 
 REALISTIC = [
-    "Vladivostok", "Pyongyang", "North Korea", "Russia", "Ukraine", "China", "Moscow", "Kyiv",
-    "Washington", "United States", "US", "Beijing", "Seoul", "South Korea", "Japan", "Tokyo",
-    "Vostochny Cosmodrome", "Far Eastern Federal University", "Paris", "London", "Berlin",
-    "Texas", "California", "Gaza", "Israel", "Iran", "Tehran", "Europe", "Asia", "Pacific Ocean",
-    "Black Sea", "Crimea", "Donbas", "Kherson", "Kharkiv", "Odesa", "Warsaw", "Poland",
-    "Brussels", "Geneva", "New York", "Portland", "Springfield", "Georgia", "Amur Oblast",
-    "Tsiolkovsky", "Khabarovsk", "Primorsky Krai", "the Kremlin", "White House", "Pentagon",
+    "Vladivostok",
+    "Pyongyang",
+    "North Korea",
+    "Russia",
+    "Ukraine",
+    "China",
+    "Moscow",
+    "Kyiv",
+    "Washington",
+    "United States",
+    "US",
+    "Beijing",
+    "Seoul",
+    "South Korea",
+    "Japan",
+    "Tokyo",
+    "Vostochny Cosmodrome",
+    "Far Eastern Federal University",
+    "Paris",
+    "London",
+    "Berlin",
+    "Texas",
+    "California",
+    "Gaza",
+    "Israel",
+    "Iran",
+    "Tehran",
+    "Europe",
+    "Asia",
+    "Pacific Ocean",
+    "Black Sea",
+    "Crimea",
+    "Donbas",
+    "Kherson",
+    "Kharkiv",
+    "Odesa",
+    "Warsaw",
+    "Poland",
+    "Brussels",
+    "Geneva",
+    "New York",
+    "Portland",
+    "Springfield",
+    "Georgia",
+    "Amur Oblast",
+    "Tsiolkovsky",
+    "Khabarovsk",
+    "Primorsky Krai",
+    "the Kremlin",
+    "White House",
+    "Pentagon",
 ]
 
 
@@ -68,8 +112,9 @@ def main() -> None:
     import sqlite3
 
     conn = sqlite3.connect(path)
-    sample = [n for (n,) in conn.execute(
-        "SELECT name FROM places WHERE population > 1000 OR place_type != 'city'")]
+    sample = [
+        n for (n,) in conn.execute("SELECT name FROM places WHERE population > 1000 OR place_type != 'city'")
+    ]
     conn.close()
     random.seed(1)
     uncached_names = random.sample(sample, 20000)
@@ -86,23 +131,21 @@ def main() -> None:
     start = time.perf_counter()
     for name in REALISTIC * 2000:
         gaz.is_place_name(name)
-    rows.append(("is_place_name() cached",
-                 f"{len(REALISTIC) * 2000 / (time.perf_counter() - start):,.0f} /s"))
+    rows.append(
+        ("is_place_name() cached", f"{len(REALISTIC) * 2000 / (time.perf_counter() - start):,.0f} /s")
+    )
     start = time.perf_counter()
     for name in REALISTIC * 2000:
         normalize_name(name)
-    rows.append(("normalize_name()",
-                 f"{len(REALISTIC) * 2000 / (time.perf_counter() - start):,.0f} /s"))
+    rows.append(("normalize_name()", f"{len(REALISTIC) * 2000 / (time.perf_counter() - start):,.0f} /s"))
     start = time.perf_counter()
     for _ in range(200):
         gaz.geocode("Paris, Texas")
         gaz.geocode("Portland, Maine")
-    rows.append(("geocode('Name, Qualifier') warm",
-                 f"{400 / (time.perf_counter() - start):,.0f} /s"))
+    rows.append(("geocode('Name, Qualifier') warm", f"{400 / (time.perf_counter() - start):,.0f} /s"))
     start = time.perf_counter()
     salient = sum(1 for _ in gaz.salient_names())
-    rows.append(("salient_names()", f"{salient:,} names in "
-                 f"{(time.perf_counter() - start) * 1000:.0f} ms"))
+    rows.append(("salient_names()", f"{salient:,} names in {(time.perf_counter() - start) * 1000:.0f} ms"))
     rows.append(("peak RSS (process)", f"{peak_rss_mb():.0f} MB"))
 
     width = max(len(label) for label, _ in rows)

@@ -26,7 +26,10 @@ HERE = Path(__file__).resolve().parent
 
 def haversine_km(lat1, lon1, lat2, lon2):
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
@@ -55,13 +58,21 @@ def breakdown(gold_path: Path, pred_path: Path, show: int) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--eval-dir", default=str(HERE.parent.parent / "shared" / "eval"))
     parser.add_argument("--corpus", nargs="+", default=["geowebnews", "lgl"])
-    parser.add_argument("--errors", type=int, default=0, metavar="N", help="also list the N most missed/wrong names")
+    parser.add_argument(
+        "--errors", type=int, default=0, metavar="N", help="also list the N most missed/wrong names"
+    )
     parser.add_argument("--model", default=None)
-    parser.add_argument("--keep", default=None, metavar="DIR",
-                        help="keep the predictions as DIR/CORPUS.pred.jsonl (for bench/analyse_places.py)")
+    parser.add_argument(
+        "--keep",
+        default=None,
+        metavar="DIR",
+        help="keep the predictions as DIR/CORPUS.pred.jsonl (for bench/analyse_places.py)",
+    )
     args = parser.parse_args()
     eval_dir = Path(args.eval_dir)
     if not (eval_dir / "score.py").exists():
@@ -87,8 +98,18 @@ def main() -> int:
             subprocess.run(command, check=True)
             elapsed = time.perf_counter() - started
             result = score.score_jsonl(str(gold), str(pred))
-            print(json.dumps({"corpus": corpus, "docs": len(docs), "seconds": round(elapsed, 1),
-                              "docs_per_s": round(len(docs) / elapsed, 1), **result}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "corpus": corpus,
+                        "docs": len(docs),
+                        "seconds": round(elapsed, 1),
+                        "docs_per_s": round(len(docs) / elapsed, 1),
+                        **result,
+                    },
+                    ensure_ascii=False,
+                )
+            )
             print(json.dumps(breakdown(gold, pred, args.errors), ensure_ascii=False))
     return 0
 

@@ -18,62 +18,136 @@ import time
 
 # mode, origin (name, lat, lon), destination, published km, source of the published length
 JOURNEYS = [
-    ("rail", ("Moscow", 55.776, 37.655), ("Saint Petersburg", 59.930, 30.362), 650,
-     "RZD timetable, Sapsan (Oktyabrskaya railway)"),
-    ("rail", ("Moscow", 55.776, 37.657), ("Vladivostok", 43.111, 131.882), 9289,
-     "RZD timetable, Rossiya train (Trans-Siberian)"),
-    ("rail", ("Beijing South", 39.865, 116.379), ("Shanghai Hongqiao", 31.194, 121.320), 1318,
-     "China Railway, Beijing-Shanghai high-speed line"),
-    ("rail", ("Tokyo", 35.681, 139.767), ("Shin-Osaka", 34.733, 135.500), 515,
-     "JR Central timetable, Tokaido Shinkansen (operating km)"),
-    ("rail", ("London St Pancras", 51.531, -0.126), ("Paris Nord", 48.881, 2.355), 492,
-     "Eurostar"),
-    ("rail", ("Seoul", 37.555, 126.971), ("Busan", 35.115, 129.042), 417,
-     "Korail, Gyeongbu high-speed line"),
-    ("rail", ("New York Penn", 40.750, -73.993), ("Washington Union", 38.897, -77.006), 362,
-     "Amtrak Northeast Corridor timetable (225 mi)"),
-    ("rail", ("New Delhi", 28.643, 77.219), ("Mumbai Central", 18.969, 72.819), 1384,
-     "Indian Railways timetable, Mumbai Rajdhani"),
-    ("rail", ("Madrid Atocha", 40.406, -3.690), ("Barcelona Sants", 41.379, 2.140), 621,
-     "Adif, Madrid-Barcelona high-speed line"),
-    ("rail", ("Pyongyang", 39.039, 125.763), ("Vladivostok", 43.111, 131.882), 1180,
-     "RZD/KCR through-car timetable (about 1,180 km)"),
-    ("rail", ("Warsaw Centralna", 52.229, 21.003), ("Krakow Glowny", 50.067, 19.947), 293,
-     "PKP Intercity timetable (via the CMK)"),
-    ("rail", ("Ulan-Ude", 51.828, 107.596), ("Beijing", 39.903, 116.427), 2000,
-     "RZD/China Railway timetable, train 3/4 Moscow-Beijing (difference of km posts)"),
-    ("road", ("Paris", 48.857, 2.352), ("Lyon", 45.764, 4.836), 465,
-     "Michelin road atlas, A6"),
-    ("road", ("Berlin", 52.520, 13.405), ("Munich", 48.137, 11.575), 585,
-     "ADAC road atlas, A9"),
-    ("road", ("Madrid", 40.417, -3.704), ("Barcelona", 41.385, 2.173), 620,
-     "Michelin road atlas, A-2/AP-7"),
-    ("road", ("Warsaw", 52.230, 21.012), ("Krakow", 50.065, 19.945), 295,
-     "Polish road atlas (S7)"),
-    ("road", ("Los Angeles", 34.052, -118.244), ("San Francisco", 37.775, -122.419), 615,
-     "Rand McNally road atlas, I-5 (382 mi)"),
-    ("road", ("New York", 40.713, -74.006), ("Washington", 38.907, -77.037), 365,
-     "Rand McNally road atlas, I-95 (227 mi)"),
-    ("road", ("Vienna", 48.208, 16.373), ("Budapest", 47.498, 19.040), 243,
-     "Michelin road atlas, A4/M1"),
-    ("road", ("Milan", 45.464, 9.190), ("Rome", 41.903, 12.496), 575,
-     "Michelin road atlas, A1"),
-    ("road", ("Rzeszow", 50.041, 21.999), ("Przemysl", 49.784, 22.768), 90,
-     "Polish road atlas (A4, DK77)"),
-    ("sea", ("Dover", 51.127, 1.331), ("Calais", 50.966, 1.862), 48,
-     "P&O Ferries (26 nautical miles)"),
-    ("sea", ("Helsinki", 60.160, 24.960), ("Tallinn", 59.444, 24.765), 82,
-     "Tallink/Eckero Line (44 nautical miles)"),
-    ("sea", ("Piraeus", 37.942, 23.646), ("Heraklion", 35.345, 25.138), 322,
-     "Minoan Lines (174 nautical miles)"),
-    ("sea", ("Holyhead", 53.310, -4.630), ("Dublin", 53.347, -6.195), 111,
-     "Irish Ferries (60 nautical miles)"),
-    ("sea", ("Busan", 35.100, 129.040), ("Fukuoka", 33.604, 130.400), 213,
-     "JR Kyushu Jet Ferry Beetle"),
-    ("sea", ("Yokohama", 35.450, 139.650), ("Honolulu", 21.307, -157.866), 6290,
-     "sea-distances.org port-to-port table (3,395 nautical miles)"),
-    ("sea", ("Rotterdam", 51.950, 4.140), ("Shanghai", 31.230, 121.490), 19550,
-     "sea-distances.org port-to-port table via Suez (10,557 nautical miles)"),
+    (
+        "rail",
+        ("Moscow", 55.776, 37.655),
+        ("Saint Petersburg", 59.930, 30.362),
+        650,
+        "RZD timetable, Sapsan (Oktyabrskaya railway)",
+    ),
+    (
+        "rail",
+        ("Moscow", 55.776, 37.657),
+        ("Vladivostok", 43.111, 131.882),
+        9289,
+        "RZD timetable, Rossiya train (Trans-Siberian)",
+    ),
+    (
+        "rail",
+        ("Beijing South", 39.865, 116.379),
+        ("Shanghai Hongqiao", 31.194, 121.320),
+        1318,
+        "China Railway, Beijing-Shanghai high-speed line",
+    ),
+    (
+        "rail",
+        ("Tokyo", 35.681, 139.767),
+        ("Shin-Osaka", 34.733, 135.500),
+        515,
+        "JR Central timetable, Tokaido Shinkansen (operating km)",
+    ),
+    ("rail", ("London St Pancras", 51.531, -0.126), ("Paris Nord", 48.881, 2.355), 492, "Eurostar"),
+    ("rail", ("Seoul", 37.555, 126.971), ("Busan", 35.115, 129.042), 417, "Korail, Gyeongbu high-speed line"),
+    (
+        "rail",
+        ("New York Penn", 40.750, -73.993),
+        ("Washington Union", 38.897, -77.006),
+        362,
+        "Amtrak Northeast Corridor timetable (225 mi)",
+    ),
+    (
+        "rail",
+        ("New Delhi", 28.643, 77.219),
+        ("Mumbai Central", 18.969, 72.819),
+        1384,
+        "Indian Railways timetable, Mumbai Rajdhani",
+    ),
+    (
+        "rail",
+        ("Madrid Atocha", 40.406, -3.690),
+        ("Barcelona Sants", 41.379, 2.140),
+        621,
+        "Adif, Madrid-Barcelona high-speed line",
+    ),
+    (
+        "rail",
+        ("Pyongyang", 39.039, 125.763),
+        ("Vladivostok", 43.111, 131.882),
+        1180,
+        "RZD/KCR through-car timetable (about 1,180 km)",
+    ),
+    (
+        "rail",
+        ("Warsaw Centralna", 52.229, 21.003),
+        ("Krakow Glowny", 50.067, 19.947),
+        293,
+        "PKP Intercity timetable (via the CMK)",
+    ),
+    (
+        "rail",
+        ("Ulan-Ude", 51.828, 107.596),
+        ("Beijing", 39.903, 116.427),
+        2000,
+        "RZD/China Railway timetable, train 3/4 Moscow-Beijing (difference of km posts)",
+    ),
+    ("road", ("Paris", 48.857, 2.352), ("Lyon", 45.764, 4.836), 465, "Michelin road atlas, A6"),
+    ("road", ("Berlin", 52.520, 13.405), ("Munich", 48.137, 11.575), 585, "ADAC road atlas, A9"),
+    ("road", ("Madrid", 40.417, -3.704), ("Barcelona", 41.385, 2.173), 620, "Michelin road atlas, A-2/AP-7"),
+    ("road", ("Warsaw", 52.230, 21.012), ("Krakow", 50.065, 19.945), 295, "Polish road atlas (S7)"),
+    (
+        "road",
+        ("Los Angeles", 34.052, -118.244),
+        ("San Francisco", 37.775, -122.419),
+        615,
+        "Rand McNally road atlas, I-5 (382 mi)",
+    ),
+    (
+        "road",
+        ("New York", 40.713, -74.006),
+        ("Washington", 38.907, -77.037),
+        365,
+        "Rand McNally road atlas, I-95 (227 mi)",
+    ),
+    ("road", ("Vienna", 48.208, 16.373), ("Budapest", 47.498, 19.040), 243, "Michelin road atlas, A4/M1"),
+    ("road", ("Milan", 45.464, 9.190), ("Rome", 41.903, 12.496), 575, "Michelin road atlas, A1"),
+    ("road", ("Rzeszow", 50.041, 21.999), ("Przemysl", 49.784, 22.768), 90, "Polish road atlas (A4, DK77)"),
+    ("sea", ("Dover", 51.127, 1.331), ("Calais", 50.966, 1.862), 48, "P&O Ferries (26 nautical miles)"),
+    (
+        "sea",
+        ("Helsinki", 60.160, 24.960),
+        ("Tallinn", 59.444, 24.765),
+        82,
+        "Tallink/Eckero Line (44 nautical miles)",
+    ),
+    (
+        "sea",
+        ("Piraeus", 37.942, 23.646),
+        ("Heraklion", 35.345, 25.138),
+        322,
+        "Minoan Lines (174 nautical miles)",
+    ),
+    (
+        "sea",
+        ("Holyhead", 53.310, -4.630),
+        ("Dublin", 53.347, -6.195),
+        111,
+        "Irish Ferries (60 nautical miles)",
+    ),
+    ("sea", ("Busan", 35.100, 129.040), ("Fukuoka", 33.604, 130.400), 213, "JR Kyushu Jet Ferry Beetle"),
+    (
+        "sea",
+        ("Yokohama", 35.450, 139.650),
+        ("Honolulu", 21.307, -157.866),
+        6290,
+        "sea-distances.org port-to-port table (3,395 nautical miles)",
+    ),
+    (
+        "sea",
+        ("Rotterdam", 51.950, 4.140),
+        ("Shanghai", 31.230, 121.490),
+        19550,
+        "sea-distances.org port-to-port table via Suez (10,557 nautical miles)",
+    ),
 ]
 
 
@@ -83,8 +157,7 @@ def _legs():
     def place(name, lat, lon):
         return Place(f"bench:{name}", name, lat, lon, "city", None, (), "bench", 1.0)
 
-    return [Leg(place(*o), place(*d), mode, "reported", Span("", 0, 0))
-            for mode, o, d, _, _ in JOURNEYS]
+    return [Leg(place(*o), place(*d), mode, "reported", Span("", 0, 0)) for mode, o, d, _, _ in JOURNEYS]
 
 
 def table() -> None:
@@ -98,8 +171,10 @@ def table() -> None:
     for (mode, o, d, published, source), leg in zip(JOURNEYS, legs):
         error = (leg.distance_km - published) / published
         good += abs(error) <= 0.15
-        print(f"| {mode} | {o[0]} - {d[0]} | {published:,} | {source} | "
-              f"{leg.distance_km:,.0f} | {leg.geometry_basis} | {error:+.1%} |")
+        print(
+            f"| {mode} | {o[0]} - {d[0]} | {published:,} | {source} | "
+            f"{leg.distance_km:,.0f} | {leg.geometry_basis} | {error:+.1%} |"
+        )
     print(f"\nwithin 15%: {good}/{len(JOURNEYS)} ({good / len(JOURNEYS):.0%})")
 
 
@@ -109,8 +184,7 @@ def speed() -> None:
     from geostory.model import Coordinate
 
     for mode in ("rail", "road", "sea"):
-        pairs = [(Coordinate(o[1], o[2]), Coordinate(d[1], d[2]))
-                 for m, o, d, _, _ in JOURNEYS if m == mode]
+        pairs = [(Coordinate(o[1], o[2]), Coordinate(d[1], d[2])) for m, o, d, _, _ in JOURNEYS if m == mode]
         t = time.perf_counter()
         networks.world_path(mode, *pairs[0], snap_km=50, limit_km=25000)
         cold = time.perf_counter() - t
@@ -119,8 +193,10 @@ def speed() -> None:
             networks.world_path(mode, a, b, snap_km=50, limit_km=25000)
         warm = (time.perf_counter() - t) / len(pairs)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{mode}: cold {cold:.2f} s, warm {warm * 1000:.0f} ms/query "
-              f"({len(pairs)} queries), peak RSS so far {rss:.0f} MB")
+        print(
+            f"{mode}: cold {cold:.2f} s, warm {warm * 1000:.0f} ms/query "
+            f"({len(pairs)} queries), peak RSS so far {rss:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

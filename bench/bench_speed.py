@@ -80,7 +80,13 @@ def run(cmd: list[str], *, env: dict | None = None, cwd: str | None = None) -> d
     proc.returncode = os.waitstatus_to_exitcode(status)
     stderr.seek(0)
     err = stderr.read().decode("utf-8", "replace")
-    return {"wall": wall, "tree_mb": peak / 1e6, "max_mb": usage.ru_maxrss / 1024, "rc": proc.returncode, "stderr": err}
+    return {
+        "wall": wall,
+        "tree_mb": peak / 1e6,
+        "max_mb": usage.ru_maxrss / 1024,
+        "rc": proc.returncode,
+        "stderr": err,
+    }
 
 
 def env() -> dict:
@@ -101,12 +107,25 @@ def header(title: str) -> None:
 def bench_build(runs: int) -> None:
     header(f"build: cold `geostory build` vs tutorial peer on the seed ({runs} runs each, interleaved)")
     with tempfile.TemporaryDirectory() as tmp:
-        ours = [PY, "-m", "geostory", "build", str(SEED), "-o", f"{tmp}/gs.html", "--geojson", f"{tmp}/gs.geojson"]
+        ours = [
+            PY,
+            "-m",
+            "geostory",
+            "build",
+            str(SEED),
+            "-o",
+            f"{tmp}/gs.html",
+            "--geojson",
+            f"{tmp}/gs.geojson",
+        ]
         peer = [PY, str(ROOT / "bench" / "tutorial_peer.py"), str(SEED), "-o", f"{tmp}/peer.html"]
         results = {"geostory build": [], "tutorial peer": []}
         for i in range(runs):
-            for name, cmd in (("geostory build", ours), ("tutorial peer", peer)) if i % 2 == 0 else \
-                    (("tutorial peer", peer), ("geostory build", ours)):
+            for name, cmd in (
+                (("geostory build", ours), ("tutorial peer", peer))
+                if i % 2 == 0
+                else (("tutorial peer", peer), ("geostory build", ours))
+            ):
                 r = run(cmd, env=env())
                 if r["rc"] != 0:
                     sys.exit(f"{name} failed: {r['stderr']}")
@@ -114,22 +133,30 @@ def bench_build(runs: int) -> None:
         print("| command | median wall s | all runs s | median peak RSS MB |")
         print("|---|---|---|---|")
         for name, rs in results.items():
-            print(f"| {name} | {med([r['wall'] for r in rs]):.2f} | {' '.join('%.2f' % r['wall'] for r in rs)} "
-                  f"| {med([r['max_mb'] for r in rs]):.0f} |")
-        ratio = med([r["wall"] for r in results["geostory build"]]) / med([r["wall"] for r in results["tutorial peer"]])
+            print(
+                f"| {name} | {med([r['wall'] for r in rs]):.2f} | {' '.join('%.2f' % r['wall'] for r in rs)} "
+                f"| {med([r['max_mb'] for r in rs]):.0f} |"
+            )
+        ratio = med([r["wall"] for r in results["geostory build"]]) / med(
+            [r["wall"] for r in results["tutorial peer"]]
+        )
         print(f"\nratio geostory/peer (median wall): **{ratio:.2f}** (target <= 0.50)")
 
 
 def bench_help() -> None:
     header("help: what `geostory --help` and an argument error import")
-    heavy = re.compile(r"\|\s+(spacy|folium|branca|thinc|geostory\.gazetteer|geostory\.pipeline|sqlite3)(\.|\s*$)", re.M)
+    heavy = re.compile(
+        r"\|\s+(spacy|folium|branca|thinc|geostory\.gazetteer|geostory\.pipeline|sqlite3)(\.|\s*$)", re.M
+    )
     for args in (["--help"], ["build"], ["batch", "--jobs", "x"]):
         r = run([PY, "-X", "importtime", "-m", "geostory", *args], env=env())
         lines = [l for l in r["stderr"].splitlines() if l.startswith("import time:")]
         found = sorted({m.group(1) for m in heavy.finditer(r["stderr"])})
         total = max((int(l.split("|")[1]) for l in lines[1:] if l.split("|")[1].strip().isdigit()), default=0)
-        print(f"- `python -X importtime -m geostory {' '.join(args)}`: exit {r['rc']}, {len(lines)} modules, "
-              f"wall {r['wall']:.2f} s, heavy modules: {', '.join(found) or 'none'}")
+        print(
+            f"- `python -X importtime -m geostory {' '.join(args)}`: exit {r['rc']}, {len(lines)} modules, "
+            f"wall {r['wall']:.2f} s, heavy modules: {', '.join(found) or 'none'}"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,18 +215,24 @@ def bench_geoparse(runs: int, eval_dir: Path) -> None:
             print(f"  run {i + 1}: {name}: {r['wall']:.1f} s", file=sys.stderr, flush=True)
     docs = sum(1 for _ in corpus.open(encoding="utf-8"))
     base = med([r["wall"] for r in results[names[0]]])
-    print(f"{docs} documents, {corpus.stat().st_size / 1e6:.2f} MB, load average before: {os.getloadavg()[0]:.1f}\n")
+    print(
+        f"{docs} documents, {corpus.stat().st_size / 1e6:.2f} MB, load average before: {os.getloadavg()[0]:.1f}\n"
+    )
     print("| variant | median wall s | all runs s | ratio to bare | peak RSS tree MB |")
     print("|---|---|---|---|---|")
     for name, rs in results.items():
         walls = [r["wall"] for r in rs]
-        print(f"| {name} | {med(walls):.1f} | {' '.join(f'{w:.1f}' for w in walls)} | {med(walls) / base:.2f} "
-              f"| {med([r['tree_mb'] for r in rs]):.0f} |")
+        print(
+            f"| {name} | {med(walls):.1f} | {' '.join(f'{w:.1f}' for w in walls)} | {med(walls) / base:.2f} "
+            f"| {med([r['tree_mb'] for r in rs]):.0f} |"
+        )
 
 
 # --------------------------------------------------------------------------------------------
 def sentences() -> list[str]:
-    texts = [SEED.read_text(encoding="utf-8")] + [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "articles").glob("*.txt"))]
+    texts = [SEED.read_text(encoding="utf-8")] + [
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "articles").glob("*.txt"))
+    ]
     out = []
     for text in texts:
         for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
@@ -229,22 +262,34 @@ def bench_scale(sizes: list[int], batch_sizes: list[int], jobs_list: list[int]) 
         print("|---|---|---|---|---|---|")
         for n in sizes:
             path = Path(tmp) / f"docs{n}.jsonl"
-            path.write_text("".join(json.dumps({"doc_id": f"syn{i}", "text": t}) + "\n" for i, t in enumerate(articles[:n])))
+            path.write_text(
+                "".join(
+                    json.dumps({"doc_id": f"syn{i}", "text": t}) + "\n" for i, t in enumerate(articles[:n])
+                )
+            )
             for jobs in jobs_list:
                 r = run([PY, "-c", OURS, str(path), str(jobs)], env=env())
                 if r["rc"]:
                     sys.exit(r["stderr"])
-                print(f"| geoparse_many(jobs={jobs}) | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} | {r['tree_mb']:.0f} | {r['max_mb']:.0f} |", flush=True)
+                print(
+                    f"| geoparse_many(jobs={jobs}) | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} | {r['tree_mb']:.0f} | {r['max_mb']:.0f} |",
+                    flush=True,
+                )
         for n in batch_sizes:
             folder = Path(tmp) / f"in{n}"
             folder.mkdir()
             for i, t in enumerate(articles[:n]):
                 (folder / f"a{i:04d}.txt").write_text(t, encoding="utf-8")
-            code = (f"from geostory.batch import run_batch; s = run_batch({str(folder)!r}, {str(Path(tmp) / f'out{n}')!r}, jobs=2); "
-                    "import sys; print(s, file=sys.stderr); sys.exit(s.failed > 0)")
+            code = (
+                f"from geostory.batch import run_batch; s = run_batch({str(folder)!r}, {str(Path(tmp) / f'out{n}')!r}, jobs=2); "
+                "import sys; print(s, file=sys.stderr); sys.exit(s.failed > 0)"
+            )
             r = run([PY, "-c", code], env=env())
-            print(f"| run_batch(jobs=2) story maps | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} | {r['tree_mb']:.0f} "
-                  f"| {r['max_mb']:.0f} |{'' if r['rc'] == 0 else ' FAILED: ' + r['stderr'].strip()[-200:]}", flush=True)
+            print(
+                f"| run_batch(jobs=2) story maps | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} | {r['tree_mb']:.0f} "
+                f"| {r['max_mb']:.0f} |{'' if r['rc'] == 0 else ' FAILED: ' + r['stderr'].strip()[-200:]}",
+                flush=True,
+            )
 
 
 def bench_long() -> None:
@@ -257,32 +302,58 @@ def bench_long() -> None:
         for size in (10_000, 100_000, 1_000_000):
             path = Path(tmp) / f"long{size}.txt"
             path.write_text(synthetic(rng, pool, size), encoding="utf-8")
-            r = run([PY, "-m", "geostory", "build", str(path), "-o", f"{tmp}/long.html", "--geojson", f"{tmp}/long.geojson"], env=env())
+            r = run(
+                [
+                    PY,
+                    "-m",
+                    "geostory",
+                    "build",
+                    str(path),
+                    "-o",
+                    f"{tmp}/long.html",
+                    "--geojson",
+                    f"{tmp}/long.geojson",
+                ],
+                env=env(),
+            )
             result = r["stderr"].strip().splitlines()[-1] if r["stderr"].strip() else ""
             result = result.replace(tmp + "/", "")
-            print(f"| {path.stat().st_size / 1000:.0f} KB | {r['wall']:.1f} | {r['max_mb']:.0f} | exit {r['rc']}: {result} |", flush=True)
+            print(
+                f"| {path.stat().st_size / 1000:.0f} KB | {r['wall']:.1f} | {r['max_mb']:.0f} | exit {r['rc']}: {result} |",
+                flush=True,
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", metavar="PART", help="build, help, geoparse, scale, long (default: all)")
+    parser.add_argument(
+        "parts", nargs="*", metavar="PART", help="build, help, geoparse, scale, long (default: all)"
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--geoparse-runs", type=int, default=3)
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000])
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 10, 100])
-    parser.add_argument("--scale-jobs", type=int, nargs="+", default=[2], help="jobs for the geoparse scaling rows")
+    parser.add_argument(
+        "--scale-jobs", type=int, nargs="+", default=[2], help="jobs for the geoparse scaling rows"
+    )
     args = parser.parse_args()
     parts = args.parts or ["help", "build", "geoparse", "scale", "long"]
     unknown = set(parts) - {"help", "build", "geoparse", "scale", "long"}
     if unknown:
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
-    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {sys.version.split()[0]}, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {sys.version.split()[0]}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     for part in parts:
-        {"build": lambda: bench_build(args.runs), "help": bench_help,
-         "geoparse": lambda: bench_geoparse(args.geoparse_runs, args.eval_dir),
-         "scale": lambda: bench_scale(args.sizes, args.batch_sizes, args.scale_jobs), "long": bench_long}[part]()
+        {
+            "build": lambda: bench_build(args.runs),
+            "help": bench_help,
+            "geoparse": lambda: bench_geoparse(args.geoparse_runs, args.eval_dir),
+            "scale": lambda: bench_scale(args.sizes, args.batch_sizes, args.scale_jobs),
+            "long": bench_long,
+        }[part]()
     return 0
 
 

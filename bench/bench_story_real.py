@@ -69,7 +69,9 @@ class Tally:
 
     def row(self) -> dict[str, float | int]:
         return {
-            "articles": self.articles, "gold_legs": self.legs, "drawn": self.drawn,
+            "articles": self.articles,
+            "gold_legs": self.legs,
+            "drawn": self.drawn,
             "leg_recall": round(self.hit / self.legs, 3) if self.legs else 1.0,
             "right_mode": round(self.mode / self.legs, 3) if self.legs else 1.0,
             "leg_precision": round(self.good / self.drawn, 3) if self.drawn else 1.0,
@@ -134,14 +136,26 @@ def _batches() -> dict[str, str]:
 
 def naive_collection(story) -> dict:
     """The pipeline's points, and legs joining consecutive places in order of first mention."""
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.longitude, p.latitude]},
-                 "properties": {"name": p.name, "mentions": [m.text for m in p.mentions]}}
-                for p in story.places]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [p.longitude, p.latitude]},
+            "properties": {"name": p.name, "mentions": [m.text for m in p.mentions]},
+        }
+        for p in story.places
+    ]
     ordered = sorted(story.places, key=lambda p: min(m.start for m in p.mentions))
     for a, b in zip(ordered, ordered[1:]):
-        features.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [
-            [a.longitude, a.latitude], [b.longitude, b.latitude]]},
-            "properties": {"from": a.name, "to": b.name, "mode": None}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[a.longitude, a.latitude], [b.longitude, b.latitude]],
+                },
+                "properties": {"from": a.name, "to": b.name, "mode": None},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -169,7 +183,10 @@ def main() -> int:
     storyscore = _load("storyscore", EVAL / "storyscore.py")
     docs, batches = _documents(), _batches()
     tallies: dict[str, Tally] = defaultdict(Tally)
-    for gold_path in sorted(GOLD_DIR.glob("*.gold.json"), key=lambda p: (p.name.split("-")[0], int(re.sub(r"\D", "", p.name) or 0))):
+    for gold_path in sorted(
+        GOLD_DIR.glob("*.gold.json"),
+        key=lambda p: (p.name.split("-")[0], int(re.sub(r"\D", "", p.name) or 0)),
+    ):
         stem = gold_path.name[: -len(".gold.json")]
         batch = batches.get(stem, "unbatched")
         if (args.batch and batch != args.batch) or (args.only and not re.search(args.only, stem)):
@@ -185,9 +202,11 @@ def main() -> int:
             tallies[f"{key} (naive)"].add(gold, naive, stem)
             for cause in causes:
                 tallies[key].why[cause] += 1
-        print(f"{stem:10} {batch:8} legs {len(gold['legs'])} drawn {result['n_legs_out']:2} "
-              f"R {result['leg_recall']:.2f} M {result['leg_mode_ok']:.2f} P {result['leg_precision']:.2f} "
-              f"| places R {result['place_recall']:.2f} P {result['place_precision']:.2f}")
+        print(
+            f"{stem:10} {batch:8} legs {len(gold['legs'])} drawn {result['n_legs_out']:2} "
+            f"R {result['leg_recall']:.2f} M {result['leg_mode_ok']:.2f} P {result['leg_precision']:.2f} "
+            f"| places R {result['place_recall']:.2f} P {result['place_precision']:.2f}"
+        )
         if args.verbose:
             print(f"    missed legs {result['missed_legs']}  missed places {result['missed']}")
             _print_story(story)

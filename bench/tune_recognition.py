@@ -54,8 +54,9 @@ def load_docs(corpus_path: Path, cache_dir: Path, reparse: bool):
         docs = list(parse_many((r["text"] for r in records), nlp))
         print(f"parsed {corpus_path.name} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         cache_dir.mkdir(parents=True, exist_ok=True)
-        DocBin(attrs=["ORTH", "TAG", "POS", "MORPH", "ENT_IOB", "ENT_TYPE", "SENT_START"],
-               docs=docs).to_disk(cached)
+        DocBin(attrs=["ORTH", "TAG", "POS", "MORPH", "ENT_IOB", "ENT_TYPE", "SENT_START"], docs=docs).to_disk(
+            cached
+        )
     if len(docs) != len(records) or any(d.text != r["text"] for d, r in zip(docs, records)):
         raise SystemExit(f"cached Docs do not match {corpus_path}; run with --reparse")
     return records, docs
@@ -81,8 +82,10 @@ def predict(records, docs, gazetteer, with_resolve: bool):
         t2 = time.perf_counter()
         recognize_s += t1 - t0
         resolve_s += t2 - t1
-        out[record["doc_id"]] = [(m.start, m.end, m.text, m.label, m.kind, *coords.get((m.start, m.end), (None, None)))
-                                 for m in mentions]
+        out[record["doc_id"]] = [
+            (m.start, m.end, m.text, m.label, m.kind, *coords.get((m.start, m.end), (None, None)))
+            for m in mentions
+        ]
     return out, recognize_s, resolve_s
 
 
@@ -119,9 +122,13 @@ def score(records, pred, with_resolve: bool, show: int) -> dict:
     recall = tp / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "P": round(precision, 4), "R": round(recall, 4), "F1": round(f1, 4),
+        "P": round(precision, 4),
+        "R": round(recall, 4),
+        "F1": round(f1, 4),
         "e2e_acc@161": round(ok / n_coords, 4) if with_resolve and n_coords else None,
-        "n_gold": n_gold, "n_pred": n_pred, "tp": tp,
+        "n_gold": n_gold,
+        "n_pred": n_pred,
+        "tp": tp,
         "fp_by_label": dict(fp_labels.most_common()),
         "top_false_positives": false_pos.most_common(show),
         "top_misses": misses.most_common(show),
@@ -130,14 +137,20 @@ def score(records, pred, with_resolve: bool, show: int) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--eval-dir", default=str(HERE.parent.parent / "shared" / "eval"))
     parser.add_argument("--corpus", nargs="+", default=["geowebnews", "lgl"])
-    parser.add_argument("--cache", default="/tmp/gs-tune", help="where parsed Docs are cached (outside the repo)")
+    parser.add_argument(
+        "--cache", default="/tmp/gs-tune", help="where parsed Docs are cached (outside the repo)"
+    )
     parser.add_argument("--show", type=int, default=25, help="how many top errors of each kind to list")
     parser.add_argument("--no-resolve", action="store_true", help="recognition only (no end-to-end accuracy)")
     parser.add_argument("--reparse", action="store_true", help="parse again even when cached Docs exist")
-    parser.add_argument("--dump", metavar="FILE", help="also write the predictions as JSONL (outside the repo)")
+    parser.add_argument(
+        "--dump", metavar="FILE", help="also write the predictions as JSONL (outside the repo)"
+    )
     args = parser.parse_args()
     eval_dir = Path(args.eval_dir)
     if not eval_dir.exists():
@@ -152,8 +165,16 @@ def main() -> int:
         pred, recognize_s, resolve_s = predict(records, docs, gazetteer, not args.no_resolve)
         result = score(records, pred, not args.no_resolve, args.show)
         head = {k: result[k] for k in ("P", "R", "F1", "e2e_acc@161", "n_gold", "n_pred", "tp")}
-        print(json.dumps({"corpus": corpus, **head, "recognize_s": round(recognize_s, 2),
-                          "resolve_s": round(resolve_s, 2)}))
+        print(
+            json.dumps(
+                {
+                    "corpus": corpus,
+                    **head,
+                    "recognize_s": round(recognize_s, 2),
+                    "resolve_s": round(resolve_s, 2),
+                }
+            )
+        )
         if args.show:
             print("  false positives by label:", result["fp_by_label"])
             for key in ("top_false_positives", "top_misses", "top_partial"):
@@ -163,7 +184,10 @@ def main() -> int:
         with open(args.dump, "w", encoding="utf-8") as out:
             for corpus, pred in dumped.items():
                 for doc_id, rows in pred.items():
-                    out.write(json.dumps({"corpus": corpus, "doc_id": doc_id, "mentions": rows}, ensure_ascii=False) + "\n")
+                    out.write(
+                        json.dumps({"corpus": corpus, "doc_id": doc_id, "mentions": rows}, ensure_ascii=False)
+                        + "\n"
+                    )
     return 0
 
 

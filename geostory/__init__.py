@@ -14,11 +14,24 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "build_story": "pipeline", "geoparse": "pipeline", "read_article": "read",
-    "render_map": "render", "write_html": "render", "embed_snippet": "render",
-    "to_geojson": "export", "write_geojson": "export", "to_storymapjs": "export", "write_storymapjs": "export",
-    "Gazetteer": "gazetteer", "Article": "model", "Story": "model", "Place": "model", "Leg": "model",
-    "Visit": "model", "Mention": "model", "GeostoryError": "errors",
+    "build_story": "pipeline",
+    "geoparse": "pipeline",
+    "read_article": "read",
+    "render_map": "render",
+    "write_html": "render",
+    "embed_snippet": "render",
+    "to_geojson": "export",
+    "write_geojson": "export",
+    "to_storymapjs": "export",
+    "write_storymapjs": "export",
+    "Gazetteer": "gazetteer",
+    "Article": "model",
+    "Story": "model",
+    "Place": "model",
+    "Leg": "model",
+    "Visit": "model",
+    "Mention": "model",
+    "GeostoryError": "errors",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -47,7 +47,9 @@ def check_target(path: str | os.PathLike) -> Path:
         raise OutputError(f"cannot write {target}: {getattr(err, 'strerror', None) or err}") from err
     if info is not None:
         if stat.S_ISLNK(info.st_mode):
-            raise OutputError(f"cannot write {target}: it is a symbolic link (pass --follow to write to its target)")
+            raise OutputError(
+                f"cannot write {target}: it is a symbolic link (pass --follow to write to its target)"
+            )
         if stat.S_ISDIR(info.st_mode):
             raise OutputError(f"cannot write {target}: it is a directory")
         if not stat.S_ISREG(info.st_mode):

@@ -55,7 +55,14 @@ __all__ = ["BatchResult", "BatchSummary", "run_batch", "geoparse_many", "ARTICLE
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 INDEX_NAME = "index.html"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 _MAX_STEM = 100
 
 
@@ -110,8 +117,10 @@ class BatchSummary:
         return tuple(r for r in self.results if r.error is not None)
 
     def __str__(self) -> str:
-        return (f"{self.total} articles: {self.built} mapped, {self.skipped} already done, "
-                f"{self.failed} failed; index: {self.index}")
+        return (
+            f"{self.total} articles: {self.built} mapped, {self.skipped} already done, "
+            f"{self.failed} failed; index: {self.index}"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,7 +162,8 @@ def _safe_stems(ids: Sequence[str]) -> list[str]:
 
 def _folder_records(folder: Path) -> list[dict[str, Any]]:
     files = sorted(
-        p for p in folder.iterdir()
+        p
+        for p in folder.iterdir()
         if p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".") and p.is_file()
     )
     return [{"article": p.stem, "path": str(p)} for p in files]
@@ -181,13 +191,22 @@ def _jsonl_records(source: Path) -> list[dict[str, Any]]:
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             doc_id = record.get("doc_id") if isinstance(record, dict) else None
-            records.append({"article": str(doc_id or f"line-{number}"),
-                            "error": f"{where}: expected a JSON object with doc_id and text"})
+            records.append(
+                {
+                    "article": str(doc_id or f"line-{number}"),
+                    "error": f"{where}: expected a JSON object with doc_id and text",
+                }
+            )
             continue
-        entry: dict[str, Any] = {"article": str(record.get("doc_id") or f"line-{number}"), "text": record["text"]}
+        entry: dict[str, Any] = {
+            "article": str(record.get("doc_id") or f"line-{number}"),
+            "text": record["text"],
+        }
         if _has_lone_surrogate(entry["article"] + record["text"] + str(record.get("title") or "")):
-            entry = {"article": entry["article"].encode("utf-8", "replace").decode("utf-8"),
-                     "error": f"{where}: a lone surrogate (\\uD800-\\uDFFF escape) is not text"}
+            entry = {
+                "article": entry["article"].encode("utf-8", "replace").decode("utf-8"),
+                "error": f"{where}: a lone surrogate (\\uD800-\\uDFFF escape) is not text",
+            }
             records.append(entry)
             continue
         if isinstance(record.get("title"), str):
@@ -220,8 +239,13 @@ def _tasks(source: Path, outdir: Path, model: str | None, places_file: str | Non
         raise InputError(f"cannot read {source}: no such file or folder")
     stems = _safe_stems([r["article"] for r in records])
     return [
-        _Task(html=outdir / f"{stem}.html", geojson=outdir / f"{stem}.geojson",
-              model=model, places_file=places_file, **record)
+        _Task(
+            html=outdir / f"{stem}.html",
+            geojson=outdir / f"{stem}.geojson",
+            model=model,
+            places_file=places_file,
+            **record,
+        )
         for record, stem in zip(records, stems)
     ]
 
@@ -286,10 +310,19 @@ def _complete(task: _Task) -> BatchResult | None:
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         return None
-    kinds = [f.get("properties", {}).get("feature_type") for f in data.get("features", []) if isinstance(f, dict)]
+    kinds = [
+        f.get("properties", {}).get("feature_type") for f in data.get("features", []) if isinstance(f, dict)
+    ]
     title = (data.get("geostory") or {}).get("title") if isinstance(data.get("geostory"), dict) else None
-    return BatchResult(task.article, task.html, task.geojson, places=kinds.count("place"),
-                       legs=kinds.count("leg"), skipped=True, title=title)
+    return BatchResult(
+        task.article,
+        task.html,
+        task.geojson,
+        places=kinds.count("place"),
+        legs=kinds.count("leg"),
+        skipped=True,
+        title=title,
+    )
 
 
 def _one_line(err: BaseException) -> str:
@@ -323,14 +356,24 @@ def _build(task: _Task) -> BatchResult:
         article = read_article(task.path)
     else:
         article = Article(text=task.text or "", title=task.title, date=task.date, source=task.article)
-    story = build_story(article, model=task.model or DEFAULT_MODEL, gazetteer=_worker_gazetteer(),
-                        places_file=task.places_file)
+    story = build_story(
+        article,
+        model=task.model or DEFAULT_MODEL,
+        gazetteer=_worker_gazetteer(),
+        places_file=task.places_file,
+    )
     if not story.places:
         raise InputError("no places found: nothing to map")
     write_html(story, task.html)
     write_geojson(story, task.geojson)  # written last: its presence marks the article complete
-    return BatchResult(task.article, task.html, task.geojson, places=len(story.places),
-                       legs=len(story.legs), title=story.article.title)
+    return BatchResult(
+        task.article,
+        task.html,
+        task.geojson,
+        places=len(story.places),
+        legs=len(story.legs),
+        title=story.article.title,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -358,7 +401,9 @@ def _run_serial(tasks: list[_Task], tick: Callable[[], None]) -> list[BatchResul
     return results
 
 
-def _run_pool(tasks: list[_Task], jobs: int, model: str | None, tick: Callable[[], None]) -> list[BatchResult]:
+def _run_pool(
+    tasks: list[_Task], jobs: int, model: str | None, tick: Callable[[], None]
+) -> list[BatchResult]:
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
@@ -372,16 +417,18 @@ def _run_pool(tasks: list[_Task], jobs: int, model: str | None, tick: Callable[[
         else:
             todo.append(index)
     if todo:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker,
-                                 initargs=(model,)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(todo)), initializer=_init_worker, initargs=(model,)
+        ) as pool:
             futures = {pool.submit(_run_task, tasks[i]): i for i in todo}
             for future in as_completed(futures):
                 index = futures[future]
                 try:
                     results[index] = future.result()
                 except BrokenProcessPool as err:  # a worker died (killed, out of memory)
-                    results[index] = BatchResult(tasks[index].article, None, None,
-                                                 error=f"worker process died: {err}")
+                    results[index] = BatchResult(
+                        tasks[index].article, None, None, error=f"worker process died: {err}"
+                    )
                 tick()
     return [r for r in results if r is not None]
 
@@ -391,20 +438,24 @@ def _run_dask(tasks: list[_Task], scheduler: str, jobs: int, tick: Callable[[], 
         import distributed
     except ImportError as err:
         raise ConfigurationError(
-            "running on a Dask cluster needs dask.distributed: pip install 'geostory[dask]'") from err
+            "running on a Dask cluster needs dask.distributed: pip install 'geostory[dask]'"
+        ) from err
 
     cluster = None
     try:
         if scheduler == "local":
-            cluster = distributed.LocalCluster(n_workers=max(jobs, 2), threads_per_worker=1, processes=True,
-                                               dashboard_address=None)
+            cluster = distributed.LocalCluster(
+                n_workers=max(jobs, 2), threads_per_worker=1, processes=True, dashboard_address=None
+            )
             client = distributed.Client(cluster)
         else:
             client = distributed.Client(scheduler, timeout="30s")
     except (OSError, TimeoutError, ValueError) as err:
         if cluster is not None:
             cluster.close()
-        raise ConfigurationError(f"cannot connect to the Dask scheduler {scheduler!r}: {_one_line(err)}") from err
+        raise ConfigurationError(
+            f"cannot connect to the Dask scheduler {scheduler!r}: {_one_line(err)}"
+        ) from err
     try:
         futures = client.map(_run_task, tasks, pure=False)
         position = {future.key: index for index, future in enumerate(futures)}
@@ -414,8 +465,9 @@ def _run_dask(tasks: list[_Task], scheduler: str, jobs: int, tick: Callable[[], 
             try:
                 results[index] = future.result()
             except Exception as err:  # a worker lost or the task could not be sent
-                results[index] = BatchResult(tasks[index].article, None, None,
-                                             error=f"dask task failed: {_one_line(err)}")
+                results[index] = BatchResult(
+                    tasks[index].article, None, None, error=f"dask task failed: {_one_line(err)}"
+                )
             tick()
         return [r for r in results if r is not None]
     finally:
@@ -445,10 +497,12 @@ def _index_html(results: Sequence[BatchResult], outdir: Path) -> str:
         )
     failed = [r for r in results if r.error]
     ok = len(results) - len(failed)
-    errors = "".join(f"<li><b>{html.escape(r.article)}</b>: {html.escape(r.error or '')}</li>" for r in failed)
+    errors = "".join(
+        f"<li><b>{html.escape(r.article)}</b>: {html.escape(r.error or '')}</li>" for r in failed
+    )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Story maps</title><style>"
         "body{font:15px/1.4 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em}"
         "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left}"
@@ -456,7 +510,9 @@ def _index_html(results: Sequence[BatchResult], outdir: Path) -> str:
         "</style></head><body>\n"
         f"<h1>Story maps</h1>\n<p>{ok} of {len(results)} articles mapped, {len(failed)} failed.</p>\n"
         "<table><thead><tr><th>Article</th><th>Title</th><th>Places</th><th>Legs</th><th>Data</th>"
-        "<th>Status</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n"
+        "<th>Status</th></tr></thead><tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody></table>\n"
         + (f"<h2>Failed</h2>\n<ul>{errors}</ul>\n" if failed else "")
         + "<p><small>Data: GeoNames (CC BY 4.0), airportsdata, countryinfo; map tiles &copy; OpenStreetMap "
         "contributors.</small></p>\n</body></html>\n"
@@ -529,12 +585,15 @@ def run_batch(
 # --------------------------------------------------------------------------------------------
 
 
-def _geoparse_chunk(chunk: list[tuple[str, str]], model: str | None, places_file: str | None) -> list[Geoparse]:
+def _geoparse_chunk(
+    chunk: list[tuple[str, str]], model: str | None, places_file: str | None
+) -> list[Geoparse]:
     from .language import DEFAULT_MODEL
     from .pipeline import geoparse
 
-    return list(geoparse(chunk, model=model or DEFAULT_MODEL, gazetteer=_worker_gazetteer(),
-                         places_file=places_file))
+    return list(
+        geoparse(chunk, model=model or DEFAULT_MODEL, gazetteer=_worker_gazetteer(), places_file=places_file)
+    )
 
 
 def geoparse_many(
@@ -560,7 +619,9 @@ def geoparse_many(
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise ConfigurationError(f"jobs must be a whole number >= 1, not {jobs!r}")
     if jobs == 1:
-        yield from geoparse(documents, model=model or DEFAULT_MODEL, geocoder=geocoder, places_file=places_file)
+        yield from geoparse(
+            documents, model=model or DEFAULT_MODEL, geocoder=geocoder, places_file=places_file
+        )
         return
     if geocoder is not None:
         raise ConfigurationError("an online geocoder needs a single process: drop --jobs or --geocoder")

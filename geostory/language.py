@@ -54,7 +54,7 @@ def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
     cutting at a paragraph break, else a line break, else a sentence end, else anywhere."""
     bounds, start = [], 0
     while len(text) - start > size:
-        window = text[start:start + size]
+        window = text[start : start + size]
         cut = 0
         for match in _BREAK.finditer(window, size // 2):
             cut = match.end()

@@ -131,20 +131,26 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         target = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
         where = urllib.parse.urlsplit(req.full_url)
         if target.scheme not in ("http", "https"):
-            raise urllib.error.HTTPError(req.full_url, code, f"refused a redirect to a {target.scheme or 'relative'}: URL",
-                                         headers, fp)
+            raise urllib.error.HTTPError(
+                req.full_url, code, f"refused a redirect to a {target.scheme or 'relative'}: URL", headers, fp
+            )
         if self.same_host and (target.hostname, target.port) != (where.hostname, where.port):
-            raise urllib.error.HTTPError(req.full_url, code, f"refused a redirect to another host ({target.hostname})",
-                                         headers, fp)
+            raise urllib.error.HTTPError(
+                req.full_url, code, f"refused a redirect to another host ({target.hostname})", headers, fp
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def deadline_opener(*, redirects: str = "any-host", ssl_context=None,
-                    proxies: dict[str, str] | None = None) -> urllib.request.OpenerDirector:
+def deadline_opener(
+    *, redirects: str = "any-host", ssl_context=None, proxies: dict[str, str] | None = None
+) -> urllib.request.OpenerDirector:
     """A urllib opener whose reads obey `deadline()` and whose redirects stay on http(s)
     (`redirects="same-host"`: and on the first host)."""
-    handlers: list[Any] = [_HTTPHandler(), _HTTPSHandler(context=ssl_context),
-                           _RedirectHandler(same_host=redirects == "same-host")]
+    handlers: list[Any] = [
+        _HTTPHandler(),
+        _HTTPSHandler(context=ssl_context),
+        _RedirectHandler(same_host=redirects == "same-host"),
+    ]
     if proxies is not None:
         handlers.append(urllib.request.ProxyHandler(proxies))
     return urllib.request.build_opener(*handlers)

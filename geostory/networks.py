@@ -25,10 +25,11 @@ import importlib.metadata
 import itertools
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -84,8 +85,7 @@ class _Graph:
         keep = keep[np.argsort(d[keep], kind="stable")[:SNAP_CANDIDATES]]
         return box[keep], d[keep]
 
-    def path(self, a: Coordinate, b: Coordinate, *, snap_km: float,
-             limit_km: float) -> NetworkPath | None:
+    def path(self, a: Coordinate, b: Coordinate, *, snap_km: float, limit_km: float) -> NetworkPath | None:
         from scipy.sparse.csgraph import dijkstra
 
         starts, start_km = self.snap(a, snap_km)
@@ -93,8 +93,12 @@ class _Graph:
         if starts.size == 0 or ends.size == 0:
             return None
         dist, pred, sources = dijkstra(
-            self.matrix, directed=True, indices=starts, return_predecessors=True,
-            min_only=True, limit=max(limit_km, MIN_LIMIT_KM),
+            self.matrix,
+            directed=True,
+            indices=starts,
+            return_predecessors=True,
+            min_only=True,
+            limit=max(limit_km, MIN_LIMIT_KM),
         )
         # the start's own snap counts too, so a stop prefers the track that passes it
         access = dict(zip(starts.tolist(), start_km.tolist()))
@@ -110,7 +114,9 @@ class _Graph:
         nodes.reverse()
         return NetworkPath(
             tuple(Coordinate(float(self.lat[n]), float(self.lon[n])) for n in nodes),
-            float(dist[ends[best]]), access[nodes[0]], float(end_km[best]),
+            float(dist[ends[best]]),
+            access[nodes[0]],
+            float(end_km[best]),
         )
 
 
@@ -121,9 +127,7 @@ def _cache_file(mode: str) -> Path:
     try:
         version = importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError as err:
-        raise ConfigurationError(
-            f"the {mode} network needs the package {dist}: pip install {dist}"
-        ) from err
+        raise ConfigurationError(f"the {mode} network needs the package {dist}: pip install {dist}") from err
     return _cache_dir() / "networks" / f"{mode}-{dist}-{version}.npz"
 
 
@@ -143,8 +147,9 @@ def _convert(mode: str) -> dict[str, np.ndarray]:
         counts = np.fromiter((len(d) for d in adjacency), dtype=np.int64, count=len(adjacency))
         total = int(counts.sum())
         dst = np.fromiter(itertools.chain.from_iterable(adjacency), dtype=np.int64, count=total)
-        km = np.fromiter(itertools.chain.from_iterable(d.values() for d in adjacency),
-                         dtype=np.float64, count=total)
+        km = np.fromiter(
+            itertools.chain.from_iterable(d.values() for d in adjacency), dtype=np.float64, count=total
+        )
         latlon = np.asarray(nodes, dtype=np.float64)  # scgraph nodes are [lat, lon]
     finally:
         sys.modules.pop(module_name, None)  # let the big module's objects go
@@ -163,8 +168,11 @@ def _convert(mode: str) -> dict[str, np.ndarray]:
     indptr = np.zeros(len(nodes) + 1, dtype=np.int64)
     np.add.at(indptr, a + 1, 1)
     return {
-        "lat": latlon[:, 0], "lon": latlon[:, 1], "indptr": np.cumsum(indptr),
-        "indices": b.astype(np.int32), "data": w.astype(np.float32),
+        "lat": latlon[:, 0],
+        "lon": latlon[:, 1],
+        "indptr": np.cumsum(indptr),
+        "indices": b.astype(np.int32),
+        "data": w.astype(np.float32),
     }
 
 
@@ -229,8 +237,9 @@ def _sea_path(a: Coordinate, b: Coordinate, *, snap_km: float) -> NetworkPath | 
 # ------------------------------------------------------------------------------- public
 
 
-def world_path(mode: str, a: Coordinate, b: Coordinate, *, snap_km: float,
-               limit_km: float) -> NetworkPath | None:
+def world_path(
+    mode: str, a: Coordinate, b: Coordinate, *, snap_km: float, limit_km: float
+) -> NetworkPath | None:
     """The shortest path between two stops on the world network for `mode`, or None.
 
     None when either stop is farther than `snap_km` from the network, or the network has no
@@ -284,6 +293,5 @@ def crosses_land_km(points: Sequence[Coordinate]) -> float:
     for part in shapely.get_parts(over):
         if part.geom_type == "LineString":
             coords = np.asarray(part.coords)
-            total += float(_haversine_km(coords[:-1, 1], coords[:-1, 0],
-                                         coords[1:, 1], coords[1:, 0]).sum())
+            total += float(_haversine_km(coords[:-1, 1], coords[:-1, 0], coords[1:, 1], coords[1:, 0]).sum())
     return total

@@ -96,8 +96,7 @@ def make_geocoder(
     ...
     geostory.errors.ConfigurationError: the nominatim geocoder needs a user agent that identifies you, e.g. --user-agent "newsdesk-maps/1.0 (you@example.org)"
     """
-    from geopy.exc import GeocoderNotFound
-    from geopy.exc import GeopyError
+    from geopy.exc import GeocoderNotFound, GeopyError
     from geopy.geocoders import get_geocoder_for_service
 
     service = name.strip().lower()
@@ -137,7 +136,8 @@ def make_geocoder(
         domain=domain or getattr(geocoder, "domain", None) or "",
         cache_path=cache_path,
         min_delay_seconds=(
-            min_delay_seconds if min_delay_seconds is not None
+            min_delay_seconds
+            if min_delay_seconds is not None
             else SERVICE_MIN_DELAY.get(service, DEFAULT_MIN_DELAY)
         ),
         max_retries=max_retries,
@@ -157,7 +157,9 @@ def _adapter_class():
     class DeadlineAdapter(URLLibAdapter):
         def __init__(self, *, proxies, ssl_context):
             super().__init__(proxies=proxies, ssl_context=ssl_context)
-            self.urlopen = deadline_opener(redirects="same-host", ssl_context=ssl_context, proxies=proxies).open
+            self.urlopen = deadline_opener(
+                redirects="same-host", ssl_context=ssl_context, proxies=proxies
+            ).open
 
         def get_text(self, url, *, timeout, headers):
             with deadline(timeout):  # connect, headers and body together, not per read
@@ -249,11 +251,15 @@ class GeocodeCache:
     def get(self, service: str, domain: str, query: str) -> tuple[bool, dict[str, Any] | None]:
         """(hit, result): result is None for a cached "not found", a dict for a place."""
         with self._lock:
-            row = self._connect().execute(
-                "SELECT found, latitude, longitude, address, raw FROM geocode "
-                "WHERE service = ? AND domain = ? AND query = ?",
-                (service, domain, query),
-            ).fetchone()
+            row = (
+                self._connect()
+                .execute(
+                    "SELECT found, latitude, longitude, address, raw FROM geocode "
+                    "WHERE service = ? AND domain = ? AND query = ?",
+                    (service, domain, query),
+                )
+                .fetchone()
+            )
         if row is None:
             return False, None
         found, latitude, longitude, address, raw = row
@@ -275,8 +281,17 @@ class GeocodeCache:
             latitude, longitude = result["latitude"], result["longitude"]
             if not _valid_coordinates(latitude, longitude):
                 raise ValueError(f"refusing to cache invalid coordinates {latitude!r}, {longitude!r}")
-            values = (service, domain, query, 1, float(latitude), float(longitude),
-                      str(result.get("address") or ""), _dump_raw(result.get("raw")), time.time())
+            values = (
+                service,
+                domain,
+                query,
+                1,
+                float(latitude),
+                float(longitude),
+                str(result.get("address") or ""),
+                _dump_raw(result.get("raw")),
+                time.time(),
+            )
         with self._lock:
             self._connect().execute(
                 "INSERT OR REPLACE INTO geocode "
@@ -295,13 +310,16 @@ class GeocodeCache:
             db = self._connect()
             db.execute("BEGIN IMMEDIATE")  # one writer at a time: two processes never claim together
             try:
-                row = db.execute("SELECT last_request FROM rate WHERE service = ? AND domain = ?",
-                                 (service, domain)).fetchone()
+                row = db.execute(
+                    "SELECT last_request FROM rate WHERE service = ? AND domain = ?", (service, domain)
+                ).fetchone()
                 if row is not None and now < row[0] + min_delay and row[0] - now < _CLOCK_SKEW:
                     db.execute("COMMIT")
                     return row[0] + min_delay - now
-                db.execute("INSERT OR REPLACE INTO rate (service, domain, last_request) VALUES (?, ?, ?)",
-                           (service, domain, now))
+                db.execute(
+                    "INSERT OR REPLACE INTO rate (service, domain, last_request) VALUES (?, ?, ?)",
+                    (service, domain, now),
+                )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -403,8 +421,15 @@ class CachedGeocoder:
             return None
         latitude, longitude = location.latitude, location.longitude
         raw = location.raw if isinstance(location.raw, Mapping) else {}
-        self._cache_put(key, {"latitude": latitude, "longitude": longitude,
-                              "address": location.address, "raw": _raw_subset(raw)})
+        self._cache_put(
+            key,
+            {
+                "latitude": latitude,
+                "longitude": longitude,
+                "address": location.address,
+                "raw": _raw_subset(raw),
+            },
+        )
         return location
 
     def _request(self, query: str, params: Mapping[str, Any]):
@@ -433,7 +458,9 @@ class CachedGeocoder:
             except geopy_exc.GeocoderParseError as err:
                 raise GeocoderError(f"{self.service} sent a malformed response: {_short(err)}") from err
             except geopy_exc.GeocoderServiceError as err:
-                if type(err) is not geopy_exc.GeocoderServiceError or _redirect_refused(err):  # auth, quota, bad query
+                if type(err) is not geopy_exc.GeocoderServiceError or _redirect_refused(
+                    err
+                ):  # auth, quota, bad query
                     raise GeocoderError(f"{self.service} refused the request: {_short(err)}") from err
                 wait, reason, transient = self._backoff(attempt), _describe(err), True
             except geopy_exc.GeopyError as err:
@@ -450,15 +477,18 @@ class CachedGeocoder:
             self._sleep(wait)
 
     def _backoff(self, attempt: int) -> float:
-        return self.backoff_seconds * (2 ** attempt)
+        return self.backoff_seconds * (2**attempt)
 
     def _wait_turn(self) -> None:
         """Keep min_delay_seconds between requests: booked in the shared cache, so the policy holds
         for every process using it, else within this process."""
         if self.min_delay_seconds and self.cache is not None:
             try:
-                while (wait := self.cache.reserve_request(self.service, self.domain, self.min_delay_seconds,
-                                                          self._wall_clock())) > 0:
+                while (
+                    wait := self.cache.reserve_request(
+                        self.service, self.domain, self.min_delay_seconds, self._wall_clock()
+                    )
+                ) > 0:
                     self._sleep(wait)
             except (sqlite3.Error, OSError) as err:
                 self._cache_failed(err)
@@ -505,8 +535,11 @@ class CachedGeocoder:
             return
         self._warned = True
         # One channel only: warnings (the CLI prints it as one line; libraries can filter it).
-        warnings.warn(f"online geocoder unavailable: {reason}; using offline results",
-                      OnlineGeocoderWarning, stacklevel=3)
+        warnings.warn(
+            f"online geocoder unavailable: {reason}; using offline results",
+            OnlineGeocoderWarning,
+            stacklevel=3,
+        )
 
     def close(self) -> None:
         if self.cache is not None:
@@ -528,8 +561,12 @@ def _valid_coordinates(latitude: Any, longitude: Any) -> bool:
         return False
     if not isinstance(latitude, (int, float)) or not isinstance(longitude, (int, float)):
         return False
-    return (math.isfinite(latitude) and math.isfinite(longitude)
-            and -90 <= latitude <= 90 and -180 <= longitude <= 180)
+    return (
+        math.isfinite(latitude)
+        and math.isfinite(longitude)
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    )
 
 
 def _validated(answer: Any, service: str):
@@ -546,20 +583,27 @@ def _validated(answer: Any, service: str):
         raise GeocoderError(f"{service} sent a malformed response: {type(answer).__name__}, not a Location")
     if not _valid_coordinates(answer.latitude, answer.longitude):
         raise GeocoderError(
-            f"{service} sent a malformed response: coordinates {answer.latitude!r}, {answer.longitude!r}")
+            f"{service} sent a malformed response: coordinates {answer.latitude!r}, {answer.longitude!r}"
+        )
     for latitude, longitude in _raw_coordinates(answer.raw):
         # geopy wraps a longitude of 999 to -81: the answer is wrong, not a place at -81.
         if not _valid_coordinates(latitude, longitude):
             raise GeocoderError(
-                f"{service} sent a malformed response: coordinates {_short(latitude, 40)}, {_short(longitude, 40)} out of range")
+                f"{service} sent a malformed response: coordinates {_short(latitude, 40)}, {_short(longitude, 40)} out of range"
+            )
     return answer
 
 
 def _raw_coordinates(raw: Any) -> list[tuple[Any, Any]]:
     """The coordinates as the service wrote them (Nominatim lat/lon, GeoJSON geometry, ArcGIS x/y)."""
+
     def number(value: Any) -> Any:
         try:
-            return float(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+            return (
+                float(value)
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+                else value
+            )
         except ValueError:
             return value
 
@@ -581,6 +625,7 @@ def _raw_coordinates(raw: Any) -> list[tuple[Any, Any]]:
 
 def _raw_subset(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Scalars of the raw answer, and of its nested mappings (address, properties) one level down."""
+
     def scalar(value: Any) -> bool:
         return value is None or isinstance(value, (str, int, float, bool))
 

@@ -45,8 +45,13 @@ INFO_COLUMNS = ("resolved_name", "source", "confidence", "country_code")
 PLACE_TYPES: tuple[str, ...] = get_args(PlaceType)
 
 _ALIASES = {
-    "lat": "latitude", "lon": "longitude", "lng": "longitude", "long": "longitude",
-    "type": "place_type", "label": "display_name", "excluded": "exclude",
+    "lat": "latitude",
+    "lon": "longitude",
+    "lng": "longitude",
+    "long": "longitude",
+    "type": "place_type",
+    "label": "display_name",
+    "excluded": "exclude",
 }
 _TRUE = {"true", "yes", "y", "1", "x", "t", "on"}
 _FALSE = {"", "false", "no", "n", "0", "f", "off"}
@@ -117,7 +122,8 @@ def load_overrides(path: str | os.PathLike[str]) -> dict[str, Override]:
         key = normalize_name(override.name)
         if key in overrides:
             raise ConfigurationError(
-                f"overrides file {path}, line {line}: {_shown(override.name)} is already set on line {lines[key]}")
+                f"overrides file {path}, line {line}: {_shown(override.name)} is already set on line {lines[key]}"
+            )
         overrides[key] = override
         lines[key] = line
     return overrides
@@ -130,7 +136,9 @@ def _read_text(path: Path) -> str:
     except FileNotFoundError as err:
         raise ConfigurationError(f"overrides file not found: {path}") from err
     except (OSError, ValueError) as err:  # a name too long, a NUL byte
-        raise ConfigurationError(f"cannot read overrides file {path}: {getattr(err, 'strerror', None) or err}") from err
+        raise ConfigurationError(
+            f"cannot read overrides file {path}: {getattr(err, 'strerror', None) or err}"
+        ) from err
     if stat.S_ISDIR(info.st_mode):
         raise ConfigurationError(f"overrides file {path} is a directory")
     if not stat.S_ISREG(info.st_mode):  # a FIFO without a writer would block for ever
@@ -178,18 +186,21 @@ def _csv_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                 if "name" not in header:
                     raise ConfigurationError(
                         f"overrides file {path}, line {start}: the header needs a 'name' column "
-                        f"(expected {','.join(COLUMNS)})")
+                        f"(expected {','.join(COLUMNS)})"
+                    )
                 continue
             if len(record) > len(header):
                 raise ConfigurationError(
-                    f"overrides file {path}, line {start}: {len(record)} fields but the header has {len(header)}")
+                    f"overrides file {path}, line {start}: {len(record)} fields but the header has {len(header)}"
+                )
             fields = {column: cell for column, cell in zip(header, record) if column not in INFO_COLUMNS}
             rows.append((start, fields))
     except csv.Error as err:
         raise ConfigurationError(f"overrides file {path}, line {reader.line_num}: {err}") from err
     if header is None:
         raise ConfigurationError(
-            f"overrides file {path}, line 1: no header; the first line must be {','.join(COLUMNS)}")
+            f"overrides file {path}, line 1: no header; the first line must be {','.join(COLUMNS)}"
+        )
     return rows
 
 
@@ -199,7 +210,8 @@ def _column(cell: str, path: Path, line: int) -> str:
     if name not in COLUMNS and name not in INFO_COLUMNS:
         raise ConfigurationError(
             f"overrides file {path}, line {line}: unknown column {_shown(cell.strip())} "
-            f"(expected {', '.join(COLUMNS)})")
+            f"(expected {', '.join(COLUMNS)})"
+        )
     return name
 
 
@@ -218,7 +230,8 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                 line = item.start_mark.line + 1
                 if not isinstance(item, yaml.MappingNode):
                     raise ConfigurationError(
-                        f"overrides file {path}, line {line}: expected a mapping with name, latitude, longitude ...")
+                        f"overrides file {path}, line {line}: expected a mapping with name, latitude, longitude ..."
+                    )
                 rows.append((line, _yaml_mapping(loader, item, path)))
         elif isinstance(root, yaml.MappingNode):
             for key_node, value_node in root.value:
@@ -232,28 +245,35 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                 else:
                     raise ConfigurationError(
                         f"overrides file {path}, line {line}: {_shown(name)} needs a mapping such as "
-                        "{lat: 50.45, lon: 30.52} or {exclude: true}, or a [lat, lon] pair")
+                        "{lat: 50.45, lon: 30.52} or {exclude: true}, or a [lat, lon] pair"
+                    )
                 if "name" in fields and fields["name"] != name:
                     raise ConfigurationError(
-                        f"overrides file {path}, line {line}: the key {_shown(name)} and its name {_shown(fields['name'])} differ")
+                        f"overrides file {path}, line {line}: the key {_shown(name)} and its name {_shown(fields['name'])} differ"
+                    )
                 fields["name"] = name
                 rows.append((line, fields))
         else:
             raise ConfigurationError(
                 f"overrides file {path}, line {root.start_mark.line + 1}: "
-                "expected a list of places or a mapping from name to settings")
+                "expected a list of places or a mapping from name to settings"
+            )
         return rows
     except RecursionError as err:
         raise ConfigurationError(f"overrides file {path}: YAML nested too deeply") from err
     except ConfigurationError:
         raise
     except ValueError as err:  # PyYAML's int() of a 5,000-digit number
-        raise ConfigurationError(f"overrides file {path}: a value YAML cannot read: {_shown(str(err), quote=False)}") from err
+        raise ConfigurationError(
+            f"overrides file {path}: a value YAML cannot read: {_shown(str(err), quote=False)}"
+        ) from err
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(err, "problem", None) or str(err)
-        raise ConfigurationError(f"overrides file {path}, line {line}: invalid YAML: {' '.join(str(problem).split())}") from err
+        raise ConfigurationError(
+            f"overrides file {path}, line {line}: invalid YAML: {' '.join(str(problem).split())}"
+        ) from err
     finally:
         loader.dispose()
 
@@ -273,12 +293,15 @@ def _check_expansion(root: Any, path: Path) -> None:
             if sizes[id(node)] > MAX_NODES:
                 raise ConfigurationError(
                     f"overrides file {path}, line {node.start_mark.line + 1}: more than {MAX_NODES} values "
-                    "once YAML aliases are expanded")
+                    "once YAML aliases are expanded"
+                )
             continue
         if id(node) in sizes:
             continue
         if id(node) in open_nodes:
-            raise ConfigurationError(f"overrides file {path}, line {node.start_mark.line + 1}: a YAML alias refers to itself")
+            raise ConfigurationError(
+                f"overrides file {path}, line {node.start_mark.line + 1}: a YAML alias refers to itself"
+            )
         open_nodes.add(id(node))
         stack.append((node, True))
         stack.extend((child, False) for child in children if id(child) not in sizes)
@@ -333,10 +356,17 @@ def _override(fields: Mapping[str, Any], path: Path, line: int) -> Override:
         place_type = place_type.casefold()
         if place_type not in PLACE_TYPES:
             raise ConfigurationError(
-                f"{where}: place_type {_shown(place_type)} is not one of {', '.join(PLACE_TYPES)}")
+                f"{where}: place_type {_shown(place_type)} is not one of {', '.join(PLACE_TYPES)}"
+            )
     display_name = _text(fields.get("display_name"), "display_name", where)
-    return Override(name=name, latitude=latitude, longitude=longitude, exclude=exclude,
-                    place_type=place_type, display_name=display_name)
+    return Override(
+        name=name,
+        latitude=latitude,
+        longitude=longitude,
+        exclude=exclude,
+        place_type=place_type,
+        display_name=display_name,
+    )
 
 
 def _coordinate(value: Any, what: str, limit: float, where: str) -> float | None:
@@ -351,7 +381,9 @@ def _coordinate(value: Any, what: str, limit: float, where: str) -> float | None
         raise ConfigurationError(f"{where}: {what} {_shown(shown)} is not a number") from err
     if not math.isfinite(number) or not -limit <= number <= limit:
         shown = value.strip() if isinstance(value, str) else value
-        raise ConfigurationError(f"{where}: {what} {_shown(shown, quote=False)} out of range (-{limit:g} to {limit:g})")
+        raise ConfigurationError(
+            f"{where}: {what} {_shown(shown, quote=False)} out of range (-{limit:g} to {limit:g})"
+        )
     return number
 
 
@@ -381,8 +413,9 @@ def _text(value: Any, what: str, where: str) -> str | None:
 # --- writing ------------------------------------------------------------------------------------
 
 
-def write_overrides(places: Iterable[Place], path: str | os.PathLike[str], *,
-                    unresolved: Iterable[Mention] = ()) -> None:
+def write_overrides(
+    places: Iterable[Place], path: str | os.PathLike[str], *, unresolved: Iterable[Mention] = ()
+) -> None:
     """Write an editable overrides file (CSV, or YAML for .yaml/.yml) for a story's places.
 
     One row per distinct spelling the article uses for a place (what resolve looks names up by),
@@ -421,18 +454,20 @@ def _rows(places: Iterable[Place]) -> list[dict[str, Any]]:
             if key in seen:
                 continue
             seen.add(key)
-            rows.append({
-                "name": " ".join(spelling.split()),
-                "latitude": round(place.latitude, 6),
-                "longitude": round(place.longitude, 6),
-                "exclude": False,
-                "place_type": place.place_type,
-                "display_name": None,
-                "resolved_name": place.name,
-                "source": place.source,
-                "confidence": round(place.confidence, 3),
-                "country_code": place.country_code,
-            })
+            rows.append(
+                {
+                    "name": " ".join(spelling.split()),
+                    "latitude": round(place.latitude, 6),
+                    "longitude": round(place.longitude, 6),
+                    "exclude": False,
+                    "place_type": place.place_type,
+                    "display_name": None,
+                    "resolved_name": place.name,
+                    "source": place.source,
+                    "confidence": round(place.confidence, 3),
+                    "country_code": place.country_code,
+                }
+            )
     return rows
 
 
@@ -443,9 +478,20 @@ def _unresolved_rows(mentions: Iterable[Mention], seen: set[str]) -> list[dict[s
         if key in seen:
             continue
         seen.add(key)
-        rows.append({"name": " ".join(mention.query.split()), "latitude": None, "longitude": None,
-                     "exclude": False, "place_type": None, "display_name": None,
-                     "resolved_name": None, "source": "unresolved", "confidence": None, "country_code": None})
+        rows.append(
+            {
+                "name": " ".join(mention.query.split()),
+                "latitude": None,
+                "longitude": None,
+                "exclude": False,
+                "place_type": None,
+                "display_name": None,
+                "resolved_name": None,
+                "source": "unresolved",
+                "confidence": None,
+                "country_code": None,
+            }
+        )
     return rows
 
 

@@ -105,12 +105,18 @@ def geoparse(
 
     for index, doc in enumerate(parse_many(texts(), nlp)):
         resolution = _resolve(doc, gazetteer, geocoder, overrides)
-        mentions = tuple(sorted(
-            [m for p in resolution.places for m in p.mentions] + list(resolution.unresolved), key=lambda m: m.start))
+        mentions = tuple(
+            sorted(
+                [m for p in resolution.places for m in p.mentions] + list(resolution.unresolved),
+                key=lambda m: m.start,
+            )
+        )
         yield Geoparse(ids[index], mentions, resolution.places)
 
 
-def _resolve(doc, gazetteer: Gazetteer, geocoder: Geocoder | None, overrides: Mapping[str, Override]) -> Resolution:
+def _resolve(
+    doc, gazetteer: Gazetteer, geocoder: Geocoder | None, overrides: Mapping[str, Override]
+) -> Resolution:
     """Recognition and resolution through the `geostory_places` spaCy component, run on the
     whole article once it is parsed (a long article is parsed in chunks, but resolved as one)."""
     from .component import PlacesComponent

@@ -187,8 +187,10 @@ def check_input_file(path: Path, label: str) -> None:
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"article {label} is a directory, not a file")
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"cannot read {label}: not a regular file (a FIFO, device or socket); "
-                         "pipe it to standard input with - instead")
+        raise InputError(
+            f"cannot read {label}: not a regular file (a FIFO, device or socket); "
+            "pipe it to standard input with - instead"
+        )
 
 
 def _read_file(path: Path, label: str, max_bytes: int) -> bytes:
@@ -211,9 +213,14 @@ def _fetch(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str | No
     content type). Redirects are followed to http(s) URLs only. Failures are one-line InputErrors."""
     from .net import BodyTooLarge, deadline, deadline_opener, read_body
 
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"})
+    request = urllib.request.Request(
+        url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}
+    )
     try:
-        with deadline(timeout), deadline_opener(redirects="any-host").open(request, timeout=timeout) as response:
+        with (
+            deadline(timeout),
+            deadline_opener(redirects="any-host").open(request, timeout=timeout) as response,
+        ):
             body = read_body(response, max_bytes=max_bytes)
             charset = response.headers.get_content_charset()
             content_type = (response.headers.get_content_type() or "").lower()
@@ -229,8 +236,10 @@ def _fetch(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str | No
     except BodyTooLarge as err:
         raise InputError(f"could not fetch URL: {url}: {err}") from err
     except http.client.IncompleteRead as err:
-        raise InputError(f"could not fetch URL: {url}: the body was cut short "
-                         f"({len(err.partial)} bytes of {len(err.partial) + (err.expected or 0)} arrived)") from err
+        raise InputError(
+            f"could not fetch URL: {url}: the body was cut short "
+            f"({len(err.partial)} bytes of {len(err.partial) + (err.expected or 0)} arrived)"
+        ) from err
     except (OSError, http.client.HTTPException, ValueError) as err:
         raise InputError(f"could not fetch URL: {url}: {_one_line(err) or type(err).__name__}") from err
     return body, charset, content_type
@@ -249,7 +258,9 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
             return {}
         data = sidecar.read_bytes()
         if len(data) > _SIDECAR_LIMIT:
-            raise ConfigurationError(f"malformed sidecar metadata {sidecar}: larger than {_SIDECAR_LIMIT} bytes")
+            raise ConfigurationError(
+                f"malformed sidecar metadata {sidecar}: larger than {_SIDECAR_LIMIT} bytes"
+            )
         raw = json.loads(data.decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ConfigurationError(f"malformed sidecar metadata {sidecar}: {_one_line(err)}") from err
@@ -269,7 +280,8 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
         parsed = _parse_date(raw["date"])
         if parsed is None:
             raise ConfigurationError(
-                f"malformed sidecar metadata {sidecar}: 'date' must be YYYY-MM-DD, got {raw['date']!r}")
+                f"malformed sidecar metadata {sidecar}: 'date' must be YYYY-MM-DD, got {raw['date']!r}"
+            )
         meta["date"] = parsed
     return meta
 
@@ -307,7 +319,7 @@ def decode_bytes(data: bytes, label: str = "article", *, declared: str | None = 
     text = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom):].decode(encoding, errors="replace")
+            text = data[len(bom) :].decode(encoding, errors="replace")
             break
     if text is None:
         for magic, what in _MAGIC.items():
@@ -349,7 +361,7 @@ def _decode_guess(data: bytes, declared: str | None) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         if err.reason == "unexpected end of data" and err.end == len(data):  # cut mid-character
-            return data[:err.start].decode("utf-8") + "\ufffd"
+            return data[: err.start].decode("utf-8") + "\ufffd"
     mixed = _decode_lines(data)
     if mixed is not None:
         return mixed
@@ -399,8 +411,11 @@ def _decode_lines(data: bytes) -> str | None:
     for number, line in enumerate(lines):
         if decoded[number] is None:
             legacy = line.decode("cp1252", errors="replace")
-            decoded[number] = legacy if "\ufffd" not in legacy and _plausibly_western(legacy) else (
-                line.decode("utf-8", errors="replace"))
+            decoded[number] = (
+                legacy
+                if "\ufffd" not in legacy and _plausibly_western(legacy)
+                else (line.decode("utf-8", errors="replace"))
+            )
     return "\n".join(text for text in decoded if text is not None)
 
 
@@ -449,8 +464,13 @@ def _extract_html(document: str, *, url: str | None) -> tuple[str, dict[str, Any
         import trafilatura
 
         result = trafilatura.extract(
-            document, url=url, output_format="json", with_metadata=True,
-            include_comments=False, include_tables=True, deduplicate=False,
+            document,
+            url=url,
+            output_format="json",
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
         )
     except ImportError as err:
         raise ConfigurationError(
@@ -488,8 +508,30 @@ class _TextStripper(HTMLParser):
 
     _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
     _BLOCK = {
-        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-        "section", "article", "header", "footer", "blockquote", "pre", "hr", "dd", "dt", "figcaption",
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "hr",
+        "dd",
+        "dt",
+        "figcaption",
     }
 
     def __init__(self) -> None:
@@ -575,7 +617,7 @@ def _strip_markdown(text: str) -> tuple[str, dict[str, Any]]:
         except yaml.YAMLError:
             data = None
         if isinstance(data, dict):
-            text = text[front.end():]
+            text = text[front.end() :]
             if isinstance(data.get("title"), str) and data["title"].strip():
                 meta["title"] = data["title"].strip()
             parsed = _parse_date(data.get("date"))

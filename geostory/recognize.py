@@ -74,13 +74,26 @@ KIN = frozenset(
     stepson stepdaughter child baby dog cat""".split()
 )
 TITLE_OF = re.compile(
-    r"\b(?:Prince|Princess|Duke|Duchess|Earl|Countess|Marquess|Baron|Baroness|Archduke)\s+of\s+(?:the\s+)?$")
+    r"\b(?:Prince|Princess|Duke|Duchess|Earl|Countess|Marquess|Baron|Baroness|Archduke)\s+of\s+(?:the\s+)?$"
+)
 SHIP_PREFIX = re.compile(r"\b(?:HMS|USS|HMCS|HMAS|HMNZS|RFA|INS|USNS|MV|SS|RV)\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
 # Labels whose spans the gazetteer scan leaves alone; other spans are scanned for place names.
 CLAIMING_LABELS = frozenset("GPE LOC FAC NORP ORG PERSON".split())
 # Lower-case words after a name that make it a facility's name: "Haneda airport".
-FACILITY_WORDS = frozenset(("airport", "air base", "airbase", "international airport", "stadium",
-                            "cosmodrome", "spaceport", "naval base", "air station", "hospital"))
+FACILITY_WORDS = frozenset(
+    (
+        "airport",
+        "air base",
+        "airbase",
+        "international airport",
+        "stadium",
+        "cosmodrome",
+        "spaceport",
+        "naval base",
+        "air station",
+        "hospital",
+    )
+)
 # Last words of a capitalised run that finish a facility's name begun by a short entity:
 # "O.R." + "Tambo International Airport".
 FACILITY_RUN_ENDS = frozenset(("airport", "base", "station", "stadium", "university", "airfield"))
@@ -95,11 +108,31 @@ UNTAGGED_PLACED_POPULATION = 10_000  # "headed on to Winchester": a town where p
 # A town opening the name of its own civic body ("the Torrington Fire Department", "Groton Town
 # Council", "Huntsville Police"): the town is named, however small. Schools are left out: they are
 # named after people as often as after towns ("Lincoln Elementary").
-CIVIC_TAILS = (("fire",), ("police",), ("sheriff",), ("sheriff's",), ("sheriff’s",), ("city", "council"),
-               ("town", "council"), ("village", "board"), ("county", "commission"), ("county", "commissioners"),
-               ("county", "clerk"), ("county", "sheriff"), ("city", "hall"), ("town", "hall"), ("mayor",),
-               ("chamber", "of"), ("public", "library"), ("township", "board"), ("township", "trustees"),
-               ("city", "manager"), ("town", "manager"), ("board", "of", "education"), ("rescue", "squad"))
+CIVIC_TAILS = (
+    ("fire",),
+    ("police",),
+    ("sheriff",),
+    ("sheriff's",),
+    ("sheriff’s",),
+    ("city", "council"),
+    ("town", "council"),
+    ("village", "board"),
+    ("county", "commission"),
+    ("county", "commissioners"),
+    ("county", "clerk"),
+    ("county", "sheriff"),
+    ("city", "hall"),
+    ("town", "hall"),
+    ("mayor",),
+    ("chamber", "of"),
+    ("public", "library"),
+    ("township", "board"),
+    ("township", "trustees"),
+    ("city", "manager"),
+    ("town", "manager"),
+    ("board", "of", "education"),
+    ("rescue", "squad"),
+)
 CIVIC_PLACE_POPULATION = 1_000
 # A capitalised name after "from", "to", "via" or "into" of a movement ("drove from Goma to
 # Rutshuru", "flew from Mwanza to Bukoba") is a town where the gazetteer holds one this big.
@@ -109,7 +142,8 @@ MOVEMENT_WORDS = frozenset(
     travelling traveling moved move moving went go going gone fled flee fleeing sailed sail
     sailing headed heading returned return returning arrived arrive arriving walked walk walking
     rode ride riding trip journey route road bus train ferry boat convoy transferred taken brought
-    deported evacuated marched commute commuted relocated""".split())
+    deported evacuated marched commute commuted relocated""".split()
+)
 MOVEMENT_PLACE_POPULATION = 1_000
 # Words that name a kind of place, not a place: a mention made only of them is never a pin
 # ("County Road", "Air Force Base", "Station", "Valley" cut out of a longer name).
@@ -117,9 +151,11 @@ GENERIC_PLACE_WORDS = frozenset(
     """county road street avenue lane drive boulevard highway route valley forest park station
     air force base airport port harbor harbour city town village state river lake creek hill
     mountain mount beach island bay district township center centre hospital university college
-    school church square bridge""".split())
+    school church square bridge""".split()
+)
 PLACE_PREPOSITIONS = frozenset(
-    "in at to from near into toward towards via through across outside inside between".split())
+    "in at to from near into toward towards via through across outside inside between".split()
+)
 # "the island of Lampedusa", "the city of Kherson"
 PLACE_NOUNS = frozenset(
     """island islands city town village port province region state republic county capital outskirts
@@ -127,13 +163,16 @@ PLACE_NOUNS = frozenset(
 )
 # Prepositions that people's names rarely follow: evidence enough to overrule a surname.
 STRONG_PLACE_PREPOSITIONS = frozenset("in near outside inside into throughout".split())
-STATE_ABBREVIATION = re.compile(r"(?:[A-Z][a-z]{0,4}\.){1,2}|[A-Z]\.?[A-Z]\.?|[A-Z][a-z]+")  # "W.Va.", "Ala.", "NY", "Ohio"
+STATE_ABBREVIATION = re.compile(
+    r"(?:[A-Z][a-z]{0,4}\.){1,2}|[A-Z]\.?[A-Z]\.?|[A-Z][a-z]+"
+)  # "W.Va.", "Ala.", "NY", "Ohio"
 SAINTS = frozenset(("st", "st.", "saint"))
 SPEECH_VERBS = frozenset("said says told asked added explained recalled".split())
 # Last words that make a "PERSON" span a place: "Greer Station", "Anderson County", "Kelley Lane".
 PLACE_SUFFIXES = frozenset(
     """county parish township station street st. road rd. avenue ave. lane drive boulevard blvd. way
-    highway hill hills lake river creek park city town village valley heights springs""".split())
+    highway hill hills lake river creek park city town village valley heights springs""".split()
+)
 MIDDLE_INITIAL = re.compile(r"[A-Z]\.")
 YEAR = re.compile(r"(?:19|20)\d\d")
 DASH = re.compile(r"[-–—]{1,3}")
@@ -162,18 +201,18 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         for mention in _from_entity(ent, gazetteer, discourse):
             if _part_of_a_name(article, mention) or _generic(mention):
                 continue
-            if not any(taken[mention.start:mention.end]):
+            if not any(taken[mention.start : mention.end]):
                 found.append(mention)
-                taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
+                taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     # Spans the model gave a non-place label ("Kecskemet and Szeged" as a WORK_OF_ART, "Sicily" as
     # a DATE) are scanned like untagged text.
     covered = {token.i for ent in doc.ents if ent.label_ in CLAIMING_LABELS for token in ent}
     for mention in _from_untagged_runs(doc, covered, gazetteer, discourse):
         if _generic(mention):
             continue
-        if not _part_of_a_name(article, mention) and not any(taken[mention.start:mention.end]):
+        if not _part_of_a_name(article, mention) and not any(taken[mention.start : mention.end]):
             found.append(mention)
-            taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
+            taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     return tuple(sorted(found, key=lambda m: m.start))
 
 
@@ -205,11 +244,12 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
         capital_of = country and span.end + 1 <= len(doc) and doc[span.end].lower_ == "capital"
         if capital_of and (capital := country_capital(country)):
             # "the Vietnamese capital": the city, named by its country's people
-            yield discourse.mention(doc[span.start:span.end + 1], "NORP+capital", "toponym", lookup=capital)
+            yield discourse.mention(doc[span.start : span.end + 1], "NORP+capital", "toponym", lookup=capital)
         elif country:
             yield discourse.mention(span, label, "demonym", lookup=country)
         elif (best := _named(gazetteer, text, placed=text in discourse.places)) is not None and (
-                _is_salient(best, span, strict=True) or text in discourse.places):
+            _is_salient(best, span, strict=True) or text in discourse.places
+        ):
             yield discourse.mention(span, "NORP>place")  # "Tunis" taken for a people
     elif label in ("ORG", "PERSON"):
         best = _named(gazetteer, text, placed=_placed(span, strong=True) or text in discourse.places)
@@ -221,20 +261,27 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
         elif best is not None and _taken_back(best, span, label, discourse):
             kind: MentionKind = "facility" if best.place_type in ("landmark", "airport") else "toponym"
             yield discourse.mention(span, f"{label}>place", kind)
-        elif label == "ORG" and best is not None and best.place_type == "landmark" and _has_facility_head(span):
+        elif (
+            label == "ORG" and best is not None and best.place_type == "landmark" and _has_facility_head(span)
+        ):
             # a curated institution ("Qatar University", "Kumsusan Palace"): the place itself
             yield discourse.mention(span, "ORG>facility", "facility")
         elif label == "ORG" and _has_facility_head(span, strong_only=True):
             # "University of Cincinnati", "Ohio State University": news geoparsing corpora mark the
             # place inside an unlisted institution's name, and the map pins that place.
-            inner = [replace(m, label="ORG>facility>place", kind="toponym") for m in _embedded(span, gazetteer, discourse)]
+            inner = [
+                replace(m, label="ORG>facility>place", kind="toponym")
+                for m in _embedded(span, gazetteer, discourse)
+            ]
             yield from inner or [discourse.mention(span, "ORG>facility", "facility")]
         elif label == "ORG":
             listed = _listed_places(span, gazetteer, discourse)
             yield from listed or _embedded(span, gazetteer, discourse)
 
 
-def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:
+def _from_untagged_runs(
+    doc: Doc, covered: set[int], gazetteer: Gazetteer, discourse: _Discourse
+) -> Iterator[Mention]:
     """Capitalised token runs outside the model's entities that the gazetteer knows well."""
     i = 0
     n = len(doc)
@@ -244,7 +291,7 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer, disco
             i += 1
             continue
         for size in range(min(MAX_RUN_TOKENS, n - i), 0, -1):
-            tokens = doc[i:i + size]
+            tokens = doc[i : i + size]
             if any(t.i in covered for t in tokens) or not _capitalised(tokens[-1].text):
                 continue
             text = tokens.text
@@ -252,20 +299,33 @@ def _from_untagged_runs(doc: Doc, covered: set[int], gazetteer: Gazetteer, disco
             if best is None:
                 continue
             dateline = text.isupper() and len(text) > 2 and _is_dateline(tokens)
-            proper = (all(t.pos_ == "PROPN" for t in tokens) and not text.isupper()
-                      and not (len(tokens) == 1 and (tokens[0].is_stop or tokens[0].lower_ in PRONOUNS)))
-            if proper and (_looks_personal(tokens, "", discourse) or discourse.is_common(tokens)
-                           or (_inside_longer_name(tokens) and best.place_type not in ("country", "continent"))):
+            proper = (
+                all(t.pos_ == "PROPN" for t in tokens)
+                and not text.isupper()
+                and not (len(tokens) == 1 and (tokens[0].is_stop or tokens[0].lower_ in PRONOUNS))
+            )
+            if proper and (
+                _looks_personal(tokens, "", discourse)
+                or discourse.is_common(tokens)
+                or (_inside_longer_name(tokens) and best.place_type not in ("country", "continent"))
+            ):
                 continue
-            known = proper and (_is_salient(best, tokens, strict=True) or text in discourse.places
-                                or (_placed(tokens) and _is_salient(best, tokens, threshold=UNTAGGED_PLACED_POPULATION))
-                                or _in_place_slot(tokens, best))
+            known = proper and (
+                _is_salient(best, tokens, strict=True)
+                or text in discourse.places
+                or (_placed(tokens) and _is_salient(best, tokens, threshold=UNTAGGED_PLACED_POPULATION))
+                or _in_place_slot(tokens, best)
+            )
             if dateline or known:
                 if best.place_type in ("landmark", "airport") and _name_goes_on(tokens):
                     # "Wall Street Journal": a landmark opening another name is that name's part
                     yield discourse.mention(tokens, "gazetteer>embedded", "embedded")
                 else:
-                    yield discourse.mention(tokens, "gazetteer", "facility" if best.place_type in ("landmark", "airport") else "toponym")
+                    yield discourse.mention(
+                        tokens,
+                        "gazetteer",
+                        "facility" if best.place_type in ("landmark", "airport") else "toponym",
+                    )
                 i += size - 1
                 break
         i += 1
@@ -276,15 +336,18 @@ def _civic_town(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     Council"), whether the model put the body's words in the span or not."""
     doc = span.doc
     for size in range(min(3, len(span)), 0, -1):
-        name = doc[span.start:span.start + size]
+        name = doc[span.start : span.start + size]
         if not all(_capitalised(t.text) and t.is_alpha for t in name) or _looks_personal(name, "", discourse):
             continue
-        following = [t.lower_ for t in doc[name.end:name.end + 3]]
-        if not any(tuple(following[:len(tail)]) == tail for tail in CIVIC_TAILS):
+        following = [t.lower_ for t in doc[name.end : name.end + 3]]
+        if not any(tuple(following[: len(tail)]) == tail for tail in CIVIC_TAILS):
             continue
         best = _named(gazetteer, name.text, placed=True)
-        if best is not None and best.place_type in ("city", "county") and (
-                best.place_type == "county" or best.population >= CIVIC_PLACE_POPULATION):
+        if (
+            best is not None
+            and best.place_type in ("city", "county")
+            and (best.place_type == "county" or best.population >= CIVIC_PLACE_POPULATION)
+        ):
             return discourse.mention(name, "civic>place")
     return None
 
@@ -299,9 +362,9 @@ def _in_place_slot(span, best: Candidate) -> bool:
         return False
     if span.end < len(doc) and doc[span.end].text in ("'s", "’s"):
         return False
-    window = list(doc[max(0, span.start - 9):span.start - 1])
+    window = list(doc[max(0, span.start - 9) : span.start - 1])
     starts = [k for k, t in enumerate(window) if t.is_sent_start]
-    window = window[starts[-1]:] if starts else window  # this sentence only
+    window = window[starts[-1] :] if starts else window  # this sentence only
     if any(t.lower_ in MOVEMENT_WORDS for t in window):
         return True
     # "from Goma to Rutshuru": both ends written
@@ -333,7 +396,7 @@ def _listed_places(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse)
     placed = _placed(span)
     mentions = []
     for part in parts:
-        sub = span.doc[part[0].i:part[-1].i + 1]
+        sub = span.doc[part[0].i : part[-1].i + 1]
         best = _named(gazetteer, sub.text, placed=placed)
         if best is None or not _capitalised(sub.text) or _looks_personal(sub, "", discourse):
             return []
@@ -347,9 +410,13 @@ def _embedded(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> I
     """The longest well-known place name nested in an organisation's name."""
     tokens = list(span)
     for size in range(min(MAX_RUN_TOKENS, len(tokens) - 1), 0, -1):
-        for start in range(0, len(tokens) - size + 1):
-            sub = span.doc[tokens[start].i:tokens[start].i + size]
-            if not _capitalised(sub[0].text) or _looks_personal(sub, "", discourse) or discourse.is_common(sub):
+        for start in range(len(tokens) - size + 1):
+            sub = span.doc[tokens[start].i : tokens[start].i + size]
+            if (
+                not _capitalised(sub[0].text)
+                or _looks_personal(sub, "", discourse)
+                or discourse.is_common(sub)
+            ):
                 continue
             best = _named(gazetteer, sub.text)
             if best is not None and _is_salient(best, sub, strict=True):
@@ -384,15 +451,22 @@ def _named(gazetteer: Gazetteer, text: str, *, placed: bool = False) -> Candidat
     key = normalize_name(text)
     for candidate in found:
         name = normalize_name(candidate.name)
-        if name == key or name.startswith(key + " ") or key.startswith(name + " ") or (
-                len(key) >= 6 and name[:5] == key[:5]):
+        if (
+            name == key
+            or name.startswith(key + " ")
+            or key.startswith(name + " ")
+            or (len(key) >= 6 and name[:5] == key[:5])
+        ):
             return candidate  # the name, its first words ("Barrow" in Furness), a near spelling
         if candidate.place_type in ("country", "continent", "landmark", "airport"):
             return candidate
         if candidate.place_type == "region" and ("." in text or text.isupper()):
             return candidate
-        if candidate.place_type == "city" and not text.isupper() and (
-                candidate.feature_code == "PPLC" or candidate.population >= 500_000):
+        if (
+            candidate.place_type == "city"
+            and not text.isupper()
+            and (candidate.feature_code == "PPLC" or candidate.population >= 500_000)
+        ):
             return candidate
     return None
 
@@ -426,7 +500,7 @@ def _generic(mention: Mention) -> bool:
 
 def _part_of_a_name(text: str, mention: Mention) -> bool:
     """'Prince of Wales', 'Duke of York', 'USS Arizona': a title or a ship, not the place."""
-    before = text[max(0, mention.start - 60):mention.start]
+    before = text[max(0, mention.start - 60) : mention.start]
     return bool(TITLE_OF.search(before) or SHIP_PREFIX.search(before))
 
 
@@ -546,40 +620,75 @@ class _Discourse:
         for token in doc:
             if token.is_lower and token.is_alpha:
                 lowercase.add(token.text)
-            elif (token.i > 0 and _capitalised(token.text) and token.is_alpha
-                  and doc[token.i - 1].lower_ in PERSON_TITLES - SAINTS):
+            elif (
+                token.i > 0
+                and _capitalised(token.text)
+                and token.is_alpha
+                and doc[token.i - 1].lower_ in PERSON_TITLES - SAINTS
+            ):
                 persons.add(token.text)
         for token in doc[2:]:
             # "Tyrise M. Bell", whatever label the model gave it: a middle initial marks a person's
             # name, unless the name goes on into an institution's ("Stephen F. Austin University")
             first, initial = doc[token.i - 2], doc[token.i - 1]
             following = doc[token.i + 1] if token.i + 1 < len(doc) else None
-            if (MIDDLE_INITIAL.fullmatch(initial.text) and first.is_alpha and first.is_title and token.is_alpha
-                    and token.is_title and not (following is not None and _capitalised(following.text))):
+            if (
+                MIDDLE_INITIAL.fullmatch(initial.text)
+                and first.is_alpha
+                and first.is_title
+                and token.is_alpha
+                and token.is_title
+                and not (following is not None and _capitalised(following.text))
+            ):
                 persons.add(token.text)
         for token in doc[:-3]:
             # "Flores, 26, had just left the Army": a name with an age in apposition is a person's
-            if (_capitalised(token.text) and token.is_alpha and not token.is_stop and doc[token.i + 1].text == ","
-                    and doc[token.i + 3].text == "," and _is_age(doc[token.i + 2].text)):
+            if (
+                _capitalised(token.text)
+                and token.is_alpha
+                and not token.is_stop
+                and doc[token.i + 1].text == ","
+                and doc[token.i + 3].text == ","
+                and _is_age(doc[token.i + 2].text)
+            ):
                 persons.add(token.text)
         for token in doc:
             # "Petrova said", "said Noma": a speaker, when the gazetteer knows no large place so named
             if token.lower_ in SPEECH_VERBS:
-                for near in (doc[token.i - 1] if token.i > 0 else None, doc[token.i + 1] if token.i + 1 < len(doc) else None):
-                    if (near is not None and near.pos_ == "PROPN" and near.is_title and near.text not in persons
-                            and ((best := _best(gazetteer, near.text)) is None or not _is_salient(best, near, strict=True))):
+                for near in (
+                    doc[token.i - 1] if token.i > 0 else None,
+                    doc[token.i + 1] if token.i + 1 < len(doc) else None,
+                ):
+                    if (
+                        near is not None
+                        and near.pos_ == "PROPN"
+                        and near.is_title
+                        and near.text not in persons
+                        and (
+                            (best := _best(gazetteer, near.text)) is None
+                            or not _is_salient(best, near, strict=True)
+                        )
+                    ):
                         persons.add(near.text)
         for ent in doc.ents:
             span = _trim(ent)
             if span is not None and _placed(span, strong=True):
                 placed.add(span.text)
         for token in doc:
-            if token.ent_iob_ == "O" and _capitalised(token.text) and _placed(token.doc[token.i:token.i + 1], strong=True):
+            if (
+                token.ent_iob_ == "O"
+                and _capitalised(token.text)
+                and _placed(token.doc[token.i : token.i + 1], strong=True)
+            ):
                 placed.add(token.text)
         places = set()
         for ent in doc.ents:
             # a place label the context confirms ("in Laconia", "Laconia, N.H.")
-            if ent.label_ in ("GPE", "LOC") and (span := _trim(ent)) is not None and _placed(span, strong=True):
+            if (
+                ent.label_ in ("GPE", "LOC")
+                and (span := _trim(ent)) is not None
+                and _placed(span, strong=True)
+            ):
                 if span.text in placed or not (len(span) == 1 and span.text in persons):
                     places.add(span.text)
         return cls(frozenset(persons), frozenset(placed), frozenset(places), frozenset(lowercase))
@@ -588,7 +697,12 @@ class _Discourse:
         """The Mention of a span, with its sentence."""
         text, end = span.text, span.end_char
         following = span.doc[span.end] if span.end < len(span.doc) else None
-        if "." in text and following is not None and not span[-1].whitespace_ and following.text.startswith("."):
+        if (
+            "." in text
+            and following is not None
+            and not span[-1].whitespace_
+            and following.text.startswith(".")
+        ):
             text, end = text + ".", end + 1  # "W.Va" + "." split off as a full stop: "W.Va."
         stripped = text.rstrip("-–—/ ")
         if stripped and stripped != text:  # "Nebraska-", "Grant/": a dash or slash the token kept
@@ -614,16 +728,19 @@ def _with_facility_word(span, gazetteer: Gazetteer):
     doc = span.doc
     for size in range(MAX_RUN_TOKENS, 0, -1):
         # "O.R." + "Tambo International Airport": the model cut the name at the initials
-        words = doc[span.end:span.end + size]
-        if (len(words) == size and words[-1].lower_ in FACILITY_RUN_ENDS
-                and all(_capitalised(t.text) and not t.is_sent_start for t in words)):
-            extended = doc[span.start:span.end + size]
+        words = doc[span.end : span.end + size]
+        if (
+            len(words) == size
+            and words[-1].lower_ in FACILITY_RUN_ENDS
+            and all(_capitalised(t.text) and not t.is_sent_start for t in words)
+        ):
+            extended = doc[span.start : span.end + size]
             if gazetteer.is_place_name(extended.text):
                 return extended
     for size in (2, 1):
-        words = doc[span.end:span.end + size]
+        words = doc[span.end : span.end + size]
         if len(words) == size and all(t.is_lower for t in words) and words.text in FACILITY_WORDS:
-            extended = doc[span.start:span.end + size]
+            extended = doc[span.start : span.end + size]
             if gazetteer.is_place_name(extended.text):
                 return extended
     return span
@@ -643,10 +760,12 @@ def _is_dateline(tokens) -> bool:
     first = tokens[0]
     if first.i > 0 and not (doc[first.i - 1].is_punct or first.is_sent_start):
         return False
-    for token in doc[tokens.end:min(len(doc), tokens.end + 5)]:
+    for token in doc[tokens.end : min(len(doc), tokens.end + 5)]:
         if DASH.fullmatch(token.text):
             return True
-        if token.text == "(" or not (token.text == "," or token.is_title or token.is_upper or "." in token.text):
+        if token.text == "(" or not (
+            token.text == "," or token.is_title or token.is_upper or "." in token.text
+        ):
             return token.text == "("
     return False
 
@@ -656,8 +775,15 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
     start, end = ent.start, ent.end
     doc = ent.doc
     # a leading "the", punctuation or lower-case word the model swept in ("later Far Eastern ...")
-    while start < end and (doc[start].lower_ in DETERMINERS or doc[start].is_punct
-                           or (doc[start].is_lower and doc[start].is_alpha and doc[start].pos_ in ("ADV", "ADJ", "DET", "CCONJ", "SCONJ", "PRON"))):
+    while start < end and (
+        doc[start].lower_ in DETERMINERS
+        or doc[start].is_punct
+        or (
+            doc[start].is_lower
+            and doc[start].is_alpha
+            and doc[start].pos_ in ("ADV", "ADJ", "DET", "CCONJ", "SCONJ", "PRON")
+        )
+    ):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "’")):
         end -= 1
@@ -697,8 +823,14 @@ def _inside_longer_name(tokens) -> bool:
     if tokens.start == 0 or tokens[0].is_sent_start:
         return False
     before = tokens.doc[tokens.start - 1]
-    return (before.is_alpha and _capitalised(before.text) and before.pos_ == "PROPN" and not before.is_stop
-            and before.lower_ not in DIRECTIONS | AREA_QUALIFIERS and before.ent_type_ not in ("GPE", "LOC"))  # "Maiduguri Borno State"
+    return (
+        before.is_alpha
+        and _capitalised(before.text)
+        and before.pos_ == "PROPN"
+        and not before.is_stop
+        and before.lower_ not in DIRECTIONS | AREA_QUALIFIERS
+        and before.ent_type_ not in ("GPE", "LOC")
+    )  # "Maiduguri Borno State"
 
 
 def _name_goes_on(tokens) -> bool:

@@ -120,10 +120,14 @@ def esc(text: str | None) -> str:
 
 def script_json(data: Any) -> str:
     """JSON that is safe inside a <script> element: no `<`, `>`, `&`, U+2028 or U+2029 left."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -145,8 +149,13 @@ def _safe_url(url: str | None) -> str | None:
 
 def _highlight(text: str, offset: int, spans: Iterable[tuple[int, int]]) -> str:
     """Escaped `text` (which starts at article offset `offset`) with `spans` wrapped in <mark>."""
-    inside = sorted({(max(s, offset) - offset, min(e, offset + len(text)) - offset)
-                     for s, e in spans if s < offset + len(text) and e > offset and e > s})
+    inside = sorted(
+        {
+            (max(s, offset) - offset, min(e, offset + len(text)) - offset)
+            for s, e in spans
+            if s < offset + len(text) and e > offset and e > s
+        }
+    )
     out: list[str] = []
     cursor = 0
     for start, end in inside:
@@ -187,8 +196,12 @@ def _alternative_label(candidate: Candidate) -> str:
 
 
 def _source_label(source: str) -> str:
-    return {"geonames": "GeoNames", "airportsdata": "airportsdata", "curated": "geostory curated list",
-            "override": "your overrides file"}.get(source, source)
+    return {
+        "geonames": "GeoNames",
+        "airportsdata": "airportsdata",
+        "curated": "geostory curated list",
+        "override": "your overrides file",
+    }.get(source, source)
 
 
 def _type_class(place_type: str) -> str:
@@ -200,8 +213,9 @@ def _type_class(place_type: str) -> str:
 
 
 def _mentions_in(span: Span, places: Iterable[Place]) -> list[tuple[int, int]]:
-    return [(m.start, m.end) for p in places for m in p.mentions
-            if m.start >= span.start and m.end <= span.end]
+    return [
+        (m.start, m.end) for p in places for m in p.mentions if m.start >= span.start and m.end <= span.end
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,8 +223,9 @@ def _mentions_in(span: Span, places: Iterable[Place]) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------------------------
 
 
-def _place_popup(story: Story, place: Place, index: int, role: str,
-                 legs: Sequence[Leg], visits: Sequence[Visit]) -> str:
+def _place_popup(
+    story: Story, place: Place, index: int, role: str, legs: Sequence[Leg], visits: Sequence[Visit]
+) -> str:
     """A place's popup. Its step numbers depend on the order shown, so story.js fills the badge."""
     by_sentence: dict[tuple[int, int], tuple[Span, list[Mention]]] = {}
     for mention in sorted(place.mentions, key=lambda m: (m.start, m.end)):
@@ -218,8 +233,7 @@ def _place_popup(story: Story, place: Place, index: int, role: str,
         key = (sentence.start, sentence.end)
         by_sentence.setdefault(key, (sentence, []))[1].append(mention)
     quotes = "".join(
-        f"<li><blockquote>{_highlight(s.text, s.start, [(m.start, m.end) for m in ms])}"
-        "</blockquote></li>"
+        f"<li><blockquote>{_highlight(s.text, s.start, [(m.start, m.end) for m in ms])}</blockquote></li>"
         for s, ms in by_sentence.values()
     )
     type_bits = [place.place_type if place.place_type != "other" else "place"]
@@ -230,10 +244,14 @@ def _place_popup(story: Story, place: Place, index: int, role: str,
         if leg.destination.key == place.key:
             what = f"{STATUS_LABELS.get(leg.status, leg.status)} arrival from {clean_text(leg.origin.name)}"
         elif leg.origin.key == place.key:
-            what = f"{STATUS_LABELS.get(leg.status, leg.status)} departure to {clean_text(leg.destination.name)}"
+            what = (
+                f"{STATUS_LABELS.get(leg.status, leg.status)} departure to {clean_text(leg.destination.name)}"
+            )
         else:
-            what = (f"{STATUS_LABELS.get(leg.status, leg.status)} stop between "
-                    f"{clean_text(leg.origin.name)} and {clean_text(leg.destination.name)}")
+            what = (
+                f"{STATUS_LABELS.get(leg.status, leg.status)} stop between "
+                f"{clean_text(leg.origin.name)} and {clean_text(leg.destination.name)}"
+            )
         bits = [what, _mode_phrase(leg), _when_text(leg.when)]
         facts.append(" ".join(b for b in bits if b))
     for visit in visits:
@@ -242,8 +260,11 @@ def _place_popup(story: Story, place: Place, index: int, role: str,
         facts.append(" ".join(b for b in bits if b))
     events_html = ""
     if facts:
-        events_html = ("<h3>In the story</h3><ul class=\"gs-events\">"
-                       + "".join(f"<li>{html.escape(f)}</li>" for f in facts) + "</ul>")
+        events_html = (
+            '<h3>In the story</h3><ul class="gs-events">'
+            + "".join(f"<li>{html.escape(f)}</li>" for f in facts)
+            + "</ul>"
+        )
     notes: list[str] = []
     if place.approximate:
         where = f" at {esc(place.container)}" if place.container else ""
@@ -308,10 +329,15 @@ def _mode_label(leg: Leg) -> str:
 
 
 def _leg_tooltip(leg: Leg) -> str:
-    bits = [f"{_mode_label(leg)}, {STATUS_LABELS.get(leg.status, leg.status).lower()}",
-            _distance(leg), _when_text(leg.when), clean_text(leg.actor)]
-    return (f"<strong>{html.escape(_leg_title(leg))}</strong><br>"
-            + html.escape(" · ".join(b for b in bits if b)))
+    bits = [
+        f"{_mode_label(leg)}, {STATUS_LABELS.get(leg.status, leg.status).lower()}",
+        _distance(leg),
+        _when_text(leg.when),
+        clean_text(leg.actor),
+    ]
+    return f"<strong>{html.escape(_leg_title(leg))}</strong><br>" + html.escape(
+        " · ".join(b for b in bits if b)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,34 +385,41 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
     for i, place in enumerate(places):  # numbers come from the steps, in story.js
         role = story.role_of(place)
         role = role if role in ROLES else "mentioned"
-        related_legs = [leg for leg in legs if place.key in
-                        {leg.origin.key, leg.destination.key, *(w.key for w in leg.waypoints)}]
+        related_legs = [
+            leg
+            for leg in legs
+            if place.key in {leg.origin.key, leg.destination.key, *(w.key for w in leg.waypoints)}
+        ]
         related_visits = [v for v in visits if v.place.key == place.key]
-        place_rows.append({
-            "name": clean_text(place.name),
-            "coordinates": _position(place),
-            "role": role,
-            "type": _type_class(place.place_type),
-            "approximate": bool(place.approximate),
-            "uncertain": place.confidence < LOW_CONFIDENCE,
-            "popup": _place_popup(story, place, i, role, related_legs, related_visits),
-            "tooltip": f"<strong>{esc(place.name)}</strong>",
-        })
+        place_rows.append(
+            {
+                "name": clean_text(place.name),
+                "coordinates": _position(place),
+                "role": role,
+                "type": _type_class(place.place_type),
+                "approximate": bool(place.approximate),
+                "uncertain": place.confidence < LOW_CONFIDENCE,
+                "popup": _place_popup(story, place, i, role, related_legs, related_visits),
+                "tooltip": f"<strong>{esc(place.name)}</strong>",
+            }
+        )
 
     leg_rows = []
     for leg in legs:
         mode = leg.mode if leg.mode in MODES else "unknown"
         status = leg.status if leg.status in STATUSES else "reported"
-        leg_rows.append({
-            "from": index[leg.origin.key],
-            "to": index[leg.destination.key],
-            "coordinates": leg_coordinates(leg),
-            "mode": mode,
-            "status": status,
-            "popup": _leg_popup(story, leg),
-            "tooltip": _leg_tooltip(leg),
-            "title": _leg_title(leg),
-        })
+        leg_rows.append(
+            {
+                "from": index[leg.origin.key],
+                "to": index[leg.destination.key],
+                "coordinates": leg_coordinates(leg),
+                "mode": mode,
+                "status": status,
+                "popup": _leg_popup(story, leg),
+                "tooltip": _leg_tooltip(leg),
+                "title": _leg_title(leg),
+            }
+        )
 
     def _quote(event: Leg | Visit) -> str:
         return clean_text(quoted_sentence(event.evidence, story.article.text).text)
@@ -398,27 +431,44 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
         if isinstance(event, Leg):
             mode = event.mode if event.mode in MODES else "unknown"
             status = event.status if event.status in STATUSES else "reported"
-            meta = [_mode_label(event), STATUS_LABELS[status].lower(), _distance(event),
-                    clean_text(event.actor)]
+            meta = [
+                _mode_label(event),
+                STATUS_LABELS[status].lower(),
+                _distance(event),
+                clean_text(event.actor),
+            ]
             return {
-                "kind": "leg", "ref": leg_index[id(event)], "title": _leg_title(event),
-                "meta": " · ".join(m for m in meta if m), "when": _when_text(event.when),
-                "quote": _quote(event), "mode": mode, "status": status,
+                "kind": "leg",
+                "ref": leg_index[id(event)],
+                "title": _leg_title(event),
+                "meta": " · ".join(m for m in meta if m),
+                "when": _when_text(event.when),
+                "quote": _quote(event),
+                "mode": mode,
+                "status": status,
             }
         status = event.status if event.status in STATUSES else "reported"
-        meta = [clean_text(event.event), STATUS_LABELS[status].lower() if status != "reported" else "",
-                ", ".join(clean_text(a) for a in event.actors)]
+        meta = [
+            clean_text(event.event),
+            STATUS_LABELS[status].lower() if status != "reported" else "",
+            ", ".join(clean_text(a) for a in event.actors),
+        ]
         return {
-            "kind": "visit", "ref": visit_index[id(event)], "place": index[event.place.key],
-            "title": clean_text(event.place.name), "meta": " · ".join(m for m in meta if m),
-            "when": _when_text(event.when), "quote": _quote(event),
+            "kind": "visit",
+            "ref": visit_index[id(event)],
+            "place": index[event.place.key],
+            "title": clean_text(event.place.name),
+            "meta": " · ".join(m for m in meta if m),
+            "when": _when_text(event.when),
+            "quote": _quote(event),
             "status": status,
         }
 
     article = story.article
     heading = map_title(story, title)
-    byline = " · ".join(b for b in (clean_text(article.source),
-                                    article.date.isoformat() if article.date else "") if b)
+    byline = " · ".join(
+        b for b in (clean_text(article.source), article.date.isoformat() if article.date else "") if b
+    )
     mentioned = [i for i, row in enumerate(place_rows) if row["role"] == "mentioned"]
     return {
         "title": clean_text(heading),
@@ -470,7 +520,8 @@ def _inline_libraries() -> str:
     except ImportError as err:  # pragma: no cover - both are dependencies
         raise ConfigurationError(
             "rendering needs xstatic-leaflet and xstatic-leaflet-gesturehandling: "
-            "pip install xstatic-leaflet xstatic-leaflet-gesturehandling") from err
+            "pip install xstatic-leaflet xstatic-leaflet-gesturehandling"
+        ) from err
     leaflet_dir = Path(xleaflet.BASE_DIR)
     gesture_dir = Path(xgesture.BASE_DIR)
 
@@ -537,25 +588,33 @@ def _swatch_pin(role: str, shape: str = "point", dashed: bool = False) -> str:
     colour = ROLE_COLOURS[role]
     dash = ' stroke-dasharray="3 2"' if dashed else ""
     if shape == "area":
-        return (f'<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">'
-                f'<circle cx="11" cy="11" r="9" fill="{colour}" fill-opacity=".18" stroke="{colour}"'
-                f' stroke-width="1.5"{dash}/></svg>')
+        return (
+            f'<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">'
+            f'<circle cx="11" cy="11" r="9" fill="{colour}" fill-opacity=".18" stroke="{colour}"'
+            f' stroke-width="1.5"{dash}/></svg>'
+        )
     if shape == "site":
-        return (f'<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">'
-                f'<rect x="5" y="5" width="12" height="12" rx="2" transform="rotate(45 11 11)"'
-                f' fill="{colour}" stroke="#fff" stroke-width="1.5"/></svg>')
+        return (
+            f'<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">'
+            f'<rect x="5" y="5" width="12" height="12" rx="2" transform="rotate(45 11 11)"'
+            f' fill="{colour}" stroke="#fff" stroke-width="1.5"/></svg>'
+        )
     stroke = "#1f2a33" if dashed else "#fff"
     opacity = ' opacity=".6"' if dashed else ""
-    return (f'<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">'
-            f'<circle cx="11" cy="11" r="7" fill="{colour}" stroke="{stroke}" stroke-width="1.5"'
-            f'{dash}{opacity}/></svg>')
+    return (
+        f'<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">'
+        f'<circle cx="11" cy="11" r="7" fill="{colour}" stroke="{stroke}" stroke-width="1.5"'
+        f"{dash}{opacity}/></svg>"
+    )
 
 
 def _swatch_line(colour: str, dash: str | None) -> str:
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<svg width="34" height="12" viewBox="0 0 34 12" aria-hidden="true">'
-            f'<line x1="2" y1="6" x2="32" y2="6" stroke="{colour}" stroke-width="3"'
-            f' stroke-linecap="round"{dash_attr}/></svg>')
+    return (
+        f'<svg width="34" height="12" viewBox="0 0 34 12" aria-hidden="true">'
+        f'<line x1="2" y1="6" x2="32" y2="6" stroke="{colour}" stroke-width="3"'
+        f' stroke-linecap="round"{dash_attr}/></svg>'
+    )
 
 
 def legend_html(story: Story) -> str:
@@ -580,21 +639,24 @@ def legend_html(story: Story) -> str:
     if unsure:
         places_rows.append(row(_swatch_pin("mentioned", dashed=True), "Approximate or uncertain"))
     journey_rows.extend(row(_swatch_line(MODE_COLOURS[m], None), MODE_LABELS[m]) for m in modes)
-    journey_rows.extend(row(_swatch_line("#39434b", STATUS_DASHES[s]), STATUS_LABELS[s])
-                        for s in statuses)
+    journey_rows.extend(row(_swatch_line("#39434b", STATUS_DASHES[s]), STATUS_LABELS[s]) for s in statuses)
     if story.legs:
-        journey_rows.append(row(
-            '<svg width="34" height="12" viewBox="0 0 34 12" aria-hidden="true">'
-            '<line x1="2" y1="6" x2="24" y2="6" stroke="#39434b" stroke-width="3"/>'
-            '<path d="M22 1 L32 6 L22 11 Z" fill="#39434b"/></svg>', "Direction of travel"))
+        journey_rows.append(
+            row(
+                '<svg width="34" height="12" viewBox="0 0 34 12" aria-hidden="true">'
+                '<line x1="2" y1="6" x2="24" y2="6" stroke="#39434b" stroke-width="3"/>'
+                '<path d="M22 1 L32 6 L22 11 Z" fill="#39434b"/></svg>',
+                "Direction of travel",
+            )
+        )
     columns = []
     if places_rows:
-        columns.append(f'<div><h2>Places</h2><ul>{"".join(places_rows)}</ul></div>')
+        columns.append(f"<div><h2>Places</h2><ul>{''.join(places_rows)}</ul></div>")
     if journey_rows:
-        columns.append(f'<div><h2>Journeys</h2><ul>{"".join(journey_rows)}</ul></div>')
+        columns.append(f"<div><h2>Journeys</h2><ul>{''.join(journey_rows)}</ul></div>")
     return (
         '<details class="gs-legend" id="gs-legend" open>'
-        '<summary>Key</summary>'
+        "<summary>Key</summary>"
         f'<div class="gs-legend-cols">{"".join(columns)}</div>'
         "</details>"
     )
@@ -605,8 +667,10 @@ def _panel_html(data: dict[str, Any]) -> str:
     byline = html.escape(data["byline"])
     link = ""
     if data["url"]:
-        link = (f' <a class="gs-source" href="{html.escape(data["url"], quote=True)}"'
-                ' rel="noopener noreferrer" target="_blank">Read the article</a>')
+        link = (
+            f' <a class="gs-source" href="{html.escape(data["url"], quote=True)}"'
+            ' rel="noopener noreferrer" target="_blank">Read the article</a>'
+        )
     unresolved = ""
     if data["unresolved"]:
         names = ", ".join(html.escape(n) for n in data["unresolved"])
@@ -708,22 +772,31 @@ def render_map(story: Story, *, title: str | None = None) -> folium.Map:
         centre = [(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2]
     else:
         centre = [20.0, 0.0]
-    fmap = folium.Map(location=centre, zoom_start=3, tiles=None, control_scale=True,
-                      max_zoom=18, min_zoom=1, world_copy_jump=False)
+    fmap = folium.Map(
+        location=centre,
+        zoom_start=3,
+        tiles=None,
+        control_scale=True,
+        max_zoom=18,
+        min_zoom=1,
+        world_copy_jump=False,
+    )
     # No CDN links: Leaflet and everything else is inlined below.
     fmap.default_js = []
     fmap.default_css = []
-    folium.TileLayer(tiles=TILE_URL, attr=ATTRIBUTION, name="OpenStreetMap",
-                     max_zoom=19, max_native_zoom=19, min_zoom=1).add_to(fmap)
+    folium.TileLayer(
+        tiles=TILE_URL, attr=ATTRIBUTION, name="OpenStreetMap", max_zoom=19, max_native_zoom=19, min_zoom=1
+    ).add_to(fmap)
     figure = fmap.get_root()
     figure.header.add_child(Verbatim(f"<title>{html.escape(data['title'])}</title>"), name="gs_title")
     figure.header.add_child(Verbatim('<meta name="color-scheme" content="light">'), name="gs_meta")
     figure.header.add_child(Verbatim(_inline_libraries()), name="gs_libraries")
     figure.html.add_child(Verbatim(_panel_html(data)), name="gs_panel")
     figure.html.add_child(Verbatim(legend_html(story)), name="gs_legend")
-    figure.html.add_child(Verbatim(
-        f'<script type="application/json" id="geostory-data">{script_json(data)}</script>'),
-        name="gs_data")
+    figure.html.add_child(
+        Verbatim(f'<script type="application/json" id="geostory-data">{script_json(data)}</script>'),
+        name="gs_data",
+    )
     fmap.add_child(_StoryInit(), name="gs_init")
     _pin_ids(figure)
     return fmap
@@ -741,7 +814,9 @@ def write_html(story: Story, path: str | os.PathLike[str], *, title: str | None 
 
 def map_title(story: Story, title: str | None = None) -> str:
     """The map's heading: the given title, the article's, else its first sentence."""
-    heading = title if title is not None else (story.article.title or _lede(story.article.text) or "Story map")
+    heading = (
+        title if title is not None else (story.article.title or _lede(story.article.text) or "Story map")
+    )
     if len(heading) > MAX_TITLE:
         heading = heading[:MAX_TITLE].rstrip() + "\u2026"
     return heading
@@ -755,8 +830,7 @@ def _lede(text: str, limit: int = 110) -> str:
     return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
-def embed_snippet(html_path_or_url: str | os.PathLike[str], *, title: str,
-                  height: str = "600px") -> str:
+def embed_snippet(html_path_or_url: str | os.PathLike[str], *, title: str, height: str = "600px") -> str:
     """A ready `<iframe>` for a CMS: full width, fixed height, lazy-loaded, attributes escaped.
 
     >>> embed_snippet("maps/kim.html", title='Kim\\'s "train"')  # doctest: +ELLIPSIS

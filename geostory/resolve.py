@@ -39,14 +39,30 @@ class Geocoder(Protocol):
 
 # Priors in units of log10(population): a region counts like a city of a million, and so on.
 TYPE_PRIOR: dict[str, float] = {
-    "country": 12.0, "continent": 10.0, "water": 7.5, "landmark": 7.5, "region": 6.0,
-    "county": 4.0, "airport": 3.0, "other": 2.0,
+    "country": 12.0,
+    "continent": 10.0,
+    "water": 7.5,
+    "landmark": 7.5,
+    "region": 6.0,
+    "county": 4.0,
+    "airport": 3.0,
+    "other": 2.0,
 }
 CAPITAL_BONUS = 0.6
 WORDING_TYPES: dict[str, PlaceType] = {
-    "airport": "airport", "airfield": "airport", "base": "airport", "county": "county",
-    "parish": "county", "province": "region", "state": "region", "oblast": "region",
-    "region": "region", "river": "water", "sea": "water", "ocean": "water", "lake": "water",
+    "airport": "airport",
+    "airfield": "airport",
+    "base": "airport",
+    "county": "county",
+    "parish": "county",
+    "province": "region",
+    "state": "region",
+    "oblast": "region",
+    "region": "region",
+    "river": "water",
+    "sea": "water",
+    "ocean": "water",
+    "lake": "water",
 }
 COUNTRY_WEIGHT = 3.0  # for a candidate in the country all the other names are in
 REGION_WEIGHT = 3.0  # for one in the region all the other sub-national names are in
@@ -98,13 +114,28 @@ def resolve(
 
     # Each name votes for its current best reading; every name is then ranked again against the
     # others' votes (never its own), so clear names steer ambiguous ones.
-    context = _Context([_Vote(g.query, found[0], 1.0) for g in groups if (found := options[g.query])
-                        and (len(found) == 1 or found[0].place_type in ("country", "continent"))])
+    context = _Context(
+        [
+            _Vote(g.query, found[0], 1.0)
+            for g in groups
+            if (found := options[g.query])
+            and (len(found) == 1 or found[0].place_type in ("country", "continent"))
+        ]
+    )
     ranking: dict[str, list[tuple[float, Candidate]]] = {}
     for _ in range(CONTEXT_ROUNDS):
-        ranking = {g.query: _rank(options[g.query], g, context, qualifiers, gazetteer, pairs) for g in groups if options[g.query]}
-        context = _Context([_Vote(q, ranked[0][1], _confidence(ranked) * len(g.mentions) ** 0.5)
-                            for g in groups if (ranked := ranking.get(q := g.query))])
+        ranking = {
+            g.query: _rank(options[g.query], g, context, qualifiers, gazetteer, pairs)
+            for g in groups
+            if options[g.query]
+        }
+        context = _Context(
+            [
+                _Vote(q, ranked[0][1], _confidence(ranked) * len(g.mentions) ** 0.5)
+                for g in groups
+                if (ranked := ranking.get(q := g.query))
+            ]
+        )
 
     places: dict[str, Place] = {}
     unresolved: list[Mention] = []
@@ -122,8 +153,11 @@ def resolve(
             continue
         place = _place(group, ranking[group.query])
         if override is not None:  # a new label or type for the gazetteer's reading
-            place = replace(place, name=override.display_name or place.name,
-                            place_type=override.place_type or place.place_type)
+            place = replace(
+                place,
+                name=override.display_name or place.name,
+                place_type=override.place_type or place.place_type,
+            )
         _merge(places, place)
 
     for group in pending_facilities:
@@ -168,7 +202,7 @@ def _qualifiers(mentions: Sequence[Mention], text: str) -> dict[int, Mention]:
     """'Paris, Texas': map a mention's start to the mention that qualifies it."""
     out: dict[int, Mention] = {}
     for first, second in zip(mentions, mentions[1:]):
-        if text[first.end:second.start].strip() == "," and first.kind != "demonym":
+        if text[first.end : second.start].strip() == "," and first.kind != "demonym":
             out[first.start] = second
     return out
 
@@ -221,19 +255,27 @@ class _Context:
 
     def nearest_km(self, query: str, candidate: Candidate) -> float | None:
         """Distance to the closest point-like place the other names resolve to."""
-        distances = [_km(candidate, v.candidate) for v in self.votes
-                     if v.query != query and v.candidate.place_type not in ("country", "continent", "region", "water")]
+        distances = [
+            _km(candidate, v.candidate)
+            for v in self.votes
+            if v.query != query and v.candidate.place_type not in ("country", "continent", "region", "water")
+        ]
         return min(distances) if distances else None
 
 
-def _pair_support(groups: Sequence[_Group], options: Mapping[str, list[Candidate]]) -> dict[str, dict[str, float]]:
+def _pair_support(
+    groups: Sequence[_Group], options: Mapping[str, list[Candidate]]
+) -> dict[str, dict[str, float]]:
     """For each name, the support each of its readings gets from the other names' readings within
     PAIR_KM of it, where one of the two is a county (towns are too often neighbours by chance:
     there is a Boston, a Houston and a Washington within 60 km in Pennsylvania) (any reading, not only the current best one: two ambiguous names settle each
     other). One other name's PAIR_WEIGHT is shared among the readings it sits next to, so names
     that are neighbours in several places ("Kew" and "Richmond") settle nothing."""
-    points = {g.query: [c for c in options[g.query] if c.place_type in ("city", "county")]
-              for g in groups if options[g.query] and any(m.kind == "toponym" for m in g.mentions)}
+    points = {
+        g.query: [c for c in options[g.query] if c.place_type in ("city", "county")]
+        for g in groups
+        if options[g.query] and any(m.kind == "toponym" for m in g.mentions)
+    }
     support: dict[str, dict[str, float]] = {}
     for query, mine in points.items():
         if len(options[query]) < 2 or options[query][0].place_type in ("country", "region", "continent"):
@@ -242,7 +284,11 @@ def _pair_support(groups: Sequence[_Group], options: Mapping[str, list[Candidate
         for other, theirs in points.items():
             if other == query or not theirs:
                 continue
-            near = [c.key for c in mine if any(_close(c, t) and "county" in (c.place_type, t.place_type) for t in theirs)]
+            near = [
+                c.key
+                for c in mine
+                if any(_close(c, t) and "county" in (c.place_type, t.place_type) for t in theirs)
+            ]
             for key in near:
                 totals[key] = totals.get(key, 0.0) + PAIR_WEIGHT / len(near)
         if totals:
@@ -258,7 +304,11 @@ def _close(a: Candidate, b: Candidate) -> bool:
 
 
 def _rank(
-    found: list[Candidate], group: _Group, context: _Context, qualifiers: dict[int, Mention], gazetteer: Gazetteer,
+    found: list[Candidate],
+    group: _Group,
+    context: _Context,
+    qualifiers: dict[int, Mention],
+    gazetteer: Gazetteer,
     pairs: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[tuple[float, Candidate]]:
     qualifier_names = {q.query.casefold() for m in group.mentions if (q := qualifiers.get(m.start))}
@@ -266,18 +316,25 @@ def _rank(
     wanted = _wording_type(group.query)
     scored = []
     # A region named like the big city inside it ("Pyongyang", "Beijing") yields to the city.
-    city_regions = {(c.country_code, c.admin1) for c in found if c.place_type == "city" and c.population >= 100_000}
+    city_regions = {
+        (c.country_code, c.admin1) for c in found if c.place_type == "city" and c.population >= 100_000
+    }
     paired = (pairs or {}).get(group.query, {})
     unexplained = context.unexplained_countries(group.query)
     famous = found[0] if found[0].place_type == "city" else None  # the gazetteer's prior order
     for candidate in found:
         if candidate.place_type == "city":
-            prior = math.log10(max(candidate.population, 1)) + (CAPITAL_BONUS if candidate.feature_code == "PPLC" else 0.0)
+            prior = math.log10(max(candidate.population, 1)) + (
+                CAPITAL_BONUS if candidate.feature_code == "PPLC" else 0.0
+            )
         else:
             prior = TYPE_PRIOR.get(candidate.place_type, 2.0)
             if candidate.source == "curated" and candidate.place_type == "region":
                 prior = TYPE_PRIOR["landmark"]  # hand-picked for news: the Gaza Strip, Crimea, Donbas
-            if candidate.place_type == "region" and (candidate.country_code, candidate.admin1) in city_regions:
+            if (
+                candidate.place_type == "region"
+                and (candidate.country_code, candidate.admin1) in city_regions
+            ):
                 prior -= 2.0
         score = prior * PRIOR_SCALE
         # "Mexico" the country, not "Mexico City" by an alternate name; curated aliases were chosen
@@ -285,7 +342,11 @@ def _rank(
         if normalize_name(candidate.name) == query_key or candidate.source == "curated":
             score += EXACT_NAME_BONUS
         # Context lifts a hamlet less than a town: many hamlets share a name with a famous place.
-        lift = 1.0 if candidate.place_type != "city" else min(1.0, max(SMALL_LIFT, math.log10(max(candidate.population, 1)) / FULL_LIFT_LOG_POP))
+        lift = (
+            1.0
+            if candidate.place_type != "city"
+            else min(1.0, max(SMALL_LIFT, math.log10(max(candidate.population, 1)) / FULL_LIFT_LOG_POP))
+        )
         country_share, region_share = context.shares(group.query, candidate)
         score += COUNTRY_WEIGHT * country_share * lift
         if candidate.place_type != "country":
@@ -325,8 +386,10 @@ def _matches_qualifier(candidate: Candidate, names: set[str], gazetteer: Gazette
 def _km(a: Candidate, b: Candidate) -> float:
     """Great-circle distance for ranking (called a lot; geopy's objects cost more than the maths)."""
     lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -370,8 +433,14 @@ def _display_name(mentions: Sequence[Mention], canonical: str) -> str:
     """Call a place what the article calls it ("New Delhi", "Kiev"), so that readers and the story
     agree; the gazetteer's name serves for demonyms, descriptions ("the Vietnamese capital"),
     abbreviations ("U.S.") and ALL-CAPS datelines."""
-    written = [m.text for m in mentions if m.kind in ("toponym", "facility") and m.lookup is None
-               and "." not in m.text and not m.text.isupper()]
+    written = [
+        m.text
+        for m in mentions
+        if m.kind in ("toponym", "facility")
+        and m.lookup is None
+        and "." not in m.text
+        and not m.text.isupper()
+    ]
     if not written:
         return canonical
     return max(sorted(set(written)), key=lambda t: (written.count(t), len(t)))
@@ -385,8 +454,12 @@ def _merge(places: dict[str, Place], place: Place) -> None:
         return
     mentions = tuple(sorted({*existing.mentions, *place.mentions}, key=lambda m: m.start))
     canonical = existing.name if existing.source == "override" else None
-    places[place.key] = replace(existing, mentions=mentions, confidence=max(existing.confidence, place.confidence),
-                                name=canonical or _display_name(mentions, existing.name))
+    places[place.key] = replace(
+        existing,
+        mentions=mentions,
+        confidence=max(existing.confidence, place.confidence),
+        name=canonical or _display_name(mentions, existing.name),
+    )
 
 
 def _override_for(name: str, overrides: Mapping[str, Override]) -> Override | None:
@@ -450,13 +523,17 @@ def _container(group: _Group, places: Mapping[str, Place], text: str) -> Place |
         after = sorted((s, p) for s, p in by_start.items() if s >= mention.end)
         if after:
             start, place = after[0]
-            link = text[mention.end:start]
+            link = text[mention.end : start]
             if len(link) <= 12 and any(link.startswith(w.rstrip()) or link == w for w in CONTAINER_LINKS):
                 return place
     for mention in group.mentions:
         # Else the closest place named earlier in the same sentence.
-        before = [(s, p) for s, p in by_start.items() if mention.sentence.start <= s < mention.start
-                  and p.place_type not in ("country", "continent", "region")]
+        before = [
+            (s, p)
+            for s, p in by_start.items()
+            if mention.sentence.start <= s < mention.start
+            and p.place_type not in ("country", "continent", "region")
+        ]
         if before:
             return max(before, key=lambda item: item[0])[1]
     return None

@@ -38,10 +38,11 @@ import json
 import math
 import os
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -69,7 +70,9 @@ SEA_BOW = 0.08  # sea/unknown arcs: greatest offset from the chord, as a fractio
 CORRIDORS_FILE = Path(__file__).with_name("data") / "rail_corridors.json"
 NETWORK_MODES = ("rail", "road", "sea")
 NETWORK_BASIS: dict[str, GeometryBasis] = {
-    "rail": "rail-network", "road": "road-network", "sea": "sea-lanes",
+    "rail": "rail-network",
+    "road": "road-network",
+    "sea": "sea-lanes",
 }
 
 _SOURCE, _TARGET = -1, -2
@@ -144,8 +147,9 @@ def _on_networks(
     if mode in user:
         tries.append((lambda: user[mode].route(stops), NETWORK_BASIS[mode]))
     if mode == "rail":
-        tries.append((lambda: _unless_detour(_corridors(preferred=True).route(stops), stops),
-                      "rail-corridor"))
+        tries.append(
+            (lambda: _unless_detour(_corridors(preferred=True).route(stops), stops), "rail-corridor")
+        )
     if world:
         tries.append((lambda: _world_route(mode, stops), NETWORK_BASIS[mode]))
     if mode == "rail":
@@ -157,9 +161,7 @@ def _on_networks(
     return None, "schematic"
 
 
-def _unless_detour(
-    path: list[Coordinate] | None, stops: Sequence[Coordinate]
-) -> list[Coordinate] | None:
+def _unless_detour(path: list[Coordinate] | None, stops: Sequence[Coordinate]) -> list[Coordinate] | None:
     """The path, unless it is longer than MAX_DETOUR x the straight line through the stops."""
     if path is None or _geodesic_km(path) > MAX_DETOUR * _geodesic_km(stops):
         return None
@@ -177,9 +179,7 @@ def _world_route(mode: str, stops: Sequence[Coordinate]) -> list[Coordinate] | N
         if found is None:
             return None
         length = found.snap_start_km + found.graph_km + found.snap_end_km
-        if length > MAX_DETOUR * straight and not (
-            mode == "sea" and crosses_land_km([a, b]) > LAND_KM
-        ):
+        if length > MAX_DETOUR * straight and not (mode == "sea" and crosses_land_km([a, b]) > LAND_KM):
             return None
         path.extend(found.points)
         path.append(b)
@@ -215,9 +215,7 @@ def _geodesic_km(path: Sequence[Coordinate]) -> float:
     total = 0.0
     for a, b in zip(path, path[1:]):
         if (a.latitude, a.longitude) != (b.latitude, b.longitude):
-            total += geodesic(
-                (a.latitude, _wrap(a.longitude)), (b.latitude, _wrap(b.longitude))
-            ).km
+            total += geodesic((a.latitude, _wrap(a.longitude)), (b.latitude, _wrap(b.longitude))).km
     return total
 
 
@@ -328,9 +326,7 @@ class _LineGraph:
         return _dedupe(path)
 
 
-def _build(
-    lat: Sequence[float], lon: Sequence[float], edges: Iterable[tuple[int, int]]
-) -> _LineGraph:
+def _build(lat: Sequence[float], lon: Sequence[float], edges: Iterable[tuple[int, int]]) -> _LineGraph:
     lat_a, lon_a = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     pairs = np.array([e for e in edges if e[0] != e[1]], dtype=np.int64).reshape(-1, 2)
     a, b = pairs[:, 0], pairs[:, 1]
@@ -380,8 +376,7 @@ def _corridors(preferred: bool = False) -> _LineGraph:
             union(i, by_name.setdefault(name.casefold(), i))
         cy = math.floor(lat[i] / cell)
         cx = math.floor(lon[i] * math.cos(math.radians(lat[i])) / cell)
-        near = [j for dy in (-1, 0, 1) for dx in (-1, 0, 1)
-                for j in cells.get((cy + dy, cx + dx), ())]
+        near = [j for dy in (-1, 0, 1) for dx in (-1, 0, 1) for j in cells.get((cy + dy, cx + dx), ())]
         if near:
             d = _haversine_km(lat[i], lon[i], lat[near], lon[near])
             for j, dj in zip(near, d):
@@ -429,8 +424,7 @@ def _read_lines(path: Path, mode: str) -> list[list[tuple[float, float]]]:
         raise ConfigurationError(f"{mode} network {path}: cannot read it ({err})") from err
     except json.JSONDecodeError as err:
         raise ConfigurationError(
-            f"{mode} network {path}: not valid JSON (line {err.lineno}, column {err.colno}: "
-            f"{err.msg})"
+            f"{mode} network {path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"
         ) from err
     kind = data.get("type") if isinstance(data, dict) else None
     if kind == "FeatureCollection" and isinstance(data.get("features"), list):

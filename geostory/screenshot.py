@@ -18,15 +18,27 @@ from geostory.errors import ConfigurationError, OutputError
 __all__ = ["CHROMIUM_ARGS", "save_screenshot"]
 
 CHROMIUM_ARGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 )
 _TILES = re.compile(r"^https?://([a-z0-9-]+\.)*tile\.openstreetmap\.org/")
 
 
-def save_screenshot(html_path: str | os.PathLike[str], png_path: str | os.PathLike[str], *,
-                    width: int = 1280, height: int = 800, step: int | None = None,
-                    tiles: bool = False, executable_path: str = "/usr/bin/chromium") -> Path:
+def save_screenshot(
+    html_path: str | os.PathLike[str],
+    png_path: str | os.PathLike[str],
+    *,
+    width: int = 1280,
+    height: int = 800,
+    step: int | None = None,
+    tiles: bool = False,
+    executable_path: str = "/usr/bin/chromium",
+) -> Path:
     """Open the map from disk in headless Chromium and save a PNG of the page.
 
     `step` opens that itinerary step first (0 is the overview); `tiles=True` lets tile requests
@@ -45,24 +57,26 @@ def save_screenshot(html_path: str | os.PathLike[str], png_path: str | os.PathLi
         raise ConfigurationError(f"cannot screenshot {html_path}: no such file")
     if not os.path.exists(executable_path):
         raise ConfigurationError(
-            f"cannot screenshot: no Chromium at {executable_path} (apt-get install chromium)")
+            f"cannot screenshot: no Chromium at {executable_path} (apt-get install chromium)"
+        )
     target = Path(png_path)
     if not target.parent.is_dir():
         raise OutputError(f"cannot write {target}: folder {target.parent} does not exist")
     url = source.as_uri() + (f"#step={int(step)}" if step is not None else "")
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable_path,
-                                                 args=list(CHROMIUM_ARGS))
+            browser = playwright.chromium.launch(executable_path=executable_path, args=list(CHROMIUM_ARGS))
             try:
-                context = browser.new_context(viewport={"width": width, "height": height},
-                                              reduced_motion="reduce", device_scale_factor=1)
+                context = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    reduced_motion="reduce",
+                    device_scale_factor=1,
+                )
                 page = context.new_page()
                 if not tiles:
                     page.route(_TILES, lambda route: route.abort())
                 page.goto(url, wait_until="load")
-                page.wait_for_function("window.geostory && window.geostory.ready === true",
-                                       timeout=15000)
+                page.wait_for_function("window.geostory && window.geostory.ready === true", timeout=15000)
                 page.wait_for_timeout(400)  # popups and arrows settle
                 tmp = target.with_name(f".{target.name}.tmp.png")
                 page.screenshot(path=str(tmp))

@@ -58,22 +58,29 @@ def to_gpx(story: Story) -> str:
         import gpxpy.gpx
     except ImportError as err:  # pragma: no cover - a dependency
         from geostory.errors import ConfigurationError
+
         raise ConfigurationError("GPX export needs gpxpy: pip install gpxpy") from err
     gpx = gpxpy.gpx.GPX()
     gpx.name = clean_text(story.article.title) or "Story map"
     gpx.creator = "geostory"
     for place in places_in_order(story):
-        gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(
-            latitude=round(place.latitude, 6), longitude=round(place.longitude, 6),
-            name=clean_text(place.name), description=_place_text(story, place),
-            type=story.role_of(place)))
+        gpx.waypoints.append(
+            gpxpy.gpx.GPXWaypoint(
+                latitude=round(place.latitude, 6),
+                longitude=round(place.longitude, 6),
+                name=clean_text(place.name),
+                description=_place_text(story, place),
+                type=story.role_of(place),
+            )
+        )
     legs, _ = events_in_order(story)
     for leg in legs:
         track = gpxpy.gpx.GPXTrack(name=_leg_name(leg), description=_leg_text(story, leg))
         track.type = leg.mode
         segment = gpxpy.gpx.GPXTrackSegment()
-        segment.points.extend(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon)
-                              for lon, lat in _lonlats(leg))
+        segment.points.extend(
+            gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon) for lon, lat in _lonlats(leg)
+        )
         track.segments.append(segment)
         gpx.tracks.append(track)
     return gpx.to_xml(version="1.1")
@@ -85,12 +92,14 @@ def to_kml(story: Story) -> str:
         import simplekml
     except ImportError as err:  # pragma: no cover - a dependency
         from geostory.errors import ConfigurationError
+
         raise ConfigurationError("KML export needs simplekml: pip install simplekml") from err
     kml = simplekml.Kml(name=clean_text(story.article.title) or "Story map")
     places = kml.newfolder(name="Places")
     for place in places_in_order(story):
-        point = places.newpoint(name=clean_text(place.name),
-                                coords=[(round(place.longitude, 6), round(place.latitude, 6))])
+        point = places.newpoint(
+            name=clean_text(place.name), coords=[(round(place.longitude, 6), round(place.latitude, 6))]
+        )
         point.description = _place_text(story, place)
     journeys = kml.newfolder(name="Journeys")
     legs, _ = events_in_order(story)

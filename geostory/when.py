@@ -36,27 +36,77 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from geostory.model import TimeSpan
 
 __all__ = ["normalize_dates", "parse_when"]
 
 _MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
     "dec": 12,
 }
 _WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
 }
 _NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 3,
-    "few": 3, "couple of": 2, "a couple of": 2,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "several": 3,
+    "a few": 3,
+    "few": 3,
+    "couple of": 2,
+    "a couple of": 2,
 }
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -204,7 +254,9 @@ def _month_day(s: str, anchor: dt.date | None, future: bool | None, text: str) -
             return None
         return _span(_safe_date(year, m1, d1), _safe_date(year, m2, d2), text)
     # "d1-d2 Month" ("10-13 September")
-    m = re.fullmatch(rf"(?P<d1>\d{{1,2}})\s*(?:-|to|and)\s*(?P<d2>\d{{1,2}}) (?P<m>{_MONTH_RE})(?:,? (?P<y>\d{{4}}))?", s2)
+    m = re.fullmatch(
+        rf"(?P<d1>\d{{1,2}})\s*(?:-|to|and)\s*(?P<d2>\d{{1,2}}) (?P<m>{_MONTH_RE})(?:,? (?P<y>\d{{4}}))?", s2
+    )
     if m:
         month = _MONTHS[m["m"]]
         year = int(m["y"]) if m["y"] else _pick_year(anchor, month, int(m["d1"]), future)
@@ -235,8 +287,14 @@ def _month_day(s: str, anchor: dt.date | None, future: bool | None, text: str) -
     return None
 
 
-def _month_part(part: str | None, month: int, year_text: str | None, anchor: dt.date | None,
-                future: bool | None, text: str) -> TimeSpan | None:
+def _month_part(
+    part: str | None,
+    month: int,
+    year_text: str | None,
+    anchor: dt.date | None,
+    future: bool | None,
+    text: str,
+) -> TimeSpan | None:
     year = int(year_text) if year_text else _pick_year(anchor, month, None, future)
     if year is None:
         return None
@@ -256,7 +314,10 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
     if s in ("day after tomorrow", "the day after tomorrow"):
         day = anchor + dt.timedelta(days=2)
         return _span(day, day, text)
-    m = re.fullmatch(r"(?:(?P<which>this|next|last|past|coming|the coming|the past|the)\s+)?(?P<unit>week|weekend|month|year)", s)
+    m = re.fullmatch(
+        r"(?:(?P<which>this|next|last|past|coming|the coming|the past|the)\s+)?(?P<unit>week|weekend|month|year)",
+        s,
+    )
     if m:
         which = (m["which"] or "this").replace("the ", "")
         if which == "the":
@@ -264,7 +325,7 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
         delta = {"this": 0, "next": 1, "coming": 1, "last": -1, "past": -1}[which]
         unit = m["unit"]
         if unit == "week":
-            if which == "past" :
+            if which == "past":
                 return _span(anchor - dt.timedelta(days=7), anchor, text)
             start, end = _week_of(anchor + dt.timedelta(weeks=delta))
             return _span(start, end, text)
@@ -274,7 +335,7 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
             else:
                 saturday = anchor + dt.timedelta(days=5 - anchor.weekday())
             if delta == -1:
-                saturday = (anchor - dt.timedelta(days=(anchor.weekday() - 5) % 7 or 7))
+                saturday = anchor - dt.timedelta(days=(anchor.weekday() - 5) % 7 or 7)
                 saturday = saturday if saturday.weekday() == 5 else saturday - dt.timedelta(days=1)
             elif delta == 1 and anchor.weekday() >= 5:
                 saturday += dt.timedelta(days=7)
@@ -288,7 +349,10 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
             return _span(anchor - dt.timedelta(days=365), anchor, text)
         year = anchor.year + delta
         return _span(dt.date(year, 1, 1), dt.date(year, 12, 31), text)
-    m = re.fullmatch(r"(?P<part>early|mid|late|earlier|later|the end of|end of|the beginning of|beginning of|the start of|start of)\s*-?\s*(?:this|next|last) (?P<unit>month|year|week)|(?P<part2>earlier|later|early|late) (?P<which2>this|next|last) (?P<unit2>month|year|week)", s)
+    m = re.fullmatch(
+        r"(?P<part>early|mid|late|earlier|later|the end of|end of|the beginning of|beginning of|the start of|start of)\s*-?\s*(?:this|next|last) (?P<unit>month|year|week)|(?P<part2>earlier|later|early|late) (?P<which2>this|next|last) (?P<unit2>month|year|week)",
+        s,
+    )
     if m:
         part = m["part"] or m["part2"]
         which_match = re.search(r"\b(this|next|last)\b", s)
@@ -302,7 +366,9 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
                 return _span(start, anchor, text)
             if part == "later" and delta == 0:
                 return _span(anchor, end, text)
-            start, end = _part_of_month(part.replace("earlier", "early").replace("later", "late"), year, month)
+            start, end = _part_of_month(
+                part.replace("earlier", "early").replace("later", "late"), year, month
+            )
             return _span(start, end, text)
         if unit == "year":
             year = anchor.year + delta
@@ -318,7 +384,10 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
         if part in ("later", "late") and delta == 0:
             return _span(anchor, end, text)
         return _span(start, end, text)
-    m = re.fullmatch(r"(?P<n>\d+|a few|a couple of|couple of|few|several|[a-z]+) (?P<unit>day|week|month|year)s? (?P<dir>ago|from now|hence)", s)
+    m = re.fullmatch(
+        r"(?P<n>\d+|a few|a couple of|couple of|few|several|[a-z]+) (?P<unit>day|week|month|year)s? (?P<dir>ago|from now|hence)",
+        s,
+    )
     if m:
         n = _count(m["n"])
         if n is None:
@@ -336,7 +405,9 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
             return _span(dt.date(year, month, 1), _month_end(year, month), text)
         year = anchor.year + sign * n
         return _span(dt.date(year, 1, 1), dt.date(year, 12, 31), text)
-    m = re.fullmatch(rf"(?:(?P<which>last|next|this|coming|the coming|past|the past) )?(?P<wd>{_WEEKDAY_RE})", s)
+    m = re.fullmatch(
+        rf"(?:(?P<which>last|next|this|coming|the coming|past|the past) )?(?P<wd>{_WEEKDAY_RE})", s
+    )
     if m:
         which = m["which"]
         if which in ("coming", "the coming"):
@@ -345,15 +416,28 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
             which = "last"
         day = _weekday(anchor, _WEEKDAYS[m["wd"]], which, future)
         return _span(day, day, text)
-    m = re.fullmatch(r"(?:(?P<which>this|last|next|the coming|coming|the past|past) )?(?P<season>spring|summer|autumn|fall|winter)(?: (?P<y>\d{4}))?", s)
+    m = re.fullmatch(
+        r"(?:(?P<which>this|last|next|the coming|coming|the past|past) )?(?P<season>spring|summer|autumn|fall|winter)(?: (?P<y>\d{4}))?",
+        s,
+    )
     if m:
         first, last = _SEASONS[m["season"]]
         which = m["which"] or "this"
         if m["y"]:
             year = int(m["y"])
         else:
-            year = anchor.year + {"this": 0, "next": 1, "coming": 0, "the coming": 0,
-                                  "last": -1, "past": -1, "the past": -1}[which]
+            year = (
+                anchor.year
+                + {
+                    "this": 0,
+                    "next": 1,
+                    "coming": 0,
+                    "the coming": 0,
+                    "last": -1,
+                    "past": -1,
+                    "the past": -1,
+                }[which]
+            )
             if which == "this" and first == 12 and anchor.month <= 2:
                 year -= 1
         start = dt.date(year, first, 1)
@@ -449,4 +533,3 @@ def _dates_with_ents(ents: Iterable[SpacySpan], anchor: dt.date | None) -> list[
         if span is not None:
             out.append((ent, span))
     return out
-

@@ -49,19 +49,26 @@ def seed_copy(tmp_path: Path) -> Path:
     return target
 
 
-def run_geostory(args: Sequence[str], *, cwd: Path, input: bytes | None = None,
-                 timeout: float = 120) -> subprocess.CompletedProcess:
+def run_geostory(
+    args: Sequence[str], *, cwd: Path, input: bytes | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """`python -m geostory ARGS` in a child process; output captured as text (UTF-8)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env.setdefault("PYTHONIOENCODING", "utf-8")
     completed = subprocess.run(
-        [sys.executable, "-m", "geostory", *args], cwd=cwd, input=input, capture_output=True,
-        timeout=timeout, env=env,
+        [sys.executable, "-m", "geostory", *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        env=env,
     )
     return subprocess.CompletedProcess(
-        completed.args, completed.returncode,
-        completed.stdout.decode("utf-8", "replace"), completed.stderr.decode("utf-8", "replace"),
+        completed.args,
+        completed.returncode,
+        completed.stdout.decode("utf-8", "replace"),
+        completed.stderr.decode("utf-8", "replace"),
     )
 
 

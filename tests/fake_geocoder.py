@@ -104,10 +104,19 @@ class FakeNominatim:
         elif fault == "notfinite":
             lat = "nan"
         place = {
-            "place_id": 1234, "licence": "test data", "osm_type": "node", "osm_id": 42,
-            "lat": lat, "lon": str(longitude), "class": "place", "type": "city",
-            "importance": 0.7, "name": query, "display_name": f"{query}, Testland",
-            "boundingbox": ["0", "1", "2", "3"], "address": {"city": query, "country_code": "tl"},
+            "place_id": 1234,
+            "licence": "test data",
+            "osm_type": "node",
+            "osm_id": 42,
+            "lat": lat,
+            "lon": str(longitude),
+            "class": "place",
+            "type": "city",
+            "importance": 0.7,
+            "name": query,
+            "display_name": f"{query}, Testland",
+            "boundingbox": ["0", "1", "2", "3"],
+            "address": {"city": query, "country_code": "tl"},
         }
         return self._send_json(handler, [place])
 
@@ -136,7 +145,9 @@ class FakeGeocoder:
     def geocode(self, query: str, *, exactly_one: bool = True):
         self.calls += 1
         latitude, longitude = coordinates_for(query)
-        location = Location(f"{query}, Testland", (latitude, longitude), {"name": query, "lat": str(latitude)})
+        location = Location(
+            f"{query}, Testland", (latitude, longitude), {"name": query, "lat": str(latitude)}
+        )
         return location if exactly_one else [location]
 
 

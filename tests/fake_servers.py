@@ -117,8 +117,17 @@ class HostileServer:
             self._send(handler, 200, ARTICLE, "text/plain; charset=utf-8")
         elif mode == "search":
             lon = "999" if query == "wrap" else "30.5"
-            answer = [{"place_id": 1, "lat": "50.45", "lon": lon, "display_name": f"{query}, Testland",
-                       "class": "place", "type": "city", "importance": 0.5}]
+            answer = [
+                {
+                    "place_id": 1,
+                    "lat": "50.45",
+                    "lon": lon,
+                    "display_name": f"{query}, Testland",
+                    "class": "place",
+                    "type": "city",
+                    "importance": 0.5,
+                }
+            ]
             self._send(handler, 200, json.dumps(answer).encode(), "application/json")
         else:
             self._send(handler, 404, b"no such mode", "text/plain")
@@ -141,9 +150,9 @@ class HostileServer:
 
 def timed_requests(cache_path: str, queries: list[str], delay: float) -> list[float]:
     """Worker for the shared rate-limit test: the wall-clock time of each request it sent."""
-    from geostory.online import CachedGeocoder
-
     from fake_geocoder import FakeGeocoder
+
+    from geostory.online import CachedGeocoder
 
     sent: list[float] = []
 

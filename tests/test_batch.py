@@ -59,7 +59,8 @@ def test_folder_gives_a_map_per_article_and_an_index(folder: Path, tmp_path: Pat
     assert f'href="{KYIV}.html"' in page and f'href="{PAPAL}.geojson"' in page
     assert "empty" in page and "1 failed" in page
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["index.html"] + [f"{s}.{e}" for s in (KYIV, PAPAL) for e in ("html", "geojson")])
+        ["index.html"] + [f"{s}.{e}" for s in (KYIV, PAPAL) for e in ("html", "geojson")]
+    )
 
 
 def test_rerun_skips_complete_articles_and_retries_failed_ones(folder: Path, tmp_path: Path):
@@ -73,7 +74,10 @@ def test_rerun_skips_complete_articles_and_retries_failed_ones(folder: Path, tmp
     assert by_id(second)["empty"].error  # no outputs, so retried, and failing again
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("0*")} == stamps
     for stem in (KYIV, PAPAL):  # counts come back from the GeoJSON kept from the first run
-        assert (by_id(second)[stem].places, by_id(second)[stem].legs) == (by_id(first)[stem].places, by_id(first)[stem].legs)
+        assert (by_id(second)[stem].places, by_id(second)[stem].legs) == (
+            by_id(first)[stem].places,
+            by_id(first)[stem].legs,
+        )
     assert "kept" in second.index.read_text(encoding="utf-8")
 
 
@@ -100,10 +104,14 @@ def test_jsonl_input_with_bad_records_and_unsafe_ids(tmp_path: Path, real_build_
     source = tmp_path / "docs.jsonl"
     text = (ARTICLES / f"{KYIV}.txt").read_text(encoding="utf-8")
     lines = [
-        json.dumps({"doc_id": "gwn:1/../x", "text": text, "date": "2023-02-21", "title": "Kyiv <b>&amp; trains</b>"}),
+        json.dumps(
+            {"doc_id": "gwn:1/../x", "text": text, "date": "2023-02-21", "title": "Kyiv <b>&amp; trains</b>"}
+        ),
         "{not json",
         json.dumps({"doc_id": "no-text"}),
-        json.dumps({"doc_id": "quiet", "text": "The committee met for an hour and agreed to talk again soon."}),
+        json.dumps(
+            {"doc_id": "quiet", "text": "The committee met for an hour and agreed to talk again soon."}
+        ),
         "",
     ]
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -147,20 +155,26 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(folder: Path, tmp_path: P
     assert "3/3" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("ids, stems", [
-    (["a", "A", "a"], ["a", "A-2", "a-3"]),
-    (["index", "x/y", "x:y"], ["index-2", "x_y", "x_y-2"]),
-    (["", "...", "CON"], ["article", "article-2", "_CON"]),
-    (["é" * 3 + "b"], ["b"]),
-])
+@pytest.mark.parametrize(
+    "ids, stems",
+    [
+        (["a", "A", "a"], ["a", "A-2", "a-3"]),
+        (["index", "x/y", "x:y"], ["index-2", "x_y", "x_y-2"]),
+        (["", "...", "CON"], ["article", "article-2", "_CON"]),
+        (["é" * 3 + "b"], ["b"]),
+    ],
+)
 def test_safe_stems_are_unique_and_portable(ids, stems):
     assert _safe_stems(ids) == stems
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    ({"jobs": 0}, ConfigurationError),
-    ({"jobs": "2"}, ConfigurationError),
-])
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"jobs": 0}, ConfigurationError),
+        ({"jobs": "2"}, ConfigurationError),
+    ],
+)
 def test_bad_options_raise(tmp_path: Path, kwargs, error):
     with pytest.raises(error):
         run_batch(ARTICLES, tmp_path / "out", **kwargs)
@@ -190,10 +204,13 @@ def test_process_pool_gives_the_same_maps_in_input_order(folder: Path, tmp_path:
     serial = run_batch(folder, tmp_path / "one", progress=False)
     pooled = run_batch(folder, tmp_path / "two", jobs=2, progress=False)
 
-    assert [(r.article, r.places, r.legs, r.error is None) for r in pooled.results] == \
-        [(r.article, r.places, r.legs, r.error is None) for r in serial.results]
+    assert [(r.article, r.places, r.legs, r.error is None) for r in pooled.results] == [
+        (r.article, r.places, r.legs, r.error is None) for r in serial.results
+    ]
     for stem in (KYIV, PAPAL):
-        assert (tmp_path / "two" / f"{stem}.geojson").read_bytes() == (tmp_path / "one" / f"{stem}.geojson").read_bytes()
+        assert (tmp_path / "two" / f"{stem}.geojson").read_bytes() == (
+            tmp_path / "one" / f"{stem}.geojson"
+        ).read_bytes()
 
 
 @pytest.mark.slow
@@ -215,5 +232,7 @@ def test_local_dask_cluster_writes_the_maps(tmp_path: Path, real_build_story):
     summary = run_batch(source, tmp_path / "out", scheduler="local", jobs=2, progress=False)
 
     assert [r.article for r in summary.results] == [KYIV, PAPAL]
-    assert all(r.error is None and r.places > 0 and r.geojson.exists() for r in summary.results), summary.results
+    assert all(r.error is None and r.places > 0 and r.geojson.exists() for r in summary.results), (
+        summary.results
+    )
     assert "2 of 2 articles mapped" in summary.index.read_text(encoding="utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -19,13 +18,13 @@ from browser_helpers import (
     hostile_story,
     make_story,
 )
+
 from geostory.render import write_html
 
 pytestmark = pytest.mark.browser
 
 if not chromium_available():
-    pytest.skip(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install playwright)")
 
 
@@ -50,10 +49,19 @@ def hostile_file(tmp_path_factory) -> Path:
 class Session:
     """A page plus everything it asked for, failed at or complained about."""
 
-    def __init__(self, browser, path: Path, *, fragment: str = "", width: int = 1280,
-                 height: int = 800, reduced_motion: str = "reduce") -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": height},
-                                           reduced_motion=reduced_motion)
+    def __init__(
+        self,
+        browser,
+        path: Path,
+        *,
+        fragment: str = "",
+        width: int = 1280,
+        height: int = 800,
+        reduced_motion: str = "reduce",
+    ) -> None:
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, reduced_motion=reduced_motion
+        )
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.failed: list[str] = []
@@ -96,7 +104,9 @@ def test_every_place_and_leg_is_on_the_map(session):
     assert session.js("geostory.markers.every(m => geostory.map.hasLayer(m))")
     assert session.js("geostory.legs.every(l => geostory.map.hasLayer(l))")
     assert session.js("document.querySelectorAll('.gs-pin').length") == 7
-    assert session.js("document.querySelectorAll('.gs-arrow').length") >= 1  # short legs get none at world zoom
+    assert (
+        session.js("document.querySelectorAll('.gs-arrow').length") >= 1
+    )  # short legs get none at world zoom
     assert session.js("document.querySelectorAll('#gs-steps .gs-step').length") == 5
 
 
@@ -115,8 +125,7 @@ def test_clicking_a_step_flies_there_and_quotes_the_sentence(session):
     assert session.page.inner_text(".leaflet-popup-content mark") == "Pyongyang"
     assert session.js("geostory.state.step") == 1
     assert session.js("location.hash") == "#step=1"
-    bounds_ok = session.js(
-        "geostory.map.getBounds().pad(0.01).contains(geostory.legs[0].getBounds())")
+    bounds_ok = session.js("geostory.map.getBounds().pad(0.01).contains(geostory.legs[0].getBounds())")
     assert bounds_ok
     current = session.page.get_attribute('.gs-step[aria-current="step"]', "data-step")
     assert current == "1"
@@ -129,14 +138,17 @@ def test_visit_step_opens_the_place_popup(session):
     assert "Vladivostok" in text and "Eastern Economic Forum" in text
 
 
-@pytest.mark.parametrize("keys, expected", [
-    (["ArrowRight"], 1),
-    (["ArrowRight", "ArrowRight", "ArrowLeft"], 1),
-    (["j", "j", "j"], 3),
-    (["j", "j", "k"], 1),
-    (["ArrowLeft"], 0),
-    (["End"], 4),
-])
+@pytest.mark.parametrize(
+    "keys, expected",
+    [
+        (["ArrowRight"], 1),
+        (["ArrowRight", "ArrowRight", "ArrowLeft"], 1),
+        (["j", "j", "j"], 3),
+        (["j", "j", "k"], 1),
+        (["ArrowLeft"], 0),
+        (["End"], 4),
+    ],
+)
 def test_keyboard_changes_the_step(session, keys, expected):
     for key in keys:
         session.page.keyboard.press(key)
@@ -176,8 +188,11 @@ def test_no_request_leaves_the_page_but_tiles(session):
     session.page.keyboard.press("ArrowRight")
     session.page.keyboard.press("ArrowRight")
     session.popup_text()
-    outside = [u for u in session.requests
-               if not (u.startswith(session.url) or u.startswith("data:") or TILE_HOSTS.match(u))]
+    outside = [
+        u
+        for u in session.requests
+        if not (u.startswith(session.url) or u.startswith("data:") or TILE_HOSTS.match(u))
+    ]
     assert outside == []
     assert [u for u in session.failed if not TILE_HOSTS.match(u)] == []
     assert any(TILE_HOSTS.match(u) for u in session.requests)  # the OSM layer is there
@@ -204,8 +219,11 @@ def test_embedded_map_fills_the_iframe_and_does_not_hijack_scrolling(browser, ma
     from geostory.render import embed_snippet
 
     host = tmp_path / "host.html"
-    host.write_text("<!DOCTYPE html><html><body style='height:2000px'>"
-                    + embed_snippet(file_url(map_file), title="Kim's train") + "</body></html>")
+    host.write_text(
+        "<!DOCTYPE html><html><body style='height:2000px'>"
+        + embed_snippet(file_url(map_file), title="Kim's train")
+        + "</body></html>"
+    )
     context = browser.new_context(viewport={"width": 1000, "height": 800})
     try:
         page = context.new_page()
@@ -240,22 +258,26 @@ def test_hostile_story_runs_no_script(browser, hostile_file):
         assert opened.js("document.querySelectorAll('img:not(.leaflet-tile), iframe, object').length") == 0
         assert "<script>alert(1)</script>" in opened.page.inner_text("#gs-title")
         assert "\u202e" not in opened.js("document.documentElement.outerHTML")
-        outside = [u for u in opened.requests
-                   if not (u.startswith(opened.url) or u.startswith("data:") or TILE_HOSTS.match(u))]
+        outside = [
+            u
+            for u in opened.requests
+            if not (u.startswith(opened.url) or u.startswith("data:") or TILE_HOSTS.match(u))
+        ]
         assert outside == []
     finally:
         opened.close()
 
 
 def test_save_screenshot_writes_a_png(map_file, tmp_path):
-    from geostory.screenshot import save_screenshot
-
     from concurrent.futures import ThreadPoolExecutor
+
+    from geostory.screenshot import save_screenshot
 
     # Playwright's sync API refuses to nest in the thread that holds the module's browser.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        png = pool.submit(save_screenshot, map_file, tmp_path / "map.png",
-                          width=800, height=500, step=1).result(timeout=120)
+        png = pool.submit(
+            save_screenshot, map_file, tmp_path / "map.png", width=800, height=500, step=1
+        ).result(timeout=120)
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 10_000

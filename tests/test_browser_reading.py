@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, TILE_HOSTS, chromium_available, file_url, make_story
+
 from geostory.render import write_html
 
 pytestmark = pytest.mark.browser
@@ -57,16 +57,21 @@ def real_maps(real_build_story, tmp_path_factory) -> dict[str, Path]:
     from geostory.read import read_article
 
     folder = tmp_path_factory.mktemp("real")
-    sources = {"seed": ROOT / "seeds" / "000_5c1121d8640b17ca.txt",
-               "pope": ROOT / "tests" / "articles" / "102_papal_asia_tour.txt"}
-    return {name: write_html(real_build_story(read_article(str(path))), folder / f"{name}.html")
-            for name, path in sources.items()}
+    sources = {
+        "seed": ROOT / "seeds" / "000_5c1121d8640b17ca.txt",
+        "pope": ROOT / "tests" / "articles" / "102_papal_asia_tour.txt",
+    }
+    return {
+        name: write_html(real_build_story(read_article(str(path))), folder / f"{name}.html")
+        for name, path in sources.items()
+    }
 
 
 class Page:
     def __init__(self, browser, path: Path, size=DESKTOP, motion: str = "reduce", fragment: str = ""):
-        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]},
-                                           reduced_motion=motion, has_touch=size == PHONE)
+        self.context = browser.new_context(
+            viewport={"width": size[0], "height": size[1]}, reduced_motion=motion, has_touch=size == PHONE
+        )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -117,11 +122,16 @@ def _check_numbering(page: Page) -> None:
             assert str(k) in pins[step["place"]].split()
         page.step(k)
         # the popup opens once the map has moved: wait for it, then read its badge
-        page.page.wait_for_function("""(k) => [...document.querySelectorAll('.leaflet-popup-content .gs-pop-num')]
+        page.page.wait_for_function(
+            """(k) => [...document.querySelectorAll('.leaflet-popup-content .gs-pop-num')]
             .filter(b => b.closest('.leaflet-popup').style.opacity !== '0').some(b => b.textContent.replace('+', '\u00b7').split('\u00b7').includes(String(k)))""",
-            arg=k, timeout=4000)
-        badges_shown = page.js("[...document.querySelectorAll('.leaflet-popup-content .gs-pop-num')]"
-                               ".filter(b => b.closest('.leaflet-popup').style.opacity !== '0').length")  # not fading out
+            arg=k,
+            timeout=4000,
+        )
+        badges_shown = page.js(
+            "[...document.querySelectorAll('.leaflet-popup-content .gs-pop-num')]"
+            ".filter(b => b.closest('.leaflet-popup').style.opacity !== '0').length"
+        )  # not fading out
         assert badges_shown == 1
 
 
@@ -146,8 +156,11 @@ def test_mentioned_places_carry_no_step_number(opened, maps):
 def _closest_pair(page: Page) -> float:
     pins = page.js(PIN_BOXES)
     assert len(pins) >= 3
-    return min(((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
-               for i, a in enumerate(pins) for b in pins[i + 1:])
+    return min(
+        ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
+        for i, a in enumerate(pins)
+        for b in pins[i + 1 :]
+    )
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE, NOTEBOOK])
@@ -156,10 +169,13 @@ def test_no_two_pins_overlap_at_the_overview(opened, maps, size):
 
 
 def _key_covers(page: Page) -> list:
-    return page.js("""(pins) => {
+    return page.js(
+        """(pins) => {
       const k = document.getElementById('gs-legend').getBoundingClientRect();
       return pins.filter(p => p.l < k.right && k.left < p.r && p.t < k.bottom && k.top < p.b);
-    }""", page.js(PIN_BOXES))
+    }""",
+        page.js(PIN_BOXES),
+    )
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE, NOTEBOOK])
@@ -179,10 +195,13 @@ def test_key_is_folded_on_a_phone(opened, maps):
 @pytest.mark.parametrize("size", [DESKTOP, NOTEBOOK])
 def test_overview_keeps_pins_clear_of_the_zoom_control(opened, maps, size):
     page = opened(maps["hand"], size=size)
-    covered = page.js("""(pins) => {
+    covered = page.js(
+        """(pins) => {
       const z = document.querySelector('.leaflet-control-zoom').getBoundingClientRect();
       return pins.filter(p => p.l < z.right && z.left < p.r && p.t < z.bottom && z.top < p.b);
-    }""", page.js(PIN_BOXES))
+    }""",
+        page.js(PIN_BOXES),
+    )
     assert covered == []
 
 
@@ -195,8 +214,10 @@ def test_no_step_zooms_in_beyond_city_scale(opened, maps):
 
 def _labels(page: Page) -> list[str]:
     # A label being removed fades out (opacity 0) for Leaflet's 200 ms before it leaves the DOM.
-    return page.js("[...document.querySelectorAll('.gs-label')].filter(e => e.style.opacity !== '0')"
-                   ".map(e => e.textContent)")
+    return page.js(
+        "[...document.querySelectorAll('.gs-label')].filter(e => e.style.opacity !== '0')"
+        ".map(e => e.textContent)"
+    )
 
 
 def test_places_are_named_on_the_map(opened, maps):
@@ -214,7 +235,9 @@ def test_phone_stepping_keeps_the_map_in_view_and_moves_it(opened, maps):
     for k in range(1, page.js("geostory.steps.length")):
         page.page.locator(f'.gs-step[data-step="{k}"]').scroll_into_view_if_needed()
         page.step(k)
-        box = page.js("JSON.parse(JSON.stringify(document.querySelector('.folium-map').getBoundingClientRect()))")
+        box = page.js(
+            "JSON.parse(JSON.stringify(document.querySelector('.folium-map').getBoundingClientRect()))"
+        )
         assert box["top"] >= 0 and box["bottom"] <= PHONE[1], f"step {k}: {box}"
         assert box["height"] >= 300
         current = page.page.locator(f'.gs-step[data-step="{k}"]').bounding_box()
@@ -293,7 +316,9 @@ def test_playback_is_off_under_reduced_motion(opened, maps):
 def test_timeline_marks_dated_steps_and_steps_there(opened, maps):
     page = opened(maps["hand"])
     marks = page.js("[...document.querySelectorAll('.gs-tl-mark')].map(m => m.dataset.step)")
-    dated = page.js("geostory.steps.map((s, k) => [k, s.start]).filter(([k, d]) => k && d).map(([k]) => String(k))")
+    dated = page.js(
+        "geostory.steps.map((s, k) => [k, s.start]).filter(([k, d]) => k && d).map(([k]) => String(k))"
+    )
     assert marks == dated and len(marks) == 3
     page.page.click(f'.gs-tl-mark[data-step="{marks[-1]}"]')
     assert page.js("geostory.state.step") == int(marks[-1])
@@ -301,7 +326,9 @@ def test_timeline_marks_dated_steps_and_steps_there(opened, maps):
 
 def test_step_quotes_are_not_wrapped_in_extra_quote_marks(opened, maps):
     page = opened(maps["hand"])
-    quotes = page.js("[...document.querySelectorAll('.gs-step-quote')].map(q => q.tagName + getComputedStyle(q, '::before').content)")
+    quotes = page.js(
+        "[...document.querySelectorAll('.gs-step-quote')].map(q => q.tagName + getComputedStyle(q, '::before').content)"
+    )
     assert quotes and all(q in ("SPANnone", "SPANnormal") for q in quotes)
 
 

@@ -51,8 +51,10 @@ def assert_one_line_error(code: int, err: str, error: str, *fragments: str) -> N
 
 def listing(folder: Path) -> dict[str, bytes | None]:
     """Every entry under `folder` with its bytes (None for folders): temp files show up here."""
-    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:
@@ -82,114 +84,265 @@ def test_exit_codes_are_distinct_and_nonzero():
 # Each case: files to create, argv (an article named "article.txt" unless said otherwise),
 # the error class whose exit code is expected, and words the one line must contain.
 BAD_INPUT = {
-    "missing article": ({}, ["build", "missing.txt", "-o", "map.html"], "InputError", ["not found", "missing.txt"]),
-    "article is a directory": ({"folder/": None}, ["build", "folder", "-o", "map.html"], "InputError", ["directory"]),
-    "empty article": ({"article.txt": ""}, ["build", "article.txt", "-o", "map.html"], "InputError", ["empty"]),
-    "whitespace-only article": ({"article.txt": " \n\t\r\n  \n"}, ["build", "article.txt", "-o", "map.html"],
-                                "InputError", ["empty"]),
-    "PDF article": ({"article.txt": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"}, ["build", "article.txt", "-o", "map.html"],
-                    "InputError", ["binary", "PDF"]),
-    "PNG article": ({"article.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, ["build", "article.txt", "-o", "map.html"],
-                    "InputError", ["binary"]),
-    "binary noise": ({"article.txt": bytes(range(256)) * 4 + b"\x01"}, ["build", "article.txt", "-o", "map.html"],
-                     "InputError", ["binary"]),
-    "text without places": ({"article.txt": NO_PLACES_TEXT}, ["build", "article.txt", "-o", "map.html"],
-                            "InputError", ["no places", "article.txt"]),
-    "output folder missing": ({"article.txt": PLACES_TEXT}, ["build", "article.txt", "-o", "nowhere/map.html"],
-                              "OutputError", ["nowhere", "does not exist"]),
-    "output is a directory": ({"article.txt": PLACES_TEXT, "folder/": None}, ["build", "article.txt", "-o", "folder"],
-                              "OutputError", ["directory"]),
-    "geojson folder missing": ({"article.txt": PLACES_TEXT},
-                               ["build", "article.txt", "-o", "map.html", "--geojson", "nowhere/map.geojson"],
-                               "OutputError", ["nowhere"]),
-    "storymap output is a directory": ({"article.txt": PLACES_TEXT, "folder/": None},
-                                       ["build", "article.txt", "-o", "map.html", "--storymap", "folder"],
-                                       "OutputError", ["folder"]),
-    "output checked before a missing article": ({}, ["build", "missing.txt", "-o", "nowhere/map.html"],
-                                                "OutputError", ["nowhere"]),
+    "missing article": (
+        {},
+        ["build", "missing.txt", "-o", "map.html"],
+        "InputError",
+        ["not found", "missing.txt"],
+    ),
+    "article is a directory": (
+        {"folder/": None},
+        ["build", "folder", "-o", "map.html"],
+        "InputError",
+        ["directory"],
+    ),
+    "empty article": (
+        {"article.txt": ""},
+        ["build", "article.txt", "-o", "map.html"],
+        "InputError",
+        ["empty"],
+    ),
+    "whitespace-only article": (
+        {"article.txt": " \n\t\r\n  \n"},
+        ["build", "article.txt", "-o", "map.html"],
+        "InputError",
+        ["empty"],
+    ),
+    "PDF article": (
+        {"article.txt": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"},
+        ["build", "article.txt", "-o", "map.html"],
+        "InputError",
+        ["binary", "PDF"],
+    ),
+    "PNG article": (
+        {"article.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"},
+        ["build", "article.txt", "-o", "map.html"],
+        "InputError",
+        ["binary"],
+    ),
+    "binary noise": (
+        {"article.txt": bytes(range(256)) * 4 + b"\x01"},
+        ["build", "article.txt", "-o", "map.html"],
+        "InputError",
+        ["binary"],
+    ),
+    "text without places": (
+        {"article.txt": NO_PLACES_TEXT},
+        ["build", "article.txt", "-o", "map.html"],
+        "InputError",
+        ["no places", "article.txt"],
+    ),
+    "output folder missing": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "-o", "nowhere/map.html"],
+        "OutputError",
+        ["nowhere", "does not exist"],
+    ),
+    "output is a directory": (
+        {"article.txt": PLACES_TEXT, "folder/": None},
+        ["build", "article.txt", "-o", "folder"],
+        "OutputError",
+        ["directory"],
+    ),
+    "geojson folder missing": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "-o", "map.html", "--geojson", "nowhere/map.geojson"],
+        "OutputError",
+        ["nowhere"],
+    ),
+    "storymap output is a directory": (
+        {"article.txt": PLACES_TEXT, "folder/": None},
+        ["build", "article.txt", "-o", "map.html", "--storymap", "folder"],
+        "OutputError",
+        ["folder"],
+    ),
+    "output checked before a missing article": (
+        {},
+        ["build", "missing.txt", "-o", "nowhere/map.html"],
+        "OutputError",
+        ["nowhere"],
+    ),
     "overrides CSV with an unclosed quote": (
-        {"article.txt": PLACES_TEXT, "places.csv": 'name,latitude,longitude\nParis,48.85,2.35\n"Berlin,52.5,13.4\n'},
+        {
+            "article.txt": PLACES_TEXT,
+            "places.csv": 'name,latitude,longitude\nParis,48.85,2.35\n"Berlin,52.5,13.4\n',
+        },
         ["build", "article.txt", "-o", "map.html", "--places", "places.csv"],
-        "ConfigurationError", ["places.csv", "line 3"]),
+        "ConfigurationError",
+        ["places.csv", "line 3"],
+    ),
     "overrides CSV with a bad latitude": (
-        {"article.txt": PLACES_TEXT, "places.csv": "name,latitude,longitude\nParis,48.85,2.35\nBerlin,north,13.4\n"},
+        {
+            "article.txt": PLACES_TEXT,
+            "places.csv": "name,latitude,longitude\nParis,48.85,2.35\nBerlin,north,13.4\n",
+        },
         ["build", "article.txt", "-o", "map.html", "--places", "places.csv"],
-        "ConfigurationError", ["places.csv", "line 3", "latitude"]),
+        "ConfigurationError",
+        ["places.csv", "line 3", "latitude"],
+    ),
     "overrides CSV with NaN": (
         {"article.txt": PLACES_TEXT, "places.csv": "name,latitude,longitude\nParis,nan,2.35\n"},
         ["build", "article.txt", "-o", "map.html", "--places", "places.csv"],
-        "ConfigurationError", ["line 2"]),
+        "ConfigurationError",
+        ["line 2"],
+    ),
     "overrides YAML invalid": (
         {"article.txt": PLACES_TEXT, "places.yaml": "Paris:\n  latitude: 48.85\n  longitude: [2.35\n"},
         ["build", "article.txt", "-o", "map.html", "--places", "places.yaml"],
-        "ConfigurationError", ["places.yaml", "line "]),
+        "ConfigurationError",
+        ["places.yaml", "line "],
+    ),
     "overrides file not UTF-8": (
         {"article.txt": PLACES_TEXT, "places.csv": b"name,latitude,longitude\nPar\xffis,48.85,2.35\n"},
         ["build", "article.txt", "-o", "map.html", "--places", "places.csv"],
-        "ConfigurationError", ["places.csv", "line 2"]),
-    "overrides file missing": ({"article.txt": PLACES_TEXT},
-                               ["build", "article.txt", "-o", "map.html", "--places", "nope.csv"],
-                               "ConfigurationError", ["nope.csv"]),
-    "sidecar not JSON": ({"article.txt": PLACES_TEXT, "article.json": '{"title": "x",'},
-                         ["build", "article.txt", "-o", "map.html"], "ConfigurationError", ["sidecar", "article.json"]),
-    "sidecar not an object": ({"article.txt": PLACES_TEXT, "article.json": '["title"]'},
-                              ["build", "article.txt", "-o", "map.html"], "ConfigurationError", ["sidecar"]),
-    "sidecar with a bad date": ({"article.txt": PLACES_TEXT, "article.json": '{"date": "last Tuesday"}'},
-                                ["build", "article.txt", "-o", "map.html"], "ConfigurationError", ["sidecar", "date"]),
-    "sidecar title not text": ({"article.txt": PLACES_TEXT, "article.json": '{"title": ["a"]}'},
-                               ["build", "article.txt", "-o", "map.html"], "ConfigurationError", ["title"]),
-    "bad --date": ({"article.txt": PLACES_TEXT}, ["build", "article.txt", "--date", "2024-13-01"],
-                   "ConfigurationError", ["--date", "2024-13-01"]),
-    "--date not a date": ({"article.txt": PLACES_TEXT}, ["build", "article.txt", "--date", "yesterday"],
-                          "ConfigurationError", ["--date"]),
-    "unknown --model": ({"article.txt": PLACES_TEXT},
-                        ["build", "article.txt", "-o", "map.html", "--model", "no_such_pipeline_xyz"],
-                        "ModelError", ["no_such_pipeline_xyz"]),
-    "rail network not JSON": ({"article.txt": PLACES_TEXT, "rail.geojson": "{not json"},
-                              ["build", "article.txt", "-o", "map.html", "--rail-network", "rail.geojson"],
-                              "ConfigurationError", ["rail network", "rail.geojson"]),
+        "ConfigurationError",
+        ["places.csv", "line 2"],
+    ),
+    "overrides file missing": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "-o", "map.html", "--places", "nope.csv"],
+        "ConfigurationError",
+        ["nope.csv"],
+    ),
+    "sidecar not JSON": (
+        {"article.txt": PLACES_TEXT, "article.json": '{"title": "x",'},
+        ["build", "article.txt", "-o", "map.html"],
+        "ConfigurationError",
+        ["sidecar", "article.json"],
+    ),
+    "sidecar not an object": (
+        {"article.txt": PLACES_TEXT, "article.json": '["title"]'},
+        ["build", "article.txt", "-o", "map.html"],
+        "ConfigurationError",
+        ["sidecar"],
+    ),
+    "sidecar with a bad date": (
+        {"article.txt": PLACES_TEXT, "article.json": '{"date": "last Tuesday"}'},
+        ["build", "article.txt", "-o", "map.html"],
+        "ConfigurationError",
+        ["sidecar", "date"],
+    ),
+    "sidecar title not text": (
+        {"article.txt": PLACES_TEXT, "article.json": '{"title": ["a"]}'},
+        ["build", "article.txt", "-o", "map.html"],
+        "ConfigurationError",
+        ["title"],
+    ),
+    "bad --date": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "--date", "2024-13-01"],
+        "ConfigurationError",
+        ["--date", "2024-13-01"],
+    ),
+    "--date not a date": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "--date", "yesterday"],
+        "ConfigurationError",
+        ["--date"],
+    ),
+    "unknown --model": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "-o", "map.html", "--model", "no_such_pipeline_xyz"],
+        "ModelError",
+        ["no_such_pipeline_xyz"],
+    ),
+    "rail network not JSON": (
+        {"article.txt": PLACES_TEXT, "rail.geojson": "{not json"},
+        ["build", "article.txt", "-o", "map.html", "--rail-network", "rail.geojson"],
+        "ConfigurationError",
+        ["rail network", "rail.geojson"],
+    ),
     "rail network not a FeatureCollection": (
         {"article.txt": PLACES_TEXT, "rail.geojson": '{"type": "Point", "coordinates": [1, 2]}'},
         ["build", "article.txt", "-o", "map.html", "--rail-network", "rail.geojson"],
-        "ConfigurationError", ["rail network"]),
+        "ConfigurationError",
+        ["rail network"],
+    ),
     "rail network feature without geometry": (
-        {"article.txt": PLACES_TEXT, "rail.geojson": '{"type": "FeatureCollection", "features": [{"type": "Feature"}]}'},
+        {
+            "article.txt": PLACES_TEXT,
+            "rail.geojson": '{"type": "FeatureCollection", "features": [{"type": "Feature"}]}',
+        },
         ["build", "article.txt", "-o", "map.html", "--rail-network", "rail.geojson"],
-        "ConfigurationError", ["rail network", "feature 0"]),
+        "ConfigurationError",
+        ["rail network", "feature 0"],
+    ),
     "rail network with NaN": (
-        {"article.txt": PLACES_TEXT, "rail.geojson": json.dumps({"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {}, "geometry": {"type": "LineString",
-                                                               "coordinates": [[float("nan"), 1], [2, 3]]}}]})},
+        {
+            "article.txt": PLACES_TEXT,
+            "rail.geojson": json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {},
+                            "geometry": {"type": "LineString", "coordinates": [[float("nan"), 1], [2, 3]]},
+                        }
+                    ],
+                }
+            ),
+        },
         ["build", "article.txt", "-o", "map.html", "--rail-network", "rail.geojson"],
-        "ConfigurationError", ["rail network"]),
-    "rail network not UTF-8": ({"article.txt": PLACES_TEXT, "rail.geojson": b"\xff\xfe{\x00"},
-                               ["build", "article.txt", "-o", "map.html", "--rail-network", "rail.geojson"],
-                               "ConfigurationError", ["rail network"]),
-    "rail network missing": ({"article.txt": PLACES_TEXT},
-                             ["build", "article.txt", "-o", "map.html", "--rail-network", "gone.geojson"],
-                             "ConfigurationError", ["gone.geojson"]),
-    "--user-agent without --geocoder": ({"article.txt": PLACES_TEXT},
-                                        ["build", "article.txt", "-o", "map.html", "--user-agent", "me"],
-                                        "ConfigurationError", ["--geocoder"]),
-    "unknown --geocoder": ({"article.txt": PLACES_TEXT},
-                           ["build", "article.txt", "-o", "map.html", "--geocoder", "no-such-service"],
-                           "ConfigurationError", ["no-such-service"]),
+        "ConfigurationError",
+        ["rail network"],
+    ),
+    "rail network not UTF-8": (
+        {"article.txt": PLACES_TEXT, "rail.geojson": b"\xff\xfe{\x00"},
+        ["build", "article.txt", "-o", "map.html", "--rail-network", "rail.geojson"],
+        "ConfigurationError",
+        ["rail network"],
+    ),
+    "rail network missing": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "-o", "map.html", "--rail-network", "gone.geojson"],
+        "ConfigurationError",
+        ["gone.geojson"],
+    ),
+    "--user-agent without --geocoder": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "-o", "map.html", "--user-agent", "me"],
+        "ConfigurationError",
+        ["--geocoder"],
+    ),
+    "unknown --geocoder": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "-o", "map.html", "--geocoder", "no-such-service"],
+        "ConfigurationError",
+        ["no-such-service"],
+    ),
     "unknown command": ({}, ["frobnicate"], "ConfigurationError", ["frobnicate"]),
     "build without an article": ({}, ["build"], "ConfigurationError", ["article"]),
     "geoparse JSONL with only bad lines": (
         {"docs.jsonl": 'not json\n{"doc_id": "a"}\n'},
-        ["geoparse", "docs.jsonl", "-o", "out.jsonl"], "InputError", ["docs.jsonl:1:", "1 more"]),
+        ["geoparse", "docs.jsonl", "-o", "out.jsonl"],
+        "InputError",
+        ["docs.jsonl:1:", "1 more"],
+    ),
     "geoparse JSONL missing a field": (
-        {"docs.jsonl": '{"doc_id": "a"}\n'}, ["geoparse", "docs.jsonl", "-o", "out.jsonl"],
-        "InputError", ["docs.jsonl:1:"]),
+        {"docs.jsonl": '{"doc_id": "a"}\n'},
+        ["geoparse", "docs.jsonl", "-o", "out.jsonl"],
+        "InputError",
+        ["docs.jsonl:1:"],
+    ),
     "places of a missing article": ({}, ["places", "missing.txt"], "InputError", ["missing.txt"]),
-    "places of a binary file": ({"article.txt": b"\x7fELF\x02\x01\x01\x00"}, ["places", "article.txt"],
-                                "InputError", ["binary"]),
+    "places of a binary file": (
+        {"article.txt": b"\x7fELF\x02\x01\x01\x00"},
+        ["places", "article.txt"],
+        "InputError",
+        ["binary"],
+    ),
 }
 
-NEEDS_MODEL = {"text without places", "rail network not JSON", "rail network not a FeatureCollection",
-               "rail network feature without geometry", "rail network with NaN", "rail network not UTF-8",
-               "rail network missing"}
+NEEDS_MODEL = {
+    "text without places",
+    "rail network not JSON",
+    "rail network not a FeatureCollection",
+    "rail network feature without geometry",
+    "rail network with NaN",
+    "rail network not UTF-8",
+    "rail network missing",
+}
 
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
@@ -210,14 +363,22 @@ def test_bad_input_gives_one_line_and_its_exit_code(case, tmp_path, monkeypatch,
     assert listing(tmp_path) == before, "a failed run wrote (or left) files"
 
 
-@pytest.mark.parametrize("argv, error", [
-    pytest.param(["build", "article.txt", "-o", "a" * 300 + ".html"], "OutputError",
-                 id="output name too long"),
-    pytest.param(["build", "a" * 300 + ".txt", "-o", "map.html"], "InputError",
-                 id="article name too long"),
-    pytest.param(["build", "article.txt", "-o", "map.html", "--places", "a" * 300 + ".csv"], "ConfigurationError",
-                 id="overrides name too long"),
-])
+@pytest.mark.parametrize(
+    "argv, error",
+    [
+        pytest.param(
+            ["build", "article.txt", "-o", "a" * 300 + ".html"], "OutputError", id="output name too long"
+        ),
+        pytest.param(
+            ["build", "a" * 300 + ".txt", "-o", "map.html"], "InputError", id="article name too long"
+        ),
+        pytest.param(
+            ["build", "article.txt", "-o", "map.html", "--places", "a" * 300 + ".csv"],
+            "ConfigurationError",
+            id="overrides name too long",
+        ),
+    ],
+)
 def test_overlong_file_names_are_one_line_errors(argv, error, tmp_path, monkeypatch, capsys, request):
     write(tmp_path, "article.txt", PLACES_TEXT)
     monkeypatch.chdir(tmp_path)
@@ -263,8 +424,20 @@ def test_build_writes_every_output_and_no_temp_files(real_build_story, tmp_path,
     monkeypatch.chdir(tmp_path)
     old_umask = os.umask(0o022)
     try:
-        code, out, err = run_main(["build", "article.txt", "-o", "map.html", "--geojson", "map.geojson",
-                                   "--storymap", "map.json", "--embed"], capsys)
+        code, out, err = run_main(
+            [
+                "build",
+                "article.txt",
+                "-o",
+                "map.html",
+                "--geojson",
+                "map.geojson",
+                "--storymap",
+                "map.json",
+                "--embed",
+            ],
+            capsys,
+        )
     finally:
         os.umask(old_umask)
     assert code == 0, err
@@ -308,7 +481,9 @@ def test_empty_standard_input_is_an_input_error(tmp_path, monkeypatch, capsys):
 
 
 @pytest.fixture
-def good_outputs(real_build_story, tmp_path, monkeypatch, capsys) -> tuple[list[str], dict[str, bytes | None]]:
+def good_outputs(
+    real_build_story, tmp_path, monkeypatch, capsys
+) -> tuple[list[str], dict[str, bytes | None]]:
     """A good map, GeoJSON and StoryMapJS file in tmp_path; returns the output options and the listing."""
     write(tmp_path, "article.txt", PLACES_TEXT)
     monkeypatch.chdir(tmp_path)
@@ -321,10 +496,14 @@ def good_outputs(real_build_story, tmp_path, monkeypatch, capsys) -> tuple[list[
 FAILING_BUILDS: dict[str, tuple[Callable[[Path], list[str]], str]] = {
     "no places": (lambda d: ["build", str(write(d, "other.txt", NO_PLACES_TEXT))], "InputError"),
     "missing article": (lambda d: ["build", "gone.txt"], "InputError"),
-    "malformed overrides": (lambda d: ["build", "article.txt", "--places",
-                                       str(write(d, "p.csv", "name,latitude\nParis,99\n"))], "ConfigurationError"),
-    "malformed rail network": (lambda d: ["build", "article.txt", "--rail-network",
-                                          str(write(d, "r.geojson", "[]"))], "ConfigurationError"),
+    "malformed overrides": (
+        lambda d: ["build", "article.txt", "--places", str(write(d, "p.csv", "name,latitude\nParis,99\n"))],
+        "ConfigurationError",
+    ),
+    "malformed rail network": (
+        lambda d: ["build", "article.txt", "--rail-network", str(write(d, "r.geojson", "[]"))],
+        "ConfigurationError",
+    ),
     "unknown model": (lambda d: ["build", "article.txt", "--model", "no_such_pipeline_xyz"], "ModelError"),
 }
 
@@ -434,19 +613,22 @@ def test_help_exits_zero_and_documents_every_exit_code(geostory_cli):
 
 
 def test_help_loads_no_model_or_map_library(tmp_path):
-    from conftest import REPO
-
     import subprocess
 
-    probe = ("import sys, contextlib, io\n"
-             "from geostory.cli import main\n"
-             "with contextlib.redirect_stdout(io.StringIO()):\n"
-             "    try: main(['build', '--help'])\n"
-             "    except SystemExit: pass\n"
-             "print(sorted(m for m in ('spacy', 'folium', 'shapely', 'geopy', 'trafilatura') if m in sys.modules))\n")
+    from conftest import REPO
+
+    probe = (
+        "import sys, contextlib, io\n"
+        "from geostory.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main(['build', '--help'])\n"
+        "    except SystemExit: pass\n"
+        "print(sorted(m for m in ('spacy', 'folium', 'shapely', 'geopy', 'trafilatura') if m in sys.modules))\n"
+    )
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path,
-                         timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 
@@ -474,12 +656,26 @@ def test_subprocess_reads_standard_input(geostory_cli, tmp_path):
 
 SUBPROCESS_FAILURES = {
     "missing article": ({}, ["build", "missing.txt"], "InputError"),
-    "binary article": ({"article.txt": b"GIF89a\x01\x00\x01\x00\x00\xff"}, ["build", "article.txt"], "InputError"),
-    "bad --date": ({"article.txt": PLACES_TEXT}, ["build", "article.txt", "--date", "31/12/2024"], "ConfigurationError"),
-    "malformed overrides": ({"article.txt": PLACES_TEXT, "p.csv": "name,latitude,longitude\nParis,1\n"},
-                            ["build", "article.txt", "--places", "p.csv"], "ConfigurationError"),
-    "unknown model": ({"article.txt": PLACES_TEXT}, ["build", "article.txt", "--model", "no_such_pipeline_xyz"],
-                      "ModelError"),
+    "binary article": (
+        {"article.txt": b"GIF89a\x01\x00\x01\x00\x00\xff"},
+        ["build", "article.txt"],
+        "InputError",
+    ),
+    "bad --date": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "--date", "31/12/2024"],
+        "ConfigurationError",
+    ),
+    "malformed overrides": (
+        {"article.txt": PLACES_TEXT, "p.csv": "name,latitude,longitude\nParis,1\n"},
+        ["build", "article.txt", "--places", "p.csv"],
+        "ConfigurationError",
+    ),
+    "unknown model": (
+        {"article.txt": PLACES_TEXT},
+        ["build", "article.txt", "--model", "no_such_pipeline_xyz"],
+        "ModelError",
+    ),
 }
 
 
@@ -495,8 +691,9 @@ def test_subprocess_bad_input_is_one_line_and_its_exit_code(case, geostory_cli, 
     assert listing(tmp_path) == before
 
 
-def test_embed_with_a_colon_in_the_file_name_links_the_file_not_a_scheme(real_build_story, tmp_path,
-                                                                       monkeypatch, capsys):
+def test_embed_with_a_colon_in_the_file_name_links_the_file_not_a_scheme(
+    real_build_story, tmp_path, monkeypatch, capsys
+):
     from urllib.parse import urlsplit
 
     write(tmp_path, "article.txt", PLACES_TEXT)

@@ -14,8 +14,22 @@ TEXT = "Kim traveled by train from Pyongyang to Vladivostok on Monday to meet Pu
 def test_build_writes_gpx_kml_and_happened_order_slides(real_build_story, tmp_path, monkeypatch):
     (tmp_path / "article.txt").write_text(TEXT, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    code = main(["build", "article.txt", "-o", "map.html", "--gpx", "map.gpx", "--kml", "map.kml",
-                 "--storymap", "map.json", "--storymap-order", "happened"])
+    code = main(
+        [
+            "build",
+            "article.txt",
+            "-o",
+            "map.html",
+            "--gpx",
+            "map.gpx",
+            "--kml",
+            "map.kml",
+            "--storymap",
+            "map.json",
+            "--storymap-order",
+            "happened",
+        ]
+    )
     assert code == 0
     gpx = gpxpy.parse((tmp_path / "map.gpx").read_text(encoding="utf-8"))
     assert {w.name for w in gpx.waypoints} >= {"Pyongyang", "Vladivostok"}

@@ -50,8 +50,10 @@ def test_component_reads_an_overrides_file(real_build_story, tmp_path):
     from geostory.language import DEFAULT_MODEL
 
     places = tmp_path / "places.csv"
-    places.write_text("name,latitude,longitude,exclude,place_type,display_name\nParis,33.66,-95.55,,city,Paris (Texas)\n",
-                      encoding="utf-8")
+    places.write_text(
+        "name,latitude,longitude,exclude,place_type,display_name\nParis,33.66,-95.55,,city,Paris (Texas)\n",
+        encoding="utf-8",
+    )
     pipeline = spacy.load(DEFAULT_MODEL)
     pipeline.add_pipe("geostory_places", config={"places_file": str(places)})
     doc = pipeline("Talks were held in Paris.")

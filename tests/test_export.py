@@ -7,8 +7,8 @@ import json
 import os
 
 import pytest
-
 from browser_helpers import HOSTILE, hostile_story, make_story
+
 from geostory.errors import OutputError
 from geostory.export import (
     leg_coordinates,
@@ -39,27 +39,49 @@ def test_places_come_in_first_mention_order_whatever_the_input_order():
     story = make_story()
     shuffled = dataclasses.replace(story, places=tuple(reversed(story.places)))
     names = [f["properties"]["name"] for f in _features(to_geojson(shuffled), "place")]
-    assert names == ["Russia", "Pyongyang", "Vladivostok", "Far Eastern Federal University",
-                     "Moscow", "Portland", "Ukraine"]
+    assert names == [
+        "Russia",
+        "Pyongyang",
+        "Vladivostok",
+        "Far Eastern Federal University",
+        "Moscow",
+        "Portland",
+        "Ukraine",
+    ]
 
 
 def test_place_properties_follow_the_contract():
     story = make_story()
     places = {f["properties"]["name"]: f for f in _features(to_geojson(story), "place")}
     vladivostok = places["Vladivostok"]["properties"]
-    assert {"name", "mentions", "place_type", "role", "confidence", "source", "approximate",
-            "country_code", "alternatives", "feature_type"} <= set(vladivostok)
+    assert {
+        "name",
+        "mentions",
+        "place_type",
+        "role",
+        "confidence",
+        "source",
+        "approximate",
+        "country_code",
+        "alternatives",
+        "feature_type",
+    } <= set(vladivostok)
     assert vladivostok["role"] == "destination"
     assert vladivostok["place_type"] == "city"
     assert vladivostok["country_code"] == "RU"
     mention = vladivostok["mentions"][0]
     assert set(mention) == {"text", "start", "end", "sentence"}
-    assert story.article.text[mention["start"]:mention["end"]] == mention["text"] == "Vladivostok"
+    assert story.article.text[mention["start"] : mention["end"]] == mention["text"] == "Vladivostok"
     assert mention["text"] in mention["sentence"]
     assert places["Far Eastern Federal University"]["properties"]["approximate"] is True
     alternative = places["Portland"]["properties"]["alternatives"][0]
-    assert alternative == {"name": "Portland", "lat": 43.66147, "lon": -70.25533,
-                           "country_code": "US", "place_type": "city"}
+    assert alternative == {
+        "name": "Portland",
+        "lat": 43.66147,
+        "lon": -70.25533,
+        "country_code": "US",
+        "place_type": "city",
+    }
     assert places["Ukraine"]["properties"]["role"] == "mentioned"
     assert places["Moscow"]["properties"]["role"] == "origin"
 
@@ -75,7 +97,11 @@ def test_leg_properties_and_geometry_from_its_path():
     rail = legs[0]
     props = rail["properties"]
     assert (props["from"], props["to"], props["mode"], props["status"]) == (
-        "Pyongyang", "Vladivostok", "rail", "planned")
+        "Pyongyang",
+        "Vladivostok",
+        "rail",
+        "planned",
+    )
     assert props["when"] == "2023-09-10/2023-09-13"
     assert props["actor"] == "Kim Jong-un"
     assert props["distance_km"] == 1180.0
@@ -92,17 +118,32 @@ def test_leg_properties_and_geometry_from_its_path():
 def test_leg_without_path_runs_origin_waypoints_destination():
     story = make_story()
     moscow, pyongyang = story.places[4], story.places[1]
-    leg = Leg(origin=moscow, destination=pyongyang, mode="rail", status="reported",
-              evidence=Span("x", 0, 1), waypoints=(story.places[2],))
+    leg = Leg(
+        origin=moscow,
+        destination=pyongyang,
+        mode="rail",
+        status="reported",
+        evidence=Span("x", 0, 1),
+        waypoints=(story.places[2],),
+    )
     assert leg_coordinates(leg) == [[37.61556, 55.75222], [131.87353, 43.10562], [125.75432, 39.03385]]
 
 
 def test_leg_across_the_antimeridian_keeps_longitudes_continuous():
     story = make_story()
-    leg = Leg(origin=story.places[2], destination=story.places[5], mode="air", status="reported",
-              evidence=Span("x", 0, 1),
-              path=(Coordinate(43.1, 131.9), Coordinate(55.0, 179.5), Coordinate(58.0, -175.0),
-                    Coordinate(45.5, -122.7)))
+    leg = Leg(
+        origin=story.places[2],
+        destination=story.places[5],
+        mode="air",
+        status="reported",
+        evidence=Span("x", 0, 1),
+        path=(
+            Coordinate(43.1, 131.9),
+            Coordinate(55.0, 179.5),
+            Coordinate(58.0, -175.0),
+            Coordinate(45.5, -122.7),
+        ),
+    )
     lons = [lon for lon, _ in leg_coordinates(leg)]
     assert lons == [131.9, 179.5, 185.0, 237.3]
     assert all(abs(b - a) <= 180 for a, b in zip(lons, lons[1:]))
@@ -112,16 +153,18 @@ def _routed_sea_leg(origin, destination):
     from geostory.model import Article, Place, Story
     from geostory.route import route
 
-    a, b = (Place(f"t:{n}", n, lat, lon, "city", None, (), "t", 1.0) for n, lat, lon in
-            (origin, destination))
+    a, b = (Place(f"t:{n}", n, lat, lon, "city", None, (), "t", 1.0) for n, lat, lon in (origin, destination))
     leg = Leg(origin=a, destination=b, mode="sea", status="reported", evidence=Span("x", 0, 1))
     return route(Story(Article("x"), (a, b), legs=(leg,))).legs[0]
 
 
-@pytest.mark.parametrize("origin,destination", [
-    (("Tokyo", 35.6762, 139.6503), ("Honolulu", 21.3069, -157.8583)),
-    (("Auckland", -36.8485, 174.7633), ("Los Angeles", 33.7405, -118.2775)),
-])
+@pytest.mark.parametrize(
+    "origin,destination",
+    [
+        (("Tokyo", 35.6762, 139.6503), ("Honolulu", 21.3069, -157.8583)),
+        (("Auckland", -36.8485, 174.7633), ("Los Angeles", 33.7405, -118.2775)),
+    ],
+)
 def test_leg_across_the_antimeridian_is_a_multilinestring_cut_at_180(origin, destination):
     from geostory.export import leg_geometry
 
@@ -169,8 +212,9 @@ def test_geojson_has_story_metadata():
 def test_write_geojson_is_deterministic_byte_for_byte(tmp_path):
     story = make_story()
     first = write_geojson(story, tmp_path / "a.geojson").read_bytes()
-    shuffled = dataclasses.replace(story, places=tuple(reversed(story.places)),
-                                   legs=tuple(reversed(story.legs)))
+    shuffled = dataclasses.replace(
+        story, places=tuple(reversed(story.places)), legs=tuple(reversed(story.legs))
+    )
     second = write_geojson(shuffled, tmp_path / "b.geojson").read_bytes()
     assert first == second
     assert first.endswith(b"\n")
@@ -195,7 +239,11 @@ def test_storymapjs_has_an_overview_the_origin_then_one_slide_per_event_in_told_
     assert first["location"] == {"lat": 43.10562, "lon": 131.87353, "name": "Vladivostok", "line": True}
     assert "armored train" in first["text"]["text"]
     assert [s["location"]["name"] for s in slides[2:]] == [
-        "Vladivostok", "Vladivostok", "Vladivostok", "Pyongyang"]
+        "Vladivostok",
+        "Vladivostok",
+        "Vladivostok",
+        "Pyongyang",
+    ]
     for slide in slides:
         assert set(slide["text"]) == {"headline", "text"}
 
@@ -212,55 +260,102 @@ def test_storymapjs_adds_no_quote_marks_of_its_own():
 
 def _leg(text, origin, destination, fragment, when=None, actor="Kim"):
     from geostory.model import Leg
+
     start = text.index(fragment)
-    return Leg(origin=origin, destination=destination, mode="rail", status="planned", actor=actor,
-               evidence=Span(fragment, start, start + len(fragment)), when=when)
+    return Leg(
+        origin=origin,
+        destination=destination,
+        mode="rail",
+        status="planned",
+        actor=actor,
+        evidence=Span(fragment, start, start + len(fragment)),
+        when=when,
+    )
 
 
 def test_an_undated_leg_from_x_happens_after_the_leg_that_reaches_x():
     import datetime as dt
 
-    from geostory.model import Article, Place, Story, TimeSpan, Visit
     from geostory.export import story_events
+    from geostory.model import Article, Place, Story, TimeSpan, Visit
 
-    text = ("Kim will go from Pyongyang to Vladivostok next week. He will meet Putin there. "
-            "A delegation went to Vladivostok in late August. After Vladivostok he may go on to "
-            "Vostochny.")
+    text = (
+        "Kim will go from Pyongyang to Vladivostok next week. He will meet Putin there. "
+        "A delegation went to Vladivostok in late August. After Vladivostok he may go on to "
+        "Vostochny."
+    )
+
     def place(name, lat):
-        return Place(key=name, name=name, latitude=lat, longitude=130.0, place_type="city",
-                     country_code="RU", mentions=(), source="geonames", confidence=0.9)
-    pyongyang, vladivostok, vostochny = place("Pyongyang", 39), place("Vladivostok", 43), place("Vostochny", 51)
+        return Place(
+            key=name,
+            name=name,
+            latitude=lat,
+            longitude=130.0,
+            place_type="city",
+            country_code="RU",
+            mentions=(),
+            source="geonames",
+            confidence=0.9,
+        )
+
+    pyongyang, vladivostok, vostochny = (
+        place("Pyongyang", 39),
+        place("Vladivostok", 43),
+        place("Vostochny", 51),
+    )
     told = text.index("A delegation")
-    delegation = Visit(place=vladivostok, evidence=Span(text[told:told + 48], told, told + 48),
-                       when=TimeSpan(dt.date(2023, 8, 20), dt.date(2023, 8, 31), "late August"))
-    train = _leg(text, pyongyang, vladivostok, "Kim will go from Pyongyang to Vladivostok next week.",
-                 when=TimeSpan(dt.date(2023, 9, 11), dt.date(2023, 9, 17), "next week"))
+    delegation = Visit(
+        place=vladivostok,
+        evidence=Span(text[told : told + 48], told, told + 48),
+        when=TimeSpan(dt.date(2023, 8, 20), dt.date(2023, 8, 31), "late August"),
+    )
+    train = _leg(
+        text,
+        pyongyang,
+        vladivostok,
+        "Kim will go from Pyongyang to Vladivostok next week.",
+        when=TimeSpan(dt.date(2023, 9, 11), dt.date(2023, 9, 17), "next week"),
+    )
     start = text.index("He will meet")
     meeting = Visit(place=vladivostok, evidence=Span("He will meet Putin there.", start, start + 25))
     onward = _leg(text, vladivostok, vostochny, "After Vladivostok he may go on to Vostochny.")
-    story = Story(Article(text), places=(pyongyang, vladivostok, vostochny),
-                  legs=(train, onward), visits=(delegation, meeting))
+    story = Story(
+        Article(text),
+        places=(pyongyang, vladivostok, vostochny),
+        legs=(train, onward),
+        visits=(delegation, meeting),
+    )
     # Story.events alone puts the onward leg right after late August, before the train
     assert list(story.events("happened")) == [delegation, onward, train, meeting]
     assert story_events(story, "happened") == [delegation, train, meeting, onward]
     assert story_events(story, "told") == list(story.events("told"))
 
 
-@pytest.mark.parametrize("sentence, text, expected", [
-    # the segmenter cut before the closing mark: it comes back
-    ('"We will go to Vladivostok," he said, "by train.', '"We will go to Vladivostok," he said, "by train."\nNext.',
-     '"We will go to Vladivostok," he said, "by train."'),
-    # the next sentence opened with that mark: it goes
-    ('" Both leaders would be there.', 'He said.\n" Both leaders would be there.', "Both leaders would be there."),
-    # balanced marks: left alone
-    ('"Go," he said.', '"Go," he said. Then.', '"Go," he said.'),
-])
+@pytest.mark.parametrize(
+    "sentence, text, expected",
+    [
+        # the segmenter cut before the closing mark: it comes back
+        (
+            '"We will go to Vladivostok," he said, "by train.',
+            '"We will go to Vladivostok," he said, "by train."\nNext.',
+            '"We will go to Vladivostok," he said, "by train."',
+        ),
+        # the next sentence opened with that mark: it goes
+        (
+            '" Both leaders would be there.',
+            'He said.\n" Both leaders would be there.',
+            "Both leaders would be there.",
+        ),
+        # balanced marks: left alone
+        ('"Go," he said.', '"Go," he said. Then.', '"Go," he said.'),
+    ],
+)
 def test_quoted_sentence_keeps_a_quotation_whole(sentence, text, expected):
     from geostory.export import quoted_sentence
 
     start = text.index(sentence)
     fixed = quoted_sentence(Span(sentence, start, start + len(sentence)), text)
-    assert fixed.text == expected and text[fixed.start:fixed.end] == expected
+    assert fixed.text == expected and text[fixed.start : fixed.end] == expected
 
 
 def test_storymapjs_escapes_article_text():
@@ -305,5 +400,7 @@ def test_a_mode_assumed_from_distance_is_marked_in_the_geojson():
 
     story = make_story()
     story = replace(story, legs=tuple(replace(leg, mode="air", mode_inferred=True) for leg in story.legs))
-    legs = [f["properties"] for f in to_geojson(story)["features"] if f["properties"]["feature_type"] == "leg"]
+    legs = [
+        f["properties"] for f in to_geojson(story)["features"] if f["properties"]["feature_type"] == "leg"
+    ]
     assert legs and all(leg["mode"] == "air" and leg["mode_inferred"] is True for leg in legs)

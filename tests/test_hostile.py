@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, TILE_HOSTS, chromium_available, file_url
+
 from geostory.model import Article
 
 PWN = "window.__pwned=1"
@@ -32,7 +32,7 @@ TEXT = (
     f"The minister flew from Paris to Berlin on Monday {TEMPLATE}. {SCRIPT}\n"
     f'"We drove from Berlin to Warsaw {BREAKOUT} on Tuesday," an aide said.\n'
     f"Officials in Warsaw posted {IMG} and a link {JS_URL} on the forum.\n"
-    f"The delegation then met in Kyiv {RLO}yadsendeW no{chr(0x202c)}.\n"
+    f"The delegation then met in Kyiv {RLO}yadsendeW no{chr(0x202C)}.\n"
     f"A note was signed in Kyiv. {LONG_TOKEN}\n"
 )
 TITLE = f'<b onmouseover="{PWN}">Trip</b> {SCRIPT} {RLO}live {TEMPLATE_BLOCK} {TEMPLATE}'
@@ -52,7 +52,9 @@ def outputs(real_build_story, tmp_path_factory) -> dict:
 
     folder = tmp_path_factory.mktemp("hostile")
     story = real_build_story(hostile_article())
-    benign = real_build_story(Article(text="The minister flew from Paris to Berlin on Monday.\n", title="Trip"))
+    benign = real_build_story(
+        Article(text="The minister flew from Paris to Berlin on Monday.\n", title="Trip")
+    )
     return {
         "story": story,
         "html": write_html(story, folder / "hostile.html"),
@@ -122,9 +124,12 @@ def test_html_has_no_event_handler_attributes_or_script_urls(outputs):
     page = shape_of(outputs["html"])
     handlers = [(tag, name) for tag, name, _ in page.attributes if name.startswith("on")]
     assert handlers == []
-    links = [(tag, name, value) for tag, name, value in page.attributes
-             if name in ("href", "src", "action", "formaction", "xlink:href", "srcdoc", "data")
-             and value.strip().lower().startswith(("javascript:", "data:text/html", "vbscript:"))]
+    links = [
+        (tag, name, value)
+        for tag, name, value in page.attributes
+        if name in ("href", "src", "action", "formaction", "xlink:href", "srcdoc", "data")
+        and value.strip().lower().startswith(("javascript:", "data:text/html", "vbscript:"))
+    ]
     assert links == []
     assert not {"img", "iframe", "object", "embed", "base", "form", "frame", "link"} & set(page.tags)
 
@@ -150,9 +155,9 @@ def test_data_blob_is_json_that_keeps_the_hostile_text_as_strings(outputs):
 
 def test_raw_html_never_carries_markup_from_the_article(outputs):
     raw = outputs["html"].read_text(encoding="utf-8")
-    for piece in (SCRIPT, BREAKOUT, IMG, '<b onmouseover'):
+    for piece in (SCRIPT, BREAKOUT, IMG, "<b onmouseover"):
         assert piece not in raw
-    assert "onerror=\"window" not in raw and "onerror=window" not in raw
+    assert 'onerror="window' not in raw and "onerror=window" not in raw
     assert RLO not in raw, "an RTL override would reverse the text after it on the page"
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in raw  # escaped, in the heading and <title>
 
@@ -176,10 +181,10 @@ def test_geojson_round_trips_and_keeps_the_text_verbatim(outputs):
     evidence = [leg["properties"]["evidence"] for leg in legs]
     assert any(BREAKOUT in e["text"] for e in evidence)
     for e in evidence:
-        assert text[e["start"]:e["end"]] == e["text"]  # verbatim data, offsets still index it
+        assert text[e["start"] : e["end"]] == e["text"]  # verbatim data, offsets still index it
     for feature in data["features"]:
         for mention in feature["properties"].get("mentions", []):
-            assert text[mention["start"]:mention["end"]] == mention["text"]
+            assert text[mention["start"] : mention["end"]] == mention["text"]
     assert data["geostory"]["title"] == TITLE  # data for programs: verbatim, escaping is the reader's job
 
 
@@ -288,14 +293,27 @@ def test_hostile_page_runs_no_article_script(session):
     assert session.errors == []
     assert session.console_errors == []
     assert session.js("document.scripts.length") == scripts_before
-    assert session.js("document.querySelectorAll('img:not(.leaflet-tile):not(.leaflet-marker-icon), "
-                      "iframe, object, embed').length") == 0
-    assert session.js("[...document.querySelectorAll('*')].filter(e => [...e.attributes]"
-                      ".some(a => a.name.startsWith('on'))).length") == 0
+    assert (
+        session.js(
+            "document.querySelectorAll('img:not(.leaflet-tile):not(.leaflet-marker-icon), "
+            "iframe, object, embed').length"
+        )
+        == 0
+    )
+    assert (
+        session.js(
+            "[...document.querySelectorAll('*')].filter(e => [...e.attributes]"
+            ".some(a => a.name.startsWith('on'))).length"
+        )
+        == 0
+    )
     assert any(BREAKOUT in text for text in popups), "the break-out sentence shows as text in a popup"
     assert any(IMG in text for text in popups), "the <img onerror> shows as text in a popup"
-    outside = [u for u in session.requests
-               if not (u.startswith(session.url) or u.startswith("data:") or TILE_HOSTS.match(u))]
+    outside = [
+        u
+        for u in session.requests
+        if not (u.startswith(session.url) or u.startswith("data:") or TILE_HOSTS.match(u))
+    ]
     assert outside == [], "article text made the page fetch something"
 
 

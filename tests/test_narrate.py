@@ -49,158 +49,175 @@ def make_places(text: str, specs: dict) -> list[Place]:
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
-            mentions.append(Mention(text=name, start=m.start(), end=m.end(),
-                                    sentence=_sentence(text, m.start(), m.end()),
-                                    label="test", kind=kind))
+            mentions.append(
+                Mention(
+                    text=name,
+                    start=m.start(),
+                    end=m.end(),
+                    sentence=_sentence(text, m.start(), m.end()),
+                    label="test",
+                    kind=kind,
+                )
+            )
         if mentions:
-            places.append(Place(key=f"test:{name}", name=name, latitude=lat, longitude=lon,
-                                place_type=place_type, country_code=cc, mentions=tuple(mentions),
-                                source="test", confidence=1.0))
+            places.append(
+                Place(
+                    key=f"test:{name}",
+                    name=name,
+                    latitude=lat,
+                    longitude=lon,
+                    place_type=place_type,
+                    country_code=cc,
+                    mentions=tuple(mentions),
+                    source="test",
+                    confidence=1.0,
+                )
+            )
     return sorted(places, key=lambda p: p.first_start)
 
 
 # Places of the articles in tests/articles: stem -> {name: spec}; coordinates as in the gold files.
 ARTICLE_PLACES = {
-    '001_kyiv_rail_visit': {
-        'Kyiv': (50.45, 30.52, 'city', 'UA'),
-        'Joint Base Andrews': (38.81, -76.87, 'airport', 'US'),
-        'Rzeszow': (50.04, 22.0, 'city', 'PL'),
-        'Poland': (52.0, 19.4, 'country', 'PL'),
-        'Ramstein Air Base': (49.44, 7.6, 'airport', 'DE'),
-        'Germany': (51.1, 10.4, 'country', 'DE'),
-        'Mariinsky Palace': (50.448, 30.537, 'landmark', 'UA'),
-        'Warsaw': (52.23, 21.01, 'city', 'PL'),
+    "001_kyiv_rail_visit": {
+        "Kyiv": (50.45, 30.52, "city", "UA"),
+        "Joint Base Andrews": (38.81, -76.87, "airport", "US"),
+        "Rzeszow": (50.04, 22.0, "city", "PL"),
+        "Poland": (52.0, 19.4, "country", "PL"),
+        "Ramstein Air Base": (49.44, 7.6, "airport", "DE"),
+        "Germany": (51.1, 10.4, "country", "DE"),
+        "Mariinsky Palace": (50.448, 30.537, "landmark", "UA"),
+        "Warsaw": (52.23, 21.01, "city", "PL"),
     },
-    '002_papal_trip': {
-        'Rome': (41.9, 12.5, 'city', 'IT'),
-        'Lisbon': (38.72, -9.14, 'city', 'PT'),
-        'Belem Palace': (38.697, -9.201, 'landmark', 'PT'),
-        'Fatima': (39.63, -8.67, 'city', 'PT'),
-        'Parque Tejo': (38.78, -9.09, 'landmark', 'PT'),
-        'Mongolia': (46.8, 103.8, 'country', 'MN'),
+    "002_papal_trip": {
+        "Rome": (41.9, 12.5, "city", "IT"),
+        "Lisbon": (38.72, -9.14, "city", "PT"),
+        "Belem Palace": (38.697, -9.201, "landmark", "PT"),
+        "Fatima": (39.63, -8.67, "city", "PT"),
+        "Parque Tejo": (38.78, -9.09, "landmark", "PT"),
+        "Mongolia": (46.8, 103.8, "country", "MN"),
     },
-    '003_liner_voyage': {
-        'Southampton': (50.9, -1.4, 'city', 'GB'),
-        'Cherbourg': (49.64, -1.62, 'city', 'FR'),
-        'France': (46.6, 2.2, 'country', 'FR'),
-        'Atlantic Ocean': (30.0, -40.0, 'water', None),
-        'New York': (40.71, -74.0, 'city', 'US'),
-        'London': (51.5, -0.12, 'city', 'GB'),
+    "003_liner_voyage": {
+        "Southampton": (50.9, -1.4, "city", "GB"),
+        "Cherbourg": (49.64, -1.62, "city", "FR"),
+        "France": (46.6, 2.2, "country", "FR"),
+        "Atlantic Ocean": (30.0, -40.0, "water", None),
+        "New York": (40.71, -74.0, "city", "US"),
+        "London": (51.5, -0.12, "city", "GB"),
     },
-    '004_refuel_stop': {
-        'Tokyo': (35.68, 139.69, 'city', 'JP'),
-        'Washington': (38.9, -77.04, 'city', 'US'),
-        'Anchorage': (61.2, -149.9, 'city', 'US'),
-        'White House': (38.8977, -77.0365, 'landmark', 'US'),
-        'Raleigh': (35.78, -78.64, 'city', 'US'),
-        'North Carolina': (35.5, -79.0, 'region', 'US'),
+    "004_refuel_stop": {
+        "Tokyo": (35.68, 139.69, "city", "JP"),
+        "Washington": (38.9, -77.04, "city", "US"),
+        "Anchorage": (61.2, -149.9, "city", "US"),
+        "White House": (38.8977, -77.0365, "landmark", "US"),
+        "Raleigh": (35.78, -78.64, "city", "US"),
+        "North Carolina": (35.5, -79.0, "region", "US"),
     },
-    '005_border_by_car': {
-        'Budapest': (47.5, 19.04, 'city', 'HU'),
-        'Vienna': (48.21, 16.37, 'city', 'AT'),
-        'Hegyeshalom': (47.91, 17.15, 'city', 'HU'),
-        'Hungarian': (47.2, 19.5, 'country', 'HU', 'demonym'),
-        'Austrian': (47.5, 14.5, 'country', 'AT', 'demonym'),
+    "005_border_by_car": {
+        "Budapest": (47.5, 19.04, "city", "HU"),
+        "Vienna": (48.21, 16.37, "city", "AT"),
+        "Hegyeshalom": (47.91, 17.15, "city", "HU"),
+        "Hungarian": (47.2, 19.5, "country", "HU", "demonym"),
+        "Austrian": (47.5, 14.5, "country", "AT", "demonym"),
     },
-    '006_negation_contrast': {
-        'Los Angeles': (34.05, -118.24, 'city', 'US'),
-        'Boston': (42.36, -71.06, 'city', 'US'),
-        'Seattle': (47.6, -122.33, 'city', 'US'),
-        'Chicago': (41.88, -87.63, 'city', 'US'),
-        'Portland, Maine': (43.66, -70.26, 'city', 'US'),
-        'Portland, Oregon': (45.52, -122.68, 'city', 'US'),
+    "006_negation_contrast": {
+        "Los Angeles": (34.05, -118.24, "city", "US"),
+        "Boston": (42.36, -71.06, "city", "US"),
+        "Seattle": (47.6, -122.33, "city", "US"),
+        "Chicago": (41.88, -87.63, "city", "US"),
+        "Portland, Maine": (43.66, -70.26, "city", "US"),
+        "Portland, Oregon": (45.52, -122.68, "city", "US"),
     },
-    '007_delegation_train': {
-        'Nairobi': (-1.29, 36.82, 'city', 'KE'),
-        'Beijing': (39.9, 116.4, 'city', 'CN'),
-        'Kenyatta International Convention Centre': (-1.288, 36.823, 'landmark', 'KE'),
-        'Mombasa': (-4.04, 39.67, 'city', 'KE'),
-        'Dar es Salaam': (-6.8, 39.28, 'city', 'TZ'),
-        'Tanzania': (-6.4, 34.9, 'country', 'TZ'),
-        'China': (35.9, 104.2, 'country', 'CN'),
-        'Chinese': (35.9, 104.2, 'country', 'CN', 'demonym'),
-        'Kenyan': (0.2, 37.9, 'country', 'KE', 'demonym'),
+    "007_delegation_train": {
+        "Nairobi": (-1.29, 36.82, "city", "KE"),
+        "Beijing": (39.9, 116.4, "city", "CN"),
+        "Kenyatta International Convention Centre": (-1.288, 36.823, "landmark", "KE"),
+        "Mombasa": (-4.04, 39.67, "city", "KE"),
+        "Dar es Salaam": (-6.8, 39.28, "city", "TZ"),
+        "Tanzania": (-6.4, 34.9, "country", "TZ"),
+        "China": (35.9, 104.2, "country", "CN"),
+        "Chinese": (35.9, 104.2, "country", "CN", "demonym"),
+        "Kenyan": (0.2, 37.9, "country", "KE", "demonym"),
     },
-    '008_via_route': {
-        'New Delhi': (28.61, 77.21, 'city', 'IN'),
-        'France': (46.6, 2.2, 'country', 'FR'),
-        'Paris': (48.86, 2.35, 'city', 'FR'),
-        'Abu Dhabi': (24.45, 54.38, 'city', 'AE'),
-        'Orly': (48.72, 2.38, 'airport', 'FR'),
-        'Champs-Elysees': (48.87, 2.3, 'landmark', 'FR'),
-        'United Arab Emirates': (24.0, 54.0, 'country', 'AE'),
-        'Indian': (22.0, 79.0, 'country', 'IN', 'demonym'),
+    "008_via_route": {
+        "New Delhi": (28.61, 77.21, "city", "IN"),
+        "France": (46.6, 2.2, "country", "FR"),
+        "Paris": (48.86, 2.35, "city", "FR"),
+        "Abu Dhabi": (24.45, 54.38, "city", "AE"),
+        "Orly": (48.72, 2.38, "airport", "FR"),
+        "Champs-Elysees": (48.87, 2.3, "landmark", "FR"),
+        "United Arab Emirates": (24.0, 54.0, "country", "AE"),
+        "Indian": (22.0, 79.0, "country", "IN", "demonym"),
     },
-    '009_round_trip': {
-        'Washington': (38.9, -77.04, 'city', 'US'),
-        'Beijing': (39.9, 116.4, 'city', 'CN'),
-        'Diaoyutai State Guesthouse': (39.92, 116.31, 'landmark', 'CN'),
-        'Great Hall of the People': (39.9, 116.39, 'landmark', 'CN'),
-        'US': (39.8, -98.6, 'country', 'US'),
+    "009_round_trip": {
+        "Washington": (38.9, -77.04, "city", "US"),
+        "Beijing": (39.9, 116.4, "city", "CN"),
+        "Diaoyutai State Guesthouse": (39.92, 116.31, "landmark", "CN"),
+        "Great Hall of the People": (39.9, 116.39, "landmark", "CN"),
+        "US": (39.8, -98.6, "country", "US"),
     },
-    '010_several_actors': {
-        'Paris': (48.86, 2.35, 'city', 'FR'),
-        'Berlin': (52.52, 13.4, 'city', 'DE'),
-        'Warsaw': (52.23, 21.01, 'city', 'PL'),
-        'Gdansk': (54.35, 18.65, 'city', 'PL'),
-        'Prague': (50.08, 14.44, 'city', 'CZ'),
-        'French': (46.6, 2.2, 'country', 'FR', 'demonym'),
-        'Polish': (52.0, 19.4, 'country', 'PL', 'demonym'),
-        'Czech': (49.8, 15.5, 'country', 'CZ', 'demonym'),
+    "010_several_actors": {
+        "Paris": (48.86, 2.35, "city", "FR"),
+        "Berlin": (52.52, 13.4, "city", "DE"),
+        "Warsaw": (52.23, 21.01, "city", "PL"),
+        "Gdansk": (54.35, 18.65, "city", "PL"),
+        "Prague": (50.08, 14.44, "city", "CZ"),
+        "French": (46.6, 2.2, "country", "FR", "demonym"),
+        "Polish": (52.0, 19.4, "country", "PL", "demonym"),
+        "Czech": (49.8, 15.5, "country", "CZ", "demonym"),
     },
-    '011_planned_possible': {
-        'Tokyo': (35.68, 139.69, 'city', 'JP'),
-        'Seoul': (37.57, 126.98, 'city', 'KR'),
-        'Busan': (35.18, 129.08, 'city', 'KR'),
+    "011_planned_possible": {
+        "Tokyo": (35.68, 139.69, "city", "JP"),
+        "Seoul": (37.57, 126.98, "city", "KR"),
+        "Busan": (35.18, 129.08, "city", "KR"),
     },
-    '012_evacuation_buses': {
-        'Mariupol': (47.1, 37.55, 'city', 'UA'),
-        'Zaporizhzhia': (47.84, 35.14, 'city', 'UA'),
-        'Berdyansk': (46.76, 36.8, 'city', 'UA'),
-        'Vasylivka': (47.44, 35.28, 'city', 'UA'),
-        'Azovstal': (47.1, 37.6, 'landmark', 'UA'),
-        'Russian': (61.5, 105.3, 'country', 'RU', 'demonym'),
+    "012_evacuation_buses": {
+        "Mariupol": (47.1, 37.55, "city", "UA"),
+        "Zaporizhzhia": (47.84, 35.14, "city", "UA"),
+        "Berdyansk": (46.76, 36.8, "city", "UA"),
+        "Vasylivka": (47.44, 35.28, "city", "UA"),
+        "Azovstal": (47.1, 37.6, "landmark", "UA"),
+        "Russian": (61.5, 105.3, "country", "RU", "demonym"),
     },
-    '013_multi_leg_tour': {
-        'Canberra': (-35.28, 149.13, 'city', 'AU'),
-        'Jakarta': (-6.2, 106.85, 'city', 'ID'),
-        'Manila': (14.6, 120.98, 'city', 'PH'),
-        'New Delhi': (28.61, 77.21, 'city', 'IN'),
-        'Australian': (-25.0, 134.0, 'country', 'AU', 'demonym'),
+    "013_multi_leg_tour": {
+        "Canberra": (-35.28, 149.13, "city", "AU"),
+        "Jakarta": (-6.2, 106.85, "city", "ID"),
+        "Manila": (14.6, 120.98, "city", "PH"),
+        "New Delhi": (28.61, 77.21, "city", "IN"),
+        "Australian": (-25.0, 134.0, "country", "AU", "demonym"),
     },
-    '014_ferry_and_rail': {
-        'Piraeus': (37.94, 23.65, 'city', 'GR'),
-        'Crete': (35.24, 24.81, 'region', 'GR'),
-        'Heraklion': (35.34, 25.13, 'city', 'GR'),
-        'Thessaloniki': (40.64, 22.94, 'city', 'GR'),
-        'Greek': (39.0, 22.0, 'country', 'GR', 'demonym'),
+    "014_ferry_and_rail": {
+        "Piraeus": (37.94, 23.65, "city", "GR"),
+        "Crete": (35.24, 24.81, "region", "GR"),
+        "Heraklion": (35.34, 25.13, "city", "GR"),
+        "Thessaloniki": (40.64, 22.94, "city", "GR"),
+        "Greek": (39.0, 22.0, "country", "GR", "demonym"),
     },
-    '015_flight_via_noun': {
-        'Washington': (38.9, -77.04, 'city', 'US'),
-        'Kyiv': (50.45, 30.52, 'city', 'UA'),
-        'Rzeszow': (50.04, 22.0, 'city', 'PL'),
-        'Capitol': (38.889, -77.009, 'landmark', 'US'),
-        'Ottawa': (45.42, -75.7, 'city', 'CA'),
-        'Ukrainian': (49, 31, 'country', 'UA', 'demonym'),
+    "015_flight_via_noun": {
+        "Washington": (38.9, -77.04, "city", "US"),
+        "Kyiv": (50.45, 30.52, "city", "UA"),
+        "Rzeszow": (50.04, 22.0, "city", "PL"),
+        "Capitol": (38.889, -77.009, "landmark", "US"),
+        "Ottawa": (45.42, -75.7, "city", "CA"),
+        "Ukrainian": (49, 31, "country", "UA", "demonym"),
     },
-    '016_research_vessel': {
-        'Bremerhaven': (53.54, 8.58, 'city', 'DE'),
-        'Antarctica': (-80, 0, 'continent', None),
-        'Cape Town': (-33.92, 18.42, 'city', 'ZA'),
-        'Weddell Sea': (-73, -45, 'water', None),
-        'Tromso': (69.65, 18.96, 'city', 'NO'),
-        'North Pole': (90, 0, 'other', None),
+    "016_research_vessel": {
+        "Bremerhaven": (53.54, 8.58, "city", "DE"),
+        "Antarctica": (-80, 0, "continent", None),
+        "Cape Town": (-33.92, 18.42, "city", "ZA"),
+        "Weddell Sea": (-73, -45, "water", None),
+        "Tromso": (69.65, 18.96, "city", "NO"),
+        "North Pole": (90, 0, "other", None),
     },
-    '017_european_tour': {
-        'Paris': (48.86, 2.35, 'city', 'FR'),
-        'Pyrenees': (42.8, 0.5, 'region', 'FR'),
-        'Belgrade': (44.8, 20.46, 'city', 'RS'),
-        'Serbia': (44, 21, 'country', 'RS'),
-        'Budapest': (47.5, 19.04, 'city', 'HU'),
-        'Beijing': (39.9, 116.4, 'city', 'CN'),
-        'Berlin': (52.52, 13.4, 'city', 'DE'),
-        'Brussels': (50.85, 4.35, 'city', 'BE'),
-        'Chinese': (35, 104, 'country', 'CN', 'demonym'),
+    "017_european_tour": {
+        "Paris": (48.86, 2.35, "city", "FR"),
+        "Pyrenees": (42.8, 0.5, "region", "FR"),
+        "Belgrade": (44.8, 20.46, "city", "RS"),
+        "Serbia": (44, 21, "country", "RS"),
+        "Budapest": (47.5, 19.04, "city", "HU"),
+        "Beijing": (39.9, 116.4, "city", "CN"),
+        "Berlin": (52.52, 13.4, "city", "DE"),
+        "Brussels": (50.85, 4.35, "city", "BE"),
+        "Chinese": (35, 104, "country", "CN", "demonym"),
     },
 }
 
@@ -238,7 +255,8 @@ def stories(nlp) -> dict[str, Story]:
 def _leg(story: Story, origin: str, destination: str):
     found = [leg for leg in story.legs if leg.origin.name == origin and leg.destination.name == destination]
     assert found, f"no leg {origin} -> {destination}; legs: " + ", ".join(
-        f"{leg.origin.name}->{leg.destination.name}" for leg in story.legs)
+        f"{leg.origin.name}->{leg.destination.name}" for leg in story.legs
+    )
     return found[0]
 
 
@@ -278,7 +296,15 @@ LEGS = [
     ("013_multi_leg_tour", "Canberra", "Jakarta", "air", "reported", "Anthony Albanese", "2023-09-05"),
     ("013_multi_leg_tour", "Jakarta", "Manila", "air", "reported", "Anthony Albanese", None),
     ("013_multi_leg_tour", "Manila", "New Delhi", None, "reported", "Anthony Albanese", None),
-    ("013_multi_leg_tour", "New Delhi", "Canberra", None, "planned", "Anthony Albanese", "2023-09-11/2023-09-17"),
+    (
+        "013_multi_leg_tour",
+        "New Delhi",
+        "Canberra",
+        None,
+        "planned",
+        "Anthony Albanese",
+        "2023-09-11/2023-09-17",
+    ),
     ("014_ferry_and_rail", "Piraeus", "Crete", "sea", "reported", "Kyriakos Mitsotakis", "2024-08-01"),
     ("014_ferry_and_rail", "Crete", "Piraeus", "sea", "reported", "Kyriakos Mitsotakis", "2024-08-02"),
     ("014_ferry_and_rail", "Piraeus", "Thessaloniki", "rail", "reported", "Kyriakos Mitsotakis", None),
@@ -298,8 +324,9 @@ LEGS = [
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stem, origin, destination, mode, status, actor, when", LEGS,
-                         ids=[f"{c[0]}:{c[1]}->{c[2]}" for c in LEGS])
+@pytest.mark.parametrize(
+    "stem, origin, destination, mode, status, actor, when", LEGS, ids=[f"{c[0]}:{c[1]}->{c[2]}" for c in LEGS]
+)
 def test_narrate_reads_leg(stories, stem, origin, destination, mode, status, actor, when):
     leg = _leg(stories[stem], origin, destination)
     if mode is not None:
@@ -309,7 +336,7 @@ def test_narrate_reads_leg(stories, stem, origin, destination, mode, status, act
         assert leg.actor == actor
     if when is not None:
         assert leg.when is not None and leg.when.iso() == when
-    assert leg.evidence.text == stories[stem].article.text[leg.evidence.start:leg.evidence.end]
+    assert leg.evidence.text == stories[stem].article.text[leg.evidence.start : leg.evidence.end]
 
 
 EXACT_LEGS = {stem: {(c[1], c[2]) for c in LEGS if c[0] == stem} for stem in {c[0] for c in LEGS}}
@@ -327,9 +354,13 @@ def test_narrate_draws_no_other_leg(stories, stem):
 
 @pytest.mark.slow
 def test_narrate_keeps_stop_on_the_way_as_waypoint(stories):
-    assert [w.name for w in _leg(stories["004_refuel_stop"], "Tokyo", "Washington").waypoints] == ["Anchorage"]
+    assert [w.name for w in _leg(stories["004_refuel_stop"], "Tokyo", "Washington").waypoints] == [
+        "Anchorage"
+    ]
     assert [w.name for w in _leg(stories["008_via_route"], "New Delhi", "Paris").waypoints] == ["Abu Dhabi"]
-    assert [w.name for w in _leg(stories["005_border_by_car"], "Budapest", "Vienna").waypoints] == ["Hegyeshalom"]
+    assert [w.name for w in _leg(stories["005_border_by_car"], "Budapest", "Vienna").waypoints] == [
+        "Hegyeshalom"
+    ]
 
 
 @pytest.mark.slow
@@ -374,10 +405,13 @@ def test_seed_meeting_at_university_is_a_visit_with_dates(stories):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("place, actor, when", [
-    ("Pyongyang", "Sergei Shoigu", "2023-07-21/2023-07-31"),
-    ("Vladivostok", "a delegation of some 20 North Korean officials", "2023-08-21/2023-08-31"),
-])
+@pytest.mark.parametrize(
+    "place, actor, when",
+    [
+        ("Pyongyang", "Sergei Shoigu", "2023-07-21/2023-07-31"),
+        ("Vladivostok", "a delegation of some 20 North Korean officials", "2023-08-21/2023-08-31"),
+    ],
+)
 def test_seed_trips_without_known_origin_become_visits(stories, place, actor, when):
     visits = [v for v in stories["seed"].visits if v.place.name == place and actor in v.actors]
     assert visits, [(v.place.name, v.actors) for v in stories["seed"].visits]
@@ -389,35 +423,63 @@ def test_seed_trips_without_known_origin_become_visits(stories, place, actor, wh
 # Short cases
 
 CITIES = {
-    "Paris": (48.86, 2.35, "city", "FR"), "Berlin": (52.52, 13.4, "city", "DE"),
-    "Rome": (41.9, 12.5, "city", "IT"), "Madrid": (40.42, -3.7, "city", "ES"),
-    "Lyon": (45.76, 4.84, "city", "FR"), "France": (46.6, 2.2, "country", "FR"),
-    "Vienna": (48.21, 16.37, "city", "AT"), "Munich": (48.14, 11.58, "city", "DE"),
-    "Germany": (51.1, 10.4, "country", "DE"), "Sorbonne University": (48.85, 2.34, "landmark", "FR"),
+    "Paris": (48.86, 2.35, "city", "FR"),
+    "Berlin": (52.52, 13.4, "city", "DE"),
+    "Rome": (41.9, 12.5, "city", "IT"),
+    "Madrid": (40.42, -3.7, "city", "ES"),
+    "Lyon": (45.76, 4.84, "city", "FR"),
+    "France": (46.6, 2.2, "country", "FR"),
+    "Vienna": (48.21, 16.37, "city", "AT"),
+    "Munich": (48.14, 11.58, "city", "DE"),
+    "Germany": (51.1, 10.4, "country", "DE"),
+    "Sorbonne University": (48.85, 2.34, "landmark", "FR"),
 }
 
 SHORT = [
     # text, expected legs (origin, destination, mode, status)
     ("Chancellor Anna Weber flew from Berlin to Rome on Monday.", {("Berlin", "Rome", "air", "reported")}),
-    ("Chancellor Anna Weber did not travel to Rome. She flew from Berlin to Madrid.",
-     {("Berlin", "Madrid", "air", "reported")}),
-    ("Chancellor Anna Weber will drive from Berlin to Munich on Friday.", {("Berlin", "Munich", "road", "planned")}),
-    ("Chancellor Anna Weber may travel from Berlin to Vienna by train next week.",
-     {("Berlin", "Vienna", "rail", "possible")}),
-    ("Chancellor Anna Weber left Berlin on Sunday. She arrived in Rome on Monday.",
-     {("Berlin", "Rome", "air", "reported")}),
-    ("Chancellor Anna Weber left Berlin by train on Sunday. She arrived in Vienna on Monday.",
-     {("Berlin", "Vienna", "rail", "reported")}),
-    ("Chancellor Anna Weber traveled from Paris, the French capital, to Lyon by train.",
-     {("Paris", "Lyon", "rail", "reported")}),
-    ("Chancellor Anna Weber traveled to Madrid rather than Rome from Paris.", {("Paris", "Madrid", "air", "reported")}),
+    (
+        "Chancellor Anna Weber did not travel to Rome. She flew from Berlin to Madrid.",
+        {("Berlin", "Madrid", "air", "reported")},
+    ),
+    (
+        "Chancellor Anna Weber will drive from Berlin to Munich on Friday.",
+        {("Berlin", "Munich", "road", "planned")},
+    ),
+    (
+        "Chancellor Anna Weber may travel from Berlin to Vienna by train next week.",
+        {("Berlin", "Vienna", "rail", "possible")},
+    ),
+    (
+        "Chancellor Anna Weber left Berlin on Sunday. She arrived in Rome on Monday.",
+        {("Berlin", "Rome", "air", "reported")},
+    ),
+    (
+        "Chancellor Anna Weber left Berlin by train on Sunday. She arrived in Vienna on Monday.",
+        {("Berlin", "Vienna", "rail", "reported")},
+    ),
+    (
+        "Chancellor Anna Weber traveled from Paris, the French capital, to Lyon by train.",
+        {("Paris", "Lyon", "rail", "reported")},
+    ),
+    (
+        "Chancellor Anna Weber traveled to Madrid rather than Rome from Paris.",
+        {("Paris", "Madrid", "air", "reported")},
+    ),
     ("Chancellor Anna Weber traveled to Madrid on Monday.", set()),
     ("The proposed visit would take Chancellor Anna Weber from Berlin to Paris.", set()),
-    ("Chancellor Anna Weber is expected to fly to Rome from Berlin on Tuesday.", {("Berlin", "Rome", "air", "planned")}),
-    ("Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on Tuesday.",
-     {("Berlin", "Paris", "air", "reported")}),
-    ("Chancellor Anna Weber flew to Paris from Berlin. Two days later she returned to Berlin.",
-     {("Berlin", "Paris", "air", "reported"), ("Paris", "Berlin", "air", "reported")}),
+    (
+        "Chancellor Anna Weber is expected to fly to Rome from Berlin on Tuesday.",
+        {("Berlin", "Rome", "air", "planned")},
+    ),
+    (
+        "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on Tuesday.",
+        {("Berlin", "Paris", "air", "reported")},
+    ),
+    (
+        "Chancellor Anna Weber flew to Paris from Berlin. Two days later she returned to Berlin.",
+        {("Berlin", "Paris", "air", "reported"), ("Paris", "Berlin", "air", "reported")},
+    ),
 ]
 
 
@@ -441,7 +503,9 @@ def test_narrate_facility_in_city_is_a_visit_not_a_leg(nlp):
 def test_narrate_unknown_origin_gives_a_visit(nlp):
     story = _story(nlp, "Chancellor Anna Weber traveled to Madrid on Monday.", CITIES, dt.date(2024, 5, 15))
     assert story.legs == ()
-    assert [(v.place.name, v.actors, v.when.iso()) for v in story.visits] == [("Madrid", ("Anna Weber",), "2024-05-13")]
+    assert [(v.place.name, v.actors, v.when.iso()) for v in story.visits] == [
+        ("Madrid", ("Anna Weber",), "2024-05-13")
+    ]
 
 
 @pytest.mark.slow
@@ -454,39 +518,65 @@ def test_narrate_never_uses_a_demonym_as_endpoint(nlp):
 # --------------------------------------------------------------------------------------------
 # Behaviours fixed after the blind articles 101..112 (each case written in its own words)
 
-MORE_CITIES = {**CITIES, "Naples": (40.85, 14.27, "city", "IT"), "Marseille": (43.3, 5.37, "city", "FR"),
-               "Spain": (40.2, -3.6, "country", "ES")}
+MORE_CITIES = {
+    **CITIES,
+    "Naples": (40.85, 14.27, "city", "IT"),
+    "Marseille": (43.3, 5.37, "city", "FR"),
+    "Spain": (40.2, -3.6, "country", "ES"),
+}
 
 GENERAL = [
     # "took off from X" is a departure; "to land" tagged as a noun is still the arrival
-    ("Chancellor Anna Weber's plane took off from Berlin on Monday and is due to land in Rome on Tuesday.",
-     {("Berlin", "Rome", "air", "planned")}),
+    (
+        "Chancellor Anna Weber's plane took off from Berlin on Monday and is due to land in Rome on Tuesday.",
+        {("Berlin", "Rome", "air", "planned")},
+    ),
     # carry / were taken: transport verbs move their passengers
-    ("A coast guard ship carried the survivors from Marseille to Naples. They were then taken by bus from Naples to Rome.",
-     {("Marseille", "Naples", "sea", "reported"), ("Naples", "Rome", "road", "reported")}),
+    (
+        "A coast guard ship carried the survivors from Marseille to Naples. They were then taken by bus from Naples to Rome.",
+        {("Marseille", "Naples", "sea", "reported"), ("Naples", "Rome", "road", "reported")},
+    ),
     # the vehicle boarded gives the mode
-    ("From Munich, Chancellor Anna Weber boarded a train to Vienna.", {("Munich", "Vienna", "rail", "reported")}),
+    (
+        "From Munich, Chancellor Anna Weber boarded a train to Vienna.",
+        {("Munich", "Vienna", "rail", "reported")},
+    ),
     # a plan that was called off draws nothing, and the next stop chains from where she really was
-    ("Chancellor Anna Weber flew from Berlin to Paris. She had originally planned to fly on to Madrid, "
-     "but Spain called off the meeting. She then travelled to Lyon.",
-     {("Berlin", "Paris", "air", "reported"), ("Paris", "Lyon", "unknown", "reported")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Paris. She had originally planned to fly on to Madrid, "
+        "but Spain called off the meeting. She then travelled to Lyon.",
+        {("Berlin", "Paris", "air", "reported"), ("Paris", "Lyon", "unknown", "reported")},
+    ),
     # "returned home": back to where the trip began
-    ("Chancellor Anna Weber flew from Berlin to Paris on Monday. She returned home on Wednesday.",
-     {("Berlin", "Paris", "air", "reported"), ("Paris", "Berlin", "air", "reported")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. She returned home on Wednesday.",
+        {("Berlin", "Paris", "air", "reported"), ("Paris", "Berlin", "air", "reported")},
+    ),
     # a dateline says where "arrived from X" arrives
-    ("ROME (AP) - Chancellor Anna Weber arrived from Berlin on Monday. Rome and Berlin signed a treaty in 1957.",
-     {("Berlin", "Rome", "air", "reported")}),
+    (
+        "ROME (AP) - Chancellor Anna Weber arrived from Berlin on Monday. Rome and Berlin signed a treaty in 1957.",
+        {("Berlin", "Rome", "air", "reported")},
+    ),
     # one journey told in two clauses
-    ("Chancellor Anna Weber arrived in Rome on Saturday, flying in from Berlin on a government plane.",
-     {("Berlin", "Rome", "air", "reported")}),
+    (
+        "Chancellor Anna Weber arrived in Rome on Saturday, flying in from Berlin on a government plane.",
+        {("Berlin", "Rome", "air", "reported")},
+    ),
     # background: a trip told under "after" is not the next step of the story
-    ("Chancellor Anna Weber flew from Berlin to Paris on Monday. The trip comes a month after she traveled to Madrid.",
-     {("Berlin", "Paris", "air", "reported")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. The trip comes a month after she traveled to Madrid.",
+        {("Berlin", "Paris", "air", "reported")},
+    ),
     # "The final stop is X" continues the trip told so far
-    ("Chancellor Anna Weber flew from Berlin to Paris on Monday. The final stop is Rome.",
-     {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "reported")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. The final stop is Rome.",
+        {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "reported")},
+    ),
     # a place name is not a mode cue ("on the Mediterranean Sea")
-    ("A convoy of buses drove from Rome to Naples on the Mediterranean Sea coast.", {("Rome", "Naples", "road", "reported")}),
+    (
+        "A convoy of buses drove from Rome to Naples on the Mediterranean Sea coast.",
+        {("Rome", "Naples", "road", "reported")},
+    ),
 ]
 
 
@@ -500,8 +590,10 @@ def test_narrate_general_cases(nlp, text, expected):
 
 @pytest.mark.slow
 def test_narrate_group_member_continues_from_where_the_group_went(nlp):
-    text = ("Chancellor Anna Weber and Foreign Minister Karl Brandt left Berlin on Monday and arrived in Paris. "
-            "On Tuesday Weber will fly to Rome.")
+    text = (
+        "Chancellor Anna Weber and Foreign Minister Karl Brandt left Berlin on Monday and arrived in Paris. "
+        "On Tuesday Weber will fly to Rome."
+    )
     story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
     got = {(leg.origin.name, leg.destination.name) for leg in story.legs}
     assert ("Paris", "Rome") in got and ("Berlin", "Paris") in got
@@ -509,8 +601,10 @@ def test_narrate_group_member_continues_from_where_the_group_went(nlp):
 
 @pytest.mark.slow
 def test_narrate_definite_vehicle_group_continues_the_voyage_but_a_new_one_does_not(nlp):
-    text = ("The frigate Aurora sailed from Marseille on Monday. The task group will make a port visit to Naples next week. "
-            "A delegation of ten officials traveled to Rome in May.")
+    text = (
+        "The frigate Aurora sailed from Marseille on Monday. The task group will make a port visit to Naples next week. "
+        "A delegation of ten officials traveled to Rome in May."
+    )
     story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
     got = {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs}
     assert got == {("Marseille", "Naples", "sea")}
@@ -520,55 +614,87 @@ def test_narrate_definite_vehicle_group_continues_the_voyage_but_a_new_one_does_
 # --------------------------------------------------------------------------------------------
 # Behaviours fixed after the second blind set 201..212 (each case written in its own words)
 
-REGION_CITIES = {**MORE_CITIES, "Europe": (50.0, 10.0, "continent", None),
-                 "Southern Europe": (41.0, 12.0, "region", None)}
+REGION_CITIES = {
+    **MORE_CITIES,
+    "Europe": (50.0, 10.0, "continent", None),
+    "Southern Europe": (41.0, 12.0, "region", None),
+}
 
 GENERAL_2 = [
     # a flashback dated before the story so far does not chain from where the actor is now
-    ("Chancellor Anna Weber flew from Berlin to Paris on Monday. Last month, she traveled to Madrid. "
-     "On Tuesday she flew to Rome.",
-     {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "reported")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. Last month, she traveled to Madrid. "
+        "On Tuesday she flew to Rome.",
+        {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "reported")},
+    ),
     # nor does one told in the past perfect once the actor is placed
-    ("Chancellor Anna Weber flew from Berlin to Paris on Monday. She had traveled to Madrid by train for talks. "
-     "She then flew to Rome.",
-     {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "reported")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. She had traveled to Madrid by train for talks. "
+        "She then flew to Rome.",
+        {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "reported")},
+    ),
     # a trip to several countries, or to a region, is what the trip covers, not a chain of stops
-    ("Chancellor Anna Weber left Rome on Monday for a five-day trip to France, Germany and Spain. "
-     "She arrived in Paris on Monday evening.",
-     {("Rome", "Paris", "air", "reported")}),
-    ("Chancellor Anna Weber left Madrid on Monday for a tour of Southern Europe. She flew to Naples on Tuesday.",
-     {("Madrid", "Naples", "air", "reported")}),
+    (
+        "Chancellor Anna Weber left Rome on Monday for a five-day trip to France, Germany and Spain. "
+        "She arrived in Paris on Monday evening.",
+        {("Rome", "Paris", "air", "reported")},
+    ),
+    (
+        "Chancellor Anna Weber left Madrid on Monday for a tour of Southern Europe. She flew to Naples on Tuesday.",
+        {("Madrid", "Naples", "air", "reported")},
+    ),
     # a visit moves the actor: "In Lyon, she met ..." then "flew to X" starts at Lyon
-    ("Chancellor Anna Weber flew from Berlin to Paris on Monday. In Lyon, she met the mayor on Tuesday. "
-     "She then flew to Rome.",
-     {("Berlin", "Paris", "air", "reported"), ("Lyon", "Rome", "air", "reported")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. In Lyon, she met the mayor on Tuesday. "
+        "She then flew to Rome.",
+        {("Berlin", "Paris", "air", "reported"), ("Lyon", "Rome", "air", "reported")},
+    ),
     # the journey goes on as it went when the article says so ("continued to")
-    ("Chancellor Anna Weber traveled from Berlin to Munich by train on Monday. On Tuesday she continued to Vienna.",
-     {("Berlin", "Munich", "rail", "reported"), ("Munich", "Vienna", "rail", "reported")}),
+    (
+        "Chancellor Anna Weber traveled from Berlin to Munich by train on Monday. On Tuesday she continued to Vienna.",
+        {("Berlin", "Munich", "rail", "reported"), ("Munich", "Vienna", "rail", "reported")},
+    ),
     # a vehicle as subject gives the mode even when it is itself a trip noun ("train")
-    ("The regional train was traveling from Munich to Berlin when it derailed.",
-     {("Munich", "Berlin", "rail", "reported")}),
+    (
+        "The regional train was traveling from Munich to Berlin when it derailed.",
+        {("Munich", "Berlin", "rail", "reported")},
+    ),
     # "set off" is a departure, not a plan
-    ("The trucks set off from Naples before dawn and drove to Rome.", {("Naples", "Rome", "road", "reported")}),
+    (
+        "The trucks set off from Naples before dawn and drove to Rome.",
+        {("Naples", "Rome", "road", "reported")},
+    ),
     # to hospitals in A and B: one journey to each
-    ("Rescue helicopters flew the injured from Munich to hospitals in Vienna and Berlin.",
-     {("Munich", "Vienna", "air", "reported"), ("Munich", "Berlin", "air", "reported")}),
+    (
+        "Rescue helicopters flew the injured from Munich to hospitals in Vienna and Berlin.",
+        {("Munich", "Vienna", "air", "reported"), ("Munich", "Berlin", "air", "reported")},
+    ),
     # "to A or B" is not A then B
-    ("Chancellor Anna Weber flew from Berlin to Paris. She will then travel to Rome or Madrid.",
-     {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "planned")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Paris. She will then travel to Rome or Madrid.",
+        {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "planned")},
+    ),
     # a spokesman who speaks is not who "she" travels as
-    ("Chancellor Anna Weber will fly from Berlin to Paris on Monday, spokesman Karl Brandt told reporters. "
-     "She will then travel to Rome.",
-     {("Berlin", "Paris", "air", "planned"), ("Paris", "Rome", "air", "planned")}),
+    (
+        "Chancellor Anna Weber will fly from Berlin to Paris on Monday, spokesman Karl Brandt told reporters. "
+        "She will then travel to Rome.",
+        {("Berlin", "Paris", "air", "planned"), ("Paris", "Rome", "air", "planned")},
+    ),
     # to a country, then to a city in it: one journey, to the city
-    ("Chancellor Anna Weber flew from Berlin to France on Monday. She arrived in Paris in the evening.",
-     {("Berlin", "Paris", "air", "reported")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to France on Monday. She arrived in Paris in the evening.",
+        {("Berlin", "Paris", "air", "reported")},
+    ),
     # the dateline is where the story's first trip starts
-    ("BERLIN (AP) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said.",
-     {("Berlin", "Rome", "air", "planned")}),
+    (
+        "BERLIN (AP) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said.",
+        {("Berlin", "Rome", "air", "planned")},
+    ),
     # a conjoined clause with its own subject has its own modality
-    ("Spain barred the ship from sailing, and the ship will be towed from Marseille back to Naples.",
-     {("Marseille", "Naples", "sea", "planned")}),
+    (
+        "Spain barred the ship from sailing, and the ship will be towed from Marseille back to Naples.",
+        {("Marseille", "Naples", "sea", "planned")},
+    ),
 ]
 
 
@@ -582,8 +708,10 @@ def test_narrate_general_cases_second_round(nlp, text, expected):
 
 @pytest.mark.slow
 def test_narrate_coordinated_subject_keeps_the_first_named_person(nlp):
-    text = ("Chancellor Anna Weber and her husband Karl Brandt left Berlin on Monday and arrived in Paris. "
-            "On Tuesday Weber flew to Rome.")
+    text = (
+        "Chancellor Anna Weber and her husband Karl Brandt left Berlin on Monday and arrived in Paris. "
+        "On Tuesday Weber flew to Rome."
+    )
     story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
     first = next(leg for leg in story.legs if leg.destination.name == "Paris")
     assert first.actor is not None and first.actor.startswith("Anna Weber")
@@ -592,65 +720,107 @@ def test_narrate_coordinated_subject_keeps_the_first_named_person(nlp):
 
 @pytest.mark.slow
 def test_narrate_definite_couple_is_the_pair_last_named(nlp):
-    text = ("King Karl and Queen Anna arrived in Paris on Monday. The royal couple had flown from Berlin. "
-            "On Thursday the couple will travel to Lyon.")
+    text = (
+        "King Karl and Queen Anna arrived in Paris on Monday. The royal couple had flown from Berlin. "
+        "On Thursday the couple will travel to Lyon."
+    )
     story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
     assert ("Paris", "Lyon") in {(leg.origin.name, leg.destination.name) for leg in story.legs}
 
 
 # Third round (blind articles 301..312): failure classes that recurred across the blind sets.
-THIRD_CITIES = {**REGION_CITIES, "Singapore": (1.35, 103.82, "city", "SG"), "Rotterdam": (51.92, 4.48, "city", "NL"),
-                "Fiumicino airport": (41.8, 12.25, "airport", "IT"), "Red Sea": (20.0, 38.0, "water", None)}
+THIRD_CITIES = {
+    **REGION_CITIES,
+    "Singapore": (1.35, 103.82, "city", "SG"),
+    "Rotterdam": (51.92, 4.48, "city", "NL"),
+    "Fiumicino airport": (41.8, 12.25, "airport", "IT"),
+    "Red Sea": (20.0, 38.0, "water", None),
+}
 
 GENERAL_3 = [
     # arrival told first, origin after: one journey ("arrived in X ... flew in from Y")
-    ("Chancellor Anna Weber arrived in Rome on Thursday for talks. She flew in from Berlin, where she had met "
-     "the mayor.", {("Berlin", "Rome", "air", "reported")}),
+    (
+        "Chancellor Anna Weber arrived in Rome on Thursday for talks. She flew in from Berlin, where she had met "
+        "the mayor.",
+        {("Berlin", "Rome", "air", "reported")},
+    ),
     # ... and a visit at that origin ("from Naples, where she watched ...") does not move her back there
-    ("Chancellor Anna Weber arrived in Rome on Thursday. She flew in from Naples, where she watched a football "
-     "match. She will travel to Madrid on Friday.",
-     {("Naples", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")}),
+    (
+        "Chancellor Anna Weber arrived in Rome on Thursday. She flew in from Naples, where she watched a football "
+        "match. She will travel to Madrid on Friday.",
+        {("Naples", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")},
+    ),
     # "arrived by train from X" after "traveled to Y": where that journey began, and how
-    ("BERLIN (AP) - Chancellor Anna Weber traveled to Munich on Friday. She arrived by overnight train from "
-     "Berlin and met soldiers.", {("Berlin", "Munich", "rail", "reported")}),
+    (
+        "BERLIN (AP) - Chancellor Anna Weber traveled to Munich on Friday. She arrived by overnight train from "
+        "Berlin and met soldiers.",
+        {("Berlin", "Munich", "rail", "reported")},
+    ),
     # a dateline is not where an arrival elsewhere began
     ("PARIS (AP) - Chancellor Anna Weber arrived in Rome on Monday for talks.", set()),
     # the dateline is not the subject: the name after it is ("BERLIN, Feb 1 (dpa) - X will travel")
-    ("BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, a spokesman in Berlin said. "
-     "She will then head to Naples.", {("Berlin", "Rome", "air", "planned"), ("Rome", "Naples", "unknown", "planned")}),
+    (
+        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, a spokesman in Berlin said. "
+        "She will then head to Naples.",
+        {("Berlin", "Rome", "air", "planned"), ("Rome", "Naples", "unknown", "planned")},
+    ),
     # a visit told in the past perfect is not where the actor is now
-    ("Envoy Anna Weber arrived in Rome from Paris on Monday. She had held talks in Berlin on Sunday. "
-     "She will travel to Madrid on Wednesday.",
-     {("Paris", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")}),
+    (
+        "Envoy Anna Weber arrived in Rome from Paris on Monday. She had held talks in Berlin on Sunday. "
+        "She will travel to Madrid on Wednesday.",
+        {("Paris", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")},
+    ),
     # "returned to X from a state visit to Y": Y -> X
-    ("Chancellor Anna Weber returned to Berlin on Sunday from a state visit to Spain.",
-     {("Spain", "Berlin", "air", "reported")}),
+    (
+        "Chancellor Anna Weber returned to Berlin on Sunday from a state visit to Spain.",
+        {("Spain", "Berlin", "air", "reported")},
+    ),
     # a journey dated long before the article is background, and "March" is a month, not a march
-    ("BERLIN (AP) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said. Weber last "
-     "visited Rome in March 2023.",
-     {("Berlin", "Rome", "air", "planned")}),
+    (
+        "BERLIN (AP) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said. Weber last "
+        "visited Rome in March 2023.",
+        {("Berlin", "Rome", "air", "planned")},
+    ),
     # "docked at X after sailing from Y"; "a second ship" is a new mover, starting where it left
-    ("The container ship docked at Rotterdam on Friday after sailing from Singapore. A second ship that left "
-     "Naples last month is expected to arrive in Marseille on Sunday.",
-     {("Singapore", "Rotterdam", "sea", "reported"), ("Naples", "Marseille", "sea", "planned")}),
+    (
+        "The container ship docked at Rotterdam on Friday after sailing from Singapore. A second ship that left "
+        "Naples last month is expected to arrive in Marseille on Sunday.",
+        {("Singapore", "Rotterdam", "sea", "reported"), ("Naples", "Marseille", "sea", "planned")},
+    ),
     # "from X" set off by commas in the subject says who they are, not where the journey began
-    ("The migrants, mostly from Spain, were taken by bus from Naples to Rome.", {("Naples", "Rome", "road", "reported")}),
+    (
+        "The migrants, mostly from Spain, were taken by bus from Naples to Rome.",
+        {("Naples", "Rome", "road", "reported")},
+    ),
     # "diverted from the Red Sea": the route avoided, not the origin
-    ("The ship sailed from Singapore to Rotterdam. It was one of many vessels diverted from the Red Sea.",
-     {("Singapore", "Rotterdam", "sea", "reported")}),
+    (
+        "The ship sailed from Singapore to Rotterdam. It was one of many vessels diverted from the Red Sea.",
+        {("Singapore", "Rotterdam", "sea", "reported")},
+    ),
     # "the plane landed at X airport" right after "arrived in X": the same arrival, told precisely
-    ("Chancellor Anna Weber arrived in Rome on Saturday, flying in from Berlin. Her plane landed at Fiumicino "
-     "airport in the afternoon.", {("Berlin", "Fiumicino airport", "air", "reported")}),
+    (
+        "Chancellor Anna Weber arrived in Rome on Saturday, flying in from Berlin. Her plane landed at Fiumicino "
+        "airport in the afternoon.",
+        {("Berlin", "Fiumicino airport", "air", "reported")},
+    ),
     # the same journey told twice ("will visit X ... will fly from Rome") gives its mode; the return goes as it went
-    ("ROME (AP) - Chancellor Anna Weber will visit Marseille in September. She will fly from Rome on Sept. 22. "
-     "She will return to Rome the next day.",
-     {("Rome", "Marseille", "air", "planned"), ("Marseille", "Rome", "air", "planned")}),
+    (
+        "ROME (AP) - Chancellor Anna Weber will visit Marseille in September. She will fly from Rome on Sept. 22. "
+        "She will return to Rome the next day.",
+        {("Rome", "Marseille", "air", "planned"), ("Marseille", "Rome", "air", "planned")},
+    ),
     # "about 300 of them" moves with the group told so far
-    ("A boat carrying 60 migrants sailed from Marseille to Naples on Monday. About 30 of them would be "
-     "transferred by ferry to Rome.", {("Marseille", "Naples", "sea", "reported"), ("Naples", "Rome", "sea", "planned")}),
+    (
+        "A boat carrying 60 migrants sailed from Marseille to Naples on Monday. About 30 of them would be "
+        "transferred by ferry to Rome.",
+        {("Marseille", "Naples", "sea", "reported"), ("Naples", "Rome", "sea", "planned")},
+    ),
     # "a visit by a German chancellor": nobody in particular, no leg for the chancellor of the story
-    ("Chancellor Anna Weber flew from Berlin to Madrid on Monday. It is the first visit to Spain by a German "
-     "chancellor since 2017.", {("Berlin", "Madrid", "air", "reported")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Madrid on Monday. It is the first visit to Spain by a German "
+        "chancellor since 2017.",
+        {("Berlin", "Madrid", "air", "reported")},
+    ),
 ]
 
 
@@ -671,28 +841,46 @@ def test_narrate_dateline_is_not_the_actor(nlp):
 
 @pytest.mark.slow
 def test_narrate_couple_without_a_remembered_pair_is_the_two_last_named(nlp):
-    text = ("King Karl and Queen Anna arrived in Rome on Saturday. The couple flew from Berlin on a "
-            "government plane.")
+    text = (
+        "King Karl and Queen Anna arrived in Rome on Saturday. The couple flew from Berlin on a "
+        "government plane."
+    )
     story = _story(nlp, text, THIRD_CITIES, dt.date(2024, 5, 15))
-    assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == {("Berlin", "Rome", "air")}
+    assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == {
+        ("Berlin", "Rome", "air")
+    }
 
 
 def _leg_between(a: str, b: str, mode: str, actor: str | None = "X", status: str = "reported"):
     from geostory.model import Leg, Span
 
     places = {p.name: p for p in make_places(f"{a} {b}", {a: THIRD_CITIES[a], b: THIRD_CITIES[b]})}
-    return Leg(origin=places[a], destination=places[b], mode=mode, status=status,
-               evidence=Span(text="x", start=0, end=1), actor=actor)
+    return Leg(
+        origin=places[a],
+        destination=places[b],
+        mode=mode,
+        status=status,
+        evidence=Span(text="x", start=0, end=1),
+        actor=actor,
+    )
 
 
-@pytest.mark.parametrize("a, b, others, expected", [
-    ("Berlin", "Madrid", [], "air"),  # 1,870 km, no cue: flown
-    ("Munich", "Vienna", [], "unknown"),  # 355 km: could be anything
-    ("Paris", "Lyon", [], "unknown"),  # 390 km
-    ("Singapore", "Rotterdam", [("Marseille", "Naples", "sea")], "sea"),  # the same mover went by sea
-    ("Singapore", "Rotterdam", [("Marseille", "Naples", "sea"), ("Berlin", "Paris", "air")], "air"),
-    ("Berlin", "Madrid", [("Berlin", "Munich", "rail")], "air"),  # one train ride does not make a 1,870 km leg rail
-])
+@pytest.mark.parametrize(
+    "a, b, others, expected",
+    [
+        ("Berlin", "Madrid", [], "air"),  # 1,870 km, no cue: flown
+        ("Munich", "Vienna", [], "unknown"),  # 355 km: could be anything
+        ("Paris", "Lyon", [], "unknown"),  # 390 km
+        ("Singapore", "Rotterdam", [("Marseille", "Naples", "sea")], "sea"),  # the same mover went by sea
+        ("Singapore", "Rotterdam", [("Marseille", "Naples", "sea"), ("Berlin", "Paris", "air")], "air"),
+        (
+            "Berlin",
+            "Madrid",
+            [("Berlin", "Munich", "rail")],
+            "air",
+        ),  # one train ride does not make a 1,870 km leg rail
+    ],
+)
 def test_narrate_long_leg_without_cue_defaults_by_geodesic_distance(a, b, others, expected):
     from geostory.narrate.itinerary import AIR_DEFAULT_KM, _default_modes
     from geostory.narrate.places import _km
@@ -713,49 +901,83 @@ def test_narrate_default_mode_never_overrides_a_cue():
 
 
 # Fourth round (blind articles 401..415): the narrate failure classes that recurred there.
-FOURTH_CITIES = {**THIRD_CITIES, "Marseille": (43.3, 5.37, "city", "FR"), "Naples": (40.85, 14.27, "city", "IT"),
-                 "Spain": (40.2, -3.6, "country", "ES")}
+FOURTH_CITIES = {
+    **THIRD_CITIES,
+    "Marseille": (43.3, 5.37, "city", "FR"),
+    "Naples": (40.85, 14.27, "city", "IT"),
+    "Spain": (40.2, -3.6, "country", "ES"),
+}
 
 GENERAL_4 = [
     # an arrival told again at the airport of the city just reached is the same arrival, and an
     # origin told in a relative clause ("X, who left Y earlier in the day") completes it
-    ("Chancellor Anna Weber arrived in Rome on Tuesday for a three-day visit. Her plane touched down at Fiumicino "
-     "airport in the evening. Weber, who left Berlin earlier in the day, will meet the prime minister on Wednesday.",
-     {("Berlin", "Rome", "air", "reported")}),
+    (
+        "Chancellor Anna Weber arrived in Rome on Tuesday for a three-day visit. Her plane touched down at Fiumicino "
+        "airport in the evening. Weber, who left Berlin earlier in the day, will meet the prime minister on Wednesday.",
+        {("Berlin", "Rome", "air", "reported")},
+    ),
     # a member of a group that arrived: "X and Y arrived in R ... Y flew in from P"; "the French leader" is
     # the person introduced with that demonym, not the last person named
-    ("German Chancellor Anna Weber and French President Marc Dubois arrived in Rome on Tuesday for a summit. "
-     "Dubois flew in from Paris. After the summit, the French leader will fly on to Madrid.",
-     {("Paris", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")}),
+    (
+        "German Chancellor Anna Weber and French President Marc Dubois arrived in Rome on Tuesday for a summit. "
+        "Dubois flew in from Paris. After the summit, the French leader will fly on to Madrid.",
+        {("Paris", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")},
+    ),
     # "flew in on a scheduled flight from X": the trip noun tells where the verb's journey began; "the heir"
-    ("Prince Karl arrived in Rome on Monday. The heir to the throne flew in on a scheduled flight from Vienna.",
-     {("Vienna", "Rome", "air", "reported")}),
+    (
+        "Prince Karl arrived in Rome on Monday. The heir to the throne flew in on a scheduled flight from Vienna.",
+        {("Vienna", "Rome", "air", "reported")},
+    ),
     # "make the short hop to X"
-    ("The team flew from Berlin to Munich on Monday. The team will then make the short hop to Vienna on Thursday.",
-     {("Berlin", "Munich", "air", "reported"), ("Munich", "Vienna", "unknown", "planned")}),
+    (
+        "The team flew from Berlin to Munich on Monday. The team will then make the short hop to Vienna on Thursday.",
+        {("Berlin", "Munich", "air", "reported"), ("Munich", "Vienna", "unknown", "planned")},
+    ),
     # "a planned stop in X had been dropped": no leg to X
-    ("Chancellor Anna Weber will fly from Berlin to Rome on Monday. Her office said a planned stop in Madrid had "
-     "been dropped.", {("Berlin", "Rome", "air", "planned")}),
+    (
+        "Chancellor Anna Weber will fly from Berlin to Rome on Monday. Her office said a planned stop in Madrid had "
+        "been dropped.",
+        {("Berlin", "Rome", "air", "planned")},
+    ),
     # "set sail from X bound for Y" (the parser makes "bound" the verb "bind")
-    ("The ship set sail from Naples on Tuesday bound for Marseille.", {("Naples", "Marseille", "sea", "reported")}),
+    (
+        "The ship set sail from Naples on Tuesday bound for Marseille.",
+        {("Naples", "Marseille", "sea", "reported")},
+    ),
     # "will travel to A and B" (two countries): where the trip goes, not a leg from A to B
     ("King Karl will travel to France and Spain in October.", set()),
     # "They" after a travelling pair is the pair; "spend two days in X" puts them at X
-    ("King Karl and Queen Anna will fly from Berlin to Paris on Monday and spend two days in Lyon, where the king "
-     "will meet the mayor. They will then return to Paris.",
-     {("Berlin", "Paris", "air", "planned"), ("Lyon", "Paris", "air", "planned")}),
+    (
+        "King Karl and Queen Anna will fly from Berlin to Paris on Monday and spend two days in Lyon, where the king "
+        "will meet the mayor. They will then return to Paris.",
+        {("Berlin", "Paris", "air", "planned"), ("Lyon", "Paris", "air", "planned")},
+    ),
     # arrival first, then the earlier part of the trip ending elsewhere: that trip went on to the arrival;
     # "the team's charter flight" is the squad told about
-    ("Germany's national squad flew into Vienna on Wednesday. The team's charter flight left Madrid on Monday and "
-     "stopped in Munich.", {("Madrid", "Munich", "air", "reported"), ("Munich", "Vienna", "unknown", "reported")}),
+    (
+        "Germany's national squad flew into Vienna on Wednesday. The team's charter flight left Madrid on Monday and "
+        "stopped in Munich.",
+        {("Madrid", "Munich", "air", "reported"), ("Munich", "Vienna", "unknown", "reported")},
+    ),
     # "fly home from X": from X to where the trip began
-    ("Chancellor Anna Weber flew from Berlin to Rome on Monday. On Wednesday she will take the train to Naples. "
-     "She will fly home from Naples on Friday.",
-     {("Berlin", "Rome", "air", "reported"), ("Rome", "Naples", "rail", "planned"), ("Naples", "Berlin", "air", "planned")}),
+    (
+        "Chancellor Anna Weber flew from Berlin to Rome on Monday. On Wednesday she will take the train to Naples. "
+        "She will fly home from Naples on Friday.",
+        {
+            ("Berlin", "Rome", "air", "reported"),
+            ("Rome", "Naples", "rail", "planned"),
+            ("Naples", "Berlin", "air", "planned"),
+        },
+    ),
     # "a plane carrying them landed at X", "a jet that took her to Y": the vehicle moves the people it carries
-    ("Journalist Anna Weber was flown out of Paris on Thursday. A government plane carrying them landed at "
-     "Fiumicino airport. She was then put on a jet that took her to Berlin.",
-     {("Paris", "Fiumicino airport", "air", "reported"), ("Fiumicino airport", "Berlin", "air", "reported")}),
+    (
+        "Journalist Anna Weber was flown out of Paris on Thursday. A government plane carrying them landed at "
+        "Fiumicino airport. She was then put on a jet that took her to Berlin.",
+        {
+            ("Paris", "Fiumicino airport", "air", "reported"),
+            ("Fiumicino airport", "Berlin", "air", "reported"),
+        },
+    ),
 ]
 
 
@@ -771,50 +993,79 @@ def test_narrate_general_cases_fourth_round(nlp, text, expected):
 def test_narrate_closing_leg_needs_an_arrival_verb_at_a_city(nlp):
     """'made a visit to X' (a trip noun) leaves the route to X to be told: no closing leg from the
     first stop of that route straight to X."""
-    text = ("Chancellor Anna Weber made an unannounced visit to Vienna on Tuesday. She left Berlin on Monday and flew "
-            "to Munich, from where she was driven to Vienna.")
+    text = (
+        "Chancellor Anna Weber made an unannounced visit to Vienna on Tuesday. She left Berlin on Monday and flew "
+        "to Munich, from where she was driven to Vienna."
+    )
     story = _story(nlp, text, FOURTH_CITIES, dt.date(2024, 5, 15))
     pairs = {(leg.origin.name, leg.destination.name) for leg in story.legs}
     assert ("Berlin", "Munich") in pairs and ("Munich", "Vienna") in pairs
 
 
 FIFTH_CITIES = {
-    "Berlin": (52.52, 13.405, "city", "DE"), "Rome": (41.9, 12.5, "city", "IT"), "Vienna": (48.21, 16.37, "city", "AT"),
-    "Paris": (48.86, 2.35, "city", "FR"), "Madrid": (40.42, -3.7, "city", "ES"), "Lisbon": (38.72, -9.14, "city", "PT"),
-    "Warsaw": (52.23, 21.01, "city", "PL"), "Athens": (37.98, 23.73, "city", "GR"), "Oslo": (59.91, 10.75, "city", "NO"),
-    "Osaka": (34.69, 135.5, "city", "JP"), "Kyoto": (35.01, 135.77, "city", "JP"), "Jakarta": (-6.21, 106.85, "city", "ID"),
-    "Dubai": (25.2, 55.27, "city", "AE"), "Delhi": (28.61, 77.21, "city", "IN"), "London": (51.51, -0.13, "city", "GB"),
+    "Berlin": (52.52, 13.405, "city", "DE"),
+    "Rome": (41.9, 12.5, "city", "IT"),
+    "Vienna": (48.21, 16.37, "city", "AT"),
+    "Paris": (48.86, 2.35, "city", "FR"),
+    "Madrid": (40.42, -3.7, "city", "ES"),
+    "Lisbon": (38.72, -9.14, "city", "PT"),
+    "Warsaw": (52.23, 21.01, "city", "PL"),
+    "Athens": (37.98, 23.73, "city", "GR"),
+    "Oslo": (59.91, 10.75, "city", "NO"),
+    "Osaka": (34.69, 135.5, "city", "JP"),
+    "Kyoto": (35.01, 135.77, "city", "JP"),
+    "Jakarta": (-6.21, 106.85, "city", "ID"),
+    "Dubai": (25.2, 55.27, "city", "AE"),
+    "Delhi": (28.61, 77.21, "city", "IN"),
+    "London": (51.51, -0.13, "city", "GB"),
     "MADRID": (40.42, -3.7, "city", "ES"),
 }
 
 GENERAL_5 = [
     # "X is due in Y": an arrival there, from where X was
-    ("Chancellor Anna Weber flew to Rome on Monday. Weber is due in Vienna on Thursday and will fly back to Berlin "
-     "on Friday.",
-     {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Berlin", "air", "planned")}),
+    (
+        "Chancellor Anna Weber flew to Rome on Monday. Weber is due in Vienna on Thursday and will fly back to Berlin "
+        "on Friday.",
+        {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Berlin", "air", "planned")},
+    ),
     # "had arrived in X from Y, where he attended ...": Y is where that journey began, not where he is
-    ("Prime Minister Karl Olsen wrapped up a visit to Rome on Wednesday and headed to Vienna. Olsen had arrived in "
-     "Italy on Monday from Athens, where he attended a summit. He will leave for Warsaw on Thursday.",
-     {("Rome", "Vienna", "unknown", "reported"), ("Vienna", "Warsaw", "unknown", "planned")}),
+    (
+        "Prime Minister Karl Olsen wrapped up a visit to Rome on Wednesday and headed to Vienna. Olsen had arrived in "
+        "Italy on Monday from Athens, where he attended a summit. He will leave for Warsaw on Thursday.",
+        {("Rome", "Vienna", "unknown", "reported"), ("Vienna", "Warsaw", "unknown", "planned")},
+    ),
     # "will visit A and go on to B ... meet X in A and Y in B before returning": a recap, not a way back
-    ("Foreign Minister Karl Olsen will pay a visit to Rome on Sunday and then go on to Vienna, his spokesman said. "
-     "Olsen would meet the premier in Rome and the chancellor in Vienna before returning to Oslo on Monday.",
-     {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Oslo", "air", "planned")}),
+    (
+        "Foreign Minister Karl Olsen will pay a visit to Rome on Sunday and then go on to Vienna, his spokesman said. "
+        "Olsen would meet the premier in Rome and the chancellor in Vienna before returning to Oslo on Monday.",
+        {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Oslo", "air", "planned")},
+    ),
     # a land mode carried over by "return" stops at a long way: the bullet train does not go to Jakarta
-    ("President Budi Santoso will take the bullet train from Kyoto to Osaka on Sunday. He is scheduled to return "
-     "to Jakarta on Monday.",
-     {("Kyoto", "Osaka", "rail", "planned"), ("Osaka", "Jakarta", "air", "planned")}),
+    (
+        "President Budi Santoso will take the bullet train from Kyoto to Osaka on Sunday. He is scheduled to return "
+        "to Jakarta on Monday.",
+        {("Kyoto", "Osaka", "rail", "planned"), ("Osaka", "Jakarta", "air", "planned")},
+    ),
     # "a tour of A, B and C" (cities): the stops in order; the dateline is where it starts
-    ("MADRID (AP) - King Karl embarked on Monday on a week-long tour of Lisbon, Paris and Rome.",
-     {("MADRID", "Lisbon", "unknown", "reported"), ("Lisbon", "Paris", "air", "reported"),
-      ("Paris", "Rome", "air", "reported")}),
+    (
+        "MADRID (AP) - King Karl embarked on Monday on a week-long tour of Lisbon, Paris and Rome.",
+        {
+            ("MADRID", "Lisbon", "unknown", "reported"),
+            ("Lisbon", "Paris", "air", "reported"),
+            ("Paris", "Rome", "air", "reported"),
+        },
+    ),
     # told backwards: "arrived back in X after talks in Y" is Y -> X
-    ("Foreign Minister Karl Olsen arrived back in Oslo on Friday after talks in Rome with the Italian premier.",
-     {("Rome", "Oslo", "air", "reported")}),
+    (
+        "Foreign Minister Karl Olsen arrived back in Oslo on Friday after talks in Rome with the Italian premier.",
+        {("Rome", "Oslo", "air", "reported")},
+    ),
     # "flying out of A bound for B ... will stop in X before continuing to B": A -> X -> B
-    ("The national cricket team set off on Tuesday, flying out of London bound for Delhi. The squad will stop in "
-     "Dubai for a training camp before continuing to Delhi.",
-     {("London", "Dubai", "air", "reported"), ("Dubai", "Delhi", "air", "planned")}),
+    (
+        "The national cricket team set off on Tuesday, flying out of London bound for Delhi. The squad will stop in "
+        "Dubai for a training camp before continuing to Delhi.",
+        {("London", "Dubai", "air", "reported"), ("Dubai", "Delhi", "air", "planned")},
+    ),
 ]
 
 

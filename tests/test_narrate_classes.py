@@ -3,32 +3,46 @@
 from __future__ import annotations
 
 import pytest
-
 from test_narrate_package import _legs, _read, nlp  # noqa: F401  (the fixture)
 
 CASES = [
     # an origin told by a stay in the same sentence, before the movement
-    ("stay in an after-phrase",
-     "After twenty years of teaching in Lyon, Marta Ruiz and her husband moved to Vienna in 1990.",
-     {("Lyon", "Vienna", "air")}),
-    ("stay the movement comes before",
-     "The couple married at Sorbonne University on Saturday before heading on their honeymoon to Rome.",
-     {("Sorbonne University", "Rome", "air")}),
-    ("an after-phrase in a continent is no origin",
-     "After a decade in Asia, Marta Ruiz moved to Vienna.", set()),
+    (
+        "stay in an after-phrase",
+        "After twenty years of teaching in Lyon, Marta Ruiz and her husband moved to Vienna in 1990.",
+        {("Lyon", "Vienna", "air")},
+    ),
+    (
+        "stay the movement comes before",
+        "The couple married at Sorbonne University on Saturday before heading on their honeymoon to Rome.",
+        {("Sorbonne University", "Rome", "air")},
+    ),
+    (
+        "an after-phrase in a continent is no origin",
+        "After a decade in Asia, Marta Ruiz moved to Vienna.",
+        set(),
+    ),
     # fan-out: several destinations joined by 'and' are one journey to each
-    ("plural trip noun fans out",
-     "The airline runs daily flights from Munich to Madrid, Rome and Vienna.",
-     {("Munich", "Madrid", "air"), ("Munich", "Rome", "air"), ("Munich", "Vienna", "air")}),
-    ("plural movers fan out",
-     "Volunteers left Munich on Monday. Members are heading to Rome and Madrid this week.",
-     {("Munich", "Rome", "unknown"), ("Munich", "Madrid", "air")}),
-    ("'then' chains a fan-out again",
-     "The airline's planes will fly from Munich to Rome and then to Madrid.",
-     {("Munich", "Rome", "air"), ("Rome", "Madrid", "air")}),
-    ("one named traveller chains",
-     "Minister Anna Weber flew from Munich to Rome and Madrid.",
-     {("Munich", "Rome", "air"), ("Rome", "Madrid", "air")}),
+    (
+        "plural trip noun fans out",
+        "The airline runs daily flights from Munich to Madrid, Rome and Vienna.",
+        {("Munich", "Madrid", "air"), ("Munich", "Rome", "air"), ("Munich", "Vienna", "air")},
+    ),
+    (
+        "plural movers fan out",
+        "Volunteers left Munich on Monday. Members are heading to Rome and Madrid this week.",
+        {("Munich", "Rome", "unknown"), ("Munich", "Madrid", "air")},
+    ),
+    (
+        "'then' chains a fan-out again",
+        "The airline's planes will fly from Munich to Rome and then to Madrid.",
+        {("Munich", "Rome", "air"), ("Rome", "Madrid", "air")},
+    ),
+    (
+        "one named traveller chains",
+        "Minister Anna Weber flew from Munich to Rome and Madrid.",
+        {("Munich", "Rome", "air"), ("Rome", "Madrid", "air")},
+    ),
 ]
 
 

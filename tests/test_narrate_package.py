@@ -5,21 +5,28 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from test_narrate import CITIES, make_places
 
 from geostory.errors import ConfigurationError
 from geostory.model import Article
 from geostory.narrate import lexicon, patterns
 from geostory.narrate.itinerary import MOVE_RULES, VISIT_RULES, build_story
-from test_narrate import CITIES, make_places
 
 PLACES = dict(CITIES)
-PLACES.update({
-    "Bari": (41.12, 16.87, "city", "IT"), "Athens": (37.98, 23.73, "city", "GR"),
-    "Valletta": (35.9, 14.51, "city", "MT"), "Naples": (40.85, 14.27, "city", "IT"),
-    "Milan": (45.46, 9.19, "city", "IT"), "Asia": (34.0, 100.0, "continent", None),
-    "Tripoli": (32.89, 13.19, "city", "LY"), "Lampedusa": (35.5, 12.6, "city", "IT"),
-    "Amman": (31.95, 35.93, "city", "JO"), "Gaza": (31.5, 34.47, "city", "PS"),
-})
+PLACES.update(
+    {
+        "Bari": (41.12, 16.87, "city", "IT"),
+        "Athens": (37.98, 23.73, "city", "GR"),
+        "Valletta": (35.9, 14.51, "city", "MT"),
+        "Naples": (40.85, 14.27, "city", "IT"),
+        "Milan": (45.46, 9.19, "city", "IT"),
+        "Asia": (34.0, 100.0, "continent", None),
+        "Tripoli": (32.89, 13.19, "city", "LY"),
+        "Lampedusa": (35.5, 12.6, "city", "IT"),
+        "Amman": (31.95, 35.93, "city", "JO"),
+        "Gaza": (31.5, 34.47, "city", "PS"),
+    }
+)
 DAY = dt.date(2024, 5, 15)
 
 
@@ -115,7 +122,7 @@ def test_every_mode_word_is_a_lemma_or_a_single_token(nlp):
 def test_mode_patterns_validate_and_find_phrases(nlp):
     assert len(patterns.mode_patterns()) >= 5
     doc = nlp("The minister travelled on foot and then by air.")
-    found = [(m.mode, doc.text[m.start_char:m.end_char]) for m in patterns.mode_phrases(doc)]
+    found = [(m.mode, doc.text[m.start_char : m.end_char]) for m in patterns.mode_phrases(doc)]
     assert ("road", "on foot") in found and ("air", "by air") in found
 
 
@@ -127,7 +134,11 @@ def test_motion_event_is_frozen_and_carries_its_roles(nlp):
     reading, _, _ = _read(nlp, "The MV Aurora sailed from Bari to Athens.")
     event = reading.events[0]
     assert (event.mover, [p.name for p in event.source], [p.name for p in event.goal], event.vehicle) == (
-        ("MV Aurora",), ["Bari"], ["Athens"], "sea")
+        ("MV Aurora",),
+        ["Bari"],
+        ["Athens"],
+        "sea",
+    )
     with pytest.raises(AttributeError):
         event.vehicle = "air"  # type: ignore[misc]
 
@@ -137,19 +148,37 @@ def test_motion_event_is_frozen_and_carries_its_roles(nlp):
 
 RULE_CASES = [
     ("scope_is_a_visit", "Minister Anna Weber will make a trip to Asia.", set()),
-    ("departure_places_the_mover", "Minister Anna Weber left Berlin. She arrived in Rome on Monday.",
-     {("Berlin", "Rome", "air")}),
+    (
+        "departure_places_the_mover",
+        "Minister Anna Weber left Berlin. She arrived in Rome on Monday.",
+        {("Berlin", "Rome", "air")},
+    ),
     ("journey_to_destinations", "Minister Anna Weber flew from Berlin to Rome.", {("Berlin", "Rome", "air")}),
-    ("home_from_here", "Minister Anna Weber flew from Berlin to Rome. She will fly home on Friday.",
-     {("Berlin", "Rome", "air"), ("Rome", "Berlin", "air")}),
-    ("origin_completes_pending_arrival", "Minister Anna Weber arrived in Rome on Tuesday. She flew in from Berlin.",
-     {("Berlin", "Rome", "air")}),
-    ("return_from", "Minister Anna Weber flew from Berlin to Rome. She later returned from Rome.",
-     {("Berlin", "Rome", "air"), ("Rome", "Berlin", "air")}),
-    ("stay_elsewhere_moves", "Minister Anna Weber flew from Berlin to Rome. In Vienna, she met the chancellor.",
-     {("Berlin", "Rome", "air")}),
-    ("origin_is_where_the_mover_is", "Minister Anna Weber flew from Berlin to Rome. She then drove to Naples.",
-     {("Berlin", "Rome", "air"), ("Rome", "Naples", "road")}),
+    (
+        "home_from_here",
+        "Minister Anna Weber flew from Berlin to Rome. She will fly home on Friday.",
+        {("Berlin", "Rome", "air"), ("Rome", "Berlin", "air")},
+    ),
+    (
+        "origin_completes_pending_arrival",
+        "Minister Anna Weber arrived in Rome on Tuesday. She flew in from Berlin.",
+        {("Berlin", "Rome", "air")},
+    ),
+    (
+        "return_from",
+        "Minister Anna Weber flew from Berlin to Rome. She later returned from Rome.",
+        {("Berlin", "Rome", "air"), ("Rome", "Berlin", "air")},
+    ),
+    (
+        "stay_elsewhere_moves",
+        "Minister Anna Weber flew from Berlin to Rome. In Vienna, she met the chancellor.",
+        {("Berlin", "Rome", "air")},
+    ),
+    (
+        "origin_is_where_the_mover_is",
+        "Minister Anna Weber flew from Berlin to Rome. She then drove to Naples.",
+        {("Berlin", "Rome", "air"), ("Rome", "Naples", "road")},
+    ),
 ]
 
 
@@ -164,8 +193,12 @@ def test_itinerary_rules_are_named_and_ordered():
     names = [name for name, _ in MOVE_RULES] + [name for name, _ in VISIT_RULES]
     assert len(names) == len(set(names))
     order = [name for name, _ in MOVE_RULES]
-    assert order.index("locate_the_mover") < order.index("origin_is_where_the_mover_is") < order.index(
-        "journey_to_destinations") < order.index("departure_places_the_mover")
+    assert (
+        order.index("locate_the_mover")
+        < order.index("origin_is_where_the_mover_is")
+        < order.index("journey_to_destinations")
+        < order.index("departure_places_the_mover")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,7 +214,10 @@ CLASS_CASES = [
     ("Pilgrims are walking from Lyon to Rome.", {("Lyon", "Rome", "road")}),
     ("The team had flown from Berlin to Madrid.", {("Berlin", "Madrid", "air")}),
     # nominalisations
-    ("The expulsion of migrants from Tripoli to Lampedusa began on Monday.", {("Tripoli", "Lampedusa", "unknown")}),
+    (
+        "The expulsion of migrants from Tripoli to Lampedusa began on Monday.",
+        {("Tripoli", "Lampedusa", "unknown")},
+    ),
     ("The delegation took an overnight train journey from Berlin to Vienna.", {("Berlin", "Vienna", "rail")}),
     # no journey, no leg
     ("The ministers met in Vienna on Monday to discuss trade with Rome.", set()),

@@ -41,15 +41,23 @@ def cache_path(tmp_path):
 
 def nominatim(fake, cache_path, **options):
     options.setdefault("min_delay_seconds", 0)
-    geocoder = make_geocoder("nominatim", user_agent=USER_AGENT, domain=fake.domain, scheme="http",
-                             cache_path=cache_path, **options)
+    geocoder = make_geocoder(
+        "nominatim",
+        user_agent=USER_AGENT,
+        domain=fake.domain,
+        scheme="http",
+        cache_path=cache_path,
+        **options,
+    )
     geocoder.backoff_seconds = 0.05  # keep retries quick; Retry-After still rules when sent
     return geocoder
 
 
 def cached_queries(cache_path) -> dict[str, tuple]:
     with sqlite3.connect(cache_path) as db:
-        return {row[0]: row[1:] for row in db.execute("SELECT query, found, latitude, longitude FROM geocode")}
+        return {
+            row[0]: row[1:] for row in db.execute("SELECT query, found, latitude, longitude FROM geocode")
+        }
 
 
 # --- good answers and the cache ----------------------------------------------------------------
@@ -70,7 +78,9 @@ def test_online_cache_hit_makes_no_request_and_no_delay(fake, cache_path):
     assert time.monotonic() - started < 5  # a request would have waited 30 s for its turn
     assert fake.hits["Kyiv"] == 1 and fake.total == 1
     assert again.requests == 0
-    assert all((h.latitude, h.longitude, h.address) == (first.latitude, first.longitude, first.address) for h in hits)
+    assert all(
+        (h.latitude, h.longitude, h.address) == (first.latitude, first.longitude, first.address) for h in hits
+    )
     assert hits[0].raw["display_name"] == "Kyiv, Testland"
 
 
@@ -169,8 +179,15 @@ def test_online_dead_port_falls_back_with_one_warning(cache_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    geocoder = make_geocoder("nominatim", user_agent=USER_AGENT, domain=f"127.0.0.1:{port}", scheme="http",
-                             cache_path=cache_path, min_delay_seconds=0, max_retries=1)
+    geocoder = make_geocoder(
+        "nominatim",
+        user_agent=USER_AGENT,
+        domain=f"127.0.0.1:{port}",
+        scheme="http",
+        cache_path=cache_path,
+        min_delay_seconds=0,
+        max_retries=1,
+    )
     geocoder.backoff_seconds = 0.05
     with pytest.warns(OnlineGeocoderWarning, match="unreachable") as record:
         assert geocoder.geocode("Kyiv") is None
@@ -218,7 +235,7 @@ def test_online_unusable_cache_degrades_to_no_cache(tmp_path, fake):
 
 def test_online_cache_consistent_under_two_writing_processes(tmp_path):
     path = str(tmp_path / "geocode.sqlite")
-    first = [f"place {n}" for n in range(0, 300)]
+    first = [f"place {n}" for n in range(300)]
     second = [f"place {n}" for n in range(150, 450)]
     context = multiprocessing.get_context("spawn")
     with context.Pool(2) as pool:

@@ -42,12 +42,16 @@ def test_normalize_name(name, expected):
 
 
 def test_load_csv_overrides(tmp_path):
-    path = write(tmp_path, "o.csv", (
-        "name,latitude,longitude,exclude,place_type,display_name\n"
-        "Georgia,32.68,-83.22,,region,Georgia (US state)\n"
-        "Sumy,,,true,,\n"
-        "The Hague,52.08,4.31,no,city,\n"
-    ))
+    path = write(
+        tmp_path,
+        "o.csv",
+        (
+            "name,latitude,longitude,exclude,place_type,display_name\n"
+            "Georgia,32.68,-83.22,,region,Georgia (US state)\n"
+            "Sumy,,,true,,\n"
+            "The Hague,52.08,4.31,no,city,\n"
+        ),
+    )
     assert load_overrides(path) == {
         "georgia": Override("Georgia", 32.68, -83.22, False, "region", "Georgia (US state)"),
         "sumy": Override("Sumy", None, None, True, None, None),
@@ -58,7 +62,8 @@ def test_load_csv_overrides(tmp_path):
 def test_load_csv_column_order_aliases_bom_crlf_and_info_columns(tmp_path):
     path = tmp_path / "o.csv"
     path.write_bytes(
-        "\ufeffLat,Lon,Name,source,confidence\r\n50.45,30.52,Kyiv,geonames,0.9\r\n\r\n".encode("utf-8"))
+        "\ufeffLat,Lon,Name,source,confidence\r\n50.45,30.52,Kyiv,geonames,0.9\r\n\r\n".encode("utf-8")
+    )
     assert load_overrides(path) == {"kyiv": Override("Kyiv", 50.45, 30.52, False, None, None)}
 
 
@@ -106,11 +111,15 @@ def test_load_non_utf8_file_names_line(tmp_path):
 
 
 def test_load_yaml_mapping_form(tmp_path):
-    path = write(tmp_path, "o.yaml", (
-        "Georgia: {lat: 32.68, lon: -83.22, place_type: region}\n"
-        "Sumy: {exclude: true}\n"
-        "Przemyśl: [49.78, 22.77]\n"
-    ))
+    path = write(
+        tmp_path,
+        "o.yaml",
+        (
+            "Georgia: {lat: 32.68, lon: -83.22, place_type: region}\n"
+            "Sumy: {exclude: true}\n"
+            "Przemyśl: [49.78, 22.77]\n"
+        ),
+    )
     assert load_overrides(path) == {
         "georgia": Override("Georgia", 32.68, -83.22, False, "region", None),
         "sumy": Override("Sumy", None, None, True, None, None),
@@ -119,10 +128,14 @@ def test_load_yaml_mapping_form(tmp_path):
 
 
 def test_load_yaml_list_form(tmp_path):
-    path = write(tmp_path, "o.yml", (
-        "- name: Kyiv\n  latitude: 50.45\n  longitude: 30.52\n  display_name: Kyiv (capital)\n"
-        "- name: Sumy\n  exclude: yes\n"
-    ))
+    path = write(
+        tmp_path,
+        "o.yml",
+        (
+            "- name: Kyiv\n  latitude: 50.45\n  longitude: 30.52\n  display_name: Kyiv (capital)\n"
+            "- name: Sumy\n  exclude: yes\n"
+        ),
+    )
     assert load_overrides(path) == {
         "kyiv": Override("Kyiv", 50.45, 30.52, False, None, "Kyiv (capital)"),
         "sumy": Override("Sumy", None, None, True, None, None),
@@ -137,7 +150,11 @@ def test_load_empty_yaml_is_no_overrides(tmp_path):
     ("text", "line", "message"),
     [
         ("Kyiv: {lat: 50.4, lon: 30.5}\nLviv: {lat: 123, lon: 24}\n", 2, "latitude 123 out of range"),
-        ("- name: Kyiv\n  lat: 50.4\n  lon: 30.5\n- name: Lviv\n  lat: 49.8\n  lon: 999\n", 4, "longitude 999 out of range"),
+        (
+            "- name: Kyiv\n  lat: 50.4\n  lon: 30.5\n- name: Lviv\n  lat: 49.8\n  lon: 999\n",
+            4,
+            "longitude 999 out of range",
+        ),
         ("Kyiv: {lat: 50.4, lon: 30.5\nLviv: {}\n", 2, "invalid YAML"),
         ("Kyiv: 50.4\n", 1, "needs a mapping"),
         ("- Kyiv\n", 1, "expected a mapping"),
@@ -162,9 +179,19 @@ def place(name: str, lat: float, lon: float, *spellings: str, start: int = 0) ->
     sentence = Span("s", 0, 1)
     mentions = tuple(
         Mention(text=s, start=start + i * 10, end=start + i * 10 + len(s), sentence=sentence, label="GPE")
-        for i, s in enumerate(spellings))
-    return Place(key=f"geonames:{name}", name=name, latitude=lat, longitude=lon, place_type="city",
-                 country_code="UA", mentions=mentions, source="geonames", confidence=0.87654)
+        for i, s in enumerate(spellings)
+    )
+    return Place(
+        key=f"geonames:{name}",
+        name=name,
+        latitude=lat,
+        longitude=lon,
+        place_type="city",
+        country_code="UA",
+        mentions=mentions,
+        source="geonames",
+        confidence=0.87654,
+    )
 
 
 STORY_PLACES = [

@@ -22,18 +22,107 @@ from geostory.model import Mention, Span, Story  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-PLACE_NAMES = ["Paris", "Berlin", "Kyiv", "Warsaw", "New York", "Tokyo", "São Paulo", "Pyongyang",
-               "Vladivostok", "Washington", "London", "Moscow", "Fiji", "Auckland", "Anchorage",
-               "Portland", "Georgia", "Nice", "Reading", "Turkish", "Mount Everest", "the Red Sea"]
-WORDS = ["The minister flew from", "to", "by train", "drove", "sailed from", "via", "and then",
-         "met in", "will travel to", "on Monday", "next week", "in late July", "Mr. Kim", "said",
-         "did not go to", "rather than", "He", "She", "We", "It", "from", "at", "in", ",", ".",
-         "!", "?", ";", "\u2014", "\"", "'", "(", ")"]
-ADVERSARIAL = ["<script>window.__pwned=1</script>", "</script>", "<b>", "&amp;", "&", "<", ">",
-               "javascript:alert(1)", "\u202e", "\u202c", "\u2066", "\u200b", "\ufeff", "\u2028",
-               "\u2029", "\r\n", "\r", "\n", "\n\n", "\t", " ", "\x0b", "\x0c", "\x00", "\x1b",
-               "\U0001f1eb\U0001f1f7", "e\u0301", "\u0130stanbul", "\u00df", "\ufb01", "NaN",
-               "Infinity", "-0", "1e309", "\\", "{", "}", "[", "]", "https://example.org/?a=1&b=<2>"]
+PLACE_NAMES = [
+    "Paris",
+    "Berlin",
+    "Kyiv",
+    "Warsaw",
+    "New York",
+    "Tokyo",
+    "São Paulo",
+    "Pyongyang",
+    "Vladivostok",
+    "Washington",
+    "London",
+    "Moscow",
+    "Fiji",
+    "Auckland",
+    "Anchorage",
+    "Portland",
+    "Georgia",
+    "Nice",
+    "Reading",
+    "Turkish",
+    "Mount Everest",
+    "the Red Sea",
+]
+WORDS = [
+    "The minister flew from",
+    "to",
+    "by train",
+    "drove",
+    "sailed from",
+    "via",
+    "and then",
+    "met in",
+    "will travel to",
+    "on Monday",
+    "next week",
+    "in late July",
+    "Mr. Kim",
+    "said",
+    "did not go to",
+    "rather than",
+    "He",
+    "She",
+    "We",
+    "It",
+    "from",
+    "at",
+    "in",
+    ",",
+    ".",
+    "!",
+    "?",
+    ";",
+    "\u2014",
+    '"',
+    "'",
+    "(",
+    ")",
+]
+ADVERSARIAL = [
+    "<script>window.__pwned=1</script>",
+    "</script>",
+    "<b>",
+    "&amp;",
+    "&",
+    "<",
+    ">",
+    "javascript:alert(1)",
+    "\u202e",
+    "\u202c",
+    "\u2066",
+    "\u200b",
+    "\ufeff",
+    "\u2028",
+    "\u2029",
+    "\r\n",
+    "\r",
+    "\n",
+    "\n\n",
+    "\t",
+    " ",
+    "\x0b",
+    "\x0c",
+    "\x00",
+    "\x1b",
+    "\U0001f1eb\U0001f1f7",
+    "e\u0301",
+    "\u0130stanbul",
+    "\u00df",
+    "\ufb01",
+    "NaN",
+    "Infinity",
+    "-0",
+    "1e309",
+    "\\",
+    "{",
+    "}",
+    "[",
+    "]",
+    "https://example.org/?a=1&b=<2>",
+]
 
 
 def _long_token(n: int) -> str:
@@ -51,25 +140,31 @@ fragments = st.one_of(
 separators = st.sampled_from([" ", " ", " ", "", "\n", "\r\n", ". ", ", ", "\u00a0"])
 articles = st.one_of(
     st.lists(st.tuples(fragments, separators), max_size=30).map(
-        lambda parts: "".join(f + s for f, s in parts)),
+        lambda parts: "".join(f + s for f, s in parts)
+    ),
     st.sampled_from(["", " ", "\n", "\r\n\r\n", "\u200b", "\ufeff", ".", "Paris", "PARIS", "\u202eParis"]),
 )
 
-PROFILE = settings(max_examples=60, deadline=None, derandomize=True,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROFILE = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _check_span(text: str, span: Span, what: str) -> None:
     assert 0 <= span.start <= span.end <= len(text), f"{what} {span.start}:{span.end} outside the text"
-    assert text[span.start:span.end] == span.text, f"{what} text does not match its offsets"
+    assert text[span.start : span.end] == span.text, f"{what} text does not match its offsets"
 
 
 def _check_mention(text: str, mention: Mention) -> None:
     _check_span(text, mention, "mention")  # a Mention has text/start/end like a Span
     assert mention.text, "an empty mention"
     _check_span(text, mention.sentence, "mention sentence")
-    assert mention.sentence.start <= mention.start and mention.end <= mention.sentence.end, \
+    assert mention.sentence.start <= mention.start and mention.end <= mention.sentence.end, (
         "a mention lies outside its sentence"
+    )
 
 
 def _check_position(lat: float, lon: float, what: str, *, lon_limit: float = 180.0) -> None:
@@ -100,8 +195,9 @@ def check_story(text: str, story: Story) -> None:
         assert (leg.path[0].latitude, leg.path[0].longitude) == (leg.origin.latitude, leg.origin.longitude)
         end = leg.path[-1]
         assert end.latitude == pytest.approx(leg.destination.latitude)
-        assert (end.longitude - leg.destination.longitude) % 360.0 == pytest.approx(0.0, abs=1e-6) or \
-            (end.longitude - leg.destination.longitude) % 360.0 == pytest.approx(360.0, abs=1e-6)
+        assert (end.longitude - leg.destination.longitude) % 360.0 == pytest.approx(0.0, abs=1e-6) or (
+            end.longitude - leg.destination.longitude
+        ) % 360.0 == pytest.approx(360.0, abs=1e-6)
         assert leg.distance_km is not None and math.isfinite(leg.distance_km) and leg.distance_km >= 0
     for visit in story.visits:
         _check_span(text, visit.evidence, "visit evidence")
@@ -149,11 +245,18 @@ def test_build_story_keeps_its_promises_on_any_text(real_build_story, text):
     check_exports(story)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(names=st.lists(st.sampled_from(PLACE_NAMES), min_size=2, max_size=5),
-       glue=st.sampled_from([" to ", " then to ", " via ", ", then ", " and on to "]),
-       noise=st.sampled_from(ADVERSARIAL), mode=st.sampled_from(["flew", "took the train", "drove", "sailed"]))
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    names=st.lists(st.sampled_from(PLACE_NAMES), min_size=2, max_size=5),
+    glue=st.sampled_from([" to ", " then to ", " via ", ", then ", " and on to "]),
+    noise=st.sampled_from(ADVERSARIAL),
+    mode=st.sampled_from(["flew", "took the train", "drove", "sailed"]),
+)
 def test_journeys_through_noise_keep_offsets_and_coordinates(real_build_story, names, glue, noise, mode):
     text = f"The envoy {mode} from {glue.join(names)} on Monday.{noise} Then she met officials in {names[-1]}.\r\n"
     story = real_build_story(text)

@@ -49,9 +49,15 @@ def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
         pytest.param(b"\xef\xbb\xbfTalks in Z\xc3\xbcrich.", "Talks in Zürich.", id="utf8-bom"),
         pytest.param("Talks in Zürich.\r\n".encode("utf-16"), "Talks in Zürich.", id="utf16-bom"),
         pytest.param("Talks in Genève.".encode("utf-16-be"), "Talks in Genève.", id="utf16be-no-bom"),
-        pytest.param("Café in Köln, naïve résumé.".encode("latin-1"), "Café in Köln, naïve résumé.", id="latin1"),
+        pytest.param(
+            "Café in Köln, naïve résumé.".encode("latin-1"), "Café in Köln, naïve résumé.", id="latin1"
+        ),
         pytest.param("He said “Kraków” – twice…".encode("cp1252"), "He said “Kraków” – twice…", id="cp1252"),
-        pytest.param("Президент прибыл в Москву и Киев.".encode("cp1251"), "Президент прибыл в Москву и Киев.", id="cp1251"),
+        pytest.param(
+            "Президент прибыл в Москву и Киев.".encode("cp1251"),
+            "Президент прибыл в Москву и Киев.",
+            id="cp1251",
+        ),
         pytest.param(b"one\r\ntwo\rthree\n", "one\ntwo\nthree", id="crlf-and-cr"),
     ],
 )
@@ -114,7 +120,7 @@ def test_read_rejects_more_than_max_bytes(tmp_path):
 
 
 def test_read_stdin_dash():
-    article = read_article("-", stdin=io.BytesIO("Talks in Zürich.\r\n".encode("utf-8")))
+    article = read_article("-", stdin=io.BytesIO("Talks in Zürich.\r\n".encode()))
     assert article == Article(text="Talks in Zürich.", path="-")
 
 
@@ -143,7 +149,13 @@ def test_read_html_sniffed_from_content_of_a_txt_file(tmp_path):
 
 
 def test_read_tiny_html_falls_back_to_plain_strip(tmp_path):
-    article = read_article(write(tmp_path, "tiny.htm", "<html><head><title>T</title></head><body><p>Paris &amp; Lyon</p></body></html>"))
+    article = read_article(
+        write(
+            tmp_path,
+            "tiny.htm",
+            "<html><head><title>T</title></head><body><p>Paris &amp; Lyon</p></body></html>",
+        )
+    )
     assert article.text == "Paris & Lyon"
 
 
@@ -173,7 +185,11 @@ def test_read_markdown_strips_markup_keeps_words(tmp_path):
 def test_read_markdown_front_matter_gives_metadata(tmp_path):
     md = "---\ntitle: Summit\ndate: 2023-05-20\n---\nLeaders met in Hiroshima.\n"
     article = read_article(write(tmp_path, "story.md", md))
-    assert (article.text, article.title, article.date) == ("Leaders met in Hiroshima.", "Summit", dt.date(2023, 5, 20))
+    assert (article.text, article.title, article.date) == (
+        "Leaders met in Hiroshima.",
+        "Summit",
+        dt.date(2023, 5, 20),
+    )
 
 
 # --- sidecar metadata ------------------------------------------------------------------------------
@@ -181,11 +197,22 @@ def test_read_markdown_front_matter_gives_metadata(tmp_path):
 
 def test_read_sidecar_metadata(tmp_path):
     path = write(tmp_path, "story.txt", "Talks in Kyiv.")
-    write(tmp_path, "story.json", json.dumps(
-        {"date": "2024-02-01", "source": "Reuters", "title": "Talks", "url": "https://example.org/a"}))
+    write(
+        tmp_path,
+        "story.json",
+        json.dumps(
+            {"date": "2024-02-01", "source": "Reuters", "title": "Talks", "url": "https://example.org/a"}
+        ),
+    )
     article = read_article(path)
-    assert article == Article(text="Talks in Kyiv.", title="Talks", date=dt.date(2024, 2, 1),
-                              source="Reuters", url="https://example.org/a", path=str(path))
+    assert article == Article(
+        text="Talks in Kyiv.",
+        title="Talks",
+        date=dt.date(2024, 2, 1),
+        source="Reuters",
+        url="https://example.org/a",
+        path=str(path),
+    )
 
 
 def test_read_explicit_arguments_beat_sidecar_beat_document(tmp_path):

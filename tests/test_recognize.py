@@ -38,31 +38,43 @@ def test_mentions_index_the_article_and_keep_their_sentence(recognize_text):
     mentions = recognize_text(text)
     assert found(mentions) == ["Gainesville"]
     mention = mentions[0]
-    assert text[mention.start:mention.end] == "Gainesville"
-    assert mention.sentence.text == text[mention.sentence.start:mention.sentence.end]
+    assert text[mention.start : mention.end] == "Gainesville"
+    assert mention.sentence.text == text[mention.sentence.start : mention.sentence.end]
     assert mention.sentence.text.startswith("Police said")
 
 
-@pytest.mark.parametrize("text, place", [
-    ("Alexandria woman charged in connection with robbery.", "Alexandria"),
-    ("Police in Huntsville said the suspect fled. Huntsville officers later caught him.", "Huntsville"),
-])
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Alexandria woman charged in connection with robbery.", "Alexandria"),
+        ("Police in Huntsville said the suspect fled. Huntsville officers later caught him.", "Huntsville"),
+    ],
+)
 def test_town_the_model_calls_a_person_or_organisation_is_a_place(recognize_text, text, place):
     assert place in found(recognize_text(text))
 
 
-@pytest.mark.parametrize("text, name", [
-    # a surname of a full name elsewhere in the article (one sense per discourse)
-    ("Michael Bell was arrested on Friday. Officers said Bell had fled on foot.", "Bell"),
-    ('Coach Darren Ripley praised the team. "We were strong," said coach Ripley after the match.', "Ripley"),
-    ("Mayor Curtis Lincoln said Lincoln would run again.", "Lincoln"),
-    # a title before the name
-    ("Saakashvili met officials in Tbilisi. President Saakashvili said the talks went well.", "Saakashvili"),
-    # a speaker the gazetteer knows only as a village
-    ('"It was a mistake," Petrova said. Yevgenia Petrova runs the museum.', "Petrova"),
-    # a name in apposition to a relative
-    ("His wife, Julia, said he was kind.", "Julia"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # a surname of a full name elsewhere in the article (one sense per discourse)
+        ("Michael Bell was arrested on Friday. Officers said Bell had fled on foot.", "Bell"),
+        (
+            'Coach Darren Ripley praised the team. "We were strong," said coach Ripley after the match.',
+            "Ripley",
+        ),
+        ("Mayor Curtis Lincoln said Lincoln would run again.", "Lincoln"),
+        # a title before the name
+        (
+            "Saakashvili met officials in Tbilisi. President Saakashvili said the talks went well.",
+            "Saakashvili",
+        ),
+        # a speaker the gazetteer knows only as a village
+        ('"It was a mistake," Petrova said. Yevgenia Petrova runs the museum.', "Petrova"),
+        # a name in apposition to a relative
+        ("His wife, Julia, said he was kind.", "Julia"),
+    ],
+)
 def test_person_named_like_a_town_is_not_a_place(recognize_text, text, name):
     assert name not in found(recognize_text(text))
 
@@ -74,18 +86,22 @@ def test_surname_is_still_a_place_where_the_article_writes_it_as_one(recognize_t
     assert names.count("Gainesville") == 2
 
 
-@pytest.mark.parametrize("text, name", [
-    ("A 1992 Toyota driven by a teenager hit a fence, police said.", "Toyota"),  # a make, not the city
-    ("She has no intention of talking to Hamas, the minister said.", "Hamas"),  # an alias of Hamm
-    ("Stevens & Wilkinson designed the hotel.", "Stevens"),  # partners' names, not a list of towns
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("A 1992 Toyota driven by a teenager hit a fence, police said.", "Toyota"),  # a make, not the city
+        ("She has no intention of talking to Hamas, the minister said.", "Hamas"),  # an alias of Hamm
+        ("Stevens & Wilkinson designed the hotel.", "Stevens"),  # partners' names, not a list of towns
+    ],
+)
 def test_names_the_gazetteer_matches_only_by_accident_are_skipped(recognize_text, text, name):
     assert name not in found(recognize_text(text))
 
 
 def test_facilities_stay_whole(recognize_text):
     mentions = recognize_text(
-        "Kim Jong Un visited the Vostochny Cosmodrome and later Far Eastern Federal University in Vladivostok.")
+        "Kim Jong Un visited the Vostochny Cosmodrome and later Far Eastern Federal University in Vladivostok."
+    )
     kinds = {m.text: m.kind for m in mentions}
     assert kinds["Vostochny Cosmodrome"] == "facility"
     assert kinds["Far Eastern Federal University"] == "facility"  # "later" is not part of the name
@@ -110,54 +126,74 @@ def test_civic_body_names_its_town_not_a_longer_place(recognize_text):
     assert [(m.text, m.kind) for m in mentions] == [("Dublin", "toponym")]
 
 
-@pytest.mark.parametrize("text", [
-    "The sailors of HMS Belfast cheered.",
-    "The Prince of Wales visited the port.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sailors of HMS Belfast cheered.",
+        "The Prince of Wales visited the port.",
+    ],
+)
 def test_ship_and_title_names_are_not_places(recognize_text, text):
     assert found(recognize_text(text)) == []
 
 
 def test_places_listed_in_one_entity_are_split(recognize_text):
-    assert found(recognize_text("Fighting was reported in Kecskemet and Szeged on Sunday.")) == ["Kecskemet", "Szeged"]
+    assert found(recognize_text("Fighting was reported in Kecskemet and Szeged on Sunday.")) == [
+        "Kecskemet",
+        "Szeged",
+    ]
 
 
-@pytest.mark.parametrize("text, place", [
-    ("MANSFIELD — The Law Enforcement Center will get a new roof, the council said.", "MANSFIELD"),
-    ("COLUMBUS, Ohio (AP) — The governor's budget was criticised on Monday.", "COLUMBUS"),
-])
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("MANSFIELD — The Law Enforcement Center will get a new roof, the council said.", "MANSFIELD"),
+        ("COLUMBUS, Ohio (AP) — The governor's budget was criticised on Monday.", "COLUMBUS"),
+    ],
+)
 def test_dateline_town_is_a_place(recognize_text, text, place):
     assert found(recognize_text(text))[0] == place
 
 
 def test_landmark_named_for_its_institution_is_a_place_only_where_places_are(recognize_text):
-    assert "Kremlin" not in found(recognize_text("The Pentagon said troops left Manbij. The Kremlin denied it."))
+    assert "Kremlin" not in found(
+        recognize_text("The Pentagon said troops left Manbij. The Kremlin denied it.")
+    )
     assert "White House" in found(recognize_text("Protesters gathered outside the White House on Sunday."))
 
 
 def test_capitalised_common_word_is_not_a_place(recognize_text):
-    names = found(recognize_text("Grand Jury Indicts Man In December Slaying. A man was charged on Monday in Alexandria."))
+    names = found(
+        recognize_text(
+            "Grand Jury Indicts Man In December Slaying. A man was charged on Monday in Alexandria."
+        )
+    )
     assert "Man" not in names
     assert "Alexandria" in names
 
 
 def test_lower_case_facility_word_joins_a_known_airport_name(recognize_text):
-    mentions = {m.text: m for m in recognize_text("The prime minister landed at Haneda airport on Monday evening.")}
+    mentions = {
+        m.text: m for m in recognize_text("The prime minister landed at Haneda airport on Monday evening.")
+    }
     assert "Haneda airport" in mentions
     assert mentions["Haneda airport"].kind == "facility"
 
 
-@pytest.mark.parametrize("text, name", [
-    # an article or possessive before a name that heads its phrase: a thing, not a town
-    ("The Toyota failed to stop at the light, and the Honda's driver was hurt.", "Toyota"),
-    ("The Toyota failed to stop at the light, and the Honda's driver was hurt.", "Honda"),
-    # a relative's name without the comma of apposition
-    ("She was survived by her son Bryan and a brother in Ohio.", "Bryan"),
-    # an age in apposition marks a person's name, anywhere in the article
-    ("Officers said Flores was shot. Flores, 26, had left the Army a week before.", "Flores"),
-    # a middle initial marks a person's name whatever label the model gives it
-    ("Deputies stopped Tyrise M. Bell on a side street. Bell ran, and an officer chased Bell.", "Bell"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # an article or possessive before a name that heads its phrase: a thing, not a town
+        ("The Toyota failed to stop at the light, and the Honda's driver was hurt.", "Toyota"),
+        ("The Toyota failed to stop at the light, and the Honda's driver was hurt.", "Honda"),
+        # a relative's name without the comma of apposition
+        ("She was survived by her son Bryan and a brother in Ohio.", "Bryan"),
+        # an age in apposition marks a person's name, anywhere in the article
+        ("Officers said Flores was shot. Flores, 26, had left the Army a week before.", "Flores"),
+        # a middle initial marks a person's name whatever label the model gives it
+        ("Deputies stopped Tyrise M. Bell on a side street. Bell ran, and an officer chased Bell.", "Bell"),
+    ],
+)
 def test_person_or_thing_named_like_a_town_is_not_a_place(recognize_text, text, name):
     assert name not in found(recognize_text(text))
 
@@ -172,9 +208,12 @@ def test_preposition_before_a_possessive_does_not_place_a_name(recognize_text):
     assert "Flores" not in found(recognize_text(text))
 
 
-@pytest.mark.parametrize("text, name", [
-    ("The jury acquitted Hugo Ernesto Lopez on Friday after a short trial.", "Lopez"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("The jury acquitted Hugo Ernesto Lopez on Friday after a short trial.", "Lopez"),
+    ],
+)
 def test_known_name_ending_a_longer_untagged_name_is_not_a_place(recognize_text, text, name):
     assert name not in found(recognize_text(text))
 
@@ -184,16 +223,22 @@ def test_direction_or_area_word_before_a_known_name_keeps_it_a_place(recognize_t
     assert "Butler County" in names
 
 
-@pytest.mark.parametrize("text, name", [
-    # the model stops at the initials; the capitalised run finishes the airport's name
-    ("The delegation left O.R. Tambo International Airport on Sunday evening.", "O.R. Tambo International Airport"),
-    # "Beirut airport": the city's main airport by the city's name and a lower-case facility word
-    ("The minister told reporters at Beirut airport that talks would go on.", "Beirut airport"),
-    # a military air station written with its kind first
-    ("The jets flew from Marine Corps Air Station Iwakuni in Japan.", "Marine Corps Air Station Iwakuni"),
-    # a curated hospital written with the founder's name and a lower-case "hospital"
-    ("The patient was taken to Gemelli hospital in Rome.", "Gemelli hospital"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # the model stops at the initials; the capitalised run finishes the airport's name
+        (
+            "The delegation left O.R. Tambo International Airport on Sunday evening.",
+            "O.R. Tambo International Airport",
+        ),
+        # "Beirut airport": the city's main airport by the city's name and a lower-case facility word
+        ("The minister told reporters at Beirut airport that talks would go on.", "Beirut airport"),
+        # a military air station written with its kind first
+        ("The jets flew from Marine Corps Air Station Iwakuni in Japan.", "Marine Corps Air Station Iwakuni"),
+        # a curated hospital written with the founder's name and a lower-case "hospital"
+        ("The patient was taken to Gemelli hospital in Rome.", "Gemelli hospital"),
+    ],
+)
 def test_facility_name_cut_by_the_model_is_joined_when_the_gazetteer_knows_it(recognize_text, text, name):
     mentions = {m.text: m for m in recognize_text(text)}
     assert name in mentions
@@ -213,15 +258,21 @@ def test_landmark_opening_a_newspaper_name_is_not_a_pin(recognize_text):
 
 
 def test_the_demonym_capital_is_the_capital_city(recognize_text):
-    mentions = [m for m in recognize_text("The prime minister flew on to the Vietnamese capital on Monday.")
-                if m.label == "NORP+capital"]
+    mentions = [
+        m
+        for m in recognize_text("The prime minister flew on to the Vietnamese capital on Monday.")
+        if m.label == "NORP+capital"
+    ]
     assert [(m.text, m.kind, m.lookup) for m in mentions] == [("Vietnamese capital", "toponym", "Hanoi")]
 
 
-@pytest.mark.parametrize("text, town", [
-    ("The Torrington Fire Department put out the blaze on Tuesday.", "Torrington"),
-    ("Members of the Groton Town Council voted against the plan.", "Groton"),
-])
+@pytest.mark.parametrize(
+    "text, town",
+    [
+        ("The Torrington Fire Department put out the blaze on Tuesday.", "Torrington"),
+        ("Members of the Groton Town Council voted against the plan.", "Groton"),
+    ],
+)
 def test_town_opening_its_civic_body_name_is_a_place(recognize_text, text, town):
     assert town in found(recognize_text(text))
 
@@ -231,10 +282,13 @@ def test_town_in_a_movement_argument_is_a_place(recognize_text):
     assert "Goma" in names and "Rutshuru" in names
 
 
-@pytest.mark.parametrize("text, generic", [
-    ("The truck overturned on County Road 35 near the farm.", "County Road"),
-    ("Crews worked through the night at the Air Force Base.", "Air Force Base"),
-])
+@pytest.mark.parametrize(
+    "text, generic",
+    [
+        ("The truck overturned on County Road 35 near the farm.", "County Road"),
+        ("Crews worked through the night at the Air Force Base.", "Air Force Base"),
+    ],
+)
 def test_generic_kind_words_are_never_a_pin(recognize_text, text, generic):
     assert generic not in found(recognize_text(text))
 

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import folium
 import pytest
-
 from browser_helpers import HOSTILE, LONG_TOKEN, hostile_story, make_story
+
 from geostory.errors import ConfigurationError, OutputError
 from geostory.render import embed_snippet, render_html, render_map, write_html
 
@@ -146,10 +146,21 @@ def test_leg_popup_quotes_the_reporting_sentence(page):
 
 
 def test_legend_explains_the_symbols_used(page):
-    legend = page[page.index('id="gs-legend"'):]
-    legend = legend[:legend.index("</details>")]
-    for label in ("Origin", "Destination", "Mentioned", "Rail", "Air", "Reported", "Planned",
-                  "Possible", "Direction of travel", "Approximate or uncertain", "Country or region"):
+    legend = page[page.index('id="gs-legend"') :]
+    legend = legend[: legend.index("</details>")]
+    for label in (
+        "Origin",
+        "Destination",
+        "Mentioned",
+        "Rail",
+        "Air",
+        "Reported",
+        "Planned",
+        "Possible",
+        "Direction of travel",
+        "Approximate or uncertain",
+        "Country or region",
+    ):
         assert label in legend
 
 
@@ -197,8 +208,25 @@ def test_hostile_popups_hold_escaped_text_only(hostile_page):
     html_strings += [leg["popup"] for leg in data["legs"]] + [leg["tooltip"] for leg in data["legs"]]
     for fragment in html_strings:
         tags = {t for t, _ in _parse(fragment).tags}
-        assert tags <= {"article", "header", "span", "div", "h2", "h3", "p", "ul", "li",
-                        "blockquote", "mark", "dl", "dt", "dd", "b", "strong", "br"}, tags
+        assert tags <= {
+            "article",
+            "header",
+            "span",
+            "div",
+            "h2",
+            "h3",
+            "p",
+            "ul",
+            "li",
+            "blockquote",
+            "mark",
+            "dl",
+            "dt",
+            "dd",
+            "b",
+            "strong",
+            "br",
+        }, tags
         assert "<script" not in fragment and "<img" not in fragment and "<svg" not in fragment
         assert "onerror=alert(1)&gt;" in fragment or "onerror" not in fragment
 

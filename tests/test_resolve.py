@@ -32,8 +32,10 @@ class FakeGazetteer:
         return list(self.entries.get(name, []))[:limit]
 
     def country(self, code):
-        return {"US": Candidate("United States", 39.76, -98.5, "country", "US", 1, "geonames", "6252001"),
-                "FR": Candidate("France", 46.0, 2.0, "country", "FR", 1, "geonames", "3017382")}.get(code)
+        return {
+            "US": Candidate("United States", 39.76, -98.5, "country", "US", 1, "geonames", "6252001"),
+            "FR": Candidate("France", 46.0, 2.0, "country", "FR", 1, "geonames", "3017382"),
+        }.get(code)
 
     def admin1_name(self, country_code, admin1):
         return {("US", "TX"): "Texas"}.get((country_code, admin1))
@@ -62,20 +64,27 @@ def test_resolve_prefers_the_famous_place_without_context():
     assert [a.country_code for a in place.alternatives] == ["US"]  # "Did you mean Paris, Texas?"
 
 
-@pytest.mark.parametrize("text", [
-    "The storm hit Paris, Texas, on Monday.",
-    "The storm hit Dallas and then Paris on Monday.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The storm hit Paris, Texas, on Monday.",
+        "The storm hit Dallas and then Paris on Monday.",
+    ],
+)
 def test_resolve_prefers_the_reading_the_article_context_supports(text):
     gazetteer = FakeGazetteer({"Paris": [PARIS_FR, PARIS_TX], "Texas": [TEXAS], "Dallas": [DALLAS]})
-    place = place_named(resolve(mentions_of(text, "Paris", "Texas", "Dallas"), text, gazetteer=gazetteer), "Paris")
+    place = place_named(
+        resolve(mentions_of(text, "Paris", "Texas", "Dallas"), text, gazetteer=gazetteer), "Paris"
+    )
     assert place.country_code == "US" and place.latitude == pytest.approx(33.661)
 
 
 def test_facility_the_gazetteer_lacks_is_placed_approximately_at_its_container():
     text = "He spoke at the Mariinsky Palace in Kyiv."
-    mentions = sorted(mentions_of(text, "Mariinsky Palace", kind="facility") + mentions_of(text, "Kyiv"),
-                      key=lambda m: m.start)
+    mentions = sorted(
+        mentions_of(text, "Mariinsky Palace", kind="facility") + mentions_of(text, "Kyiv"),
+        key=lambda m: m.start,
+    )
     resolution = resolve(mentions, text, gazetteer=FakeGazetteer({"Kyiv": [KYIV]}))
     palace = place_named(resolution, "Mariinsky Palace")
     assert palace.approximate and palace.container == "Kyiv"
@@ -94,27 +103,36 @@ def test_override_pins_a_name_and_keeps_the_gazetteer_country_when_it_agrees():
     gazetteer = FakeGazetteer({"Russia": [RUSSIA]})
     near_pin = Override("Russia", 60.5, 100.5, False, None, None)  # a nudge of the gazetteer's point
     far_pin = Override("Russia", 10.0, 10.0, False, "other", "Somewhere else")
-    near = place_named(resolve(mentions_of(text, "Russia"), text, gazetteer=gazetteer,
-                               overrides={"russia": near_pin}), "Russia")
+    near = place_named(
+        resolve(mentions_of(text, "Russia"), text, gazetteer=gazetteer, overrides={"russia": near_pin}),
+        "Russia",
+    )
     assert (near.source, near.latitude, near.longitude) == ("override", 60.5, 100.5)
     assert (near.country_code, near.place_type, near.confidence) == ("RU", "country", 1.0)
-    far = place_named(resolve(mentions_of(text, "Russia"), text, gazetteer=gazetteer,
-                              overrides={"russia": far_pin}), "Russia")
+    far = place_named(
+        resolve(mentions_of(text, "Russia"), text, gazetteer=gazetteer, overrides={"russia": far_pin}),
+        "Russia",
+    )
     assert (far.name, far.country_code, far.place_type) == ("Somewhere else", None, "other")
 
 
 def test_override_excludes_a_name():
     text = "Talks will be held in Paris."
-    resolution = resolve(mentions_of(text, "Paris"), text, gazetteer=FakeGazetteer({"Paris": [PARIS_FR]}),
-                         overrides={"paris": Override("Paris", None, None, True, None, None)})
+    resolution = resolve(
+        mentions_of(text, "Paris"),
+        text,
+        gazetteer=FakeGazetteer({"Paris": [PARIS_FR]}),
+        overrides={"paris": Override("Paris", None, None, True, None, None)},
+    )
     assert resolution.places == () and resolution.unresolved == ()
 
 
 def test_a_curated_alias_counts_as_a_name():
     text = "The aid ship set sail from Cyprus bound for Gaza."
     strip = Candidate("Gaza Strip", 31.42, 34.33, "region", "PS", 0, "curated", "gaza-strip")
-    province = Candidate("Gaza", -23.0, 33.0, "region", "MZ", 384_964, "geonames", "1045",
-                         admin1="02", feature_code="ADM1")
+    province = Candidate(
+        "Gaza", -23.0, 33.0, "region", "MZ", 384_964, "geonames", "1045", admin1="02", feature_code="ADM1"
+    )
     cyprus = Candidate("Cyprus", 35.0, 33.0, "country", "CY", 1_189_265, "geonames", "146669", None, "PCLI")
     gazetteer = FakeGazetteer({"Gaza": [strip, province], "Cyprus": [cyprus]})
     place = place_named(resolve(mentions_of(text, "Cyprus", "Gaza"), text, gazetteer=gazetteer), "Gaza")
@@ -123,13 +141,19 @@ def test_a_curated_alias_counts_as_a_name():
 
 HUNTSVILLE_AL = city("Huntsville", 34.730, -86.586, "US", "AL", 215_006, "4068590")
 HUNTSVILLE_TX = city("Huntsville", 30.724, -95.551, "US", "TX", 40_938, "4696202")
-WALKER_AL = Candidate("Walker County", 33.80, -87.30, "county", "US", 24_175, "geonames", "4096052", "AL", "ADM2")
-WALKER_TX = Candidate("Walker County", 30.74, -95.57, "county", "US", 42_488, "geonames", "4739563", "TX", "ADM2")
+WALKER_AL = Candidate(
+    "Walker County", 33.80, -87.30, "county", "US", 24_175, "geonames", "4096052", "AL", "ADM2"
+)
+WALKER_TX = Candidate(
+    "Walker County", 30.74, -95.57, "county", "US", 42_488, "geonames", "4739563", "TX", "ADM2"
+)
 
 
 def test_a_town_and_a_county_named_together_settle_each_other():
     text = "Deputies in Walker County said the crash closed a road south of Huntsville."
-    gazetteer = FakeGazetteer({"Huntsville": [HUNTSVILLE_AL, HUNTSVILLE_TX], "Walker County": [WALKER_AL, WALKER_TX]})
+    gazetteer = FakeGazetteer(
+        {"Huntsville": [HUNTSVILLE_AL, HUNTSVILLE_TX], "Walker County": [WALKER_AL, WALKER_TX]}
+    )
     resolution = resolve(mentions_of(text, "Walker County", "Huntsville"), text, gazetteer=gazetteer)
     assert place_named(resolution, "Huntsville").key == HUNTSVILLE_TX.key
     assert place_named(resolution, "Walker County").key == WALKER_TX.key
@@ -149,9 +173,18 @@ def test_neighbouring_namesake_towns_alone_do_not_outvote_the_prior():
 
 def test_a_named_country_with_no_other_place_keeps_the_famous_city_there():
     france = Candidate("France", 46.0, 2.0, "country", "FR", 67_000_000, "geonames", "3017382", None, "PCLI")
-    usa = Candidate("United States", 39.76, -98.5, "country", "US", 327_000_000, "geonames", "6252001", None, "PCLI")
+    usa = Candidate(
+        "United States", 39.76, -98.5, "country", "US", 327_000_000, "geonames", "6252001", None, "PCLI"
+    )
     text = "She flew from Dallas, Texas, in the United States to France and landed in Paris at dawn."
-    gazetteer = FakeGazetteer({"Paris": [PARIS_FR, PARIS_TX], "Texas": [TEXAS], "Dallas": [DALLAS],
-                               "France": [france], "United States": [usa]})
+    gazetteer = FakeGazetteer(
+        {
+            "Paris": [PARIS_FR, PARIS_TX],
+            "Texas": [TEXAS],
+            "Dallas": [DALLAS],
+            "France": [france],
+            "United States": [usa],
+        }
+    )
     mentions = mentions_of(text, "Dallas", "Texas", "United States", "France", "Paris")
     assert place_named(resolve(mentions, text, gazetteer=gazetteer), "Paris").country_code == "FR"

@@ -132,8 +132,7 @@ def densified(path, step_km: float = 1.0):
         n = max(1, math.ceil(km(a, b) / step_km))
         for i in range(n):
             t = i / n
-            yield (a.latitude + t * (b.latitude - a.latitude),
-                   a.longitude + t * (b.longitude - a.longitude))
+            yield (a.latitude + t * (b.latitude - a.latitude), a.longitude + t * (b.longitude - a.longitude))
 
 
 def test_rail_przemysl_to_kyiv_stays_within_a_few_km_of_the_railway_all_along():
@@ -329,9 +328,7 @@ DOVER, CALAIS = place("Dover", 51.1279, 1.3134), place("Calais", 50.9513, 1.8587
         (place("Busan", 35.10, 129.04), VLADIVOSTOK, 850, 1100),
     ],
 )
-def test_ferry_follows_sea_lanes_and_never_crosses_land_by_more_than_a_few_km(
-    origin, destination, low, high
-):
+def test_ferry_follows_sea_lanes_and_never_crosses_land_by_more_than_a_few_km(origin, destination, low, high):
     from geostory.networks import crosses_land_km
 
     got = routed(leg(origin, destination, "sea"))
@@ -362,8 +359,10 @@ def test_sea_and_unknown_legs_bow_gently_through_waypoints_in_order(mode):
 
 def test_outward_and_return_sea_legs_bow_to_opposite_sides():
     a, b = place("A", 0.0, 0.0), place("B", 0.0, 10.0)
-    out, back = (routed(leg(a, b, "sea"), world_networks=False),
-                 routed(leg(b, a, "sea"), world_networks=False))
+    out, back = (
+        routed(leg(a, b, "sea"), world_networks=False),
+        routed(leg(b, a, "sea"), world_networks=False),
+    )
     assert out.path[len(out.path) // 2].latitude < 0 < back.path[len(back.path) // 2].latitude
 
 

@@ -97,8 +97,11 @@ def _place(story, name: str):
 
 
 def test_seed_pyongyang_to_vladivostok_is_a_planned_or_possible_rail_leg(seed_story):
-    legs = [leg for leg in seed_story.legs
-            if leg.origin.name == "Pyongyang" and leg.destination.name == "Vladivostok"]
+    legs = [
+        leg
+        for leg in seed_story.legs
+        if leg.origin.name == "Pyongyang" and leg.destination.name == "Vladivostok"
+    ]
     assert len(legs) == 1, [(leg.origin.name, leg.destination.name) for leg in seed_story.legs]
     assert legs[0].mode == "rail"
     assert legs[0].status in ("planned", "possible")
@@ -106,14 +109,19 @@ def test_seed_pyongyang_to_vladivostok_is_a_planned_or_possible_rail_leg(seed_st
 
 def test_seed_leg_to_the_cosmodrome_starts_in_vladivostok(seed_story):
     ends = {(leg.origin.name, leg.destination.name) for leg in seed_story.legs}
-    assert any(origin in ("Vladivostok", "Far Eastern Federal University") and "Vostochny" in destination
-               for origin, destination in ends), ends
+    assert any(
+        origin in ("Vladivostok", "Far Eastern Federal University") and "Vostochny" in destination
+        for origin, destination in ends
+    ), ends
 
 
-@pytest.mark.parametrize("name, latitude, longitude, km", [
-    ("Far Eastern Federal University", 43.0247, 131.8936, 5),
-    ("Vostochny Cosmodrome", 51.884, 128.334, 15),
-])
+@pytest.mark.parametrize(
+    "name, latitude, longitude, km",
+    [
+        ("Far Eastern Federal University", 43.0247, 131.8936, 5),
+        ("Vostochny Cosmodrome", 51.884, 128.334, 15),
+    ],
+)
 def test_seed_facilities_are_pinned_where_they_are(seed_story, name, latitude, longitude, km):
     place = _place(seed_story, name)
     assert geodesic((place.latitude, place.longitude), (latitude, longitude)).km <= km

@@ -17,11 +17,11 @@ import re
 from pathlib import Path
 
 import pytest
+from browser_helpers import make_story
 from geopy.location import Location
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from browser_helpers import make_story
 from geostory.model import Article, Story
 from geostory.render import Verbatim, render_html, render_map
 
@@ -75,8 +75,13 @@ def _assert_literal(page: str, pieces=PAYLOADS) -> None:
 
 @pytest.fixture(scope="module")
 def story(real_build_story) -> Story:
-    article = Article(text=TEXT, title=f"Trip {ALL}", date=dt.date(2024, 5, 6),
-                      source=f"Wire {PAYLOADS[0]}", url="https://example.org/{{7*7}}")
+    article = Article(
+        text=TEXT,
+        title=f"Trip {ALL}",
+        date=dt.date(2024, 5, 6),
+        source=f"Wire {PAYLOADS[0]}",
+        url="https://example.org/{{7*7}}",
+    )
     return real_build_story(article)
 
 
@@ -131,9 +136,11 @@ def test_verbatim_emits_exactly_its_text():
 
 def test_overrides_display_name_stays_literal(real_build_story, tmp_path, in_tmp):
     places = tmp_path / "places.csv"
-    places.write_text("name,latitude,longitude,exclude,place_type,display_name\n"
-                      f'Warsaw,52.23,21.01,,city,"Warsaw {PAYLOADS[0]} {MAKES_A_FOLDER}"\n',
-                      encoding="utf-8")
+    places.write_text(
+        "name,latitude,longitude,exclude,place_type,display_name\n"
+        f'Warsaw,52.23,21.01,,city,"Warsaw {PAYLOADS[0]} {MAKES_A_FOLDER}"\n',
+        encoding="utf-8",
+    )
     built = real_build_story(Article(text=TEXT), places_file=places)
     names = {p.name for p in built.places}
     assert f"Warsaw {PAYLOADS[0]} {MAKES_A_FOLDER}" in names
@@ -149,18 +156,23 @@ class _HostileGeocoder:
 
     def geocode(self, query: str, *, exactly_one: bool = True):
         address = f"{query} {ALL}, Testland"
-        location = Location(address, (48.5, 11.5), {"name": f"{query} {MAKES_A_FOLDER}",
-                                                      "display_name": address, "lat": "48.5", "lon": "11.5"})
+        location = Location(
+            address,
+            (48.5, 11.5),
+            {"name": f"{query} {MAKES_A_FOLDER}", "display_name": address, "lat": "48.5", "lon": "11.5"},
+        )
         return location if exactly_one else [location]
 
 
 def test_online_geocoder_answer_stays_literal(in_tmp):
-    from geostory.resolve import resolve
     from test_resolve import FakeGazetteer, mentions_of
 
+    from geostory.resolve import resolve
+
     text = f"The envoy flew to Qzarnovka {PAYLOADS[1]} on Monday."
-    resolution = resolve(mentions_of(text, "Qzarnovka"), text, gazetteer=FakeGazetteer({}),
-                         geocoder=_HostileGeocoder())
+    resolution = resolve(
+        mentions_of(text, "Qzarnovka"), text, gazetteer=FakeGazetteer({}), geocoder=_HostileGeocoder()
+    )
     (place,) = resolution.places
     assert place.source == _HostileGeocoder.service_name
     page = render_html(Story(Article(text, title=f"Envoy {MAKES_A_FOLDER}"), places=resolution.places))
@@ -173,8 +185,9 @@ def test_online_geocoder_answer_stays_literal(in_tmp):
 def test_cli_build_with_hostile_text_and_sidecar_runs_nothing(geostory_cli, tmp_path):
     article = tmp_path / "a.txt"
     article.write_text(TEXT, encoding="utf-8")
-    article.with_suffix(".json").write_text(json.dumps({"title": f"T {ALL}", "source": MAKES_A_FOLDER,
-                                                       "date": "2024-05-06"}), encoding="utf-8")
+    article.with_suffix(".json").write_text(
+        json.dumps({"title": f"T {ALL}", "source": MAKES_A_FOLDER, "date": "2024-05-06"}), encoding="utf-8"
+    )
     result = geostory_cli("build", "a.txt", "-o", "a.html", "--geojson", "a.geojson")
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "a.html").read_text(encoding="utf-8")
@@ -192,7 +205,9 @@ def test_any_braces_and_percents_render_literally(title, noise):
     """Hand-built stories (no model): title and quoted sentences come out as the same characters."""
     base = make_story()
     sentence = base.legs[0].evidence
-    story = make_story(text=base.article.text.replace(sentence.text, sentence.text + " " + noise), title=title)
+    story = make_story(
+        text=base.article.text.replace(sentence.text, sentence.text + " " + noise), title=title
+    )
     page = render_html(story)  # never raises
     data = _data_blob(page)
     assert data["title"] == title.strip() or data["title"] == title
@@ -215,7 +230,8 @@ def test_package_compiles_only_literal_templates():
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            if name in TEMPLATE_BUILDERS and any(not isinstance(arg, ast.Constant)
-                                                 for arg in [*node.args, *(k.value for k in node.keywords)]):
+            if name in TEMPLATE_BUILDERS and any(
+                not isinstance(arg, ast.Constant) for arg in [*node.args, *(k.value for k in node.keywords)]
+            ):
                 offenders.append(f"{path.name}:{node.lineno} {name}(...)")
     assert offenders == [], "build markup with Verbatim, not a template: " + ", ".join(offenders)

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import gpxpy
 import pytest
+from browser_helpers import hostile_story, make_story
 
-from browser_helpers import HOSTILE, hostile_story, make_story
 from geostory.tracks import to_gpx, to_kml, write_gpx, write_kml
 
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -67,10 +67,16 @@ def test_parse_when_gives_none_for_what_it_cannot_place(text):
     assert parse_when(text, MONDAY) is None
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Jan. 5, 2024", "2024-01-05"), ("2019", "2019-01-01/2019-12-31"), ("late July", None),
-    ("next week", None), ("Monday", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Jan. 5, 2024", "2024-01-05"),
+        ("2019", "2019-01-01/2019-12-31"),
+        ("late July", None),
+        ("next week", None),
+        ("Monday", None),
+    ],
+)
 def test_parse_when_without_anchor_places_only_dated_expressions(text, expected):
     span = parse_when(text, None)
     assert (span.iso() if span else None) == expected
@@ -91,7 +97,10 @@ def test_normalize_dates_uses_tense_for_weekdays_and_months(nlp):
     doc = nlp("The minister arrived on Friday. She will fly to Rome on Friday and return in October.")
     spans = normalize_dates(doc, MONDAY)
     assert [(s.text, s.iso()) for s in spans] == [
-        ("Friday", "2023-09-01"), ("Friday", "2023-09-08"), ("October", "2023-10-01/2023-10-31")]
+        ("Friday", "2023-09-01"),
+        ("Friday", "2023-09-08"),
+        ("October", "2023-10-01/2023-10-31"),
+    ]
 
 
 @pytest.mark.slow

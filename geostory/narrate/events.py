@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
 from geostory.narrate.lexicon import ARRIVAL_VERBS, CARRIERS, CONTINUE, GROUP_NOUNS, SING_PRONOUNS, VEHICLES
@@ -21,9 +22,25 @@ from geostory.narrate.modality import _mode, _mode_word, _names_place, _status, 
 from geostory.narrate.people import Memory, _actor, _Index, _noun_actor_token, _subject_of, _vehicle_object
 from geostory.narrate.places import _contains
 from geostory.narrate.reading import (
-    _after_visit, _dateline_place, _definite_or_ordinal, _due_in, _fold_origins, _fold_stops, _governor_subject,
-    _is_background, _is_trigger, _is_visit_trigger, _past_tense, _pluperfect, _read_move, _read_visit, _Reading,
-    _sentence_span, _verbal, _clause)
+    _after_visit,
+    _clause,
+    _dateline_place,
+    _definite_or_ordinal,
+    _due_in,
+    _fold_origins,
+    _fold_stops,
+    _governor_subject,
+    _is_background,
+    _is_trigger,
+    _is_visit_trigger,
+    _past_tense,
+    _pluperfect,
+    _read_move,
+    _read_visit,
+    _Reading,
+    _sentence_span,
+    _verbal,
+)
 
 __all__ = ["MotionEvent", "VisitEvent", "Trigger", "Reading", "read_events"]
 
@@ -103,34 +120,65 @@ class Reading:
 def _continues(trigger: Token) -> bool:
     """The article says the journey goes on as it went: "continued to X", "flew on to X"."""
     return trigger.lemma_.lower() in CONTINUE or any(
-        c.lower_ in ("on", "onward", "onwards") and c.dep_ in ("prt", "advmod") for c in trigger.children)
+        c.lower_ in ("on", "onward", "onwards") and c.dep_ in ("prt", "advmod") for c in trigger.children
+    )
 
 
 def _arrives(trigger: Token) -> bool:
     """An arrival: "arrived (from X)", "flew in from X", "came in from X"."""
     return trigger.lemma_.lower() in ARRIVAL_VERBS or any(
-        c.lower_ == "in" and c.dep_ == "prt" for c in trigger.children)
+        c.lower_ == "in" and c.dep_ == "prt" for c in trigger.children
+    )
 
 
 def _trigger(token: Token) -> Trigger:
-    return Trigger(i=token.i, text=token.text, lemma=token.lemma_.lower(), verbal=token.pos_ in ("VERB", "AUX"),
-                   passive=any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children),
-                   continues=_continues(token), arrives=_arrives(token), past=_past_tense(token))
+    return Trigger(
+        i=token.i,
+        text=token.text,
+        lemma=token.lemma_.lower(),
+        verbal=token.pos_ in ("VERB", "AUX"),
+        passive=any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children),
+        continues=_continues(token),
+        arrives=_arrives(token),
+        past=_past_tense(token),
+    )
 
 
 def _frozen(reading: _Reading) -> Event:
     trigger = _trigger(reading.trigger)
     if reading.kind == "visit":
-        return VisitEvent(trigger=trigger, actors=reading.actor, place=reading.at[0], event=reading.event,
-                          when=reading.when, modality=reading.status, evidence=reading.evidence,
-                          pluperfect=reading.pluperfect, past_dated=reading.past_dated)
+        return VisitEvent(
+            trigger=trigger,
+            actors=reading.actor,
+            place=reading.at[0],
+            event=reading.event,
+            when=reading.when,
+            modality=reading.status,
+            evidence=reading.evidence,
+            pluperfect=reading.pluperfect,
+            past_dated=reading.past_dated,
+        )
     return MotionEvent(
-        trigger=trigger, mover=reading.actor, source=tuple(reading.origins), goal=tuple(reading.destinations),
-        path=tuple(reading.waypoints), vehicle=reading.mode, when=reading.when, modality=reading.status,
-        evidence=reading.evidence, at=tuple(reading.at), vehicle_told=reading.mode_explicit,
-        returning=reading.returning, home=reading.home, background=reading.background,
-        pluperfect=reading.pluperfect, past_dated=reading.past_dated, scope=reading.scope,
-        fan_out=reading.fan_out, introduced=reading.introduced)
+        trigger=trigger,
+        mover=reading.actor,
+        source=tuple(reading.origins),
+        goal=tuple(reading.destinations),
+        path=tuple(reading.waypoints),
+        vehicle=reading.mode,
+        when=reading.when,
+        modality=reading.status,
+        evidence=reading.evidence,
+        at=tuple(reading.at),
+        vehicle_told=reading.mode_explicit,
+        returning=reading.returning,
+        home=reading.home,
+        background=reading.background,
+        pluperfect=reading.pluperfect,
+        past_dated=reading.past_dated,
+        scope=reading.scope,
+        fan_out=reading.fan_out,
+        introduced=reading.introduced,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,7 +190,9 @@ def _triggers(sent: SpacySpan) -> tuple[list[Token], list[Token]]:
     mover_ids = {m.i for m in movers}
     visitors = [t for t in sent if _is_visit_trigger(t) and t.i not in mover_ids]
     # "held talks at X": the verb reads the place, not its object noun as well
-    visitors = [t for t in visitors if not (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and t.head in visitors)]
+    visitors = [
+        t for t in visitors if not (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and t.head in visitors)
+    ]
     return movers, visitors
 
 
@@ -157,15 +207,24 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
         reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
         if reading is not None and reading.at and _due_in(trigger):
             # "X is due in Kigali on Thursday": an arrival there, not a stay
-            legs_here.append(_Reading(trigger=trigger, kind="move", actor=(), destinations=list(reading.at[:1]),
-                                      at=list(reading.at[:1])))
+            legs_here.append(
+                _Reading(
+                    trigger=trigger,
+                    kind="move",
+                    actor=(),
+                    destinations=list(reading.at[:1]),
+                    at=list(reading.at[:1]),
+                )
+            )
         elif reading is not None:
             visits_here.append(reading)
     for reading in legs_here:
         if not reading.origins and reading.destinations and reading.trigger.pos_ in ("VERB", "AUX"):
             before = _after_visit(reading.trigger, visits_here)
-            if before is not None and all(before.key != d.key and not _contains(d, before) and not _contains(before, d)
-                                          for d in reading.destinations):
+            if before is not None and all(
+                before.key != d.key and not _contains(d, before) and not _contains(before, d)
+                for d in reading.destinations
+            ):
                 reading.origins = [before]  # "arrived back in X after talks in Y"
     return sorted(legs_here + visits_here, key=lambda r: r.trigger.i)
 
@@ -195,9 +254,11 @@ def _actor_token(reading: _Reading) -> Token | None:
 
 def _introduced(token: Token | None) -> bool:
     return token is not None and any(
-        (c.dep_ == "det" and c.lower_ in ("a", "an", "some", "another")) or c.dep_ == "nummod"
+        (c.dep_ == "det" and c.lower_ in ("a", "an", "some", "another"))
+        or c.dep_ == "nummod"
         or (c.dep_ in ("amod", "det") and c.lower_ in ("several", "other", "many", "various", "few"))
-        for c in token.children)
+        for c in token.children
+    )
 
 
 def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, people: set[str]) -> None:
@@ -205,15 +266,32 @@ def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, peo
     trigger, memory = reading.trigger, told.memory
     reading.actor = _actor(token, index, memory)
     mover = memory.mover
-    if (reading.kind == "move" and token is not None and token.lower_ in SING_PRONOUNS
-            and mover and reading.actor and mover not in reading.actor and mover in index.people.before(trigger.i)):
+    if (
+        reading.kind == "move"
+        and token is not None
+        and token.lower_ in SING_PRONOUNS
+        and mover
+        and reading.actor
+        and mover not in reading.actor
+        and mover in index.people.before(trigger.i)
+    ):
         reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
     reading.introduced = _introduced(token)
-    if (not reading.actor and reading.kind == "move" and told.last_mover and token is not None
-            and (token.pos_ == "NUM" or token.lower_ in ("them", "they", "those", "some", "many"))):
+    if (
+        not reading.actor
+        and reading.kind == "move"
+        and told.last_mover
+        and token is not None
+        and (token.pos_ == "NUM" or token.lower_ in ("them", "they", "those", "some", "many"))
+    ):
         reading.actor = told.last_mover  # "about 300 of them would be transferred to X"
-    if (not reading.actor and reading.kind == "move" and trigger.pos_ in ("NOUN", "PROPN")
-            and told.last_mover and _definite_or_ordinal(trigger)):
+    if (
+        not reading.actor
+        and reading.kind == "move"
+        and trigger.pos_ in ("NOUN", "PROPN")
+        and told.last_mover
+        and _definite_or_ordinal(trigger)
+    ):
         reading.actor = told.last_mover  # "The final stop is X": the trip told so far
     if reading.kind == "move":
         reading.background = _is_background(trigger)
@@ -255,27 +333,48 @@ def _remember_actors(reading: _Reading, token: Token | None, index: _Index, memo
 
 def _how(reading: _Reading, token: Token | None, clause: list[Token], article: Article) -> None:
     reading.mode, reading.mode_explicit = _mode(
-        reading.trigger, sorted(set(clause) | set(reading.extra), key=lambda t: t.i), article.text)
-    if (reading.mode == "unknown" and token is not None and not _names_place(token)
-            and token.lemma_.lower() in VEHICLES):
+        reading.trigger, sorted(set(clause) | set(reading.extra), key=lambda t: t.i), article.text
+    )
+    if (
+        reading.mode == "unknown"
+        and token is not None
+        and not _names_place(token)
+        and token.lemma_.lower() in VEHICLES
+    ):
         reading.mode = _mode_word(token) or "unknown"  # "the bus then headed to X"
         reading.mode_explicit = reading.mode != "unknown"
 
 
-def _date(reading: _Reading, clause: list[Token], dates: list[SpacySpan], article: Article, told: _Told) -> None:
+def _date(
+    reading: _Reading, clause: list[Token], dates: list[SpacySpan], article: Article, told: _Told
+) -> None:
     trigger = reading.trigger
-    reading.when = _when(trigger, clause, dates, article.date, future=reading.status != "reported",
-                         whole_subtree=reading.kind == "visit")
-    if (reading.status == "reported" and reading.when is not None and article.date is not None
-            and reading.when.start > article.date):
+    reading.when = _when(
+        trigger,
+        clause,
+        dates,
+        article.date,
+        future=reading.status != "reported",
+        whole_subtree=reading.kind == "visit",
+    )
+    if (
+        reading.status == "reported"
+        and reading.when is not None
+        and article.date is not None
+        and reading.when.start > article.date
+    ):
         reading.status = "planned"
     if reading.when is None or reading.status != "reported":
         return
     gap = FLASHBACK_GAP if reading.when.start == reading.when.end else dt.timedelta(days=1)
     if told.clock is not None and reading.when.end < told.clock - gap and _past_tense(trigger):
         reading.past_dated = True  # "Last month, she traveled to X" told after this week's trip
-    elif (told.clock is None and article.date is not None and _past_tense(trigger)
-          and reading.when.end < article.date - PAST_BACKGROUND):
+    elif (
+        told.clock is None
+        and article.date is not None
+        and _past_tense(trigger)
+        and reading.when.end < article.date - PAST_BACKGROUND
+    ):
         reading.past_dated = True  # "X last visited Y in March 2023" in a story about a coming trip
     elif not reading.background and not reading.pluperfect:
         told.clock = max(told.clock or reading.when.start, reading.when.start)
@@ -316,4 +415,6 @@ def read_events(article: Article, doc: Doc, places: Sequence[Place]) -> Reading:
             reading.evidence = _sentence_span(article, reading.trigger)
             events.append(_frozen(reading))
             _remember_actors(reading, token, index, told.memory)
-    return Reading(events=tuple(events), people=frozenset(people), dateline=_dateline_place(article.text, places))
+    return Reading(
+        events=tuple(events), people=frozenset(people), dateline=_dateline_place(article.text, places)
+    )

@@ -66,7 +66,9 @@ class _Trip:
     positions: dict[Actor, _Position] = field(default_factory=dict)
     updated: dict[Actor, int] = field(default_factory=dict)  # mover -> when its position last changed
     clock: int = 0
-    origin_here: set[tuple[int, str]] = field(default_factory=set)  # (sentence start, place): a journey began there
+    origin_here: set[tuple[int, str]] = field(
+        default_factory=set
+    )  # (sentence start, place): a journey began there
     fired: list[tuple[int, str]] | None = None  # (event number, rule) when tracing
 
     def position_of(self, actor: Actor, has_origin: bool, introduced: bool = False) -> _Position:
@@ -82,7 +84,9 @@ class _Trip:
                 shared = list(self.updated)
             if shared:
                 source = self.positions[max(shared, key=self.updated.__getitem__)]
-                pos = _Position(place=source.place, start=source.start, mode=source.mode, trip_mode=source.trip_mode)
+                pos = _Position(
+                    place=source.place, start=source.start, mode=source.mode, trip_mode=source.trip_mode
+                )
         self.positions[actor] = pos
         return pos
 
@@ -101,22 +105,50 @@ class _Trip:
         if len(actor) > 1:  # "the two leaders rode from A to B": each of them is at B now
             for name in actor:
                 start = self.positions.get((name,), pos).start or pos.start
-                self.positions[(name,)] = _Position(place=pos.place, start=start, trip_mode=pos.trip_mode,
-                                                    pending=pos.pending, pending_verb=pos.pending_verb)
+                self.positions[(name,)] = _Position(
+                    place=pos.place,
+                    start=start,
+                    trip_mode=pos.trip_mode,
+                    pending=pos.pending,
+                    pending_verb=pos.pending_verb,
+                )
                 self.updated[(name,)] = self.updated[actor]
 
-    def add_leg(self, origin: Place, destination: Place, ev: MotionEvent, mode: Mode, waypoints: list[Place]) -> bool:
+    def add_leg(
+        self, origin: Place, destination: Place, ev: MotionEvent, mode: Mode, waypoints: list[Place]
+    ) -> bool:
         if origin.key == destination.key or _contains(origin, destination) or _contains(destination, origin):
             return False
         kept = tuple(w for w in waypoints if w.key not in (origin.key, destination.key))
-        self.legs.append(Leg(origin=origin, destination=destination, mode=mode, status=ev.modality,
-                             evidence=ev.evidence, waypoints=kept, actor=", ".join(ev.mover) or None, when=ev.when))
+        self.legs.append(
+            Leg(
+                origin=origin,
+                destination=destination,
+                mode=mode,
+                status=ev.modality,
+                evidence=ev.evidence,
+                waypoints=kept,
+                actor=", ".join(ev.mover) or None,
+                when=ev.when,
+            )
+        )
         return True
 
     def visit_of(self, ev: MotionEvent, place: Place) -> None:
         """A journey's destination kept as a visit, unless a leg to it is drawn in the end."""
-        self.move_visits.append((Visit(place=place, evidence=ev.evidence, status=ev.modality, actors=ev.mover,
-                                       when=ev.when, event=ev.trigger.text), ev.mover))
+        self.move_visits.append(
+            (
+                Visit(
+                    place=place,
+                    evidence=ev.evidence,
+                    status=ev.modality,
+                    actors=ev.mover,
+                    when=ev.when,
+                    event=ev.trigger.text,
+                ),
+                ev.mover,
+            )
+        )
 
 
 @dataclass
@@ -138,7 +170,11 @@ Rule = Callable[[_Trip, _Step], bool]
 
 def _trip_mode(pos: _Position, origin: Place, destination: Place, mode: Mode, ev: MotionEvent) -> Mode:
     """'continued to X', 'returned to X': as the trip went so far, within reason."""
-    if mode != "unknown" or pos.trip_mode == "unknown" or not (ev.trigger.continues or ev.returning or ev.home):
+    if (
+        mode != "unknown"
+        or pos.trip_mode == "unknown"
+        or not (ev.trigger.continues or ev.returning or ev.home)
+    ):
         return mode
     if pos.trip_mode == "air" and _km(origin, destination) < MIN_AIR_CARRY_KM:
         return mode
@@ -150,7 +186,9 @@ def _trip_mode(pos: _Position, origin: Place, destination: Place, mode: Mode, ev
 def _refine_last_leg(trip: _Trip, pos: _Position, destination: Place, mode: Mode) -> None:
     """The mover's last leg ends, more precisely, at `destination`; it keeps its mode if it had one."""
     kept = trip.legs[pos.last_leg]
-    trip.legs[pos.last_leg] = replace(kept, destination=destination, mode=kept.mode if kept.mode != "unknown" else mode)
+    trip.legs[pos.last_leg] = replace(
+        kept, destination=destination, mode=kept.mode if kept.mode != "unknown" else mode
+    )
     pos.place = destination
 
 
@@ -197,8 +235,14 @@ def background_trip(trip: _Trip, step: _Step) -> bool:
 def arrival_from_is_at_dateline(trip: _Trip, step: _Step) -> bool:
     """'X arrived from Y' in a story datelined Z: the arrival is at Z."""
     ev, dateline = step.ev, trip.dateline
-    if (dateline is not None and ev.source and not ev.goal and ev.trigger.lemma in DATELINE_ARRIVALS
-            and ev.source[0].key != dateline.key and not _contains(dateline, ev.source[0])):
+    if (
+        dateline is not None
+        and ev.source
+        and not ev.goal
+        and ev.trigger.lemma in DATELINE_ARRIVALS
+        and ev.source[0].key != dateline.key
+        and not _contains(dateline, ev.source[0])
+    ):
         step.ev = replace(ev, goal=(dateline,))
     return False
 
@@ -207,7 +251,9 @@ def joins_its_group(trip: _Trip, step: _Step) -> bool:
     """'A arrived in X' ... 'The couple flew from Y': a new mover takes the position of a group it shares people with."""
     ev = step.ev
     if ev.source and not ev.goal and ev.mover not in trip.positions:
-        joint = [k for k in trip.updated if k and set(k) & set(ev.mover) and trip.positions[k].pending is not None]
+        joint = [
+            k for k in trip.updated if k and set(k) & set(ev.mover) and trip.positions[k].pending is not None
+        ]
         if joint:
             trip.positions[ev.mover] = trip.positions[max(joint, key=trip.updated.__getitem__)]
     return False
@@ -229,25 +275,42 @@ def locate_the_mover(trip: _Trip, step: _Step) -> bool:
     step.origin = ev.source[0] if ev.source else None
     step.destinations = list(ev.goal)
     step.arriving = pos.last_leg
-    if step.arriving is None and pos.place is not None and trip.legs and trip.legs[-1].destination.key == pos.place.key:
+    if (
+        step.arriving is None
+        and pos.place is not None
+        and trip.legs
+        and trip.legs[-1].destination.key == pos.place.key
+    ):
         step.arriving = len(trip.legs) - 1  # "the squad", placed where the story's last flight was going
     return False
 
 
 def _goes_on_to(later: Sequence[Event], ev: MotionEvent, destination: Place) -> bool:
     """A later event of the same sentence goes on to `destination` ("before continuing to X")."""
-    return any(isinstance(r, MotionEvent) and r.evidence == ev.evidence and r.trigger.continues and not r.source
-               and r.goal and r.goal[-1].key == destination.key for r in later)
+    return any(
+        isinstance(r, MotionEvent)
+        and r.evidence == ev.evidence
+        and r.trigger.continues
+        and not r.source
+        and r.goal
+        and r.goal[-1].key == destination.key
+        for r in later
+    )
 
 
 def stop_before_going_on(trip: _Trip, step: _Step) -> bool:
     """'flying out of A bound for B ... will stop in X before continuing to B': A -> X, then X -> B."""
     pos, ev, legs = step.pos, step.ev, trip.legs
-    if not (step.origin is None and len(step.destinations) == 1 and ev.trigger.lemma in STOPS
-            and step.arriving is not None and pos.place is not None
-            and legs[step.arriving].destination.key == pos.place.key
-            and legs[step.arriving].origin.key != step.destinations[0].key
-            and _goes_on_to(trip.events[step.n + 1:], ev, pos.place)):
+    if not (
+        step.origin is None
+        and len(step.destinations) == 1
+        and ev.trigger.lemma in STOPS
+        and step.arriving is not None
+        and pos.place is not None
+        and legs[step.arriving].destination.key == pos.place.key
+        and legs[step.arriving].origin.key != step.destinations[0].key
+        and _goes_on_to(trip.events[step.n + 1 :], ev, pos.place)
+    ):
         return False
     legs[step.arriving] = replace(legs[step.arriving], destination=step.destinations[0])
     pos.last_leg = step.arriving
@@ -278,11 +341,22 @@ def origin_is_where_the_mover_is(trip: _Trip, step: _Step) -> bool:
         if last is not None and last.destination.key == here.key:
             return _refines(trip, step, first)
         return False  # in a country, going to one of its cities: no origin known
-    if (first.place_type == "airport" and ev.trigger.arrives and last is not None
-            and last.destination.key == here.key and _km(here, first) < SAME_PLACE_KM):
+    if (
+        first.place_type == "airport"
+        and ev.trigger.arrives
+        and last is not None
+        and last.destination.key == here.key
+        and _km(here, first) < SAME_PLACE_KM
+    ):
         return _refines(trip, step, first)
-    if (pos.pending is not None and pos.pending.key == here.key and ev.trigger.arrives
-            and len(step.destinations) == 1 and not ev.returning and _km(here, first) < SAME_PLACE_KM):
+    if (
+        pos.pending is not None
+        and pos.pending.key == here.key
+        and ev.trigger.arrives
+        and len(step.destinations) == 1
+        and not ev.returning
+        and _km(here, first) < SAME_PLACE_KM
+    ):
         return True  # "arrived in X ... the plane touched down at X's airport": the same arrival
     if _contains(first, here):
         return True  # going "to Russia" while in Vladivostok says nothing new
@@ -293,11 +367,21 @@ def origin_is_where_the_mover_is(trip: _Trip, step: _Step) -> bool:
 def first_trip_starts_at_dateline(trip: _Trip, step: _Step) -> bool:
     """'CITY (Agency) - X will travel to Y': the story's first trip sets out from the dateline."""
     ev, dateline = step.ev, trip.dateline
-    if (step.origin is None and step.destinations and step.pos.place is None and not trip.updated
-            and dateline is not None and ev.modality != "possible" and not ev.returning
-            and ev.trigger.lemma not in ARRIVAL_VERBS and not ev.trigger.passive
-            and all(d.key != dateline.key and not _contains(d, dateline) and not _contains(dateline, d)
-                    for d in step.destinations)):
+    if (
+        step.origin is None
+        and step.destinations
+        and step.pos.place is None
+        and not trip.updated
+        and dateline is not None
+        and ev.modality != "possible"
+        and not ev.returning
+        and ev.trigger.lemma not in ARRIVAL_VERBS
+        and not ev.trigger.passive
+        and all(
+            d.key != dateline.key and not _contains(d, dateline) and not _contains(dateline, d)
+            for d in step.destinations
+        )
+    ):
         step.origin = dateline
     return False
 
@@ -312,8 +396,14 @@ def return_starts_here(trip: _Trip, step: _Step) -> bool:
 def home_from_origin(trip: _Trip, step: _Step) -> bool:
     """'will fly home from X': from X to where the trip began."""
     pos, ev, origin = step.pos, step.ev, step.origin
-    if not (ev.home and not step.destinations and origin is not None and pos.start is not None
-            and pos.start.key != origin.key and not _contains(pos.start, origin)):
+    if not (
+        ev.home
+        and not step.destinations
+        and origin is not None
+        and pos.start is not None
+        and pos.start.key != origin.key
+        and not _contains(pos.start, origin)
+    ):
         return False
     trip.add_leg(origin, pos.start, ev, _trip_mode(pos, origin, pos.start, step.mode, ev), list(ev.path))
     pos.place = pos.start
@@ -360,10 +450,16 @@ def _ends_at_earlier_arrival(trip: _Trip, step: _Step) -> bool:
     pos, ev, origin = step.pos, step.ev, step.origin
     earlier = pos.pending if pos.pending_verb else None
     chain = ([origin] if origin is not None else []) + step.destinations
-    if not (earlier is not None and origin is not None and ev.modality == "reported" and not ev.returning
-            and ev.trigger.past and all(p.key != earlier.key for p in chain)
-            and not any(_contains(p, earlier) or _contains(earlier, p) for p in chain)
-            and trip.add_leg(step.destinations[-1], earlier, ev, "unknown", [])):
+    if not (
+        earlier is not None
+        and origin is not None
+        and ev.modality == "reported"
+        and not ev.returning
+        and ev.trigger.past
+        and all(p.key != earlier.key for p in chain)
+        and not any(_contains(p, earlier) or _contains(earlier, p) for p in chain)
+        and trip.add_leg(step.destinations[-1], earlier, ev, "unknown", [])
+    ):
         return False
     pos.place, pos.pending, pos.last_leg = earlier, None, len(trip.legs) - 1
     trip.moved(ev.mover)
@@ -381,9 +477,14 @@ def journey_to_destinations(trip: _Trip, step: _Step) -> bool:
         return True
     pos.place = step.destinations[-1]
     pos.pending = pos.place if step.origin is None else None
-    pos.pending_verb = (pos.pending is not None and ev.trigger.verbal and len(step.destinations) == 1
-                        and (not ev.at or step.destinations[0] in ev.at) and ev.trigger.lemma not in LIGHT
-                        and pos.place.place_type in ("city", "airport", "landmark"))
+    pos.pending_verb = (
+        pos.pending is not None
+        and ev.trigger.verbal
+        and len(step.destinations) == 1
+        and (not ev.at or step.destinations[0] in ev.at)
+        and ev.trigger.lemma not in LIGHT
+        and pos.place.place_type in ("city", "airport", "landmark")
+    )
     pos.mode = "unknown"
     pos.waypoints = []
     pos.last_leg = last
@@ -396,9 +497,14 @@ def journey_to_destinations(trip: _Trip, step: _Step) -> bool:
 def origin_completes_pending_arrival(trip: _Trip, step: _Step) -> bool:
     """'arrived in X on Tuesday. He flew in from Y': one journey, Y -> X."""
     pos, ev, origin = step.pos, step.ev, step.origin
-    if not (origin is not None and pos.pending is not None and pos.place is not None
-            and pos.pending.key == pos.place.key and not ev.returning
-            and trip.add_leg(origin, pos.place, ev, step.mode, list(ev.path))):
+    if not (
+        origin is not None
+        and pos.pending is not None
+        and pos.place is not None
+        and pos.pending.key == pos.place.key
+        and not ev.returning
+        and trip.add_leg(origin, pos.place, ev, step.mode, list(ev.path))
+    ):
         return False
     pos.pending = None
     pos.last_leg = len(trip.legs) - 1
@@ -431,10 +537,18 @@ def arrival_tells_where_it_began(trip: _Trip, step: _Step) -> bool:
     """'traveled to X ... arrived by overnight train from Y': where that journey began, and how."""
     pos, ev, origin = step.pos, step.ev, step.origin
     kept = _last_leg_here(trip, pos)
-    if (origin is None or kept is None or not ev.trigger.arrives or ev.returning
-            or origin.key == pos.place.key or _contains(origin, pos.place)):
+    if (
+        origin is None
+        or kept is None
+        or not ev.trigger.arrives
+        or ev.returning
+        or origin.key == pos.place.key
+        or _contains(origin, pos.place)
+    ):
         return False
-    trip.legs[pos.last_leg] = replace(kept, origin=origin, mode=step.mode if step.mode != "unknown" else kept.mode)
+    trip.legs[pos.last_leg] = replace(
+        kept, origin=origin, mode=step.mode if step.mode != "unknown" else kept.mode
+    )
     trip.moved(ev.mover)
     return True
 
@@ -476,28 +590,31 @@ def path_only(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple((rule.__name__, rule) for rule in (
-    flashback_is_background,
-    scope_is_a_visit,
-    background_trip,
-    arrival_from_is_at_dateline,
-    joins_its_group,
-    round_trip_ends_at_start,
-    locate_the_mover,
-    stop_before_going_on,
-    origin_is_where_the_mover_is,
-    first_trip_starts_at_dateline,
-    return_starts_here,
-    home_from_origin,
-    home_from_here,
-    journey_to_destinations,
-    origin_completes_pending_arrival,
-    same_journey_told_again,
-    arrival_tells_where_it_began,
-    return_from,
-    departure_places_the_mover,
-    path_only,
-))
+MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
+    (rule.__name__, rule)
+    for rule in (
+        flashback_is_background,
+        scope_is_a_visit,
+        background_trip,
+        arrival_from_is_at_dateline,
+        joins_its_group,
+        round_trip_ends_at_start,
+        locate_the_mover,
+        stop_before_going_on,
+        origin_is_where_the_mover_is,
+        first_trip_starts_at_dateline,
+        return_starts_here,
+        home_from_origin,
+        home_from_here,
+        journey_to_destinations,
+        origin_completes_pending_arrival,
+        same_journey_told_again,
+        arrival_tells_where_it_began,
+        return_from,
+        departure_places_the_mover,
+        path_only,
+    )
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,8 +625,16 @@ StayRule = Callable[[_Trip, VisitEvent, _Position], bool | None]
 
 def stay_told_aside(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
     """A stay in the past perfect, a flashback, a possibility or a saying places nobody."""
-    return False if (ev.pluperfect or ev.past_dated or ev.modality == "possible"
-                     or ev.trigger.lemma in SPEECH | {"be", "say"}) else None
+    return (
+        False
+        if (
+            ev.pluperfect
+            or ev.past_dated
+            or ev.modality == "possible"
+            or ev.trigger.lemma in SPEECH | {"be", "say"}
+        )
+        else None
+    )
 
 
 def stay_in_a_country_or_region(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
@@ -527,8 +652,12 @@ def stay_where_the_journey_began(trip: _Trip, ev: VisitEvent, pos: _Position) ->
 def stay_recaps_the_trip(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
     """'to A, then B ... will meet X in A': a recap, not a way back."""
     last = trip.legs[pos.last_leg] if pos.last_leg is not None else None
-    if (last is not None and last.origin.key == ev.place.key and pos.place is not None
-            and last.destination.key == pos.place.key):
+    if (
+        last is not None
+        and last.origin.key == ev.place.key
+        and pos.place is not None
+        and last.destination.key == pos.place.key
+    ):
         return False
     return None
 
@@ -536,19 +665,37 @@ def stay_recaps_the_trip(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | 
 def stay_elsewhere_moves(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
     """A stay somewhere the mover is not (and not inside where it is) puts it there."""
     here, place = pos.place, ev.place
-    return here is None or (here.key != place.key and not _contains(place, here)
-                            and (_contains(here, place) or _km(here, place) > STAY_MOVES_KM))
+    return here is None or (
+        here.key != place.key
+        and not _contains(place, here)
+        and (_contains(here, place) or _km(here, place) > STAY_MOVES_KM)
+    )
 
 
-VISIT_RULES: tuple[tuple[str, StayRule], ...] = tuple((rule.__name__, rule) for rule in (
-    stay_told_aside, stay_in_a_country_or_region, stay_where_the_journey_began, stay_recaps_the_trip,
-    stay_elsewhere_moves))
+VISIT_RULES: tuple[tuple[str, StayRule], ...] = tuple(
+    (rule.__name__, rule)
+    for rule in (
+        stay_told_aside,
+        stay_in_a_country_or_region,
+        stay_where_the_journey_began,
+        stay_recaps_the_trip,
+        stay_elsewhere_moves,
+    )
+)
 
 
 def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
     """The stay is a visit; the first stay rule with a verdict says whether it moves its actors."""
-    trip.visits.append(Visit(place=ev.place, evidence=ev.evidence, status=ev.modality, actors=ev.actors,
-                             when=ev.when, event=ev.event))
+    trip.visits.append(
+        Visit(
+            place=ev.place,
+            evidence=ev.evidence,
+            status=ev.modality,
+            actors=ev.actors,
+            when=ev.when,
+            event=ev.event,
+        )
+    )
     if not ev.actors:
         return
     pos = trip.positions.get(ev.actors) or _Position()
@@ -570,9 +717,15 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
 def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
     step = _Step(n=n, ev=ev, background=ev.background)
     for name, rule in MOVE_RULES:
-        before = (step.ev, step.origin, len(step.destinations), step.background) if trip.fired is not None else None
+        before = (
+            (step.ev, step.origin, len(step.destinations), step.background)
+            if trip.fired is not None
+            else None
+        )
         consumed = rule(trip, step)
-        if trip.fired is not None and (consumed or before != (step.ev, step.origin, len(step.destinations), step.background)):
+        if trip.fired is not None and (
+            consumed or before != (step.ev, step.origin, len(step.destinations), step.background)
+        ):
             if name != "locate_the_mover":
                 trip.fired.append((n, name))  # traced: the rule consumed or rewrote the event
         if consumed:
@@ -611,32 +764,52 @@ def _dedupe_legs(legs: list[Leg]) -> list[Leg]:
     by_ends: dict[tuple[str, str], list[int]] = {}  # (origin, destination) -> indexes in out
     for leg in legs:
         ends = (leg.origin.key, leg.destination.key)
-        same = next((i for i in by_ends.get(ends, ())
-                     if out[i].actor == leg.actor or out[i].actor is None or leg.actor is None), None)
+        same = next(
+            (
+                i
+                for i in by_ends.get(ends, ())
+                if out[i].actor == leg.actor or out[i].actor is None or leg.actor is None
+            ),
+            None,
+        )
         if same is None:
             by_ends.setdefault(ends, []).append(len(out))
             out.append(leg)
             continue
         kept = out[same]
-        out[same] = replace(kept, mode=kept.mode if kept.mode != "unknown" else leg.mode,
-                            status=min(kept.status, leg.status, key=STATUS_RANK.__getitem__),
-                            when=kept.when or leg.when, actor=kept.actor or leg.actor,
-                            waypoints=kept.waypoints or leg.waypoints)
+        out[same] = replace(
+            kept,
+            mode=kept.mode if kept.mode != "unknown" else leg.mode,
+            status=min(kept.status, leg.status, key=STATUS_RANK.__getitem__),
+            when=kept.when or leg.when,
+            actor=kept.actor or leg.actor,
+            waypoints=kept.waypoints or leg.waypoints,
+        )
     return out
 
 
 def _dedupe_visits(visits: list[Visit]) -> list[Visit]:
     out: list[Visit] = []
     for visit in visits:
-        same = next((i for i, kept in enumerate(out)
-                     if kept.place.key == visit.place.key and set(kept.actors) == set(visit.actors)
-                     and (kept.event == visit.event or kept.when == visit.when or visit.when is None)), None)
+        same = next(
+            (
+                i
+                for i, kept in enumerate(out)
+                if kept.place.key == visit.place.key
+                and set(kept.actors) == set(visit.actors)
+                and (kept.event == visit.event or kept.when == visit.when or visit.when is None)
+            ),
+            None,
+        )
         if same is None:
             out.append(visit)
             continue
         kept = out[same]
-        out[same] = replace(kept, when=kept.when or visit.when,
-                            status=min(kept.status, visit.status, key=STATUS_RANK.__getitem__))
+        out[same] = replace(
+            kept,
+            when=kept.when or visit.when,
+            status=min(kept.status, visit.status, key=STATUS_RANK.__getitem__),
+        )
     return out
 
 
@@ -644,8 +817,12 @@ def _uncovered_visits(trip: _Trip, legs: list[Leg]) -> list[Visit]:
     """A journey's destination stays a visit unless a leg of the same mover goes there; that leg takes its date."""
     out = []
     for visit, actor in trip.move_visits:
-        covered = [leg for leg in legs if (leg.destination.key == visit.place.key or _contains(visit.place, leg.destination))
-                   and leg.actor == (", ".join(actor) or None)]
+        covered = [
+            leg
+            for leg in legs
+            if (leg.destination.key == visit.place.key or _contains(visit.place, leg.destination))
+            and leg.actor == (", ".join(actor) or None)
+        ]
         if not covered:
             out.append(visit)
             continue
@@ -655,13 +832,21 @@ def _uncovered_visits(trip: _Trip, legs: list[Leg]) -> list[Visit]:
     return out
 
 
-def build_story(article: Article, places: Sequence[Place], unresolved: Sequence[Mention], reading: Reading,
-                fired: list[tuple[int, str]] | None = None) -> Story:
+def build_story(
+    article: Article,
+    places: Sequence[Place],
+    unresolved: Sequence[Mention],
+    reading: Reading,
+    fired: list[tuple[int, str]] | None = None,
+) -> Story:
     """The story the events tell: legs and visits in told order. `fired`, when given, collects
     (event number, rule name) for each event a rule consumed."""
-    trip = _Trip(article=article, events=reading.events, people=reading.people, dateline=reading.dateline, fired=fired)
-    trip.origin_here = {(ev.evidence.start, p.key) for ev in reading.events if isinstance(ev, MotionEvent)
-                        for p in ev.source}
+    trip = _Trip(
+        article=article, events=reading.events, people=reading.people, dateline=reading.dateline, fired=fired
+    )
+    trip.origin_here = {
+        (ev.evidence.start, p.key) for ev in reading.events if isinstance(ev, MotionEvent) for p in ev.source
+    }
     for n, ev in enumerate(reading.events):
         if isinstance(ev, VisitEvent):
             _read_stay(trip, n, ev)
@@ -671,5 +856,10 @@ def build_story(article: Article, places: Sequence[Place], unresolved: Sequence[
     visits = _dedupe_visits(trip.visits + _uncovered_visits(trip, legs))
     legs.sort(key=lambda leg: leg.evidence.start)
     visits.sort(key=lambda v: v.evidence.start)
-    return Story(article=article, places=tuple(places), legs=tuple(legs), visits=tuple(visits),
-                 unresolved=tuple(unresolved))
+    return Story(
+        article=article,
+        places=tuple(places),
+        legs=tuple(legs),
+        visits=tuple(visits),
+        unresolved=tuple(unresolved),
+    )

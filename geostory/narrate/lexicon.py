@@ -98,8 +98,11 @@ class ModeEntry:
 
 def _rows(name: str) -> list[tuple[int, list[str]]]:
     text = resources.files("geostory.narrate").joinpath("data", name).read_text(encoding="utf-8")
-    return [(n, line.split("\t")) for n, line in enumerate(text.splitlines(), 1)
-            if line.strip() and not line.startswith("#")]
+    return [
+        (n, line.split("\t"))
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def _check(ok: bool, name: str, line: int, why: str) -> None:
@@ -116,7 +119,12 @@ def load_lexicon(name: str = "lexicon.tsv") -> tuple[Entry, ...]:
         entry = Entry(*cells)
         _check(entry.list in LISTS, name, line, f"unknown list {entry.list!r}")
         _check(bool(entry.entry) and entry.entry == entry.entry.lower(), name, line, "entries are lower case")
-        _check(bool(_SOURCE.match(entry.source)), name, line, f"source {entry.source!r} is not curated or verbnet:CLASS")
+        _check(
+            bool(_SOURCE.match(entry.source)),
+            name,
+            line,
+            f"source {entry.source!r} is not curated or verbnet:CLASS",
+        )
         _check((entry.list, entry.entry) not in seen, name, line, f"{entry.entry!r} twice in {entry.list}")
         seen.add((entry.list, entry.entry))
         out.append(entry)

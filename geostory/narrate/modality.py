@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from spacy.tokens import Span as SpacySpan, Token
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
 from geostory.model import Mode, Status, TimeSpan
-from geostory.narrate.lexicon import (CANCEL, CANCEL_PARTICLE, MODE_WORDS, PLANNED_AUX, PLANNED_LEMMAS,
-    POSSIBLE_AUX, POSSIBLE_LEMMAS, SPEECH, VEHICLES)
+from geostory.narrate.lexicon import (
+    CANCEL,
+    CANCEL_PARTICLE,
+    MODE_WORDS,
+    PLANNED_AUX,
+    PLANNED_LEMMAS,
+    POSSIBLE_AUX,
+    POSSIBLE_LEMMAS,
+    SPEECH,
+    VEHICLES,
+)
 from geostory.narrate.patterns import mode_phrases
 from geostory.narrate.reading import _verbal
 from geostory.when import parse_when
@@ -21,14 +31,35 @@ def _status(trigger: Token) -> Status | None:
     for _ in range(6):
         if t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
             break  # "..., and the ship will be towed to X": its own clause
-        if t.dep_ in ("xcomp", "conj", "dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "pcomp", "acomp", "auxpass") and t.head.i != t.i:
+        if (
+            t.dep_
+            in (
+                "xcomp",
+                "conj",
+                "dobj",
+                "pobj",
+                "prep",
+                "nsubj",
+                "nsubjpass",
+                "attr",
+                "pcomp",
+                "acomp",
+                "auxpass",
+            )
+            and t.head.i != t.i
+        ):
             t = t.head
             scope.append(t)
             if t.dep_ in ("ccomp", "relcl", "ROOT", "parataxis"):
                 break
             continue
-        if t.dep_ == "advcl" and t.tag_ in ("VBG", "VB", "VBN") and not any(
-                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") and c.lower_ != "to" for c in t.children):
+        if (
+            t.dep_ == "advcl"
+            and t.tag_ in ("VBG", "VB", "VBN")
+            and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") and c.lower_ != "to" for c in t.children
+            )
+        ):
             # a non-finite clause ("..., before returning to X") shares its governor's modality
             t = t.head
             scope.append(t)
@@ -39,18 +70,43 @@ def _status(trigger: Token) -> Status | None:
         lemma = token.lemma_.lower()
         if i > 0 and lemma in CANCEL and token.pos_ == "VERB" and lemma not in ("postpone", "delay"):
             return None
-        if (i > 0 and lemma == "drop" and token.pos_ == "VERB" and scope[i - 1].dep_ in ("nsubjpass", "dobj")
-                and not any(c.dep_ == "prt" for c in token.children)):
+        if (
+            i > 0
+            and lemma == "drop"
+            and token.pos_ == "VERB"
+            and scope[i - 1].dep_ in ("nsubjpass", "dobj")
+            and not any(c.dep_ == "prt" for c in token.children)
+        ):
             return None  # "a planned stop in X had been dropped"
-        if i > 0 and lemma in CANCEL_PARTICLE and any(
-                c.dep_ == "prt" and c.lower_ == CANCEL_PARTICLE[lemma] for c in token.children):
+        if (
+            i > 0
+            and lemma in CANCEL_PARTICLE
+            and any(c.dep_ == "prt" and c.lower_ == CANCEL_PARTICLE[lemma] for c in token.children)
+        ):
             return None
         if i > 0 and lemma in ("postpone", "delay"):
             planned = True
-        if i > 0 and lemma in PLANNED_LEMMAS and not (
-                lemma == "set" and any(c.dep_ in ("prt", "dobj") and c.lower_ in ("off", "out", "sail") for c in token.children)):
+        if (
+            i > 0
+            and lemma in PLANNED_LEMMAS
+            and not (
+                lemma == "set"
+                and any(
+                    c.dep_ in ("prt", "dobj") and c.lower_ in ("off", "out", "sail") for c in token.children
+                )
+            )
+        ):
             planned = True
-            if lemma in ("plan", "intend", "schedule", "hope", "expect", "want", "due", "set") and _plan_abandoned(token):
+            if lemma in (
+                "plan",
+                "intend",
+                "schedule",
+                "hope",
+                "expect",
+                "want",
+                "due",
+                "set",
+            ) and _plan_abandoned(token):
                 return None
         if i > 0 and lemma in POSSIBLE_LEMMAS:
             possible = True
@@ -67,11 +123,13 @@ def _status(trigger: Token) -> Status | None:
                 elif cl == "to" and token.dep_ == "xcomp":
                     pass
             if child.dep_ in ("amod", "advmod", "acomp", "compound", "nmod", "prep", "mark") and (
-                    clemma in POSSIBLE_LEMMAS or cl in POSSIBLE_LEMMAS):
+                clemma in POSSIBLE_LEMMAS or cl in POSSIBLE_LEMMAS
+            ):
                 if child.dep_ != "prep" or cl == "if":
                     possible = True
             if child.dep_ in ("amod", "compound", "advmod", "acomp") and (
-                    clemma in PLANNED_LEMMAS or cl in PLANNED_LEMMAS):
+                clemma in PLANNED_LEMMAS or cl in PLANNED_LEMMAS
+            ):
                 planned = True
     if possible:
         return "possible"
@@ -85,16 +143,21 @@ def _plan_abandoned(token: Token) -> bool:
     children = list(token.children)
     if any(c.dep_ == "advmod" and c.lower_ in ("originally", "initially", "once") for c in children):
         return True
-    if token.dep_ in ("acomp", "xcomp", "oprd") and token.head.lemma_ == "be" and any(
-            c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in token.head.children):
+    if (
+        token.dep_ in ("acomp", "xcomp", "oprd")
+        and token.head.lemma_ == "be"
+        and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in token.head.children)
+    ):
         return True  # "had been due / set / scheduled to dock in X"
     if any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in children) and token.tag_ == "VBN":
         return True
     for c in children:
         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
             clemma = c.lemma_.lower()
-            if clemma in CANCEL or (clemma in CANCEL_PARTICLE and any(
-                    g.dep_ == "prt" and g.lower_ == CANCEL_PARTICLE[clemma] for g in c.children)):
+            if clemma in CANCEL or (
+                clemma in CANCEL_PARTICLE
+                and any(g.dep_ == "prt" and g.lower_ == CANCEL_PARTICLE[clemma] for g in c.children)
+            ):
                 return True
     return False
 
@@ -103,7 +166,7 @@ def _mode(trigger: Token, clause: list[Token], article_text: str) -> tuple[Mode,
     """The mode cue nearest the trigger: an explicit 'by/aboard X' first, then the trigger's own
     verb ('flew', 'drove', 'sailed'), then any vehicle word in the clause."""
     for token in clause:
-        if token.dep_ == "prep" and token.lower_ in ("by", "aboard", "on", "in", "via") :
+        if token.dep_ == "prep" and token.lower_ in ("by", "aboard", "on", "in", "via"):
             for pobj in token.children:
                 if pobj.dep_ == "pobj" and not _names_place(pobj):
                     if token.lower_ != "by" and pobj.lemma_.lower() not in VEHICLES:
@@ -145,8 +208,10 @@ def _mode(trigger: Token, clause: list[Token], article_text: str) -> tuple[Mode,
 def _names_place(token: Token) -> bool:
     """Part of a place's name ("the Red Sea", "Port of Dover"): a toponym, not a vehicle."""
     return token.ent_type_ in ("GPE", "LOC", "FAC") or (
-        token.pos_ == "PROPN" and token.lemma_.lower() in ("sea", "road", "highway", "motorway", "rail",
-                                                          "railway", "bay", "port", "harbour", "harbor"))
+        token.pos_ == "PROPN"
+        and token.lemma_.lower()
+        in ("sea", "road", "highway", "motorway", "rail", "railway", "bay", "port", "harbour", "harbor")
+    )
 
 
 def _mode_word(token: Token) -> Mode | None:
@@ -166,8 +231,14 @@ def _mode_word(token: Token) -> Mode | None:
     return MODE_WORDS.get(lemma) or MODE_WORDS.get(token.lower_)
 
 
-def _when(trigger: Token, clause: list[Token], dates: list[SpacySpan], anchor: dt.date | None,
-          future: bool, whole_subtree: bool = False) -> TimeSpan | None:
+def _when(
+    trigger: Token,
+    clause: list[Token],
+    dates: list[SpacySpan],
+    anchor: dt.date | None,
+    future: bool,
+    whole_subtree: bool = False,
+) -> TimeSpan | None:
     """The DATE entity of the trigger's clause nearest the trigger, else the nearest one of the
     sentence that is not about something else (a 'report said Monday')."""
     # `dates` are the DATE entities of the trigger's own sentence (indexed once by narrate)
@@ -198,8 +269,11 @@ def _governed_by_other(token: Token, trigger: Token) -> bool:
     while t.head.i != t.i:
         t = t.head
         if t.i in trigger_line:
-            return t.lemma_.lower() in SPEECH or (t.pos_ in ("VERB", "AUX") and t.i != trigger.i
-                                                   and t.lemma_.lower() not in PLANNED_LEMMAS | {"be"})
+            return t.lemma_.lower() in SPEECH or (
+                t.pos_ in ("VERB", "AUX")
+                and t.i != trigger.i
+                and t.lemma_.lower() not in PLANNED_LEMMAS | {"be"}
+            )
         if t.pos_ in ("VERB", "AUX"):
             return True
     return True
@@ -207,4 +281,3 @@ def _governed_by_other(token: Token, trigger: Token) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # The story
-

@@ -1,6 +1,6 @@
 """spaCy Matcher patterns as data (data/patterns.json), validated once when first used.
 
-    mode_phrases(doc) -> list[PhraseMatch]   "by air", "on foot", "touched down", "Air Force One"
+mode_phrases(doc) -> list[PhraseMatch]   "by air", "on foot", "touched down", "Air Force One"
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def mode_patterns() -> tuple[Pattern, ...]:
     out = []
     for n, item in enumerate(raw.get("mode", ())):
         if item.get("id") not in MODES or not item.get("source") or not item.get("pattern"):
-            raise ConfigurationError(f"narrate/data/patterns.json: mode pattern {n} needs an id (a mode), a source and a pattern")
+            raise ConfigurationError(
+                f"narrate/data/patterns.json: mode pattern {n} needs an id (a mode), a source and a pattern"
+            )
         out.append(Pattern(item["id"], item["source"], tuple(item["pattern"])))
     return tuple(out)
 

@@ -1,21 +1,31 @@
 """Who moves: the article's people, and the mover a clause's subject names.
 
-    Index(article, doc, places)        tokens -> places, and the People of the article
-    actor(token, index, memory)        "he", "the pontiff", "Mr. Kim", "the delegation" -> names
+Index(article, doc, places)        tokens -> places, and the People of the article
+actor(token, index, memory)        "he", "the pontiff", "Mr. Kim", "the delegation" -> names
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from geostory.model import Article, Mention, Place
-from geostory.narrate.lexicon import (CARRIERS, GROUP_NOUNS, LIGHT, PERSON_NOUNS, PLURAL_PRONOUNS,
-    SING_PRONOUNS, SPEECH, TITLES, VEHICLES)
+from geostory.narrate.lexicon import (
+    CARRIERS,
+    GROUP_NOUNS,
+    LIGHT,
+    PERSON_NOUNS,
+    PLURAL_PRONOUNS,
+    SING_PRONOUNS,
+    SPEECH,
+    TITLES,
+    VEHICLES,
+)
 
 # Look-back windows, so that a long article is read in linear time: a pronoun or title looks back
 # at most this many distinct people and tokens (a news story names its protagonist far more often).
@@ -72,8 +82,7 @@ class _People:
     """PERSON entities of the article, with the titles they were introduced with."""
 
     def __init__(self, doc: Doc, token_place: dict[int, Place]):
-        ents = [e for e in doc.ents if e.label_ == "PERSON"
-                and not any(t.i in token_place for t in e)]
+        ents = [e for e in doc.ents if e.label_ == "PERSON" and not any(t.i in token_place for t in e)]
         self.names: list[tuple[int, str, set[str]]] = []  # (token index, canonical, titles)
         raw = []
         for ent in ents:
@@ -82,8 +91,11 @@ class _People:
                 raw.append((ent, words))
         full: list[tuple[str, set[str]]] = []
         for ent, words in raw:
-            name = " ".join(t.text for t in ent if t.lower_ not in TITLES and not t.is_punct
-                            or t.text == "-").replace(" - ", "-").strip()
+            name = (
+                " ".join(t.text for t in ent if t.lower_ not in TITLES and not t.is_punct or t.text == "-")
+                .replace(" - ", "-")
+                .strip()
+            )
             name = re.sub(r"\s*-\s*", "-", re.sub(r"['’]s$", "", name)).strip()
             if name:
                 full.append((name, words))
@@ -101,9 +113,13 @@ class _People:
             common = set.intersection(*(holders[w] for w in words)) if words else {name}
             self.canonical[name] = max(common, key=lambda other: (len(other), other == name, other))
         for ent, words in raw:
-            name = re.sub(r"\s*-\s*", "-", " ".join(
-                t.text for t in ent if t.lower_ not in TITLES and not t.is_punct or t.text == "-"
-            ).replace(" - ", "-")).strip()
+            name = re.sub(
+                r"\s*-\s*",
+                "-",
+                " ".join(
+                    t.text for t in ent if t.lower_ not in TITLES and not t.is_punct or t.text == "-"
+                ).replace(" - ", "-"),
+            ).strip()
             name = re.sub(r"['’]s$", "", name).strip()
             titles = _titles_of(ent)
             self.names.append((ent.start, self.canonical.get(name, name), titles))
@@ -138,7 +154,11 @@ class _People:
         recent: list[tuple[int, str]] = []  # (start, name), most recent first, within a window
         seen: set[str] = set()
         position = bisect.bisect_left(self.starts, index) - 1
-        while position >= 0 and len(recent) < LOOKBACK_PEOPLE and index - self.starts[position] <= LOOKBACK_TOKENS:
+        while (
+            position >= 0
+            and len(recent) < LOOKBACK_PEOPLE
+            and index - self.starts[position] <= LOOKBACK_TOKENS
+        ):
             start, canonical, _ = self.names[position]
             if canonical not in seen:
                 seen.add(canonical)
@@ -181,8 +201,9 @@ class _People:
 
 
 def _name_words(ent: SpacySpan) -> set[str]:
-    return {t.lower_ for t in ent if t.lower_ not in TITLES and not t.is_punct
-            and t.lower_ not in ("'s", "-")}
+    return {
+        t.lower_ for t in ent if t.lower_ not in TITLES and not t.is_punct and t.lower_ not in ("'s", "-")
+    }
 
 
 def _titles_of(ent: SpacySpan) -> set[str]:
@@ -195,13 +216,12 @@ def _titles_of(ent: SpacySpan) -> set[str]:
                     words.add(t.lower_)
     if root.dep_ == "appos":
         words.add(root.head.lower_)
-    for t in ent.doc[max(ent.sent.start, ent.start - 4):ent.start]:
+    for t in ent.doc[max(ent.sent.start, ent.start - 4) : ent.start]:
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "compound":
             words.add(t.lower_)
         elif t.ent_type_ == "NORP" and t.dep_ in ("amod", "compound"):
             words.add(t.lower_)  # "Indian Prime Minister Narendra Modi": "the Indian leader"
     return words
-
 
 
 def _vehicle_object(token: Token) -> Token | None:
@@ -218,11 +238,9 @@ def _vehicle_object(token: Token) -> Token | None:
     return next((c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() not in VEHICLES), None)
 
 
-
-
-
 _DATELINE = re.compile(
-    r"\s*[A-Z][A-Z .'-]{2,40}?(?:,[^()\n]{0,40}?)?\s*\([^)\n]{1,40}\)\s*(?:--|-|\u2014|\u2013)\s*")
+    r"\s*[A-Z][A-Z .'-]{2,40}?(?:,[^()\n]{0,40}?)?\s*\([^)\n]{1,40}\)\s*(?:--|-|\u2014|\u2013)\s*"
+)
 _DATELINE_KEY = "geostory.dateline_end"
 
 
@@ -285,16 +303,22 @@ def _noun_actor_token(trigger: Token) -> Token | None:
     for child in trigger.children:
         if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "for", "of"):
             for pobj in child.children:
-                if pobj.dep_ == "pobj" and (pobj.ent_type_ == "PERSON" or pobj.lemma_.lower() in
-                                            PERSON_NOUNS | GROUP_NOUNS or pobj.lower_ in SING_PRONOUNS):
+                if pobj.dep_ == "pobj" and (
+                    pobj.ent_type_ == "PERSON"
+                    or pobj.lemma_.lower() in PERSON_NOUNS | GROUP_NOUNS
+                    or pobj.lower_ in SING_PRONOUNS
+                ):
                     return pobj
     head = trigger.head
     if trigger.dep_ in ("dobj", "pobj") and head.lemma_.lower() in LIGHT | {"on", "embark", "go"}:
         verb = head if head.pos_ in ("VERB", "AUX") else head.head
         return _subject_of(verb)
     if trigger.dep_ in ("dobj",) and head.pos_ == "VERB":
-        return _subject_of(head) if head.lemma_.lower() in {"begin", "start", "continue", "resume",
-                                                             "wrap", "finish", "conclude"} else None
+        return (
+            _subject_of(head)
+            if head.lemma_.lower() in {"begin", "start", "continue", "resume", "wrap", "finish", "conclude"}
+            else None
+        )
     return None
 
 
@@ -324,9 +348,15 @@ def _coordinated_before(token: Token, index: _Index) -> str | None:
     doc = token.doc
     start = token.sent.start
     j = token.left_edge.i - 1
-    while j > start and (doc[j].lower_ in TITLES or doc[j].dep_ in ("amod", "compound") and doc[j].pos_ != "PROPN"):
+    while j > start and (
+        doc[j].lower_ in TITLES or doc[j].dep_ in ("amod", "compound") and doc[j].pos_ != "PROPN"
+    ):
         j -= 1
-    if j <= start or doc[j].lower_ != "and" or doc[j].head.i in range(token.left_edge.i, token.right_edge.i + 1):
+    if (
+        j <= start
+        or doc[j].lower_ != "and"
+        or doc[j].head.i in range(token.left_edge.i, token.right_edge.i + 1)
+    ):
         return None
     k = j - 1
     while k > start and doc[k].lower_ in ("'s", "’s"):
@@ -343,9 +373,20 @@ def _one_actor(token: Token, index: _Index, memory: Memory) -> list[str]:
     for child in token.children:
         if child.i in people.ent_of and child.dep_ in ("compound", "appos", "nmod"):
             return [people.ent_of[child.i]]
-    if lower in ("who", "that", "which") and token.head.dep_ in ("relcl", "acl") and token.head.head.i != token.i:
+    if (
+        lower in ("who", "that", "which")
+        and token.head.dep_ in ("relcl", "acl")
+        and token.head.head.i != token.i
+    ):
         return _one_actor(token.head.head, index, memory)  # "Zelenskiy, who traveled to ..."
-    if lemma in VEHICLES | GROUP_NOUNS | {"convoy", "motorcade", "delegation", "entourage", "flight", "charter"}:
+    if lemma in VEHICLES | GROUP_NOUNS | {
+        "convoy",
+        "motorcade",
+        "delegation",
+        "entourage",
+        "flight",
+        "charter",
+    }:
         for child in token.children:  # "Orban's convoy", "the pope's plane"
             if child.dep_ == "poss" and child.lower_ not in SING_PRONOUNS | PLURAL_PRONOUNS:
                 if child.lemma_.lower() in GROUP_NOUNS and any(c.lower_ == "the" for c in child.children):
@@ -362,15 +403,19 @@ def _one_actor(token: Token, index: _Index, memory: Memory) -> list[str]:
                 for obj in child.children:
                     if obj.dep_ == "dobj":
                         carried = _actor(obj, index, memory)
-                        if carried and any(n in people.titles or n in people.canonical.values() for n in carried):
+                        if carried and any(
+                            n in people.titles or n in people.canonical.values() for n in carried
+                        ):
                             return list(carried)
                         if obj.lower_ in ("them", "him", "her") and memory.mover:
                             return [memory.mover]  # "a plane carrying them landed at X"
                         text = _phrase(token)  # "a cruise ship carrying 4,000 passengers"
                         return [text] if text else []
-        fresh = any((c.dep_ == "det" and c.lower_ in ("a", "an", "another"))
-                    or (c.dep_ == "amod" and c.lower_ in ("second", "third", "another", "other"))
-                    for c in token.children)
+        fresh = any(
+            (c.dep_ == "det" and c.lower_ in ("a", "an", "another"))
+            or (c.dep_ == "amod" and c.lower_ in ("second", "third", "another", "other"))
+            for c in token.children
+        )
         if not fresh:
             for last in (memory.mover, memory.person, memory.thing):
                 if last:
@@ -395,7 +440,9 @@ def _one_actor(token: Token, index: _Index, memory: Memory) -> list[str]:
     definite = bool({"the", "this", "that", "these", "those"} & determiners)
     if definite and lemma in GROUP_NOUNS and lemma in memory.heads:
         return [memory.heads[lemma]]  # "Argentina's World Cup squad ..." -> "The squad ..."
-    if definite and (lemma in GROUP_NOUNS or lower in GROUP_NOUNS or lemma in ("visitor", "delegate", "guest")):
+    if definite and (
+        lemma in GROUP_NOUNS or lower in GROUP_NOUNS or lemma in ("visitor", "delegate", "guest")
+    ):
         pair = memory.pair
         if pair and (lemma in ("couple", "pair", "duo", "trio", "crew") or not memory.group):
             return list(pair)  # "the royal couple", "the crew": the people last named together
@@ -420,8 +467,11 @@ def _one_actor(token: Token, index: _Index, memory: Memory) -> list[str]:
     if lower in ("it",):
         last = memory.thing
         return [last] if last else []
-    if lemma in PERSON_NOUNS and token.tag_ in ("NN", "NNP") and any(
-            c.dep_ == "det" and c.lower_ in ("a", "an", "any", "no") for c in token.children):
+    if (
+        lemma in PERSON_NOUNS
+        and token.tag_ in ("NN", "NNP")
+        and any(c.dep_ == "det" and c.lower_ in ("a", "an", "any", "no") for c in token.children)
+    ):
         return []  # "a Japanese foreign minister", "an Australian prime minister": nobody in particular
     if lemma in PERSON_NOUNS and token.tag_ in ("NN", "NNP"):
         words = {t.lower_ for t in token.subtree if t.i <= token.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
@@ -441,7 +491,13 @@ def _one_actor(token: Token, index: _Index, memory: Memory) -> list[str]:
             return []
         named = memory.named
         text = _phrase(token)
-        if text and token.pos_ == "PROPN" and token.tag_ == "NNP" and token.i > 0 and token.doc[token.i - 1].pos_ == "PROPN":
+        if (
+            text
+            and token.pos_ == "PROPN"
+            and token.tag_ == "NNP"
+            and token.i > 0
+            and token.doc[token.i - 1].pos_ == "PROPN"
+        ):
             named[token.text] = text
         return [text] if text else []
     return []

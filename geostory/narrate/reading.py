@@ -1,8 +1,8 @@
 """One clause read: which tokens trigger a movement or a visit, and the places in their roles.
 
-    read_move(trigger, index, stop) -> _Reading | None     from/to/via/in-at, objects, compounds
-    read_visit(trigger, index, stop, legs) -> _Reading | None
-    fold_stops / fold_origins                              several clauses telling one journey
+read_move(trigger, index, stop) -> _Reading | None     from/to/via/in-at, objects, compounds
+read_visit(trigger, index, stop, legs) -> _Reading | None
+fold_stops / fold_origins                              several clauses telling one journey
 """
 
 from __future__ import annotations
@@ -14,14 +14,34 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
-from geostory.narrate.lexicon import (MOVE_PREPS, ARRIVAL_VERBS, ARRIVE, COMPASS, CONTRAST, DEST_OBJ, FOR_DEST,
-    GENERIC_PLACE_NOUNS, LIGHT, MOVE_NOUNS, MOVE_VERBS, OF_DEST, ORIGIN_OBJ, PATH_BLOCK, RETURN,
-    SCOPE_TYPES, STOPS, TRIP_NOUNS, VEHICLES, VERB_ONLY, VISIT_NOUNS, VISIT_PREPS, VISIT_VERBS,
-    WAYPOINT_OBJ)
+from geostory.narrate.lexicon import (
+    ARRIVAL_VERBS,
+    ARRIVE,
+    COMPASS,
+    CONTRAST,
+    DEST_OBJ,
+    FOR_DEST,
+    GENERIC_PLACE_NOUNS,
+    LIGHT,
+    MOVE_NOUNS,
+    MOVE_PREPS,
+    MOVE_VERBS,
+    OF_DEST,
+    ORIGIN_OBJ,
+    PATH_BLOCK,
+    RETURN,
+    SCOPE_TYPES,
+    STOPS,
+    TRIP_NOUNS,
+    VEHICLES,
+    VERB_ONLY,
+    VISIT_NOUNS,
+    VISIT_PREPS,
+    VISIT_VERBS,
+    WAYPOINT_OBJ,
+)
 from geostory.narrate.people import _Index, _subject_of, _vehicle_object
 from geostory.narrate.places import _contains, _unique
-
-
 
 
 @dataclass
@@ -46,11 +66,12 @@ class _Reading:
     home: bool = False  # "return home": back to where the actor's trip began
     background: bool = False  # told as background ("after he had traveled to X"): not chained
     introduced: bool = False  # the actor is new here ("a delegation of 20 officials"), not "the group"
-    pluperfect: bool = False  # told in the past perfect ("had traveled to X"): background once the actor is placed
+    pluperfect: bool = (
+        False  # told in the past perfect ("had traveled to X"): background once the actor is placed
+    )
     past_dated: bool = False  # dated before what the story has told so far ("last month"): a flashback
     scope: bool = False  # "a trip to Asia", "a tour of A, B and C": what the trip covers, not a stop
     fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each, not A then B
-
 
 
 def _sentence_span(article: Article, token: Token) -> Span:
@@ -74,27 +95,40 @@ def _verbal(token: Token) -> bool:
     """A verb, or a movement verb the tagger took for a noun after 'to' ("is due to land in X")."""
     if token.pos_ in ("VERB", "AUX"):
         return True
-    return (token.pos_ == "NOUN" and token.lemma_.lower() in MOVE_VERBS and token.i > 0
-            and token.doc[token.i - 1].lower_ == "to" and token.dep_ in ("pobj", "pcomp")
-            and token.lemma_.lower() not in MOVE_NOUNS)
-
+    return (
+        token.pos_ == "NOUN"
+        and token.lemma_.lower() in MOVE_VERBS
+        and token.i > 0
+        and token.doc[token.i - 1].lower_ == "to"
+        and token.dep_ in ("pobj", "pcomp")
+        and token.lemma_.lower() not in MOVE_NOUNS
+    )
 
 
 def _is_trigger(token: Token) -> str | None:
     lemma = token.lemma_.lower()
-    if not (token.pos_ in ("VERB", "AUX")) and _verbal(token):
+    if token.pos_ not in ("VERB", "AUX") and _verbal(token):
         return "move"
     if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
-        if lemma == "bound" or (token.lower_ == "bound" and any(
-                c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)):
+        if lemma == "bound" or (
+            token.lower_ == "bound"
+            and any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)
+        ):
             return "move"  # "set sail from X bound for Y" (tagged as the verb "bind")
         if lemma in MOVE_VERBS:
-            if lemma == "take" and (any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children)
-                                    or any(c.dep_ == "auxpass" for c in token.children)):
+            if lemma == "take" and (
+                any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children)
+                or any(c.dep_ == "auxpass" for c in token.children)
+            ):
                 return "move"  # "took off from X", "were taken (by bus) to X"
             if lemma in LIGHT and lemma not in ("embark",):
-                if not any(c.dep_ == "dobj" and (c.lemma_.lower() in VEHICLES | MOVE_NOUNS)
-                           for c in token.children) and _vehicle_object(token) is None:
+                if (
+                    not any(
+                        c.dep_ == "dobj" and (c.lemma_.lower() in VEHICLES | MOVE_NOUNS)
+                        for c in token.children
+                    )
+                    and _vehicle_object(token) is None
+                ):
                     return None
             return "move"
         return None
@@ -140,7 +174,12 @@ def _prep_text(prep: Token) -> str:
     word = prep.lower_
     if word == "of" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "out":
         return "out of"
-    if word == "of" and prep.i > 1 and prep.doc[prep.i - 1].lower_ == "way" and prep.doc[prep.i - 2].lower_ == "by":
+    if (
+        word == "of"
+        and prep.i > 1
+        and prep.doc[prep.i - 1].lower_ == "way"
+        and prep.doc[prep.i - 2].lower_ == "by"
+    ):
         return "via"
     if word == "for" and prep.head.lower_ == "bound":
         return "for"
@@ -158,7 +197,9 @@ def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
         token, level = stack.pop()
         found.extend(_places_named_by(token, index, level))
         alternatives = any(c.dep_ == "cc" and c.lower_ == "or" for c in token.children)
-        conjuncts = [c for c in token.children if c.dep_ == "conj" and not _contrasted(c) and not alternatives]
+        conjuncts = [
+            c for c in token.children if c.dep_ == "conj" and not _contrasted(c) and not alternatives
+        ]
         stack.extend((child, level + 1) for child in reversed(conjuncts))  # "to Genoa or La Spezia": not both
     return _unique(found)
 
@@ -195,7 +236,7 @@ def _contrasted(token: Token) -> bool:
         if child.dep_ in ("cc", "preconj", "neg", "advmod") and child.lower_ in CONTRAST:
             return True
     doc = token.doc
-    left = doc[max(token.head.i + 1, token.i - 4):token.i]
+    left = doc[max(token.head.i + 1, token.i - 4) : token.i]
     words = [t.lower_ for t in left]
     return "than" in words or "instead" in words or "not" in words
 
@@ -240,11 +281,16 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
     clause = _clause(trigger, stop)
     reading = _Reading(trigger=trigger, kind="move", actor=())
     reading.returning = lemma in RETURN or any(
-        c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children)
+        c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children
+    )
 
     def add(role: str, places: list[Place]) -> None:
-        target = {"origin": reading.origins, "destination": reading.destinations,
-                  "waypoint": reading.waypoints, "at": reading.at}[role]
+        target = {
+            "origin": reading.origins,
+            "destination": reading.destinations,
+            "waypoint": reading.waypoints,
+            "at": reading.at,
+        }[role]
         for place in places:
             if place not in target:
                 target.append(place)
@@ -268,7 +314,12 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                 continue  # "The migrants, mostly from Guinea, were taken to X": who, not where from
             word = _prep_text(token)
             role = MOVE_PREPS.get(word)
-            if word == "of" and token.head.lower_ in COMPASS and token.head.head.i == trigger.i and lemma in ARRIVE:
+            if (
+                word == "of"
+                and token.head.lower_ in COMPASS
+                and token.head.head.i == trigger.i
+                and lemma in ARRIVE
+            ):
                 for pobj in token.children:  # "landed 150 km southeast of X": near X, if nothing closer
                     if pobj.dep_ == "pobj":
                         near.extend(_places_under(pobj, index))
@@ -285,10 +336,18 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
                 continue
             if word in ("on", "near", "outside") and lemma not in ARRIVE:
                 continue
-            if role == "at" and lemma not in ARRIVE and lemma not in WAYPOINT_OBJ and not (
-                    is_noun and lemma in {"visit", "trip", "tour", "stop", "stopover", "layover"}):
+            if (
+                role == "at"
+                and lemma not in ARRIVE
+                and lemma not in WAYPOINT_OBJ
+                and not (is_noun and lemma in {"visit", "trip", "tour", "stop", "stopover", "layover"})
+            ):
                 continue
-            qualifier_ok = role in ("origin", "destination", "waypoint") and word not in ("over", "across", "past")
+            qualifier_ok = role in ("origin", "destination", "waypoint") and word not in (
+                "over",
+                "across",
+                "past",
+            )
             if not _path_ok(token, trigger, index, qualifier_ok):
                 continue
             if token.head.i != trigger.i and role == "at":
@@ -299,8 +358,12 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
             for pobj in token.children:
                 if pobj.dep_ in ("pobj", "pcomp") and not _under_contrast(pobj, trigger):
                     places = _places_under(pobj, index)
-                    if (role == "destination" and len(places) > 1 and pobj.tag_ == "NNS"
-                            and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS):
+                    if (
+                        role == "destination"
+                        and len(places) > 1
+                        and pobj.tag_ == "NNS"
+                        and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS
+                    ):
                         reading.fan_out = True
                     if role == "at" and lemma in WAYPOINT_OBJ and word != "at":
                         add("waypoint", places)
@@ -334,10 +397,17 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
     if near and not (reading.destinations or reading.at or reading.origins):
         add("at", near)
     reading.home = reading.returning or lemma in ("fly", "head", "go", "come", "travel", "sail", "drive")
-    reading.home = reading.home and any(c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt")
-                                        for c in trigger.children)
-    if not (reading.origins or reading.destinations or reading.at or reading.waypoints or reading.home
-            or _carried_by_trip_noun(trigger)):
+    reading.home = reading.home and any(
+        c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt") for c in trigger.children
+    )
+    if not (
+        reading.origins
+        or reading.destinations
+        or reading.at
+        or reading.waypoints
+        or reading.home
+        or _carried_by_trip_noun(trigger)
+    ):
         return None
     # arrive in X / land at X / visit X: where it ends up; a stop on the way is a waypoint
     if reading.at:
@@ -346,8 +416,9 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
         elif not reading.destinations:
             add("destination", reading.at)
     reading.destinations = [p for p in reading.destinations if p not in reading.origins]
-    reading.waypoints = [p for p in reading.waypoints
-                         if p not in reading.origins and p not in reading.destinations]
+    reading.waypoints = [
+        p for p in reading.waypoints if p not in reading.origins and p not in reading.destinations
+    ]
     if not reading.origins and reading.destinations and not is_noun:
         reading.origins = _stay_before(trigger, index, stop, reading.destinations)
     if _many_journeys(trigger, reading.destinations):
@@ -363,14 +434,34 @@ def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> b
     goals = reading.destinations
     if not goals or reading.origins and is_noun:
         return False
-    if not is_noun and lemma in ("visit", "tour") and all(p.place_type in ("continent", "region") for p in goals):
+    if (
+        not is_noun
+        and lemma in ("visit", "tour")
+        and all(p.place_type in ("continent", "region") for p in goals)
+    ):
         return True
-    if (not is_noun and not reading.origins and len(goals) >= 2 and lemma in ("travel", "visit", "tour", "go")
-            and all(p.place_type in ("country", "continent", "region") for p in goals)):
+    if (
+        not is_noun
+        and not reading.origins
+        and len(goals) >= 2
+        and lemma in ("travel", "visit", "tour", "go")
+        and all(p.place_type in ("country", "continent", "region") for p in goals)
+    ):
         return True
-    if is_noun and lemma in ("trip", "tour", "visit", "visits", "journey", "voyage", "cruise", "pilgrimage", "expedition"):
-        return (all(p.place_type in SCOPE_TYPES for p in goals)
-                or (len(goals) >= 2 and all(p.place_type in ("country", "continent", "region") for p in goals)))
+    if is_noun and lemma in (
+        "trip",
+        "tour",
+        "visit",
+        "visits",
+        "journey",
+        "voyage",
+        "cruise",
+        "pilgrimage",
+        "expedition",
+    ):
+        return all(p.place_type in SCOPE_TYPES for p in goals) or (
+            len(goals) >= 2 and all(p.place_type in ("country", "continent", "region") for p in goals)
+        )
     return False
 
 
@@ -386,8 +477,12 @@ def _many_journeys(trigger: Token, goals: Sequence[Place]) -> bool:
     if trigger.pos_ not in ("VERB", "AUX"):
         return False
     subject = _subject_of(trigger)
-    return (subject is not None and subject.tag_ == "NNS" and subject.pos_ == "NOUN"
-            and not any(c.dep_ == "conj" for c in subject.children))
+    return (
+        subject is not None
+        and subject.tag_ == "NNS"
+        and subject.pos_ == "NOUN"
+        and not any(c.dep_ == "conj" for c in subject.children)
+    )
 
 
 def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[Place]) -> list[Place]:
@@ -397,7 +492,8 @@ def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[
     found: list[Place] = []
     for child in trigger.children:
         after = (child.dep_ == "prep" and child.lower_ in ("after", "following")) or (
-            child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "after" for m in child.children))
+            child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "after" for m in child.children)
+        )
         if after:
             found = _stay_places(child, index, stop)
             break
@@ -405,7 +501,9 @@ def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[
         governor = _before_governor(trigger)
         if governor is not None:
             found = _stay_places(governor, index, stop, direct=True)
-    found = [p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)]
+    found = [
+        p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)
+    ]
     return found[-1:]  # the last stay told is where the mover set out from
 
 
@@ -435,8 +533,11 @@ def _stay_places(root: Token, index: _Index, stop: set[int], direct: bool = Fals
             if child.dep_ == "prep" and child.lower_ in ("in", "at"):
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        found.extend(p for p in _places_under(pobj, index)
-                                     if p.place_type not in SCOPE_TYPES and p.place_type != "continent")
+                        found.extend(
+                            p
+                            for p in _places_under(pobj, index)
+                            if p.place_type not in SCOPE_TYPES and p.place_type != "continent"
+                        )
             elif not direct:
                 todo.append(child)
     return found
@@ -450,8 +551,11 @@ def _carried_by_trip_noun(trigger: Token) -> bool:
     for prep in trigger.children:
         if prep.dep_ == "prep" and prep.lower_ in ("on", "aboard", "after", "following", "by"):
             for pobj in prep.children:
-                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in MOVE_NOUNS and any(
-                        c.dep_ == "prep" and c.lower_ == "from" for c in pobj.children):
+                if (
+                    pobj.dep_ == "pobj"
+                    and pobj.lemma_.lower() in MOVE_NOUNS
+                    and any(c.dep_ == "prep" and c.lower_ == "from" for c in pobj.children)
+                ):
                     return True
     return False
 
@@ -464,18 +568,26 @@ def _fold_stops(readings: list[_Reading]) -> list[_Reading]:
     for reading in readings:
         trigger = reading.trigger
         parent = by_trigger.get(trigger.head.i)
-        if (parent is not None and parent is not reading and trigger.tag_ == "VBG"
-                and trigger.dep_ in ("advcl", "xcomp", "conj", "acl")
-                and not reading.origins
-                and (trigger.lemma_.lower() in STOPS | WAYPOINT_OBJ | {"pass", "cross"} or not reading.destinations)):
+        if (
+            parent is not None
+            and parent is not reading
+            and trigger.tag_ == "VBG"
+            and trigger.dep_ in ("advcl", "xcomp", "conj", "acl")
+            and not reading.origins
+            and (
+                trigger.lemma_.lower() in STOPS | WAYPOINT_OBJ | {"pass", "cross"} or not reading.destinations
+            )
+        ):
             for place in reading.at + reading.destinations + reading.waypoints:
-                if place not in parent.waypoints and place not in parent.destinations and place not in parent.origins:
+                if (
+                    place not in parent.waypoints
+                    and place not in parent.destinations
+                    and place not in parent.origins
+                ):
                     parent.waypoints.append(place)
             continue
         out.append(reading)
     return _fold_manner(out)
-
-
 
 
 def _fold_manner(readings: list[_Reading]) -> list[_Reading]:
@@ -487,17 +599,29 @@ def _fold_manner(readings: list[_Reading]) -> list[_Reading]:
         trigger = reading.trigger
         prep = trigger.head
         parent = by_trigger.get(prep.head.i) if trigger.dep_ == "pobj" else None
-        if (parent is not None and parent is not reading and trigger.pos_ == "NOUN"
-                and prep.lower_ == "from" and not parent.origins and not reading.origins
-                and reading.destinations and trigger.lemma_.lower() in TRIP_NOUNS):
+        if (
+            parent is not None
+            and parent is not reading
+            and trigger.pos_ == "NOUN"
+            and prep.lower_ == "from"
+            and not parent.origins
+            and not reading.origins
+            and reading.destinations
+            and trigger.lemma_.lower() in TRIP_NOUNS
+        ):
             # "returned to X from a state visit to Y": the journey began at Y (the last stop)
             parent.origins.append(reading.destinations[-1])
             parent.destinations[:] = [p for p in parent.destinations if p is not reading.destinations[-1]]
             parent.extra.extend(trigger.subtree)
             continue
-        if (parent is not None and parent is not reading and trigger.pos_ == "NOUN"
-                and prep.lower_ in ("after", "on", "aboard", "by", "following")
-                and not parent.origins and reading.origins):
+        if (
+            parent is not None
+            and parent is not reading
+            and trigger.pos_ == "NOUN"
+            and prep.lower_ in ("after", "on", "aboard", "by", "following")
+            and not parent.origins
+            and reading.origins
+        ):
             parent.origins.extend(p for p in reading.origins if p not in parent.destinations)
             parent.waypoints.extend(p for p in reading.waypoints if p not in parent.waypoints)
             parent.extra.extend(trigger.subtree)
@@ -547,7 +671,11 @@ def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_
             for pobj in token.children:
                 if pobj.dep_ == "pobj" and not _under_contrast(pobj, trigger):
                     found.extend(_places_under(pobj, index))
-        elif trigger.pos_ in ("NOUN", "PROPN") and token.head.i == trigger.i and token.dep_ in ("compound", "nmod"):
+        elif (
+            trigger.pos_ in ("NOUN", "PROPN")
+            and token.head.i == trigger.i
+            and token.dep_ in ("compound", "nmod")
+        ):
             if token.i not in index.demonym_tokens:
                 found.extend(_places_under(token, index))
     if not found and lemma != "be":
@@ -588,25 +716,34 @@ def _event_text(trigger: Token) -> str:
     return " ".join(t.text for t in parts)
 
 
-
 def _due_in(trigger: Token) -> bool:
     """'X is due in Y': the copula with the adjective 'due' and no 'to'-verb (that one is a plan)."""
     return trigger.lemma_.lower() == "be" and any(
         c.dep_ == "acomp" and c.lower_ == "due" and not any(g.dep_ == "xcomp" for g in c.children)
-        for c in trigger.children)
+        for c in trigger.children
+    )
 
 
 def _after_visit(trigger: Token, visits: list[_Reading]) -> Place | None:
     """The place of an event in an 'after'/'following' phrase of an arrival or return verb ("arrived
     back in X after talks in Y"): where the journey began."""
     lemma = trigger.lemma_.lower()
-    if lemma not in ARRIVAL_VERBS and lemma not in RETURN and not any(
-            c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children):
+    if (
+        lemma not in ARRIVAL_VERBS
+        and lemma not in RETURN
+        and not any(c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children)
+    ):
         return None
     for visit in visits:
         t = visit.trigger
-        if (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "pobj" and t.head.lower_ in ("after", "following")
-                and t.head.head.i == trigger.i and visit.at and visit.at[0].place_type not in ("country",) + tuple(SCOPE_TYPES)):
+        if (
+            t.pos_ in ("NOUN", "PROPN")
+            and t.dep_ == "pobj"
+            and t.head.lower_ in ("after", "following")
+            and t.head.head.i == trigger.i
+            and visit.at
+            and visit.at[0].place_type not in ("country",) + tuple(SCOPE_TYPES)
+        ):
             return visit.at[0]
     return None
 
@@ -638,7 +775,9 @@ def _past_tense(trigger: Token) -> bool:
     t = trigger
     if t.pos_ in ("NOUN", "PROPN") and not _verbal(t):
         t = t.head
-    return t.tag_ in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in t.children)
+    return t.tag_ in ("VBD", "VBN") or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in t.children
+    )
 
 
 def _pluperfect(trigger: Token) -> bool:
@@ -647,8 +786,11 @@ def _pluperfect(trigger: Token) -> bool:
     for _ in range(3):
         if t.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in t.children):
             return True
-        if t.dep_ in ("conj", "xcomp") and t.head.i != t.i and not any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+        if (
+            t.dep_ in ("conj", "xcomp")
+            and t.head.i != t.i
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+        ):
             t = t.head
             continue
         return False
@@ -656,9 +798,11 @@ def _pluperfect(trigger: Token) -> bool:
 
 
 def _definite_or_ordinal(noun: Token) -> bool:
-    return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
-               or (c.dep_ == "amod" and c.lower_ in ("final", "last", "next", "first", "second", "third"))
-               for c in noun.children)
+    return any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
+        or (c.dep_ == "amod" and c.lower_ in ("final", "last", "next", "first", "second", "third"))
+        for c in noun.children
+    )
 
 
 def _is_background(trigger: Token) -> bool:
@@ -667,10 +811,15 @@ def _is_background(trigger: Token) -> bool:
     that hangs from something other than a journey ("The trip comes months after he traveled to X")."""
     t = trigger
     for _ in range(6):
-        if t.pos_ in ("VERB", "AUX") and t.dep_ == "relcl" and any(
-                c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in t.children):
+        if (
+            t.pos_ in ("VERB", "AUX")
+            and t.dep_ == "relcl"
+            and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in t.children)
+        ):
             return True
-        if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "mark" and c.lower_ in ("after", "since") for c in t.children):
+        if t.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "mark" and c.lower_ in ("after", "since") for c in t.children
+        ):
             governor = t.head
             return governor.i != t.i and (not _is_trigger(governor) or _about_a_trip(governor))
         if t.dep_ in ("pcomp", "pobj") and t.head.lower_ in ("after", "since") and t.head.dep_ == "prep":
@@ -699,7 +848,8 @@ def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
                 continue
             a, b = reading.trigger, other.trigger
             linked = (a.head.i == b.i and a.dep_ in ("advcl", "conj", "xcomp", "pcomp")) or (
-                b.head.i == a.i and b.dep_ in ("advcl", "conj", "xcomp", "pcomp"))
+                b.head.i == a.i and b.dep_ in ("advcl", "conj", "xcomp", "pcomp")
+            )
             if not linked:
                 continue
             other.origins.extend(reading.origins)
@@ -708,5 +858,3 @@ def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
             out.remove(reading)
             break
     return out
-
-
