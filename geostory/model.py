@@ -120,6 +120,7 @@ class Place:
     approximate: bool = False  # pinned at a container ("a palace in Kyiv") or a region's centre
     container: str | None = None  # the container's name when approximate
     alternatives: tuple[Candidate, ...] = ()  # runner-up candidates, best first
+    admin1: str | None = None  # first-level division within the country, as the gazetteer gives it
 
     @property
     def coordinate(self) -> Coordinate:

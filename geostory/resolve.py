@@ -426,6 +426,7 @@ def _place(group: _Group, ranked: list[tuple[float, Candidate]]) -> Place:
         source=best.source,
         confidence=_confidence(ranked),
         alternatives=tuple(alternatives),
+        admin1=best.admin1,
     )
 
 
@@ -486,6 +487,7 @@ def _override_place(group: _Group, override: Override, reading: Candidate | None
         mentions=group.mentions,
         source="override",
         confidence=1.0,
+        admin1=reading.admin1 if same else None,
     )
 
 
@@ -508,6 +510,7 @@ def _contained(group: _Group, places: Mapping[str, Place], text: str) -> Place |
         confidence=round(min(container.confidence, 0.6), 3),
         approximate=True,
         container=container.name,
+        admin1=container.admin1,
     )
 
 
