@@ -57,7 +57,7 @@ def load_docs(corpus_path: Path, cache_dir: Path, reparse: bool):
         DocBin(attrs=["ORTH", "TAG", "POS", "MORPH", "ENT_IOB", "ENT_TYPE", "SENT_START"], docs=docs).to_disk(
             cached
         )
-    if len(docs) != len(records) or any(d.text != r["text"] for d, r in zip(docs, records)):
+    if len(docs) != len(records) or any(d.text != r["text"] for d, r in zip(docs, records, strict=True)):
         raise SystemExit(f"cached Docs do not match {corpus_path}; run with --reparse")
     return records, docs
 
@@ -69,7 +69,7 @@ def predict(records, docs, gazetteer, with_resolve: bool):
 
     out = {}
     recognize_s = resolve_s = 0.0
-    for record, doc in zip(records, docs):
+    for record, doc in zip(records, docs, strict=True):
         t0 = time.perf_counter()
         mentions = recognize(doc, gazetteer)
         t1 = time.perf_counter()

@@ -139,8 +139,8 @@ def atomic_writer(path: str | os.PathLike, *, binary: bool = False) -> Iterator[
         raise OutputError(f"cannot write {target}: {err.strerror or err}") from err
     group = _group.get()
     try:
-        text_options = {} if binary else {"encoding": "utf-8", "newline": "\n"}
-        with os.fdopen(fd, "wb" if binary else "w", **text_options) as handle:
+        opened = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        with opened as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

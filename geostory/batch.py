@@ -246,7 +246,7 @@ def _tasks(source: Path, outdir: Path, model: str | None, places_file: str | Non
             places_file=places_file,
             **record,
         )
-        for record, stem in zip(records, stems)
+        for record, stem in zip(records, stems, strict=True)
     ]
 
 

@@ -10,6 +10,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 from .errors import EXIT_CODES, ConfigurationError, GeostoryError, InputError, OutputError
 
@@ -17,7 +18,8 @@ EPILOG = (
     "exit codes: 0 ok, "
     + ", ".join(f"{code} {name}" for name, code in sorted(EXIT_CODES.items(), key=lambda i: i[1]))
     + (
-        ", 130 interrupted. Data: GeoNames (CC BY 4.0), airportsdata, countryinfo; map tiles (c) OpenStreetMap contributors."
+        ", 130 interrupted. Data: GeoNames (CC BY 4.0), airportsdata, countryinfo; "
+        "map tiles (c) OpenStreetMap contributors."
     )
 )
 
@@ -61,7 +63,8 @@ def _add_place_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--geocoder",
         metavar="NAME",
-        help="also ask this geopy geocoder (nominatim, photon, arcgis ...) for names the offline gazetteer lacks",
+        help="also ask this geopy geocoder (nominatim, photon, arcgis ...) "
+        "for names the offline gazetteer lacks",
     )
     parser.add_argument("--user-agent", help="User-Agent for the online geocoder (Nominatim requires one)")
     parser.add_argument(
@@ -298,7 +301,7 @@ def cmd_places(args: argparse.Namespace) -> int:
     article = read_article(args.article, date=args.date)
     story = build_story(article, model=_model(args), geocoder=_geocoder(args), places_file=args.places)
     for place in story.places:
-        row = {
+        row: dict[str, Any] = {
             "name": place.name,
             "lat": round(place.latitude, 5),
             "lon": round(place.longitude, 5),

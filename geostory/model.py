@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal, TypeAlias
 
 PlaceType = Literal[
     "continent", "country", "region", "county", "city", "landmark", "airport", "water", "other"
@@ -184,7 +184,7 @@ class Visit:
     event: str | None = None  # what happens, in the article's words
 
 
-Event = Union[Leg, Visit]
+Event: TypeAlias = Leg | Visit
 
 
 def _told_start(event: Event) -> int:
@@ -219,10 +219,11 @@ class Story:
 
         Undated events keep their told position relative to the dated event told just before them.
         """
-        told = sorted((*self.legs, *self.visits), key=_told_start)
+        both: list[Event] = [*self.legs, *self.visits]
+        told = sorted(both, key=_told_start)
         if order == "told":
             return tuple(told)
-        keyed = []
+        keyed: list[tuple[dt.date, int, Event]] = []
         last: dt.date = dt.date.min
         for position, event in enumerate(told):
             if event.when is not None:

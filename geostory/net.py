@@ -63,11 +63,15 @@ class _DeadlineReader(socket.SocketIO):
     """A socket's reads, each bounded by what is left of the thread's deadline. A SocketIO, so
     the socket stays open while the response reads it (urllib closes its own handle early)."""
 
-    def readinto(self, buffer) -> int:
+    def __init__(self, sock: socket.socket, mode: str) -> None:
+        super().__init__(sock, mode)  # type: ignore[arg-type]  # typeshed narrows mode to literals
+        self._socket = sock
+
+    def readinto(self, buffer: Any) -> int:
         left = _remaining()
         if left is not None:
-            self._sock.settimeout(left)
-        return super().readinto(buffer)
+            self._socket.settimeout(left)
+        return super().readinto(buffer) or 0
 
 
 class _DeadlineSocket:

@@ -91,10 +91,10 @@ def make_geocoder(
     policy (1 s for Nominatim). Raises ConfigurationError for an unknown service, a missing
     user agent for Nominatim, or options the service does not take.
 
-    >>> make_geocoder("nominatim")
+    >>> make_geocoder("nominatim")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geostory.errors.ConfigurationError: the nominatim geocoder needs a user agent that identifies you, e.g. --user-agent "newsdesk-maps/1.0 (you@example.org)"
+    geostory.errors.ConfigurationError: the nominatim geocoder needs a user agent that identifies you, ...
     """
     from geopy.exc import GeocoderNotFound, GeopyError
     from geopy.geocoders import get_geocoder_for_service
@@ -275,6 +275,7 @@ class GeocodeCache:
 
     def put(self, service: str, domain: str, query: str, result: Mapping[str, Any] | None) -> None:
         """Store a validated result, or None for "not found"."""
+        values: tuple[object, ...]
         if result is None:
             values = (service, domain, query, 0, None, None, None, None, time.time())
         else:
@@ -589,7 +590,8 @@ def _validated(answer: Any, service: str):
         # geopy wraps a longitude of 999 to -81: the answer is wrong, not a place at -81.
         if not _valid_coordinates(latitude, longitude):
             raise GeocoderError(
-                f"{service} sent a malformed response: coordinates {_short(latitude, 40)}, {_short(longitude, 40)} out of range"
+                f"{service} sent a malformed response: coordinates "
+                f"{_short(latitude, 40)}, {_short(longitude, 40)} out of range"
             )
     return answer
 

@@ -104,7 +104,8 @@ def load_overrides(path: str | os.PathLike[str]) -> dict[str, Override]:
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "o.csv").write_text("name,latitude,longitude,exclude\\nThe Hague,52.08,4.31,\\nSumy,,,yes\\n")
+    >>> rows = "name,latitude,longitude,exclude\\nThe Hague,52.08,4.31,\\nSumy,,,yes\\n"
+    >>> _ = (folder / "o.csv").write_text(rows)
     >>> load_overrides(folder / "o.csv")["sumy"].exclude
     True
     """
@@ -122,7 +123,8 @@ def load_overrides(path: str | os.PathLike[str]) -> dict[str, Override]:
         key = normalize_name(override.name)
         if key in overrides:
             raise ConfigurationError(
-                f"overrides file {path}, line {line}: {_shown(override.name)} is already set on line {lines[key]}"
+                f"overrides file {path}, line {line}: {_shown(override.name)} "
+                f"is already set on line {lines[key]}"
             )
         overrides[key] = override
         lines[key] = line
@@ -191,9 +193,15 @@ def _csv_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                 continue
             if len(record) > len(header):
                 raise ConfigurationError(
-                    f"overrides file {path}, line {start}: {len(record)} fields but the header has {len(header)}"
+                    f"overrides file {path}, line {start}: {len(record)} fields "
+                    f"but the header has {len(header)}"
                 )
-            fields = {column: cell for column, cell in zip(header, record) if column not in INFO_COLUMNS}
+            # a short row leaves its last columns empty
+            fields = {
+                column: cell
+                for column, cell in zip(header, record, strict=False)
+                if column not in INFO_COLUMNS
+            }
             rows.append((start, fields))
     except csv.Error as err:
         raise ConfigurationError(f"overrides file {path}, line {reader.line_num}: {err}") from err
@@ -230,7 +238,8 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                 line = item.start_mark.line + 1
                 if not isinstance(item, yaml.MappingNode):
                     raise ConfigurationError(
-                        f"overrides file {path}, line {line}: expected a mapping with name, latitude, longitude ..."
+                        f"overrides file {path}, line {line}: "
+                        "expected a mapping with name, latitude, longitude ..."
                     )
                 rows.append((line, _yaml_mapping(loader, item, path)))
         elif isinstance(root, yaml.MappingNode):
@@ -249,7 +258,8 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                     )
                 if "name" in fields and fields["name"] != name:
                     raise ConfigurationError(
-                        f"overrides file {path}, line {line}: the key {_shown(name)} and its name {_shown(fields['name'])} differ"
+                        f"overrides file {path}, line {line}: the key {_shown(name)} "
+                        f"and its name {_shown(fields['name'])} differ"
                     )
                 fields["name"] = name
                 rows.append((line, fields))

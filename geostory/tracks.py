@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any, cast
 
 from geostory.atomic import write_bytes
 from geostory.export import clean_text, events_in_order, leg_coordinates, places_in_order, quoted_sentence
@@ -76,7 +77,7 @@ def to_gpx(story: Story) -> str:
     legs, _ = events_in_order(story)
     for leg in legs:
         track = gpxpy.gpx.GPXTrack(name=_leg_name(leg), description=_leg_text(story, leg))
-        track.type = leg.mode
+        track.type = cast(Any, leg.mode)  # gpxpy declares `type` as None-only
         segment = gpxpy.gpx.GPXTrackSegment()
         segment.points.extend(
             gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon) for lon, lat in _lonlats(leg)

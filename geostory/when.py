@@ -1,7 +1,8 @@
 """Normalize the article's date expressions to ranges of days.
 
-    normalize_dates(doc, anchor) -> list[TimeSpan]   every DATE entity that can be placed in time
-    parse_when(text, anchor)     -> TimeSpan | None  one expression, resolved against `anchor`
+    parse_when(text, anchor, future=None) -> TimeSpan | None  one expression, resolved against `anchor`
+
+(narrate decides the tense of the clause a date stands in, and passes it as `future`).
 
 `anchor` is the article's date. A small, explicit rule set (no third-party date parser), so the
 results are predictable and documented here:
@@ -34,14 +35,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable
-
-from spacy.tokens import Doc
-from spacy.tokens import Span as SpacySpan
 
 from geostory.model import TimeSpan
 
-__all__ = ["normalize_dates", "parse_when"]
+__all__ = ["parse_when"]
 
 _MONTHS = {
     "january": 1,
@@ -111,9 +108,10 @@ _NUMBERS = {
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
-_PART_RE = r"(?:(?P<part>early|mid|middle|late|the (?:end|beginning|start|middle) of|end of|beginning of|start of)[\s-]*)?"
-_FUTURE_AUX = {"will", "wo", "'ll", "shall"}
-_FUTURE_LEMMAS = {"plan", "expect", "schedule", "set", "due", "intend", "prepare", "hope", "aim", "upcoming"}
+_PART_RE = (
+    r"(?:(?P<part>early|mid|middle|late|the (?:end|beginning|start|middle) of"
+    r"|end of|beginning of|start of)[\s-]*)?"
+)
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -224,8 +222,14 @@ def _month_day(s: str, anchor: dt.date | None, future: bool | None, text: str) -
     """Expressions naming a month, with or without days, parts and years."""
     md = rf"(?P<m1>{_MONTH_RE}) (?P<d1>\d{{1,2}})(?:,? (?P<y1>\d{{4}}))?"
     dm = rf"(?P<d1b>\d{{1,2}}) (?P<m1b>{_MONTH_RE})(?:,? (?P<y1b>\d{{4}}))?"
-    tail = rf"(?:\s*(?:-|to|and|through|until|till)\s*(?:(?P<m2>{_MONTH_RE}) )?(?P<d2>\d{{1,2}})(?:,? (?P<y2>\d{{4}}))?)?"
-    tail_dm = rf"(?:\s*(?:-|to|and|through|until|till)\s*(?P<d2b>\d{{1,2}})(?: (?P<m2b>{_MONTH_RE}))?(?:,? (?P<y2b>\d{{4}}))?)?"
+    tail = (
+        rf"(?:\s*(?:-|to|and|through|until|till)\s*(?:(?P<m2>{_MONTH_RE}) )?"
+        rf"(?P<d2>\d{{1,2}})(?:,? (?P<y2>\d{{4}}))?)?"
+    )
+    tail_dm = (
+        rf"(?:\s*(?:-|to|and|through|until|till)\s*(?P<d2b>\d{{1,2}})"
+        rf"(?: (?P<m2b>{_MONTH_RE}))?(?:,? (?P<y2b>\d{{4}}))?)?"
+    )
     s2 = re.sub(r"^(?:between|from)\s+", "", s)
     s2 = re.sub(rf"^(?:{_WEEKDAY_RE}),? ", "", s2)
     m = re.fullmatch(md + tail, s2)
@@ -315,7 +319,8 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
         day = anchor + dt.timedelta(days=2)
         return _span(day, day, text)
     m = re.fullmatch(
-        r"(?:(?P<which>this|next|last|past|coming|the coming|the past|the)\s+)?(?P<unit>week|weekend|month|year)",
+        r"(?:(?P<which>this|next|last|past|coming|the coming|the past|the)\s+)?"
+        r"(?P<unit>week|weekend|month|year)",
         s,
     )
     if m:
@@ -350,7 +355,9 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
         year = anchor.year + delta
         return _span(dt.date(year, 1, 1), dt.date(year, 12, 31), text)
     m = re.fullmatch(
-        r"(?P<part>early|mid|late|earlier|later|the end of|end of|the beginning of|beginning of|the start of|start of)\s*-?\s*(?:this|next|last) (?P<unit>month|year|week)|(?P<part2>earlier|later|early|late) (?P<which2>this|next|last) (?P<unit2>month|year|week)",
+        r"(?P<part>early|mid|late|earlier|later|the end of|end of|the beginning of|beginning of"
+        r"|the start of|start of)\s*-?\s*(?:this|next|last) (?P<unit>month|year|week)"
+        r"|(?P<part2>earlier|later|early|late) (?P<which2>this|next|last) (?P<unit2>month|year|week)",
         s,
     )
     if m:
@@ -385,7 +392,8 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
             return _span(anchor, end, text)
         return _span(start, end, text)
     m = re.fullmatch(
-        r"(?P<n>\d+|a few|a couple of|couple of|few|several|[a-z]+) (?P<unit>day|week|month|year)s? (?P<dir>ago|from now|hence)",
+        r"(?P<n>\d+|a few|a couple of|couple of|few|several|[a-z]+) "
+        r"(?P<unit>day|week|month|year)s? (?P<dir>ago|from now|hence)",
         s,
     )
     if m:
@@ -417,7 +425,8 @@ def _relative(s: str, anchor: dt.date, future: bool | None, text: str) -> TimeSp
         day = _weekday(anchor, _WEEKDAYS[m["wd"]], which, future)
         return _span(day, day, text)
     m = re.fullmatch(
-        r"(?:(?P<which>this|last|next|the coming|coming|the past|past) )?(?P<season>spring|summer|autumn|fall|winter)(?: (?P<y>\d{4}))?",
+        r"(?:(?P<which>this|last|next|the coming|coming|the past|past) )?"
+        r"(?P<season>spring|summer|autumn|fall|winter)(?: (?P<y>\d{4}))?",
         s,
     )
     if m:
@@ -488,48 +497,3 @@ def parse_when(text: str, anchor: dt.date | None, *, future: bool | None = None)
     if anchor is None:
         return None
     return _relative(s, anchor, future, text)
-
-
-def tense_is_future(span: SpacySpan) -> bool | None:
-    """Whether the clause governing a DATE entity speaks of the future (True), the past (False)."""
-    token = span.root
-    for _ in range(8):
-        head = token if token.pos_ in ("VERB", "AUX") else None
-        if head is not None:
-            for child in head.children:
-                if child.dep_ in ("aux", "auxpass") and child.lower_ in _FUTURE_AUX:
-                    return True
-                if child.dep_ in ("aux",) and child.lower_ in ("would", "'d", "may", "might", "could"):
-                    return True
-            if head.lemma_ in _FUTURE_LEMMAS:
-                return True
-            if head.tag_ in ("VBD", "VBN"):
-                return False
-            if head.tag_ in ("VBZ", "VBP") and head.lemma_ != "be":
-                return None
-        if token.dep_ == "amod" and token.lemma_ in _FUTURE_LEMMAS:
-            return True
-        if token.head is token:
-            break
-        token = token.head
-    return None
-
-
-def normalize_dates(doc: Doc, anchor: dt.date | None) -> list[TimeSpan]:
-    """Every DATE entity of `doc` that can be resolved against `anchor`, in text order.
-
-    The tense of the governing clause decides bare weekdays and year-less months (see
-    `parse_when`). TimeSpan.text is the entity's text.
-    """
-    return [span for _, span in _dates_with_ents(doc.ents, anchor)]
-
-
-def _dates_with_ents(ents: Iterable[SpacySpan], anchor: dt.date | None) -> list[tuple[SpacySpan, TimeSpan]]:
-    out = []
-    for ent in ents:
-        if ent.label_ != "DATE":
-            continue
-        span = parse_when(ent.text, anchor, future=tense_is_future(ent))
-        if span is not None:
-            out.append((ent, span))
-    return out

@@ -623,7 +623,8 @@ def test_help_loads_no_model_or_map_library(tmp_path):
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try: main(['build', '--help'])\n"
         "    except SystemExit: pass\n"
-        "print(sorted(m for m in ('spacy', 'folium', 'shapely', 'geopy', 'trafilatura') if m in sys.modules))\n"
+        "heavy = ('spacy', 'folium', 'shapely', 'geopy', 'trafilatura')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(REPO))
     out = subprocess.run(

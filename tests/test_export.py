@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from itertools import pairwise
 
 import pytest
 from browser_helpers import HOSTILE, hostile_story, make_story
@@ -146,7 +147,7 @@ def test_leg_across_the_antimeridian_keeps_longitudes_continuous():
     )
     lons = [lon for lon, _ in leg_coordinates(leg)]
     assert lons == [131.9, 179.5, 185.0, 237.3]
-    assert all(abs(b - a) <= 180 for a, b in zip(lons, lons[1:]))
+    assert all(abs(b - a) <= 180 for a, b in pairwise(lons))
 
 
 def _routed_sea_leg(origin, destination):
@@ -180,7 +181,7 @@ def test_leg_across_the_antimeridian_is_a_multilinestring_cut_at_180(origin, des
     assert west_part[-1][1] == east_part[0][1]
     # the map keeps one continuous line: no step jumps across the world
     lons = [lon for lon, _ in leg_coordinates(leg)]
-    assert all(abs(b - a) < 180 for a, b in zip(lons, lons[1:])) and max(lons) > 180
+    assert all(abs(b - a) < 180 for a, b in pairwise(lons)) and max(lons) > 180
 
 
 def test_leg_that_stays_in_one_hemisphere_is_a_linestring():

@@ -30,7 +30,7 @@ def test_seed_story_geojson_matches_the_golden_file(real_build_story):
     expected = GOLDEN.read_text(encoding="utf-8")
     if actual != expected:  # a readable first difference, not a 30 KB string diff
         got, want = json.loads(actual)["features"], json.loads(expected)["features"]
-        for index, (g, w) in enumerate(zip(got, want)):
+        for index, (g, w) in enumerate(zip(got, want, strict=True)):
             assert g == w, f"feature {index} differs; regenerate with GEOSTORY_UPDATE_GOLDEN=1 if intended"
         assert len(got) == len(want), f"{len(got)} features, golden has {len(want)}"
     assert actual == expected

@@ -258,7 +258,10 @@ def test_build_story_keeps_its_promises_on_any_text(real_build_story, text):
     mode=st.sampled_from(["flew", "took the train", "drove", "sailed"]),
 )
 def test_journeys_through_noise_keep_offsets_and_coordinates(real_build_story, names, glue, noise, mode):
-    text = f"The envoy {mode} from {glue.join(names)} on Monday.{noise} Then she met officials in {names[-1]}.\r\n"
+    text = (
+        f"The envoy {mode} from {glue.join(names)} on Monday.{noise} "
+        f"Then she met officials in {names[-1]}.\r\n"
+    )
     story = real_build_story(text)
     check_story(text, story)
     check_exports(story)

