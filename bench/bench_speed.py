@@ -137,7 +137,8 @@ def bench_build(runs: int) -> None:
         print("|---|---|---|---|")
         for name, rs in results.items():
             print(
-                f"| {name} | {med([r['wall'] for r in rs]):.2f} | {' '.join(format(r['wall'], '.2f') for r in rs)} "
+                f"| {name} | {med([r['wall'] for r in rs]):.2f} "
+                f"| {' '.join(format(r['wall'], '.2f') for r in rs)} "
                 f"| {med([r['max_mb'] for r in rs]):.0f} |"
             )
         ratio = med([r["wall"] for r in results["geostory build"]]) / med(
