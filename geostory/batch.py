@@ -35,7 +35,6 @@ import itertools
 import json
 import os
 import re
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -170,62 +169,26 @@ def _folder_records(folder: Path) -> list[dict[str, Any]]:
 
 
 def _jsonl_records(source: Path) -> list[dict[str, Any]]:
+    from .bulk import open_jsonl, read_records
+
     records = []
-    try:
-        handle = source.open(encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"cannot read {source}: {err.strerror or err}") from err
-    with handle:
-        try:
-            lines = list(handle)
-        except (OSError, UnicodeDecodeError) as err:
-            raise InputError(f"cannot read {source}: {err}") from err
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{source.name}:{number}"
-        try:
-            record = json.loads(line)
-        except ValueError:
-            records.append({"article": f"line-{number}", "error": f"{where}: not valid JSON"})
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            doc_id = record.get("doc_id") if isinstance(record, dict) else None
-            records.append(
-                {
-                    "article": str(doc_id or f"line-{number}"),
-                    "error": f"{where}: expected a JSON object with doc_id and text",
-                }
-            )
-            continue
-        entry: dict[str, Any] = {
-            "article": str(record.get("doc_id") or f"line-{number}"),
-            "text": record["text"],
-        }
-        if _has_lone_surrogate(entry["article"] + record["text"] + str(record.get("title") or "")):
-            entry = {
-                "article": entry["article"].encode("utf-8", "replace").decode("utf-8"),
-                "error": f"{where}: a lone surrogate (\\uD800-\\uDFFF escape) is not text",
-            }
+    with open_jsonl(source) as handle:
+        for record in read_records(handle, source.name):
+            if record.problem is not None:
+                records.append({"article": record.doc_id, "error": record.problem})
+                continue
+            entry: dict[str, Any] = {"article": record.doc_id, "text": record.fields["text"]}
+            if isinstance(record.fields.get("title"), str):
+                entry["title"] = record.fields["title"]
+            if record.fields.get("date"):
+                try:
+                    entry["date"] = dt.date.fromisoformat(str(record.fields["date"])[:10])
+                except ValueError:
+                    entry["error"] = (
+                        f"{source.name}:{record.number}: date {record.fields['date']!r} is not YYYY-MM-DD"
+                    )
             records.append(entry)
-            continue
-        if isinstance(record.get("title"), str):
-            entry["title"] = record["title"]
-        if record.get("date"):
-            try:
-                entry["date"] = dt.date.fromisoformat(str(record["date"])[:10])
-            except ValueError:
-                entry["error"] = f"{where}: date {record['date']!r} is not YYYY-MM-DD"
-        records.append(entry)
     return records
-
-
-def _has_lone_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _tasks(source: Path, outdir: Path, model: str | None, places_file: str | None) -> list[_Task]:
@@ -381,16 +344,10 @@ def _build(task: _Task) -> BatchResult:
 # --------------------------------------------------------------------------------------------
 
 
-def _show_progress(progress: bool | None) -> bool:
-    return sys.stderr.isatty() if progress is None else progress
+def _bar(total: int, progress: bool | None) -> Any:
+    from .bulk import progress_bar
 
-
-def _bar(total: int, progress: bool | None):
-    if not _show_progress(progress):
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="article", file=sys.stderr, smoothing=0.1)
+    return progress_bar(total=total, unit="article", enabled=progress)
 
 
 def _run_serial(tasks: list[_Task], tick: Callable[[], None]) -> list[BatchResult]:

@@ -249,6 +249,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_geoparse(args: argparse.Namespace) -> int:
     from .atomic import atomic_writer
     from .batch import geoparse_many
+    from .bulk import progress
 
     inputs = {"input": Path(args.input)} if args.input != "-" else {}
     if args.places:
@@ -263,7 +264,7 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     results = geoparse_many(
         documents, jobs=args.jobs, model=_model(args), geocoder=_geocoder(args), places_file=args.places
     )
-    results = _progress(results, total=len(documents), unit="doc")
+    results = progress(results, total=len(documents), unit="doc")
     with atomic_writer(output) as out:
         for result in results:
             toponyms = []
@@ -461,56 +462,21 @@ def _guard_outputs(outputs: dict[str, Path], inputs: dict[str, Path], *, follow:
 
 def _read_jsonl(source: str) -> tuple[list[tuple[str, str]], list[str]]:
     """(documents, problems): every good `(doc_id, text)` and a one-line note per bad line."""
-    from .read import check_input_file
+    from .bulk import open_jsonl, read_records
 
-    if source != "-":
-        check_input_file(Path(source), source)
-    stream = sys.stdin.buffer if source == "-" else None
-    try:
-        handle = stream or open(source, "rb")
-    except OSError as err:
-        raise InputError(f"cannot read {source}: {err.strerror or err}") from err
     documents: list[tuple[str, str]] = []
     problems: list[str] = []
-    with handle:
-        for number, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            where = f"{source}:{number}"
-            try:
-                record = json.loads(raw.decode("utf-8"))
-                doc_id, text = str(record["doc_id"]), str(record["text"])
-            except UnicodeDecodeError:
-                problems.append(f"{where}: not UTF-8")
-                continue
-            except (ValueError, KeyError, TypeError):
-                problems.append(f"{where}: expected a JSON object with doc_id and text")
-                continue
-            bad = _lone_surrogate(doc_id + text)
-            if bad is not None:
-                problems.append(f"{where}: a lone surrogate (U+{ord(bad):04X}) is not text")
-                continue
-            documents.append((doc_id, text))
+    with open_jsonl(source) as handle:
+        for record in read_records(handle, source):
+            if record.problem is None and "doc_id" not in record.fields:
+                problems.append(f"{source}:{record.number}: expected a JSON object with doc_id and text")
+            elif record.problem is not None:
+                problems.append(record.problem)
+            else:
+                documents.append((record.doc_id, record.fields["text"]))
     return documents, problems
-
-
-def _lone_surrogate(text: str) -> str | None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as err:
-        return text[err.start]
-    return None
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings as one line, without the source line Python adds."""
     print(f"geostory: warning: {message}", file=file or sys.stderr)
-
-
-def _progress(iterable, *, total: int, unit: str):
-    """A progress bar with rate and ETA on a terminal; silent in logs and pipes."""
-    if not sys.stderr.isatty():
-        return iterable
-    from tqdm import tqdm
-
-    return tqdm(iterable, total=total, unit=unit, file=sys.stderr)

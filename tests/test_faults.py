@@ -560,3 +560,26 @@ def test_parse_many_pulls_texts_as_it_goes():
     assert first.text == "Document 0 was filed in Kyiv."
     assert len(pulled) < 20  # not all 200 read (and kept) before the first Doc comes out
     assert sum(1 for _ in docs) == 199
+
+
+def test_jsonl_lines_are_judged_one_by_one():
+    """A line in another encoding, a non-object and a lone surrogate are reported; the rest read."""
+    import io
+
+    from geostory.bulk import read_records
+
+    lines = io.BytesIO(
+        b'{"doc_id": "a", "text": "Talks in Paris."}\n'
+        b'{"doc_id": "b", "text": "Caf\xe9 in Krak\xf3w."}\n'  # Latin-1, not UTF-8
+        b"[1, 2]\n"
+        b'{"doc_id": "c", "text": "\\ud800"}\n'
+        b'{"doc_id": "d", "text": "Talks in Kyiv."}\n'
+    )
+    records = list(read_records(lines, "in.jsonl"))
+    assert [(r.doc_id, r.problem) for r in records] == [
+        ("a", None),
+        ("line-2", "in.jsonl:2: not UTF-8"),
+        ("line-3", "in.jsonl:3: expected a JSON object with doc_id and text"),
+        ("c", "in.jsonl:4: a lone surrogate (U+D800) is not text"),
+        ("d", None),
+    ]
