@@ -43,7 +43,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CACHE_ENV = "GEOSTORY_CACHE_DIR"
 CACHE_FILE = "geocode.sqlite"
 DEFAULT_USER_AGENT = "geostory/0.1"
 
@@ -64,12 +63,9 @@ class OnlineGeocoderWarning(UserWarning):
 
 def default_cache_path() -> Path:
     """``$GEOSTORY_CACHE_DIR/geocode.sqlite``, else the platform's user cache dir for geostory."""
-    folder = os.environ.get(CACHE_ENV)
-    if not folder:
-        import platformdirs
+    from .geo import cache_dir
 
-        folder = platformdirs.user_cache_dir("geostory", appauthor=False)
-    return Path(folder) / CACHE_FILE
+    return cache_dir() / CACHE_FILE
 
 
 def make_geocoder(
