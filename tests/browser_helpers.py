@@ -25,7 +25,7 @@ from geostory.model import (
     TimeSpan,
     Visit,
 )
-from geostory.screenshot import CHROMIUM_ARGS as SCREENSHOT_CHROMIUM_ARGS
+from screenshot import CHROMIUM_ARGS as SCREENSHOT_CHROMIUM_ARGS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(SCREENSHOT_CHROMIUM_ARGS)  # the flags geostory's own screenshots use

@@ -271,7 +271,7 @@ def test_hostile_story_runs_no_script(browser, hostile_file):
 def test_save_screenshot_writes_a_png(map_file, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from geostory.screenshot import save_screenshot
+    from screenshot import save_screenshot
 
     # Playwright's sync API refuses to nest in the thread that holds the module's browser.
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -1,8 +1,10 @@
 """Screenshots of a rendered story map in headless Chromium (for READMEs and the seed image).
 
     save_screenshot("map.html", "map.png")
+    python tests/screenshot.py static/seed-map.html static/seed-map.png [WIDTH HEIGHT]
 
-Needs Playwright (`pip install playwright`) and a Chromium binary; the system one is used and no
+Tooling for the tests and the README images, not part of the library. Needs Playwright
+(`pip install playwright`) and a Chromium binary; the system one is used and no
 browser is downloaded. Tile requests are aborted, so the shot shows the offline country basemap and
 is the same on every run.
 """
@@ -88,3 +90,10 @@ def save_screenshot(
     except OSError as err:
         raise OutputError(f"cannot write {target}: {err.strerror or err}") from err
     return target
+
+
+if __name__ == "__main__":  # python tests/screenshot.py MAP.html OUT.png [WIDTH HEIGHT]
+    import sys
+
+    width, height = (int(v) for v in sys.argv[3:5]) if len(sys.argv) >= 5 else (1280, 800)
+    save_screenshot(sys.argv[1], sys.argv[2], width=width, height=height)
