@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from .gazetteer import country_neighbours, normalize_name
+from .geo import SAME_PLACE_KM, distance_km
 from .model import Candidate, Mention, Place, PlaceType, Resolution
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ PRIOR_SCALE = 0.5  # log10(population) units -> score units
 EXACT_NAME_BONUS = 1.0
 SMALL_LIFT = 0.3  # the share of context a place of population ~1 gets ...
 FULL_LIFT_LOG_POP = 5.0  # ... rising to all of it at 10**5 inhabitants
+FACILITY_CONTAINER_KM = 2 * SAME_PLACE_KM  # a facility the geocoder finds is this near its container
 CONTAINER_LINKS = (" in ", " at ", ", ", " near ", " outside ", " of ")
 # A town and a county that have readings next to each other ("Huntsville" and "Walker County",
 # "Paris" and "Henry County") support those readings: each other name gives PAIR_WEIGHT, shared
@@ -161,7 +163,7 @@ def resolve(
         _merge(places, place)
 
     for group in pending_facilities:
-        place = _contained(group, places, text) or _online(group, geocoder)
+        place = _facility(group, places, text, geocoder)
         if place is None:
             unresolved.extend(group.mentions)
         else:
@@ -542,10 +544,33 @@ def _container(group: _Group, places: Mapping[str, Place], text: str) -> Place |
     return None
 
 
-def _online(group: _Group, geocoder: Geocoder | None) -> Place | None:
+def _facility(
+    group: _Group, places: Mapping[str, Place], text: str, geocoder: Geocoder | None
+) -> Place | None:
+    """A name the gazetteer lacks. A facility with a container named in the article is asked of
+    the geocoder with it ("Royal Marsden Hospital, London") and kept when the answer lies near
+    the container; else it is pinned at the container, marked approximate. A name with no
+    container is asked of the geocoder alone."""
+    approximate = _contained(group, places, text)
+    if approximate is None:
+        return _online(group, geocoder)
+    if geocoder is None or approximate.container is None:
+        return approximate
+    found = _online(group, geocoder, query=f"{group.query}, {approximate.container}")
+    if found is None or distance_km(found, approximate) > FACILITY_CONTAINER_KM:
+        return approximate  # the service found a namesake elsewhere, or nothing
+    return replace(
+        found,
+        country_code=approximate.country_code,
+        admin1=approximate.admin1,
+        container=approximate.container,
+    )
+
+
+def _online(group: _Group, geocoder: Geocoder | None, query: str | None = None) -> Place | None:
     if geocoder is None:
         return None
-    location = geocoder.geocode(group.query, exactly_one=True)
+    location = geocoder.geocode(query or group.query, exactly_one=True)
     if location is None:
         return None
     service = getattr(geocoder, "service_name", type(geocoder).__name__.lower())
