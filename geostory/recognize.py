@@ -243,7 +243,7 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
         country = demonym_country(text)
         doc = span.doc
         capital_of = country and span.end + 1 <= len(doc) and doc[span.end].lower_ == "capital"
-        if capital_of and (capital := country_capital(country)):
+        if country and capital_of and (capital := country_capital(country)):
             # "the Vietnamese capital": the city, named by its country's people
             yield discourse.mention(doc[span.start : span.end + 1], "NORP+capital", "toponym", lookup=capital)
         elif country:
@@ -382,7 +382,8 @@ def _listed_places(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse)
     An ampersand joins partners' names ("Stevens & Wilkinson"), not places, and every part must be
     a place the article could mean: well known, written as a place elsewhere, or the list placed.
     """
-    parts, current = [], []
+    parts: list[list[Token]] = []
+    current: list[Token] = []
     for token in span:
         if token.text == "&":
             return []

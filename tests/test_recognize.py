@@ -100,7 +100,8 @@ def test_names_the_gazetteer_matches_only_by_accident_are_skipped(recognize_text
 
 def test_facilities_stay_whole(recognize_text):
     mentions = recognize_text(
-        "Kim Jong Un visited the Vostochny Cosmodrome and later Far Eastern Federal University in Vladivostok."
+        "Kim Jong Un visited the Vostochny Cosmodrome and later Far Eastern Federal University "
+        "in Vladivostok."
     )
     kinds = {m.text: m.kind for m in mentions}
     assert kinds["Vostochny Cosmodrome"] == "facility"

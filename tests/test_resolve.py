@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from geostory.model import Candidate, Mention, Span
+from geostory.model import Candidate, Mention, MentionKind, Span
 from geostory.overrides import Override
 from geostory.resolve import resolve
 
@@ -41,7 +41,7 @@ class FakeGazetteer:
         return {("US", "TX"): "Texas"}.get((country_code, admin1))
 
 
-def mentions_of(text: str, *names: str, kind: str = "toponym") -> list[Mention]:
+def mentions_of(text: str, *names: str, kind: MentionKind = "toponym") -> list[Mention]:
     """A Mention for every occurrence of each name, in text order."""
     found = []
     for name in names:
