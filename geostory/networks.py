@@ -121,14 +121,14 @@ class _Graph:
 
 
 def _cache_file(mode: str) -> Path:
-    from .gazetteer import _cache_dir  # one cache folder for every index geostory builds
+    from .geo import cache_dir  # one cache folder for every index geostory builds
 
     dist = WORLD_GRAPHS[mode][0]
     try:
         version = importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError as err:
         raise ConfigurationError(f"the {mode} network needs the package {dist}: pip install {dist}") from err
-    return _cache_dir() / "networks" / f"{mode}-{dist}-{version}.npz"
+    return cache_dir() / "networks" / f"{mode}-{dist}-{version}.npz"
 
 
 def _convert(mode: str) -> dict[str, np.ndarray]:

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 from .model import Candidate, Mention, MentionKind, Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
     from .gazetteer import Gazetteer
@@ -168,6 +168,7 @@ STATE_ABBREVIATION = re.compile(
 )  # "W.Va.", "Ala.", "NY", "Ohio"
 SAINTS = frozenset(("st", "st.", "saint"))
 SPEECH_VERBS = frozenset("said says told asked added explained recalled".split())
+PERSONAL_PRONOUNS = frozenset("he she".split())  # a place says "it"
 # Last words that make a "PERSON" span a place: "Greer Station", "Anderson County", "Kelley Lane".
 PLACE_SUFFIXES = frozenset(
     """county parish township station street st. road rd. avenue ave. lane drive boulevard blvd. way
@@ -242,7 +243,7 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
         country = demonym_country(text)
         doc = span.doc
         capital_of = country and span.end + 1 <= len(doc) and doc[span.end].lower_ == "capital"
-        if capital_of and (capital := country_capital(country)):
+        if country and capital_of and (capital := country_capital(country)):
             # "the Vietnamese capital": the city, named by its country's people
             yield discourse.mention(doc[span.start : span.end + 1], "NORP+capital", "toponym", lookup=capital)
         elif country:
@@ -381,7 +382,8 @@ def _listed_places(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse)
     An ampersand joins partners' names ("Stevens & Wilkinson"), not places, and every part must be
     a place the article could mean: well known, written as a place elsewhere, or the list placed.
     """
-    parts, current = [], []
+    parts: list[list[Token]] = []
+    current: list[Token] = []
     for token in span:
         if token.text == "&":
             return []
@@ -670,6 +672,7 @@ class _Discourse:
                         )
                     ):
                         persons.add(near.text)
+        persons.update(_speakers_and_kin(doc, gazetteer))
         for ent in doc.ents:
             span = _trim(ent)
             if span is not None and _placed(span, strong=True):
@@ -720,6 +723,38 @@ class _Discourse:
     def is_common(self, span) -> bool:
         """A single capitalised word the article elsewhere writes in lower case: a common noun."""
         return len(span) == 1 and span[0].is_title and span[0].text.lower() in self.lowercase
+
+
+def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer) -> set[str]:
+    """Single names the article uses for a person whatever the gazetteer knows: the speaker of a
+    "said" whose clause goes on with a personal pronoun ("Lincoln said he would stay", "said
+    Lincoln, who"), and a name owning a relative ("Chester's brother"). Countries, regions and
+    continents are kept: "Britain said it", "America's sons"."""
+    found: set[str] = set()
+
+    def add(token: Token) -> None:
+        best = _best(gazetteer, token.text)
+        if best is None or best.place_type not in ("country", "region", "continent"):
+            found.add(token.text)
+
+    def name_at(i: int) -> Token | None:
+        token = doc[i] if 0 <= i < len(doc) else None
+        if token is not None and token.is_alpha and token.is_title and token.pos_ == "PROPN":
+            return token
+        return None
+
+    for token in doc:
+        following = [t.lower_ for t in doc[token.i + 1 : token.i + 4]]
+        if token.lower_ in SPEECH_VERBS:
+            before, after = name_at(token.i - 1), name_at(token.i + 1)
+            if before is not None and following[:1] and following[0] in PERSONAL_PRONOUNS:
+                add(before)  # "Lincoln said he"
+            if after is not None and following[1:3] == [",", "who"]:
+                add(after)  # "said Lincoln, who"
+        elif following[:2] and following[0] in ("'s", "’s") and following[1] in KIN:
+            if (name := name_at(token.i)) is not None:
+                add(name)  # "Chester's brother"
+    return found
 
 
 def _with_facility_word(span, gazetteer: Gazetteer):

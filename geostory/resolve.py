@@ -22,13 +22,23 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from .gazetteer import country_neighbours, normalize_name
+from .geo import SAME_PLACE_KM, distance_km
 from .model import Candidate, Mention, Place, PlaceType, Resolution
 
 if TYPE_CHECKING:
     from geopy.location import Location
 
-    from .gazetteer import Gazetteer
     from .overrides import Override
+
+
+class Gazetteer(Protocol):
+    """The parts of the offline gazetteer resolution uses (`geostory.gazetteer.Gazetteer`)."""
+
+    def candidates(self, name: str, *, limit: int = 25) -> list[Candidate]: ...
+
+    def country(self, code: str) -> Candidate | None: ...
+
+    def admin1_name(self, country_code: str, admin1: str) -> str | None: ...
 
 
 class Geocoder(Protocol):
@@ -76,6 +86,18 @@ PRIOR_SCALE = 0.5  # log10(population) units -> score units
 EXACT_NAME_BONUS = 1.0
 SMALL_LIFT = 0.3  # the share of context a place of population ~1 gets ...
 FULL_LIFT_LOG_POP = 5.0  # ... rising to all of it at 10**5 inhabitants
+PLACE_TYPES: tuple[PlaceType, ...] = (
+    "continent",
+    "country",
+    "region",
+    "county",
+    "city",
+    "landmark",
+    "airport",
+    "water",
+    "other",
+)
+FACILITY_CONTAINER_KM = 2 * SAME_PLACE_KM  # a facility the geocoder finds is this near its container
 CONTAINER_LINKS = (" in ", " at ", ", ", " near ", " outside ", " of ")
 # A town and a county that have readings next to each other ("Huntsville" and "Walker County",
 # "Paris" and "Henry County") support those readings: each other name gives PAIR_WEIGHT, shared
@@ -156,16 +178,16 @@ def resolve(
             place = replace(
                 place,
                 name=override.display_name or place.name,
-                place_type=override.place_type or place.place_type,
+                place_type=_place_type(override.place_type, place.place_type),
             )
         _merge(places, place)
 
     for group in pending_facilities:
-        place = _contained(group, places, text) or _online(group, geocoder)
-        if place is None:
+        facility = _facility(group, places, text, geocoder)
+        if facility is None:
             unresolved.extend(group.mentions)
         else:
-            _merge(places, place)
+            _merge(places, facility)
     ordered = sorted(places.values(), key=lambda p: p.first_start)
     return Resolution(tuple(ordered), tuple(sorted(unresolved, key=lambda m: m.start)))
 
@@ -201,7 +223,7 @@ def _wording_type(name: str) -> PlaceType | None:
 def _qualifiers(mentions: Sequence[Mention], text: str) -> dict[int, Mention]:
     """'Paris, Texas': map a mention's start to the mention that qualifies it."""
     out: dict[int, Mention] = {}
-    for first, second in zip(mentions, mentions[1:]):
+    for first, second in zip(mentions, mentions[1:], strict=False):
         if text[first.end : second.start].strip() == "," and first.kind != "demonym":
             out[first.start] = second
     return out
@@ -246,7 +268,8 @@ class _Context:
     def unexplained_countries(self, query: str) -> frozenset[str]:
         """Countries the other names name as countries (or by their people) while no other
         name's reading lies inside them."""
-        named, inside = set(), set()
+        named: set[str] = set()
+        inside: set[str] = set()
         for vote in self.votes:
             if vote.query == query or not vote.candidate.country_code:
                 continue
@@ -268,9 +291,10 @@ def _pair_support(
 ) -> dict[str, dict[str, float]]:
     """For each name, the support each of its readings gets from the other names' readings within
     PAIR_KM of it, where one of the two is a county (towns are too often neighbours by chance:
-    there is a Boston, a Houston and a Washington within 60 km in Pennsylvania) (any reading, not only the current best one: two ambiguous names settle each
-    other). One other name's PAIR_WEIGHT is shared among the readings it sits next to, so names
-    that are neighbours in several places ("Kew" and "Richmond") settle nothing."""
+    there is a Boston, a Houston and a Washington within 60 km in Pennsylvania) (any reading,
+    not only the current best one: two ambiguous names settle each other). One other name's
+    PAIR_WEIGHT is shared among the readings it sits next to, so names that are neighbours in
+    several places ("Kew" and "Richmond") settle nothing."""
     points = {
         g.query: [c for c in options[g.query] if c.place_type in ("city", "county")]
         for g in groups
@@ -474,21 +498,29 @@ def _override_for(name: str, overrides: Mapping[str, Override]) -> Override | No
 def _override_place(group: _Group, override: Override, reading: Candidate | None) -> Place:
     """The user's pin. Where it confirms the gazetteer's reading (within 100 km), the place keeps
     that reading's type and country, which the story needs ("to Russia ... to Vladivostok")."""
-    latitude, longitude = float(override.latitude), float(override.longitude)
+    latitude, longitude = float(override.latitude or 0.0), float(override.longitude or 0.0)
     pinned = Candidate(override.name, latitude, longitude, "other", None, 0, "override", override.name)
-    same = reading is not None and _km(reading, pinned) <= 100
+    same = reading if reading is not None and _km(reading, pinned) <= 100 else None
     return Place(
         key=f"override:{override.name}",
-        name=override.display_name or _display_name(group.mentions, reading.name if same else override.name),
+        name=override.display_name or _display_name(group.mentions, same.name if same else override.name),
         latitude=latitude,
         longitude=longitude,
-        place_type=override.place_type or (reading.place_type if same else "other"),
-        country_code=reading.country_code if same else None,
+        place_type=_place_type(override.place_type, same.place_type if same else "other"),
+        country_code=same.country_code if same else None,
         mentions=group.mentions,
         source="override",
         confidence=1.0,
-        admin1=reading.admin1 if same else None,
+        admin1=same.admin1 if same else None,
     )
+
+
+def _place_type(value: str | None, default: PlaceType) -> PlaceType:
+    """An override's place type where it is one geostory knows, else the default."""
+    for known in PLACE_TYPES:
+        if value == known:
+            return known
+    return default
 
 
 def _contained(group: _Group, places: Mapping[str, Place], text: str) -> Place | None:
@@ -542,10 +574,33 @@ def _container(group: _Group, places: Mapping[str, Place], text: str) -> Place |
     return None
 
 
-def _online(group: _Group, geocoder: Geocoder | None) -> Place | None:
+def _facility(
+    group: _Group, places: Mapping[str, Place], text: str, geocoder: Geocoder | None
+) -> Place | None:
+    """A name the gazetteer lacks. A facility with a container named in the article is asked of
+    the geocoder with it ("Royal Marsden Hospital, London") and kept when the answer lies near
+    the container; else it is pinned at the container, marked approximate. A name with no
+    container is asked of the geocoder alone."""
+    approximate = _contained(group, places, text)
+    if approximate is None:
+        return _online(group, geocoder)
+    if geocoder is None or approximate.container is None:
+        return approximate
+    found = _online(group, geocoder, query=f"{group.query}, {approximate.container}")
+    if found is None or distance_km(found, approximate) > FACILITY_CONTAINER_KM:
+        return approximate  # the service found a namesake elsewhere, or nothing
+    return replace(
+        found,
+        country_code=approximate.country_code,
+        admin1=approximate.admin1,
+        container=approximate.container,
+    )
+
+
+def _online(group: _Group, geocoder: Geocoder | None, query: str | None = None) -> Place | None:
     if geocoder is None:
         return None
-    location = geocoder.geocode(group.query, exactly_one=True)
+    location = geocoder.geocode(query or group.query, exactly_one=True)
     if location is None:
         return None
     service = getattr(geocoder, "service_name", type(geocoder).__name__.lower())

@@ -10,7 +10,9 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from geopy.distance import geodesic
@@ -225,7 +227,7 @@ def test_normalize_name_ignores_case_accents_punctuation_and_leading_the():
 
 # --- countries -----------------------------------------------------------------------------
 @functools.lru_cache(maxsize=1)
-def _outlines() -> dict[str, object]:
+def _outlines() -> dict[str, Any]:
     from shapely.geometry import shape
 
     outlines = {}
@@ -351,62 +353,6 @@ def test_every_demonym_target_is_in_the_gazetteer(gaz):
     assert missing == []
 
 
-# --- salient names -------------------------------------------------------------------------
-@slow
-def test_salient_names_cover_places_and_skip_common_words(gaz):
-    salient = dict(gaz.salient_names())
-    for name, place_type in [
-        ("Vladivostok", "city"),
-        ("North Korea", "country"),
-        ("Russia", "country"),
-        ("Vostochny Cosmodrome", "landmark"),
-        ("Europe", "continent"),
-        ("Texas", "region"),
-        ("UK", "country"),
-        ("Pacific Ocean", "water"),
-        ("Pyongyang", "city"),
-        ("Vladivostok International Airport", "airport"),
-    ]:
-        assert salient.get(name) == place_type, name
-    for word in [
-        "Mobile",
-        "Reading",
-        "Nice",
-        "Split",
-        "Bath",
-        "March",
-        "Independence",
-        "Of",
-        "Male",
-        "Surprise",
-    ]:
-        assert word not in salient, word
-    assert "Tsiolkovskiy" not in salient  # a town of 7,000 is left to the statistical model
-
-
-@slow
-def test_salient_names_include_accent_free_spellings(gaz):
-    salient = set(gaz.salient_names())
-    assert ("São Paulo", "city") in salient and ("Sao Paulo", "city") in salient
-
-
-@slow
-def test_gazetteer_pickles_by_path_and_reopens(gaz):
-    import pickle
-
-    copy = pickle.loads(pickle.dumps(gaz))
-    assert copy.path == gaz.path
-    assert copy.candidates("Pyongyang") == gaz.candidates("Pyongyang")
-
-
-@slow
-def test_is_place_name(gaz):
-    assert gaz.is_place_name("Vladivostok")
-    assert gaz.is_place_name("the Kremlin")
-    assert not gaz.is_place_name("Blorfington Qux")
-    assert not gaz.is_place_name("")
-
-
 # --- geopy contract ------------------------------------------------------------------------
 @slow
 def test_geocode_returns_a_geopy_location_or_none(gaz):
@@ -469,11 +415,21 @@ def test_unwritable_cache_dir_raises_gazetteer_error(tmp_path, monkeypatch):
         Gazetteer().candidates("Paris")
 
 
+def _recording_build(calls: list[Path]) -> Callable[[Path], Path]:
+    """A stand-in for build_index that records its argument and builds nothing."""
+
+    def build(path: Path) -> Path:
+        calls.append(Path(path))
+        return Path(path)
+
+    return build
+
+
 def test_corrupt_index_is_rebuilt_or_reported(tmp_path, monkeypatch):
     path = tmp_path / "gazetteer.sqlite"
     path.write_bytes(b"this is not sqlite")
-    calls = []
-    monkeypatch.setattr(gz, "build_index", lambda p: calls.append(Path(p)) or Path(p))
+    calls: list[Path] = []
+    monkeypatch.setattr(gz, "build_index", _recording_build(calls))
     with pytest.raises(GazetteerError, match="geostory index"):
         Gazetteer(path).candidates("Paris")  # the (fake) rebuild left the corrupt file
     assert calls == [path]
@@ -483,8 +439,8 @@ def test_corrupt_index_is_rebuilt_or_reported(tmp_path, monkeypatch):
 def test_index_is_rebuilt_when_the_fingerprint_changes(index_path, tmp_path, monkeypatch):
     copy = tmp_path / "gazetteer.sqlite"
     shutil.copy(index_path, copy)
-    calls = []
-    monkeypatch.setattr(gz, "build_index", lambda p: calls.append(Path(p)) or Path(p))
+    calls: list[Path] = []
+    monkeypatch.setattr(gz, "build_index", _recording_build(calls))
     Gazetteer(copy).candidates("Paris")
     assert calls == []  # current: opened as is
     with sqlite3.connect(copy) as conn:
@@ -512,25 +468,75 @@ def _landmarks() -> list[dict]:
 
 
 def test_landmarks_file_is_well_formed():
-    rows = _landmarks()
+    rows = gz.read_curated("landmarks.csv")
     assert len(rows) >= 250
-    assert list(rows[0]) == [
-        "name",
-        "aliases",
-        "latitude",
-        "longitude",
-        "place_type",
-        "country_code",
-        "container",
-        "source",
-    ]
-    names = [r["name"] for r in rows]
-    assert len(names) == len(set(names))
-    for row in rows:
-        assert -90 <= float(row["latitude"]) <= 90 and -180 <= float(row["longitude"]) <= 180
-        assert row["place_type"] in ("landmark", "water", "region")
-        assert row["source"].strip(), row["name"]
-        assert row["country_code"] == "" or len(row["country_code"]) == 2
+    assert all(row["source"] for row in rows)
+
+
+@pytest.mark.parametrize("filename", sorted(gz.CURATED_FILES))
+def test_every_curated_file_is_checked_and_every_row_names_its_source(filename):
+    rows = gz.read_curated(filename)
+    assert rows and all(row["source"] for row in rows)
+
+
+def _broken_copy(tmp_path, filename: str, line: str):
+    data = tmp_path / "data"
+    shutil.copytree(gz.DATA_DIR, data)
+    with open(data / filename, "a", encoding="utf-8") as f:
+        f.write(line)
+    return data
+
+
+@pytest.mark.parametrize(
+    "filename, line, message",
+    [
+        ("landmarks.csv", "Nowhere Tower,,95.0,1.0,landmark,FR,Paris,test\n", "latitude"),
+        ("landmarks.csv", "Nowhere Tower,,45.0,1.0,castle,FR,Paris,test\n", "place_type"),
+        ("landmarks.csv", "Nowhere Tower,,45.0,1.0,landmark,FR,Paris,\n", "source"),
+        ("landmarks.csv", "Nowhere Tower,,45.0,1.0\n", "fields"),
+        ("country_aliases.csv", "usa,Freedonia,test\n", "iso2"),
+        ("country_aliases.csv", "US,USA,test\n", "repeats"),
+        ("region_names.csv", "US-TX,Tx.,abbrev,test\n", "use"),
+        ("population_fixes.csv", "706448,Kherson,-5,test\n", "population"),
+        ("country_points.csv", "FR,46.0,200.0,test\n", "longitude"),
+    ],
+)
+def test_a_bad_curated_row_stops_the_build_naming_file_and_line(tmp_path, filename, line, message):
+    data = _broken_copy(tmp_path, filename, line)
+    last = sum(1 for _ in open(data / filename, encoding="utf-8"))
+    with pytest.raises(GazetteerError, match=rf"{filename}:{last}: .*{message}"):
+        gz.load_curated(data)
+
+
+def test_a_curated_file_with_wrong_columns_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(gz.DATA_DIR, data)
+    (data / "population_fixes.csv").write_text("geonameid,population\n706448,279131\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"population_fixes.csv:1: columns"):
+        gz.load_curated(data)
+
+
+def test_build_refuses_a_bad_data_file_before_writing(tmp_path, monkeypatch):
+    data = _broken_copy(tmp_path, "landmarks.csv", "Nowhere Tower,,45.0,1.0,landmark,FR,Paris,\n")
+    monkeypatch.setattr(gz, "DATA_DIR", data)
+    with pytest.raises(GazetteerError, match="landmarks.csv"):
+        gz.build_index(tmp_path / "index" / "gazetteer.sqlite")
+    assert not (tmp_path / "index" / "gazetteer.sqlite").exists()
+
+
+@slow
+def test_a_landmark_takes_the_region_of_its_container(gaz):
+    best = gaz.candidates("Vostochny Cosmodrome")[0]
+    assert best.source == "curated"
+    assert best.admin1 == next(c.admin1 for c in gaz.candidates("Tsiolkovsky") if c.country_code == "RU")
+    assert best.admin1 is not None
+
+
+@slow
+def test_most_landmark_containers_are_found_near_them(gaz):
+    rows = [r for r in gz.read_curated("landmarks.csv") if r["container"] and r["place_type"] == "landmark"]
+    placed = [r for r in rows if gaz.candidates(r["name"])[0].admin1]
+    assert len(placed) >= 0.85 * len(rows)
 
 
 # small islands that countryinfo's coarse outlines leave out

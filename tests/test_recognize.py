@@ -100,7 +100,8 @@ def test_names_the_gazetteer_matches_only_by_accident_are_skipped(recognize_text
 
 def test_facilities_stay_whole(recognize_text):
     mentions = recognize_text(
-        "Kim Jong Un visited the Vostochny Cosmodrome and later Far Eastern Federal University in Vladivostok."
+        "Kim Jong Un visited the Vostochny Cosmodrome and later Far Eastern Federal University "
+        "in Vladivostok."
     )
     kinds = {m.text: m.kind for m in mentions}
     assert kinds["Vostochny Cosmodrome"] == "facility"
@@ -296,3 +297,20 @@ def test_generic_kind_words_are_never_a_pin(recognize_text, text, generic):
 def test_a_dash_glued_to_a_name_is_not_part_of_it(recognize_text):
     mentions = recognize_text("Fans drove in from Lincoln, Nebraska- and from Iowa for the game.")
     assert "Nebraska" in found(mentions) and not any(m.text.endswith("-") for m in mentions)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("The coach praised the team. Lincoln said he would stay another season.", "Lincoln"),
+        ("The club has a new captain, said Chester, who joined in May.", "Chester"),
+        ("The funeral was held on Friday. Chester's brother spoke first.", "Chester"),
+    ],
+)
+def test_a_town_name_used_for_a_speaker_or_a_relative_is_a_person(recognize_text, text, name):
+    assert name not in found(recognize_text(text))
+
+
+def test_a_place_that_says_it_or_owns_a_relative_is_still_a_place(recognize_text):
+    text = "Britain said it would act. Ohio's sons fought there. Flights to Lincoln resumed."
+    assert {"Britain", "Ohio", "Lincoln"} <= set(found(recognize_text(text)))

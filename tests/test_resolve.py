@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from geostory.model import Candidate, Mention, Span
+from geostory.model import Candidate, Mention, MentionKind, Span
 from geostory.overrides import Override
 from geostory.resolve import resolve
 
@@ -41,7 +41,7 @@ class FakeGazetteer:
         return {("US", "TX"): "Texas"}.get((country_code, admin1))
 
 
-def mentions_of(text: str, *names: str, kind: str = "toponym") -> list[Mention]:
+def mentions_of(text: str, *names: str, kind: MentionKind = "toponym") -> list[Mention]:
     """A Mention for every occurrence of each name, in text order."""
     found = []
     for name in names:
@@ -188,3 +188,93 @@ def test_a_named_country_with_no_other_place_keeps_the_famous_city_there():
     )
     mentions = mentions_of(text, "Dallas", "Texas", "United States", "France", "Paris")
     assert place_named(resolve(mentions, text, gazetteer=gazetteer), "Paris").country_code == "FR"
+
+
+@pytest.mark.parametrize(
+    "text, abbreviation, region",
+    [
+        (
+            "SPRINGFIELD, Mo. (AP) — Officials in Springfield said the plant would close.",
+            "Mo.",
+            Candidate(
+                "Missouri", 38.4, -92.3, "region", "US", 6_100_000, "geonames", "4398678", "MO", "ADM1"
+            ),
+        ),
+        (
+            "SPRINGFIELD, Sask. — The council met in Springfield on Tuesday.",
+            "Sask.",
+            Candidate(
+                "Saskatchewan", 54.0, -106.0, "region", "CA", 1_100_000, "geonames", "6141242", "SK", "ADM1"
+            ),
+        ),
+    ],
+)
+def test_a_dateline_state_abbreviation_picks_the_town_in_that_state(text, abbreviation, region):
+    # the most populous Springfield is elsewhere; the dateline's region decides
+    springfield_ma = city("Springfield", 42.101, -72.590, "US", "MA", 155_000, "4951788")
+    springfield_mo = city("Springfield", 37.215, -93.298, "US", "MO", 166_000 // 2, "4409896")
+    springfield_sk = city("Springfield", 52.0, -106.5, "CA", "SK", 300, "9999999")
+    names = [n for n in ("SPRINGFIELD", "Springfield") if n in text]
+    gazetteer = FakeGazetteer(
+        {
+            "SPRINGFIELD": [springfield_ma, springfield_mo, springfield_sk],
+            "Springfield": [springfield_ma, springfield_mo, springfield_sk],
+            abbreviation: [region],
+        }
+    )
+    resolution = resolve(mentions_of(text, *names, abbreviation), text, gazetteer=gazetteer)
+    for name in names:
+        place = place_named(resolution, name)
+        assert (place.country_code, place.admin1) == (region.country_code, region.admin1)
+
+
+class FakeGeocoder:
+    """geopy's contract with canned answers; records what it was asked."""
+
+    service_name = "fake"
+
+    def __init__(self, answers):
+        self.answers = answers
+        self.asked = []
+
+    def geocode(self, query, *, exactly_one=True):
+        from geopy.location import Location
+
+        self.asked.append(query)
+        point = self.answers.get(query)
+        return None if point is None else Location(query, point, {})
+
+
+LONDON = city("London", 51.509, -0.126, "GB", "ENG", 8_961_989, "2643743")
+
+
+def _facility_in_london(text: str) -> list[Mention]:
+    mentions = mentions_of(text, "London")
+    start = text.find("Royal Marsden Hospital")
+    sentence = Span(text, 0, len(text))
+    facility = Mention("Royal Marsden Hospital", start, start + 22, sentence, "ORG", "facility")
+    return sorted([*mentions, facility], key=lambda m: m.start)
+
+
+def test_with_a_geocoder_a_facility_is_asked_with_its_container():
+    text = "She was treated at the Royal Marsden Hospital in London."
+    geocoder = FakeGeocoder({"Royal Marsden Hospital, London": (51.489, -0.171)})
+    resolution = resolve(
+        _facility_in_london(text), text, gazetteer=FakeGazetteer({"London": [LONDON]}), geocoder=geocoder
+    )
+    hospital = place_named(resolution, "Royal Marsden Hospital")
+    assert geocoder.asked == ["Royal Marsden Hospital, London"]
+    assert (round(hospital.latitude, 3), round(hospital.longitude, 3)) == (51.489, -0.171)
+    assert not hospital.approximate and hospital.country_code == "GB"
+
+
+@pytest.mark.parametrize("answer", [None, (40.0, -75.0)])  # nothing, or a namesake far away
+def test_a_facility_the_geocoder_misses_or_misplaces_stays_at_its_container(answer):
+    text = "She was treated at the Royal Marsden Hospital in London."
+    geocoder = FakeGeocoder({"Royal Marsden Hospital, London": answer} if answer else {})
+    resolution = resolve(
+        _facility_in_london(text), text, gazetteer=FakeGazetteer({"London": [LONDON]}), geocoder=geocoder
+    )
+    hospital = place_named(resolution, "Royal Marsden Hospital")
+    assert hospital.approximate and hospital.container == "London"
+    assert (hospital.latitude, hospital.longitude) == (LONDON.latitude, LONDON.longitude)
