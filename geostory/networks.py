@@ -61,6 +61,8 @@ CACHE_FORMAT = 2  # bump when the cached arrays change
 ARRAYS = ("lat", "lon", "indptr", "indices", "data", "order", "order_lat", "component")
 MODES = ("rail", "road", "sea")
 SEA_CLOSED = frozenset({"northwest"})  # searoute's default restriction
+SEA_ACCESS = 3.0  # sea: km to a lane cost this much more (lanes are coarse; a long straight
+# access line would cut across land, as from Helsinki and Tallinn to one node between them)
 
 # mode -> (distribution, module, attribute) of the scgraph-data graph
 WORLD_GRAPHS = {
@@ -425,12 +427,11 @@ def _world_graph(mode: str) -> Graph:
 
 
 def _world_path_on(
-    graph: Graph, a: Coordinate, b: Coordinate, *, snap_km: float, limit_km: float, candidates: int
+    graph: Graph, a: Coordinate, b: Coordinate, *, snap_km: float, limit_km: float, access: float = 1.0
 ) -> NetworkPath | None:
     starts, start_km = graph.near(a, snap_km)
     ends, end_km = graph.near(b, snap_km)
-    keep = candidates
-    starts, start_km, ends, end_km = (x[:keep] for x in (starts, start_km, ends, end_km))
+    starts, start_km, ends, end_km = (x[:SNAP_CANDIDATES] for x in (starts, start_km, ends, end_km))
     if graph.component.size:  # stops on unconnected fragments: refuse without searching
         # (sets, not np.intersect1d: that imports numpy.ma, a tenth of a second)
         from_a, from_b = graph.component[starts].tolist(), graph.component[ends].tolist()
@@ -440,9 +441,9 @@ def _world_path_on(
         starts, start_km, ends, end_km = starts[keep_s], start_km[keep_s], ends[keep_e], end_km[keep_e]
     if starts.size == 0 or ends.size == 0:
         return None
-    # the start's own snap counts too, so a stop prefers the track that passes it
-    sources = dict(zip(starts.tolist(), start_km.tolist(), strict=True))
-    targets = dict(zip(ends.tolist(), end_km.tolist(), strict=True))
+    # the start's own snap counts too (x access), so a stop prefers the track that passes it
+    sources = dict(zip(starts.tolist(), (start_km * access).tolist(), strict=True))
+    targets = dict(zip(ends.tolist(), (end_km * access).tolist(), strict=True))
     limit = max(limit_km, MIN_LIMIT_KM) + 2 * snap_km
     try:
         found = graph.shortest(sources, targets, b, limit, max_expansions=ASTAR_MAX_EXPANSIONS)
@@ -455,8 +456,8 @@ def _world_path_on(
     return NetworkPath(
         tuple(Coordinate(float(graph.lat[n]), float(graph.lon[n])) for n in nodes),
         cost - first - last,
-        first,
-        last,
+        first / access,
+        last / access,
     )
 
 
@@ -474,12 +475,9 @@ def world_path(
     """
     if mode not in WORLD_GRAPHS:
         return None
-    if mode == "sea":  # the nearest lane node only (searoute's rule): the lanes are coarse, and
-        # a longer straight access to a farther node could cut across land
-        return _world_path_on(_world_graph(mode), a, b, snap_km=snap_km, limit_km=math.inf, candidates=1)
-    return _world_path_on(
-        _world_graph(mode), a, b, snap_km=snap_km, limit_km=limit_km, candidates=SNAP_CANDIDATES
-    )
+    if mode == "sea":
+        return _world_path_on(_world_graph(mode), a, b, snap_km=snap_km, limit_km=math.inf, access=SEA_ACCESS)
+    return _world_path_on(_world_graph(mode), a, b, snap_km=snap_km, limit_km=limit_km)
 
 
 @cache
