@@ -1,7 +1,8 @@
 """Routed lengths against published route lengths, and routing speed and memory per mode.
 
-    python -m bench.bench_route            # the table and the speed lines (uses the network cache)
-    python -m bench.bench_route --build    # the same after rebuilding the cache in a temp dir
+    python -m bench.bench_route               # the table, then cold/warm speed per mode (cache present)
+    python -m bench.bench_route --speed-only  # only the speed table
+    python -m bench.bench_route --build       # the one-time network conversion, per mode, in a temp dir
 
 Published lengths are the ones the named operator, timetable or atlas gives (rounded); the
 target of issue 13 is |routed - published| <= 15% for at least 80% of the journeys.
@@ -168,7 +169,7 @@ def table() -> None:
     print("| mode | journey | published km | source | routed km | basis | error |")
     print("|---|---|---:|---|---:|---|---:|")
     good = 0
-    for (mode, o, d, published, source), leg in zip(JOURNEYS, legs):
+    for (mode, o, d, published, source), leg in zip(JOURNEYS, legs, strict=True):
         error = (leg.distance_km - published) / published
         good += abs(error) <= 0.15
         print(
@@ -178,30 +179,111 @@ def table() -> None:
     print(f"\nwithin 15%: {good}/{len(JOURNEYS)} ({good / len(JOURNEYS):.0%})")
 
 
-def speed() -> None:
-    """Cold (first query: loads the mode's network) and warm (next queries) per mode."""
-    from geostory import networks
-    from geostory.model import Coordinate
+# a typical article's journeys: one leg of each mode
+ARTICLE = [
+    ("rail", ("Warsaw Centralna", 52.229, 21.003), ("Krakow Glowny", 50.067, 19.947)),
+    ("road", ("Rzeszow", 50.041, 21.999), ("Przemysl", 49.784, 22.768)),
+    ("sea", ("Helsinki", 60.160, 24.960), ("Tallinn", 59.444, 24.765)),
+    ("air", ("Warsaw", 52.230, 21.012), ("Helsinki", 60.160, 24.960)),
+]
 
-    for mode in ("rail", "road", "sea"):
-        pairs = [(Coordinate(o[1], o[2]), Coordinate(d[1], d[2])) for m, o, d, _, _ in JOURNEYS if m == mode]
+
+def _story(journeys):
+    from geostory.model import Article, Leg, Place, Span, Story
+
+    def place(name, lat, lon):
+        return Place(f"bench:{name}", name, lat, lon, "city", None, (), "bench", 1.0)
+
+    legs = tuple(Leg(place(*o), place(*d), mode, "reported", Span("", 0, 0)) for mode, o, d, *_ in journeys)
+    return Story(Article("bench"), (), legs=legs)
+
+
+def child(what: str) -> None:
+    """One fresh process: numpy and geopy preloaded (spaCy and the gazetteer load them in a build),
+    then the clock runs over `import geostory.route` and the first route()."""
+    import json
+
+    import geopy.distance  # noqa: F401
+    import numpy  # noqa: F401
+
+    journeys = ARTICLE if what == "article" else [j for j in JOURNEYS if j[0] == what]
+    t = time.perf_counter()
+    from geostory.route import route
+
+    imported = time.perf_counter() - t
+    route(_story(journeys[:1] if what != "article" else journeys))
+    cold = time.perf_counter() - t
+    warm = []
+    for j in journeys:
         t = time.perf_counter()
-        networks.world_path(mode, *pairs[0], snap_km=50, limit_km=25000)
-        cold = time.perf_counter() - t
-        t = time.perf_counter()
-        for a, b in pairs:
-            networks.world_path(mode, a, b, snap_km=50, limit_km=25000)
-        warm = (time.perf_counter() - t) / len(pairs)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        route(_story([j]))
+        warm.append(time.perf_counter() - t)
+    loaded = sorted(m for m in ("networkx", "scipy", "searoute", "shapely") if m in sys.modules)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {"import": imported, "cold": cold, "warm": sum(warm) / len(warm), "rss": rss, "loaded": loaded}
+        )
+    )
+
+
+def speed(rounds: int = 3) -> None:
+    """Cold and warm per mode and for a typical article, each in fresh processes, interleaved."""
+    import json
+    import statistics
+    import subprocess
+
+    whats = ["rail", "road", "sea", "article"]
+    runs: dict[str, list[dict]] = {w: [] for w in whats}
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for _ in range(rounds):
+        for w in whats:
+            out = subprocess.run(
+                [sys.executable, "-m", "bench.bench_route", "--child", w],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs[w].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    cache = os.environ.get("GEOSTORY_CACHE_DIR", "default")
+    print(f"median of {rounds} fresh processes per line; cache: {cache}")
+    print("| what | import geostory.route | cold: import + first route() | warm route() per leg ", end="")
+    print("| peak RSS | loaded |")
+    print("|---|---:|---:|---:|---:|---|")
+    for w in whats:
+        r = runs[w]
+        med = {k: statistics.median(x[k] for x in r) for k in ("import", "cold", "warm", "rss")}
         print(
-            f"{mode}: cold {cold:.2f} s, warm {warm * 1000:.0f} ms/query "
-            f"({len(pairs)} queries), peak RSS so far {rss:.0f} MB"
+            f"| {w} | {med['import'] * 1000:.0f} ms | {med['cold'] * 1000:.0f} ms | "
+            f"{med['warm'] * 1000:.0f} ms | {med['rss']:.0f} MB | {', '.join(r[-1]['loaded']) or '-'} |"
         )
 
 
+def build() -> None:
+    """The one-time conversion, one mode per fresh process, into a temporary cache."""
+    import subprocess
+
+    folder = tempfile.mkdtemp(prefix="geostory-bench-")
+    env = dict(os.environ, GEOSTORY_CACHE_DIR=folder)
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = (
+        "import resource, sys, time; from geostory.networks import build_network_caches as b; "
+        "t = time.perf_counter(); b([sys.argv[1]]); "
+        "print(f'{sys.argv[1]}: {time.perf_counter() - t:.1f} s, peak RSS "
+        "{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')"
+    )
+    for mode in ("rail", "road", "sea"):
+        out = subprocess.run([sys.executable, "-c", code, mode], env=env, capture_output=True, text=True)
+        print(out.stdout.strip() or out.stderr.strip()[-300:])
+
+
 if __name__ == "__main__":
-    if "--build" in sys.argv:
-        os.environ["GEOSTORY_CACHE_DIR"] = tempfile.mkdtemp(prefix="geostory-bench-")
-    if "--speed-only" not in sys.argv:
-        table()
-    speed()
+    if "--child" in sys.argv:
+        child(sys.argv[sys.argv.index("--child") + 1])
+    elif "--build" in sys.argv:
+        build()
+    else:
+        if "--speed-only" not in sys.argv:
+            table()
+        speed()

@@ -155,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_place_options(places)
 
     index = sub.add_parser(
-        "index", help="build the offline gazetteer index now (it is built on first use anyway)"
+        "index",
+        help="build the offline gazetteer index and the route networks now (else built on first use)",
     )
     index.add_argument("--rebuild", action="store_true", help="rebuild even when it is current")
     return parser
@@ -366,6 +367,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from .gazetteer import Gazetteer, build_index, default_index_path
+    from .networks import build_network_caches
 
     path = default_index_path()
     if args.rebuild:
@@ -373,6 +375,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         Gazetteer(path).candidates("London")  # opens, building when missing or stale
     print(f"gazetteer index ready: {path}", file=sys.stderr)
+
+    def ready(mode: str, folder: Path) -> None:
+        print(f"{mode} network ready: {folder}", file=sys.stderr)
+
+    build_network_caches(rebuild=args.rebuild, progress=ready)
     return 0
 
 

@@ -27,33 +27,34 @@ point twice, distance 0 and basis "schematic".
 
 Shortest paths weigh graph edges by spherical km (within 0.5% of geodesic); only the distance
 reported for the chosen path is geodesic. World networks load lazily, once per process, only
-for a mode some leg uses (see `geostory.networks`); a user network is read and built once per
-file (and rebuilt when the file changes). A network file that cannot be read, is not GeoJSON or
-has a malformed feature raises `ConfigurationError` naming the file (and the feature index).
+for a mode some leg uses (see `geostory.networks`, which also searches the corridor and user
+graphs); a user network is read and built once per file (and rebuilt when the file changes).
+A network file that cannot be read, is not GeoJSON or has a malformed feature raises
+`ConfigurationError` naming the file (and the feature index).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import numpy as np
-from geopy.distance import geodesic
 
 from .errors import ConfigurationError
+from .geo import EARTH_RADIUS_KM, distance_km, spherical_km
 from .model import Coordinate, GeometryBasis, Leg, Story
+from .networks import Graph
 
 __all__ = ["route"]
 
-EARTH_RADIUS_KM = 6371.0088  # mean radius, for graph weights and arc interpolation only
 ARC_STEP_KM = 75.0  # great-circle densification
 SNAP_KM = 40.0  # how far a stop may lie from a user or corridor graph and still use it
 NETWORK_SNAP_KM = 50.0  # ... and from a world network
@@ -74,8 +75,6 @@ NETWORK_BASIS: dict[str, GeometryBasis] = {
     "road": "road-network",
     "sea": "sea-lanes",
 }
-
-_SOURCE, _TARGET = -1, -2
 
 
 def route(
@@ -173,7 +172,7 @@ def _world_route(mode: str, stops: Sequence[Coordinate]) -> list[Coordinate] | N
     from .networks import crosses_land_km, world_path
 
     path = [stops[0]]
-    for a, b in zip(stops, stops[1:]):
+    for a, b in itertools.pairwise(stops):
         straight = _geodesic_km([a, b])
         found = world_path(mode, a, b, snap_km=NETWORK_SNAP_KM, limit_km=MAX_DETOUR * straight)
         if found is None:
@@ -213,9 +212,11 @@ def _continuous(path: Sequence[Coordinate]) -> list[Coordinate]:
 
 def _geodesic_km(path: Sequence[Coordinate]) -> float:
     total = 0.0
-    for a, b in zip(path, path[1:]):
+    for a, b in itertools.pairwise(path):
         if (a.latitude, a.longitude) != (b.latitude, b.longitude):
-            total += geodesic((a.latitude, _wrap(a.longitude)), (b.latitude, _wrap(b.longitude))).km
+            total += distance_km(
+                Coordinate(a.latitude, _wrap(a.longitude)), Coordinate(b.latitude, _wrap(b.longitude))
+            )
     return total
 
 
@@ -227,7 +228,7 @@ def _unit(c: Coordinate) -> np.ndarray:
 def _great_circle(stops: Sequence[Coordinate]) -> list[Coordinate]:
     """Spherical interpolation (slerp) between consecutive stops, a point every ~ARC_STEP_KM."""
     path = [stops[0]]
-    for a, b in zip(stops, stops[1:]):
+    for a, b in itertools.pairwise(stops):
         u, v = _unit(a), _unit(b)
         omega = math.acos(max(-1.0, min(1.0, float(u @ v))))
         steps = max(1, math.ceil(omega * EARTH_RADIUS_KM / ARC_STEP_KM))
@@ -250,7 +251,7 @@ def _bowed(stops: Sequence[Coordinate]) -> list[Coordinate]:
     bow looks the same on a web map at any latitude.
     """
     path = [stops[0]]
-    for a, b in zip(stops, stops[1:]):
+    for a, b in itertools.pairwise(stops):
         lon_b = a.longitude + _wrap(b.longitude - a.longitude)
         k = math.cos(math.radians((a.latitude + b.latitude) / 2)) or 1e-9
         ax, ay, bx, by = a.longitude * k, a.latitude, lon_b * k, b.latitude
@@ -268,73 +269,53 @@ def _bowed(stops: Sequence[Coordinate]) -> list[Coordinate]:
     return path
 
 
-def _haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
-    """Great-circle km, vectorised; used for graph weights and snapping, not for reported km."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
-    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
 # ----------------------------------------------------------------------------- rail graphs
 
 
-@dataclass
+@dataclass(frozen=True)
 class _LineGraph:
-    """Nodes are 0..n-1 with coordinates in `lat`/`lon`; edges weighted by spherical km."""
+    """A corridor or user network: stops snap to nodes within SNAP_KM, access costs extra."""
 
-    graph: nx.Graph
-    lat: np.ndarray
-    lon: np.ndarray
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    graph: Graph
 
-    def _snap(self, c: Coordinate) -> list[tuple[int, float]]:
-        d = _haversine_km(c.latitude, c.longitude, self.lat, self.lon)
-        if d.size == 0 or d.min() > SNAP_KM:
-            return []
-        near = np.flatnonzero(d <= min(SNAP_KM, float(d.min()) + SNAP_SLACK_KM))
-        if near.size > MAX_SNAP_CANDIDATES:
-            near = near[np.argsort(d[near])[:MAX_SNAP_CANDIDATES]]
-        return [(int(i), float(d[i])) for i in near]
+    @property
+    def lat(self) -> np.ndarray:
+        return self.graph.lat
+
+    def _snap(self, c: Coordinate) -> dict[int, float]:
+        """Candidate nodes (at most SNAP_SLACK_KM farther than the nearest) and their access cost."""
+        ids, km = self.graph.near(c, SNAP_KM)
+        if ids.size == 0:
+            return {}
+        keep = km <= km[0] + SNAP_SLACK_KM
+        ids, km = ids[keep][:MAX_SNAP_CANDIDATES], km[keep][:MAX_SNAP_CANDIDATES]
+        return dict(zip(ids.tolist(), (km * ACCESS_PENALTY).tolist(), strict=True))
 
     def _between(self, a: Coordinate, b: Coordinate) -> list[int] | None:
         starts, ends = self._snap(a), self._snap(b)
         if not starts or not ends:
             return None
-        g = self.graph
-        with self._lock:  # the virtual source/target are added to the shared graph briefly
-            g.add_weighted_edges_from((_SOURCE, n, d * ACCESS_PENALTY) for n, d in starts)
-            g.add_weighted_edges_from((n, _TARGET, d * ACCESS_PENALTY) for n, d in ends)
-            try:
-                nodes = nx.dijkstra_path(g, _SOURCE, _TARGET, weight="weight")
-            except nx.NetworkXNoPath:
-                return None
-            finally:
-                g.remove_nodes_from((_SOURCE, _TARGET))
-        inner = nodes[1:-1]
-        return inner if len(inner) >= 2 else None  # no track between them: not covered
+        found = self.graph.shortest(starts, ends, b)
+        if found is None or len(found[1]) < 2:
+            return None  # no track between them: not covered
+        return found[1]
 
     def route(self, stops: Sequence[Coordinate]) -> list[Coordinate] | None:
         """Origin, track through every stop in order, destination; None if not covered."""
         path = [stops[0]]
-        for a, b in zip(stops, stops[1:]):
+        g = self.graph
+        for a, b in itertools.pairwise(stops):
             nodes = self._between(a, b)
             if nodes is None:
                 return None
-            path.extend(Coordinate(float(self.lat[n]), float(self.lon[n])) for n in nodes)
+            path.extend(Coordinate(float(g.lat[n]), float(g.lon[n])) for n in nodes)
             path.append(b)
         return _dedupe(path)
 
 
-def _build(lat: Sequence[float], lon: Sequence[float], edges: Iterable[tuple[int, int]]) -> _LineGraph:
-    lat_a, lon_a = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+def _build(lat: Any, lon: Any, edges: Iterable[tuple[int, int]]) -> _LineGraph:
     pairs = np.array([e for e in edges if e[0] != e[1]], dtype=np.int64).reshape(-1, 2)
-    a, b = pairs[:, 0], pairs[:, 1]
-    km = _haversine_km(lat_a[a], lon_a[a], lat_a[b], lon_a[b])
-    g = nx.Graph()
-    g.add_nodes_from(range(len(lat_a)))
-    g.add_weighted_edges_from(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), km.tolist()))
-    return _LineGraph(g, lat_a, lon_a)
+    return _LineGraph(Graph.from_edges(lat, lon, pairs[:, 0], pairs[:, 1]))
 
 
 # ------------------------------------------------------------------------ curated corridors
@@ -378,8 +359,8 @@ def _corridors(preferred: bool = False) -> _LineGraph:
         cx = math.floor(lon[i] * math.cos(math.radians(lat[i])) / cell)
         near = [j for dy in (-1, 0, 1) for dx in (-1, 0, 1) for j in cells.get((cy + dy, cx + dx), ())]
         if near:
-            d = _haversine_km(lat[i], lon[i], lat[near], lon[near])
-            for j, dj in zip(near, d):
+            d = spherical_km(lat[i], lon[i], lat[near], lon[near])
+            for j, dj in zip(near, d.tolist(), strict=True):
                 if dj <= MERGE_KM:
                     union(i, j)
         cells.setdefault((cy, cx), []).append(i)
@@ -387,11 +368,11 @@ def _corridors(preferred: bool = False) -> _LineGraph:
     roots = sorted({find(i) for i in range(len(points))})
     index = {r: n for n, r in enumerate(roots)}
     node = [index[find(i)] for i in range(len(points))]
-    edges = []
+    edges: list[tuple[int, int]] = []
     start = 0
     for c in corridors:
         ids = node[start : start + len(c["points"])]
-        edges.extend(zip(ids, ids[1:]))
+        edges.extend(itertools.pairwise(ids))
         start += len(c["points"])
     return _build(lat[roots], lon[roots], edges)
 
@@ -504,34 +485,32 @@ def _build_network(path: Path, parts: list[list[tuple[float, float]]], mode: str
         if geom.geom_type != "LineString":
             continue
         seq = [ids.setdefault((x, y), len(ids)) for x, y in geom.coords]
-        edges.extend(zip(seq, seq[1:]))
+        edges.extend(itertools.pairwise(seq))
     if not edges:
         raise ConfigurationError(f"{mode} network {path}: its lines have no length")
-    lon = [x for x, _ in ids]
-    lat = [y for _, y in ids]
-    graph = _build(lat, lon, edges)
-    _join_dangling_ends(graph)
-    return graph
+    lon = np.array([x for x, _ in ids])
+    lat = np.array([y for _, y in ids])
+    return _build(lat, lon, [*edges, *_dangling_joins(lat, lon, edges)])
 
 
-def _join_dangling_ends(graph: _LineGraph) -> None:
+def _dangling_joins(lat: np.ndarray, lon: np.ndarray, edges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join each line end to the nearest other node within NETWORK_JOIN_M (gaps in exports)."""
     import shapely
 
-    g = graph.graph
-    ends = np.array([n for n, degree in g.degree() if degree == 1], dtype=np.int64)
+    pairs = {(min(a, b), max(a, b)) for a, b in edges if a != b}
+    degree = np.bincount(np.array(sorted(pairs), dtype=np.int64).reshape(-1), minlength=lat.size)
+    ends = np.flatnonzero(degree == 1)
     if ends.size == 0:
-        return
-    points = shapely.points(graph.lon, graph.lat)
-    coslat = math.cos(math.radians(min(85.0, float(np.abs(graph.lat[ends]).max()))))
+        return []
+    points = shapely.points(lon, lat)
+    coslat = math.cos(math.radians(min(85.0, float(np.abs(lat[ends]).max()))))
     reach = NETWORK_JOIN_M / 111_320.0 / coslat  # degrees, generous in longitude
     hits = shapely.STRtree(points).query(points[ends], predicate="dwithin", distance=reach)
     best: dict[int, tuple[float, int]] = {}
-    for e, m in zip(ends[hits[0]].tolist(), hits[1].tolist()):
-        if m == e or g.has_edge(e, m):
+    for e, m in zip(ends[hits[0]].tolist(), hits[1].tolist(), strict=True):
+        if m == e or (min(e, m), max(e, m)) in pairs:
             continue
-        d = float(_haversine_km(graph.lat[e], graph.lon[e], graph.lat[m], graph.lon[m])) * 1000.0
+        d = float(spherical_km(lat[e], lon[e], lat[m], lon[m])) * 1000.0
         if d <= NETWORK_JOIN_M and d < best.get(e, (math.inf, -1))[0]:
             best[e] = (d, m)
-    for e, (d, m) in best.items():
-        g.add_edge(e, m, weight=d / 1000.0)
+    return [(e, m) for e, (_, m) in best.items()]

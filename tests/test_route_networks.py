@@ -1,0 +1,98 @@
+"""World networks: the index-time cache build, RFC 7946 output across the antimeridian, and the
+honest schematic line where a network cannot serve a leg (no network access)."""
+
+from __future__ import annotations
+
+import itertools
+
+import geojson_validator
+import pytest
+
+from geostory import networks
+from geostory.export import to_geojson
+from geostory.model import Article, Coordinate, Leg, Place, Span, Story
+from geostory.route import route
+
+
+def place(name: str, lat: float, lon: float) -> Place:
+    return Place(f"test:{name}", name, lat, lon, "city", None, (), "test", 1.0)
+
+
+def story(*legs: Leg) -> Story:
+    places = tuple(dict.fromkeys(p for g in legs for p in (g.origin, g.destination)))
+    return route(Story(Article("text"), places, legs=legs))
+
+
+def leg(origin: Place, destination: Place, mode: str) -> Leg:
+    return Leg(origin, destination, mode, "reported", Span("", 0, 0))
+
+
+TOKYO, YOKOHAMA = place("Tokyo", 35.68, 139.77), place("Yokohama", 35.45, 139.65)
+HONOLULU = place("Honolulu", 21.307, -157.866)
+
+
+@pytest.mark.parametrize("mode,origin", [("air", TOKYO), ("sea", YOKOHAMA)])
+def test_antimeridian_leg_is_a_valid_rfc7946_multilinestring(mode, origin):
+    collection = to_geojson(story(leg(origin, HONOLULU, mode)))
+    line = collection["features"][-1]["geometry"]
+    assert line["type"] == "MultiLineString"
+    assert geojson_validator.validate_structure(collection) == {}
+    report = geojson_validator.validate_geometries(collection)
+    assert report["invalid"] == {}
+    assert "outside_lat_lon_boundaries" not in report["problematic"]
+    # geojson-validator's own crosses_antimeridian check flags any part that ends on +180 (it
+    # normalises 180 to -180), which is the cut RFC 7946 3.1.9 asks for; check the parts here
+    for part in line["coordinates"]:
+        assert all(-180 <= lon <= 180 for lon, _ in part)
+        assert all(abs(b[0] - a[0]) < 180 for a, b in itertools.pairwise(part))
+    ends = {part[0][0] for part in line["coordinates"][1:]} | {
+        part[-1][0] for part in line["coordinates"][:-1]
+    }
+    assert ends <= {180.0, -180.0}
+
+
+def test_sea_leg_between_inland_places_is_schematic_and_says_so():
+    kyiv, warsaw = place("Kyiv", 50.45, 30.52), place("Warsaw", 52.23, 21.01)  # far from any lane
+    got = story(leg(kyiv, warsaw, "sea")).legs[0]
+    assert got.geometry_basis == "schematic"
+    assert got.path[0] == kyiv.coordinate and got.path[-1] == warsaw.coordinate
+    assert len(got.path) > 2  # the gentle schematic arc, not a lane and not a straight rail-like line
+    properties = to_geojson(Story(Article("text"), (kyiv, warsaw), legs=(got,)))["features"][-1]["properties"]
+    assert properties["geometry_basis"] == "schematic"
+
+
+def test_sea_leg_from_a_port_to_an_inland_city_is_schematic():
+    gdansk, krakow = place("Gdansk", 54.35, 18.65), place("Krakow", 50.06, 19.94)  # Krakow: 400 km inland
+    assert story(leg(gdansk, krakow, "sea")).legs[0].geometry_basis == "schematic"
+
+
+def test_unconnected_stops_are_refused_before_any_search(monkeypatch):
+    # Sardinia's railways do not reach the mainland: the components say so without a search
+    def no_search(*args, **kwargs):
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(networks.Graph, "shortest", no_search)
+    cagliari, rome = Coordinate(39.22, 9.11), Coordinate(41.90, 12.50)
+    assert networks.world_path("rail", cagliari, rome, snap_km=50, limit_km=2000) is None
+
+
+def test_build_network_caches_builds_once_and_rebuilds_on_request(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOSTORY_CACHE_DIR", str(tmp_path))
+    built = []
+    monkeypatch.setattr(
+        networks, "_convert", lambda mode, real=networks._convert: built.append(mode) or real(mode)
+    )
+    (folder,) = networks.build_network_caches(["sea"]).values()
+    assert folder.parent == tmp_path / "networks" and sorted(p.stem for p in folder.iterdir()) == sorted(
+        networks.ARRAYS
+    )
+    networks.build_network_caches(["sea"])
+    assert built == ["sea"]  # current: not converted again
+    (folder / "stale.txt").write_text("x")
+    networks.build_network_caches(["sea"], rebuild=True)
+    assert built == ["sea", "sea"] and not (folder / "stale.txt").exists()
+    networks._world_graph.cache_clear()
+    dover, calais = Coordinate(51.127, 1.331), Coordinate(50.966, 1.862)
+    found = networks.world_path("sea", dover, calais, snap_km=50, limit_km=500)
+    assert found is not None and 20 < found.graph_km < 80
+    networks._world_graph.cache_clear()  # the next test's graph comes from its own cache dir
