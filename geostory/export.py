@@ -108,12 +108,18 @@ def leg_geometry(leg: Leg) -> dict[str, Any]:
                 boundary = 360.0 * max(pk, k) - 180.0
                 t = (boundary - plon) / (lon - plon)
                 cut = _round(plat + t * (lat - plat))
-                parts[-1].append([_round(boundary - 360.0 * pk), cut])
+                _append(parts[-1], [_round(boundary - 360.0 * pk), cut])
                 parts.append([[_round(boundary - 360.0 * k), cut]])
-        parts[-1].append([_round(lon - 360.0 * k), lat])
+        _append(parts[-1], [_round(lon - 360.0 * k), lat])
     if len(parts) == 1:
         return {"type": "LineString", "coordinates": parts[0]}
     return {"type": "MultiLineString", "coordinates": [p for p in parts if len(p) >= 2]}
+
+
+def _append(part: list[list[float]], point: list[float]) -> None:
+    """Add a position unless it repeats the last one (a vertex exactly on the cut meridian)."""
+    if not part or part[-1] != point:
+        part.append(point)
 
 
 # --------------------------------------------------------------------------------------------

@@ -405,3 +405,25 @@ def test_a_mode_assumed_from_distance_is_marked_in_the_geojson():
         f["properties"] for f in to_geojson(story)["features"] if f["properties"]["feature_type"] == "leg"
     ]
     assert legs and all(leg["mode"] == "air" and leg["mode_inferred"] is True for leg in legs)
+
+
+def test_vertex_on_the_antimeridian_is_not_repeated_at_the_cut():
+    from geostory.export import leg_geometry
+    from geostory.model import Place
+
+    def place(name: str, lat: float, lon: float) -> Place:
+        return Place(f"t:{name}", name, lat, lon, "city", None, (), "test", 1.0)
+
+    leg = Leg(
+        origin=place("A", 35, 170),
+        destination=place("B", 21, -160),
+        mode="sea",
+        status="reported",
+        evidence=Span("x", 0, 1),
+        geometry_basis="sea-lanes",
+        path=(Coordinate(35, 170), Coordinate(30, 180), Coordinate(21, -160)),
+    )
+    geometry = leg_geometry(leg)
+    assert geometry["type"] == "MultiLineString"
+    for part in geometry["coordinates"]:
+        assert all(a != b for a, b in pairwise(part)), part
