@@ -1,6 +1,7 @@
 """Geoparsing benchmark: `geostory geoparse` on the public GeoWebNews and LGL corpora.
 
-    python bench/bench_geoparse.py [--eval-dir ../shared/eval] [--corpus geowebnews lgl] [--errors N] [--keep DIR]
+    python bench/bench_geoparse.py [--eval-dir ../shared/eval] [--corpus geowebnews lgl]
+                                   [--errors N] [--keep DIR]
 
 Runs the same command a user runs, scores it with the corpora's own `score.py`, and prints
 recognition P/R/F1, end-to-end Acc@161, throughput, and a breakdown of the misses by gold type

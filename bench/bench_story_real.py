@@ -25,6 +25,7 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,7 +146,7 @@ def naive_collection(story) -> dict:
         for p in story.places
     ]
     ordered = sorted(story.places, key=lambda p: min(m.start for m in p.mentions))
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         features.append(
             {
                 "type": "Feature",

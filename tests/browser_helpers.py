@@ -13,6 +13,8 @@ import os
 import re
 from pathlib import Path
 
+from screenshot import CHROMIUM_ARGS as SCREENSHOT_CHROMIUM_ARGS
+
 from geostory.model import (
     Article,
     Candidate,
@@ -25,7 +27,6 @@ from geostory.model import (
     TimeSpan,
     Visit,
 )
-from screenshot import CHROMIUM_ARGS as SCREENSHOT_CHROMIUM_ARGS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = list(SCREENSHOT_CHROMIUM_ARGS)  # the flags geostory's own screenshots use

@@ -521,13 +521,20 @@
       return { step: step ? parseInt(step[1], 10) : null, order: order ? order[1] : null };
     }
 
+    /* `geostory.settled` (tests and embedders wait for it) turns true once the step's move is
+       over, including the pan a popup makes to fit: Leaflet runs that pan after the popup opens. */
+    function whenStill(done) {
+      if (map._panAnim && map._panAnim._inProgress) map.once("moveend", function () { whenStill(done); });
+      else done();
+    }
+
     function afterMove(fn) {
       var token = ++moveToken, done = false;
       function run() {
         if (done) return;
         done = true;
         map.off("moveend", run);
-        if (token === moveToken) { fn(); api.settled = true; }  /* tests and embedders wait for this */
+        if (token === moveToken) { fn(); whenStill(function () { api.settled = true; }); }
       }
       map.on("moveend", run);
       setTimeout(run, prefersReducedMotion() ? 30 : 1400);
