@@ -283,13 +283,21 @@
     function popupContent(kind, i) {
       var node = el("div", "gs-pop-wrap");
       node.innerHTML = kind === "leg" ? data.legs[i].popup : data.places[i].popup;  /* escaped in Python */
-      if (editing) node.appendChild(kind === "leg" ? legEditor(i) : placeEditor(i));
+      /* in edit mode the controls come first: what the reader came to change, without scrolling */
+      if (editing) node.insertBefore(kind === "leg" ? legEditor(i) : placeEditor(i), node.firstChild);
       return node;
     }
 
     /* Popups show the same numbers: filled in when they open. */
     map.on("popupopen", function (e) {
       var root = e.popup.getElement();
+      /* the key folds rather than cover an open popup (checked once the popup has panned) */
+      setTimeout(function () {
+        var box = root && root.querySelector(".leaflet-popup-content-wrapper");
+        if (legendNode && box && legendNode.open && overlaps(legendNode.getBoundingClientRect(), box.getBoundingClientRect())) {
+          legendNode.removeAttribute("open");
+        }
+      }, 300);
       var badge = root && root.querySelector(".gs-pop-num");
       if (!badge) return;
       var list = [];
@@ -535,7 +543,12 @@
         if (done) return;
         done = true;
         map.off("moveend", run);
-        if (token === moveToken) { fn(); api.settled = true; }  /* tests and embedders wait for this */
+        if (token !== moveToken) return;
+        fn();
+        /* a popup opened by fn may pan the map to fit: settled only once that pan is over too */
+        var finish = function () { if (token === moveToken) { clearLegend(); api.settled = true; } };
+        if (map._panAnim && map._panAnim._inProgress) map.once("moveend", finish);
+        else finish();  /* tests and embedders wait for this */
       }
       map.on("moveend", run);
       setTimeout(run, prefersReducedMotion() ? 30 : 1400);
