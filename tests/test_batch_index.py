@@ -140,7 +140,8 @@ def test_index_reads_on_a_phone(tmp_path):
         )
         pwned = page.evaluate("window.__pwned")
         wide = page.evaluate(
-            "[...document.querySelectorAll('body *:not(svg *)')].filter(e => e.getBoundingClientRect().right > 391)"
+            "[...document.querySelectorAll('body *:not(svg *)')]"
+            ".filter(e => e.getBoundingClientRect().right > 391)"
             ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
         )
         page.screenshot(path=str(tmp_path / "index-phone.png"), full_page=True)

@@ -124,7 +124,8 @@ def _check_numbering(page: Page) -> None:
         # the popup opens once the map has moved: wait for it, then read its badge
         page.page.wait_for_function(
             """(k) => [...document.querySelectorAll('.leaflet-popup-content .gs-pop-num')]
-            .filter(b => b.closest('.leaflet-popup').style.opacity !== '0').some(b => b.textContent.replace('+', '\u00b7').split('\u00b7').includes(String(k)))""",
+            .filter(b => b.closest('.leaflet-popup').style.opacity !== '0')
+            .some(b => b.textContent.replace('+', '\u00b7').split('\u00b7').includes(String(k)))""",
             arg=k,
             timeout=4000,
         )
@@ -291,7 +292,8 @@ def test_phone_pins_take_a_tap_near_them(opened, maps):
     assert sizes and set(sizes) == {"44px"}
     # the pin with the most room around it takes a tap 18 px to the side of its centre
     hit = page.js("""() => {
-      const pins = geostory.markers.map((m, i) => [i, m.getElement().querySelector('svg').getBoundingClientRect()]);
+      const pins = geostory.markers.map((m, i) =>
+        [i, m.getElement().querySelector('svg').getBoundingClientRect()]);
       const centre = r => [r.left + r.width / 2, r.top + r.height / 2];
       const room = ([i, r]) => Math.min(...pins.filter(([j]) => j !== i).map(([, q]) =>
         Math.hypot(centre(r)[0] - centre(q)[0], centre(r)[1] - centre(q)[1])));
@@ -357,7 +359,8 @@ def test_timeline_marks_dated_steps_and_steps_there(opened, maps):
 def test_step_quotes_are_not_wrapped_in_extra_quote_marks(opened, maps):
     page = opened(maps["hand"])
     quotes = page.js(
-        "[...document.querySelectorAll('.gs-step-quote')].map(q => q.tagName + getComputedStyle(q, '::before').content)"
+        "[...document.querySelectorAll('.gs-step-quote')]"
+        ".map(q => q.tagName + getComputedStyle(q, '::before').content)"
     )
     assert quotes and all(q in ("SPANnone", "SPANnormal") for q in quotes)
 
