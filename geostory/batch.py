@@ -438,36 +438,220 @@ def _run_dask(tasks: list[_Task], scheduler: str, jobs: int, tick: Callable[[], 
 # --------------------------------------------------------------------------------------------
 
 
+_PALETTE = ("#c8102e", "#0b84c6", "#1a7f5a", "#d98a00", "#6a3d9a", "#8a5a2b", "#00897b", "#3b3bb3")
+_INDEX_CSS = (
+    "body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:72em;padding:0 1em;color:#1f2a33;"
+    "overflow-wrap:anywhere}"
+    "h1{font-family:Georgia,serif;margin:.2em 0}"
+    ".overview{width:100%;height:auto;max-height:60vh;background:#dfe9f0;border:1px solid #c9d0d6;"
+    "border-radius:6px}"
+    "svg{overflow:hidden}.mini{width:120px;height:80px;background:#dfe9f0;border-radius:4px;display:block}"
+    "table{border-collapse:collapse;width:100%;margin-top:1em}"
+    "td,th{border-bottom:1px solid #ddd;padding:.4em .5em;text-align:left;vertical-align:top}"
+    "td{overflow-wrap:anywhere;unicode-bidi:isolate}"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}tr.error td{color:#a11}"
+    ".num{display:inline-block;min-width:1.6em;border-radius:999px;color:#fff;text-align:center;"
+    "font-weight:700;font-size:.8em;margin-right:.3em}"
+    ".places{font-size:.85em;color:#55606a}"
+    "a{color:#0b5c8c}td a{display:inline-block;min-height:24px}"
+    "@media (max-width:640px){thead{display:none}table,tbody,tr,td{display:block;width:auto}"
+    "tr{border-bottom:1px solid #c9d0d6;padding:.5em 0}td{border:0;padding:.15em 0}"
+    "td.n{text-align:left}td[data-label]::before{content:attr(data-label) ': ';color:#55606a}"
+    "td a{min-height:44px;display:inline-flex;align-items:center}}"
+)
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _story_summary(path: Path | None) -> dict[str, Any]:
+    """What the index shows of one story, read back from its GeoJSON (its legs as lines, its place
+    names, its date). Anything unreadable gives an empty summary, never an error."""
+    from .export import clean_text
+
+    empty: dict[str, Any] = {"lines": [], "points": [], "places": [], "date": "", "title": ""}
+    if path is None:
+        return empty
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return empty
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        return empty
+
+    def position(p: Any) -> tuple[float, float] | None:
+        if not isinstance(p, list) or len(p) < 2:
+            return None
+        lon, lat = _finite(p[0]), _finite(p[1])
+        if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            return None
+        return lon, lat
+
+    lines: list[list[tuple[float, float]]] = []
+    points: list[tuple[float, float]] = []
+    places: list[str] = []
+    for feature in data["features"][:10_000]:
+        if not isinstance(feature, dict):
+            continue
+        geometry = feature.get("geometry") or {}
+        props = feature.get("properties") or {}
+        if not isinstance(geometry, dict) or not isinstance(props, dict):
+            continue
+        kind, coords = geometry.get("type"), geometry.get("coordinates")
+        parts = [coords] if kind == "LineString" else coords if kind == "MultiLineString" else []
+        for part in parts if isinstance(parts, list) else []:
+            line = [q for q in map(position, part if isinstance(part, list) else []) if q]
+            if len(line) >= 2:
+                lines.append(line[:5_000])
+        if kind == "Point" and props.get("feature_type", "place") == "place":
+            name = props.get("name")
+            if isinstance(name, str) and name.strip():
+                places.append(" ".join(clean_text(name).split())[:120])
+            at = position(coords)
+            if at and props.get("place_type") not in ("country", "continent", "region", "water"):
+                points.append(at)
+    found = data.get("geostory")
+    meta: dict[str, Any] = found if isinstance(found, dict) else {}
+    date, title = meta.get("date"), meta.get("title")
+    return {
+        "lines": lines,
+        "points": points,
+        "places": places,
+        "date": clean_text(date[:10]) if isinstance(date, str) else "",
+        "title": clean_text(title) if isinstance(title, str) else "",
+    }
+
+
+def _view(
+    lines: list[list[tuple[float, float]]], points: list[tuple[float, float]], *, min_span: float
+) -> str:
+    """An SVG viewBox (x = lon, y = -lat) around the lines and points, padded, never tinier than
+    `min_span` degrees; the whole world when there is nothing."""
+    xs = [p[0] for line in lines for p in line] + [p[0] for p in points]
+    ys = [p[1] for line in lines for p in line] + [p[1] for p in points]
+    if not xs:
+        return "-180 -85 360 170"
+    lo_x, hi_x, lo_y, hi_y = min(xs), max(xs), min(ys), max(ys)
+    w = max(hi_x - lo_x, min_span) * 1.25
+    h = max(hi_y - lo_y, min_span / 1.5, w / 2.2) * 1.25
+    w = max(w, h * 1.5)
+    cx, cy = (lo_x + hi_x) / 2, (lo_y + hi_y) / 2
+    return f"{cx - w / 2:.2f} {-cy - h / 2:.2f} {w:.2f} {h:.2f}"
+
+
+def _svg_line(line: list[tuple[float, float]]) -> str:
+    return " ".join(f"{lon:.2f},{-lat:.2f}" for lon, lat in line)
+
+
+def _basemap_svg() -> str:
+    """Country outlines as one SVG group, defined once and shown by every map on the page."""
+    from .render import country_basemap
+
+    paths = []
+    for geometry in country_basemap(0.5):
+        polygons = (
+            geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        )
+        for polygon in polygons:
+            rings = " ".join("M" + " ".join(f"{x},{-y}" for x, y in ring) + "Z" for ring in polygon)
+            paths.append(rings)
+    return (
+        '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+        '<g id="gs-world"><path fill="#f4f2ec" stroke="#aab4bd" stroke-width=".6" '
+        f'vector-effect="non-scaling-stroke" d="{" ".join(paths)}"/></g></defs></svg>'
+    )
+
+
+def _map_svg(stories: list[tuple[int, str, dict[str, Any]]], *, css: str, min_span: float, label: str) -> str:
+    lines = [line for _, _, s in stories for line in s["lines"]]
+    points = [p for _, _, s in stories for p in s["points"]]
+    body = []
+    for number, title, story in stories:
+        colour = _PALETTE[(number - 1) % len(_PALETTE)]
+        tip = f"<title>{number}. {html.escape(title)}</title>"
+        shapes = "".join(
+            f'<polyline points="{_svg_line(line)}" fill="none" stroke="{colour}" stroke-width="2.5" '
+            'stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/>'
+            for line in story["lines"]
+        )
+        if not story["lines"]:  # no journey: its places, as dots
+            shapes = "".join(
+                f'<circle cx="{lon:.2f}" cy="{-lat:.2f}" r="4" fill="{colour}" stroke="#fff" '
+                'vector-effect="non-scaling-stroke" style="r:4px"/>'
+                for lon, lat in story["points"][:50]
+            )
+        body.append(f'<g class="story" data-story="{number}">{tip}{shapes}</g>')
+    return (
+        f'<svg class="{css}" viewBox="{_view(lines, points, min_span=min_span)}" role="img" '
+        f'aria-label="{html.escape(label, quote=True)}" preserveAspectRatio="xMidYMid meet">'
+        '<use href="#gs-world"/>' + "".join(body) + "</svg>"
+    )
+
+
 def _index_html(results: Sequence[BatchResult], outdir: Path) -> str:
+    """The batch's overview page: every story's legs on one small map, and a table (title, date,
+    places, legs, a mini-map and links) that stacks into cards on a phone. Built from the stories'
+    data with `html.escape` only: no template engine ever sees a title or a place name."""
+    from .export import clean_text
+
     def link(path: Path | None, label: str) -> str:
         if path is None:
             return ""
-        return f'<a href="{html.escape(quote(path.name))}">{html.escape(label)}</a>'
+        return f'<a href="{html.escape(quote(path.name), quote=True)}">{html.escape(label)}</a>'
 
     rows = []
-    for r in results:
-        status = html.escape(r.error) if r.error else ("kept" if r.skipped else "mapped")
+    mapped: list[tuple[int, str, dict[str, Any]]] = []
+    for number, r in enumerate(results, start=1):
+        summary = _story_summary(r.geojson) if r.ok else _story_summary(None)
+        title = " ".join(clean_text(r.title or summary["title"] or r.article).split())
+        if r.ok:
+            mapped.append((number, title, summary))
+        colour = _PALETTE[(number - 1) % len(_PALETTE)]
+        status = html.escape(clean_text(r.error)) if r.error else ("kept" if r.skipped else "mapped")
+        names = summary["places"]
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        mini = (
+            _map_svg([(number, title, summary)], css="mini", min_span=4, label=f"Map of {title}")
+            if r.ok
+            else ""
+        )
+        heading = link(r.html, title) or html.escape(title)
         rows.append(
-            f'<tr class="{"error" if r.error else "ok"}"><td>{link(r.html, r.article) or html.escape(r.article)}</td>'
-            f"<td>{html.escape(r.title or '')}</td><td class=n>{r.places if r.ok else ''}</td>"
-            f"<td class=n>{r.legs if r.ok else ''}</td><td>{link(r.geojson, 'GeoJSON')}</td><td>{status}</td></tr>"
+            f'<tr class="{"error" if r.error else "ok"}">'
+            f'<td><span class="num" style="background:{colour}">{number}</span></td>'
+            f"<td>{heading}" + (f'<div class="places">{html.escape(shown)}</div>' if shown else "") + "</td>"
+            f'<td data-label="Date">{html.escape(summary["date"])}</td>'
+            f'<td class="n" data-label="Places">{r.places if r.ok else ""}</td>'
+            f'<td class="n" data-label="Legs">{r.legs if r.ok else ""}</td>'
+            f"<td>{mini}</td>"
+            f'<td data-label="Data">{link(r.geojson, "GeoJSON")}</td>'
+            f'<td data-label="Status">{status}</td></tr>'
         )
     failed = [r for r in results if r.error]
     ok = len(results) - len(failed)
     errors = "".join(
-        f"<li><b>{html.escape(r.article)}</b>: {html.escape(r.error or '')}</li>" for r in failed
+        f"<li><b>{html.escape(clean_text(r.article))}</b>: {html.escape(clean_text(r.error))}</li>"
+        for r in failed
+    )
+    overview = (
+        _map_svg(mapped, css="overview", min_span=20, label="Every story's journeys on one map")
+        if mapped
+        else ""
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Story maps</title><style>"
-        "body{font:15px/1.4 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em}"
-        "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left}"
-        "td.n{text-align:right}tr.error td{color:#a11}"
-        "</style></head><body>\n"
-        f"<h1>Story maps</h1>\n<p>{ok} of {len(results)} articles mapped, {len(failed)} failed.</p>\n"
-        "<table><thead><tr><th>Article</th><th>Title</th><th>Places</th><th>Legs</th><th>Data</th>"
-        "<th>Status</th></tr></thead><tbody>\n"
+        f"<title>Story maps</title><style>{_INDEX_CSS}</style></head><body>\n"
+        + (_basemap_svg() if mapped else "")
+        + f"<h1>Story maps</h1>\n<p>{ok} of {len(results)} articles mapped, {len(failed)} failed.</p>\n"
+        + overview
+        + "<table><thead><tr><th>#</th><th>Story</th><th>Date</th><th>Places</th><th>Legs</th>"
+        "<th>Map</th><th>Data</th><th>Status</th></tr></thead><tbody>\n"
         + "\n".join(rows)
         + "\n</tbody></table>\n"
         + (f"<h2>Failed</h2>\n<ul>{errors}</ul>\n" if failed else "")

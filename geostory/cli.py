@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--gpx", metavar="FILE", help="also write GPX: places as waypoints, legs as tracks")
     build.add_argument("--kml", metavar="FILE", help="also write KML: places as points, legs as lines")
+    build.add_argument(
+        "--legs", metavar="FILE", help="leg edits: CSV or YAML that drops legs or changes their mode"
+    )
     build.add_argument("--date", type=_date, help="the article's date, YYYY-MM-DD (anchors 'next week')")
     build.add_argument("--title", help="map title (default: the article's title)")
     build.add_argument(
@@ -220,6 +223,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         places_file=args.places,
         rail_network=args.rail_network,
         networks=dict(args.network),
+        legs_file=args.legs,
     )
     if not story.places:
         raise InputError(f"no places found in {args.article}: nothing to map")
@@ -426,6 +430,8 @@ def _inputs(args: argparse.Namespace) -> dict[str, Path]:
             inputs["article's sidecar metadata"] = _sidecar(Path(args.article))
     if args.places:
         inputs["overrides file"] = Path(args.places)
+    if getattr(args, "legs", None):
+        inputs["legs file"] = Path(args.legs)
     if args.rail_network:
         inputs["rail network"] = Path(args.rail_network)
     for mode, path in args.network:

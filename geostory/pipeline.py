@@ -52,6 +52,7 @@ def build_story(
     places_file: str | os.PathLike | None = None,
     rail_network: str | os.PathLike | None = None,
     networks: Mapping[str, str | os.PathLike] | None = None,
+    legs_file: str | os.PathLike | None = None,
 ) -> Story:
     """Read an article (an `Article` or its text) into a routed `Story`.
 
@@ -75,6 +76,10 @@ def build_story(
     resolution = _resolve(doc, gazetteer, geocoder, overrides)
     pinned = tuple(p for p in resolution.places if any(m.kind in PINNED_KINDS for m in p.mentions))
     story = narrate(article, doc, pinned, resolution.unresolved)
+    if legs_file is not None:  # the reader's leg edits (dropped legs, modes) before the lines are drawn
+        from .leg_edits import apply_leg_edits, load_leg_edits
+
+        story = apply_leg_edits(story, load_leg_edits(legs_file), source=f"legs file {legs_file}")
     return route(story, rail_network=rail_network, networks=networks)
 
 

@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 
 from geostory.atomic import write_bytes
 from geostory.errors import ConfigurationError
@@ -70,6 +70,10 @@ ATTRIBUTION = (
 )
 LOW_CONFIDENCE = 0.5
 MAX_TITLE = 200  # characters shown in the page title and heading
+MAX_QUOTE = 480  # characters of a quoted sentence: a page's size follows what it shows, not the input
+MAX_QUOTES = 6  # sentences quoted in a place's popup
+MAX_SHORT = 160  # an event's or actor's words, as shown
+SHORTENED = "shortened"  # said after a quotation that was cut
 ASSETS = Path(__file__).parent / "assets"
 
 # One source of truth for the symbols: story.js draws with these, the legend explains them.
@@ -168,6 +172,50 @@ def _highlight(text: str, offset: int, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _clip(sentence: Span, focus: Sequence[tuple[int, int]] = (), limit: int = MAX_QUOTE) -> tuple[Span, bool]:
+    """At most `limit` characters of `sentence` around its first `focus` span, cut at spaces and
+    marked with ellipses; and whether it was cut. Whole sentences pass unchanged."""
+    text = sentence.text
+    if len(text) <= limit:
+        return sentence, False
+    inside = [s - sentence.start for s, e in focus if sentence.start <= s < sentence.end]
+    centre = min(inside) if inside else 0
+    lo = max(0, min(centre - limit // 3, len(text) - limit))
+    hi = lo + limit
+    if lo > 0:
+        space = text.find(" ", lo, lo + 40)
+        lo = space + 1 if space >= 0 else lo
+    if hi < len(text):
+        space = text.rfind(" ", hi - 40, hi)
+        hi = space if space > lo else hi
+    body = text[lo:hi].strip()
+    start = sentence.start + text.index(body, lo) if body else sentence.start + lo
+    return Span(
+        ("\u2026" if lo > 0 else "") + body + ("\u2026" if hi < len(text) else ""), start, start
+    ), True
+
+
+def _quote_html(sentence: Span, spans: Sequence[tuple[int, int]]) -> str:
+    """A sentence as a popup quotation with `spans` marked; a long one cut, and said to be."""
+    clipped, cut = _clip(sentence, spans)
+    if not cut:
+        return _highlight(sentence.text, sentence.start, spans)
+    lead = 1 if clipped.text.startswith("\u2026") else 0
+    body = clipped.text[lead:].removesuffix("\u2026")
+    tail = "\u2026" if clipped.text.endswith("\u2026") and len(clipped.text) > lead else ""
+    return (
+        ("\u2026" if lead else "")
+        + _highlight(body, clipped.start, spans)
+        + tail
+        + f' <span class="gs-cut">({SHORTENED})</span>'
+    )
+
+
+def _short(text: str | None, limit: int = MAX_SHORT) -> str:
+    words = clean_text(text)
+    return words if len(words) <= limit else words[:limit].rstrip() + "\u2026"
+
+
 def _when_text(when: TimeSpan | None) -> str:
     if when is None:
         return ""
@@ -233,10 +281,13 @@ def _place_popup(
         key = (sentence.start, sentence.end)
         by_sentence.setdefault(key, (sentence, []))[1].append(mention)
     quotes = "".join(
-        f"<li><blockquote>{_highlight(s.text, s.start, [(m.start, m.end) for m in ms])}</blockquote></li>"
-        for s, ms in by_sentence.values()
+        f"<li><blockquote>{_quote_html(s, [(m.start, m.end) for m in ms])}</blockquote></li>"
+        for s, ms in list(by_sentence.values())[:MAX_QUOTES]
     )
-    type_bits = [place.place_type if place.place_type != "other" else "place"]
+    if len(by_sentence) > MAX_QUOTES:
+        quotes += f'<li class="gs-more">and {len(by_sentence) - MAX_QUOTES} more mentions in the article</li>'
+
+    type_bits: list[str] = [place.place_type if place.place_type != "other" else "place"]
     if place.country_code:
         type_bits.append(place.country_code)
     facts: list[str] = []
@@ -255,7 +306,7 @@ def _place_popup(
         bits = [what, _mode_phrase(leg), _when_text(leg.when)]
         facts.append(" ".join(b for b in bits if b))
     for visit in visits:
-        what = clean_text(visit.event) or "Event"
+        what = _short(visit.event) or "Event"
         bits = [what, f"({visit.status})" if visit.status != "reported" else "", _when_text(visit.when)]
         facts.append(" ".join(b for b in bits if b))
     events_html = ""
@@ -295,12 +346,12 @@ def _leg_title(leg: Leg) -> str:
 def _leg_popup(story: Story, leg: Leg) -> str:
     ends = [leg.origin, leg.destination, *leg.waypoints]
     evidence = quoted_sentence(leg.evidence, story.article.text)
-    quote = _highlight(evidence.text, evidence.start, _mentions_in(evidence, ends))
+    quote = _quote_html(evidence, _mentions_in(evidence, ends))
     facts: list[tuple[str, str]] = []
     if leg.when:
         facts.append(("When", html.escape(_when_text(leg.when))))
     if leg.actor:
-        facts.append(("Who", esc(leg.actor)))
+        facts.append(("Who", html.escape(_short(leg.actor))))
     if leg.waypoints:
         facts.append(("Via", esc(", ".join(w.name for w in leg.waypoints))))
     if leg.distance_km is not None:
@@ -314,7 +365,8 @@ def _leg_popup(story: Story, leg: Leg) -> str:
     status = leg.status if leg.status in STATUSES else "reported"
     return (
         '<article class="gs-pop gs-pop-leg">'
-        f'<header><span class="gs-pop-num gs-mode-{mode}" hidden></span><div><h2>{html.escape(_leg_title(leg))}</h2>'
+        f'<header><span class="gs-pop-num gs-mode-{mode}" hidden></span>'
+        f"<div><h2>{html.escape(_leg_title(leg))}</h2>"
         f'<p class="gs-pop-sub"><span class="gs-badge gs-mode-{mode}">{html.escape(_mode_label(leg))}</span> '
         f'<span class="gs-status gs-status-{status}">{STATUS_LABELS[status]}</span></p></div></header>'
         f'<ul class="gs-quotes"><li><blockquote>{quote}</blockquote></li></ul>'
@@ -333,7 +385,7 @@ def _leg_tooltip(leg: Leg) -> str:
         f"{_mode_label(leg)}, {STATUS_LABELS.get(leg.status, leg.status).lower()}",
         _distance(leg),
         _when_text(leg.when),
-        clean_text(leg.actor),
+        _short(leg.actor),
     ]
     return f"<strong>{html.escape(_leg_title(leg))}</strong><br>" + html.escape(
         " · ".join(b for b in bits if b)
@@ -366,11 +418,56 @@ def _position(place: Place) -> list[float]:
     return [round(lon, 6), round(lat, 6)]
 
 
+def _world_copies(
+    places: Sequence[Place], index: dict[str, int], legs: Sequence[Leg]
+) -> tuple[dict[int, float], list[list[list[float]]]]:
+    """Display longitudes: legs (continuous across the antimeridian) and their end pins on one copy
+    of the world. Walking the legs in told order, a leg starts where its origin's pin is shown and
+    its destination's pin is shown where the line ends. Only the page shifts; exports never do.
+    Returns {place index: shift in degrees} and each leg's shifted positions."""
+    shift: dict[int, float] = {}
+    lines: list[list[list[float]]] = []
+    for leg in legs:
+        positions = leg_coordinates(leg)
+        start = shift.setdefault(index[leg.origin.key], 0.0)
+        if start:
+            positions = [[round(lon + start, 6), lat] for lon, lat in positions]
+        lines.append(positions)
+        native = _position(places[index[leg.destination.key]])[0]
+        turns = round((positions[-1][0] - native) / 360.0) * 360.0
+        shift.setdefault(index[leg.destination.key], turns)
+    return shift, lines
+
+
 def _dates(when: TimeSpan | None) -> dict[str, str | None]:
     """ISO start and end of a step, for the timeline strip."""
     if when is None:
         return {"start": None, "end": None}
     return {"start": when.start.isoformat(), "end": (when.end or when.start).isoformat()}
+
+
+def _shifted(position: list[float], by: float) -> list[float]:
+    return [round(position[0] + by, 6), position[1]] if by else position
+
+
+def _spellings(place: Place) -> list[str]:
+    """The names the article uses for a place, as overrides are keyed: what an edit is written for."""
+    found: list[str] = []
+    for mention in sorted(place.mentions, key=lambda m: m.start):
+        name = " ".join(clean_text(mention.query).split())
+        if name and name not in found:
+            found.append(name)
+    return found or [" ".join(clean_text(place.name).split())]
+
+
+def _alternative(candidate: Candidate) -> dict[str, Any]:
+    """A runner-up reading the page offers as "Did you mean ...?", with what an override needs."""
+    return {
+        "label": clean_text(_alternative_label(candidate)),
+        "name": clean_text(candidate.name),
+        "coordinates": [round(candidate.longitude, 6), round(candidate.latitude, 6)],
+        "place_type": candidate.place_type,
+    }
 
 
 def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
@@ -380,6 +477,7 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
     legs, visits = events_in_order(story)
     leg_index = {id(leg): i for i, leg in enumerate(legs)}
     visit_index = {id(v): i for i, v in enumerate(visits)}
+    shift, lines = _world_copies(places, index, legs)
 
     place_rows = []
     for i, place in enumerate(places):  # numbers come from the steps, in story.js
@@ -394,7 +492,10 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
         place_rows.append(
             {
                 "name": clean_text(place.name),
-                "coordinates": _position(place),
+                "coordinates": _shifted(_position(place), shift.get(i, 0.0)),
+                "place_type": place.place_type,
+                "spellings": _spellings(place),
+                "alternatives": [_alternative(c) for c in place.alternatives[:3]],
                 "role": role,
                 "type": _type_class(place.place_type),
                 "approximate": bool(place.approximate),
@@ -405,14 +506,18 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
         )
 
     leg_rows = []
-    for leg in legs:
+    between: dict[tuple[int, int], int] = {}
+    for leg, line in zip(legs, lines, strict=True):
         mode = leg.mode if leg.mode in MODES else "unknown"
         status = leg.status if leg.status in STATUSES else "reported"
+        ends = (index[leg.origin.key], index[leg.destination.key])
+        between[ends] = between.get(ends, 0) + 1
         leg_rows.append(
             {
-                "from": index[leg.origin.key],
-                "to": index[leg.destination.key],
-                "coordinates": leg_coordinates(leg),
+                "from": ends[0],
+                "to": ends[1],
+                "occurrence": between[ends],  # the legs file picks one of several between two places
+                "coordinates": line,
                 "mode": mode,
                 "status": status,
                 "popup": _leg_popup(story, leg),
@@ -422,7 +527,8 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
         )
 
     def _quote(event: Leg | Visit) -> str:
-        return clean_text(quoted_sentence(event.evidence, story.article.text).text)
+        clipped, cut = _clip(quoted_sentence(event.evidence, story.article.text))
+        return clean_text(clipped.text) + (f" ({SHORTENED})" if cut else "")
 
     def step(event: Leg | Visit) -> dict[str, Any]:
         return {**_step(event), **_dates(event.when)}
@@ -435,7 +541,7 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
                 _mode_label(event),
                 STATUS_LABELS[status].lower(),
                 _distance(event),
-                clean_text(event.actor),
+                _short(event.actor),
             ]
             return {
                 "kind": "leg",
@@ -449,9 +555,9 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
             }
         status = event.status if event.status in STATUSES else "reported"
         meta = [
-            clean_text(event.event),
+            _short(event.event),
             STATUS_LABELS[status].lower() if status != "reported" else "",
-            ", ".join(clean_text(a) for a in event.actors),
+            _short(", ".join(clean_text(a) for a in event.actors)),
         ]
         return {
             "kind": "visit",
@@ -623,7 +729,8 @@ def legend_html(story: Story) -> str:
     roles = [r for r in ROLES if any(story.role_of(p) == r for p in places)]
     types = {_type_class(p.place_type) for p in places}
     modes = [m for m in MODES if any(leg.mode == m for leg in story.legs)]
-    statuses = [s for s in STATUSES if any(e.status == s for e in (*story.legs, *story.visits))]
+    events: list[Leg | Visit] = [*story.legs, *story.visits]
+    statuses = [s for s in STATUSES if any(e.status == s for e in events)]
     unsure = any(p.approximate or p.confidence < LOW_CONFIDENCE for p in places)
     places_rows: list[str] = []
     journey_rows: list[str] = []
@@ -695,7 +802,8 @@ def _panel_html(data: dict[str, Any]) -> str:
     <button type="button" class="gs-prev" aria-label="Previous step">&larr;</button>
     <span class="gs-pos" aria-hidden="true"></span>
     <button type="button" class="gs-next" aria-label="Next step">&rarr;</button>
-    <button type="button" class="gs-play" aria-pressed="false" aria-label="Play the journey"><span aria-hidden="true">&#9654;&#xFE0E;</span> <span>Play</span></button>
+    <button type="button" class="gs-play" aria-pressed="false" aria-label="Play the journey"
+      ><span aria-hidden="true">&#9654;&#xFE0E;</span> <span>Play</span></button>
     <span class="gs-hint">&larr; &rarr; / j k, space to play</span>
   </div>
   <section class="gs-also" aria-labelledby="gs-also-h" hidden>
@@ -703,6 +811,17 @@ def _panel_html(data: dict[str, Any]) -> str:
     <ul class="gs-also-list"></ul>
   </section>
   {unresolved}
+  <section class="gs-edit" aria-label="Fix the map">
+    <button type="button" class="gs-edit-toggle" aria-pressed="false">Fix the map</button>
+    <div class="gs-edit-bar" hidden>
+      <p class="gs-edit-help">Drag a pin to move it; open a pin or a line to pick another place,
+      remove it or change how the journey was made. Then download the edits and rebuild with
+      <code>geostory build --places places.csv --legs legs.csv</code>.</p>
+      <p class="gs-edit-count" role="status">No edits yet</p>
+      <button type="button" class="gs-edit-download" disabled>Download edits</button>
+      <button type="button" class="gs-edit-reset" disabled>Undo all</button>
+    </div>
+  </section>
   <footer class="gs-credits">Map &copy; OpenStreetMap contributors &middot; places: GeoNames (CC BY 4.0)
   &middot; country outlines: countryinfo &middot; made with geostory</footer>
 </aside>
@@ -788,6 +907,7 @@ def render_map(story: Story, *, title: str | None = None) -> folium.Map:
         tiles=TILE_URL, attr=ATTRIBUTION, name="OpenStreetMap", max_zoom=19, max_native_zoom=19, min_zoom=1
     ).add_to(fmap)
     figure = fmap.get_root()
+    assert isinstance(figure, Figure)  # a Map's root is the page
     figure.header.add_child(Verbatim(f"<title>{html.escape(data['title'])}</title>"), name="gs_title")
     figure.header.add_child(Verbatim('<meta name="color-scheme" content="light">'), name="gs_meta")
     figure.header.add_child(Verbatim(_inline_libraries()), name="gs_libraries")

@@ -189,9 +189,7 @@ def test_no_request_leaves_the_page_but_tiles(session):
     session.page.keyboard.press("ArrowRight")
     session.popup_text()
     outside = [
-        u
-        for u in session.requests
-        if not (u.startswith(session.url) or u.startswith("data:") or TILE_HOSTS.match(u))
+        u for u in session.requests if not (u.startswith((session.url, "data:")) or TILE_HOSTS.match(u))
     ]
     assert outside == []
     assert [u for u in session.failed if not TILE_HOSTS.match(u)] == []
@@ -259,9 +257,7 @@ def test_hostile_story_runs_no_script(browser, hostile_file):
         assert "<script>alert(1)</script>" in opened.page.inner_text("#gs-title")
         assert "\u202e" not in opened.js("document.documentElement.outerHTML")
         outside = [
-            u
-            for u in opened.requests
-            if not (u.startswith(opened.url) or u.startswith("data:") or TILE_HOSTS.match(u))
+            u for u in opened.requests if not (u.startswith((opened.url, "data:")) or TILE_HOSTS.match(u))
         ]
         assert outside == []
     finally:

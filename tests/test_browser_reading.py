@@ -124,7 +124,8 @@ def _check_numbering(page: Page) -> None:
         # the popup opens once the map has moved: wait for it, then read its badge
         page.page.wait_for_function(
             """(k) => [...document.querySelectorAll('.leaflet-popup-content .gs-pop-num')]
-            .filter(b => b.closest('.leaflet-popup').style.opacity !== '0').some(b => b.textContent.replace('+', '\u00b7').split('\u00b7').includes(String(k)))""",
+            .filter(b => b.closest('.leaflet-popup').style.opacity !== '0')
+            .some(b => b.textContent.replace('+', '\u00b7').split('\u00b7').includes(String(k)))""",
             arg=k,
             timeout=4000,
         )
@@ -265,11 +266,42 @@ def test_phone_popups_fit_the_map_and_clear_the_zoom_control(opened, maps):
 def test_phone_touch_targets_are_at_least_44_px(opened, maps):
     page = opened(maps["hand"], size=PHONE)
     small = page.js("""[...document.querySelectorAll(
-        '.gs-panel button:not(.gs-tl-mark), .gs-panel a, .leaflet-control-zoom a, .gs-legend summary')]
+        '.gs-panel button, .gs-panel a, .leaflet-control-zoom a, .gs-legend summary')]
       .filter(e => e.offsetParent !== null)
       .map(e => [e.className || e.tagName, e.getBoundingClientRect()])
       .filter(([, r]) => r.height < 44 || r.width < 44).map(([n, r]) => [n, r.width, r.height])""")
     assert small == []
+
+
+def test_phone_timeline_marks_are_44_px_and_inside_the_strip(opened, maps):
+    page = opened(maps["hand"], size=PHONE)
+    marks = page.js("""[...document.querySelectorAll('.gs-tl-mark')].map(m => {
+        const r = m.getBoundingClientRect(), t = m.parentNode.getBoundingClientRect();
+        return [r.width, r.height, r.left >= t.left - 1 && r.right <= t.right + 1];
+      })""")
+    assert len(marks) == 3 and all(w >= 44 and h >= 44 and inside for w, h, inside in marks)
+    page.page.tap('.gs-tl-mark[data-step="1"]')
+    assert page.js("geostory.state.step") == 1
+
+
+def test_phone_pins_take_a_tap_near_them(opened, maps):
+    page = opened(maps["hand"], size=PHONE)
+    sizes = page.js(
+        "[...document.querySelectorAll('.gs-hit')].map(h => getComputedStyle(h, '::before').width)"
+    )
+    assert sizes and set(sizes) == {"44px"}
+    # the pin with the most room around it takes a tap 18 px to the side of its centre
+    hit = page.js("""() => {
+      const pins = geostory.markers.map((m, i) =>
+        [i, m.getElement().querySelector('svg').getBoundingClientRect()]);
+      const centre = r => [r.left + r.width / 2, r.top + r.height / 2];
+      const room = ([i, r]) => Math.min(...pins.filter(([j]) => j !== i).map(([, q]) =>
+        Math.hypot(centre(r)[0] - centre(q)[0], centre(r)[1] - centre(q)[1])));
+      const [i, r] = pins.filter(([, r]) => r.width).sort((a, b) => room(b) - room(a))[0];
+      const [x, y] = centre(r);
+      return geostory.markers[i].getElement().contains(document.elementFromPoint(x + 18, y));
+    }""")
+    assert hit is True
 
 
 def test_playback_walks_every_step_in_the_order_they_happened(opened, maps):
@@ -327,7 +359,8 @@ def test_timeline_marks_dated_steps_and_steps_there(opened, maps):
 def test_step_quotes_are_not_wrapped_in_extra_quote_marks(opened, maps):
     page = opened(maps["hand"])
     quotes = page.js(
-        "[...document.querySelectorAll('.gs-step-quote')].map(q => q.tagName + getComputedStyle(q, '::before').content)"
+        "[...document.querySelectorAll('.gs-step-quote')]"
+        ".map(q => q.tagName + getComputedStyle(q, '::before').content)"
     )
     assert quotes and all(q in ("SPANnone", "SPANnormal") for q in quotes)
 

@@ -71,8 +71,8 @@
     }
     return {
       w: w, h: h,
-      html: '<svg xmlns="http://www.w3.org/2000/svg" width="' + w + '" height="' + h +
-        '" viewBox="0 0 ' + w + " " + h + '" aria-hidden="true" focusable="false">' + body + "</svg>"
+      html: '<span class="gs-hit"><svg xmlns="http://www.w3.org/2000/svg" width="' + w + '" height="' + h +
+        '" viewBox="0 0 ' + w + " " + h + '" aria-hidden="true" focusable="false">' + body + "</svg></span>"
     };
   }
 
@@ -100,7 +100,7 @@
       className: "gs-arrow",
       iconSize: [16, 16],
       iconAnchor: [8, 8],
-      html: '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 14 14" ' +
+      html: '<span class="gs-hit"><svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 14 14" ' +
         'style="transform:rotate(' + a + 'deg)" aria-hidden="true" focusable="false">' +
         '<path d="M2 1.5 L13 7 L2 12.5 L4.5 7 Z" fill="' + fill + '" stroke="#fff" stroke-width="1.2" ' +
         'stroke-linejoin="round"/></svg>'
@@ -161,7 +161,7 @@
       });
       var group = L.featureGroup([casing, line]);
       group.bindTooltip(leg.tooltip, { sticky: true, className: "gs-tip", direction: "top", offset: [0, -6] });
-      group.bindPopup(leg.popup, popupOptions());
+      group.bindPopup(function () { return popupContent("leg", i); }, popupOptions());
       group.on("click", function () { selectEvent("leg", i); });
       group.addTo(map);
       line.gsIndex = i;
@@ -193,7 +193,7 @@
         }
         if (total < 36) return;
         var count = Math.max(1, Math.min(6, Math.floor(total / 240)));
-        var fill = colour(style.modes[data.legs[i].mode], "#55606a");
+        var fill = colour(style.modes[modeOf(i)], "#55606a");
         for (var c = 0; c < count; c++) {
           var at = total * (c + 0.5) / count, s = 1;
           while (s < lengths.length - 1 && lengths[s] < at) s++;
@@ -216,7 +216,7 @@
         keyboard: true, riseOnHover: true, zIndexOffset: ROLE_RANK[place.role] || 0
       });
       marker.bindTooltip(place.tooltip, { direction: "right", className: "gs-tip", offset: [2, 0] });
-      marker.bindPopup(place.popup, popupOptions());
+      marker.bindPopup(function () { return popupContent("place", i); }, popupOptions());
       marker.on("click", function () {
         var steps = currentSteps();
         for (var k = 1; k < steps.length; k++) {
@@ -271,7 +271,7 @@
         if (!node) return;
         while (node.firstChild) node.removeChild(node.firstChild);
         var n = el("span", "", String(numbers.legs[i] || ""));
-        n.style.background = colour(style.modes[data.legs[i].mode], "#55606a");
+        n.style.background = colour(style.modes[modeOf(i)], "#55606a");
         node.appendChild(n);
         node.setAttribute("aria-label", "Step " + (numbers.legs[i] || "") + ": " + data.legs[i].title);
         node.setAttribute("data-steps", String(numbers.legs[i] || ""));
@@ -279,9 +279,25 @@
       spreadPins();
     }
 
+    /* A popup's content: the escaped HTML render.py wrote and, in edit mode, the edit controls. */
+    function popupContent(kind, i) {
+      var node = el("div", "gs-pop-wrap");
+      node.innerHTML = kind === "leg" ? data.legs[i].popup : data.places[i].popup;  /* escaped in Python */
+      /* in edit mode the controls come first: what the reader came to change, without scrolling */
+      if (editing) node.insertBefore(kind === "leg" ? legEditor(i) : placeEditor(i), node.firstChild);
+      return node;
+    }
+
     /* Popups show the same numbers: filled in when they open. */
     map.on("popupopen", function (e) {
       var root = e.popup.getElement();
+      /* the key folds rather than cover an open popup (checked once the popup has panned) */
+      setTimeout(function () {
+        var box = root && root.querySelector(".leaflet-popup-content-wrapper");
+        if (legendNode && box && legendNode.open && overlaps(legendNode.getBoundingClientRect(), box.getBoundingClientRect())) {
+          legendNode.removeAttribute("open");
+        }
+      }, 300);
       var badge = root && root.querySelector(".gs-pop-num");
       if (!badge) return;
       var list = [];
@@ -521,20 +537,18 @@
       return { step: step ? parseInt(step[1], 10) : null, order: order ? order[1] : null };
     }
 
-    /* `geostory.settled` (tests and embedders wait for it) turns true once the step's move is
-       over, including the pan a popup makes to fit: Leaflet runs that pan after the popup opens. */
-    function whenStill(done) {
-      if (map._panAnim && map._panAnim._inProgress) map.once("moveend", function () { whenStill(done); });
-      else done();
-    }
-
     function afterMove(fn) {
       var token = ++moveToken, done = false;
       function run() {
         if (done) return;
         done = true;
         map.off("moveend", run);
-        if (token === moveToken) { fn(); whenStill(function () { api.settled = true; }); }
+        if (token !== moveToken) return;
+        fn();
+        /* a popup opened by fn may pan the map to fit: settled only once that pan is over too */
+        var finish = function () { if (token === moveToken) { clearLegend(); api.settled = true; } };
+        if (map._panAnim && map._panAnim._inProgress) map.once("moveend", finish);
+        else finish();  /* tests and embedders wait for this */
       }
       map.on("moveend", run);
       setTimeout(run, prefersReducedMotion() ? 30 : 1400);
@@ -765,7 +779,7 @@
         mark.setAttribute("data-step", String(k));
         mark.setAttribute("aria-label", "Step " + k + ": " + step.title + ", " + step.when);
         mark.title = k + ". " + step.title;
-        mark.style.left = (100 * (from - lo) / (hi - lo)).toFixed(2) + "%";
+        mark.style.setProperty("--at", (100 * (from - lo) / (hi - lo)).toFixed(2) + "%");
         mark.style.width = (100 * (to - from) / (hi - lo)).toFixed(2) + "%";
         if (step.kind === "leg") mark.style.background = colour(style.modes[step.mode], "#55606a");
         mark.appendChild(el("span", "", String(k)));
@@ -888,6 +902,234 @@
       });
       also.hidden = false;
     }
+
+
+    /* ---------------------------------------------------------------- fix and rebuild */
+
+    /* Edit mode: drag a pin, pick another reading ("Did you mean ...?"), remove a place or a
+       journey, change a journey's mode; then download the edits as the files `geostory build
+       --places FILE --legs FILE` reads. Text from the story reaches the page by textContent and
+       the files through one CSV writer that quotes and defuses spreadsheet formulas. */
+    var editing = false;
+    var edits = { places: {}, legs: {} };
+    var editToggle = document.querySelector(".gs-edit-toggle");
+    var editBar = document.querySelector(".gs-edit-bar");
+    var editCount = document.querySelector(".gs-edit-count");
+    var downloadButton = document.querySelector(".gs-edit-download");
+    var resetButton = document.querySelector(".gs-edit-reset");
+    var MODE_NAMES = ["rail", "air", "road", "sea", "unknown"];
+    var MODE_WORDS = { rail: "Rail", air: "Air", road: "Road", sea: "Sea", unknown: "Not known" };
+
+    function modeOf(i) {
+      var e = edits.legs[i];
+      return e && e.mode ? e.mode : data.legs[i].mode;
+    }
+
+    function wrapLng(lng) {
+      var x = ((lng + 180) % 360 + 360) % 360 - 180;
+      return Math.round(x * 1e6) / 1e6;
+    }
+
+    function setEditing(on) {
+      editing = !!on;
+      map.closePopup();
+      document.body.classList.toggle("gs-editing", editing);
+      if (editToggle) {
+        editToggle.setAttribute("aria-pressed", editing ? "true" : "false");
+        editToggle.textContent = editing ? "Done fixing" : "Fix the map";
+      }
+      if (editBar) editBar.hidden = !editing;
+      markers.forEach(function (m, i) {
+        if (!m.dragging) return;
+        if (editing && !(edits.places[i] && edits.places[i].kind === "drop")) m.dragging.enable();
+        else m.dragging.disable();
+      });
+      if (live) live.textContent = editing ? "Edit mode: drag pins, open a pin or a line to change it" : "Edit mode off";
+    }
+
+    function button(text, className, onClick) {
+      var b = el("button", className, text);
+      b.type = "button";
+      b.addEventListener("click", function (e) { L.DomEvent.stop(e); onClick(); });
+      return b;
+    }
+
+    function placeEditor(i) {
+      var place = data.places[i], edit = edits.places[i];
+      var box = el("div", "gs-editor");
+      box.appendChild(el("h3", "", "Fix this place"));
+      (place.alternatives || []).forEach(function (alt, k) {
+        var chosen = edit && edit.kind === "alt" && edit.alt === k;
+        var b = button((chosen ? "\u2713 " : "Did you mean ") + alt.label + "?", "gs-edit-alt", function () {
+          setPlaceEdit(i, chosen ? null : { kind: "alt", alt: k });
+        });
+        b.setAttribute("data-alt", String(k));
+        box.appendChild(b);
+      });
+      if (edit && edit.kind === "drop") {
+        box.appendChild(button("Put it back on the map", "gs-edit-undo", function () { setPlaceEdit(i, null); }));
+      } else {
+        box.appendChild(button("Remove from the map", "gs-edit-drop", function () { setPlaceEdit(i, { kind: "drop" }); }));
+        if (edit) box.appendChild(button("Undo my change", "gs-edit-undo", function () { setPlaceEdit(i, null); }));
+      }
+      box.appendChild(el("p", "gs-edit-hint", "Or drag the pin to where it belongs."));
+      return box;
+    }
+
+    function legEditor(i) {
+      var edit = edits.legs[i] || {};
+      var box = el("div", "gs-editor");
+      box.appendChild(el("h3", "", "Fix this journey"));
+      var label = el("label", "gs-edit-mode-label", "Travelled by ");
+      var select = el("select", "gs-edit-mode");
+      MODE_NAMES.forEach(function (m) {
+        var option = el("option", "", MODE_WORDS[m]);
+        option.value = m;
+        if (m === modeOf(i)) option.selected = true;
+        select.appendChild(option);
+      });
+      select.addEventListener("change", function () { setLegEdit(i, { drop: !!edit.drop, mode: select.value }); });
+      label.appendChild(select);
+      box.appendChild(label);
+      box.appendChild(edit.drop ?
+        button("Put the journey back", "gs-edit-undo", function () { setLegEdit(i, { drop: false, mode: edit.mode }); }) :
+        button("Remove this journey", "gs-edit-drop", function () { setLegEdit(i, { drop: true, mode: edit.mode }); }));
+      return box;
+    }
+
+    function setPlaceEdit(i, edit) {
+      var place = data.places[i], marker = markers[i];
+      map.closePopup();  /* first: an open popup would pan the map after its moved pin */
+      if (edit) edits.places[i] = edit; else delete edits.places[i];
+      var at = place.coordinates;
+      if (edit && edit.kind === "alt") at = place.alternatives[edit.alt].coordinates;
+      if (edit && edit.kind === "move") at = edit.shown;
+      marker.setLatLng(L.GeoJSON.coordsToLatLng(at));
+      var node = marker.getElement();
+      if (node) node.classList.toggle("gs-dropped", !!(edit && edit.kind === "drop"));
+      if (marker.dragging) {
+        if (editing && !(edit && edit.kind === "drop")) marker.dragging.enable(); else marker.dragging.disable();
+      }
+      spreadPins();
+      editsChanged();
+    }
+
+    function setLegEdit(i, edit) {
+      var keep = edit.drop || (edit.mode && edit.mode !== data.legs[i].mode);
+      if (keep) edits.legs[i] = { drop: !!edit.drop, mode: edit.mode && edit.mode !== data.legs[i].mode ? edit.mode : null };
+      else delete edits.legs[i];
+      var stroke = colour(style.modes[modeOf(i)], "#55606a"), dropped = !!(edits.legs[i] && edits.legs[i].drop);
+      legs[i].setStyle({ color: stroke, opacity: dropped ? 0.2 : 0.95 });
+      legGroups[i].getLayers()[0].setStyle({ opacity: dropped ? 0.2 : 0.85 });
+      var path = legs[i].getElement && legs[i].getElement();
+      if (path) path.classList.toggle("gs-dropped", dropped);
+      map.closePopup();
+      applyNumbers();
+      placeArrows();
+      editsChanged();
+    }
+
+    function editsChanged() {
+      var n = Object.keys(edits.places).length + Object.keys(edits.legs).length;
+      if (editCount) editCount.textContent = n ? n + (n === 1 ? " edit" : " edits") + " to download" : "No edits yet";
+      if (downloadButton) downloadButton.disabled = !n;
+      if (resetButton) resetButton.disabled = !n;
+      api.edits = edits;
+    }
+
+    markers.forEach(function (marker, i) {
+      marker.on("dragend", function () {
+        var ll = marker.getLatLng(), place = data.places[i];
+        edits.places[i] = { kind: "move", shown: [ll.lng, ll.lat] };
+        map.closePopup();
+        spreadPins();
+        editsChanged();
+        if (live) live.textContent = place.name + " moved";
+      });
+    });
+
+    /* One CSV cell: quoted when it holds a comma, quote, line break or edge space; text that a
+       spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading apostrophe.
+       Numbers geostory wrote itself are left as numbers. */
+    function csvCell(value, numeric) {
+      var text = value === null || value === undefined ? "" : String(value);
+      if (!numeric && /^[=+\-@\t\r]/.test(text)) text = "'" + text;
+      if (/[",\r\n]/.test(text) || /^\s|\s$/.test(text)) text = '"' + text.replace(/"/g, '""') + '"';
+      return text;
+    }
+
+    function csvRow(cells) {
+      return cells.map(function (c) { return csvCell(c.v, c.n); }).join(",") + "\n";
+    }
+
+    function num(x) { return { v: (Math.round(x * 1e6) / 1e6).toFixed(6).replace(/\.?0+$/, ""), n: true }; }
+    function txt(x) { return { v: x, n: false }; }
+
+    /* The place edits as an overrides file: one row per spelling the article uses. */
+    function placesCsv() {
+      var out = csvRow(["name", "latitude", "longitude", "exclude", "place_type", "display_name"].map(txt));
+      Object.keys(edits.places).map(Number).sort(function (a, b) { return a - b; }).forEach(function (i) {
+        var place = data.places[i], edit = edits.places[i];
+        (place.spellings && place.spellings.length ? place.spellings : [place.name]).forEach(function (name) {
+          if (edit.kind === "drop") {
+            out += csvRow([txt(name), txt(""), txt(""), txt("true"), txt(""), txt("")]);
+            return;
+          }
+          var at = edit.kind === "alt" ? place.alternatives[edit.alt].coordinates : edit.shown;
+          var type = edit.kind === "alt" ? place.alternatives[edit.alt].place_type : place.place_type;
+          var label = edit.kind === "alt" ? place.alternatives[edit.alt].name : place.name;
+          out += csvRow([txt(name), num(at[1]), num(wrapLng(at[0])), txt(""), txt(type), txt(label)]);
+        });
+      });
+      return out;
+    }
+
+    /* The leg edits as a legs file; journeys of a removed place go with it. */
+    function legsCsv() {
+      var out = csvRow(["origin", "destination", "occurrence", "drop", "mode"].map(txt));
+      Object.keys(edits.legs).map(Number).sort(function (a, b) { return a - b; }).forEach(function (i) {
+        var leg = data.legs[i], edit = edits.legs[i];
+        var gone = [leg.from, leg.to].some(function (p) { return edits.places[p] && edits.places[p].kind === "drop"; });
+        if (gone) return;
+        var same = data.legs.filter(function (l) { return l.from === leg.from && l.to === leg.to; }).length;
+        var name = function (p) { var pl = data.places[p]; return (pl.spellings && pl.spellings[0]) || pl.name; };
+        out += csvRow([txt(name(leg.from)), txt(name(leg.to)), txt(same > 1 ? String(leg.occurrence) : ""),
+          txt(edit.drop ? "true" : ""), txt(edit.drop ? "" : (edit.mode || ""))]);
+      });
+      return out;
+    }
+
+    function download(name, text) {
+      var blob = new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" });
+      var url = URL.createObjectURL(blob);
+      var a = el("a");
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      document.body.removeChild(a);
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    }
+
+    function downloadEdits() {
+      var legsText = legsCsv(), placesText = placesCsv();
+      if (Object.keys(edits.places).length) download("places.csv", placesText);
+      if (legsText.split("\n").length > 2) setTimeout(function () { download("legs.csv", legsText); }, 50);
+    }
+
+    if (editToggle) editToggle.addEventListener("click", function () { setEditing(!editing); });
+    if (downloadButton) downloadButton.addEventListener("click", downloadEdits);
+    if (resetButton) {
+      resetButton.addEventListener("click", function () {
+        Object.keys(edits.places).forEach(function (i) { setPlaceEdit(Number(i), null); });
+        Object.keys(edits.legs).forEach(function (i) { setLegEdit(Number(i), { drop: false, mode: null }); });
+      });
+    }
+    api.edits = edits;
+    api.setEditing = setEditing;
+    api.placesCsv = placesCsv;
+    api.legsCsv = legsCsv;
+    api.csvCell = csvCell;
 
     /* First view: the hash if any, else the overview. */
     var start = readHash();
