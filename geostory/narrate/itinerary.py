@@ -20,7 +20,7 @@ from geostory.narrate.events import Event, MotionEvent, Reading, VisitEvent
 from geostory.narrate.lexicon import ARRIVAL_VERBS, LIGHT, SCOPE_TYPES, SPEECH, STOPS
 from geostory.narrate.places import _contains, _km
 
-__all__ = ["build_story", "MOVE_RULES", "VISIT_RULES"]
+__all__ = ["build_story", "EVENT_RULES", "MOVE_RULES", "VISIT_RULES"]
 
 # A leg told with a generic verb ("will then travel to X") goes on as the trip has gone; a plane
 # is not taken for a short hop.
@@ -114,6 +114,10 @@ class _Trip:
                 )
                 self.updated[(name,)] = self.updated[actor]
 
+    def leg(self, index: int | None) -> Leg | None:
+        """The leg drawn at `index` (a position's `last_leg`), None for none."""
+        return self.legs[index] if index is not None else None
+
     def add_leg(
         self, origin: Place, destination: Place, ev: MotionEvent, mode: Mode, waypoints: list[Place]
     ) -> bool:
@@ -153,19 +157,28 @@ class _Trip:
 
 @dataclass
 class _Step:
-    """One movement event being read: the event (rewritten by rules) and what it resolves to."""
+    """One movement event being read, before its mover is located: the event, as rules rewrite it."""
 
     n: int
     ev: MotionEvent
     background: bool = False
-    pos: _Position | None = None
+
+
+@dataclass
+class _Located:
+    """The event with its mover located: where the mover is, how it travels, where the journey goes."""
+
+    n: int
+    ev: MotionEvent
+    pos: _Position
     mode: Mode = "unknown"
     origin: Place | None = None
     destinations: list[Place] = field(default_factory=list)
     arriving: int | None = None  # the leg that brought the mover where it is
 
 
-Rule = Callable[[_Trip, _Step], bool]
+EventRule = Callable[[_Trip, _Step], bool]
+Rule = Callable[[_Trip, _Located], bool]
 
 
 def _trip_mode(pos: _Position, origin: Place, destination: Place, mode: Mode, ev: MotionEvent) -> Mode:
@@ -185,10 +198,11 @@ def _trip_mode(pos: _Position, origin: Place, destination: Place, mode: Mode, ev
 
 def _refine_last_leg(trip: _Trip, pos: _Position, destination: Place, mode: Mode) -> None:
     """The mover's last leg ends, more precisely, at `destination`; it keeps its mode if it had one."""
-    kept = trip.legs[pos.last_leg]
-    trip.legs[pos.last_leg] = replace(
-        kept, destination=destination, mode=kept.mode if kept.mode != "unknown" else mode
-    )
+    kept = trip.leg(pos.last_leg)
+    if kept is not None and pos.last_leg is not None:
+        trip.legs[pos.last_leg] = replace(
+            kept, destination=destination, mode=kept.mode if kept.mode != "unknown" else mode
+        )
     pos.place = destination
 
 
@@ -267,22 +281,27 @@ def round_trip_ends_at_start(trip: _Trip, step: _Step) -> bool:
     return False
 
 
-def locate_the_mover(trip: _Trip, step: _Step) -> bool:
+def locate_the_mover(trip: _Trip, step: _Step) -> _Located:
     """Where the mover is now, what mode it travels in, and the leg that brought it here."""
     ev = step.ev
-    pos = step.pos = trip.position_of(ev.mover, bool(ev.source), ev.introduced)
-    step.mode = ev.vehicle if ev.vehicle != "unknown" or pos.mode == "unknown" else pos.mode
-    step.origin = ev.source[0] if ev.source else None
-    step.destinations = list(ev.goal)
-    step.arriving = pos.last_leg
+    pos = trip.position_of(ev.mover, bool(ev.source), ev.introduced)
+    located = _Located(
+        n=step.n,
+        ev=ev,
+        pos=pos,
+        mode=ev.vehicle if ev.vehicle != "unknown" or pos.mode == "unknown" else pos.mode,
+        origin=ev.source[0] if ev.source else None,
+        destinations=list(ev.goal),
+        arriving=pos.last_leg,
+    )
     if (
-        step.arriving is None
+        located.arriving is None
         and pos.place is not None
         and trip.legs
         and trip.legs[-1].destination.key == pos.place.key
     ):
-        step.arriving = len(trip.legs) - 1  # "the squad", placed where the story's last flight was going
-    return False
+        located.arriving = len(trip.legs) - 1  # "the squad", placed where the story's last flight was going
+    return located
 
 
 def _goes_on_to(later: Sequence[Event], ev: MotionEvent, destination: Place) -> bool:
@@ -298,7 +317,7 @@ def _goes_on_to(later: Sequence[Event], ev: MotionEvent, destination: Place) -> 
     )
 
 
-def stop_before_going_on(trip: _Trip, step: _Step) -> bool:
+def stop_before_going_on(trip: _Trip, step: _Located) -> bool:
     """'flying out of A bound for B ... will stop in X before continuing to B': A -> X, then X -> B."""
     pos, ev, legs = step.pos, step.ev, trip.legs
     if not (
@@ -319,7 +338,7 @@ def stop_before_going_on(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def _refines(trip: _Trip, step: _Step, first: Place) -> bool:
+def _refines(trip: _Trip, step: _Located, first: Place) -> bool:
     """The leg that brought the mover here ends, more precisely, at `first`; True when that is all."""
     _refine_last_leg(trip, step.pos, first, step.mode)
     if len(step.destinations) == 1:
@@ -329,7 +348,7 @@ def _refines(trip: _Trip, step: _Step, first: Place) -> bool:
     return False
 
 
-def origin_is_where_the_mover_is(trip: _Trip, step: _Step) -> bool:
+def origin_is_where_the_mover_is(trip: _Trip, step: _Located) -> bool:
     """An origin left unsaid is where the mover was last told to be; 'to Russia' ... 'to
     Vladivostok' refines the last leg; an airport of the city just reached is the same arrival."""
     pos, ev = step.pos, step.ev
@@ -364,7 +383,7 @@ def origin_is_where_the_mover_is(trip: _Trip, step: _Step) -> bool:
     return False
 
 
-def first_trip_starts_at_dateline(trip: _Trip, step: _Step) -> bool:
+def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
     """'CITY (Agency) - X will travel to Y': the story's first trip sets out from the dateline."""
     ev, dateline = step.ev, trip.dateline
     if (
@@ -386,14 +405,14 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Step) -> bool:
     return False
 
 
-def return_starts_here(trip: _Trip, step: _Step) -> bool:
+def return_starts_here(trip: _Trip, step: _Located) -> bool:
     """'returned to X': from where the mover is."""
     if step.origin is None and step.destinations and step.ev.returning and step.pos.start is not None:
         step.origin = step.pos.place
     return False
 
 
-def home_from_origin(trip: _Trip, step: _Step) -> bool:
+def home_from_origin(trip: _Trip, step: _Located) -> bool:
     """'will fly home from X': from X to where the trip began."""
     pos, ev, origin = step.pos, step.ev, step.origin
     if not (
@@ -411,7 +430,7 @@ def home_from_origin(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def home_from_here(trip: _Trip, step: _Step) -> bool:
+def home_from_here(trip: _Trip, step: _Located) -> bool:
     """'flew home': from where the mover is to where its trip began."""
     pos, ev = step.pos, step.ev
     if not (ev.home and not step.destinations and step.origin is None):
@@ -423,7 +442,7 @@ def home_from_here(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def _draw_journey(trip: _Trip, step: _Step) -> int | None:
+def _draw_journey(trip: _Trip, step: _Located) -> int | None:
     """The legs of a journey with destinations: chained (A, then B), or fanned out from one origin."""
     pos, ev, origin = step.pos, step.ev, step.origin
     chain = [origin] + step.destinations if origin is not None else list(step.destinations)
@@ -445,7 +464,7 @@ def _draw_journey(trip: _Trip, step: _Step) -> int | None:
     return last
 
 
-def _ends_at_earlier_arrival(trip: _Trip, step: _Step) -> bool:
+def _ends_at_earlier_arrival(trip: _Trip, step: _Located) -> bool:
     """'flew into X on Wednesday ... The charter left A and stopped in B': then B -> X."""
     pos, ev, origin = step.pos, step.ev, step.origin
     earlier = pos.pending if pos.pending_verb else None
@@ -466,7 +485,7 @@ def _ends_at_earlier_arrival(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def journey_to_destinations(trip: _Trip, step: _Step) -> bool:
+def journey_to_destinations(trip: _Trip, step: _Located) -> bool:
     """A journey that names where it goes: legs from the origin through each destination; the
     mover is at the last one. Without an origin it waits, as a pending arrival, for one."""
     pos, ev = step.pos, step.ev
@@ -494,7 +513,7 @@ def journey_to_destinations(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def origin_completes_pending_arrival(trip: _Trip, step: _Step) -> bool:
+def origin_completes_pending_arrival(trip: _Trip, step: _Located) -> bool:
     """'arrived in X on Tuesday. He flew in from Y': one journey, Y -> X."""
     pos, ev, origin = step.pos, step.ev, step.origin
     if not (
@@ -514,46 +533,47 @@ def origin_completes_pending_arrival(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def _last_leg_here(trip: _Trip, pos: _Position) -> Leg | None:
+def _last_leg_here(trip: _Trip, pos: _Position) -> int | None:
+    """The index of the leg that brought the mover where it is, if it ends there."""
     if pos.last_leg is None or pos.place is None:
         return None
-    leg = trip.legs[pos.last_leg]
-    return leg if leg.destination.key == pos.place.key else None
+    return pos.last_leg if trip.legs[pos.last_leg].destination.key == pos.place.key else None
 
 
-def same_journey_told_again(trip: _Trip, step: _Step) -> bool:
+def same_journey_told_again(trip: _Trip, step: _Located) -> bool:
     """'will visit X ... will fly from Y' with Y where that journey began: how it goes, not a new leg."""
     pos, ev, origin = step.pos, step.ev, step.origin
-    kept = _last_leg_here(trip, pos)
-    if origin is None or ev.returning or kept is None or _km(kept.origin, origin) >= SAME_PLACE_KM:
+    here = _last_leg_here(trip, pos)
+    if origin is None or ev.returning or here is None or _km(trip.legs[here].origin, origin) >= SAME_PLACE_KM:
         return False
+    kept = trip.legs[here]
     if kept.mode == "unknown" and step.mode != "unknown":
-        trip.legs[pos.last_leg] = replace(kept, mode=step.mode)
+        trip.legs[here] = replace(kept, mode=step.mode)
         pos.trip_mode = step.mode
     return True
 
 
-def arrival_tells_where_it_began(trip: _Trip, step: _Step) -> bool:
+def arrival_tells_where_it_began(trip: _Trip, step: _Located) -> bool:
     """'traveled to X ... arrived by overnight train from Y': where that journey began, and how."""
     pos, ev, origin = step.pos, step.ev, step.origin
-    kept = _last_leg_here(trip, pos)
+    here = _last_leg_here(trip, pos)
     if (
         origin is None
-        or kept is None
+        or here is None
+        or pos.place is None
         or not ev.trigger.arrives
         or ev.returning
         or origin.key == pos.place.key
         or _contains(origin, pos.place)
     ):
         return False
-    trip.legs[pos.last_leg] = replace(
-        kept, origin=origin, mode=step.mode if step.mode != "unknown" else kept.mode
-    )
+    kept = trip.legs[here]
+    trip.legs[here] = replace(kept, origin=origin, mode=step.mode if step.mode != "unknown" else kept.mode)
     trip.moved(ev.mover)
     return True
 
 
-def return_from(trip: _Trip, step: _Step) -> bool:
+def return_from(trip: _Trip, step: _Located) -> bool:
     """'returned from X': from X to where the trip began."""
     pos, ev, origin = step.pos, step.ev, step.origin
     if origin is None or not ev.returning or pos.start is None or pos.start.key == origin.key:
@@ -564,7 +584,7 @@ def return_from(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def departure_places_the_mover(trip: _Trip, step: _Step) -> bool:
+def departure_places_the_mover(trip: _Trip, step: _Located) -> bool:
     """'left X': the mover is at X now; the arrival told later completes the leg."""
     pos, ev, origin = step.pos, step.ev, step.origin
     if origin is None:
@@ -578,7 +598,7 @@ def departure_places_the_mover(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def path_only(trip: _Trip, step: _Step) -> bool:
+def path_only(trip: _Trip, step: _Located) -> bool:
     """'crossed X': a waypoint of the journey under way; in a country, 'crossed near X' places the mover at X."""
     pos, ev = step.pos, step.ev
     pos.waypoints.extend(w for w in ev.path if w not in pos.waypoints)
@@ -590,7 +610,8 @@ def path_only(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
+# The event alone, before its mover is located: background, scope, rewrites of what it says.
+EVENT_RULES: tuple[tuple[str, EventRule], ...] = tuple(
     (rule.__name__, rule)
     for rule in (
         flashback_is_background,
@@ -599,7 +620,12 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         arrival_from_is_at_dateline,
         joins_its_group,
         round_trip_ends_at_start,
-        locate_the_mover,
+    )
+)
+# Then `locate_the_mover`, and the event in the light of where its mover is.
+MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
+    (rule.__name__, rule)
+    for rule in (
         stop_before_going_on,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
@@ -715,19 +741,24 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
 
 
 def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
+    """The event through EVENT_RULES, then, its mover located, through MOVE_RULES; the first rule
+    that consumes it ends its reading. When tracing, a rule that consumed or rewrote the event is noted."""
     step = _Step(n=n, ev=ev, background=ev.background)
+    for name, event_rule in EVENT_RULES:
+        before = (step.ev, step.background)
+        consumed = event_rule(trip, step)
+        if trip.fired is not None and (consumed or before != (step.ev, step.background)):
+            trip.fired.append((n, name))
+        if consumed:
+            return
+    located = locate_the_mover(trip, step)
     for name, rule in MOVE_RULES:
-        before = (
-            (step.ev, step.origin, len(step.destinations), step.background)
-            if trip.fired is not None
-            else None
-        )
-        consumed = rule(trip, step)
+        seen = (located.ev, located.origin, len(located.destinations))
+        consumed = rule(trip, located)
         if trip.fired is not None and (
-            consumed or before != (step.ev, step.origin, len(step.destinations), step.background)
+            consumed or seen != (located.ev, located.origin, len(located.destinations))
         ):
-            if name != "locate_the_mover":
-                trip.fired.append((n, name))  # traced: the rule consumed or rewrote the event
+            trip.fired.append((n, name))
         if consumed:
             return
 
