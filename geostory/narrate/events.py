@@ -144,7 +144,7 @@ def _trigger(token: Token) -> Trigger:
     )
 
 
-def _frozen(reading: _Reading) -> Event:
+def _frozen(reading: _Reading, evidence: Span) -> Event:
     trigger = _trigger(reading.trigger)
     if reading.kind == "visit":
         return VisitEvent(
@@ -154,7 +154,7 @@ def _frozen(reading: _Reading) -> Event:
             event=reading.event,
             when=reading.when,
             modality=reading.status,
-            evidence=reading.evidence,
+            evidence=evidence,
             pluperfect=reading.pluperfect,
             past_dated=reading.past_dated,
         )
@@ -167,7 +167,7 @@ def _frozen(reading: _Reading) -> Event:
         vehicle=reading.mode,
         when=reading.when,
         modality=reading.status,
-        evidence=reading.evidence,
+        evidence=evidence,
         at=tuple(reading.at),
         vehicle_told=reading.mode_explicit,
         returning=reading.returning,
@@ -412,8 +412,7 @@ def read_events(article: Article, doc: Doc, places: Sequence[Place]) -> Reading:
             if reading.kind == "move":
                 _how(reading, token, clause, article)
             _date(reading, clause, dates_by_sent.get(sent.start, []), article, told)
-            reading.evidence = _sentence_span(article, reading.trigger)
-            events.append(_frozen(reading))
+            events.append(_frozen(reading, _sentence_span(article, reading.trigger)))
             _remember_actors(reading, token, index, told.memory)
     return Reading(
         events=tuple(events), people=frozenset(people), dateline=_dateline_place(article.text, places)

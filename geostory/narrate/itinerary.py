@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from geostory.model import Article, Leg, Mention, Mode, Place, Story, Visit
 from geostory.narrate.events import Event, MotionEvent, Reading, VisitEvent
@@ -234,7 +235,7 @@ def background_trip(trip: _Trip, step: _Step) -> bool:
     if not step.background:
         return False
     if ev.source and ev.goal:
-        for a, b in zip((ev.source[0],) + ev.goal, ev.goal):
+        for a, b in pairwise((ev.source[0],) + ev.goal):
             trip.add_leg(a, b, ev, ev.vehicle, list(ev.path))
     elif ev.source and ev.mover and ev.mover not in trip.positions:
         pos = trip.position_of(ev.mover, True, ev.introduced)
@@ -262,7 +263,8 @@ def arrival_from_is_at_dateline(trip: _Trip, step: _Step) -> bool:
 
 
 def joins_its_group(trip: _Trip, step: _Step) -> bool:
-    """'A arrived in X' ... 'The couple flew from Y': a new mover takes the position of a group it shares people with."""
+    """'A arrived in X' ... 'The couple flew from Y': a new mover takes the position of a group it
+    shares people with."""
     ev = step.ev
     if ev.source and not ev.goal and ev.mover not in trip.positions:
         joint = [
@@ -449,7 +451,7 @@ def _draw_journey(trip: _Trip, step: _Located) -> int | None:
     if ev.fan_out:
         pairs = [(origin, d) for d in step.destinations] if origin is not None else []
     else:
-        pairs = list(zip(chain, chain[1:]))
+        pairs = list(pairwise(chain))
     if origin is None:
         for destination in step.destinations[:1]:
             trip.visit_of(ev, destination)
@@ -599,7 +601,8 @@ def departure_places_the_mover(trip: _Trip, step: _Located) -> bool:
 
 
 def path_only(trip: _Trip, step: _Located) -> bool:
-    """'crossed X': a waypoint of the journey under way; in a country, 'crossed near X' places the mover at X."""
+    """'crossed X': a waypoint of the journey under way; in a country, 'crossed near X' places the
+    mover at X."""
     pos, ev = step.pos, step.ev
     pos.waypoints.extend(w for w in ev.path if w not in pos.waypoints)
     inside = [w for w in ev.path if pos.place is not None and _contains(pos.place, w)]
@@ -845,7 +848,8 @@ def _dedupe_visits(visits: list[Visit]) -> list[Visit]:
 
 
 def _uncovered_visits(trip: _Trip, legs: list[Leg]) -> list[Visit]:
-    """A journey's destination stays a visit unless a leg of the same mover goes there; that leg takes its date."""
+    """A journey's destination stays a visit unless a leg of the same mover goes there; that leg
+    takes its date."""
     out = []
     for visit, actor in trip.move_visits:
         covered = [

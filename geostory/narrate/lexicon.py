@@ -4,10 +4,10 @@
     data/modes.tsv     word, mode, kind, source     (how a vehicle or cue word says a journey goes)
 
 Each list in `LISTS` says how its entries are matched: by a token's lemma (`lemma`), its lower-cased
-text (`lower`), either of the two (`either`: "troops" as written, "troop" as a lemma), a preposition phrase (`phrase`: "out of") or a verb and its particle (`phrasal`:
-"call off"). A source is a VerbNet class (`verbnet:run-51.3.2`) or `curated`. A row that names an
-unknown list, mode or kind, a source of another shape, or repeats an entry raises
-`ConfigurationError` naming the file and line.
+text (`lower`), either of the two (`either`: "troops" as written, "troop" as a lemma), a preposition
+phrase (`phrase`: "out of") or a verb and its particle (`phrasal`: "call off"). A source is a
+VerbNet class (`verbnet:run-51.3.2`) or `curated`. A row that names an unknown list, mode or kind,
+a source of another shape, or repeats an entry raises `ConfigurationError` naming the file and line.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ fold_stops / fold_origins                              several clauses telling o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -60,7 +60,6 @@ class _Reading:
     mode_explicit: bool = False
     extra: list[Token] = field(default_factory=list)  # tokens of folded readings, for mode cues
     when: TimeSpan | None = None
-    evidence: Span | None = None
     event: str | None = None
     returning: bool = False
     home: bool = False  # "return home": back to where the actor's trip began
@@ -210,11 +209,13 @@ def _places_named_by(pobj: Token, index: _Index, depth: int) -> list[Place]:
     place = index.place(pobj)
     if place is None:
         for child in pobj.children:
-            if child.dep_ in ("compound", "nmod") and index.place(child) is not None:
-                if pobj.lemma_.lower() in MOVE_NOUNS and index.place(child).place_type in SCOPE_TYPES:
-                    continue  # "a Mediterranean cruise": where the cruise goes about, not a port
-                place = index.place(child)
-                break
+            named = index.place(child) if child.dep_ in ("compound", "nmod") else None
+            if named is None:
+                continue
+            if pobj.lemma_.lower() in MOVE_NOUNS and named.place_type in SCOPE_TYPES:
+                continue  # "a Mediterranean cruise": where the cruise goes about, not a port
+            place = named
+            break
     if place is not None:
         found.append(place)
     elif depth < 3 and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS:
@@ -275,131 +276,232 @@ def _path_ok(prep: Token, trigger: Token, index: _Index, place_qualifier_ok: boo
     return True
 
 
-def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
-    lemma = "bound" if trigger.lower_ == "bound" else trigger.lemma_.lower()
-    is_noun = trigger.pos_ in ("NOUN", "PROPN")
-    clause = _clause(trigger, stop)
-    reading = _Reading(trigger=trigger, kind="move", actor=())
-    reading.returning = lemma in RETURN or any(
-        c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children
-    )
+@dataclass
+class _Roles:
+    """One movement clause being read: the trigger, its reading so far, and places told 'near'."""
 
-    def add(role: str, places: list[Place]) -> None:
+    trigger: Token
+    lemma: str
+    is_noun: bool
+    index: _Index
+    stop: set[int]
+    reading: _Reading
+    near: list[Place] = field(default_factory=list)
+
+    def add(self, role: str, places: Sequence[Place]) -> None:
         target = {
-            "origin": reading.origins,
-            "destination": reading.destinations,
-            "waypoint": reading.waypoints,
-            "at": reading.at,
+            "origin": self.reading.origins,
+            "destination": self.reading.destinations,
+            "waypoint": self.reading.waypoints,
+            "at": self.reading.at,
         }[role]
         for place in places:
             if place not in target:
                 target.append(place)
 
-    near: list[Place] = []
-    subject_words: set[int] = set()  # "from X" set off by commas in the subject: who they are
+
+_TRIP_STOP_NOUNS = frozenset({"visit", "trip", "tour", "stop", "stopover", "layover"})
+_DIVERT = frozenset({"divert", "reroute", "redirect"})
+
+
+def _subject_asides(trigger: Token) -> set[int]:
+    """Prepositions set off by commas in the subject ("The migrants, mostly from Guinea, were
+    taken to X"): who the movers are, not where they set out."""
+    out: set[int] = set()
     for child in trigger.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            for t in child.subtree:
-                if t.dep_ == "prep" and t.i != child.i:
-                    j = t.i - 1
-                    while j > child.left_edge.i and t.doc[j].dep_ == "advmod":
-                        j -= 1
-                    if t.doc[j].text == ",":
-                        subject_words.add(t.i)
-    for token in clause:
+        if child.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        for t in child.subtree:
+            if t.dep_ == "prep" and t.i != child.i:
+                j = t.i - 1
+                while j > child.left_edge.i and t.doc[j].dep_ == "advmod":
+                    j -= 1
+                if t.doc[j].text == ",":
+                    out.add(t.i)
+    return out
+
+
+# Prepositions: which role a preposition's object has, then guards that drop it, in order. A guard
+# answers True when the preposition says nothing about this journey.
+PrepGuard = Callable[[Token, str, str, _Roles], bool]
+
+
+def diverted_from_is_avoided(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'diverted from the Red Sea': the route avoided, not where it set out."""
+    return role == "origin" and word == "from" and roles.lemma in _DIVERT
+
+
+def after_is_no_origin(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'after X' is an origin only for a stop or a trip noun ("a stop in A after B")."""
+    return role == "origin" and word == "after" and roles.lemma not in STOPS | {"visit", "trip", "leg"}
+
+
+def for_needs_a_leaving_verb(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'left for X' is a destination; 'flew for talks' is not."""
+    return word == "for" and roles.lemma not in FOR_DEST
+
+
+def near_needs_an_arrival(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'landed near X', 'docked off X'; not 'travelled on the Red Sea'."""
+    return word in ("on", "near", "outside") and roles.lemma not in ARRIVE
+
+
+def at_needs_a_stop(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'in/at X' is where an arrival ends or a stop is made; 'flew in a jet' is not."""
+    return (
+        role == "at"
+        and roles.lemma not in ARRIVE
+        and roles.lemma not in WAYPOINT_OBJ
+        and not (roles.is_noun and roles.lemma in _TRIP_STOP_NOUNS)
+    )
+
+
+def prep_off_the_path(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """Something other than nouns and prepositions lies between the trigger and the preposition."""
+    qualifier_ok = role in ("origin", "destination", "waypoint") and word not in ("over", "across", "past")
+    return not _path_ok(prep, roles.trigger, roles.index, qualifier_ok)
+
+
+def at_qualifies_a_place(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'arrived at the airport in X': only what hangs from the trigger or a generic noun under it."""
+    return role == "at" and prep.head.i != roles.trigger.i and roles.index.place(prep.head) is not None
+
+
+PREP_GUARDS: tuple[tuple[str, PrepGuard], ...] = tuple(
+    (guard.__name__, guard)
+    for guard in (
+        diverted_from_is_avoided,
+        after_is_no_origin,
+        for_needs_a_leaving_verb,
+        near_needs_an_arrival,
+        at_needs_a_stop,
+        prep_off_the_path,
+        at_qualifies_a_place,
+    )
+)
+
+
+def _compass_of(prep: Token, word: str, roles: _Roles) -> bool:
+    """'landed 150 km southeast of X': near X, kept if nothing closer is told."""
+    if not (
+        word == "of"
+        and prep.head.lower_ in COMPASS
+        and prep.head.head.i == roles.trigger.i
+        and roles.lemma in ARRIVE
+    ):
+        return False
+    for pobj in prep.children:
+        if pobj.dep_ == "pobj":
+            roles.near.extend(_places_under(pobj, roles.index))
+    return True
+
+
+def _prep_role(prep: Token, word: str, roles: _Roles) -> str | None:
+    """The role the preposition's object has for this trigger, None when none or a guard drops it."""
+    role = MOVE_PREPS.get(word)
+    if word == "of" and roles.is_noun and roles.lemma in OF_DEST and prep.head.i == roles.trigger.i:
+        role = "destination"  # "a tour of Lima, Santiago and Buenos Aires"
+    if role is None:
+        return None
+    if any(guard(prep, word, role, roles) for _, guard in PREP_GUARDS):
+        return None
+    return role
+
+
+def _read_prep(prep: Token, roles: _Roles) -> None:
+    """The places a movement preposition's object names, in their role."""
+    word = _prep_text(prep)
+    if _compass_of(prep, word, roles):
+        return
+    role = _prep_role(prep, word, roles)
+    if role is None:
+        return
+    for pobj in prep.children:
+        if pobj.dep_ not in ("pobj", "pcomp") or _under_contrast(pobj, roles.trigger):
+            continue
+        places = _places_under(pobj, roles.index)
+        if (
+            role == "destination"
+            and len(places) > 1
+            and pobj.tag_ == "NNS"
+            and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS
+        ):
+            roles.reading.fan_out = True  # "to hospitals in A and B"
+        if role == "at" and roles.lemma in WAYPOINT_OBJ and word != "at":
+            roles.add("waypoint", places)  # "crossed in X"
+        else:
+            roles.add(role, places)
+
+
+def _read_object(token: Token, roles: _Roles) -> None:
+    """A place as the trigger's object: 'left X' (origin), 'crossed X' (path), 'reached X' (goal)."""
+    places = _places_under(token, roles.index)
+    if not places or _under_contrast(token, roles.trigger):
+        return
+    lemma = roles.lemma
+    if lemma in ORIGIN_OBJ:
+        roles.add("origin", places)
+    elif lemma in WAYPOINT_OBJ:
+        roles.add("waypoint", places)
+    elif lemma in DEST_OBJ or lemma in ARRIVE or lemma == "tour":
+        roles.add("destination", places)
+
+
+def _read_compound(token: Token, roles: _Roles) -> None:
+    """A place naming a trip noun: 'the Kyiv visit', 'his Moscow departure'."""
+    places = [p for p in _places_under(token, roles.index) if p.place_type not in SCOPE_TYPES]
+    if places and token.i not in roles.index.demonym_tokens:
+        roles.add("origin" if roles.lemma == "departure" else "destination", places)
+
+
+def _read_copula(roles: _Roles) -> None:
+    """'one potential stop for X after Y is Z': the trip noun's complement is where it goes."""
+    trigger = roles.trigger
+    if not (roles.is_noun and trigger.dep_ in ("nsubj", "attr") and trigger.head.lemma_ == "be"):
+        return
+    for sibling in trigger.head.children:
+        if sibling.i != trigger.i and sibling.dep_ in ("attr", "nsubj", "acomp"):
+            places = _places_under(sibling, roles.index)
+            if places:
+                roles.add("destination", places)
+
+
+def _goes_home(trigger: Token, reading: _Reading) -> bool:
+    """'returned home', 'flew home': back to where the mover's trip began."""
+    if not (
+        reading.returning
+        or trigger.lemma_.lower() in ("fly", "head", "go", "come", "travel", "sail", "drive")
+    ):
+        return False
+    return any(
+        c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt") for c in trigger.children
+    )
+
+
+def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
+    """The movement a trigger tells: its places in their roles, read from its own clause."""
+    lemma = "bound" if trigger.lower_ == "bound" else trigger.lemma_.lower()
+    is_noun = trigger.pos_ in ("NOUN", "PROPN")
+    reading = _Reading(trigger=trigger, kind="move", actor=())
+    reading.returning = lemma in RETURN or any(
+        c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children
+    )
+    roles = _Roles(trigger, lemma, is_noun, index, stop, reading)
+    asides = _subject_asides(trigger)
+    for token in _clause(trigger, stop):
         if token.i == trigger.i:
             continue
         if token.dep_ in ("prep", "dative", "agent") or (token.pos_ == "ADP" and token.dep_ == "prt"):
-            if token.i in subject_words:
-                continue  # "The migrants, mostly from Guinea, were taken to X": who, not where from
-            word = _prep_text(token)
-            role = MOVE_PREPS.get(word)
-            if (
-                word == "of"
-                and token.head.lower_ in COMPASS
-                and token.head.head.i == trigger.i
-                and lemma in ARRIVE
-            ):
-                for pobj in token.children:  # "landed 150 km southeast of X": near X, if nothing closer
-                    if pobj.dep_ == "pobj":
-                        near.extend(_places_under(pobj, index))
-                continue
-            if word == "of" and is_noun and lemma in OF_DEST and token.head.i == trigger.i:
-                role = "destination"  # "a tour of Lima, Santiago and Buenos Aires", "a visit of two days to X" has none
-            if role is None:
-                continue
-            if role == "origin" and lemma in ("divert", "reroute", "redirect") and word == "from":
-                continue  # "diverted from the Red Sea": the route avoided, not where it set out
-            if role == "origin" and word == "after" and lemma not in STOPS | {"visit", "trip", "leg"}:
-                continue
-            if word == "for" and lemma not in FOR_DEST:
-                continue
-            if word in ("on", "near", "outside") and lemma not in ARRIVE:
-                continue
-            if (
-                role == "at"
-                and lemma not in ARRIVE
-                and lemma not in WAYPOINT_OBJ
-                and not (is_noun and lemma in {"visit", "trip", "tour", "stop", "stopover", "layover"})
-            ):
-                continue
-            qualifier_ok = role in ("origin", "destination", "waypoint") and word not in (
-                "over",
-                "across",
-                "past",
-            )
-            if not _path_ok(token, trigger, index, qualifier_ok):
-                continue
-            if token.head.i != trigger.i and role == "at":
-                # "arrived at the airport in X": keep only what hangs from the trigger or a
-                # generic noun under it
-                if index.place(token.head) is not None:
-                    continue
-            for pobj in token.children:
-                if pobj.dep_ in ("pobj", "pcomp") and not _under_contrast(pobj, trigger):
-                    places = _places_under(pobj, index)
-                    if (
-                        role == "destination"
-                        and len(places) > 1
-                        and pobj.tag_ == "NNS"
-                        and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS
-                    ):
-                        reading.fan_out = True
-                    if role == "at" and lemma in WAYPOINT_OBJ and word != "at":
-                        add("waypoint", places)
-                    else:
-                        add(role, places)
+            if token.i not in asides:
+                _read_prep(token, roles)
         elif token.head.i == trigger.i and token.dep_ in ("dobj", "attr", "npadvmod", "advmod", "oprd"):
-            places = _places_under(token, index)
-            if not places or _under_contrast(token, trigger):
-                continue
-            if lemma in ORIGIN_OBJ:
-                add("origin", places)
-            elif lemma in WAYPOINT_OBJ:
-                add("waypoint", places)
-            elif lemma in DEST_OBJ or lemma in ARRIVE or lemma == "tour":
-                add("destination", places)
+            _read_object(token, roles)
         elif is_noun and token.head.i == trigger.i and token.dep_ in ("compound", "nmod", "amod"):
-            places = _places_under(token, index)
-            places = [p for p in places if p.place_type not in SCOPE_TYPES]
-            if places and token.i not in index.demonym_tokens:
-                if lemma in ("departure",):
-                    add("origin", places)
-                else:
-                    add("destination", places)
-    # copula: "one potential stop for X after Y is Z"
-    if is_noun and trigger.dep_ in ("nsubj", "attr") and trigger.head.lemma_ == "be":
-        for sibling in trigger.head.children:
-            if sibling.i != trigger.i and sibling.dep_ in ("attr", "nsubj", "acomp"):
-                places = _places_under(sibling, index)
-                if places:
-                    add("destination", places)
-    if near and not (reading.destinations or reading.at or reading.origins):
-        add("at", near)
-    reading.home = reading.returning or lemma in ("fly", "head", "go", "come", "travel", "sail", "drive")
-    reading.home = reading.home and any(
-        c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt") for c in trigger.children
-    )
+            _read_compound(token, roles)
+    _read_copula(roles)
+    if roles.near and not (reading.destinations or reading.at or reading.origins):
+        roles.add("at", roles.near)
+    reading.home = _goes_home(trigger, reading)
     if not (
         reading.origins
         or reading.destinations
@@ -409,23 +511,29 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
         or _carried_by_trip_noun(trigger)
     ):
         return None
-    # arrive in X / land at X / visit X: where it ends up; a stop on the way is a waypoint
+    _settle_roles(roles)
+    return reading
+
+
+def _settle_roles(roles: _Roles) -> None:
+    """Where the journey ends ('arrive in X' with no 'to'), no place in two roles, an origin told
+    by a stay before it, and whether its destinations are stops, a fan-out or the ground covered."""
+    reading, lemma, trigger = roles.reading, roles.lemma, roles.trigger
     if reading.at:
         if reading.destinations and lemma in STOPS | {"land", "touch", "refuel", "stopover", "layover"}:
-            add("waypoint", [p for p in reading.at if p not in reading.destinations])
+            roles.add("waypoint", [p for p in reading.at if p not in reading.destinations])
         elif not reading.destinations:
-            add("destination", reading.at)
+            roles.add("destination", reading.at)
     reading.destinations = [p for p in reading.destinations if p not in reading.origins]
     reading.waypoints = [
         p for p in reading.waypoints if p not in reading.origins and p not in reading.destinations
     ]
-    if not reading.origins and reading.destinations and not is_noun:
-        reading.origins = _stay_before(trigger, index, stop, reading.destinations)
+    if not reading.origins and reading.destinations and not roles.is_noun:
+        reading.origins = _stay_before(trigger, roles.index, roles.stop, reading.destinations)
     if _many_journeys(trigger, reading.destinations):
         reading.fan_out = True
     else:
-        reading.scope = _is_scope(trigger, lemma, is_noun, reading)
-    return reading
+        reading.scope = _is_scope(trigger, lemma, roles.is_noun, reading)
 
 
 def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> bool:
