@@ -43,6 +43,17 @@ CASES = [
         "Minister Anna Weber flew from Munich to Rome and Madrid.",
         {("Munich", "Rome", "air"), ("Rome", "Madrid", "air")},
     ),
+    # a first-level region holds the towns of its admin1: a town in it refines the last leg
+    (
+        "a town of the region refines the leg to the region",
+        "The Okafor family flew from Denver to Oregon on Friday. The plane was headed to Portland.",
+        {("Denver", "Portland", "air")},
+    ),
+    (
+        "a town of another region is a new leg",
+        "The Okafor family flew from Denver to Oregon on Friday. They later drove to Boise.",
+        {("Denver", "Oregon", "air"), ("Oregon", "Boise", "road")},
+    ),
 ]
 
 

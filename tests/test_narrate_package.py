@@ -25,6 +25,12 @@ PLACES.update(
         "Lampedusa": (35.5, 12.6, "city", "IT"),
         "Amman": (31.95, 35.93, "city", "JO"),
         "Gaza": (31.5, 34.47, "city", "PS"),
+        # US towns and their states, with admin1 (a state holds its towns)
+        "Denver": (39.74, -104.99, "city", "US", None, "CO"),
+        "Oregon": (44.0, -120.5, "region", "US", None, "OR"),
+        "Portland": (45.52, -122.68, "city", "US", None, "OR"),
+        "Salem": (44.94, -123.04, "city", "US", None, "OR"),
+        "Boise": (43.62, -116.2, "city", "US", None, "ID"),
     }
 )
 DAY = dt.date(2024, 5, 15)

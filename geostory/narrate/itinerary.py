@@ -19,7 +19,7 @@ from itertools import pairwise
 from geostory.model import Article, Leg, Mention, Mode, Place, Story, Visit
 from geostory.narrate.events import Event, MotionEvent, Reading, VisitEvent
 from geostory.narrate.lexicon import ARRIVAL_VERBS, LIGHT, SCOPE_TYPES, SPEECH, STOPS
-from geostory.narrate.places import _contains, _km
+from geostory.narrate.places import _contains, _in_country, _km
 
 __all__ = ["build_story", "EVENT_RULES", "MOVE_RULES", "VISIT_RULES"]
 
@@ -122,7 +122,11 @@ class _Trip:
     def add_leg(
         self, origin: Place, destination: Place, ev: MotionEvent, mode: Mode, waypoints: list[Place]
     ) -> bool:
-        if origin.key == destination.key or _contains(origin, destination) or _contains(destination, origin):
+        if (
+            origin.key == destination.key
+            or _in_country(origin, destination)
+            or _in_country(destination, origin)
+        ):  # a region and a town in it may be told as a journey (a misread town may be a region)
             return False
         kept = tuple(w for w in waypoints if w.key not in (origin.key, destination.key))
         self.legs.append(
