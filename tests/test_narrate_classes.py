@@ -54,6 +54,44 @@ CASES = [
         "The Okafor family flew from Denver to Oregon on Friday. They later drove to Boise.",
         {("Denver", "Oregon", "air"), ("Oregon", "Boise", "road")},
     ),
+    # routes and services as what travels: told by their ends; a route moves nobody
+    (
+        "flights between two places",
+        "The carrier will launch nonstop flights between Denver and Boise in June.",
+        {("Denver", "Boise", "air")},
+    ),
+    (
+        "flights between one place and several fan out",
+        "Daily flights between Munich and Rome, Madrid and Vienna start next week.",
+        {("Munich", "Rome", "air"), ("Munich", "Madrid", "air"), ("Munich", "Vienna", "air")},
+    ),
+    (
+        "a service connecting places runs through them in order",
+        "The state is studying a passenger rail service connecting Milan, Rome and Naples.",
+        {("Milan", "Rome", "rail"), ("Rome", "Naples", "rail")},
+    ),
+    (
+        "a hyphenated route",
+        "The airline reopened the Munich-Vienna route on Monday.",
+        {("Munich", "Vienna", "unknown")},
+    ),
+    (
+        "an operating verb lends its from to the trip noun",
+        "The airline started flights to Madrid from its base in Munich.",
+        {("Munich", "Madrid", "air")},
+    ),
+    (
+        "nothing chains from a route",
+        "The airline flies daily between Munich and Rome. Flights to Madrid begin in May.",
+        {("Munich", "Rome", "air")},
+    ),
+    ("trade between places is no route", "Trade between Munich and Vienna grew last year.", set()),
+    ("a line named alone is no route", "The railway between Milan and Rome was closed on Monday.", set()),
+    (
+        "en route to a place is where the verb goes",
+        "The convoy left Amman on Monday en route to Gaza.",
+        {("Amman", "Gaza", "road")},
+    ),
 ]
 
 

@@ -87,6 +87,7 @@ class MotionEvent:
     past_dated: bool = False  # dated before what the story has reached: a flashback
     scope: bool = False  # "a trip to Asia": what the trip covers, not a stop
     fan_out: bool = False  # "to hospitals in A and B": one journey to each
+    route: bool = False  # "flights between A and B": a route, which moves nobody and is not chained
     introduced: bool = False  # the mover is new here ("a delegation of 20 officials")
 
 
@@ -177,6 +178,7 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
         past_dated=reading.past_dated,
         scope=reading.scope,
         fan_out=reading.fan_out,
+        route=reading.route,
         introduced=reading.introduced,
     )
 

@@ -232,6 +232,24 @@ def scope_is_a_visit(trip: _Trip, step: _Step) -> bool:
     return True
 
 
+def route_stands_alone(trip: _Trip, step: _Step) -> bool:
+    """'daily flights between A and B', 'a rail service connecting A, B and C': a route is drawn
+    from its told ends alone; it moves no mover and nothing chains from it."""
+    ev = step.ev
+    if not ev.route or step.background:
+        return False
+    if ev.source and ev.goal:
+        ends = (
+            [(ev.source[0], goal) for goal in ev.goal] if ev.fan_out else pairwise((ev.source[0],) + ev.goal)
+        )
+        for a, b in ends:
+            trip.add_leg(a, b, ev, ev.vehicle, list(ev.path))
+    else:
+        for destination in ev.goal[:1]:
+            trip.visit_of(ev, destination)
+    return True
+
+
 def background_trip(trip: _Trip, step: _Step) -> bool:
     """A background journey is drawn when both ends are told; it never moves the mover, except to
     place a new mover at where it set out ("a ship that left X last month is expected in Y")."""
@@ -623,6 +641,7 @@ EVENT_RULES: tuple[tuple[str, EventRule], ...] = tuple(
     for rule in (
         flashback_is_background,
         scope_is_a_visit,
+        route_stands_alone,
         background_trip,
         arrival_from_is_at_dateline,
         joins_its_group,

@@ -71,6 +71,11 @@ LISTS: dict[str, ListSpec] = {
     "plural_pronoun": ListSpec("lower", (), "a plural pronoun"),
     "sing_pronoun": ListSpec("lower", (), "a singular personal pronoun"),
     "move_prep": ListSpec("phrase", (), "a preposition and the role its object has"),
+    "route_noun": ListSpec(
+        "lemma", N, "a route or service: a journey only with its ends told (between A and B)"
+    ),
+    "route_verb": ListSpec("lemma", V, "names a route's ends as its object: a line connecting A, B and C"),
+    "trip_verb": ListSpec("lemma", V, "its trip-noun object takes its from/to: started flights to X from Y"),
 }
 KINDS = ("vehicle", "cue")
 _SOURCE = re.compile(r"^(curated|verbnet:[a-z_]+-\d+(\.\d+)*(-\d+)*)$")
@@ -199,6 +204,10 @@ GROUP_NOUNS = words("group_noun")
 PLURAL_PRONOUNS = words("plural_pronoun")
 SING_PRONOUNS = words("sing_pronoun")
 MOVE_PREPS = word_classes("move_prep")
+ROUTE_NOUNS = words("route_noun")
+SERVICE_NOUNS = frozenset(w for w, c in word_classes("route_noun").items() if c == "service")
+ROUTE_VERBS = words("route_verb")
+TRIP_VERBS = words("trip_verb")
 MODE_WORDS: dict[str, Mode] = {e.word: e.mode for e in MODE_ENTRIES}
 VEHICLES = frozenset(e.word for e in MODE_ENTRIES if e.kind == "vehicle")
 # Place types of what a trip covers ("a trip to Asia"), not a stop on it.

@@ -8,7 +8,6 @@ from geopy.distance import geodesic
 
 from geostory.model import Place
 
-
 _AREAS = ("country", "continent")
 
 

@@ -30,9 +30,13 @@ from geostory.narrate.lexicon import (
     ORIGIN_OBJ,
     PATH_BLOCK,
     RETURN,
+    ROUTE_NOUNS,
+    ROUTE_VERBS,
     SCOPE_TYPES,
+    SERVICE_NOUNS,
     STOPS,
     TRIP_NOUNS,
+    TRIP_VERBS,
     VEHICLES,
     VERB_ONLY,
     VISIT_NOUNS,
@@ -71,6 +75,9 @@ class _Reading:
     past_dated: bool = False  # dated before what the story has told so far ("last month"): a flashback
     scope: bool = False  # "a trip to Asia", "a tour of A, B and C": what the trip covers, not a stop
     fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each, not A then B
+    route: bool = (
+        False  # "flights between A and B", "a rail service connecting A and B": a route, no mover's trip
+    )
 
 
 def _sentence_span(article: Article, token: Token) -> Span:
@@ -104,8 +111,17 @@ def _verbal(token: Token) -> bool:
     )
 
 
+def _on_the_way(token: Token) -> bool:
+    """'en route to X', 'on its way to X': the way of the verb's journey, not a route of its own."""
+    if token.dep_ != "pobj" or token.lemma_.lower() not in ("route", "way"):
+        return False
+    return token.head.lower_ in ("en", "on")
+
+
 def _is_trigger(token: Token) -> str | None:
     lemma = token.lemma_.lower()
+    if _on_the_way(token):
+        return None
     if token.pos_ not in ("VERB", "AUX") and _verbal(token):
         return "move"
     if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
@@ -131,11 +147,38 @@ def _is_trigger(token: Token) -> str | None:
                     return None
             return "move"
         return None
+    if token.pos_ == "NOUN" and lemma in ROUTE_NOUNS and _route_ends_told(token):
+        return "move"  # "service between A and B", "a rail line connecting A, B and C"
+    if token.pos_ == "VERB" and lemma in ROUTE_VERBS:
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.lemma_.lower() in ROUTE_NOUNS | MOVE_NOUNS:
+            return "move"  # "the new line links A and B"
     if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in MOVE_NOUNS and token.pos_ != "PROPN":
         if lemma in VERB_ONLY and lemma not in MOVE_NOUNS:
             return None
         return "move"
     return None
+
+
+def _route_ends_told(noun: Token) -> bool:
+    """A route noun with its ends: a service 'between A and B' or 'the A-B route'; a service or a
+    line 'connecting A, B and C' (a line named alone, "the A-B railway", is no journey)."""
+    service = noun.lemma_.lower() in SERVICE_NOUNS
+    for child in noun.children:
+        if child.dep_ == "acl" and child.lemma_.lower() in ROUTE_VERBS:
+            return True
+        if service and child.dep_ == "prep" and child.lower_ == "between":
+            return True
+        if service and child.dep_ == "compound" and _hyphenated_end(child) is not None:
+            return True
+    return False
+
+
+def _hyphenated_end(token: Token) -> Token | None:
+    """'Washington-Moscow' in 'the Washington-Moscow route': the first end, joined by a hyphen."""
+    if not any(c.dep_ == "punct" and c.tag_ == "HYPH" for c in token.children):
+        return None
+    return next((c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
 
 
 def _is_visit_trigger(token: Token) -> bool:
@@ -204,30 +247,38 @@ def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
 
 
 def _places_named_by(pobj: Token, index: _Index, depth: int) -> list[Place]:
-    """`_places_under` for one token, its conjuncts left out."""
-    found: list[Place] = []
+    """`_places_under` for one token, its conjuncts left out: the token's place; for a generic noun,
+    the place it introduces ("the city of Lviv", "two U.S. cities, A and B"); else a place naming it
+    ("the Kyiv hospital")."""
     place = index.place(pobj)
-    if place is None:
-        for child in pobj.children:
-            named = index.place(child) if child.dep_ in ("compound", "nmod") else None
-            if named is None:
-                continue
-            if pobj.lemma_.lower() in MOVE_NOUNS and named.place_type in SCOPE_TYPES:
-                continue  # "a Mediterranean cruise": where the cruise goes about, not a port
-            place = named
-            break
     if place is not None:
-        found.append(place)
-    elif depth < 3 and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS:
-        for child in pobj.children:  # bounded: depth < 3
-            if child.dep_ == "appos":
-                found.extend(_places_under(child, index, depth + 1))
-            elif child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "near", "outside"):
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        found.extend(_places_under(grandchild, index, depth + 1))
-            if found:
-                break
+        return [place]
+    if depth < 3 and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS:
+        introduced = _introduced_places(pobj, index, depth)
+        if introduced:
+            return introduced
+    for child in pobj.children:
+        named = index.place(child) if child.dep_ in ("compound", "nmod") else None
+        if named is None:
+            continue
+        if pobj.lemma_.lower() in MOVE_NOUNS and named.place_type in SCOPE_TYPES:
+            continue  # "a Mediterranean cruise": where the cruise goes about, not a port
+        return [named]
+    return []
+
+
+def _introduced_places(noun: Token, index: _Index, depth: int) -> list[Place]:
+    """The places a generic noun introduces: its appositive or its of/in/at/near object."""
+    found: list[Place] = []
+    for child in noun.children:  # bounded: depth < 3
+        if child.dep_ == "appos":
+            found.extend(_places_under(child, index, depth + 1))
+        elif child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "near", "outside"):
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    found.extend(_places_under(grandchild, index, depth + 1))
+        if found:
+            break
     return found
 
 
@@ -358,8 +409,17 @@ def at_needs_a_stop(prep: Token, word: str, role: str, roles: _Roles) -> bool:
 
 def prep_off_the_path(prep: Token, word: str, role: str, roles: _Roles) -> bool:
     """Something other than nouns and prepositions lies between the trigger and the preposition."""
-    qualifier_ok = role in ("origin", "destination", "waypoint") and word not in ("over", "across", "past")
+    qualifier_ok = role in ("origin", "destination", "waypoint", "ends") and word not in (
+        "over",
+        "across",
+        "past",
+    )
     return not _path_ok(prep, roles.trigger, roles.index, qualifier_ok)
+
+
+def ends_hang_from_the_trigger(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'flights between A and B'; not 'trade between A and B reached ...'."""
+    return role == "ends" and prep.head.i != roles.trigger.i
 
 
 def at_qualifies_a_place(prep: Token, word: str, role: str, roles: _Roles) -> bool:
@@ -376,6 +436,7 @@ PREP_GUARDS: tuple[tuple[str, PrepGuard], ...] = tuple(
         near_needs_an_arrival,
         at_needs_a_stop,
         prep_off_the_path,
+        ends_hang_from_the_trigger,
         at_qualifies_a_place,
     )
 )
@@ -419,6 +480,9 @@ def _read_prep(prep: Token, roles: _Roles) -> None:
     for pobj in prep.children:
         if pobj.dep_ not in ("pobj", "pcomp") or _under_contrast(pobj, roles.trigger):
             continue
+        if role == "ends":
+            _read_ends(_between_places(pobj, roles.index), roles, fan_out=True)
+            continue
         places = _places_under(pobj, roles.index)
         if (
             role == "destination"
@@ -433,13 +497,76 @@ def _read_prep(prep: Token, roles: _Roles) -> None:
             roles.add(role, places)
 
 
+def _between_places(pobj: Token, index: _Index) -> list[Place]:
+    """The ends 'between' names: its object and conjuncts, or, when the parser hung them on one
+    another ("between New York's JFK and St. Petersburg's Pulkovo airport"), every place in the
+    phrase, a possessor of a place ("New York's") left out."""
+    places = _places_under(pobj, index)
+    if len(places) >= 2:
+        return places
+    found: list[Place] = []
+    for token in pobj.subtree:
+        place = index.place(token)
+        if place is None or _under_contrast(token, pobj):
+            continue
+        owner = token
+        while owner.dep_ in ("compound", "case") and owner.head.i != owner.i:
+            owner = owner.head
+        if owner.dep_ == "poss" and index.place(owner.head) is not None:
+            continue  # "New York's JFK": the airport is the end
+        found.append(place)
+    return _unique(found)
+
+
+def _read_ends(places: Sequence[Place], roles: _Roles, fan_out: bool) -> None:
+    """A route's ends: from the first to the others, one journey to each ('between A and B, C and
+    D') or, told as a line through them, in order ('connecting A, B and C')."""
+    if len(places) < 2 or roles.reading.origins:
+        return
+    if roles.lemma in ROUTE_NOUNS - MOVE_NOUNS and all(p.place_type == "country" for p in places):
+        return  # "the line between North and South Korea": a border, not a route
+    roles.add("origin", places[:1])
+    roles.add("destination", places[1:])
+    roles.reading.fan_out = fan_out and len(places) > 2
+    roles.reading.route = True
+
+
+def _read_route_verb(roles: _Roles) -> None:
+    """'a rail service connecting A, B, C and D': the route runs through its objects in order."""
+    for child in roles.trigger.children:
+        if child.dep_ == "acl" and child.lemma_.lower() in ROUTE_VERBS:
+            for obj in child.children:
+                if obj.dep_ == "dobj":
+                    _read_ends(_places_under(obj, roles.index), roles, fan_out=False)
+
+
+def _read_governor_preps(roles: _Roles) -> None:
+    """'started flights to X from its base in Y': a trip noun object of an operating verb takes
+    that verb's from/to/via (the verb is no journey of its own)."""
+    trigger = roles.trigger
+    governor = trigger.head
+    if trigger.dep_ != "dobj" or governor.lemma_.lower() not in TRIP_VERBS or _is_trigger(governor):
+        return
+    for prep in governor.children:
+        if prep.dep_ != "prep" or prep.i in roles.stop:
+            continue
+        role = MOVE_PREPS.get(_prep_text(prep))
+        if role not in ("origin", "destination", "waypoint") or prep.lower_ in ("after", "for"):
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ == "pobj" and not _under_contrast(pobj, trigger):
+                roles.add(role, _places_under(pobj, roles.index))
+
+
 def _read_object(token: Token, roles: _Roles) -> None:
     """A place as the trigger's object: 'left X' (origin), 'crossed X' (path), 'reached X' (goal)."""
     places = _places_under(token, roles.index)
     if not places or _under_contrast(token, roles.trigger):
         return
     lemma = roles.lemma
-    if lemma in ORIGIN_OBJ:
+    if lemma in ROUTE_VERBS:
+        _read_ends(places, roles, fan_out=False)  # "the line links A and B"
+    elif lemma in ORIGIN_OBJ:
         roles.add("origin", places)
     elif lemma in WAYPOINT_OBJ:
         roles.add("waypoint", places)
@@ -448,7 +575,13 @@ def _read_object(token: Token, roles: _Roles) -> None:
 
 
 def _read_compound(token: Token, roles: _Roles) -> None:
-    """A place naming a trip noun: 'the Kyiv visit', 'his Moscow departure'."""
+    """A place naming a trip noun: 'the Kyiv visit', 'his Moscow departure', 'the London-Harare
+    route' (from the first end to the second)."""
+    first = _hyphenated_end(token) if roles.lemma in SERVICE_NOUNS | MOVE_NOUNS else None
+    ends = [roles.index.place(first), roles.index.place(token)] if first is not None else []
+    if len(ends) == 2 and ends[0] is not None and ends[1] is not None:
+        _read_ends([ends[0], ends[1]], roles, fan_out=False)
+        return
     places = [p for p in _places_under(token, roles.index) if p.place_type not in SCOPE_TYPES]
     if places and token.i not in roles.index.demonym_tokens:
         roles.add("origin" if roles.lemma == "departure" else "destination", places)
@@ -499,6 +632,9 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
         elif is_noun and token.head.i == trigger.i and token.dep_ in ("compound", "nmod", "amod"):
             _read_compound(token, roles)
     _read_copula(roles)
+    if is_noun:
+        _read_route_verb(roles)
+        _read_governor_preps(roles)
     if roles.near and not (reading.destinations or reading.at or reading.origins):
         roles.add("at", roles.near)
     reading.home = _goes_home(trigger, reading)
@@ -530,6 +666,7 @@ def _settle_roles(roles: _Roles) -> None:
     ]
     if not reading.origins and reading.destinations and not roles.is_noun:
         reading.origins = _stay_before(trigger, roles.index, roles.stop, reading.destinations)
+    reading.route = reading.route or _is_route(trigger)
     if _many_journeys(trigger, reading.destinations):
         reading.fan_out = True
     else:
@@ -571,6 +708,18 @@ def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> b
             len(goals) >= 2 and all(p.place_type in ("country", "continent", "region") for p in goals)
         )
     return False
+
+
+_SERVICE_TRIPS = frozenset({"flight", "sailing", "crossing", "route"})
+
+
+def _is_route(trigger: Token) -> bool:
+    """A route or a timetable, not one mover's trip: a route or service noun ("the route to X"), or
+    a plural of a scheduled trip ("daily flights to X", "sailings from X")."""
+    lemma = trigger.lemma_.lower()
+    return trigger.pos_ == "NOUN" and (
+        lemma in ROUTE_NOUNS or (trigger.tag_ == "NNS" and lemma in _SERVICE_TRIPS)
+    )
 
 
 def _many_journeys(trigger: Token, goals: Sequence[Place]) -> bool:
