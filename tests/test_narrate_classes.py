@@ -92,6 +92,46 @@ CASES = [
         "The convoy left Amman on Monday en route to Gaza.",
         {("Amman", "Gaza", "road")},
     ),
+    # a journey told under way ("was headed for X") has not reached X: a diversion or "continued
+    # on" goes from where it set out; a vehicle and its passengers are one itinerary
+    (
+        "a diversion leaves from where the journey under way began",
+        "The Okafor family was flying from Denver to Oregon. The plane was headed to Portland but "
+        "rerouted suddenly to Boise.",
+        {("Denver", "Portland", "air"), ("Denver", "Boise", "air")},
+    ),
+    (
+        "continued on after a course",
+        "The freighter left Tripoli on Monday. Officials said it was headed for Valletta. The vessel "
+        "continued on to Naples and then docked in Bari.",
+        {("Tripoli", "Valletta", "sea"), ("Tripoli", "Naples", "sea"), ("Naples", "Bari", "sea")},
+    ),
+    # a group that fans out stays based where it set out; "a trip to A and a trip to B" both leave from there
+    (
+        "after a fan-out the group is still at its base",
+        "Volunteers left Munich on Monday. Members are heading to Rome and Madrid. The members will "
+        "travel to Vienna in May.",
+        {("Munich", "Rome", "unknown"), ("Munich", "Madrid", "air"), ("Munich", "Vienna", "unknown")},
+    ),
+    (
+        "parallel trip nouns leave from the same place",
+        "The team left Munich on Monday. The team will make a trip to Rome and a trip to Madrid.",
+        {("Munich", "Rome", "unknown"), ("Munich", "Madrid", "air")},
+    ),
+    # a trip noun in a phrase set before another journey's clause is the trip that journey is part of
+    ("a framing trip is no stop", "On her first trip to Austria, Anna Weber landed in Munich.", set()),
+    # a planned itinerary without a movement verb: "arrive at X, then take part in Y"
+    (
+        "a next stop told with 'then' is a journey",
+        "Minister Anna Weber will fly from Berlin to Munich on Monday, then take part in a summit in Vienna.",
+        {("Berlin", "Munich", "air"), ("Munich", "Vienna", "unknown")},
+    ),
+    (
+        "a next stop at a venue of the same city is no journey",
+        "Minister Anna Weber will fly from Berlin to Paris on Monday, then attend a dinner at Sorbonne "
+        "University.",
+        {("Berlin", "Paris", "air")},
+    ),
 ]
 
 

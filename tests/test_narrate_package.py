@@ -31,6 +31,7 @@ PLACES.update(
         "Portland": (45.52, -122.68, "city", "US", None, "OR"),
         "Salem": (44.94, -123.04, "city", "US", None, "OR"),
         "Boise": (43.62, -116.2, "city", "US", None, "ID"),
+        "Austria": (47.5, 14.5, "country", "AT"),
     }
 )
 DAY = dt.date(2024, 5, 15)

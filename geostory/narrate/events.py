@@ -11,15 +11,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
-from geostory.narrate.lexicon import ARRIVAL_VERBS, CARRIERS, CONTINUE, GROUP_NOUNS, SING_PRONOUNS, VEHICLES
+from geostory.narrate.lexicon import (
+    ARRIVAL_VERBS,
+    CARRIERS,
+    CONTINUE,
+    DIVERT,
+    GROUP_NOUNS,
+    SING_PRONOUNS,
+    VEHICLES,
+)
 from geostory.narrate.modality import _mode, _mode_word, _names_place, _status, _when
-from geostory.narrate.people import Memory, _actor, _Index, _noun_actor_token, _subject_of, _vehicle_object
+from geostory.narrate.people import (
+    Memory,
+    _actor,
+    _Index,
+    _noun_actor_token,
+    _parallel_of,
+    _subject_of,
+    _vehicle_object,
+)
 from geostory.narrate.places import _contains
 from geostory.narrate.reading import (
     _after_visit,
@@ -39,6 +55,7 @@ from geostory.narrate.reading import (
     _read_visit,
     _Reading,
     _sentence_span,
+    _under_way,
     _verbal,
 )
 
@@ -63,6 +80,11 @@ class Trigger:
     continues: bool  # "continued to X", "flew on to X"
     arrives: bool  # "arrived", "flew in from X"
     past: bool  # told in the past tense
+    under_way: bool = False  # "was heading to X", "bound for X": on its way, not arrived
+    diverts: bool = False  # "rerouted to X", "was diverted to X": the journey under way goes elsewhere
+    parallel: bool = (
+        False  # a trip noun joined to another: "a trip to A and a trip to B" (each from the base)
+    )
 
 
 @dataclass(frozen=True)
@@ -104,6 +126,7 @@ class VisitEvent:
     evidence: Span
     pluperfect: bool = False
     past_dated: bool = False
+    next_stop: bool = False  # "will arrive at X, then take part in a meeting in Y": a journey on to Y
 
 
 Event = MotionEvent | VisitEvent
@@ -142,6 +165,9 @@ def _trigger(token: Token) -> Trigger:
         continues=_continues(token),
         arrives=_arrives(token),
         past=_past_tense(token),
+        under_way=_under_way(token),
+        diverts=token.lemma_.lower() in DIVERT,
+        parallel=_parallel_of(token) is not None,
     )
 
 
@@ -417,5 +443,37 @@ def read_events(article: Article, doc: Doc, places: Sequence[Place]) -> Reading:
             events.append(_frozen(reading, _sentence_span(article, reading.trigger)))
             _remember_actors(reading, token, index, told.memory)
     return Reading(
-        events=tuple(events), people=frozenset(people), dateline=_dateline_place(article.text, places)
+        events=_next_stops(events, doc),
+        people=frozenset(people),
+        dateline=_dateline_place(article.text, places),
     )
+
+
+_UNSURE = {"reported": 0, "planned": 1, "possible": 2}
+
+
+def _then_between(doc: Doc, first: int, last: int) -> bool:
+    """'then' between two triggers of one sentence: "will arrive at X, then take part in Y"."""
+    return doc[first].sent.start == doc[last].sent.start and any(
+        t.lower_ == "then" and t.dep_ == "advmod" for t in doc[first + 1 : last]
+    )
+
+
+def _next_stops(events: list[Event], doc: Doc) -> tuple[Event, ...]:
+    """A stay told with 'then' right after a movement in the same sentence ("is scheduled to arrive
+    at X, then take part in a meeting in Y") is the mover's next stop: it goes with that mover and
+    that plan."""
+    out: list[Event] = []
+    for ev in events:
+        previous = out[-1] if out else None
+        if (
+            isinstance(ev, VisitEvent)
+            and isinstance(previous, MotionEvent)
+            and _then_between(doc, previous.trigger.i, ev.trigger.i)
+            and previous.goal
+            and (not ev.actors or ev.actors == previous.mover)
+        ):
+            modality = max(ev.modality, previous.modality, key=_UNSURE.__getitem__)
+            ev = replace(ev, next_stop=True, actors=ev.actors or previous.mover, modality=modality)
+        out.append(ev)
+    return tuple(out)

@@ -34,6 +34,8 @@ AIR_DEFAULT_KM = 800.0
 SAME_PLACE_KM = 50.0
 # A stay this far from where the mover was moves it there.
 STAY_MOVES_KM = 50.0
+# A next stop ("arrive at X, then take part in Y") closer than this is a venue of the same place: no leg.
+NEXT_STOP_KM = 10.0
 STATUS_RANK = {"reported": 0, "planned": 1, "possible": 2}
 DATELINE_ARRIVALS = frozenset({"arrive", "come", "travel", "journey", "land"})
 
@@ -51,6 +53,7 @@ class _Position:
     last_leg: int | None = None  # index of the leg that brought the mover here
     pending: Place | None = None  # reached by an arrival told without its origin ("arrived in X")
     pending_verb: bool = False  # that arrival was told by a verb ("flew into X"), at a city or a site
+    course_from: Place | None = None  # told under way from here ("was heading from A to X"), not arrived
 
 
 @dataclass
@@ -74,20 +77,25 @@ class _Trip:
 
     def position_of(self, actor: Actor, has_origin: bool, introduced: bool = False) -> _Position:
         """The mover's position; one not seen yet starts where a group it belongs to is ("A and
-        his wife left X" ... "A flew to Y"), or, for a vehicle or group without a person's name,
-        where the story's last journey ended."""
+        his wife left X" ... "A flew to Y"), or, for a vehicle or group without a person's name
+        ("the plane", "the convoy"), goes on with the story's last mover: a vehicle and its
+        passengers are one itinerary."""
         if actor in self.positions:
             return self.positions[actor]
         pos = _Position()
         if not has_origin:
-            shared = [k for k in self.updated if k and set(k) & set(actor)]
-            if not shared and actor and not introduced and not (set(actor) & self.people):
-                shared = list(self.updated)
-            if shared:
-                source = self.positions[max(shared, key=self.updated.__getitem__)]
+            members = [k for k in self.updated if k and set(k) & set(actor)]
+            if members:
+                source = self.positions[max(members, key=self.updated.__getitem__)]
                 pos = _Position(
-                    place=source.place, start=source.start, mode=source.mode, trip_mode=source.trip_mode
+                    place=source.place,
+                    start=source.start,
+                    mode=source.mode,
+                    trip_mode=source.trip_mode,
+                    course_from=source.course_from,
                 )
+            elif actor and not introduced and not (set(actor) & self.people) and self.updated:
+                pos = self.positions[max(self.updated, key=self.updated.__getitem__)]
         self.positions[actor] = pos
         return pos
 
@@ -99,10 +107,13 @@ class _Trip:
             return True
         return bool(actor) and not introduced and not (set(actor) & self.people) and bool(self.updated)
 
-    def moved(self, actor: Actor) -> None:
+    def moved(self, actor: Actor, under_way: bool = False) -> None:
+        """The mover's position changed; unless it is told under way, it has arrived where it is."""
         self.clock += 1
         self.updated[actor] = self.clock
         pos = self.positions[actor]
+        if not under_way:
+            pos.course_from = None
         if len(actor) > 1:  # "the two leaders rode from A to B": each of them is at B now
             for name in actor:
                 start = self.positions.get((name,), pos).start or pos.start
@@ -112,6 +123,7 @@ class _Trip:
                     trip_mode=pos.trip_mode,
                     pending=pos.pending,
                     pending_verb=pos.pending_verb,
+                    course_from=pos.course_from,
                 )
                 self.updated[(name,)] = self.updated[actor]
 
@@ -362,11 +374,41 @@ def stop_before_going_on(trip: _Trip, step: _Located) -> bool:
     return True
 
 
+def course_goes_on_from_its_start(trip: _Trip, step: _Located) -> bool:
+    """'was headed to X but rerouted to Y', 'was headed for X ... continued on to Y': the journey
+    under way never reached X, so it goes on from where it set out; a diversion leaves X as the
+    plan it replaced."""
+    pos, ev = step.pos, step.ev
+    if step.origin is not None or not step.destinations or pos.course_from is None:
+        return False
+    if not (ev.trigger.diverts or ev.trigger.continues):
+        return False
+    last = trip.leg(pos.last_leg)
+    if ev.trigger.diverts and last is not None and pos.last_leg is not None:
+        trip.legs[pos.last_leg] = replace(last, status="planned")
+    step.origin = pos.course_from
+    return False
+
+
+def parallel_trip_starts_alike(trip: _Trip, step: _Located) -> bool:
+    """'a trip to A and a trip to B': the second trip sets out where the first did, not from A."""
+    last = trip.leg(step.pos.last_leg)
+    if (
+        step.ev.trigger.parallel
+        and step.origin is None
+        and step.destinations
+        and last is not None
+        and last.evidence == step.ev.evidence
+    ):
+        step.origin = last.origin
+    return False
+
+
 def _refines(trip: _Trip, step: _Located, first: Place) -> bool:
     """The leg that brought the mover here ends, more precisely, at `first`; True when that is all."""
     _refine_last_leg(trip, step.pos, first, step.mode)
     if len(step.destinations) == 1:
-        trip.moved(step.ev.mover)
+        trip.moved(step.ev.mover, under_way=step.ev.trigger.under_way)
         return True
     step.origin, step.destinations = first, step.destinations[1:]
     return False
@@ -518,6 +560,10 @@ def journey_to_destinations(trip: _Trip, step: _Located) -> bool:
     last = _draw_journey(trip, step)
     if _ends_at_earlier_arrival(trip, step):
         return True
+    if ev.fan_out and step.origin is not None:
+        pos.place, pos.last_leg = step.origin, None  # spread out: still based where it set out
+        trip.moved(ev.mover)
+        return True
     pos.place = step.destinations[-1]
     pos.pending = pos.place if step.origin is None else None
     pos.pending_verb = (
@@ -533,7 +579,9 @@ def journey_to_destinations(trip: _Trip, step: _Located) -> bool:
     pos.last_leg = last
     if pos.start is not None and pos.place.key == pos.start.key:
         pos.trip_mode = "unknown"  # back where the trip began
-    trip.moved(ev.mover)
+    trip.moved(ev.mover, under_way=ev.trigger.under_way)
+    if ev.trigger.under_way:
+        pos.course_from = step.origin
     return True
 
 
@@ -653,6 +701,8 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
     (rule.__name__, rule)
     for rule in (
         stop_before_going_on,
+        course_goes_on_from_its_start,
+        parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
         return_starts_here,
@@ -750,6 +800,8 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
     )
     if not ev.actors:
         return
+    if ev.next_stop and _next_stop_is_a_journey(trip, n, ev):
+        return
     pos = trip.positions.get(ev.actors) or _Position()
     for number, (name, rule) in enumerate(VISIT_RULES):
         if number == 1:
@@ -764,6 +816,34 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
             pos.last_leg = None
             trip.moved(ev.actors)
         return
+
+
+def _next_stop_is_a_journey(trip: _Trip, n: int, ev: VisitEvent) -> bool:
+    """'will arrive at X, then take part in a meeting in Y': a journey from X to Y, read as any
+    movement is; a venue of where the mover is (within NEXT_STOP_KM, or inside it) is no journey."""
+    here = trip.positions[ev.actors].place if ev.actors in trip.positions else None
+    if (
+        here is None
+        or _contains(here, ev.place)
+        or _contains(ev.place, here)
+        or _km(here, ev.place) < NEXT_STOP_KM
+    ):
+        return False
+    if trip.fired is not None:
+        trip.fired.append((n, "next_stop_is_a_journey"))
+    journey = MotionEvent(
+        trigger=ev.trigger,
+        mover=ev.actors,
+        source=(),
+        goal=(ev.place,),
+        path=(),
+        vehicle="unknown",
+        when=ev.when,
+        modality=ev.modality,
+        evidence=ev.evidence,
+    )
+    _read_move(trip, n, journey)
+    return True
 
 
 def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:

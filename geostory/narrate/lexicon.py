@@ -46,11 +46,13 @@ LISTS: dict[str, ListSpec] = {
     "verb_only": ListSpec("lemma", V, "counts only as a verb (also a noun of another sense)"),
     "light": ListSpec("lemma", V, "counts only with a vehicle or trip noun as object: took a train"),
     "continue": ListSpec("lemma", V, "the journey goes on as it went"),
+    "divert": ListSpec("lemma", V, "the journey under way goes elsewhere: rerouted to X"),
     "arrival_verbs": ListSpec("lemma", V, "tells an arrival"),
     "of_dest": ListSpec("lemma", N, "'a tour of X': the places toured"),
     "trip_nouns": ListSpec("lemma", N, "a trip as a whole"),
     "visit_verb": ListSpec("lemma", V + ("AUX",), "something done at a place"),
     "visit_noun": ListSpec("either", N, "an event held at a place"),
+    "visit_phrase": ListSpec("phrasal", V, "a verb and its object noun that tell an event: take part in X"),
     "visit_prep": ListSpec("lower", (), "a preposition of location"),
     "generic_place_noun": ListSpec("lemma", N, "a noun that introduces a place: the city of X"),
     "carrier": ListSpec("lemma", N, "a craft that carries people but gives no mode"),
@@ -180,11 +182,13 @@ RETURN = words("return")
 VERB_ONLY = words("verb_only")
 LIGHT = words("light")
 CONTINUE = words("continue")
+DIVERT = words("divert")
 ARRIVAL_VERBS = words("arrival_verbs")
 OF_DEST = words("of_dest")
 TRIP_NOUNS = words("trip_nouns")
 VISIT_VERBS = words("visit_verb")
 VISIT_NOUNS = words("visit_noun")
+VISIT_PHRASES = dict(e.split(" ", 1) for e in words("visit_phrase"))  # "take" -> "part"
 VISIT_PREPS = words("visit_prep")
 GENERIC_PLACE_NOUNS = words("generic_place_noun")
 CARRIERS = words("carrier")

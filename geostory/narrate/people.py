@@ -19,6 +19,7 @@ from geostory.narrate.lexicon import (
     CARRIERS,
     GROUP_NOUNS,
     LIGHT,
+    MOVE_NOUNS,
     PERSON_NOUNS,
     PLURAL_PRONOUNS,
     SING_PRONOUNS,
@@ -281,7 +282,25 @@ def _raw_subject_of(trigger: Token) -> Token | None:
     return None
 
 
+def _parallel_of(noun: Token) -> Token | None:
+    """'a trip to A and a trip to B': the first trip noun a second one is joined to (the parser
+    may hang it on the first one's place)."""
+    if noun.pos_ != "NOUN" or noun.dep_ != "conj":
+        return None
+    t = noun
+    for _ in range(3):
+        t = t.head
+        if t.pos_ == "NOUN" and t.lemma_.lower() in MOVE_NOUNS:
+            return t
+        if t.dep_ not in ("conj", "pobj", "prep"):
+            return None
+    return None
+
+
 def _noun_actor_token(trigger: Token) -> Token | None:
+    first = _parallel_of(trigger)
+    if first is not None:
+        return _noun_actor_token(first)  # "a trip to A and a trip to B": the same traveller
     for child in trigger.children:
         if child.dep_ == "poss":
             return child

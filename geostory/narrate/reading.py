@@ -20,6 +20,7 @@ from geostory.narrate.lexicon import (
     COMPASS,
     CONTRAST,
     DEST_OBJ,
+    DIVERT,
     FOR_DEST,
     GENERIC_PLACE_NOUNS,
     LIGHT,
@@ -40,6 +41,7 @@ from geostory.narrate.lexicon import (
     VEHICLES,
     VERB_ONLY,
     VISIT_NOUNS,
+    VISIT_PHRASES,
     VISIT_PREPS,
     VISIT_VERBS,
     WAYPOINT_OBJ,
@@ -184,6 +186,9 @@ def _hyphenated_end(token: Token) -> Token | None:
 def _is_visit_trigger(token: Token) -> bool:
     lemma = token.lemma_.lower()
     if token.pos_ in ("VERB", "AUX"):
+        phrase = VISIT_PHRASES.get(lemma)
+        if phrase and any(c.dep_ == "dobj" and c.lower_ == phrase for c in token.children):
+            return True  # "take part in X"
         return lemma in VISIT_VERBS
     if token.pos_ in ("NOUN", "PROPN"):
         return lemma in VISIT_NOUNS or token.lower_ in VISIT_NOUNS
@@ -352,7 +357,6 @@ class _Roles:
 
 
 _TRIP_STOP_NOUNS = frozenset({"visit", "trip", "tour", "stop", "stopover", "layover"})
-_DIVERT = frozenset({"divert", "reroute", "redirect"})
 
 
 def _subject_asides(trigger: Token) -> set[int]:
@@ -379,7 +383,7 @@ PrepGuard = Callable[[Token, str, str, _Roles], bool]
 
 def diverted_from_is_avoided(prep: Token, word: str, role: str, roles: _Roles) -> bool:
     """'diverted from the Red Sea': the route avoided, not where it set out."""
-    return role == "origin" and word == "from" and roles.lemma in _DIVERT
+    return role == "origin" and word == "from" and roles.lemma in DIVERT
 
 
 def after_is_no_origin(prep: Token, word: str, role: str, roles: _Roles) -> bool:
@@ -682,7 +686,7 @@ def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> b
     if (
         not is_noun
         and lemma in ("visit", "tour")
-        and all(p.place_type in ("continent", "region") for p in goals)
+        and all(_ground(p) and p.place_type != "water" for p in goals)
     ):
         return True
     if (
@@ -704,10 +708,35 @@ def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> b
         "pilgrimage",
         "expedition",
     ):
-        return all(p.place_type in SCOPE_TYPES for p in goals) or (
-            len(goals) >= 2 and all(p.place_type in ("country", "continent", "region") for p in goals)
+        return (
+            all(_ground(p) for p in goals)
+            or (len(goals) >= 2 and all(p.place_type in ("country", "continent", "region") for p in goals))
+            or (all(p.place_type in ("country", "region") for p in goals) and _frames_a_journey(trigger))
         )
     return False
+
+
+def _frames_a_journey(noun: Token) -> bool:
+    """'Making his first visit to X, he is due to arrive at Y', 'On his trip to X, she landed in Y':
+    a trip noun in a phrase set before the clause of another journey is the trip that journey is part of."""
+    head = noun.head
+    framed = (noun.dep_ == "dobj" and head.tag_ == "VBG" and head.dep_ == "advcl") or (
+        noun.dep_ == "pobj" and head.lower_ in ("on", "during") and head.dep_ == "prep"
+    )
+    if not framed or head.i > noun.i:
+        return False
+    return any(
+        t.i not in range(noun.left_edge.i, noun.right_edge.i + 1) and t.pos_ == "VERB" and _is_trigger(t)
+        for t in noun.sent
+    )
+
+
+def _ground(place: Place) -> bool:
+    """Ground a trip covers rather than a stop: a continent, a sea, a region that is no first-level
+    division ("Southeast Asia"; a state or province, "a trip to Hawaii", is a destination)."""
+    return place.place_type in ("continent", "water") or (
+        place.place_type == "region" and place.admin1 is None
+    )
 
 
 _SERVICE_TRIPS = frozenset({"flight", "sailing", "crossing", "route"})
@@ -1024,6 +1053,18 @@ def _governor_subject(noun: Token) -> Token | None:
     if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX"):
         return _subject_of(noun.head.head)
     return None
+
+
+def _under_way(trigger: Token) -> bool:
+    """Told under way, not arrived: 'was heading / was headed / were flying to X', 'bound for X'."""
+    if trigger.lower_ == "bound":
+        return True
+    if trigger.pos_ not in ("VERB", "AUX") or trigger.lemma_.lower() in ARRIVAL_VERBS:
+        return False
+    past_aux = any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were") for c in trigger.children)
+    return past_aux and (
+        trigger.tag_ == "VBG" or (trigger.tag_ == "VBN" and trigger.lemma_.lower() == "head")
+    )
 
 
 def _past_tense(trigger: Token) -> bool:
