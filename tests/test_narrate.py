@@ -38,12 +38,14 @@ def _sentence(text: str, start: int, end: int) -> Span:
 
 def make_places(text: str, specs: dict) -> list[Place]:
     """Every whole-word occurrence of each listed name becomes a Mention of one Place; a longer
-    name wins over a shorter one inside it ("North Korean" over "North Korea")."""
+    name wins over a shorter one inside it ("North Korean" over "North Korea"). A spec is
+    (latitude, longitude, place type, country code[, mention kind[, admin1]])."""
     taken: list[tuple[int, int]] = []
     places = []
     for name in sorted(specs, key=len, reverse=True):
         lat, lon, place_type, cc, *rest = specs[name]
-        kind = rest[0] if rest else ("facility" if place_type in ("landmark", "airport") else "toponym")
+        kind = rest[0] if rest and rest[0] else ("facility" if place_type in ("landmark", "airport") else "toponym")
+        admin1 = rest[1] if len(rest) > 1 else None
         mentions = []
         for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
             if any(s < m.end() and m.start() < e for s, e in taken):
@@ -71,6 +73,7 @@ def make_places(text: str, specs: dict) -> list[Place]:
                     mentions=tuple(mentions),
                     source="test",
                     confidence=1.0,
+                    admin1=admin1,
                 )
             )
     return sorted(places, key=lambda p: p.first_start)

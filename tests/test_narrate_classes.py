@@ -43,6 +43,142 @@ CASES = [
         "Minister Anna Weber flew from Munich to Rome and Madrid.",
         {("Munich", "Rome", "air"), ("Rome", "Madrid", "air")},
     ),
+    # a first-level region holds the towns of its admin1: a town in it refines the last leg
+    (
+        "a town of the region refines the leg to the region",
+        "The Okafor family flew from Denver to Oregon on Friday. The plane was headed to Portland.",
+        {("Denver", "Portland", "air")},
+    ),
+    (
+        "a town of another region is a new leg",
+        "The Okafor family flew from Denver to Oregon on Friday. They later drove to Boise.",
+        {("Denver", "Oregon", "air"), ("Oregon", "Boise", "road")},
+    ),
+    # routes and services as what travels: told by their ends; a route moves nobody
+    (
+        "flights between two places",
+        "The carrier will launch nonstop flights between Denver and Boise in June.",
+        {("Denver", "Boise", "air")},
+    ),
+    (
+        "flights between one place and several fan out",
+        "Daily flights between Munich and Rome, Madrid and Vienna start next week.",
+        {("Munich", "Rome", "air"), ("Munich", "Madrid", "air"), ("Munich", "Vienna", "air")},
+    ),
+    (
+        "a service connecting places runs through them in order",
+        "The state is studying a passenger rail service connecting Milan, Rome and Naples.",
+        {("Milan", "Rome", "rail"), ("Rome", "Naples", "rail")},
+    ),
+    (
+        "a hyphenated route",
+        "The airline reopened the Munich-Vienna route on Monday.",
+        {("Munich", "Vienna", "unknown")},
+    ),
+    (
+        "an operating verb lends its from to the trip noun",
+        "The airline started flights to Madrid from its base in Munich.",
+        {("Munich", "Madrid", "air")},
+    ),
+    (
+        "nothing chains from a route",
+        "The airline flies daily between Munich and Rome. Flights to Madrid begin in May.",
+        {("Munich", "Rome", "air")},
+    ),
+    ("trade between places is no route", "Trade between Munich and Vienna grew last year.", set()),
+    ("a line named alone is no route", "The railway between Milan and Rome was closed on Monday.", set()),
+    (
+        "en route to a place is where the verb goes",
+        "The convoy left Amman on Monday en route to Gaza.",
+        {("Amman", "Gaza", "road")},
+    ),
+    # a journey told under way ("was headed for X") has not reached X: a diversion or "continued
+    # on" goes from where it set out; a vehicle and its passengers are one itinerary
+    (
+        "a diversion leaves from where the journey under way began",
+        "The Okafor family was flying from Denver to Oregon. The plane was headed to Portland but "
+        "rerouted suddenly to Boise.",
+        {("Denver", "Portland", "air"), ("Denver", "Boise", "air")},
+    ),
+    (
+        "continued on after a course",
+        "The freighter left Tripoli on Monday. Officials said it was headed for Valletta. The vessel "
+        "continued on to Naples and then docked in Bari.",
+        {("Tripoli", "Valletta", "sea"), ("Tripoli", "Naples", "sea"), ("Naples", "Bari", "sea")},
+    ),
+    # a group that fans out stays based where it set out; "a trip to A and a trip to B" both leave from there
+    (
+        "after a fan-out the group is still at its base",
+        "Volunteers left Munich on Monday. Members are heading to Rome and Madrid. The members will "
+        "travel to Vienna in May.",
+        {("Munich", "Rome", "unknown"), ("Munich", "Madrid", "air"), ("Munich", "Vienna", "unknown")},
+    ),
+    (
+        "parallel trip nouns leave from the same place",
+        "The team left Munich on Monday. The team will make a trip to Rome and a trip to Madrid.",
+        {("Munich", "Rome", "unknown"), ("Munich", "Madrid", "air")},
+    ),
+    # a trip noun in a phrase set before another journey's clause is the trip that journey is part of
+    ("a framing trip is no stop", "On her first trip to Austria, Anna Weber landed in Munich.", set()),
+    # a planned itinerary without a movement verb: "arrive at X, then take part in Y"
+    (
+        "a next stop told with 'then' is a journey",
+        "Minister Anna Weber will fly from Berlin to Munich on Monday, then take part in a summit in Vienna.",
+        {("Berlin", "Munich", "air"), ("Munich", "Vienna", "unknown")},
+    ),
+    (
+        "a next stop at a venue of the same city is no journey",
+        "Minister Anna Weber will fly from Berlin to Paris on Monday, then attend a dinner at Sorbonne "
+        "University.",
+        {("Berlin", "Paris", "air")},
+    ),
+    # relocation: a home told is a stay of its owners; "switch to"; "and then finally a house in X"
+    (
+        "a home told places its owners",
+        "Marta Ruiz and her husband left Madrid. Their first home was a flat in Lyon. They later moved "
+        "to Paris.",
+        {("Lyon", "Paris", "unknown")},
+    ),
+    (
+        "switching to a place is a move",
+        "Minister Anna Weber left Munich on Monday. She moved to Vienna, before switching to Berlin.",
+        {("Munich", "Vienna", "unknown"), ("Vienna", "Berlin", "unknown")},
+    ),
+    (
+        "a noun joined by 'and then' is the next goal, after what comes between",
+        "Minister Anna Weber left Lyon. She moved to Paris, before switching to Berlin, and then finally a "
+        "house in Munich.",
+        {("Lyon", "Paris", "unknown"), ("Paris", "Berlin", "air"), ("Berlin", "Munich", "unknown")},
+    ),
+    # who moves: "X said she would ..." is X, not the traveller told before
+    (
+        "a pronoun in what a person says is that person",
+        "Minister Anna Weber flew from Berlin to Rome. Her sister, Mary Johnson of Lyon, has said she "
+        "plans to travel to Madrid.",
+        {("Berlin", "Rome", "air"), ("Lyon", "Madrid", "air")},
+    ),
+    (
+        "'the arrival of' names its own movers",
+        "Minister Anna Weber flew from Berlin to Rome. The arrival of foreign troops in Madrid angered her.",
+        {("Berlin", "Rome", "air")},
+    ),
+    # where a person is told to be: "her cousin X in Y", "X, of Y", "was arrested in Y"
+    (
+        "a person reached where they are",
+        "Anna Weber phoned her cousin Mary Johnson in Lyon on Monday. Mary Johnson will travel to Paris "
+        "next week.",
+        {("Lyon", "Paris", "unknown")},
+    ),
+    (
+        "a person of a town lives there",
+        "Mary Johnson, of Lyon, said she would drive to Paris on Friday.",
+        {("Lyon", "Paris", "road")},
+    ),
+    (
+        "the one arrested is where the arrest was, even in a country",
+        "Police arrested Peter Brown in Germany on Monday. He will be extradited to France.",
+        {("Germany", "France", "unknown")},
+    ),
 ]
 
 
@@ -50,3 +186,37 @@ CASES = [
 def test_narrate_reads_the_class(nlp, text, legs):  # noqa: F811
     _, story, _ = _read(nlp, text)
     assert _legs(story) == legs
+
+
+def test_a_stay_at_a_name_not_on_the_map_leaves_the_origin_unknown(nlp):  # noqa: F811
+    """'married at X before heading to Y', X unresolved: not from where the mover was before."""
+    import datetime as dt
+
+    from test_narrate import make_places
+    from test_narrate_package import PLACES
+
+    from geostory.model import Article, Mention
+    from geostory.narrate.events import read_events
+    from geostory.narrate.itinerary import build_story
+
+    text = (
+        "Minister Anna Weber flew from Berlin to Madrid. She married at St Brigid's Chapel before "
+        "heading to Rome."
+    )
+    start = text.index("St Brigid's Chapel")
+    chapel = Mention(
+        text="St Brigid's Chapel",
+        start=start,
+        end=start + len("St Brigid's Chapel"),
+        sentence=text[text.index("She") :],
+        label="FAC",
+        kind="facility",
+    )
+    article = Article(text=text, date=dt.date(2024, 5, 15))
+    places = make_places(text, PLACES)
+    for unresolved, legs in (
+        ((), {("Berlin", "Madrid"), ("Madrid", "Rome")}),
+        ((chapel,), {("Berlin", "Madrid")}),
+    ):
+        story = build_story(article, places, unresolved, read_events(article, nlp(text), places, unresolved))
+        assert {(leg.origin.name, leg.destination.name) for leg in story.legs} == legs

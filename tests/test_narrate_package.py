@@ -10,7 +10,7 @@ from test_narrate import CITIES, make_places
 from geostory.errors import ConfigurationError
 from geostory.model import Article
 from geostory.narrate import lexicon, patterns
-from geostory.narrate.itinerary import MOVE_RULES, VISIT_RULES, build_story
+from geostory.narrate.itinerary import EVENT_RULES, MOVE_RULES, VISIT_RULES, build_story
 
 PLACES = dict(CITIES)
 PLACES.update(
@@ -25,6 +25,13 @@ PLACES.update(
         "Lampedusa": (35.5, 12.6, "city", "IT"),
         "Amman": (31.95, 35.93, "city", "JO"),
         "Gaza": (31.5, 34.47, "city", "PS"),
+        # US towns and their states, with admin1 (a state holds its towns)
+        "Denver": (39.74, -104.99, "city", "US", None, "CO"),
+        "Oregon": (44.0, -120.5, "region", "US", None, "OR"),
+        "Portland": (45.52, -122.68, "city", "US", None, "OR"),
+        "Salem": (44.94, -123.04, "city", "US", None, "OR"),
+        "Boise": (43.62, -116.2, "city", "US", None, "ID"),
+        "Austria": (47.5, 14.5, "country", "AT"),
     }
 )
 DAY = dt.date(2024, 5, 15)
@@ -190,12 +197,11 @@ def test_itinerary_rule_reads_its_case(nlp, rule, text, legs):
 
 
 def test_itinerary_rules_are_named_and_ordered():
-    names = [name for name, _ in MOVE_RULES] + [name for name, _ in VISIT_RULES]
+    names = [name for name, _ in EVENT_RULES + MOVE_RULES] + [name for name, _ in VISIT_RULES]
     assert len(names) == len(set(names))
     order = [name for name, _ in MOVE_RULES]
     assert (
-        order.index("locate_the_mover")
-        < order.index("origin_is_where_the_mover_is")
+        order.index("origin_is_where_the_mover_is")
         < order.index("journey_to_destinations")
         < order.index("departure_places_the_mover")
     )

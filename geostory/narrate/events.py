@@ -11,15 +11,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
-from geostory.narrate.lexicon import ARRIVAL_VERBS, CARRIERS, CONTINUE, GROUP_NOUNS, SING_PRONOUNS, VEHICLES
+from geostory.model import Article, Mention, Mode, Place, Span, Status, TimeSpan
+from geostory.narrate.lexicon import (
+    ARRIVAL_VERBS,
+    CARRIERS,
+    CONTINUE,
+    DIVERT,
+    GROUP_NOUNS,
+    HELD_VERBS,
+    HOME_NOUNS,
+    SING_PRONOUNS,
+    VEHICLES,
+)
 from geostory.narrate.modality import _mode, _mode_word, _names_place, _status, _when
-from geostory.narrate.people import Memory, _actor, _Index, _noun_actor_token, _subject_of, _vehicle_object
+from geostory.narrate.people import (
+    Memory,
+    _actor,
+    _Index,
+    _noun_actor_token,
+    _parallel_of,
+    _subject_of,
+    _vehicle_object,
+    speaker_of,
+)
 from geostory.narrate.places import _contains
 from geostory.narrate.reading import (
     _after_visit,
@@ -27,18 +46,21 @@ from geostory.narrate.reading import (
     _dateline_place,
     _definite_or_ordinal,
     _due_in,
+    _elided_goals,
     _fold_origins,
     _fold_stops,
     _governor_subject,
     _is_background,
     _is_trigger,
     _is_visit_trigger,
+    _located_people,
     _past_tense,
     _pluperfect,
     _read_move,
     _read_visit,
     _Reading,
     _sentence_span,
+    _under_way,
     _verbal,
 )
 
@@ -63,6 +85,11 @@ class Trigger:
     continues: bool  # "continued to X", "flew on to X"
     arrives: bool  # "arrived", "flew in from X"
     past: bool  # told in the past tense
+    under_way: bool = False  # "was heading to X", "bound for X": on its way, not arrived
+    diverts: bool = False  # "rerouted to X", "was diverted to X": the journey under way goes elsewhere
+    parallel: bool = (
+        False  # a trip noun joined to another: "a trip to A and a trip to B" (each from the base)
+    )
 
 
 @dataclass(frozen=True)
@@ -87,6 +114,8 @@ class MotionEvent:
     past_dated: bool = False  # dated before what the story has reached: a flashback
     scope: bool = False  # "a trip to Asia": what the trip covers, not a stop
     fan_out: bool = False  # "to hospitals in A and B": one journey to each
+    route: bool = False  # "flights between A and B": a route, which moves nobody and is not chained
+    left_unplaced: bool = False  # set out from a place not on the map ("married at X before heading to Y")
     introduced: bool = False  # the mover is new here ("a delegation of 20 officials")
 
 
@@ -103,6 +132,8 @@ class VisitEvent:
     evidence: Span
     pluperfect: bool = False
     past_dated: bool = False
+    home: bool = False  # "their home was in X": where the actors live
+    next_stop: bool = False  # "will arrive at X, then take part in a meeting in Y": a journey on to Y
 
 
 Event = MotionEvent | VisitEvent
@@ -141,10 +172,13 @@ def _trigger(token: Token) -> Trigger:
         continues=_continues(token),
         arrives=_arrives(token),
         past=_past_tense(token),
+        under_way=_under_way(token),
+        diverts=token.lemma_.lower() in DIVERT,
+        parallel=_parallel_of(token) is not None,
     )
 
 
-def _frozen(reading: _Reading) -> Event:
+def _frozen(reading: _Reading, evidence: Span) -> Event:
     trigger = _trigger(reading.trigger)
     if reading.kind == "visit":
         return VisitEvent(
@@ -154,9 +188,10 @@ def _frozen(reading: _Reading) -> Event:
             event=reading.event,
             when=reading.when,
             modality=reading.status,
-            evidence=reading.evidence,
+            evidence=evidence,
             pluperfect=reading.pluperfect,
             past_dated=reading.past_dated,
+            home=reading.home,
         )
     return MotionEvent(
         trigger=trigger,
@@ -167,7 +202,7 @@ def _frozen(reading: _Reading) -> Event:
         vehicle=reading.mode,
         when=reading.when,
         modality=reading.status,
-        evidence=reading.evidence,
+        evidence=evidence,
         at=tuple(reading.at),
         vehicle_told=reading.mode_explicit,
         returning=reading.returning,
@@ -177,6 +212,8 @@ def _frozen(reading: _Reading) -> Event:
         past_dated=reading.past_dated,
         scope=reading.scope,
         fan_out=reading.fan_out,
+        route=reading.route,
+        left_unplaced=reading.left_unplaced,
         introduced=reading.introduced,
     )
 
@@ -201,7 +238,7 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
     movers, visitors = _triggers(sent)
     stop = {t.i for t in movers} | {t.i for t in visitors}
     legs_here = [r for r in (_read_move(t, index, stop - {t.i}) for t in movers) if r is not None]
-    legs_here = _fold_origins(_fold_stops(legs_here))
+    legs_here = _fold_origins(_fold_stops(legs_here)) + _elided_goals(legs_here, index)
     visits_here: list[_Reading] = []
     for trigger in visitors:
         reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
@@ -218,6 +255,7 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
             )
         elif reading is not None:
             visits_here.append(reading)
+    visits_here.extend(_located_people(sent, index, stop))
     for reading in legs_here:
         if not reading.origins and reading.destinations and reading.trigger.pos_ in ("VERB", "AUX"):
             before = _after_visit(reading.trigger, visits_here)
@@ -244,6 +282,12 @@ class _Told:
 
 def _actor_token(reading: _Reading) -> Token | None:
     trigger = reading.trigger
+    if reading.located:
+        return trigger  # "her cousin X in Russia": X
+    if reading.kind == "visit" and trigger.lemma_.lower() in HELD_VERBS:
+        held = next((c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if held is not None:
+            return held  # "police arrested X in Y", "X was arrested in Y": X is in Y
     if trigger.pos_ in ("NOUN", "PROPN") and not _verbal(trigger):
         token = _noun_actor_token(trigger)
         if token is None and reading.kind == "visit":
@@ -261,6 +305,17 @@ def _introduced(token: Token | None) -> bool:
     )
 
 
+def _plural_reference(token: Token | None, kind: str) -> bool:
+    """A subject that points back at the movers told last: "they", "about 300 of them" (for a
+    movement), "their home" (for a stay: where they live)."""
+    if token is None:
+        return False
+    if kind == "visit":
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        return token.lemma_.lower() in HOME_NOUNS and owner is not None and owner.lower_ == "their"
+    return token.pos_ == "NUM" or token.lower_ in ("them", "they", "their", "those", "some", "many")
+
+
 def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, people: set[str]) -> None:
     """The mover or actors of the reading, from its subject and what was told before."""
     trigger, memory = reading.trigger, told.memory
@@ -274,16 +329,11 @@ def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, peo
         and reading.actor
         and mover not in reading.actor
         and mover in index.people.before(trigger.i)
+        and speaker_of(token, index) is None
     ):
         reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
     reading.introduced = _introduced(token)
-    if (
-        not reading.actor
-        and reading.kind == "move"
-        and told.last_mover
-        and token is not None
-        and (token.pos_ == "NUM" or token.lower_ in ("them", "they", "those", "some", "many"))
-    ):
+    if not reading.actor and told.last_mover and _plural_reference(token, reading.kind):
         reading.actor = told.last_mover  # "about 300 of them would be transferred to X"
     if (
         not reading.actor
@@ -388,9 +438,12 @@ def _own_clause(reading: _Reading, stop: set[int]) -> list[Token]:
     return clause
 
 
-def read_events(article: Article, doc: Doc, places: Sequence[Place]) -> Reading:
-    """Every movement and visit the article tells, as frozen events in told order."""
-    index = _Index(article, doc, places)
+def read_events(
+    article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()
+) -> Reading:
+    """Every movement and visit the article tells, as frozen events in told order; `unresolved`
+    are the names the resolver could not place (a mover told to be at one is not where it was)."""
+    index = _Index(article, doc, places, unresolved)
     dates_by_sent: dict[int, list[SpacySpan]] = {}  # sentence start -> its DATE entities
     for ent in doc.ents:
         if ent.label_ == "DATE":
@@ -412,9 +465,40 @@ def read_events(article: Article, doc: Doc, places: Sequence[Place]) -> Reading:
             if reading.kind == "move":
                 _how(reading, token, clause, article)
             _date(reading, clause, dates_by_sent.get(sent.start, []), article, told)
-            reading.evidence = _sentence_span(article, reading.trigger)
-            events.append(_frozen(reading))
+            events.append(_frozen(reading, _sentence_span(article, reading.trigger)))
             _remember_actors(reading, token, index, told.memory)
     return Reading(
-        events=tuple(events), people=frozenset(people), dateline=_dateline_place(article.text, places)
+        events=_next_stops(events, doc),
+        people=frozenset(people),
+        dateline=_dateline_place(article.text, places),
     )
+
+
+_UNSURE = {"reported": 0, "planned": 1, "possible": 2}
+
+
+def _then_between(doc: Doc, first: int, last: int) -> bool:
+    """'then' between two triggers of one sentence: "will arrive at X, then take part in Y"."""
+    return doc[first].sent.start == doc[last].sent.start and any(
+        t.lower_ == "then" and t.dep_ == "advmod" for t in doc[first + 1 : last]
+    )
+
+
+def _next_stops(events: list[Event], doc: Doc) -> tuple[Event, ...]:
+    """A stay told with 'then' right after a movement in the same sentence ("is scheduled to arrive
+    at X, then take part in a meeting in Y") is the mover's next stop: it goes with that mover and
+    that plan."""
+    out: list[Event] = []
+    for ev in events:
+        previous = out[-1] if out else None
+        if (
+            isinstance(ev, VisitEvent)
+            and isinstance(previous, MotionEvent)
+            and _then_between(doc, previous.trigger.i, ev.trigger.i)
+            and previous.goal
+            and (not ev.actors or ev.actors == previous.mover)
+        ):
+            modality = max(ev.modality, previous.modality, key=_UNSURE.__getitem__)
+            ev = replace(ev, next_stop=True, actors=ev.actors or previous.mover, modality=modality)
+        out.append(ev)
+    return tuple(out)

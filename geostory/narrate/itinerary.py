@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from geostory.model import Article, Leg, Mention, Mode, Place, Story, Visit
 from geostory.narrate.events import Event, MotionEvent, Reading, VisitEvent
 from geostory.narrate.lexicon import ARRIVAL_VERBS, LIGHT, SCOPE_TYPES, SPEECH, STOPS
-from geostory.narrate.places import _contains, _km
+from geostory.narrate.places import _contains, _in_country, _km
 
-__all__ = ["build_story", "MOVE_RULES", "VISIT_RULES"]
+__all__ = ["build_story", "EVENT_RULES", "MOVE_RULES", "VISIT_RULES"]
 
 # A leg told with a generic verb ("will then travel to X") goes on as the trip has gone; a plane
 # is not taken for a short hop.
@@ -33,6 +34,8 @@ AIR_DEFAULT_KM = 800.0
 SAME_PLACE_KM = 50.0
 # A stay this far from where the mover was moves it there.
 STAY_MOVES_KM = 50.0
+# A next stop ("arrive at X, then take part in Y") closer than this is a venue of the same place: no leg.
+NEXT_STOP_KM = 10.0
 STATUS_RANK = {"reported": 0, "planned": 1, "possible": 2}
 DATELINE_ARRIVALS = frozenset({"arrive", "come", "travel", "journey", "land"})
 
@@ -50,6 +53,7 @@ class _Position:
     last_leg: int | None = None  # index of the leg that brought the mover here
     pending: Place | None = None  # reached by an arrival told without its origin ("arrived in X")
     pending_verb: bool = False  # that arrival was told by a verb ("flew into X"), at a city or a site
+    course_from: Place | None = None  # told under way from here ("was heading from A to X"), not arrived
 
 
 @dataclass
@@ -73,20 +77,25 @@ class _Trip:
 
     def position_of(self, actor: Actor, has_origin: bool, introduced: bool = False) -> _Position:
         """The mover's position; one not seen yet starts where a group it belongs to is ("A and
-        his wife left X" ... "A flew to Y"), or, for a vehicle or group without a person's name,
-        where the story's last journey ended."""
+        his wife left X" ... "A flew to Y"), or, for a vehicle or group without a person's name
+        ("the plane", "the convoy"), goes on with the story's last mover: a vehicle and its
+        passengers are one itinerary."""
         if actor in self.positions:
             return self.positions[actor]
         pos = _Position()
         if not has_origin:
-            shared = [k for k in self.updated if k and set(k) & set(actor)]
-            if not shared and actor and not introduced and not (set(actor) & self.people):
-                shared = list(self.updated)
-            if shared:
-                source = self.positions[max(shared, key=self.updated.__getitem__)]
+            members = [k for k in self.updated if k and set(k) & set(actor)]
+            if members:
+                source = self.positions[max(members, key=self.updated.__getitem__)]
                 pos = _Position(
-                    place=source.place, start=source.start, mode=source.mode, trip_mode=source.trip_mode
+                    place=source.place,
+                    start=source.start,
+                    mode=source.mode,
+                    trip_mode=source.trip_mode,
+                    course_from=source.course_from,
                 )
+            elif actor and not introduced and not (set(actor) & self.people) and self.updated:
+                pos = self.positions[max(self.updated, key=self.updated.__getitem__)]
         self.positions[actor] = pos
         return pos
 
@@ -98,10 +107,13 @@ class _Trip:
             return True
         return bool(actor) and not introduced and not (set(actor) & self.people) and bool(self.updated)
 
-    def moved(self, actor: Actor) -> None:
+    def moved(self, actor: Actor, under_way: bool = False) -> None:
+        """The mover's position changed; unless it is told under way, it has arrived where it is."""
         self.clock += 1
         self.updated[actor] = self.clock
         pos = self.positions[actor]
+        if not under_way:
+            pos.course_from = None
         if len(actor) > 1:  # "the two leaders rode from A to B": each of them is at B now
             for name in actor:
                 start = self.positions.get((name,), pos).start or pos.start
@@ -111,13 +123,22 @@ class _Trip:
                     trip_mode=pos.trip_mode,
                     pending=pos.pending,
                     pending_verb=pos.pending_verb,
+                    course_from=pos.course_from,
                 )
                 self.updated[(name,)] = self.updated[actor]
+
+    def leg(self, index: int | None) -> Leg | None:
+        """The leg drawn at `index` (a position's `last_leg`), None for none."""
+        return self.legs[index] if index is not None else None
 
     def add_leg(
         self, origin: Place, destination: Place, ev: MotionEvent, mode: Mode, waypoints: list[Place]
     ) -> bool:
-        if origin.key == destination.key or _contains(origin, destination) or _contains(destination, origin):
+        if (
+            origin.key == destination.key
+            or _in_country(origin, destination)
+            or _in_country(destination, origin)
+        ):  # a region and a town in it may be told as a journey (a misread town may be a region)
             return False
         kept = tuple(w for w in waypoints if w.key not in (origin.key, destination.key))
         self.legs.append(
@@ -153,19 +174,28 @@ class _Trip:
 
 @dataclass
 class _Step:
-    """One movement event being read: the event (rewritten by rules) and what it resolves to."""
+    """One movement event being read, before its mover is located: the event, as rules rewrite it."""
 
     n: int
     ev: MotionEvent
     background: bool = False
-    pos: _Position | None = None
+
+
+@dataclass
+class _Located:
+    """The event with its mover located: where the mover is, how it travels, where the journey goes."""
+
+    n: int
+    ev: MotionEvent
+    pos: _Position
     mode: Mode = "unknown"
     origin: Place | None = None
     destinations: list[Place] = field(default_factory=list)
     arriving: int | None = None  # the leg that brought the mover where it is
 
 
-Rule = Callable[[_Trip, _Step], bool]
+EventRule = Callable[[_Trip, _Step], bool]
+Rule = Callable[[_Trip, _Located], bool]
 
 
 def _trip_mode(pos: _Position, origin: Place, destination: Place, mode: Mode, ev: MotionEvent) -> Mode:
@@ -185,10 +215,11 @@ def _trip_mode(pos: _Position, origin: Place, destination: Place, mode: Mode, ev
 
 def _refine_last_leg(trip: _Trip, pos: _Position, destination: Place, mode: Mode) -> None:
     """The mover's last leg ends, more precisely, at `destination`; it keeps its mode if it had one."""
-    kept = trip.legs[pos.last_leg]
-    trip.legs[pos.last_leg] = replace(
-        kept, destination=destination, mode=kept.mode if kept.mode != "unknown" else mode
-    )
+    kept = trip.leg(pos.last_leg)
+    if kept is not None and pos.last_leg is not None:
+        trip.legs[pos.last_leg] = replace(
+            kept, destination=destination, mode=kept.mode if kept.mode != "unknown" else mode
+        )
     pos.place = destination
 
 
@@ -213,6 +244,24 @@ def scope_is_a_visit(trip: _Trip, step: _Step) -> bool:
     return True
 
 
+def route_stands_alone(trip: _Trip, step: _Step) -> bool:
+    """'daily flights between A and B', 'a rail service connecting A, B and C': a route is drawn
+    from its told ends alone; it moves no mover and nothing chains from it."""
+    ev = step.ev
+    if not ev.route or step.background:
+        return False
+    if ev.source and ev.goal:
+        ends = (
+            [(ev.source[0], goal) for goal in ev.goal] if ev.fan_out else pairwise((ev.source[0],) + ev.goal)
+        )
+        for a, b in ends:
+            trip.add_leg(a, b, ev, ev.vehicle, list(ev.path))
+    else:
+        for destination in ev.goal[:1]:
+            trip.visit_of(ev, destination)
+    return True
+
+
 def background_trip(trip: _Trip, step: _Step) -> bool:
     """A background journey is drawn when both ends are told; it never moves the mover, except to
     place a new mover at where it set out ("a ship that left X last month is expected in Y")."""
@@ -220,7 +269,7 @@ def background_trip(trip: _Trip, step: _Step) -> bool:
     if not step.background:
         return False
     if ev.source and ev.goal:
-        for a, b in zip((ev.source[0],) + ev.goal, ev.goal):
+        for a, b in pairwise((ev.source[0],) + ev.goal):
             trip.add_leg(a, b, ev, ev.vehicle, list(ev.path))
     elif ev.source and ev.mover and ev.mover not in trip.positions:
         pos = trip.position_of(ev.mover, True, ev.introduced)
@@ -248,7 +297,8 @@ def arrival_from_is_at_dateline(trip: _Trip, step: _Step) -> bool:
 
 
 def joins_its_group(trip: _Trip, step: _Step) -> bool:
-    """'A arrived in X' ... 'The couple flew from Y': a new mover takes the position of a group it shares people with."""
+    """'A arrived in X' ... 'The couple flew from Y': a new mover takes the position of a group it
+    shares people with."""
     ev = step.ev
     if ev.source and not ev.goal and ev.mover not in trip.positions:
         joint = [
@@ -267,22 +317,27 @@ def round_trip_ends_at_start(trip: _Trip, step: _Step) -> bool:
     return False
 
 
-def locate_the_mover(trip: _Trip, step: _Step) -> bool:
+def locate_the_mover(trip: _Trip, step: _Step) -> _Located:
     """Where the mover is now, what mode it travels in, and the leg that brought it here."""
     ev = step.ev
-    pos = step.pos = trip.position_of(ev.mover, bool(ev.source), ev.introduced)
-    step.mode = ev.vehicle if ev.vehicle != "unknown" or pos.mode == "unknown" else pos.mode
-    step.origin = ev.source[0] if ev.source else None
-    step.destinations = list(ev.goal)
-    step.arriving = pos.last_leg
+    pos = trip.position_of(ev.mover, bool(ev.source), ev.introduced)
+    located = _Located(
+        n=step.n,
+        ev=ev,
+        pos=pos,
+        mode=ev.vehicle if ev.vehicle != "unknown" or pos.mode == "unknown" else pos.mode,
+        origin=ev.source[0] if ev.source else None,
+        destinations=list(ev.goal),
+        arriving=pos.last_leg,
+    )
     if (
-        step.arriving is None
+        located.arriving is None
         and pos.place is not None
         and trip.legs
         and trip.legs[-1].destination.key == pos.place.key
     ):
-        step.arriving = len(trip.legs) - 1  # "the squad", placed where the story's last flight was going
-    return False
+        located.arriving = len(trip.legs) - 1  # "the squad", placed where the story's last flight was going
+    return located
 
 
 def _goes_on_to(later: Sequence[Event], ev: MotionEvent, destination: Place) -> bool:
@@ -298,7 +353,7 @@ def _goes_on_to(later: Sequence[Event], ev: MotionEvent, destination: Place) -> 
     )
 
 
-def stop_before_going_on(trip: _Trip, step: _Step) -> bool:
+def stop_before_going_on(trip: _Trip, step: _Located) -> bool:
     """'flying out of A bound for B ... will stop in X before continuing to B': A -> X, then X -> B."""
     pos, ev, legs = step.pos, step.ev, trip.legs
     if not (
@@ -319,17 +374,56 @@ def stop_before_going_on(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def _refines(trip: _Trip, step: _Step, first: Place) -> bool:
+def set_out_from_an_unplaced_stay(trip: _Trip, step: _Located) -> bool:
+    """'married at X before heading to Y', X not on the map: the journey's origin is unknown (not
+    where the mover was before X), so Y waits, as a pending arrival, for its origin."""
+    if not (step.ev.left_unplaced and step.origin is None and step.destinations):
+        return False
+    step.pos.place = step.pos.last_leg = None
+    return journey_to_destinations(trip, step)
+
+
+def course_goes_on_from_its_start(trip: _Trip, step: _Located) -> bool:
+    """'was headed to X but rerouted to Y', 'was headed for X ... continued on to Y': the journey
+    under way never reached X, so it goes on from where it set out; a diversion leaves X as the
+    plan it replaced."""
+    pos, ev = step.pos, step.ev
+    if step.origin is not None or not step.destinations or pos.course_from is None:
+        return False
+    if not (ev.trigger.diverts or ev.trigger.continues):
+        return False
+    last = trip.leg(pos.last_leg)
+    if ev.trigger.diverts and last is not None and pos.last_leg is not None:
+        trip.legs[pos.last_leg] = replace(last, status="planned")
+    step.origin = pos.course_from
+    return False
+
+
+def parallel_trip_starts_alike(trip: _Trip, step: _Located) -> bool:
+    """'a trip to A and a trip to B': the second trip sets out where the first did, not from A."""
+    last = trip.leg(step.pos.last_leg)
+    if (
+        step.ev.trigger.parallel
+        and step.origin is None
+        and step.destinations
+        and last is not None
+        and last.evidence == step.ev.evidence
+    ):
+        step.origin = last.origin
+    return False
+
+
+def _refines(trip: _Trip, step: _Located, first: Place) -> bool:
     """The leg that brought the mover here ends, more precisely, at `first`; True when that is all."""
     _refine_last_leg(trip, step.pos, first, step.mode)
     if len(step.destinations) == 1:
-        trip.moved(step.ev.mover)
+        trip.moved(step.ev.mover, under_way=step.ev.trigger.under_way)
         return True
     step.origin, step.destinations = first, step.destinations[1:]
     return False
 
 
-def origin_is_where_the_mover_is(trip: _Trip, step: _Step) -> bool:
+def origin_is_where_the_mover_is(trip: _Trip, step: _Located) -> bool:
     """An origin left unsaid is where the mover was last told to be; 'to Russia' ... 'to
     Vladivostok' refines the last leg; an airport of the city just reached is the same arrival."""
     pos, ev = step.pos, step.ev
@@ -364,7 +458,7 @@ def origin_is_where_the_mover_is(trip: _Trip, step: _Step) -> bool:
     return False
 
 
-def first_trip_starts_at_dateline(trip: _Trip, step: _Step) -> bool:
+def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
     """'CITY (Agency) - X will travel to Y': the story's first trip sets out from the dateline."""
     ev, dateline = step.ev, trip.dateline
     if (
@@ -386,14 +480,14 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Step) -> bool:
     return False
 
 
-def return_starts_here(trip: _Trip, step: _Step) -> bool:
+def return_starts_here(trip: _Trip, step: _Located) -> bool:
     """'returned to X': from where the mover is."""
     if step.origin is None and step.destinations and step.ev.returning and step.pos.start is not None:
         step.origin = step.pos.place
     return False
 
 
-def home_from_origin(trip: _Trip, step: _Step) -> bool:
+def home_from_origin(trip: _Trip, step: _Located) -> bool:
     """'will fly home from X': from X to where the trip began."""
     pos, ev, origin = step.pos, step.ev, step.origin
     if not (
@@ -411,7 +505,7 @@ def home_from_origin(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def home_from_here(trip: _Trip, step: _Step) -> bool:
+def home_from_here(trip: _Trip, step: _Located) -> bool:
     """'flew home': from where the mover is to where its trip began."""
     pos, ev = step.pos, step.ev
     if not (ev.home and not step.destinations and step.origin is None):
@@ -423,14 +517,14 @@ def home_from_here(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def _draw_journey(trip: _Trip, step: _Step) -> int | None:
+def _draw_journey(trip: _Trip, step: _Located) -> int | None:
     """The legs of a journey with destinations: chained (A, then B), or fanned out from one origin."""
     pos, ev, origin = step.pos, step.ev, step.origin
     chain = [origin] + step.destinations if origin is not None else list(step.destinations)
     if ev.fan_out:
         pairs = [(origin, d) for d in step.destinations] if origin is not None else []
     else:
-        pairs = list(zip(chain, chain[1:]))
+        pairs = list(pairwise(chain))
     if origin is None:
         for destination in step.destinations[:1]:
             trip.visit_of(ev, destination)
@@ -445,7 +539,7 @@ def _draw_journey(trip: _Trip, step: _Step) -> int | None:
     return last
 
 
-def _ends_at_earlier_arrival(trip: _Trip, step: _Step) -> bool:
+def _ends_at_earlier_arrival(trip: _Trip, step: _Located) -> bool:
     """'flew into X on Wednesday ... The charter left A and stopped in B': then B -> X."""
     pos, ev, origin = step.pos, step.ev, step.origin
     earlier = pos.pending if pos.pending_verb else None
@@ -466,7 +560,7 @@ def _ends_at_earlier_arrival(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def journey_to_destinations(trip: _Trip, step: _Step) -> bool:
+def journey_to_destinations(trip: _Trip, step: _Located) -> bool:
     """A journey that names where it goes: legs from the origin through each destination; the
     mover is at the last one. Without an origin it waits, as a pending arrival, for one."""
     pos, ev = step.pos, step.ev
@@ -474,6 +568,10 @@ def journey_to_destinations(trip: _Trip, step: _Step) -> bool:
         return False
     last = _draw_journey(trip, step)
     if _ends_at_earlier_arrival(trip, step):
+        return True
+    if ev.fan_out and step.origin is not None:
+        pos.place, pos.last_leg = step.origin, None  # spread out: still based where it set out
+        trip.moved(ev.mover)
         return True
     pos.place = step.destinations[-1]
     pos.pending = pos.place if step.origin is None else None
@@ -490,11 +588,13 @@ def journey_to_destinations(trip: _Trip, step: _Step) -> bool:
     pos.last_leg = last
     if pos.start is not None and pos.place.key == pos.start.key:
         pos.trip_mode = "unknown"  # back where the trip began
-    trip.moved(ev.mover)
+    trip.moved(ev.mover, under_way=ev.trigger.under_way)
+    if ev.trigger.under_way:
+        pos.course_from = step.origin
     return True
 
 
-def origin_completes_pending_arrival(trip: _Trip, step: _Step) -> bool:
+def origin_completes_pending_arrival(trip: _Trip, step: _Located) -> bool:
     """'arrived in X on Tuesday. He flew in from Y': one journey, Y -> X."""
     pos, ev, origin = step.pos, step.ev, step.origin
     if not (
@@ -514,46 +614,47 @@ def origin_completes_pending_arrival(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def _last_leg_here(trip: _Trip, pos: _Position) -> Leg | None:
+def _last_leg_here(trip: _Trip, pos: _Position) -> int | None:
+    """The index of the leg that brought the mover where it is, if it ends there."""
     if pos.last_leg is None or pos.place is None:
         return None
-    leg = trip.legs[pos.last_leg]
-    return leg if leg.destination.key == pos.place.key else None
+    return pos.last_leg if trip.legs[pos.last_leg].destination.key == pos.place.key else None
 
 
-def same_journey_told_again(trip: _Trip, step: _Step) -> bool:
+def same_journey_told_again(trip: _Trip, step: _Located) -> bool:
     """'will visit X ... will fly from Y' with Y where that journey began: how it goes, not a new leg."""
     pos, ev, origin = step.pos, step.ev, step.origin
-    kept = _last_leg_here(trip, pos)
-    if origin is None or ev.returning or kept is None or _km(kept.origin, origin) >= SAME_PLACE_KM:
+    here = _last_leg_here(trip, pos)
+    if origin is None or ev.returning or here is None or _km(trip.legs[here].origin, origin) >= SAME_PLACE_KM:
         return False
+    kept = trip.legs[here]
     if kept.mode == "unknown" and step.mode != "unknown":
-        trip.legs[pos.last_leg] = replace(kept, mode=step.mode)
+        trip.legs[here] = replace(kept, mode=step.mode)
         pos.trip_mode = step.mode
     return True
 
 
-def arrival_tells_where_it_began(trip: _Trip, step: _Step) -> bool:
+def arrival_tells_where_it_began(trip: _Trip, step: _Located) -> bool:
     """'traveled to X ... arrived by overnight train from Y': where that journey began, and how."""
     pos, ev, origin = step.pos, step.ev, step.origin
-    kept = _last_leg_here(trip, pos)
+    here = _last_leg_here(trip, pos)
     if (
         origin is None
-        or kept is None
+        or here is None
+        or pos.place is None
         or not ev.trigger.arrives
         or ev.returning
         or origin.key == pos.place.key
         or _contains(origin, pos.place)
     ):
         return False
-    trip.legs[pos.last_leg] = replace(
-        kept, origin=origin, mode=step.mode if step.mode != "unknown" else kept.mode
-    )
+    kept = trip.legs[here]
+    trip.legs[here] = replace(kept, origin=origin, mode=step.mode if step.mode != "unknown" else kept.mode)
     trip.moved(ev.mover)
     return True
 
 
-def return_from(trip: _Trip, step: _Step) -> bool:
+def return_from(trip: _Trip, step: _Located) -> bool:
     """'returned from X': from X to where the trip began."""
     pos, ev, origin = step.pos, step.ev, step.origin
     if origin is None or not ev.returning or pos.start is None or pos.start.key == origin.key:
@@ -564,7 +665,7 @@ def return_from(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def departure_places_the_mover(trip: _Trip, step: _Step) -> bool:
+def departure_places_the_mover(trip: _Trip, step: _Located) -> bool:
     """'left X': the mover is at X now; the arrival told later completes the leg."""
     pos, ev, origin = step.pos, step.ev, step.origin
     if origin is None:
@@ -578,8 +679,9 @@ def departure_places_the_mover(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-def path_only(trip: _Trip, step: _Step) -> bool:
-    """'crossed X': a waypoint of the journey under way; in a country, 'crossed near X' places the mover at X."""
+def path_only(trip: _Trip, step: _Located) -> bool:
+    """'crossed X': a waypoint of the journey under way; in a country, 'crossed near X' places the
+    mover at X."""
     pos, ev = step.pos, step.ev
     pos.waypoints.extend(w for w in ev.path if w not in pos.waypoints)
     inside = [w for w in ev.path if pos.place is not None and _contains(pos.place, w)]
@@ -590,17 +692,27 @@ def path_only(trip: _Trip, step: _Step) -> bool:
     return True
 
 
-MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
+# The event alone, before its mover is located: background, scope, rewrites of what it says.
+EVENT_RULES: tuple[tuple[str, EventRule], ...] = tuple(
     (rule.__name__, rule)
     for rule in (
         flashback_is_background,
         scope_is_a_visit,
+        route_stands_alone,
         background_trip,
         arrival_from_is_at_dateline,
         joins_its_group,
         round_trip_ends_at_start,
-        locate_the_mover,
+    )
+)
+# Then `locate_the_mover`, and the event in the light of where its mover is.
+MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
+    (rule.__name__, rule)
+    for rule in (
         stop_before_going_on,
+        set_out_from_an_unplaced_stay,
+        course_goes_on_from_its_start,
+        parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
         return_starts_here,
@@ -624,22 +736,27 @@ StayRule = Callable[[_Trip, VisitEvent, _Position], bool | None]
 
 
 def stay_told_aside(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
-    """A stay in the past perfect, a flashback, a possibility or a saying places nobody."""
+    """A stay in the past perfect, a flashback, a possibility or a saying places nobody; nor does
+    'X is in Y', unless it is where they live ("their home was in Y")."""
     return (
         False
         if (
             ev.pluperfect
             or ev.past_dated
             or ev.modality == "possible"
-            or ev.trigger.lemma in SPEECH | {"be", "say"}
+            or ev.trigger.lemma in SPEECH | {"say"}
+            or (ev.trigger.lemma == "be" and not ev.home)
         )
         else None
     )
 
 
 def stay_in_a_country_or_region(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
-    """'in Vietnam', 'the largest in Southeast Asia': no more precise than before."""
-    return False if ev.place.place_type in SCOPE_TYPES or ev.place.place_type == "country" else None
+    """'in Vietnam', 'the largest in Southeast Asia': no more precise than where the mover is (a
+    mover placed nowhere yet is placed there: "her cousin in Russia", "was arrested in Alabama")."""
+    if ev.place.place_type in SCOPE_TYPES or ev.place.place_type == "country":
+        return pos.place is None and ev.place.place_type in ("country", "region")
+    return None
 
 
 def stay_where_the_journey_began(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
@@ -698,6 +815,8 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
     )
     if not ev.actors:
         return
+    if ev.next_stop and _next_stop_is_a_journey(trip, n, ev):
+        return
     pos = trip.positions.get(ev.actors) or _Position()
     for number, (name, rule) in enumerate(VISIT_RULES):
         if number == 1:
@@ -710,24 +829,58 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
         if verdict:
             pos.place = ev.place
             pos.last_leg = None
+            pos.pending, pos.pending_verb = None, False  # it has been elsewhere since that arrival
             trip.moved(ev.actors)
         return
 
 
+def _next_stop_is_a_journey(trip: _Trip, n: int, ev: VisitEvent) -> bool:
+    """'will arrive at X, then take part in a meeting in Y': a journey from X to Y, read as any
+    movement is; a venue of where the mover is (within NEXT_STOP_KM, or inside it) is no journey."""
+    here = trip.positions[ev.actors].place if ev.actors in trip.positions else None
+    if (
+        here is None
+        or _contains(here, ev.place)
+        or _contains(ev.place, here)
+        or _km(here, ev.place) < NEXT_STOP_KM
+    ):
+        return False
+    if trip.fired is not None:
+        trip.fired.append((n, "next_stop_is_a_journey"))
+    journey = MotionEvent(
+        trigger=ev.trigger,
+        mover=ev.actors,
+        source=(),
+        goal=(ev.place,),
+        path=(),
+        vehicle="unknown",
+        when=ev.when,
+        modality=ev.modality,
+        evidence=ev.evidence,
+    )
+    _read_move(trip, n, journey)
+    return True
+
+
 def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
+    """The event through EVENT_RULES, then, its mover located, through MOVE_RULES; the first rule
+    that consumes it ends its reading. When tracing, a rule that consumed or rewrote the event is noted."""
     step = _Step(n=n, ev=ev, background=ev.background)
+    for name, event_rule in EVENT_RULES:
+        before = (step.ev, step.background)
+        consumed = event_rule(trip, step)
+        if trip.fired is not None and (consumed or before != (step.ev, step.background)):
+            trip.fired.append((n, name))
+        if consumed:
+            return
+    located = locate_the_mover(trip, step)
     for name, rule in MOVE_RULES:
-        before = (
-            (step.ev, step.origin, len(step.destinations), step.background)
-            if trip.fired is not None
-            else None
-        )
-        consumed = rule(trip, step)
+        seen = (located.ev, located.origin, len(located.destinations))
+        consumed = rule(trip, located)
         if trip.fired is not None and (
-            consumed or before != (step.ev, step.origin, len(step.destinations), step.background)
+            consumed or seen != (located.ev, located.origin, len(located.destinations))
         ):
-            if name != "locate_the_mover":
-                trip.fired.append((n, name))  # traced: the rule consumed or rewrote the event
+            trip.fired.append((n, name))
         if consumed:
             return
 
@@ -814,7 +967,8 @@ def _dedupe_visits(visits: list[Visit]) -> list[Visit]:
 
 
 def _uncovered_visits(trip: _Trip, legs: list[Leg]) -> list[Visit]:
-    """A journey's destination stays a visit unless a leg of the same mover goes there; that leg takes its date."""
+    """A journey's destination stays a visit unless a leg of the same mover goes there; that leg
+    takes its date."""
     out = []
     for visit, actor in trip.move_visits:
         covered = [

@@ -4,10 +4,10 @@
     data/modes.tsv     word, mode, kind, source     (how a vehicle or cue word says a journey goes)
 
 Each list in `LISTS` says how its entries are matched: by a token's lemma (`lemma`), its lower-cased
-text (`lower`), either of the two (`either`: "troops" as written, "troop" as a lemma), a preposition phrase (`phrase`: "out of") or a verb and its particle (`phrasal`:
-"call off"). A source is a VerbNet class (`verbnet:run-51.3.2`) or `curated`. A row that names an
-unknown list, mode or kind, a source of another shape, or repeats an entry raises
-`ConfigurationError` naming the file and line.
+text (`lower`), either of the two (`either`: "troops" as written, "troop" as a lemma), a preposition
+phrase (`phrase`: "out of") or a verb and its particle (`phrasal`: "call off"). A source is a
+VerbNet class (`verbnet:run-51.3.2`) or `curated`. A row that names an unknown list, mode or kind,
+a source of another shape, or repeats an entry raises `ConfigurationError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -46,13 +46,20 @@ LISTS: dict[str, ListSpec] = {
     "verb_only": ListSpec("lemma", V, "counts only as a verb (also a noun of another sense)"),
     "light": ListSpec("lemma", V, "counts only with a vehicle or trip noun as object: took a train"),
     "continue": ListSpec("lemma", V, "the journey goes on as it went"),
+    "divert": ListSpec("lemma", V, "the journey under way goes elsewhere: rerouted to X"),
     "arrival_verbs": ListSpec("lemma", V, "tells an arrival"),
     "of_dest": ListSpec("lemma", N, "'a tour of X': the places toured"),
     "trip_nouns": ListSpec("lemma", N, "a trip as a whole"),
     "visit_verb": ListSpec("lemma", V + ("AUX",), "something done at a place"),
     "visit_noun": ListSpec("either", N, "an event held at a place"),
+    "visit_phrase": ListSpec("phrasal", V, "a verb and its object noun that tell an event: take part in X"),
     "visit_prep": ListSpec("lower", (), "a preposition of location"),
     "generic_place_noun": ListSpec("lemma", N, "a noun that introduces a place: the city of X"),
+    "held_verb": ListSpec(
+        "lemma", V, "someone is held where it happens: was arrested in X (the one arrested)"
+    ),
+    "contact_verb": ListSpec("lemma", V, "reaches someone where they are: phoned her cousin in X"),
+    "home_noun": ListSpec("lemma", N, "where someone lives: their home was in X (a stay of the owner)"),
     "carrier": ListSpec("lemma", N, "a craft that carries people but gives no mode"),
     "path_block": ListSpec("lower", (), "opens a phrase about something else: after a win at X"),
     "compass": ListSpec("lower", (), "a compass direction"),
@@ -71,6 +78,11 @@ LISTS: dict[str, ListSpec] = {
     "plural_pronoun": ListSpec("lower", (), "a plural pronoun"),
     "sing_pronoun": ListSpec("lower", (), "a singular personal pronoun"),
     "move_prep": ListSpec("phrase", (), "a preposition and the role its object has"),
+    "route_noun": ListSpec(
+        "lemma", N, "a route or service: a journey only with its ends told (between A and B)"
+    ),
+    "route_verb": ListSpec("lemma", V, "names a route's ends as its object: a line connecting A, B and C"),
+    "trip_verb": ListSpec("lemma", V, "its trip-noun object takes its from/to: started flights to X from Y"),
 }
 KINDS = ("vehicle", "cue")
 _SOURCE = re.compile(r"^(curated|verbnet:[a-z_]+-\d+(\.\d+)*(-\d+)*)$")
@@ -175,13 +187,18 @@ RETURN = words("return")
 VERB_ONLY = words("verb_only")
 LIGHT = words("light")
 CONTINUE = words("continue")
+DIVERT = words("divert")
 ARRIVAL_VERBS = words("arrival_verbs")
 OF_DEST = words("of_dest")
 TRIP_NOUNS = words("trip_nouns")
 VISIT_VERBS = words("visit_verb")
 VISIT_NOUNS = words("visit_noun")
+VISIT_PHRASES = dict(e.split(" ", 1) for e in words("visit_phrase"))  # "take" -> "part"
 VISIT_PREPS = words("visit_prep")
 GENERIC_PLACE_NOUNS = words("generic_place_noun")
+HOME_NOUNS = words("home_noun")
+CONTACT_VERBS = words("contact_verb")
+HELD_VERBS = words("held_verb")
 CARRIERS = words("carrier")
 PATH_BLOCK = words("path_block")
 COMPASS = words("compass")
@@ -199,6 +216,10 @@ GROUP_NOUNS = words("group_noun")
 PLURAL_PRONOUNS = words("plural_pronoun")
 SING_PRONOUNS = words("sing_pronoun")
 MOVE_PREPS = word_classes("move_prep")
+ROUTE_NOUNS = words("route_noun")
+SERVICE_NOUNS = frozenset(w for w, c in word_classes("route_noun").items() if c == "service")
+ROUTE_VERBS = words("route_verb")
+TRIP_VERBS = words("trip_verb")
 MODE_WORDS: dict[str, Mode] = {e.word: e.mode for e in MODE_ENTRIES}
 VEHICLES = frozenset(e.word for e in MODE_ENTRIES if e.kind == "vehicle")
 # Place types of what a trip covers ("a trip to Asia"), not a stop on it.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Literal
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -23,31 +25,20 @@ from geostory.narrate.patterns import mode_phrases
 from geostory.narrate.reading import _verbal
 from geostory.when import parse_when
 
+_SCOPE_DEPS = frozenset(
+    {"xcomp", "conj", "dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "pcomp", "acomp", "auxpass"}
+)
 
-def _status(trigger: Token) -> Status | None:
-    """reported / planned / possible, or None when negated or cancelled."""
+
+def _modal_scope(trigger: Token) -> list[Token]:
+    """The trigger and the words that govern it up to its clause ("is expected to travel", "a
+    planned visit", "..., before returning to X" shares its governor's modality)."""
     scope = [trigger]
     t = trigger
     for _ in range(6):
         if t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
             break  # "..., and the ship will be towed to X": its own clause
-        if (
-            t.dep_
-            in (
-                "xcomp",
-                "conj",
-                "dobj",
-                "pobj",
-                "prep",
-                "nsubj",
-                "nsubjpass",
-                "attr",
-                "pcomp",
-                "acomp",
-                "auxpass",
-            )
-            and t.head.i != t.i
-        ):
+        if t.dep_ in _SCOPE_DEPS and t.head.i != t.i:
             t = t.head
             scope.append(t)
             if t.dep_ in ("ccomp", "relcl", "ROOT", "parataxis"):
@@ -60,82 +51,157 @@ def _status(trigger: Token) -> Status | None:
                 c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") and c.lower_ != "to" for c in t.children
             )
         ):
-            # a non-finite clause ("..., before returning to X") shares its governor's modality
-            t = t.head
+            t = t.head  # a non-finite clause ("..., before returning to X")
             scope.append(t)
             continue
         break
-    planned = possible = False
-    for i, token in enumerate(scope):
-        lemma = token.lemma_.lower()
-        if i > 0 and lemma in CANCEL and token.pos_ == "VERB" and lemma not in ("postpone", "delay"):
-            return None
-        if (
-            i > 0
-            and lemma == "drop"
-            and token.pos_ == "VERB"
-            and scope[i - 1].dep_ in ("nsubjpass", "dobj")
-            and not any(c.dep_ == "prt" for c in token.children)
+    return scope
+
+
+# What one word of the scope says of the journey: an ordered table of named rules, each giving a
+# verdict or None. `below` is the scope word it governs, None for the trigger itself (a trigger
+# that is itself a plan word, "the planned trip", is read by its modifiers).
+Verdict = Literal["cancelled", "planned", "possible"]
+StatusRule = Callable[[Token, "Token | None"], "Verdict | None"]
+_DELAY = ("postpone", "delay")
+_PLAN_VERBS = ("plan", "intend", "schedule", "hope", "expect", "want", "due", "set")
+
+
+def cancelled_by_a_verb(token: Token, below: Token | None) -> Verdict | None:
+    """'cancelled his trip to X', 'scrapped plans to fly to X'."""
+    lemma = token.lemma_.lower()
+    return (
+        "cancelled"
+        if below is not None and lemma in CANCEL and token.pos_ == "VERB" and lemma not in _DELAY
+        else None
+    )
+
+
+def dropped(token: Token, below: Token | None) -> Verdict | None:
+    """'a planned stop in X had been dropped' (not 'dropped off')."""
+    if (
+        below is not None
+        and token.lemma_.lower() == "drop"
+        and token.pos_ == "VERB"
+        and not any(c.dep_ == "prt" for c in token.children)
+        and below.dep_ in ("nsubjpass", "dobj")
+    ):
+        return "cancelled"
+    return None
+
+
+def called_off(token: Token, below: Token | None) -> Verdict | None:
+    """'called off', 'put off' (a verb and its particle)."""
+    lemma = token.lemma_.lower()
+    particle = CANCEL_PARTICLE.get(lemma)
+    if (
+        below is not None
+        and particle
+        and any(c.dep_ == "prt" and c.lower_ == particle for c in token.children)
+    ):
+        return "cancelled"
+    return None
+
+
+def postponed(token: Token, below: Token | None) -> Verdict | None:
+    """'postponed his visit to X': still a plan."""
+    return "planned" if below is not None and token.lemma_.lower() in _DELAY else None
+
+
+def plan_word(token: Token, below: Token | None) -> Verdict | None:
+    """'plans to', 'is expected to', 'is due to'; a plan told as abandoned ('had planned to ...,
+    but') cancels; 'set off / set sail' is no plan."""
+    lemma = token.lemma_.lower()
+    if below is None or lemma not in PLANNED_LEMMAS:
+        return None
+    if lemma == "set" and any(
+        c.dep_ in ("prt", "dobj") and c.lower_ in ("off", "out", "sail") for c in token.children
+    ):
+        return None
+    return "cancelled" if lemma in _PLAN_VERBS and _plan_abandoned(token) else "planned"
+
+
+def possible_word(token: Token, below: Token | None) -> Verdict | None:
+    """'may travel', 'is considering a trip', 'a possible visit'."""
+    return "possible" if below is not None and token.lemma_.lower() in POSSIBLE_LEMMAS else None
+
+
+def negated(token: Token, below: Token | None) -> Verdict | None:
+    """'did not travel', 'no flights to X', 'never reached X'."""
+    for child in token.children:
+        if child.dep_ == "neg" or (
+            child.lower_ in ("no", "never") and child.dep_ in ("det", "advmod", "neg")
         ):
-            return None  # "a planned stop in X had been dropped"
-        if (
-            i > 0
-            and lemma in CANCEL_PARTICLE
-            and any(c.dep_ == "prt" and c.lower_ == CANCEL_PARTICLE[lemma] for c in token.children)
+            return "cancelled"
+    return None
+
+
+def modal_auxiliary(token: Token, below: Token | None) -> Verdict | None:
+    """'will travel' (a plan), 'could travel' (a possibility)."""
+    found: Verdict | None = None
+    for child in token.children:
+        if child.dep_ in ("aux", "auxpass"):
+            if child.lower_ in POSSIBLE_AUX:
+                return "possible"
+            if child.lower_ in PLANNED_AUX:
+                found = "planned"
+    return found
+
+
+def possible_modifier(token: Token, below: Token | None) -> Verdict | None:
+    """'a possible trip', 'perhaps to X', 'if he travels'."""
+    for child in token.children:
+        if child.dep_ in ("amod", "advmod", "acomp", "compound", "nmod", "prep", "mark") and (
+            child.lemma_.lower() in POSSIBLE_LEMMAS or child.lower_ in POSSIBLE_LEMMAS
         ):
-            return None
-        if i > 0 and lemma in ("postpone", "delay"):
-            planned = True
-        if (
-            i > 0
-            and lemma in PLANNED_LEMMAS
-            and not (
-                lemma == "set"
-                and any(
-                    c.dep_ in ("prt", "dobj") and c.lower_ in ("off", "out", "sail") for c in token.children
-                )
-            )
+            if child.dep_ != "prep" or child.lower_ == "if":
+                return "possible"
+    return None
+
+
+def planned_modifier(token: Token, below: Token | None) -> Verdict | None:
+    """'a planned visit', 'the scheduled flight'."""
+    for child in token.children:
+        if child.dep_ in ("amod", "compound", "advmod", "acomp") and (
+            child.lemma_.lower() in PLANNED_LEMMAS or child.lower_ in PLANNED_LEMMAS
         ):
-            planned = True
-            if lemma in (
-                "plan",
-                "intend",
-                "schedule",
-                "hope",
-                "expect",
-                "want",
-                "due",
-                "set",
-            ) and _plan_abandoned(token):
-                return None
-        if i > 0 and lemma in POSSIBLE_LEMMAS:
-            possible = True
-        for child in token.children:
-            clemma = child.lemma_.lower()
-            cl = child.lower_
-            if child.dep_ == "neg" or (cl in ("no", "never") and child.dep_ in ("det", "advmod", "neg")):
-                return None
-            if child.dep_ in ("aux", "auxpass"):
-                if cl in PLANNED_AUX:
-                    planned = True
-                elif cl in POSSIBLE_AUX:
-                    possible = True
-                elif cl == "to" and token.dep_ == "xcomp":
-                    pass
-            if child.dep_ in ("amod", "advmod", "acomp", "compound", "nmod", "prep", "mark") and (
-                clemma in POSSIBLE_LEMMAS or cl in POSSIBLE_LEMMAS
-            ):
-                if child.dep_ != "prep" or cl == "if":
-                    possible = True
-            if child.dep_ in ("amod", "compound", "advmod", "acomp") and (
-                clemma in PLANNED_LEMMAS or cl in PLANNED_LEMMAS
-            ):
-                planned = True
-    if possible:
+            return "planned"
+    return None
+
+
+STATUS_RULES: tuple[tuple[str, StatusRule], ...] = tuple(
+    (rule.__name__, rule)
+    for rule in (
+        cancelled_by_a_verb,
+        dropped,
+        called_off,
+        postponed,
+        plan_word,
+        possible_word,
+        negated,
+        modal_auxiliary,
+        possible_modifier,
+        planned_modifier,
+    )
+)
+
+
+def _status(trigger: Token) -> Status | None:
+    """reported / planned / possible, or None when negated or cancelled: every rule of STATUS_RULES
+    on every word of the trigger's modal scope; a cancellation anywhere wins, then a possibility,
+    then a plan."""
+    scope = _modal_scope(trigger)
+    verdicts = {
+        verdict
+        for below, token in zip([None, *scope], scope, strict=False)
+        for _, rule in STATUS_RULES
+        if (verdict := rule(token, below)) is not None
+    }
+    if "cancelled" in verdicts:
+        return None
+    if "possible" in verdicts:
         return "possible"
-    if planned:
-        return "planned"
-    return "reported"
+    return "planned" if "planned" in verdicts else "reported"
 
 
 def _plan_abandoned(token: Token) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -18,7 +18,9 @@ from geostory.model import Article, Mention, Place
 from geostory.narrate.lexicon import (
     CARRIERS,
     GROUP_NOUNS,
+    HOME_NOUNS,
     LIGHT,
+    MOVE_NOUNS,
     PERSON_NOUNS,
     PLURAL_PRONOUNS,
     SING_PRONOUNS,
@@ -50,9 +52,17 @@ class Memory:
 class _Index:
     """Maps tokens to places and people for one article."""
 
-    def __init__(self, article: Article, doc: Doc, places: Sequence[Place]):
+    def __init__(
+        self, article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()
+    ):
         self.article = article
         self.doc = doc
+        # tokens of names the resolver could not place: somewhere, but not on the map
+        self.unplaced: set[int] = set()
+        for mention in unresolved:
+            unplaced = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if unplaced is not None and mention.kind != "demonym":
+                self.unplaced.update(t.i for t in unplaced)
         self.token_place: dict[int, Place] = {}
         self.token_mention: dict[int, Mention] = {}
         self.demonym_tokens: set[int] = set()
@@ -84,26 +94,13 @@ class _People:
     def __init__(self, doc: Doc, token_place: dict[int, Place]):
         ents = [e for e in doc.ents if e.label_ == "PERSON" and not any(t.i in token_place for t in e)]
         self.names: list[tuple[int, str, set[str]]] = []  # (token index, canonical, titles)
-        raw = []
-        for ent in ents:
-            words = _name_words(ent)
-            if words:
-                raw.append((ent, words))
-        full: list[tuple[str, set[str]]] = []
-        for ent, words in raw:
-            name = (
-                " ".join(t.text for t in ent if t.lower_ not in TITLES and not t.is_punct or t.text == "-")
-                .replace(" - ", "-")
-                .strip()
-            )
-            name = re.sub(r"\s*-\s*", "-", re.sub(r"['’]s$", "", name)).strip()
-            if name:
-                full.append((name, words))
+        raw = [(ent, words, _person_name(ent)) for ent in ents if (words := _name_words(ent))]
         # canonical: the longest name holding all of a name's words ("Kim" -> "Kim Jong-un");
         # over distinct names, through a word index, so a long article stays linear
         distinct: dict[str, set[str]] = {}
-        for name, words in full:
-            distinct.setdefault(name, set()).update(words)
+        for _, words, name in raw:
+            if name:
+                distinct.setdefault(name, set()).update(words)
         holders: dict[str, set[str]] = {}
         for name, words in distinct.items():
             for word in words:
@@ -112,19 +109,10 @@ class _People:
         for name, words in distinct.items():
             common = set.intersection(*(holders[w] for w in words)) if words else {name}
             self.canonical[name] = max(common, key=lambda other: (len(other), other == name, other))
-        for ent, words in raw:
-            name = re.sub(
-                r"\s*-\s*",
-                "-",
-                " ".join(
-                    t.text for t in ent if t.lower_ not in TITLES and not t.is_punct or t.text == "-"
-                ).replace(" - ", "-"),
-            ).strip()
-            name = re.sub(r"['’]s$", "", name).strip()
-            titles = _titles_of(ent)
-            self.names.append((ent.start, self.canonical.get(name, name), titles))
         self.ent_of: dict[int, str] = {}
-        for ent, (_, canonical, _) in zip([e for e, _ in raw], self.names):
+        for ent, _, name in raw:
+            canonical = self.canonical.get(name, name)
+            self.names.append((ent.start, canonical, _titles_of(ent)))
             for token in ent:
                 self.ent_of[token.i] = canonical
         self.subject_starts: set[int] = set()
@@ -177,8 +165,9 @@ class _People:
         return out
 
     def by_surname(self, token: Token) -> str | None:
-        """'Orban' when the parser did not tag it, after 'Viktor Orban' was named."""
-        if token.pos_ != "PROPN":
+        """'Orban' when the parser did not tag it, after 'Viktor Orban' was named (also when it took
+        the name for a capitalised noun: "Tynes accompanied ...")."""
+        if token.pos_ != "PROPN" and not (token.pos_ in ("NOUN", "ADJ") and token.text[:1].isupper()):
             return None
         bucket = self.surnames.get(token.text)
         return bucket[0] if bucket else None
@@ -198,6 +187,13 @@ class _People:
             if self.titles.get(name, set()) & words:
                 return name
         return None
+
+
+def _person_name(ent: SpacySpan) -> str:
+    """A PERSON entity's name without titles, punctuation or a possessive: "Kim Jong-un"."""
+    words = " ".join(t.text for t in ent if t.lower_ not in TITLES and not t.is_punct or t.text == "-")
+    name = re.sub(r"['’]s$", "", words.replace(" - ", "-").strip())
+    return re.sub(r"\s*-\s*", "-", name).strip()
 
 
 def _name_words(ent: SpacySpan) -> set[str]:
@@ -296,7 +292,27 @@ def _raw_subject_of(trigger: Token) -> Token | None:
     return None
 
 
+def _parallel_of(noun: Token) -> Token | None:
+    """'a trip to A and a trip to B': the first trip noun a second one is joined to (the parser
+    may hang it on the first one's place)."""
+    if noun.pos_ != "NOUN" or noun.dep_ != "conj":
+        return None
+    t = noun
+    for _ in range(3):
+        t = t.head
+        if t.pos_ == "NOUN" and t.lemma_.lower() in MOVE_NOUNS:
+            return t
+        if t.dep_ not in ("conj", "pobj", "prep"):
+            return None
+    return None
+
+
 def _noun_actor_token(trigger: Token) -> Token | None:
+    """Who travels on a trip noun: its possessor, 'by/of' a person or group, the subject of the
+    verb it is taken with ("took a flight", "began a tour"), or of the verb it is joined to."""
+    first = _parallel_of(trigger)
+    if first is not None:
+        return _noun_actor_token(first)  # "a trip to A and a trip to B": the same traveller
     for child in trigger.children:
         if child.dep_ == "poss":
             return child
@@ -319,6 +335,8 @@ def _noun_actor_token(trigger: Token) -> Token | None:
             if head.lemma_.lower() in {"begin", "start", "continue", "resume", "wrap", "finish", "conclude"}
             else None
         )
+    if trigger.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
+        return _subject_of(head)  # "moved to A ... and then finally a house in B": who moved
     return None
 
 
@@ -364,142 +382,279 @@ def _coordinated_before(token: Token, index: _Index) -> str | None:
     return index.people.by_word(doc[k])
 
 
-def _one_actor(token: Token, index: _Index, memory: Memory) -> list[str]:
+# Who one subject word names: an ordered table of named rules. Each answers the names (possibly none)
+# when the word is of its kind, or None to leave the word to the next rule.
+ActorRule = Callable[[Token, _Index, Memory], "list[str] | None"]
+_OWNED = frozenset({"convoy", "motorcade", "delegation", "entourage", "flight", "charter"})
+_CARRY = ("carry", "transport", "bring")
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_PAIR_NOUNS = ("couple", "pair", "duo", "trio", "crew")
+_NOBODY = frozenset({"report", "official", "source", "statement", "newspaper", "agency", "ministry"})
+
+
+def _known(name: str, people: _People) -> bool:
+    return name in people.titles or name in people.canonical.values()
+
+
+def _determiners(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet")}
+
+
+def named_person(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """A PERSON entity, or a noun it names ("President Biden", "Biden's team")."""
     people = index.people
-    lower = token.lower_
-    lemma = token.lemma_.lower()
     if token.i in people.ent_of:
         return [people.ent_of[token.i]]
     for child in token.children:
         if child.i in people.ent_of and child.dep_ in ("compound", "appos", "nmod"):
             return [people.ent_of[child.i]]
+    return None
+
+
+def relative_pronoun(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'Zelenskiy, who traveled to ...': the antecedent."""
     if (
-        lower in ("who", "that", "which")
+        token.lower_ in ("who", "that", "which")
         and token.head.dep_ in ("relcl", "acl")
         and token.head.head.i != token.i
     ):
-        return _one_actor(token.head.head, index, memory)  # "Zelenskiy, who traveled to ..."
-    if lemma in VEHICLES | GROUP_NOUNS | {
-        "convoy",
-        "motorcade",
-        "delegation",
-        "entourage",
-        "flight",
-        "charter",
-    }:
-        for child in token.children:  # "Orban's convoy", "the pope's plane"
-            if child.dep_ == "poss" and child.lower_ not in SING_PRONOUNS | PLURAL_PRONOUNS:
-                if child.lemma_.lower() in GROUP_NOUNS and any(c.lower_ == "the" for c in child.children):
-                    known = memory.heads.get(child.lemma_.lower()) or memory.group
-                    if known:
-                        return [known]  # "Argentina's squad flew ... The team's charter flight left X"
-                owner = _one_actor(child, index, memory)
-                if owner and (owner[0] in people.canonical.values() or owner[0] in people.titles):
-                    return owner
-    # a vehicle carrying someone: "the train carrying Kim"
-    if lemma in VEHICLES | CARRIERS or token.text.lower() in VEHICLES:
-        for child in token.children:
-            if child.dep_ == "acl" and child.lemma_ in ("carry", "transport", "bring"):
-                for obj in child.children:
-                    if obj.dep_ == "dobj":
-                        carried = _actor(obj, index, memory)
-                        if carried and any(
-                            n in people.titles or n in people.canonical.values() for n in carried
-                        ):
-                            return list(carried)
-                        if obj.lower_ in ("them", "him", "her") and memory.mover:
-                            return [memory.mover]  # "a plane carrying them landed at X"
-                        text = _phrase(token)  # "a cruise ship carrying 4,000 passengers"
-                        return [text] if text else []
-        fresh = any(
-            (c.dep_ == "det" and c.lower_ in ("a", "an", "another"))
-            or (c.dep_ == "amod" and c.lower_ in ("second", "third", "another", "other"))
-            for c in token.children
-        )
-        if not fresh:
-            for last in (memory.mover, memory.person, memory.thing):
-                if last:
-                    return [last]
-        text = _phrase(token)
-        return [text] if text else []
-    if token.text in ("One",) and token.doc[token.i - 1].lower_ == "force":
-        last = memory.person
-        return [last] if last else []
-    if lower in SING_PRONOUNS:
-        before = people.before(token.i, subjects_first=True)
-        if before:
-            return [before[0]]
-        last = memory.person or memory.someone
-        return [last] if last else []
-    by_surname = people.by_surname(token)
+        return _one_actor(token.head.head, index, memory)
+    return None
+
+
+def owner_of_vehicle_or_group(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'Orban's convoy', 'the pope's plane': the owner travels; "The team's charter" is the team."""
+    if token.lemma_.lower() not in VEHICLES | GROUP_NOUNS | _OWNED:
+        return None
+    for child in token.children:
+        if child.dep_ != "poss" or child.lower_ in SING_PRONOUNS | PLURAL_PRONOUNS:
+            continue
+        if child.lemma_.lower() in GROUP_NOUNS and any(c.lower_ == "the" for c in child.children):
+            known = memory.heads.get(child.lemma_.lower()) or memory.group
+            if known:
+                return [known]  # "Argentina's squad flew ... The team's charter flight left X"
+        owner = _one_actor(child, index, memory)
+        if owner and _known(owner[0], index.people):
+            return owner
+    return None
+
+
+def _carried(vehicle: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'the train carrying Kim', 'a plane carrying them', 'a cruise ship carrying 4,000 passengers'."""
+    for child in vehicle.children:
+        if child.dep_ != "acl" or child.lemma_ not in _CARRY:
+            continue
+        for obj in child.children:
+            if obj.dep_ != "dobj":
+                continue
+            carried = _actor(obj, index, memory)
+            if carried and any(_known(n, index.people) for n in carried):
+                return list(carried)
+            if obj.lower_ in ("them", "him", "her") and memory.mover:
+                return [memory.mover]
+            text = _phrase(vehicle)
+            return [text] if text else []
+    return None
+
+
+def vehicle(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """A vehicle: whom it carries, or, unless it is a new one ("a second ship"), the last mover."""
+    if not (token.lemma_.lower() in VEHICLES | CARRIERS or token.text.lower() in VEHICLES):
+        return None
+    carried = _carried(token, index, memory)
+    if carried is not None:
+        return carried
+    fresh = any(
+        (c.dep_ == "det" and c.lower_ in ("a", "an", "another"))
+        or (c.dep_ == "amod" and c.lower_ in ("second", "third", "another", "other"))
+        for c in token.children
+    )
+    if not fresh:
+        for last in (memory.mover, memory.person, memory.thing):
+            if last:
+                return [last]
+    text = _phrase(token)
+    return [text] if text else []
+
+
+def home_of_its_owner(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'Their first home was in X', 'his house in X': whoever lives there."""
+    if token.lemma_.lower() not in HOME_NOUNS:
+        return None
+    owner = next((c for c in token.children if c.dep_ == "poss"), None)
+    return _one_actor(owner, index, memory) if owner is not None else None
+
+
+def air_force_one(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'Air Force One landed': the last person told of."""
+    if token.text == "One" and token.doc[token.i - 1].lower_ == "force":
+        return [memory.person] if memory.person else []
+    return None
+
+
+_SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople", "aide", "press"})
+
+
+def speaker_of(pronoun: Token, index: _Index) -> str | None:
+    """'X has said she plans to travel to Y': the named person who says it, unless a spokesperson
+    (who speaks of someone else)."""
+    clause = pronoun.head
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp":
+        return None
+    verb = clause.head
+    if verb.lemma_.lower() not in SPEECH:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    named = named_person(subject, index, Memory()) if subject is not None else None
+    if not named or index.people.titles.get(named[0], set()) & _SPOKESPEOPLE:
+        return None
+    return named[0]
+
+
+def singular_pronoun(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'he', 'she': the person saying it ("X said she would travel"), else the last person named,
+    subjects first; else the last person or someone told of."""
+    if token.lower_ not in SING_PRONOUNS:
+        return None
+    speaker = speaker_of(token, index)
+    if speaker is not None:
+        return [speaker]
+    before = index.people.before(token.i, subjects_first=True)
+    if before:
+        return [before[0]]
+    last = memory.person or memory.someone
+    return [last] if last else []
+
+
+def surname(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'Orban' (untagged) after 'Viktor Orban'; 'Scholz' after 'Chancellor Olaf Scholz' (untagged)."""
+    by_surname = index.people.by_surname(token)
     if by_surname is not None:
         return [by_surname]
     if token.pos_ == "PROPN" and token.text in memory.named and index.place(token) is None:
-        return [memory.named[token.text]]  # "Chancellor Olaf Scholz" (not tagged a person) ... "Scholz"
-    determiners = {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet")}
-    definite = bool({"the", "this", "that", "these", "those"} & determiners)
-    if definite and lemma in GROUP_NOUNS and lemma in memory.heads:
-        return [memory.heads[lemma]]  # "Argentina's World Cup squad ..." -> "The squad ..."
-    if definite and (
-        lemma in GROUP_NOUNS or lower in GROUP_NOUNS or lemma in ("visitor", "delegate", "guest")
-    ):
-        pair = memory.pair
-        if pair and (lemma in ("couple", "pair", "duo", "trio", "crew") or not memory.group):
-            return list(pair)  # "the royal couple", "the crew": the people last named together
-        if lemma in ("couple", "pair", "duo") and not memory.group:
-            before = people.before(token.i)
-            if len(before) >= 2:
-                return before[:2][::-1]  # "Naruhito and Masako arrived ... The couple flew"
-            if before:
-                return before[:1]  # only one of the two is tagged a person: the couple goes with them
-        if memory.group:
-            return [memory.group]
-    if definite and lemma in memory.heads:
-        return [memory.heads[lemma]]  # "A North Korean soldier ..." -> "The soldier ..."
-    if lower in ("they", "both") or (lemma in PERSON_NOUNS and ({"both", "two"} & determiners)):
-        pair = memory.pair
-        if lower == "they" and pair and memory.mover in pair:
-            return list(pair)  # "The king and queen will fly to X ... They will then return to Y"
-        before = people.before(token.i)
+        return [memory.named[token.text]]
+    return None
+
+
+def definite_group(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'the squad' after "X's squad"; 'the couple', 'the crew' (the people last named together);
+    'the delegation' (the last group)."""
+    lemma = token.lemma_.lower()
+    if not _DEFINITE & _determiners(token):
+        return None
+    if lemma in GROUP_NOUNS and lemma in memory.heads:
+        return [memory.heads[lemma]]
+    if not (lemma in GROUP_NOUNS or token.lower_ in GROUP_NOUNS or lemma in ("visitor", "delegate", "guest")):
+        return None
+    if memory.pair and (lemma in _PAIR_NOUNS or not memory.group):
+        return list(memory.pair)
+    if lemma in ("couple", "pair", "duo") and not memory.group:
+        before = index.people.before(token.i)
         if len(before) >= 2:
-            return before[:2]
-        return []
-    if lower in ("it",):
-        last = memory.thing
-        return [last] if last else []
-    if (
-        lemma in PERSON_NOUNS
-        and token.tag_ in ("NN", "NNP")
-        and any(c.dep_ == "det" and c.lower_ in ("a", "an", "any", "no") for c in token.children)
+            return before[:2][::-1]  # "Naruhito and Masako arrived ... The couple flew"
+        if before:
+            return before[:1]  # only one of the two is tagged a person: the couple goes with them
+    return [memory.group] if memory.group else None
+
+
+def definite_head(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'A North Korean soldier ...' -> 'The soldier ...'."""
+    lemma = token.lemma_.lower()
+    if _DEFINITE & _determiners(token) and lemma in memory.heads:
+        return [memory.heads[lemma]]
+    return None
+
+
+def plural_pronoun(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'they', 'both', 'the two leaders': the pair travelling, else the last two people named."""
+    determiners = _determiners(token)
+    lower = token.lower_
+    if not (
+        lower in ("they", "both") or (token.lemma_.lower() in PERSON_NOUNS and {"both", "two"} & determiners)
     ):
-        return []  # "a Japanese foreign minister", "an Australian prime minister": nobody in particular
-    if lemma in PERSON_NOUNS and token.tag_ in ("NN", "NNP"):
-        words = {t.lower_ for t in token.subtree if t.i <= token.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
-        mover = memory.mover
-        if mover and people.titles.get(mover, set()) & (words - {"the"}) and mover in people.before(token.i):
-            name = mover  # "the president" while President Biden is travelling: Biden
-        else:
-            name = people.by_title(token.i, words - {"the"})
-        if name is None:
-            before = people.before(token.i)
-            if before and any(c.lower_ == "the" for c in token.children):
-                name = before[0]
-        return [name] if name else []
-    if token.pos_ in ("NOUN", "PROPN") and token.ent_type_ not in ("GPE", "LOC", "DATE", "TIME", "NORP"):
-        # a group or a named thing: "a delegation of some 20 officials", "the Titanic"
-        if lemma in ("report", "official", "source", "statement", "newspaper", "agency", "ministry"):
-            return []
-        named = memory.named
-        text = _phrase(token)
-        if (
-            text
-            and token.pos_ == "PROPN"
-            and token.tag_ == "NNP"
-            and token.i > 0
-            and token.doc[token.i - 1].pos_ == "PROPN"
-        ):
-            named[token.text] = text
-        return [text] if text else []
+        return None
+    pair = memory.pair
+    if lower == "they" and pair and memory.mover in pair:
+        return list(pair)  # "The king and queen will fly to X ... They will then return to Y"
+    before = index.people.before(token.i)
+    return before[:2] if len(before) >= 2 else []
+
+
+def it_pronoun(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'it': the last vehicle or thing that moved."""
+    if token.lower_ != "it":
+        return None
+    return [memory.thing] if memory.thing else []
+
+
+def titled_person(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'the president' (the travelling one, else the last named with that title); 'a foreign
+    minister' is nobody in particular."""
+    people = index.people
+    if token.lemma_.lower() not in PERSON_NOUNS or token.tag_ not in ("NN", "NNP"):
+        return None
+    if any(c.dep_ == "det" and c.lower_ in ("a", "an", "any", "no") for c in token.children):
+        return []
+    words = {t.lower_ for t in token.subtree if t.i <= token.i and t.pos_ in ("NOUN", "PROPN", "ADJ")} - {
+        "the"
+    }
+    mover = memory.mover
+    if mover and people.titles.get(mover, set()) & words and mover in people.before(token.i):
+        name: str | None = mover  # "the president" while President Biden is travelling: Biden
+    else:
+        name = people.by_title(token.i, words)
+    if name is None:
+        before = people.before(token.i)
+        if before and any(c.lower_ == "the" for c in token.children):
+            name = before[0]
+    return [name] if name else []
+
+
+def named_thing(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """A group or a named thing in its own words: "a delegation of some 20 officials", "the Titanic"."""
+    if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_ in ("GPE", "LOC", "DATE", "TIME", "NORP"):
+        return None
+    if token.lemma_.lower() in _NOBODY:
+        return []
+    text = _phrase(token)
+    if (
+        text
+        and token.pos_ == "PROPN"
+        and token.tag_ == "NNP"
+        and token.i > 0
+        and token.doc[token.i - 1].pos_ == "PROPN"
+    ):
+        memory.named[token.text] = text  # "Chancellor Olaf Scholz" (untagged) ... "Scholz"
+    return [text] if text else []
+
+
+ACTOR_RULES: tuple[tuple[str, ActorRule], ...] = tuple(
+    (rule.__name__, rule)
+    for rule in (
+        named_person,
+        relative_pronoun,
+        owner_of_vehicle_or_group,
+        vehicle,
+        home_of_its_owner,
+        air_force_one,
+        singular_pronoun,
+        surname,
+        definite_group,
+        definite_head,
+        plural_pronoun,
+        it_pronoun,
+        titled_person,
+        named_thing,
+    )
+)
+
+
+def _one_actor(token: Token, index: _Index, memory: Memory) -> list[str]:
+    """The names one subject word stands for: the first rule of ACTOR_RULES that knows the word."""
+    for _, rule in ACTOR_RULES:
+        names = rule(token, index, memory)
+        if names is not None:
+            return names
     return []
 
 
@@ -514,7 +669,7 @@ def _phrase(token: Token) -> str:
         words.update(t.i for t in child.subtree)
     ordered = sorted(words)
     # stop at the first punctuation right of the head
-    out = []
+    out: list[Token] = []
     for i in ordered:
         t = token.doc[i]
         if t.is_punct or t.is_space:

@@ -8,15 +8,36 @@ from geopy.distance import geodesic
 
 from geostory.model import Place
 
+_AREAS = ("country", "continent")
+
 
 def _contains(outer: Place, inner: Place) -> bool:
-    """A country/region that holds a place (by country code; we have no polygons here)."""
+    """A country that holds a place (same country code), or a first-level region that holds a town
+    or county (same country code and admin1: "to Montana ... to Bozeman"); we have no polygons here."""
+    return _in_country(outer, inner) or _in_region(outer, inner)
+
+
+def _in_country(outer: Place, inner: Place) -> bool:
+    """A country that holds a place: the same country code."""
     return (
-        outer.place_type in ("country", "continent")
+        outer.place_type in _AREAS
         and outer.key != inner.key
         and outer.country_code is not None
         and outer.country_code == inner.country_code
-        and inner.place_type not in ("country", "continent")
+        and inner.place_type not in _AREAS
+    )
+
+
+def _in_region(outer: Place, inner: Place) -> bool:
+    """A first-level region that holds a town or county: the same country code and admin1."""
+    return (
+        outer.key != inner.key
+        and outer.country_code is not None
+        and outer.country_code == inner.country_code
+        and outer.place_type == "region"
+        and outer.admin1 is not None
+        and outer.admin1 == inner.admin1
+        and inner.place_type not in _AREAS + ("region",)
     )
 
 

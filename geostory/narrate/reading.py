@@ -8,9 +8,10 @@ fold_stops / fold_origins                              several clauses telling o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
@@ -18,10 +19,13 @@ from geostory.narrate.lexicon import (
     ARRIVAL_VERBS,
     ARRIVE,
     COMPASS,
+    CONTACT_VERBS,
     CONTRAST,
     DEST_OBJ,
+    DIVERT,
     FOR_DEST,
     GENERIC_PLACE_NOUNS,
+    HOME_NOUNS,
     LIGHT,
     MOVE_NOUNS,
     MOVE_PREPS,
@@ -30,12 +34,17 @@ from geostory.narrate.lexicon import (
     ORIGIN_OBJ,
     PATH_BLOCK,
     RETURN,
+    ROUTE_NOUNS,
+    ROUTE_VERBS,
     SCOPE_TYPES,
+    SERVICE_NOUNS,
     STOPS,
     TRIP_NOUNS,
+    TRIP_VERBS,
     VEHICLES,
     VERB_ONLY,
     VISIT_NOUNS,
+    VISIT_PHRASES,
     VISIT_PREPS,
     VISIT_VERBS,
     WAYPOINT_OBJ,
@@ -60,18 +69,20 @@ class _Reading:
     mode_explicit: bool = False
     extra: list[Token] = field(default_factory=list)  # tokens of folded readings, for mode cues
     when: TimeSpan | None = None
-    evidence: Span | None = None
     event: str | None = None
     returning: bool = False
-    home: bool = False  # "return home": back to where the actor's trip began
+    home: bool = False  # "return home": back to where the trip began; of a stay: "their home was in X"
     background: bool = False  # told as background ("after he had traveled to X"): not chained
     introduced: bool = False  # the actor is new here ("a delegation of 20 officials"), not "the group"
-    pluperfect: bool = (
-        False  # told in the past perfect ("had traveled to X"): background once the actor is placed
-    )
+    pluperfect: bool = False  # "had traveled to X": background once the actor is placed
     past_dated: bool = False  # dated before what the story has told so far ("last month"): a flashback
     scope: bool = False  # "a trip to Asia", "a tour of A, B and C": what the trip covers, not a stop
-    fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each, not A then B
+    fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each
+    route: bool = False  # "flights between A and B": a route, not one mover's trip
+    left_unplaced: bool = False  # set out from a stay at a place not on the map: the origin is unknown
+    located: bool = (
+        False  # a person told with where they are ("her cousin X in Russia"): the trigger is the person
+    )
 
 
 def _sentence_span(article: Article, token: Token) -> Span:
@@ -105,8 +116,17 @@ def _verbal(token: Token) -> bool:
     )
 
 
+def _on_the_way(token: Token) -> bool:
+    """'en route to X', 'on its way to X': the way of the verb's journey, not a route of its own."""
+    if token.dep_ != "pobj" or token.lemma_.lower() not in ("route", "way"):
+        return False
+    return token.head.lower_ in ("en", "on")
+
+
 def _is_trigger(token: Token) -> str | None:
     lemma = token.lemma_.lower()
+    if _on_the_way(token):
+        return None
     if token.pos_ not in ("VERB", "AUX") and _verbal(token):
         return "move"
     if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
@@ -132,6 +152,12 @@ def _is_trigger(token: Token) -> str | None:
                     return None
             return "move"
         return None
+    if token.pos_ == "NOUN" and lemma in ROUTE_NOUNS and _route_ends_told(token):
+        return "move"  # "service between A and B", "a rail line connecting A, B and C"
+    if token.pos_ == "VERB" and lemma in ROUTE_VERBS:
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.lemma_.lower() in ROUTE_NOUNS | MOVE_NOUNS:
+            return "move"  # "the new line links A and B"
     if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in MOVE_NOUNS and token.pos_ != "PROPN":
         if lemma in VERB_ONLY and lemma not in MOVE_NOUNS:
             return None
@@ -139,9 +165,33 @@ def _is_trigger(token: Token) -> str | None:
     return None
 
 
+def _route_ends_told(noun: Token) -> bool:
+    """A route noun with its ends: a service 'between A and B' or 'the A-B route'; a service or a
+    line 'connecting A, B and C' (a line named alone, "the A-B railway", is no journey)."""
+    service = noun.lemma_.lower() in SERVICE_NOUNS
+    for child in noun.children:
+        if child.dep_ == "acl" and child.lemma_.lower() in ROUTE_VERBS:
+            return True
+        if service and child.dep_ == "prep" and child.lower_ == "between":
+            return True
+        if service and child.dep_ == "compound" and _hyphenated_end(child) is not None:
+            return True
+    return False
+
+
+def _hyphenated_end(token: Token) -> Token | None:
+    """'Washington-Moscow' in 'the Washington-Moscow route': the first end, joined by a hyphen."""
+    if not any(c.dep_ == "punct" and c.tag_ == "HYPH" for c in token.children):
+        return None
+    return next((c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+
+
 def _is_visit_trigger(token: Token) -> bool:
     lemma = token.lemma_.lower()
     if token.pos_ in ("VERB", "AUX"):
+        phrase = VISIT_PHRASES.get(lemma)
+        if phrase and any(c.dep_ == "dobj" and c.lower_ == phrase for c in token.children):
+            return True  # "take part in X"
         return lemma in VISIT_VERBS
     if token.pos_ in ("NOUN", "PROPN"):
         return lemma in VISIT_NOUNS or token.lower_ in VISIT_NOUNS
@@ -205,28 +255,38 @@ def _places_under(pobj: Token, index: _Index, depth: int = 0) -> list[Place]:
 
 
 def _places_named_by(pobj: Token, index: _Index, depth: int) -> list[Place]:
-    """`_places_under` for one token, its conjuncts left out."""
-    found: list[Place] = []
+    """`_places_under` for one token, its conjuncts left out: the token's place; for a generic noun,
+    the place it introduces ("the city of Lviv", "two U.S. cities, A and B"); else a place naming it
+    ("the Kyiv hospital")."""
     place = index.place(pobj)
-    if place is None:
-        for child in pobj.children:
-            if child.dep_ in ("compound", "nmod") and index.place(child) is not None:
-                if pobj.lemma_.lower() in MOVE_NOUNS and index.place(child).place_type in SCOPE_TYPES:
-                    continue  # "a Mediterranean cruise": where the cruise goes about, not a port
-                place = index.place(child)
-                break
     if place is not None:
-        found.append(place)
-    elif depth < 3 and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS:
-        for child in pobj.children:  # bounded: depth < 3
-            if child.dep_ == "appos":
-                found.extend(_places_under(child, index, depth + 1))
-            elif child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "near", "outside"):
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        found.extend(_places_under(grandchild, index, depth + 1))
-            if found:
-                break
+        return [place]
+    if depth < 3 and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS:
+        introduced = _introduced_places(pobj, index, depth)
+        if introduced:
+            return introduced
+    for child in pobj.children:
+        named = index.place(child) if child.dep_ in ("compound", "nmod") else None
+        if named is None:
+            continue
+        if pobj.lemma_.lower() in MOVE_NOUNS and named.place_type in SCOPE_TYPES:
+            continue  # "a Mediterranean cruise": where the cruise goes about, not a port
+        return [named]
+    return []
+
+
+def _introduced_places(noun: Token, index: _Index, depth: int) -> list[Place]:
+    """The places a generic noun introduces: its appositive or its of/in/at/near object."""
+    found: list[Place] = []
+    for child in noun.children:  # bounded: depth < 3
+        if child.dep_ == "appos":
+            found.extend(_places_under(child, index, depth + 1))
+        elif child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "near", "outside"):
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    found.extend(_places_under(grandchild, index, depth + 1))
+        if found:
+            break
     return found
 
 
@@ -275,131 +335,316 @@ def _path_ok(prep: Token, trigger: Token, index: _Index, place_qualifier_ok: boo
     return True
 
 
-def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
-    lemma = "bound" if trigger.lower_ == "bound" else trigger.lemma_.lower()
-    is_noun = trigger.pos_ in ("NOUN", "PROPN")
-    clause = _clause(trigger, stop)
-    reading = _Reading(trigger=trigger, kind="move", actor=())
-    reading.returning = lemma in RETURN or any(
-        c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children
-    )
+@dataclass
+class _Roles:
+    """One movement clause being read: the trigger, its reading so far, and places told 'near'."""
 
-    def add(role: str, places: list[Place]) -> None:
+    trigger: Token
+    lemma: str
+    is_noun: bool
+    index: _Index
+    stop: set[int]
+    reading: _Reading
+    near: list[Place] = field(default_factory=list)
+
+    def add(self, role: str, places: Sequence[Place]) -> None:
         target = {
-            "origin": reading.origins,
-            "destination": reading.destinations,
-            "waypoint": reading.waypoints,
-            "at": reading.at,
+            "origin": self.reading.origins,
+            "destination": self.reading.destinations,
+            "waypoint": self.reading.waypoints,
+            "at": self.reading.at,
         }[role]
         for place in places:
             if place not in target:
                 target.append(place)
 
-    near: list[Place] = []
-    subject_words: set[int] = set()  # "from X" set off by commas in the subject: who they are
+
+_TRIP_STOP_NOUNS = frozenset({"visit", "trip", "tour", "stop", "stopover", "layover"})
+
+
+def _subject_asides(trigger: Token) -> set[int]:
+    """Prepositions set off by commas in the subject ("The migrants, mostly from Guinea, were
+    taken to X"): who the movers are, not where they set out."""
+    out: set[int] = set()
     for child in trigger.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            for t in child.subtree:
-                if t.dep_ == "prep" and t.i != child.i:
-                    j = t.i - 1
-                    while j > child.left_edge.i and t.doc[j].dep_ == "advmod":
-                        j -= 1
-                    if t.doc[j].text == ",":
-                        subject_words.add(t.i)
-    for token in clause:
+        if child.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        for t in child.subtree:
+            if t.dep_ == "prep" and t.i != child.i:
+                j = t.i - 1
+                while j > child.left_edge.i and t.doc[j].dep_ == "advmod":
+                    j -= 1
+                if t.doc[j].text == ",":
+                    out.add(t.i)
+    return out
+
+
+# Prepositions: which role a preposition's object has, then guards that drop it, in order. A guard
+# answers True when the preposition says nothing about this journey.
+PrepGuard = Callable[[Token, str, str, _Roles], bool]
+
+
+def diverted_from_is_avoided(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'diverted from the Red Sea': the route avoided, not where it set out."""
+    return role == "origin" and word == "from" and roles.lemma in DIVERT
+
+
+def after_is_no_origin(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'after X' is an origin only for a stop or a trip noun ("a stop in A after B")."""
+    return role == "origin" and word == "after" and roles.lemma not in STOPS | {"visit", "trip", "leg"}
+
+
+def for_needs_a_leaving_verb(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'left for X' is a destination; 'flew for talks' is not."""
+    return word == "for" and roles.lemma not in FOR_DEST
+
+
+def near_needs_an_arrival(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'landed near X', 'docked off X'; not 'travelled on the Red Sea'."""
+    return word in ("on", "near", "outside") and roles.lemma not in ARRIVE
+
+
+def at_needs_a_stop(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'in/at X' is where an arrival ends or a stop is made; 'flew in a jet' is not."""
+    return (
+        role == "at"
+        and roles.lemma not in ARRIVE
+        and roles.lemma not in WAYPOINT_OBJ
+        and not (roles.is_noun and roles.lemma in _TRIP_STOP_NOUNS)
+    )
+
+
+def prep_off_the_path(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """Something other than nouns and prepositions lies between the trigger and the preposition."""
+    qualifier_ok = role in ("origin", "destination", "waypoint", "ends") and word not in (
+        "over",
+        "across",
+        "past",
+    )
+    return not _path_ok(prep, roles.trigger, roles.index, qualifier_ok)
+
+
+def ends_hang_from_the_trigger(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'flights between A and B'; not 'trade between A and B reached ...'."""
+    return role == "ends" and prep.head.i != roles.trigger.i
+
+
+def at_qualifies_a_place(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'arrived at the airport in X': only what hangs from the trigger or a generic noun under it."""
+    return role == "at" and prep.head.i != roles.trigger.i and roles.index.place(prep.head) is not None
+
+
+PREP_GUARDS: tuple[tuple[str, PrepGuard], ...] = tuple(
+    (guard.__name__, guard)
+    for guard in (
+        diverted_from_is_avoided,
+        after_is_no_origin,
+        for_needs_a_leaving_verb,
+        near_needs_an_arrival,
+        at_needs_a_stop,
+        prep_off_the_path,
+        ends_hang_from_the_trigger,
+        at_qualifies_a_place,
+    )
+)
+
+
+def _compass_of(prep: Token, word: str, roles: _Roles) -> bool:
+    """'landed 150 km southeast of X': near X, kept if nothing closer is told."""
+    if not (
+        word == "of"
+        and prep.head.lower_ in COMPASS
+        and prep.head.head.i == roles.trigger.i
+        and roles.lemma in ARRIVE
+    ):
+        return False
+    for pobj in prep.children:
+        if pobj.dep_ == "pobj":
+            roles.near.extend(_places_under(pobj, roles.index))
+    return True
+
+
+def _prep_role(prep: Token, word: str, roles: _Roles) -> str | None:
+    """The role the preposition's object has for this trigger, None when none or a guard drops it."""
+    role = MOVE_PREPS.get(word)
+    if word == "of" and roles.is_noun and roles.lemma in OF_DEST and prep.head.i == roles.trigger.i:
+        role = "destination"  # "a tour of Lima, Santiago and Buenos Aires"
+    if role is None:
+        return None
+    if any(guard(prep, word, role, roles) for _, guard in PREP_GUARDS):
+        return None
+    return role
+
+
+def _read_prep(prep: Token, roles: _Roles) -> None:
+    """The places a movement preposition's object names, in their role."""
+    word = _prep_text(prep)
+    if _compass_of(prep, word, roles):
+        return
+    role = _prep_role(prep, word, roles)
+    if role is None:
+        return
+    for pobj in prep.children:
+        if pobj.dep_ not in ("pobj", "pcomp") or _under_contrast(pobj, roles.trigger):
+            continue
+        if role == "ends":
+            _read_ends(_between_places(pobj, roles.index), roles, fan_out=True)
+            continue
+        places = _places_under(pobj, roles.index)
+        if (
+            role == "destination"
+            and len(places) > 1
+            and pobj.tag_ == "NNS"
+            and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS
+        ):
+            roles.reading.fan_out = True  # "to hospitals in A and B"
+        if role == "at" and roles.lemma in WAYPOINT_OBJ and word != "at":
+            roles.add("waypoint", places)  # "crossed in X"
+        else:
+            roles.add(role, places)
+
+
+def _between_places(pobj: Token, index: _Index) -> list[Place]:
+    """The ends 'between' names: its object and conjuncts, or, when the parser hung them on one
+    another ("between New York's JFK and St. Petersburg's Pulkovo airport"), every place in the
+    phrase, a possessor of a place ("New York's") left out."""
+    places = _places_under(pobj, index)
+    if len(places) >= 2:
+        return places
+    found: list[Place] = []
+    for token in pobj.subtree:
+        place = index.place(token)
+        if place is None or _under_contrast(token, pobj):
+            continue
+        owner = token
+        while owner.dep_ in ("compound", "case") and owner.head.i != owner.i:
+            owner = owner.head
+        if owner.dep_ == "poss" and index.place(owner.head) is not None:
+            continue  # "New York's JFK": the airport is the end
+        found.append(place)
+    return _unique(found)
+
+
+def _read_ends(places: Sequence[Place], roles: _Roles, fan_out: bool) -> None:
+    """A route's ends: from the first to the others, one journey to each ('between A and B, C and
+    D') or, told as a line through them, in order ('connecting A, B and C')."""
+    if len(places) < 2 or roles.reading.origins:
+        return
+    if roles.lemma in ROUTE_NOUNS - MOVE_NOUNS and all(p.place_type == "country" for p in places):
+        return  # "the line between North and South Korea": a border, not a route
+    roles.add("origin", places[:1])
+    roles.add("destination", places[1:])
+    roles.reading.fan_out = fan_out and len(places) > 2
+    roles.reading.route = True
+
+
+def _read_route_verb(roles: _Roles) -> None:
+    """'a rail service connecting A, B, C and D': the route runs through its objects in order."""
+    for child in roles.trigger.children:
+        if child.dep_ == "acl" and child.lemma_.lower() in ROUTE_VERBS:
+            for obj in child.children:
+                if obj.dep_ == "dobj":
+                    _read_ends(_places_under(obj, roles.index), roles, fan_out=False)
+
+
+def _read_governor_preps(roles: _Roles) -> None:
+    """'started flights to X from its base in Y': a trip noun object of an operating verb takes
+    that verb's from/to/via (the verb is no journey of its own)."""
+    trigger = roles.trigger
+    governor = trigger.head
+    if trigger.dep_ != "dobj" or governor.lemma_.lower() not in TRIP_VERBS or _is_trigger(governor):
+        return
+    for prep in governor.children:
+        if prep.dep_ != "prep" or prep.i in roles.stop:
+            continue
+        role = MOVE_PREPS.get(_prep_text(prep))
+        if role not in ("origin", "destination", "waypoint") or prep.lower_ in ("after", "for"):
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ == "pobj" and not _under_contrast(pobj, trigger):
+                roles.add(role, _places_under(pobj, roles.index))
+
+
+def _read_object(token: Token, roles: _Roles) -> None:
+    """A place as the trigger's object: 'left X' (origin), 'crossed X' (path), 'reached X' (goal)."""
+    places = _places_under(token, roles.index)
+    if not places or _under_contrast(token, roles.trigger):
+        return
+    lemma = roles.lemma
+    if lemma in ROUTE_VERBS:
+        _read_ends(places, roles, fan_out=False)  # "the line links A and B"
+    elif lemma in ORIGIN_OBJ:
+        roles.add("origin", places)
+    elif lemma in WAYPOINT_OBJ:
+        roles.add("waypoint", places)
+    elif lemma in DEST_OBJ or lemma in ARRIVE or lemma == "tour":
+        roles.add("destination", places)
+
+
+def _read_compound(token: Token, roles: _Roles) -> None:
+    """A place naming a trip noun: 'the Kyiv visit', 'his Moscow departure', 'the London-Harare
+    route' (from the first end to the second)."""
+    first = _hyphenated_end(token) if roles.lemma in SERVICE_NOUNS | MOVE_NOUNS else None
+    ends = [roles.index.place(first), roles.index.place(token)] if first is not None else []
+    if len(ends) == 2 and ends[0] is not None and ends[1] is not None:
+        _read_ends([ends[0], ends[1]], roles, fan_out=False)
+        return
+    places = [p for p in _places_under(token, roles.index) if p.place_type not in SCOPE_TYPES]
+    if places and token.i not in roles.index.demonym_tokens:
+        roles.add("origin" if roles.lemma == "departure" else "destination", places)
+
+
+def _read_copula(roles: _Roles) -> None:
+    """'one potential stop for X after Y is Z': the trip noun's complement is where it goes."""
+    trigger = roles.trigger
+    if not (roles.is_noun and trigger.dep_ in ("nsubj", "attr") and trigger.head.lemma_ == "be"):
+        return
+    for sibling in trigger.head.children:
+        if sibling.i != trigger.i and sibling.dep_ in ("attr", "nsubj", "acomp"):
+            places = _places_under(sibling, roles.index)
+            if places:
+                roles.add("destination", places)
+
+
+def _goes_home(trigger: Token, reading: _Reading) -> bool:
+    """'returned home', 'flew home': back to where the mover's trip began."""
+    if not (
+        reading.returning
+        or trigger.lemma_.lower() in ("fly", "head", "go", "come", "travel", "sail", "drive")
+    ):
+        return False
+    return any(
+        c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt") for c in trigger.children
+    )
+
+
+def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
+    """The movement a trigger tells: its places in their roles, read from its own clause."""
+    lemma = "bound" if trigger.lower_ == "bound" else trigger.lemma_.lower()
+    is_noun = trigger.pos_ in ("NOUN", "PROPN")
+    reading = _Reading(trigger=trigger, kind="move", actor=())
+    reading.returning = lemma in RETURN or any(
+        c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children
+    )
+    roles = _Roles(trigger, lemma, is_noun, index, stop, reading)
+    asides = _subject_asides(trigger)
+    for token in _clause(trigger, stop):
         if token.i == trigger.i:
             continue
         if token.dep_ in ("prep", "dative", "agent") or (token.pos_ == "ADP" and token.dep_ == "prt"):
-            if token.i in subject_words:
-                continue  # "The migrants, mostly from Guinea, were taken to X": who, not where from
-            word = _prep_text(token)
-            role = MOVE_PREPS.get(word)
-            if (
-                word == "of"
-                and token.head.lower_ in COMPASS
-                and token.head.head.i == trigger.i
-                and lemma in ARRIVE
-            ):
-                for pobj in token.children:  # "landed 150 km southeast of X": near X, if nothing closer
-                    if pobj.dep_ == "pobj":
-                        near.extend(_places_under(pobj, index))
-                continue
-            if word == "of" and is_noun and lemma in OF_DEST and token.head.i == trigger.i:
-                role = "destination"  # "a tour of Lima, Santiago and Buenos Aires", "a visit of two days to X" has none
-            if role is None:
-                continue
-            if role == "origin" and lemma in ("divert", "reroute", "redirect") and word == "from":
-                continue  # "diverted from the Red Sea": the route avoided, not where it set out
-            if role == "origin" and word == "after" and lemma not in STOPS | {"visit", "trip", "leg"}:
-                continue
-            if word == "for" and lemma not in FOR_DEST:
-                continue
-            if word in ("on", "near", "outside") and lemma not in ARRIVE:
-                continue
-            if (
-                role == "at"
-                and lemma not in ARRIVE
-                and lemma not in WAYPOINT_OBJ
-                and not (is_noun and lemma in {"visit", "trip", "tour", "stop", "stopover", "layover"})
-            ):
-                continue
-            qualifier_ok = role in ("origin", "destination", "waypoint") and word not in (
-                "over",
-                "across",
-                "past",
-            )
-            if not _path_ok(token, trigger, index, qualifier_ok):
-                continue
-            if token.head.i != trigger.i and role == "at":
-                # "arrived at the airport in X": keep only what hangs from the trigger or a
-                # generic noun under it
-                if index.place(token.head) is not None:
-                    continue
-            for pobj in token.children:
-                if pobj.dep_ in ("pobj", "pcomp") and not _under_contrast(pobj, trigger):
-                    places = _places_under(pobj, index)
-                    if (
-                        role == "destination"
-                        and len(places) > 1
-                        and pobj.tag_ == "NNS"
-                        and pobj.lemma_.lower() in GENERIC_PLACE_NOUNS
-                    ):
-                        reading.fan_out = True
-                    if role == "at" and lemma in WAYPOINT_OBJ and word != "at":
-                        add("waypoint", places)
-                    else:
-                        add(role, places)
+            if token.i not in asides:
+                _read_prep(token, roles)
         elif token.head.i == trigger.i and token.dep_ in ("dobj", "attr", "npadvmod", "advmod", "oprd"):
-            places = _places_under(token, index)
-            if not places or _under_contrast(token, trigger):
-                continue
-            if lemma in ORIGIN_OBJ:
-                add("origin", places)
-            elif lemma in WAYPOINT_OBJ:
-                add("waypoint", places)
-            elif lemma in DEST_OBJ or lemma in ARRIVE or lemma == "tour":
-                add("destination", places)
+            _read_object(token, roles)
         elif is_noun and token.head.i == trigger.i and token.dep_ in ("compound", "nmod", "amod"):
-            places = _places_under(token, index)
-            places = [p for p in places if p.place_type not in SCOPE_TYPES]
-            if places and token.i not in index.demonym_tokens:
-                if lemma in ("departure",):
-                    add("origin", places)
-                else:
-                    add("destination", places)
-    # copula: "one potential stop for X after Y is Z"
-    if is_noun and trigger.dep_ in ("nsubj", "attr") and trigger.head.lemma_ == "be":
-        for sibling in trigger.head.children:
-            if sibling.i != trigger.i and sibling.dep_ in ("attr", "nsubj", "acomp"):
-                places = _places_under(sibling, index)
-                if places:
-                    add("destination", places)
-    if near and not (reading.destinations or reading.at or reading.origins):
-        add("at", near)
-    reading.home = reading.returning or lemma in ("fly", "head", "go", "come", "travel", "sail", "drive")
-    reading.home = reading.home and any(
-        c.lower_ == "home" and c.dep_ in ("advmod", "npadvmod", "dobj", "prt") for c in trigger.children
-    )
+            _read_compound(token, roles)
+    _read_copula(roles)
+    if is_noun:
+        _read_route_verb(roles)
+        _read_governor_preps(roles)
+    if roles.near and not (reading.destinations or reading.at or reading.origins):
+        roles.add("at", roles.near)
+    reading.home = _goes_home(trigger, reading)
     if not (
         reading.origins
         or reading.destinations
@@ -409,23 +654,33 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
         or _carried_by_trip_noun(trigger)
     ):
         return None
-    # arrive in X / land at X / visit X: where it ends up; a stop on the way is a waypoint
+    _settle_roles(roles)
+    return reading
+
+
+def _settle_roles(roles: _Roles) -> None:
+    """Where the journey ends ('arrive in X' with no 'to'), no place in two roles, an origin told
+    by a stay before it, and whether its destinations are stops, a fan-out or the ground covered."""
+    reading, lemma, trigger = roles.reading, roles.lemma, roles.trigger
     if reading.at:
         if reading.destinations and lemma in STOPS | {"land", "touch", "refuel", "stopover", "layover"}:
-            add("waypoint", [p for p in reading.at if p not in reading.destinations])
+            roles.add("waypoint", [p for p in reading.at if p not in reading.destinations])
         elif not reading.destinations:
-            add("destination", reading.at)
+            roles.add("destination", reading.at)
     reading.destinations = [p for p in reading.destinations if p not in reading.origins]
     reading.waypoints = [
         p for p in reading.waypoints if p not in reading.origins and p not in reading.destinations
     ]
-    if not reading.origins and reading.destinations and not is_noun:
-        reading.origins = _stay_before(trigger, index, stop, reading.destinations)
+    if not reading.origins and reading.destinations and not roles.is_noun:
+        reading.origins = _stay_before(trigger, roles.index, roles.stop, reading.destinations)
+        reading.left_unplaced = not reading.origins and _stay_before_unplaced(
+            trigger, roles.index, roles.stop
+        )
+    reading.route = reading.route or _is_route(trigger)
     if _many_journeys(trigger, reading.destinations):
         reading.fan_out = True
     else:
-        reading.scope = _is_scope(trigger, lemma, is_noun, reading)
-    return reading
+        reading.scope = _is_scope(trigger, lemma, roles.is_noun, reading)
 
 
 def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> bool:
@@ -437,7 +692,7 @@ def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> b
     if (
         not is_noun
         and lemma in ("visit", "tour")
-        and all(p.place_type in ("continent", "region") for p in goals)
+        and all(_ground(p) and p.place_type != "water" for p in goals)
     ):
         return True
     if (
@@ -459,10 +714,47 @@ def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> b
         "pilgrimage",
         "expedition",
     ):
-        return all(p.place_type in SCOPE_TYPES for p in goals) or (
-            len(goals) >= 2 and all(p.place_type in ("country", "continent", "region") for p in goals)
+        return (
+            all(_ground(p) for p in goals)
+            or (len(goals) >= 2 and all(p.place_type in ("country", "continent", "region") for p in goals))
+            or (all(p.place_type in ("country", "region") for p in goals) and _frames_a_journey(trigger))
         )
     return False
+
+
+def _frames_a_journey(noun: Token) -> bool:
+    """'Making his first visit to X, he is due to arrive at Y', 'On his trip to X, she landed in Y':
+    a trip noun in a phrase set before the clause of another journey is the trip that journey is part of."""
+    head = noun.head
+    framed = (noun.dep_ == "dobj" and head.tag_ == "VBG" and head.dep_ == "advcl") or (
+        noun.dep_ == "pobj" and head.lower_ in ("on", "during") and head.dep_ == "prep"
+    )
+    if not framed or head.i > noun.i:
+        return False
+    return any(
+        t.i not in range(noun.left_edge.i, noun.right_edge.i + 1) and t.pos_ == "VERB" and _is_trigger(t)
+        for t in noun.sent
+    )
+
+
+def _ground(place: Place) -> bool:
+    """Ground a trip covers rather than a stop: a continent, a sea, a region that is no first-level
+    division ("Southeast Asia"; a state or province, "a trip to Hawaii", is a destination)."""
+    return place.place_type in ("continent", "water") or (
+        place.place_type == "region" and place.admin1 is None
+    )
+
+
+_SERVICE_TRIPS = frozenset({"flight", "sailing", "crossing", "route"})
+
+
+def _is_route(trigger: Token) -> bool:
+    """A route or a timetable, not one mover's trip: a route or service noun ("the route to X"), or
+    a plural of a scheduled trip ("daily flights to X", "sailings from X")."""
+    lemma = trigger.lemma_.lower()
+    return trigger.pos_ == "NOUN" and (
+        lemma in ROUTE_NOUNS or (trigger.tag_ == "NNS" and lemma in _SERVICE_TRIPS)
+    )
 
 
 def _many_journeys(trigger: Token, goals: Sequence[Place]) -> bool:
@@ -505,6 +797,20 @@ def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[
         p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)
     ]
     return found[-1:]  # the last stay told is where the mover set out from
+
+
+def _stay_before_unplaced(trigger: Token, index: _Index, stop: set[int]) -> bool:
+    """The stay told before the movement is at a name the map cannot show ("They married at St
+    Mary's Church before heading to Y", the church unresolved): the mover was not where it last was."""
+    governor = _before_governor(trigger)
+    if governor is None:
+        return False
+    return any(
+        t.i in index.unplaced
+        for prep in governor.children
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "at") and prep.i not in stop
+        for t in prep.subtree
+    )
 
 
 def _before_governor(trigger: Token) -> Token | None:
@@ -646,6 +952,9 @@ def _where_place(trigger: Token, index: _Index, legs_here: list[_Reading]) -> Pl
     place = index.place(head)
     if place is not None:
         return place
+    named = _places_under(head, index)
+    if named and head.lemma_.lower() in GENERIC_PLACE_NOUNS:
+        return named[0]  # "their bungalow in X, where they have lived since"
     for reading in legs_here:
         anc = {a.i for a in t.ancestors}
         if reading.trigger.i in anc and reading.destinations:
@@ -686,8 +995,41 @@ def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_
         return None
     reading = _Reading(trigger=trigger, kind="visit", actor=())
     reading.at = _unique(found)[:1]
+    reading.home = lemma == "be" and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in HOME_NOUNS for c in trigger.children
+    )  # "their first home was a cottage in X"
     reading.event = _event_text(trigger)
     return reading
+
+
+def _located_people(sent: SpacySpan, index: _Index, stop: set[int]) -> list[_Reading]:
+    """'her cousin Viktoria Skripal in Russia', 'Nadia Moayyad of Southlake', 'phoned her cousin X in
+    Russia': a named person told with where they are (or, for 'of', the town they live in) is a
+    stay of that person."""
+    out = []
+    for token in sent:
+        if token.i in stop or token.i not in index.people.ent_of or token.dep_ in ("compound", "poss"):
+            continue
+        for prep in list(token.children) + _contact_preps(token):
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "of"):
+                continue
+            places = [p for pobj in prep.children if pobj.dep_ == "pobj" for p in _places_under(pobj, index)]
+            if prep.lower_ == "of":
+                places = [p for p in places if p.place_type == "city"]
+            if places:
+                reading = _Reading(trigger=token, kind="visit", actor=(), at=places[:1], located=True)
+                out.append(reading)
+                break
+    return out
+
+
+def _contact_preps(person: Token) -> list[Token]:
+    """'phoned her cousin X in Russia': the in/at of a verb that reaches its object where it is."""
+    head = person.head if person.dep_ == "appos" else person
+    verb = head.head
+    if head.dep_ != "dobj" or verb.lemma_.lower() not in CONTACT_VERBS:
+        return []
+    return [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "at")]
 
 
 def _event_text(trigger: Token) -> str:
@@ -769,6 +1111,18 @@ def _governor_subject(noun: Token) -> Token | None:
     return None
 
 
+def _under_way(trigger: Token) -> bool:
+    """Told under way, not arrived: 'was heading / was headed / were flying to X', 'bound for X'."""
+    if trigger.lower_ == "bound":
+        return True
+    if trigger.pos_ not in ("VERB", "AUX") or trigger.lemma_.lower() in ARRIVAL_VERBS:
+        return False
+    past_aux = any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were") for c in trigger.children)
+    return past_aux and (
+        trigger.tag_ == "VBG" or (trigger.tag_ == "VBN" and trigger.lemma_.lower() == "head")
+    )
+
+
 def _past_tense(trigger: Token) -> bool:
     """Told in the past ("traveled", "had flown", "his trip ... was"), not the present of a
     timetable ("On Friday the pope flies on to X")."""
@@ -798,6 +1152,10 @@ def _pluperfect(trigger: Token) -> bool:
 
 
 def _definite_or_ordinal(noun: Token) -> bool:
+    """'the final stop', 'the next leg': a part of the trip told so far (not 'the arrival of NATO
+    troops', whose 'of' names its own movers)."""
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+        return False
     return any(
         (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
         or (c.dep_ == "amod" and c.lower_ in ("final", "last", "next", "first", "second", "third"))
@@ -834,6 +1192,29 @@ def _is_background(trigger: Token) -> bool:
 def _about_a_trip(verb: Token) -> bool:
     """'The trip comes / follows ...': a verb whose subject is the journey itself moves nobody."""
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in MOVE_NOUNS for c in verb.children)
+
+
+_NEXT = ("then", "later", "finally", "eventually")
+
+
+def _elided_goals(readings: list[_Reading], index: _Index) -> list[_Reading]:
+    """'They moved to A, before switching to B, and then finally their bungalow in C': a noun
+    joined to a movement verb by 'and then' is the next goal of that movement, told after what
+    comes between (a journey of its own, in told order)."""
+    out = []
+    for reading in readings:
+        if reading.trigger.pos_ not in ("VERB", "AUX"):
+            continue
+        for child in reading.trigger.children:
+            if (
+                child.dep_ == "conj"
+                and child.pos_ == "NOUN"
+                and any(c.dep_ == "advmod" and c.lower_ in _NEXT for c in child.children)
+            ):
+                goals = [p for p in _places_under(child, index) if p not in reading.destinations]
+                if goals:
+                    out.append(_Reading(trigger=child, kind="move", actor=(), destinations=goals))
+    return out
 
 
 def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
