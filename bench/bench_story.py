@@ -122,7 +122,8 @@ def run_pipeline(only: str | None, verbose: bool) -> int:
         )
         if verbose:
             print(
-                f"    missed legs {result['missed_legs']}  missed places {result['missed']}  false {result['false_places']}"
+                f"    missed legs {result['missed_legs']}  missed places {result['missed']}  "
+                f"false {result['false_places']}"
             )
             print_story(story)
     if not rows:
@@ -130,9 +131,12 @@ def run_pipeline(only: str | None, verbose: bool) -> int:
         return 1
     pp = sum(r["place_precision"] for r in rows) / len(rows)
     print(
-        f"{'MICRO':30} leg recall {totals['hit'] / max(1, totals['legs']):.3f} mode {totals['mode'] / max(1, totals['legs']):.3f} "
-        f"precision {totals['good'] / max(1, totals['out']):.3f} place recall {totals['found'] / max(1, totals['places']):.3f} "
-        f"(place precision, mean per article {pp:.3f}; {totals['legs']} gold legs, {totals['out']} drawn, {len(rows)} articles)"
+        f"{'MICRO':30} leg recall {totals['hit'] / max(1, totals['legs']):.3f} "
+        f"mode {totals['mode'] / max(1, totals['legs']):.3f} "
+        f"precision {totals['good'] / max(1, totals['out']):.3f} "
+        f"place recall {totals['found'] / max(1, totals['places']):.3f} "
+        f"(place precision, mean per article {pp:.3f}; {totals['legs']} gold legs, "
+        f"{totals['out']} drawn, {len(rows)} articles)"
     )
     return 0
 
@@ -217,13 +221,15 @@ def main() -> int:
         totals["good"] += round(result["leg_precision"] * result["n_legs_out"])
         print(
             f"{stem:28} recall {result['leg_recall']:.2f} mode {result['leg_mode_ok']:.2f} "
-            f"precision {result['leg_precision']:.2f}  out {result['n_legs_out']} missed {result['missed_legs']}"
+            f"precision {result['leg_precision']:.2f}  out {result['n_legs_out']} "
+            f"missed {result['missed_legs']}"
         )
         if verbose:
             print_story(story)
     print(
         f"{'ALL':28} recall {totals['hit'] / totals['legs']:.2f} mode {totals['mode'] / totals['legs']:.2f} "
-        f"precision {totals['good'] / max(1, totals['out']):.2f}  ({totals['legs']} gold legs, {totals['out']} drawn)"
+        f"precision {totals['good'] / max(1, totals['out']):.2f}  "
+        f"({totals['legs']} gold legs, {totals['out']} drawn)"
     )
     return 0
 

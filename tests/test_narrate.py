@@ -44,7 +44,11 @@ def make_places(text: str, specs: dict) -> list[Place]:
     places = []
     for name in sorted(specs, key=len, reverse=True):
         lat, lon, place_type, cc, *rest = specs[name]
-        kind = rest[0] if rest and rest[0] else ("facility" if place_type in ("landmark", "airport") else "toponym")
+        kind = (
+            rest[0]
+            if rest and rest[0]
+            else ("facility" if place_type in ("landmark", "airport") else "toponym")
+        )
         admin1 = rest[1] if len(rest) > 1 else None
         mentions = []
         for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
@@ -476,7 +480,8 @@ SHORT = [
         {("Berlin", "Rome", "air", "planned")},
     ),
     (
-        "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on Tuesday.",
+        "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on "
+        "Tuesday.",
         {("Berlin", "Paris", "air", "reported")},
     ),
     (
@@ -496,7 +501,10 @@ def test_narrate_short_cases(nlp, text, expected):
 
 @pytest.mark.slow
 def test_narrate_facility_in_city_is_a_visit_not_a_leg(nlp):
-    text = "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on Tuesday."
+    text = (
+        "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on "
+        "Tuesday."
+    )
     story = _story(nlp, text, CITIES, dt.date(2024, 5, 15))
     assert [(v.place.name, v.actors) for v in story.visits] == [("Sorbonne University", ("Anna Weber",))]
     assert story.visits[0].when is not None and story.visits[0].when.iso() == "2024-05-14"
@@ -536,7 +544,8 @@ GENERAL = [
     ),
     # carry / were taken: transport verbs move their passengers
     (
-        "A coast guard ship carried the survivors from Marseille to Naples. They were then taken by bus from Naples to Rome.",
+        "A coast guard ship carried the survivors from Marseille to Naples. They were then taken by bus "
+        "from Naples to Rome.",
         {("Marseille", "Naples", "sea", "reported"), ("Naples", "Rome", "road", "reported")},
     ),
     # the vehicle boarded gives the mode
@@ -557,7 +566,8 @@ GENERAL = [
     ),
     # a dateline says where "arrived from X" arrives
     (
-        "ROME (AP) - Chancellor Anna Weber arrived from Berlin on Monday. Rome and Berlin signed a treaty in 1957.",
+        "ROME (AP) - Chancellor Anna Weber arrived from Berlin on Monday. Rome and Berlin signed a treaty "
+        "in 1957.",
         {("Berlin", "Rome", "air", "reported")},
     ),
     # one journey told in two clauses
@@ -567,7 +577,8 @@ GENERAL = [
     ),
     # background: a trip told under "after" is not the next step of the story
     (
-        "Chancellor Anna Weber flew from Berlin to Paris on Monday. The trip comes a month after she traveled to Madrid.",
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. The trip comes a month after she "
+        "traveled to Madrid.",
         {("Berlin", "Paris", "air", "reported")},
     ),
     # "The final stop is X" continues the trip told so far
@@ -605,7 +616,8 @@ def test_narrate_group_member_continues_from_where_the_group_went(nlp):
 @pytest.mark.slow
 def test_narrate_definite_vehicle_group_continues_the_voyage_but_a_new_one_does_not(nlp):
     text = (
-        "The frigate Aurora sailed from Marseille on Monday. The task group will make a port visit to Naples next week. "
+        "The frigate Aurora sailed from Marseille on Monday. The task group will make a port visit to "
+        "Naples next week. "
         "A delegation of ten officials traveled to Rome in May."
     )
     story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
@@ -632,7 +644,8 @@ GENERAL_2 = [
     ),
     # nor does one told in the past perfect once the actor is placed
     (
-        "Chancellor Anna Weber flew from Berlin to Paris on Monday. She had traveled to Madrid by train for talks. "
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. She had traveled to Madrid by train "
+        "for talks. "
         "She then flew to Rome.",
         {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "reported")},
     ),
@@ -643,7 +656,8 @@ GENERAL_2 = [
         {("Rome", "Paris", "air", "reported")},
     ),
     (
-        "Chancellor Anna Weber left Madrid on Monday for a tour of Southern Europe. She flew to Naples on Tuesday.",
+        "Chancellor Anna Weber left Madrid on Monday for a tour of Southern Europe. She flew to Naples on "
+        "Tuesday.",
         {("Madrid", "Naples", "air", "reported")},
     ),
     # a visit moves the actor: "In Lyon, she met ..." then "flew to X" starts at Lyon
@@ -654,7 +668,8 @@ GENERAL_2 = [
     ),
     # the journey goes on as it went when the article says so ("continued to")
     (
-        "Chancellor Anna Weber traveled from Berlin to Munich by train on Monday. On Tuesday she continued to Vienna.",
+        "Chancellor Anna Weber traveled from Berlin to Munich by train on Monday. On Tuesday she "
+        "continued to Vienna.",
         {("Berlin", "Munich", "rail", "reported"), ("Munich", "Vienna", "rail", "reported")},
     ),
     # a vehicle as subject gives the mode even when it is itself a trip noun ("train")
@@ -679,7 +694,8 @@ GENERAL_2 = [
     ),
     # a spokesman who speaks is not who "she" travels as
     (
-        "Chancellor Anna Weber will fly from Berlin to Paris on Monday, spokesman Karl Brandt told reporters. "
+        "Chancellor Anna Weber will fly from Berlin to Paris on Monday, spokesman Karl Brandt told "
+        "reporters. "
         "She will then travel to Rome.",
         {("Berlin", "Paris", "air", "planned"), ("Paris", "Rome", "air", "planned")},
     ),
@@ -743,19 +759,22 @@ THIRD_CITIES = {
 GENERAL_3 = [
     # arrival told first, origin after: one journey ("arrived in X ... flew in from Y")
     (
-        "Chancellor Anna Weber arrived in Rome on Thursday for talks. She flew in from Berlin, where she had met "
+        "Chancellor Anna Weber arrived in Rome on Thursday for talks. She flew in from Berlin, where she "
+        "had met "
         "the mayor.",
         {("Berlin", "Rome", "air", "reported")},
     ),
     # ... and a visit at that origin ("from Naples, where she watched ...") does not move her back there
     (
-        "Chancellor Anna Weber arrived in Rome on Thursday. She flew in from Naples, where she watched a football "
+        "Chancellor Anna Weber arrived in Rome on Thursday. She flew in from Naples, where she watched a "
+        "football "
         "match. She will travel to Madrid on Friday.",
         {("Naples", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")},
     ),
     # "arrived by train from X" after "traveled to Y": where that journey began, and how
     (
-        "BERLIN (AP) - Chancellor Anna Weber traveled to Munich on Friday. She arrived by overnight train from "
+        "BERLIN (AP) - Chancellor Anna Weber traveled to Munich on Friday. She arrived by overnight train "
+        "from "
         "Berlin and met soldiers.",
         {("Berlin", "Munich", "rail", "reported")},
     ),
@@ -763,7 +782,8 @@ GENERAL_3 = [
     ("PARIS (AP) - Chancellor Anna Weber arrived in Rome on Monday for talks.", set()),
     # the dateline is not the subject: the name after it is ("BERLIN, Feb 1 (dpa) - X will travel")
     (
-        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, a spokesman in Berlin said. "
+        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, a spokesman in "
+        "Berlin said. "
         "She will then head to Naples.",
         {("Berlin", "Rome", "air", "planned"), ("Rome", "Naples", "unknown", "planned")},
     ),
@@ -780,13 +800,15 @@ GENERAL_3 = [
     ),
     # a journey dated long before the article is background, and "March" is a month, not a march
     (
-        "BERLIN (AP) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said. Weber last "
+        "BERLIN (AP) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said. "
+        "Weber last "
         "visited Rome in March 2023.",
         {("Berlin", "Rome", "air", "planned")},
     ),
     # "docked at X after sailing from Y"; "a second ship" is a new mover, starting where it left
     (
-        "The container ship docked at Rotterdam on Friday after sailing from Singapore. A second ship that left "
+        "The container ship docked at Rotterdam on Friday after sailing from Singapore. A second ship "
+        "that left "
         "Naples last month is expected to arrive in Marseille on Sunday.",
         {("Singapore", "Rotterdam", "sea", "reported"), ("Naples", "Marseille", "sea", "planned")},
     ),
@@ -802,13 +824,16 @@ GENERAL_3 = [
     ),
     # "the plane landed at X airport" right after "arrived in X": the same arrival, told precisely
     (
-        "Chancellor Anna Weber arrived in Rome on Saturday, flying in from Berlin. Her plane landed at Fiumicino "
+        "Chancellor Anna Weber arrived in Rome on Saturday, flying in from Berlin. Her plane landed at "
+        "Fiumicino "
         "airport in the afternoon.",
         {("Berlin", "Fiumicino airport", "air", "reported")},
     ),
-    # the same journey told twice ("will visit X ... will fly from Rome") gives its mode; the return goes as it went
+    # the same journey told twice ("will visit X ... will fly from Rome") gives its mode;
+    # the return goes as it went
     (
-        "ROME (AP) - Chancellor Anna Weber will visit Marseille in September. She will fly from Rome on Sept. 22. "
+        "ROME (AP) - Chancellor Anna Weber will visit Marseille in September. She will fly from Rome on "
+        "Sept. 22. "
         "She will return to Rome the next day.",
         {("Rome", "Marseille", "air", "planned"), ("Marseille", "Rome", "air", "planned")},
     ),
@@ -820,7 +845,8 @@ GENERAL_3 = [
     ),
     # "a visit by a German chancellor": nobody in particular, no leg for the chancellor of the story
     (
-        "Chancellor Anna Weber flew from Berlin to Madrid on Monday. It is the first visit to Spain by a German "
+        "Chancellor Anna Weber flew from Berlin to Madrid on Monday. It is the first visit to Spain by a "
+        "German "
         "chancellor since 2017.",
         {("Berlin", "Madrid", "air", "reported")},
     ),
@@ -837,7 +863,10 @@ def test_narrate_general_cases_third_round(nlp, text, expected):
 
 @pytest.mark.slow
 def test_narrate_dateline_is_not_the_actor(nlp):
-    text = "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said."
+    text = (
+        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin "
+        "said."
+    )
     story = _story(nlp, text, THIRD_CITIES, dt.date(2024, 5, 14))
     assert [leg.actor for leg in story.legs] == ["Anna Weber"]
 
@@ -915,30 +944,36 @@ GENERAL_4 = [
     # an arrival told again at the airport of the city just reached is the same arrival, and an
     # origin told in a relative clause ("X, who left Y earlier in the day") completes it
     (
-        "Chancellor Anna Weber arrived in Rome on Tuesday for a three-day visit. Her plane touched down at Fiumicino "
-        "airport in the evening. Weber, who left Berlin earlier in the day, will meet the prime minister on Wednesday.",
+        "Chancellor Anna Weber arrived in Rome on Tuesday for a three-day visit. Her plane touched down "
+        "at Fiumicino "
+        "airport in the evening. Weber, who left Berlin earlier in the day, will meet the prime minister "
+        "on Wednesday.",
         {("Berlin", "Rome", "air", "reported")},
     ),
     # a member of a group that arrived: "X and Y arrived in R ... Y flew in from P"; "the French leader" is
     # the person introduced with that demonym, not the last person named
     (
-        "German Chancellor Anna Weber and French President Marc Dubois arrived in Rome on Tuesday for a summit. "
+        "German Chancellor Anna Weber and French President Marc Dubois arrived in Rome on Tuesday for a "
+        "summit. "
         "Dubois flew in from Paris. After the summit, the French leader will fly on to Madrid.",
         {("Paris", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")},
     ),
     # "flew in on a scheduled flight from X": the trip noun tells where the verb's journey began; "the heir"
     (
-        "Prince Karl arrived in Rome on Monday. The heir to the throne flew in on a scheduled flight from Vienna.",
+        "Prince Karl arrived in Rome on Monday. The heir to the throne flew in on a scheduled flight from "
+        "Vienna.",
         {("Vienna", "Rome", "air", "reported")},
     ),
     # "make the short hop to X"
     (
-        "The team flew from Berlin to Munich on Monday. The team will then make the short hop to Vienna on Thursday.",
+        "The team flew from Berlin to Munich on Monday. The team will then make the short hop to Vienna "
+        "on Thursday.",
         {("Berlin", "Munich", "air", "reported"), ("Munich", "Vienna", "unknown", "planned")},
     ),
     # "a planned stop in X had been dropped": no leg to X
     (
-        "Chancellor Anna Weber will fly from Berlin to Rome on Monday. Her office said a planned stop in Madrid had "
+        "Chancellor Anna Weber will fly from Berlin to Rome on Monday. Her office said a planned stop in "
+        "Madrid had "
         "been dropped.",
         {("Berlin", "Rome", "air", "planned")},
     ),
@@ -951,20 +986,23 @@ GENERAL_4 = [
     ("King Karl will travel to France and Spain in October.", set()),
     # "They" after a travelling pair is the pair; "spend two days in X" puts them at X
     (
-        "King Karl and Queen Anna will fly from Berlin to Paris on Monday and spend two days in Lyon, where the king "
+        "King Karl and Queen Anna will fly from Berlin to Paris on Monday and spend two days in Lyon, "
+        "where the king "
         "will meet the mayor. They will then return to Paris.",
         {("Berlin", "Paris", "air", "planned"), ("Lyon", "Paris", "air", "planned")},
     ),
     # arrival first, then the earlier part of the trip ending elsewhere: that trip went on to the arrival;
     # "the team's charter flight" is the squad told about
     (
-        "Germany's national squad flew into Vienna on Wednesday. The team's charter flight left Madrid on Monday and "
+        "Germany's national squad flew into Vienna on Wednesday. The team's charter flight left Madrid on "
+        "Monday and "
         "stopped in Munich.",
         {("Madrid", "Munich", "air", "reported"), ("Munich", "Vienna", "unknown", "reported")},
     ),
     # "fly home from X": from X to where the trip began
     (
-        "Chancellor Anna Weber flew from Berlin to Rome on Monday. On Wednesday she will take the train to Naples. "
+        "Chancellor Anna Weber flew from Berlin to Rome on Monday. On Wednesday she will take the train "
+        "to Naples. "
         "She will fly home from Naples on Friday.",
         {
             ("Berlin", "Rome", "air", "reported"),
@@ -974,7 +1012,8 @@ GENERAL_4 = [
     ),
     # "a plane carrying them landed at X", "a jet that took her to Y": the vehicle moves the people it carries
     (
-        "Journalist Anna Weber was flown out of Paris on Thursday. A government plane carrying them landed at "
+        "Journalist Anna Weber was flown out of Paris on Thursday. A government plane carrying them "
+        "landed at "
         "Fiumicino airport. She was then put on a jet that took her to Berlin.",
         {
             ("Paris", "Fiumicino airport", "air", "reported"),
@@ -997,7 +1036,8 @@ def test_narrate_closing_leg_needs_an_arrival_verb_at_a_city(nlp):
     """'made a visit to X' (a trip noun) leaves the route to X to be told: no closing leg from the
     first stop of that route straight to X."""
     text = (
-        "Chancellor Anna Weber made an unannounced visit to Vienna on Tuesday. She left Berlin on Monday and flew "
+        "Chancellor Anna Weber made an unannounced visit to Vienna on Tuesday. She left Berlin on Monday "
+        "and flew "
         "to Munich, from where she was driven to Vienna."
     )
     story = _story(nlp, text, FOURTH_CITIES, dt.date(2024, 5, 15))
@@ -1027,25 +1067,30 @@ FIFTH_CITIES = {
 GENERAL_5 = [
     # "X is due in Y": an arrival there, from where X was
     (
-        "Chancellor Anna Weber flew to Rome on Monday. Weber is due in Vienna on Thursday and will fly back to Berlin "
+        "Chancellor Anna Weber flew to Rome on Monday. Weber is due in Vienna on Thursday and will fly "
+        "back to Berlin "
         "on Friday.",
         {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Berlin", "air", "planned")},
     ),
     # "had arrived in X from Y, where he attended ...": Y is where that journey began, not where he is
     (
-        "Prime Minister Karl Olsen wrapped up a visit to Rome on Wednesday and headed to Vienna. Olsen had arrived in "
+        "Prime Minister Karl Olsen wrapped up a visit to Rome on Wednesday and headed to Vienna. Olsen "
+        "had arrived in "
         "Italy on Monday from Athens, where he attended a summit. He will leave for Warsaw on Thursday.",
         {("Rome", "Vienna", "unknown", "reported"), ("Vienna", "Warsaw", "unknown", "planned")},
     ),
     # "will visit A and go on to B ... meet X in A and Y in B before returning": a recap, not a way back
     (
-        "Foreign Minister Karl Olsen will pay a visit to Rome on Sunday and then go on to Vienna, his spokesman said. "
-        "Olsen would meet the premier in Rome and the chancellor in Vienna before returning to Oslo on Monday.",
+        "Foreign Minister Karl Olsen will pay a visit to Rome on Sunday and then go on to Vienna, his "
+        "spokesman said. "
+        "Olsen would meet the premier in Rome and the chancellor in Vienna before returning to Oslo on "
+        "Monday.",
         {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Oslo", "air", "planned")},
     ),
     # a land mode carried over by "return" stops at a long way: the bullet train does not go to Jakarta
     (
-        "President Budi Santoso will take the bullet train from Kyoto to Osaka on Sunday. He is scheduled to return "
+        "President Budi Santoso will take the bullet train from Kyoto to Osaka on Sunday. He is scheduled "
+        "to return "
         "to Jakarta on Monday.",
         {("Kyoto", "Osaka", "rail", "planned"), ("Osaka", "Jakarta", "air", "planned")},
     ),
@@ -1060,12 +1105,14 @@ GENERAL_5 = [
     ),
     # told backwards: "arrived back in X after talks in Y" is Y -> X
     (
-        "Foreign Minister Karl Olsen arrived back in Oslo on Friday after talks in Rome with the Italian premier.",
+        "Foreign Minister Karl Olsen arrived back in Oslo on Friday after talks in Rome with the Italian "
+        "premier.",
         {("Rome", "Oslo", "air", "reported")},
     ),
     # "flying out of A bound for B ... will stop in X before continuing to B": A -> X -> B
     (
-        "The national cricket team set off on Tuesday, flying out of London bound for Delhi. The squad will stop in "
+        "The national cricket team set off on Tuesday, flying out of London bound for Delhi. The squad "
+        "will stop in "
         "Dubai for a training camp before continuing to Delhi.",
         {("London", "Dubai", "air", "reported"), ("Dubai", "Delhi", "air", "planned")},
     ),
