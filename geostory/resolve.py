@@ -502,7 +502,8 @@ def _override_place(group: _Group, override: Override, reading: Candidate | None
     pinned = Candidate(override.name, latitude, longitude, "other", None, 0, "override", override.name)
     same = reading if reading is not None and _km(reading, pinned) <= 100 else None
     return Place(
-        key=f"override:{override.name}",
+        # keyed by where it is pinned, so two spellings given the same spot stay one place
+        key=f"override:{latitude:.5f},{longitude:.5f}",
         name=override.display_name or _display_name(group.mentions, same.name if same else override.name),
         latitude=latitude,
         longitude=longitude,

@@ -278,3 +278,20 @@ def test_a_facility_the_geocoder_misses_or_misplaces_stays_at_its_container(answ
     hospital = place_named(resolution, "Royal Marsden Hospital")
     assert hospital.approximate and hospital.container == "London"
     assert (hospital.latitude, hospital.longitude) == (LONDON.latitude, LONDON.longitude)
+
+
+def test_two_spellings_pinned_at_one_spot_by_overrides_stay_one_place():
+    """The page's edit download writes one row per spelling ("US", "United States")."""
+    text = "Talks in the United States ended; the US said more would follow."
+    us = Candidate("United States", 39.76, -98.5, "country", "US", 1, "geonames", "6252001", None, "PCLI")
+    gazetteer = FakeGazetteer({"United States": [us], "US": [us]})
+    overrides = {
+        "united states": Override("United States", 38.9, -77.0),
+        "us": Override("US", 38.9, -77.0),
+    }
+    resolution = resolve(
+        mentions_of(text, "United States", "US"), text, gazetteer=gazetteer, overrides=overrides
+    )
+    (place,) = resolution.places
+    assert {m.text for m in place.mentions} == {"United States", "US"}
+    assert (place.latitude, place.longitude) == (38.9, -77.0)
