@@ -23,7 +23,6 @@ from geostory.narrate.lexicon import (
     CONTINUE,
     DIVERT,
     GROUP_NOUNS,
-    HELD_VERBS,
     HOME_NOUNS,
     SING_PRONOUNS,
     VEHICLES,
@@ -37,7 +36,6 @@ from geostory.narrate.people import (
     _parallel_of,
     _subject_of,
     _vehicle_object,
-    speaker_of,
 )
 from geostory.narrate.places import _contains
 from geostory.narrate.reading import (
@@ -53,7 +51,6 @@ from geostory.narrate.reading import (
     _is_background,
     _is_trigger,
     _is_visit_trigger,
-    _located_people,
     _past_tense,
     _pluperfect,
     _read_move,
@@ -255,7 +252,6 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
             )
         elif reading is not None:
             visits_here.append(reading)
-    visits_here.extend(_located_people(sent, index, stop))
     for reading in legs_here:
         if not reading.origins and reading.destinations and reading.trigger.pos_ in ("VERB", "AUX"):
             before = _after_visit(reading.trigger, visits_here)
@@ -282,12 +278,6 @@ class _Told:
 
 def _actor_token(reading: _Reading) -> Token | None:
     trigger = reading.trigger
-    if reading.located:
-        return trigger  # "her cousin X in Russia": X
-    if reading.kind == "visit" and trigger.lemma_.lower() in HELD_VERBS:
-        held = next((c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        if held is not None:
-            return held  # "police arrested X in Y", "X was arrested in Y": X is in Y
     if trigger.pos_ in ("NOUN", "PROPN") and not _verbal(trigger):
         token = _noun_actor_token(trigger)
         if token is None and reading.kind == "visit":
@@ -329,7 +319,6 @@ def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, peo
         and reading.actor
         and mover not in reading.actor
         and mover in index.people.before(trigger.i)
-        and speaker_of(token, index) is None
     ):
         reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
     reading.introduced = _introduced(token)

@@ -752,11 +752,8 @@ def stay_told_aside(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
 
 
 def stay_in_a_country_or_region(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
-    """'in Vietnam', 'the largest in Southeast Asia': no more precise than where the mover is (a
-    mover placed nowhere yet is placed there: "her cousin in Russia", "was arrested in Alabama")."""
-    if ev.place.place_type in SCOPE_TYPES or ev.place.place_type == "country":
-        return pos.place is None and ev.place.place_type in ("country", "region")
-    return None
+    """'in Vietnam', 'the largest in Southeast Asia': no more precise than before."""
+    return False if ev.place.place_type in SCOPE_TYPES or ev.place.place_type == "country" else None
 
 
 def stay_where_the_journey_began(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:

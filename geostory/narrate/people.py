@@ -165,9 +165,8 @@ class _People:
         return out
 
     def by_surname(self, token: Token) -> str | None:
-        """'Orban' when the parser did not tag it, after 'Viktor Orban' was named (also when it took
-        the name for a capitalised noun: "Tynes accompanied ...")."""
-        if token.pos_ != "PROPN" and not (token.pos_ in ("NOUN", "ADJ") and token.text[:1].isupper()):
+        """'Orban' when the parser did not tag it, after 'Viktor Orban' was named."""
+        if token.pos_ != "PROPN":
             return None
         bucket = self.surnames.get(token.text)
         return bucket[0] if bucket else None
@@ -492,33 +491,10 @@ def air_force_one(token: Token, index: _Index, memory: Memory) -> list[str] | No
     return None
 
 
-_SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople", "aide", "press"})
-
-
-def speaker_of(pronoun: Token, index: _Index) -> str | None:
-    """'X has said she plans to travel to Y': the named person who says it, unless a spokesperson
-    (who speaks of someone else)."""
-    clause = pronoun.head
-    if pronoun.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp":
-        return None
-    verb = clause.head
-    if verb.lemma_.lower() not in SPEECH:
-        return None
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    named = named_person(subject, index, Memory()) if subject is not None else None
-    if not named or index.people.titles.get(named[0], set()) & _SPOKESPEOPLE:
-        return None
-    return named[0]
-
-
 def singular_pronoun(token: Token, index: _Index, memory: Memory) -> list[str] | None:
-    """'he', 'she': the person saying it ("X said she would travel"), else the last person named,
-    subjects first; else the last person or someone told of."""
+    """'he', 'she': the last person named, subjects first; else the last person or someone told of."""
     if token.lower_ not in SING_PRONOUNS:
         return None
-    speaker = speaker_of(token, index)
-    if speaker is not None:
-        return [speaker]
     before = index.people.before(token.i, subjects_first=True)
     if before:
         return [before[0]]

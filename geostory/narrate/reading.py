@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
@@ -19,7 +18,6 @@ from geostory.narrate.lexicon import (
     ARRIVAL_VERBS,
     ARRIVE,
     COMPASS,
-    CONTACT_VERBS,
     CONTRAST,
     DEST_OBJ,
     DIVERT,
@@ -80,9 +78,6 @@ class _Reading:
     fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each
     route: bool = False  # "flights between A and B": a route, not one mover's trip
     left_unplaced: bool = False  # set out from a stay at a place not on the map: the origin is unknown
-    located: bool = (
-        False  # a person told with where they are ("her cousin X in Russia"): the trigger is the person
-    )
 
 
 def _sentence_span(article: Article, token: Token) -> Span:
@@ -1002,36 +997,6 @@ def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_
     return reading
 
 
-def _located_people(sent: SpacySpan, index: _Index, stop: set[int]) -> list[_Reading]:
-    """'her cousin Viktoria Skripal in Russia', 'Nadia Moayyad of Southlake', 'phoned her cousin X in
-    Russia': a named person told with where they are (or, for 'of', the town they live in) is a
-    stay of that person."""
-    out = []
-    for token in sent:
-        if token.i in stop or token.i not in index.people.ent_of or token.dep_ in ("compound", "poss"):
-            continue
-        for prep in list(token.children) + _contact_preps(token):
-            if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "of"):
-                continue
-            places = [p for pobj in prep.children if pobj.dep_ == "pobj" for p in _places_under(pobj, index)]
-            if prep.lower_ == "of":
-                places = [p for p in places if p.place_type == "city"]
-            if places:
-                reading = _Reading(trigger=token, kind="visit", actor=(), at=places[:1], located=True)
-                out.append(reading)
-                break
-    return out
-
-
-def _contact_preps(person: Token) -> list[Token]:
-    """'phoned her cousin X in Russia': the in/at of a verb that reaches its object where it is."""
-    head = person.head if person.dep_ == "appos" else person
-    verb = head.head
-    if head.dep_ != "dobj" or verb.lemma_.lower() not in CONTACT_VERBS:
-        return []
-    return [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "at")]
-
-
 def _event_text(trigger: Token) -> str:
     """What happens, in the article's words: 'meet with Mr. Putin', 'attend the ... Forum'."""
     if trigger.lemma_ == "be":
@@ -1152,10 +1117,6 @@ def _pluperfect(trigger: Token) -> bool:
 
 
 def _definite_or_ordinal(noun: Token) -> bool:
-    """'the final stop', 'the next leg': a part of the trip told so far (not 'the arrival of NATO
-    troops', whose 'of' names its own movers)."""
-    if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
-        return False
     return any(
         (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
         or (c.dep_ == "amod" and c.lower_ in ("final", "last", "next", "first", "second", "third"))
