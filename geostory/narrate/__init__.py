@@ -44,4 +44,4 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
     places whose mentions carry character offsets into the text. Legs and visits come back in
     the order the article tells them.
     """
-    return build_story(article, places, unresolved, read_events(article, doc, places, unresolved))
+    return build_story(article, places, unresolved, read_events(article, doc, places))

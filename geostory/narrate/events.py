@@ -16,14 +16,13 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from geostory.model import Article, Mention, Mode, Place, Span, Status, TimeSpan
+from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
 from geostory.narrate.lexicon import (
     ARRIVAL_VERBS,
     CARRIERS,
     CONTINUE,
     DIVERT,
     GROUP_NOUNS,
-    HOME_NOUNS,
     SING_PRONOUNS,
     VEHICLES,
 )
@@ -44,7 +43,6 @@ from geostory.narrate.reading import (
     _dateline_place,
     _definite_or_ordinal,
     _due_in,
-    _elided_goals,
     _fold_origins,
     _fold_stops,
     _governor_subject,
@@ -112,7 +110,6 @@ class MotionEvent:
     scope: bool = False  # "a trip to Asia": what the trip covers, not a stop
     fan_out: bool = False  # "to hospitals in A and B": one journey to each
     route: bool = False  # "flights between A and B": a route, which moves nobody and is not chained
-    left_unplaced: bool = False  # set out from a place not on the map ("married at X before heading to Y")
     introduced: bool = False  # the mover is new here ("a delegation of 20 officials")
 
 
@@ -129,7 +126,6 @@ class VisitEvent:
     evidence: Span
     pluperfect: bool = False
     past_dated: bool = False
-    home: bool = False  # "their home was in X": where the actors live
     next_stop: bool = False  # "will arrive at X, then take part in a meeting in Y": a journey on to Y
 
 
@@ -188,7 +184,6 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
             evidence=evidence,
             pluperfect=reading.pluperfect,
             past_dated=reading.past_dated,
-            home=reading.home,
         )
     return MotionEvent(
         trigger=trigger,
@@ -210,7 +205,6 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
         scope=reading.scope,
         fan_out=reading.fan_out,
         route=reading.route,
-        left_unplaced=reading.left_unplaced,
         introduced=reading.introduced,
     )
 
@@ -235,7 +229,7 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
     movers, visitors = _triggers(sent)
     stop = {t.i for t in movers} | {t.i for t in visitors}
     legs_here = [r for r in (_read_move(t, index, stop - {t.i}) for t in movers) if r is not None]
-    legs_here = _fold_origins(_fold_stops(legs_here)) + _elided_goals(legs_here, index)
+    legs_here = _fold_origins(_fold_stops(legs_here))
     visits_here: list[_Reading] = []
     for trigger in visitors:
         reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
@@ -295,17 +289,6 @@ def _introduced(token: Token | None) -> bool:
     )
 
 
-def _plural_reference(token: Token | None, kind: str) -> bool:
-    """A subject that points back at the movers told last: "they", "about 300 of them" (for a
-    movement), "their home" (for a stay: where they live)."""
-    if token is None:
-        return False
-    if kind == "visit":
-        owner = next((c for c in token.children if c.dep_ == "poss"), None)
-        return token.lemma_.lower() in HOME_NOUNS and owner is not None and owner.lower_ == "their"
-    return token.pos_ == "NUM" or token.lower_ in ("them", "they", "their", "those", "some", "many")
-
-
 def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, people: set[str]) -> None:
     """The mover or actors of the reading, from its subject and what was told before."""
     trigger, memory = reading.trigger, told.memory
@@ -322,7 +305,13 @@ def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, peo
     ):
         reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
     reading.introduced = _introduced(token)
-    if not reading.actor and told.last_mover and _plural_reference(token, reading.kind):
+    if (
+        not reading.actor
+        and reading.kind == "move"
+        and told.last_mover
+        and token is not None
+        and (token.pos_ == "NUM" or token.lower_ in ("them", "they", "those", "some", "many"))
+    ):
         reading.actor = told.last_mover  # "about 300 of them would be transferred to X"
     if (
         not reading.actor
@@ -427,12 +416,9 @@ def _own_clause(reading: _Reading, stop: set[int]) -> list[Token]:
     return clause
 
 
-def read_events(
-    article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()
-) -> Reading:
-    """Every movement and visit the article tells, as frozen events in told order; `unresolved`
-    are the names the resolver could not place (a mover told to be at one is not where it was)."""
-    index = _Index(article, doc, places, unresolved)
+def read_events(article: Article, doc: Doc, places: Sequence[Place]) -> Reading:
+    """Every movement and visit the article tells, as frozen events in told order."""
+    index = _Index(article, doc, places)
     dates_by_sent: dict[int, list[SpacySpan]] = {}  # sentence start -> its DATE entities
     for ent in doc.ents:
         if ent.label_ == "DATE":

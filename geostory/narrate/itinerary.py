@@ -374,15 +374,6 @@ def stop_before_going_on(trip: _Trip, step: _Located) -> bool:
     return True
 
 
-def set_out_from_an_unplaced_stay(trip: _Trip, step: _Located) -> bool:
-    """'married at X before heading to Y', X not on the map: the journey's origin is unknown (not
-    where the mover was before X), so Y waits, as a pending arrival, for its origin."""
-    if not (step.ev.left_unplaced and step.origin is None and step.destinations):
-        return False
-    step.pos.place = step.pos.last_leg = None
-    return journey_to_destinations(trip, step)
-
-
 def course_goes_on_from_its_start(trip: _Trip, step: _Located) -> bool:
     """'was headed to X but rerouted to Y', 'was headed for X ... continued on to Y': the journey
     under way never reached X, so it goes on from where it set out; a diversion leaves X as the
@@ -710,7 +701,6 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
     (rule.__name__, rule)
     for rule in (
         stop_before_going_on,
-        set_out_from_an_unplaced_stay,
         course_goes_on_from_its_start,
         parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
@@ -736,16 +726,14 @@ StayRule = Callable[[_Trip, VisitEvent, _Position], bool | None]
 
 
 def stay_told_aside(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
-    """A stay in the past perfect, a flashback, a possibility or a saying places nobody; nor does
-    'X is in Y', unless it is where they live ("their home was in Y")."""
+    """A stay in the past perfect, a flashback, a possibility or a saying places nobody."""
     return (
         False
         if (
             ev.pluperfect
             or ev.past_dated
             or ev.modality == "possible"
-            or ev.trigger.lemma in SPEECH | {"say"}
-            or (ev.trigger.lemma == "be" and not ev.home)
+            or ev.trigger.lemma in SPEECH | {"be", "say"}
         )
         else None
     )
@@ -826,7 +814,6 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
         if verdict:
             pos.place = ev.place
             pos.last_leg = None
-            pos.pending, pos.pending_verb = None, False  # it has been elsewhere since that arrival
             trip.moved(ev.actors)
         return
 

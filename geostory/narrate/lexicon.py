@@ -55,7 +55,6 @@ LISTS: dict[str, ListSpec] = {
     "visit_phrase": ListSpec("phrasal", V, "a verb and its object noun that tell an event: take part in X"),
     "visit_prep": ListSpec("lower", (), "a preposition of location"),
     "generic_place_noun": ListSpec("lemma", N, "a noun that introduces a place: the city of X"),
-    "home_noun": ListSpec("lemma", N, "where someone lives: their home was in X (a stay of the owner)"),
     "carrier": ListSpec("lemma", N, "a craft that carries people but gives no mode"),
     "path_block": ListSpec("lower", (), "opens a phrase about something else: after a win at X"),
     "compass": ListSpec("lower", (), "a compass direction"),
@@ -192,7 +191,6 @@ VISIT_NOUNS = words("visit_noun")
 VISIT_PHRASES = dict(e.split(" ", 1) for e in words("visit_phrase"))  # "take" -> "part"
 VISIT_PREPS = words("visit_prep")
 GENERIC_PLACE_NOUNS = words("generic_place_noun")
-HOME_NOUNS = words("home_noun")
 CARRIERS = words("carrier")
 PATH_BLOCK = words("path_block")
 COMPASS = words("compass")

@@ -18,7 +18,6 @@ from geostory.model import Article, Mention, Place
 from geostory.narrate.lexicon import (
     CARRIERS,
     GROUP_NOUNS,
-    HOME_NOUNS,
     LIGHT,
     MOVE_NOUNS,
     PERSON_NOUNS,
@@ -52,17 +51,9 @@ class Memory:
 class _Index:
     """Maps tokens to places and people for one article."""
 
-    def __init__(
-        self, article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()
-    ):
+    def __init__(self, article: Article, doc: Doc, places: Sequence[Place]):
         self.article = article
         self.doc = doc
-        # tokens of names the resolver could not place: somewhere, but not on the map
-        self.unplaced: set[int] = set()
-        for mention in unresolved:
-            unplaced = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if unplaced is not None and mention.kind != "demonym":
-                self.unplaced.update(t.i for t in unplaced)
         self.token_place: dict[int, Place] = {}
         self.token_mention: dict[int, Mention] = {}
         self.demonym_tokens: set[int] = set()
@@ -307,8 +298,6 @@ def _parallel_of(noun: Token) -> Token | None:
 
 
 def _noun_actor_token(trigger: Token) -> Token | None:
-    """Who travels on a trip noun: its possessor, 'by/of' a person or group, the subject of the
-    verb it is taken with ("took a flight", "began a tour"), or of the verb it is joined to."""
     first = _parallel_of(trigger)
     if first is not None:
         return _noun_actor_token(first)  # "a trip to A and a trip to B": the same traveller
@@ -334,8 +323,6 @@ def _noun_actor_token(trigger: Token) -> Token | None:
             if head.lemma_.lower() in {"begin", "start", "continue", "resume", "wrap", "finish", "conclude"}
             else None
         )
-    if trigger.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
-        return _subject_of(head)  # "moved to A ... and then finally a house in B": who moved
     return None
 
 
@@ -476,14 +463,6 @@ def vehicle(token: Token, index: _Index, memory: Memory) -> list[str] | None:
     return [text] if text else []
 
 
-def home_of_its_owner(token: Token, index: _Index, memory: Memory) -> list[str] | None:
-    """'Their first home was in X', 'his house in X': whoever lives there."""
-    if token.lemma_.lower() not in HOME_NOUNS:
-        return None
-    owner = next((c for c in token.children if c.dep_ == "poss"), None)
-    return _one_actor(owner, index, memory) if owner is not None else None
-
-
 def air_force_one(token: Token, index: _Index, memory: Memory) -> list[str] | None:
     """'Air Force One landed': the last person told of."""
     if token.text == "One" and token.doc[token.i - 1].lower_ == "force":
@@ -611,7 +590,6 @@ ACTOR_RULES: tuple[tuple[str, ActorRule], ...] = tuple(
         relative_pronoun,
         owner_of_vehicle_or_group,
         vehicle,
-        home_of_its_owner,
         air_force_one,
         singular_pronoun,
         surname,

@@ -23,7 +23,6 @@ from geostory.narrate.lexicon import (
     DIVERT,
     FOR_DEST,
     GENERIC_PLACE_NOUNS,
-    HOME_NOUNS,
     LIGHT,
     MOVE_NOUNS,
     MOVE_PREPS,
@@ -69,15 +68,18 @@ class _Reading:
     when: TimeSpan | None = None
     event: str | None = None
     returning: bool = False
-    home: bool = False  # "return home": back to where the trip began; of a stay: "their home was in X"
+    home: bool = False  # "return home": back to where the actor's trip began
     background: bool = False  # told as background ("after he had traveled to X"): not chained
     introduced: bool = False  # the actor is new here ("a delegation of 20 officials"), not "the group"
-    pluperfect: bool = False  # "had traveled to X": background once the actor is placed
+    pluperfect: bool = (
+        False  # told in the past perfect ("had traveled to X"): background once the actor is placed
+    )
     past_dated: bool = False  # dated before what the story has told so far ("last month"): a flashback
     scope: bool = False  # "a trip to Asia", "a tour of A, B and C": what the trip covers, not a stop
-    fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each
-    route: bool = False  # "flights between A and B": a route, not one mover's trip
-    left_unplaced: bool = False  # set out from a stay at a place not on the map: the origin is unknown
+    fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each, not A then B
+    route: bool = (
+        False  # "flights between A and B", "a rail service connecting A and B": a route, no mover's trip
+    )
 
 
 def _sentence_span(article: Article, token: Token) -> Span:
@@ -668,9 +670,6 @@ def _settle_roles(roles: _Roles) -> None:
     ]
     if not reading.origins and reading.destinations and not roles.is_noun:
         reading.origins = _stay_before(trigger, roles.index, roles.stop, reading.destinations)
-        reading.left_unplaced = not reading.origins and _stay_before_unplaced(
-            trigger, roles.index, roles.stop
-        )
     reading.route = reading.route or _is_route(trigger)
     if _many_journeys(trigger, reading.destinations):
         reading.fan_out = True
@@ -792,20 +791,6 @@ def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[
         p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)
     ]
     return found[-1:]  # the last stay told is where the mover set out from
-
-
-def _stay_before_unplaced(trigger: Token, index: _Index, stop: set[int]) -> bool:
-    """The stay told before the movement is at a name the map cannot show ("They married at St
-    Mary's Church before heading to Y", the church unresolved): the mover was not where it last was."""
-    governor = _before_governor(trigger)
-    if governor is None:
-        return False
-    return any(
-        t.i in index.unplaced
-        for prep in governor.children
-        if prep.dep_ == "prep" and prep.lower_ in ("in", "at") and prep.i not in stop
-        for t in prep.subtree
-    )
 
 
 def _before_governor(trigger: Token) -> Token | None:
@@ -947,9 +932,6 @@ def _where_place(trigger: Token, index: _Index, legs_here: list[_Reading]) -> Pl
     place = index.place(head)
     if place is not None:
         return place
-    named = _places_under(head, index)
-    if named and head.lemma_.lower() in GENERIC_PLACE_NOUNS:
-        return named[0]  # "their bungalow in X, where they have lived since"
     for reading in legs_here:
         anc = {a.i for a in t.ancestors}
         if reading.trigger.i in anc and reading.destinations:
@@ -990,9 +972,6 @@ def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_
         return None
     reading = _Reading(trigger=trigger, kind="visit", actor=())
     reading.at = _unique(found)[:1]
-    reading.home = lemma == "be" and any(
-        c.dep_ == "nsubj" and c.lemma_.lower() in HOME_NOUNS for c in trigger.children
-    )  # "their first home was a cottage in X"
     reading.event = _event_text(trigger)
     return reading
 
@@ -1153,29 +1132,6 @@ def _is_background(trigger: Token) -> bool:
 def _about_a_trip(verb: Token) -> bool:
     """'The trip comes / follows ...': a verb whose subject is the journey itself moves nobody."""
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in MOVE_NOUNS for c in verb.children)
-
-
-_NEXT = ("then", "later", "finally", "eventually")
-
-
-def _elided_goals(readings: list[_Reading], index: _Index) -> list[_Reading]:
-    """'They moved to A, before switching to B, and then finally their bungalow in C': a noun
-    joined to a movement verb by 'and then' is the next goal of that movement, told after what
-    comes between (a journey of its own, in told order)."""
-    out = []
-    for reading in readings:
-        if reading.trigger.pos_ not in ("VERB", "AUX"):
-            continue
-        for child in reading.trigger.children:
-            if (
-                child.dep_ == "conj"
-                and child.pos_ == "NOUN"
-                and any(c.dep_ == "advmod" and c.lower_ in _NEXT for c in child.children)
-            ):
-                goals = [p for p in _places_under(child, index) if p not in reading.destinations]
-                if goals:
-                    out.append(_Reading(trigger=child, kind="move", actor=(), destinations=goals))
-    return out
 
 
 def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
