@@ -179,6 +179,29 @@ CASES = [
         "Police arrested Peter Brown in Germany on Monday. He will be extradited to France.",
         {("Germany", "France", "unknown")},
     ),
+    (
+        "a past-perfect stay told of the mover is where it set out",
+        "Minister Anna Weber, who had been in Lyon on Monday, was driven to Paris.",
+        {("Lyon", "Paris", "road")},
+    ),
+    # nominalisations and goals the parser hangs elsewhere
+    (
+        "a trip noun's whole path hung on the verb that tells it",
+        "The book tells the chef's journey, against her mother's wishes, from Lyon to Paris.",
+        {("Lyon", "Paris", "unknown")},
+    ),
+    (
+        "a journey to people goes where they are",
+        "Volunteers shipped blankets from Naples to families in Valletta.",
+        {("Naples", "Valletta", "sea")},
+    ),
+    # a possible journey ("suspected of carrying X to Y") does not put the mover at Y
+    (
+        "a possible journey leaves the mover where it was",
+        "The freighter left Tripoli on Monday. It is suspected of carrying weapons to Gaza. The vessel "
+        "later docked in Valletta.",
+        {("Tripoli", "Gaza", "sea"), ("Tripoli", "Valletta", "sea")},
+    ),
 ]
 
 

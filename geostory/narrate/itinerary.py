@@ -552,6 +552,7 @@ def _ends_at_earlier_arrival(trip: _Trip, step: _Located) -> bool:
         and ev.trigger.past
         and all(p.key != earlier.key for p in chain)
         and not any(_contains(p, earlier) or _contains(earlier, p) for p in chain)
+        and _km(step.destinations[-1], earlier) >= SAME_PLACE_KM  # not a venue of where it arrived
         and trip.add_leg(step.destinations[-1], earlier, ev, "unknown", [])
     ):
         return False
@@ -571,6 +572,10 @@ def journey_to_destinations(trip: _Trip, step: _Located) -> bool:
         return True
     if ev.fan_out and step.origin is not None:
         pos.place, pos.last_leg = step.origin, None  # spread out: still based where it set out
+        trip.moved(ev.mover)
+        return True
+    if ev.modality == "possible" and step.origin is not None:
+        pos.place, pos.last_leg = step.origin, None  # "suspected of carrying X to Y": not known to be at Y
         trip.moved(ev.mover)
         return True
     pos.place = step.destinations[-1]

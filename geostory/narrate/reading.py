@@ -469,6 +469,8 @@ def _prep_role(prep: Token, word: str, roles: _Roles) -> str | None:
     role = MOVE_PREPS.get(word)
     if word == "of" and roles.is_noun and roles.lemma in OF_DEST and prep.head.i == roles.trigger.i:
         role = "destination"  # "a tour of Lima, Santiago and Buenos Aires"
+    if word == "in" and prep.head.i == roles.trigger.i and _goes_to_someone(roles):
+        role = "destination"  # "transporting arms to militants in X" (the parser hung 'in X' on the verb)
     if role is None:
         return None
     if any(guard(prep, word, role, roles) for _, guard in PREP_GUARDS):
@@ -491,6 +493,8 @@ def _read_prep(prep: Token, roles: _Roles) -> None:
             _read_ends(_between_places(pobj, roles.index), roles, fan_out=True)
             continue
         places = _places_under(pobj, roles.index)
+        if not places and role == "destination":
+            places = _where_they_are(pobj, roles.index)
         if (
             role == "destination"
             and len(places) > 1
@@ -525,6 +529,32 @@ def _between_places(pobj: Token, index: _Index) -> list[Place]:
     return _unique(found)
 
 
+def _goes_to_someone(roles: _Roles) -> bool:
+    """The trigger goes 'to' a common noun that names no place ("to militants", "to relatives")."""
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ == "to"
+        and any(
+            pobj.dep_ == "pobj" and pobj.pos_ == "NOUN" and not _places_under(pobj, roles.index)
+            for pobj in prep.children
+        )
+        for prep in roles.trigger.children
+    )
+
+
+def _where_they_are(goal: Token, index: _Index) -> list[Place]:
+    """'shipped to customers in X', 'flew to her family in X': a journey to someone goes where
+    they are (a common noun with its place 'in/at'; not a name, a time or an amount)."""
+    if goal.pos_ != "NOUN" or goal.ent_type_ in ("DATE", "TIME", "MONEY", "QUANTITY", "PERCENT"):
+        return []
+    for prep in goal.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    return _places_under(pobj, index)
+    return []
+
+
 def _read_ends(places: Sequence[Place], roles: _Roles, fan_out: bool) -> None:
     """A route's ends: from the first to the others, one journey to each ('between A and B, C and
     D') or, told as a line through them, in order ('connecting A, B and C')."""
@@ -549,20 +579,42 @@ def _read_route_verb(roles: _Roles) -> None:
 
 def _read_governor_preps(roles: _Roles) -> None:
     """'started flights to X from its base in Y': a trip noun object of an operating verb takes
-    that verb's from/to/via (the verb is no journey of its own)."""
+    that verb's from/to/via (the verb is no journey of its own); of any other verb, only a whole
+    path the parser hung there ("tells her journey, against all odds, from A to B")."""
     trigger = roles.trigger
     governor = trigger.head
-    if trigger.dep_ != "dobj" or governor.lemma_.lower() not in TRIP_VERBS or _is_trigger(governor):
+    if trigger.dep_ != "dobj" or _is_trigger(governor) or not roles.is_noun:
         return
-    for prep in governor.children:
-        if prep.dep_ != "prep" or prep.i in roles.stop:
-            continue
+    preps = [p for p in governor.children if p.dep_ == "prep" and p.i not in roles.stop and p.i > trigger.i]
+    if governor.lemma_.lower() not in TRIP_VERBS:
+        preps = [p for p in preps if p.lower_ == "from" and _path_goes_on(p)]
+    for prep in preps:
         role = MOVE_PREPS.get(_prep_text(prep))
         if role not in ("origin", "destination", "waypoint") or prep.lower_ in ("after", "for"):
             continue
         for pobj in prep.children:
             if pobj.dep_ == "pobj" and not _under_contrast(pobj, trigger):
                 roles.add(role, _places_under(pobj, roles.index))
+        for onward in _onward(prep):  # "from A to B" with "to B" hung on "from" or on A
+            for goal in onward.children:
+                if goal.dep_ == "pobj":
+                    roles.add("destination", _places_under(goal, roles.index))
+
+
+def _onward(prep: Token) -> list[Token]:
+    """The 'to' a 'from' carries on with, hung on the 'from' or on its object."""
+    heads = [prep] + [p for p in prep.children if p.dep_ == "pobj"]
+    return [
+        onward
+        for head in heads
+        for onward in head.children
+        if onward.dep_ == "prep" and MOVE_PREPS.get(_prep_text(onward)) == "destination"
+    ]
+
+
+def _path_goes_on(prep: Token) -> bool:
+    """'from A to B': a 'from' that carries on to somewhere."""
+    return bool(_onward(prep))
 
 
 def _read_object(token: Token, roles: _Roles) -> None:
@@ -779,8 +831,9 @@ def _many_journeys(trigger: Token, goals: Sequence[Place]) -> bool:
 
 def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[Place]) -> list[Place]:
     """An origin told by a stay in the same sentence, before the movement: "After ten years in X,
-    they moved to Y" (a place 'in/at' an 'after' phrase of the movement) or "They married at X
-    before heading to Y" (a place 'in/at' the verb the movement comes 'before')."""
+    they moved to Y" (a place 'in/at' an 'after' phrase of the movement), "They married at X
+    before heading to Y" (a place 'in/at' the verb the movement comes 'before'), or "Xi, who had
+    been in X, was driven to Y" (a past-perfect stay told of the mover)."""
     found: list[Place] = []
     for child in trigger.children:
         after = (child.dep_ == "prep" and child.lower_ in ("after", "following")) or (
@@ -793,10 +846,26 @@ def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[
         governor = _before_governor(trigger)
         if governor is not None:
             found = _stay_places(governor, index, stop, direct=True)
+    if not found:
+        found = _subject_had_been(trigger, index, stop)
     found = [
         p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)
     ]
     return found[-1:]  # the last stay told is where the mover set out from
+
+
+def _subject_had_been(trigger: Token, index: _Index, stop: set[int]) -> list[Place]:
+    """'Xi, who had been in X on Monday, was driven to Y': the stay a relative clause in the past
+    perfect tells of the movement's subject."""
+    subject = next((c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return []
+    for clause in subject.children:
+        if clause.dep_ == "relcl" and any(
+            c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in clause.children
+        ):
+            return _stay_places(clause, index, stop, direct=True)
+    return []
 
 
 def _stay_before_unplaced(trigger: Token, index: _Index, stop: set[int]) -> bool:
