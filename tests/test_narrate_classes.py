@@ -202,7 +202,38 @@ CASES = [
         "later docked in Valletta.",
         {("Tripoli", "Gaza", "sea"), ("Tripoli", "Valletta", "sea")},
     ),
+    # a plan replaced by what happened: the plan stays planned, what happened is drawn from its start
+    (
+        "due to fly to X but ended up in Y",
+        "Minister Anna Weber was due to fly from Berlin to Rome on Monday but ended up in Vienna.",
+        {("Berlin", "Rome", "air"), ("Berlin", "Vienna", "unknown")},
+    ),
+    # a mover named by its vehicle is never given an inferred plane
+    (
+        "a convoy does not fly",
+        "The aid convoy stayed in Berlin on Monday. It then went on to Madrid.",
+        {("Berlin", "Madrid", "road")},
+    ),
 ]
+
+
+def test_a_stop_on_the_way_is_a_waypoint(nlp):  # noqa: F811
+    _, story, _ = _read(
+        nlp, "Minister Anna Weber flew from Berlin to Madrid after a refuelling stop in Lyon."
+    )
+    assert [
+        (leg.origin.name, leg.destination.name, [w.name for w in leg.waypoints]) for leg in story.legs
+    ] == [("Berlin", "Madrid", ["Lyon"])]
+
+
+def test_the_replaced_plan_is_planned_and_what_happened_reported(nlp):  # noqa: F811
+    _, story, _ = _read(
+        nlp, "Minister Anna Weber was due to fly from Berlin to Rome on Monday but ended up in Vienna."
+    )
+    assert {(leg.destination.name, leg.status) for leg in story.legs} == {
+        ("Rome", "planned"),
+        ("Vienna", "reported"),
+    }
 
 
 @pytest.mark.parametrize("text, legs", [c[1:] for c in CASES], ids=[c[0] for c in CASES])

@@ -47,6 +47,7 @@ from geostory.narrate.reading import (
     _definite_or_ordinal,
     _due_in,
     _elided_goals,
+    _ends_up,
     _fold_origins,
     _fold_stops,
     _governor_subject,
@@ -173,7 +174,7 @@ def _trigger(token: Token) -> Trigger:
         arrives=_arrives(token),
         past=_past_tense(token),
         under_way=_under_way(token),
-        diverts=token.lemma_.lower() in DIVERT,
+        diverts=token.lemma_.lower() in DIVERT or _ends_up(token),
         parallel=_parallel_of(token) is not None,
     )
 

@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from geostory.model import Article, Leg, Mention, Mode, Place, Story, Visit
 from geostory.narrate.events import Event, MotionEvent, Reading, VisitEvent
-from geostory.narrate.lexicon import ARRIVAL_VERBS, LIGHT, SCOPE_TYPES, SPEECH, STOPS
+from geostory.narrate.lexicon import ARRIVAL_VERBS, LIGHT, MODE_WORDS, SCOPE_TYPES, SPEECH, STOPS, VEHICLES
 from geostory.narrate.places import _contains, _in_country, _km
 
 __all__ = ["build_story", "EVENT_RULES", "MOVE_RULES", "VISIT_RULES"]
@@ -384,18 +384,21 @@ def set_out_from_an_unplaced_stay(trip: _Trip, step: _Located) -> bool:
 
 
 def course_goes_on_from_its_start(trip: _Trip, step: _Located) -> bool:
-    """'was headed to X but rerouted to Y', 'was headed for X ... continued on to Y': the journey
-    under way never reached X, so it goes on from where it set out; a diversion leaves X as the
-    plan it replaced."""
+    """'was headed to X but rerouted to Y', 'was headed for X ... continued on to Y', 'was due to
+    fly to X but ended up in Y': the journey under way (or planned) never reached X, so it goes on
+    from where it set out; a diversion leaves X as the plan it replaced."""
     pos, ev = step.pos, step.ev
-    if step.origin is not None or not step.destinations or pos.course_from is None:
+    last = trip.leg(pos.last_leg)
+    start = pos.course_from
+    if start is None and ev.trigger.diverts and last is not None and last.evidence == ev.evidence:
+        start = last.origin if last.status != "reported" else None  # "was due to fly to X but ended up in Y"
+    if step.origin is not None or not step.destinations or start is None:
         return False
     if not (ev.trigger.diverts or ev.trigger.continues):
         return False
-    last = trip.leg(pos.last_leg)
     if ev.trigger.diverts and last is not None and pos.last_leg is not None:
         trip.legs[pos.last_leg] = replace(last, status="planned")
-    step.origin = pos.course_from
+    step.origin = start
     return False
 
 
@@ -897,7 +900,8 @@ def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
 def _default_modes(legs: list[Leg]) -> list[Leg]:
     """Mode by distance when the article gives no cue: a leg over AIR_DEFAULT_KM (geodesic, between
     the resolved places) is `air`, or `sea` when the same mover's other legs (or, for legs without
-    a known mover, all the story's reported legs with a mode) went by sea: a ship does not fly."""
+    a known mover, all the story's reported legs with a mode) went by sea: a ship does not fly; a
+    mover named by its vehicle ("the convoy") goes by that vehicle, never by an inferred plane."""
     by_actor: dict[str | None, set[Mode]] = {}
     reported: set[Mode] = set()
     for leg in legs:
@@ -910,10 +914,24 @@ def _default_modes(legs: list[Leg]) -> list[Leg]:
         if leg.mode != "unknown" or _km(leg.origin, leg.destination) <= AIR_DEFAULT_KM:
             out.append(leg)
             continue
+        vehicle = _vehicle_of(leg.actor)
+        if vehicle is not None:  # "the convoy", "the ferry": never flown
+            out.append(replace(leg, mode=vehicle))
+            continue
         known = by_actor.get(leg.actor) or reported
         mode: Mode = "sea" if known == {"sea"} else "air"
         out.append(replace(leg, mode=mode, mode_inferred=True))
     return out
+
+
+def _vehicle_of(actor: str | None) -> Mode | None:
+    """The mode of a vehicle that names the mover ("the convoy", "The MV Aurora's ferry")."""
+    for word in (actor or "").lower().replace(",", " ").split():
+        if word in VEHICLES:
+            return MODE_WORDS[word]
+        if word.endswith("s") and word[:-1] in VEHICLES:
+            return MODE_WORDS[word[:-1]]  # "the buses"
+    return None
 
 
 def _dedupe_legs(legs: list[Leg]) -> list[Leg]:

@@ -48,6 +48,9 @@ LISTS: dict[str, ListSpec] = {
     "continue": ListSpec("lemma", V, "the journey goes on as it went"),
     "divert": ListSpec("lemma", V, "the journey under way goes elsewhere: rerouted to X"),
     "arrival_verbs": ListSpec("lemma", V, "tells an arrival"),
+    "arrive_phrasal": ListSpec(
+        "phrasal", V, "a verb and particle that tell where a journey ended: ended up in X"
+    ),
     "of_dest": ListSpec("lemma", N, "'a tour of X': the places toured"),
     "trip_nouns": ListSpec("lemma", N, "a trip as a whole"),
     "visit_verb": ListSpec("lemma", V + ("AUX",), "something done at a place"),
@@ -189,6 +192,7 @@ LIGHT = words("light")
 CONTINUE = words("continue")
 DIVERT = words("divert")
 ARRIVAL_VERBS = words("arrival_verbs")
+ARRIVE_PARTICLE = dict(e.split(" ", 1) for e in words("arrive_phrasal"))  # "end" -> "up"
 OF_DEST = words("of_dest")
 TRIP_NOUNS = words("trip_nouns")
 VISIT_VERBS = words("visit_verb")

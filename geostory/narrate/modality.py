@@ -38,6 +38,8 @@ def _modal_scope(trigger: Token) -> list[Token]:
     for _ in range(6):
         if t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
             break  # "..., and the ship will be towed to X": its own clause
+        if t.dep_ == "conj" and t.tag_ == "VBD":
+            break  # "was due to fly to X but ended up in Y": what happened, told in its own tense
         if t.dep_ in _SCOPE_DEPS and t.head.i != t.i:
             t = t.head
             scope.append(t)

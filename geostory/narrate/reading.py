@@ -18,6 +18,7 @@ from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
 from geostory.narrate.lexicon import (
     ARRIVAL_VERBS,
     ARRIVE,
+    ARRIVE_PARTICLE,
     COMPASS,
     CONTACT_VERBS,
     CONTRAST,
@@ -116,6 +117,16 @@ def _verbal(token: Token) -> bool:
     )
 
 
+def _ends_up(token: Token) -> bool:
+    """'ended up in X', 'wound up in X': where a journey ended, told by a verb and its particle."""
+    particle = ARRIVE_PARTICLE.get(token.lemma_.lower())
+    return (
+        token.pos_ == "VERB"
+        and particle is not None
+        and any(c.dep_ == "prt" and c.lower_ == particle for c in token.children)
+    )
+
+
 def _on_the_way(token: Token) -> bool:
     """'en route to X', 'on its way to X': the way of the verb's journey, not a route of its own."""
     if token.dep_ != "pobj" or token.lemma_.lower() not in ("route", "way"):
@@ -127,6 +138,8 @@ def _is_trigger(token: Token) -> str | None:
     lemma = token.lemma_.lower()
     if _on_the_way(token):
         return None
+    if _ends_up(token):
+        return "move"
     if token.pos_ not in ("VERB", "AUX") and _verbal(token):
         return "move"
     if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
@@ -673,6 +686,8 @@ def _goes_home(trigger: Token, reading: _Reading) -> bool:
 def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
     """The movement a trigger tells: its places in their roles, read from its own clause."""
     lemma = "bound" if trigger.lower_ == "bound" else trigger.lemma_.lower()
+    if _ends_up(trigger):
+        lemma = "arrive"  # "ended up in X" is read as an arrival
     is_noun = trigger.pos_ in ("NOUN", "PROPN")
     reading = _Reading(trigger=trigger, kind="move", actor=())
     reading.returning = lemma in RETURN or any(
@@ -1000,6 +1015,20 @@ def _fold_manner(readings: list[_Reading]) -> list[_Reading]:
             parent.origins.extend(p for p in reading.origins if p not in parent.destinations)
             parent.waypoints.extend(p for p in reading.waypoints if p not in parent.waypoints)
             parent.extra.extend(trigger.subtree)
+            continue
+        if (
+            parent is not None
+            and parent is not reading
+            and trigger.pos_ == "NOUN"
+            and trigger.lemma_.lower() in STOPS
+            and prep.lower_ in ("after", "following", "with", "via", "including")
+            and not reading.origins
+        ):
+            # "flew from A to B after a refuelling stop in C": C is a stop on the way
+            stops = [
+                p for p in reading.destinations + reading.at if p not in parent.origins + parent.destinations
+            ]
+            parent.waypoints.extend(p for p in stops if p not in parent.waypoints)
             continue
         out.append(reading)
     return [r for r in out if r.origins or r.destinations or r.at or r.waypoints or r.home]
