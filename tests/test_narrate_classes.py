@@ -214,6 +214,14 @@ CASES = [
         "The aid convoy stayed in Berlin on Monday. It then went on to Madrid.",
         {("Berlin", "Madrid", "road")},
     ),
+    # joining a group on the move: from where the joiner was to where the group is going
+    (
+        "joining the convoy goes where the convoy goes",
+        "Hundreds of farmers were driving to Madrid on Monday. Mary Johnson joined the convoy after a "
+        "week in Lyon.",
+        {("Lyon", "Madrid", "road")},
+    ),
+    ("joining a government is no journey", "Mary Johnson joined the government after a week in Lyon.", set()),
 ]
 
 

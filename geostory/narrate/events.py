@@ -54,6 +54,7 @@ from geostory.narrate.reading import (
     _is_background,
     _is_trigger,
     _is_visit_trigger,
+    _joins_a_group,
     _located_people,
     _past_tense,
     _pluperfect,
@@ -88,9 +89,8 @@ class Trigger:
     past: bool  # told in the past tense
     under_way: bool = False  # "was heading to X", "bound for X": on its way, not arrived
     diverts: bool = False  # "rerouted to X", "was diverted to X": the journey under way goes elsewhere
-    parallel: bool = (
-        False  # a trip noun joined to another: "a trip to A and a trip to B" (each from the base)
-    )
+    parallel: bool = False  # "a trip to A and a trip to B": each sets out from the same place
+    joins: bool = False  # "joined the convoy": goes where the group on the move goes
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,7 @@ def _trigger(token: Token) -> Trigger:
         under_way=_under_way(token),
         diverts=token.lemma_.lower() in DIVERT or _ends_up(token),
         parallel=_parallel_of(token) is not None,
+        joins=_joins_a_group(token),
     )
 
 

@@ -673,6 +673,24 @@ def return_from(trip: _Trip, step: _Located) -> bool:
     return True
 
 
+def joins_a_group_on_the_move(trip: _Trip, step: _Located) -> bool:
+    """'X joined the convoy after ... in A': from A to where the group on the move (the last other
+    mover told going somewhere) is going."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    if not ev.trigger.joins or origin is None or step.destinations:
+        return False
+    others = [k for k in trip.updated if k != ev.mover and trip.positions[k].place is not None]
+    if not others:
+        return False
+    group = trip.positions[max(others, key=trip.updated.__getitem__)]
+    if group.place is None or not trip.add_leg(origin, group.place, ev, step.mode, list(ev.path)):
+        return False
+    pos.start = pos.start or origin
+    pos.place, pos.last_leg = group.place, len(trip.legs) - 1
+    trip.moved(ev.mover)
+    return True
+
+
 def departure_places_the_mover(trip: _Trip, step: _Located) -> bool:
     """'left X': the mover is at X now; the arrival told later completes the leg."""
     pos, ev, origin = step.pos, step.ev, step.origin
@@ -731,6 +749,7 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         same_journey_told_again,
         arrival_tells_where_it_began,
         return_from,
+        joins_a_group_on_the_move,
         departure_places_the_mover,
         path_only,
     )

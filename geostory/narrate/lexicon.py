@@ -78,6 +78,8 @@ LISTS: dict[str, ListSpec] = {
     "not_person_noun": ListSpec("lower", (), "a title word that is no person by itself"),
     "person_noun": ListSpec("lemma", N, "a person, besides the titles"),
     "group_noun": ListSpec("either", N, "a group that travels together"),
+    "travel_group": ListSpec("lemma", N, "a group on the move that others join: the convoy, the caravan"),
+    "join_verb": ListSpec("lemma", V, "joins a group on the move: joined the convoy"),
     "plural_pronoun": ListSpec("lower", (), "a plural pronoun"),
     "sing_pronoun": ListSpec("lower", (), "a singular personal pronoun"),
     "move_prep": ListSpec("phrase", (), "a preposition and the role its object has"),
@@ -217,6 +219,8 @@ POSSIBLE_LEMMAS = words("possible_word")
 TITLES = words("title")
 PERSON_NOUNS = (TITLES - words("not_person_noun")) | words("person_noun")
 GROUP_NOUNS = words("group_noun")
+TRAVEL_GROUPS = words("travel_group")
+JOIN_VERBS = words("join_verb")
 PLURAL_PRONOUNS = words("plural_pronoun")
 SING_PRONOUNS = words("sing_pronoun")
 MOVE_PREPS = word_classes("move_prep")

@@ -27,6 +27,7 @@ from geostory.narrate.lexicon import (
     FOR_DEST,
     GENERIC_PLACE_NOUNS,
     HOME_NOUNS,
+    JOIN_VERBS,
     LIGHT,
     MOVE_NOUNS,
     MOVE_PREPS,
@@ -40,6 +41,7 @@ from geostory.narrate.lexicon import (
     SCOPE_TYPES,
     SERVICE_NOUNS,
     STOPS,
+    TRAVEL_GROUPS,
     TRIP_NOUNS,
     TRIP_VERBS,
     VEHICLES,
@@ -127,6 +129,15 @@ def _ends_up(token: Token) -> bool:
     )
 
 
+def _joins_a_group(token: Token) -> bool:
+    """'joined the convoy', 'joined the caravan': the joiner goes where that group is going."""
+    return (
+        token.pos_ == "VERB"
+        and token.lemma_.lower() in JOIN_VERBS
+        and any(c.dep_ == "dobj" and c.lemma_.lower() in TRAVEL_GROUPS for c in token.children)
+    )
+
+
 def _on_the_way(token: Token) -> bool:
     """'en route to X', 'on its way to X': the way of the verb's journey, not a route of its own."""
     if token.dep_ != "pobj" or token.lemma_.lower() not in ("route", "way"):
@@ -138,7 +149,7 @@ def _is_trigger(token: Token) -> str | None:
     lemma = token.lemma_.lower()
     if _on_the_way(token):
         return None
-    if _ends_up(token):
+    if _ends_up(token) or _joins_a_group(token):
         return "move"
     if token.pos_ not in ("VERB", "AUX") and _verbal(token):
         return "move"
@@ -712,6 +723,8 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
     if roles.near and not (reading.destinations or reading.at or reading.origins):
         roles.add("at", roles.near)
     reading.home = _goes_home(trigger, reading)
+    if _joins_a_group(trigger) and not reading.origins:
+        reading.origins = _stay_before(trigger, index, stop, [])  # "joined the convoy after ... in X"
     if not (
         reading.origins
         or reading.destinations
