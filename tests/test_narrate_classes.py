@@ -222,6 +222,28 @@ CASES = [
         {("Lyon", "Madrid", "road")},
     ),
     ("joining a government is no journey", "Mary Johnson joined the government after a week in Lyon.", set()),
+    # unnamed people an incident happens to set out from its scene, or from the dateline
+    (
+        "the injured leave the scene of the crash",
+        "A bus crashed near Lyon on Monday. The injured were flown to Paris.",
+        {("Lyon", "Paris", "air")},
+    ),
+    (
+        "families flee the fighting",
+        "Fighting raged in Tripoli on Monday. Hundreds of families fled to Lampedusa by boat.",
+        {("Tripoli", "Lampedusa", "sea")},
+    ),
+    (
+        "with no incident, the dateline is the scene",
+        "ROME (Reuters) - The injured were flown to Milan on Monday, officials in Rome said.",
+        {("Rome", "Milan", "air")},
+    ),
+    (
+        "a named traveller does not leave a scene",
+        "Minister Anna Weber landed in Rome on Monday. A bus crashed near Lyon on Tuesday. She later "
+        "flew to Madrid.",
+        {("Rome", "Madrid", "air")},
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ from spacy.tokens import Span as SpacySpan
 
 from geostory.model import Article, Mention, Mode, Place, Span, Status, TimeSpan
 from geostory.narrate.lexicon import (
+    AFFECTED,
     ARRIVAL_VERBS,
     CARRIERS,
     CONTINUE,
@@ -52,12 +53,14 @@ from geostory.narrate.reading import (
     _fold_stops,
     _governor_subject,
     _is_background,
+    _is_incident,
     _is_trigger,
     _is_visit_trigger,
     _joins_a_group,
     _located_people,
     _past_tense,
     _pluperfect,
+    _read_incident,
     _read_move,
     _read_visit,
     _Reading,
@@ -118,6 +121,7 @@ class MotionEvent:
     route: bool = False  # "flights between A and B": a route, which moves nobody and is not chained
     left_unplaced: bool = False  # set out from a place not on the map ("married at X before heading to Y")
     introduced: bool = False  # the mover is new here ("a delegation of 20 officials")
+    affected: bool = False  # people an incident happens to: "the injured", "passengers"
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ class VisitEvent:
     pluperfect: bool = False
     past_dated: bool = False
     home: bool = False  # "their home was in X": where the actors live
+    incident: bool = False  # "a bus crashed near X": where something happened, the scene of what follows
     next_stop: bool = False  # "will arrive at X, then take part in a meeting in Y": a journey on to Y
 
 
@@ -194,6 +199,7 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
             pluperfect=reading.pluperfect,
             past_dated=reading.past_dated,
             home=reading.home,
+            incident=reading.incident,
         )
     return MotionEvent(
         trigger=trigger,
@@ -217,6 +223,7 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
         route=reading.route,
         left_unplaced=reading.left_unplaced,
         introduced=reading.introduced,
+        affected=reading.affected,
     )
 
 
@@ -258,6 +265,12 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
         elif reading is not None:
             visits_here.append(reading)
     visits_here.extend(_located_people(sent, index, stop))
+    taken = stop | {r.trigger.i for r in legs_here + visits_here}
+    for token in sent:
+        if token.i not in taken and _is_incident(token):
+            incident = _read_incident(token, index)
+            if incident is not None:
+                visits_here.append(incident)
     for reading in legs_here:
         if not reading.origins and reading.destinations and reading.trigger.pos_ in ("VERB", "AUX"):
             before = _after_visit(reading.trigger, visits_here)
@@ -286,6 +299,8 @@ def _actor_token(reading: _Reading) -> Token | None:
     trigger = reading.trigger
     if reading.located:
         return trigger  # "her cousin X in Russia": X
+    if reading.incident and trigger.pos_ == "NOUN":
+        return None  # "passengers who died in a crash in X": the scene, nobody's stay
     if reading.kind == "visit" and trigger.lemma_.lower() in HELD_VERBS:
         held = next((c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")), None)
         if held is not None:
@@ -305,6 +320,24 @@ def _introduced(token: Token | None) -> bool:
         or (c.dep_ in ("amod", "det") and c.lower_ in ("several", "other", "many", "various", "few"))
         for c in token.children
     )
+
+
+def _affected(token: Token | None) -> bool:
+    """People an incident happens to: "the injured", "wounded passengers", "hundreds of families"."""
+    if token is None:
+        return False
+    if token.lemma_.lower() in AFFECTED or token.lower_ in AFFECTED:
+        return True
+    for child in token.children:
+        if child.dep_ == "amod" and child.lower_ in AFFECTED:
+            return True
+        if child.dep_ == "prep" and child.lower_ == "of":
+            if any(
+                g.dep_ == "pobj" and (g.lemma_.lower() in AFFECTED or g.lower_ in AFFECTED)
+                for g in child.children
+            ):
+                return True
+    return False
 
 
 def _plural_reference(token: Token | None, kind: str) -> bool:
@@ -335,6 +368,7 @@ def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, peo
     ):
         reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
     reading.introduced = _introduced(token)
+    reading.affected = _affected(token)
     if not reading.actor and told.last_mover and _plural_reference(token, reading.kind):
         reading.actor = told.last_mover  # "about 300 of them would be transferred to X"
     if (

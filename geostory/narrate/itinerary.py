@@ -74,12 +74,15 @@ class _Trip:
         default_factory=set
     )  # (sentence start, place): a journey began there
     fired: list[tuple[int, str]] | None = None  # (event number, rule) when tracing
+    scene: tuple[int, Place] | None = None  # (event number, place) of the last incident told
 
-    def position_of(self, actor: Actor, has_origin: bool, introduced: bool = False) -> _Position:
+    def position_of(
+        self, actor: Actor, has_origin: bool, introduced: bool = False, moving: bool = True
+    ) -> _Position:
         """The mover's position; one not seen yet starts where a group it belongs to is ("A and
         his wife left X" ... "A flew to Y"), or, for a vehicle or group without a person's name
-        ("the plane", "the convoy"), goes on with the story's last mover: a vehicle and its
-        passengers are one itinerary."""
+        ("the plane", "the convoy"), goes on with the story's last mover when it is told moving:
+        a vehicle and its passengers are one itinerary (told at a stay, it starts from a copy)."""
         if actor in self.positions:
             return self.positions[actor]
         pos = _Position()
@@ -95,7 +98,12 @@ class _Trip:
                     course_from=source.course_from,
                 )
             elif actor and not introduced and not (set(actor) & self.people) and self.updated:
-                pos = self.positions[max(self.updated, key=self.updated.__getitem__)]
+                last = self.positions[max(self.updated, key=self.updated.__getitem__)]
+                pos = (
+                    last
+                    if moving
+                    else _Position(place=last.place, start=last.start, trip_mode=last.trip_mode)
+                )
         self.positions[actor] = pos
         return pos
 
@@ -483,6 +491,26 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
     return False
 
 
+# The scene of an incident is where its unnamed people set out from for this many events.
+SCENE_EVENTS = 8
+
+
+def affected_leave_the_scene(trip: _Trip, step: _Located) -> bool:
+    """'A bus crashed near X. The injured were flown to Y': people an incident happens to, placed
+    nowhere else, set out from its scene (or, with no incident told, from the dateline)."""
+    ev = step.ev
+    if step.origin is not None or not step.destinations or step.pos.place is not None or not ev.affected:
+        return False
+    scene = (
+        trip.scene[1] if trip.scene is not None and step.n - trip.scene[0] <= SCENE_EVENTS else trip.dateline
+    )
+    if scene is not None and all(
+        d.key != scene.key and not _contains(d, scene) and not _contains(scene, d) for d in step.destinations
+    ):
+        step.origin = scene
+    return False
+
+
 def return_starts_here(trip: _Trip, step: _Located) -> bool:
     """'returned to X': from where the mover is."""
     if step.origin is None and step.destinations and step.ev.returning and step.pos.start is not None:
@@ -741,6 +769,7 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
+        affected_leave_the_scene,
         return_starts_here,
         home_from_origin,
         home_from_here,
@@ -840,6 +869,8 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
             event=ev.event,
         )
     )
+    if ev.incident:
+        trip.scene = (n, ev.place)
     if not ev.actors:
         return
     if ev.next_stop and _next_stop_is_a_journey(trip, n, ev):
@@ -847,7 +878,7 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
     pos = trip.positions.get(ev.actors) or _Position()
     for number, (name, rule) in enumerate(VISIT_RULES):
         if number == 1:
-            pos = trip.position_of(ev.actors, False)  # past the first rule, the actors have a position
+            pos = trip.position_of(ev.actors, False, moving=False)  # past the first rule, the actors have one
         verdict = rule(trip, ev, pos)
         if verdict is None:
             continue

@@ -78,6 +78,10 @@ LISTS: dict[str, ListSpec] = {
     "not_person_noun": ListSpec("lower", (), "a title word that is no person by itself"),
     "person_noun": ListSpec("lemma", N, "a person, besides the titles"),
     "group_noun": ListSpec("either", N, "a group that travels together"),
+    "incident": ListSpec("either", VN, "something that happens at a place (a crash, an attack): the scene"),
+    "affected_noun": ListSpec(
+        "either", N + ("ADJ",), "people an incident happens to: the injured, passengers"
+    ),
     "travel_group": ListSpec("lemma", N, "a group on the move that others join: the convoy, the caravan"),
     "join_verb": ListSpec("lemma", V, "joins a group on the move: joined the convoy"),
     "plural_pronoun": ListSpec("lower", (), "a plural pronoun"),
@@ -220,6 +224,8 @@ TITLES = words("title")
 PERSON_NOUNS = (TITLES - words("not_person_noun")) | words("person_noun")
 GROUP_NOUNS = words("group_noun")
 TRAVEL_GROUPS = words("travel_group")
+INCIDENTS = words("incident")
+AFFECTED = words("affected_noun")
 JOIN_VERBS = words("join_verb")
 PLURAL_PRONOUNS = words("plural_pronoun")
 SING_PRONOUNS = words("sing_pronoun")

@@ -27,6 +27,7 @@ from geostory.narrate.lexicon import (
     FOR_DEST,
     GENERIC_PLACE_NOUNS,
     HOME_NOUNS,
+    INCIDENTS,
     JOIN_VERBS,
     LIGHT,
     MOVE_NOUNS,
@@ -77,15 +78,15 @@ class _Reading:
     home: bool = False  # "return home": back to where the trip began; of a stay: "their home was in X"
     background: bool = False  # told as background ("after he had traveled to X"): not chained
     introduced: bool = False  # the actor is new here ("a delegation of 20 officials"), not "the group"
+    affected: bool = False  # the movers are people an incident happens to ("the injured")
     pluperfect: bool = False  # "had traveled to X": background once the actor is placed
     past_dated: bool = False  # dated before what the story has told so far ("last month"): a flashback
     scope: bool = False  # "a trip to Asia", "a tour of A, B and C": what the trip covers, not a stop
     fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each
     route: bool = False  # "flights between A and B": a route, not one mover's trip
     left_unplaced: bool = False  # set out from a stay at a place not on the map: the origin is unknown
-    located: bool = (
-        False  # a person told with where they are ("her cousin X in Russia"): the trigger is the person
-    )
+    located: bool = False  # "her cousin X in Russia": where a person is (the trigger is the person)
+    incident: bool = False  # "a bus crashed near X": where something happened, the scene
 
 
 def _sentence_span(article: Article, token: Token) -> Span:
@@ -1109,6 +1110,39 @@ def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_
     reading.home = lemma == "be" and any(
         c.dep_ == "nsubj" and c.lemma_.lower() in HOME_NOUNS for c in trigger.children
     )  # "their first home was a cottage in X"
+    reading.event = _event_text(trigger)
+    return reading
+
+
+def _is_incident(token: Token) -> bool:
+    """'crashed', 'the explosion', 'fighting': something that happens at a place."""
+    return token.pos_ in ("NOUN", "VERB") and (token.lemma_.lower() in INCIDENTS or token.lower_ in INCIDENTS)
+
+
+_SCENE_PREPS = ("in", "at", "near", "outside", "off", "on")
+
+
+def _read_incident(trigger: Token, index: _Index) -> _Reading | None:
+    """Where an incident happened: 'crashed near X', 'the explosion in X', 'the X crash'."""
+    found: list[Place] = []
+    told = list(trigger.children)
+    if trigger.pos_ == "NOUN" and trigger.dep_ == "nsubj":
+        told += list(trigger.head.children)  # "fighting raged in X", "the crash happened near X"
+    for child in told:
+        if child.dep_ == "prep" and child.lower_ in _SCENE_PREPS:
+            found.extend(
+                p for pobj in child.children if pobj.dep_ == "pobj" for p in _places_under(pobj, index)
+            )
+        elif (
+            trigger.pos_ == "NOUN"
+            and child.dep_ in ("compound", "nmod")
+            and child.i not in index.demonym_tokens
+        ):
+            found.extend(_places_under(child, index))
+    found = [p for p in found if p.place_type not in ("continent", "water")]
+    if not found:
+        return None
+    reading = _Reading(trigger=trigger, kind="visit", actor=(), at=found[:1], incident=True)
     reading.event = _event_text(trigger)
     return reading
 
