@@ -6,16 +6,20 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from geostory.model import Article, Mention, Place, Span, Story
+from geostory.model import Article, Mention, MentionKind, Mode, Place, Span, Status, Story
+
+# (latitude, longitude, place_type, country_code[, mention kind[, admin1]])
+PlaceSpec = tuple[Any, ...]
 
 ARTICLES = Path(__file__).parent / "articles"
 SEED = Path(__file__).parent.parent / "seeds" / "000_5c1121d8640b17ca.txt"
 
 # name -> (latitude, longitude, place_type, country_code[, kind])
-SEED_PLACES = {
+SEED_PLACES: dict[str, PlaceSpec] = {
     "Pyongyang": (39.0392, 125.7625, "city", "KP"),
     "Vladivostok": (43.1155, 131.8855, "city", "RU"),
     "Far Eastern Federal University": (43.0247, 131.8936, "landmark", "RU", "facility"),
@@ -36,7 +40,7 @@ def _sentence(text: str, start: int, end: int) -> Span:
     return Span(text=text[left:right], start=left, end=right)
 
 
-def make_places(text: str, specs: dict) -> list[Place]:
+def make_places(text: str, specs: dict[str, PlaceSpec]) -> list[Place]:
     """Every whole-word occurrence of each listed name becomes a Mention of one Place; a longer
     name wins over a shorter one inside it ("North Korean" over "North Korea"). A spec is
     (latitude, longitude, place type, country code[, mention kind[, admin1]])."""
@@ -44,7 +48,11 @@ def make_places(text: str, specs: dict) -> list[Place]:
     places = []
     for name in sorted(specs, key=len, reverse=True):
         lat, lon, place_type, cc, *rest = specs[name]
-        kind = rest[0] if rest and rest[0] else ("facility" if place_type in ("landmark", "airport") else "toponym")
+        kind: MentionKind = (
+            rest[0]
+            if rest and rest[0]
+            else ("facility" if place_type in ("landmark", "airport") else "toponym")
+        )
         admin1 = rest[1] if len(rest) > 1 else None
         mentions = []
         for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
@@ -80,7 +88,7 @@ def make_places(text: str, specs: dict) -> list[Place]:
 
 
 # Places of the articles in tests/articles: stem -> {name: spec}; coordinates as in the gold files.
-ARTICLE_PLACES = {
+ARTICLE_PLACES: dict[str, dict[str, PlaceSpec]] = {
     "001_kyiv_rail_visit": {
         "Kyiv": (50.45, 30.52, "city", "UA"),
         "Joint Base Andrews": (38.81, -76.87, "airport", "US"),
@@ -425,7 +433,7 @@ def test_seed_trips_without_known_origin_become_visits(stories, place, actor, wh
 # --------------------------------------------------------------------------------------------
 # Short cases
 
-CITIES = {
+CITIES: dict[str, PlaceSpec] = {
     "Paris": (48.86, 2.35, "city", "FR"),
     "Berlin": (52.52, 13.4, "city", "DE"),
     "Rome": (41.9, 12.5, "city", "IT"),
@@ -476,7 +484,8 @@ SHORT = [
         {("Berlin", "Rome", "air", "planned")},
     ),
     (
-        "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on Tuesday.",
+        "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on "
+        "Tuesday.",
         {("Berlin", "Paris", "air", "reported")},
     ),
     (
@@ -496,7 +505,10 @@ def test_narrate_short_cases(nlp, text, expected):
 
 @pytest.mark.slow
 def test_narrate_facility_in_city_is_a_visit_not_a_leg(nlp):
-    text = "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on Tuesday."
+    text = (
+        "Chancellor Anna Weber flew from Berlin to Paris. She spoke at Sorbonne University in Paris on "
+        "Tuesday."
+    )
     story = _story(nlp, text, CITIES, dt.date(2024, 5, 15))
     assert [(v.place.name, v.actors) for v in story.visits] == [("Sorbonne University", ("Anna Weber",))]
     assert story.visits[0].when is not None and story.visits[0].when.iso() == "2024-05-14"
@@ -506,7 +518,7 @@ def test_narrate_facility_in_city_is_a_visit_not_a_leg(nlp):
 def test_narrate_unknown_origin_gives_a_visit(nlp):
     story = _story(nlp, "Chancellor Anna Weber traveled to Madrid on Monday.", CITIES, dt.date(2024, 5, 15))
     assert story.legs == ()
-    assert [(v.place.name, v.actors, v.when.iso()) for v in story.visits] == [
+    assert [(v.place.name, v.actors, v.when and v.when.iso()) for v in story.visits] == [
         ("Madrid", ("Anna Weber",), "2024-05-13")
     ]
 
@@ -521,7 +533,7 @@ def test_narrate_never_uses_a_demonym_as_endpoint(nlp):
 # --------------------------------------------------------------------------------------------
 # Behaviours fixed after the blind articles 101..112 (each case written in its own words)
 
-MORE_CITIES = {
+MORE_CITIES: dict[str, PlaceSpec] = {
     **CITIES,
     "Naples": (40.85, 14.27, "city", "IT"),
     "Marseille": (43.3, 5.37, "city", "FR"),
@@ -536,7 +548,8 @@ GENERAL = [
     ),
     # carry / were taken: transport verbs move their passengers
     (
-        "A coast guard ship carried the survivors from Marseille to Naples. They were then taken by bus from Naples to Rome.",
+        "A coast guard ship carried the survivors from Marseille to Naples. They were then taken by bus "
+        "from Naples to Rome.",
         {("Marseille", "Naples", "sea", "reported"), ("Naples", "Rome", "road", "reported")},
     ),
     # the vehicle boarded gives the mode
@@ -557,7 +570,8 @@ GENERAL = [
     ),
     # a dateline says where "arrived from X" arrives
     (
-        "ROME (AP) - Chancellor Anna Weber arrived from Berlin on Monday. Rome and Berlin signed a treaty in 1957.",
+        "ROME (AP) - Chancellor Anna Weber arrived from Berlin on Monday. Rome and Berlin signed a treaty "
+        "in 1957.",
         {("Berlin", "Rome", "air", "reported")},
     ),
     # one journey told in two clauses
@@ -567,7 +581,8 @@ GENERAL = [
     ),
     # background: a trip told under "after" is not the next step of the story
     (
-        "Chancellor Anna Weber flew from Berlin to Paris on Monday. The trip comes a month after she traveled to Madrid.",
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. The trip comes a month after she "
+        "traveled to Madrid.",
         {("Berlin", "Paris", "air", "reported")},
     ),
     # "The final stop is X" continues the trip told so far
@@ -605,7 +620,8 @@ def test_narrate_group_member_continues_from_where_the_group_went(nlp):
 @pytest.mark.slow
 def test_narrate_definite_vehicle_group_continues_the_voyage_but_a_new_one_does_not(nlp):
     text = (
-        "The frigate Aurora sailed from Marseille on Monday. The task group will make a port visit to Naples next week. "
+        "The frigate Aurora sailed from Marseille on Monday. The task group will make a port visit to "
+        "Naples next week. "
         "A delegation of ten officials traveled to Rome in May."
     )
     story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
@@ -617,7 +633,7 @@ def test_narrate_definite_vehicle_group_continues_the_voyage_but_a_new_one_does_
 # --------------------------------------------------------------------------------------------
 # Behaviours fixed after the second blind set 201..212 (each case written in its own words)
 
-REGION_CITIES = {
+REGION_CITIES: dict[str, PlaceSpec] = {
     **MORE_CITIES,
     "Europe": (50.0, 10.0, "continent", None),
     "Southern Europe": (41.0, 12.0, "region", None),
@@ -632,7 +648,8 @@ GENERAL_2 = [
     ),
     # nor does one told in the past perfect once the actor is placed
     (
-        "Chancellor Anna Weber flew from Berlin to Paris on Monday. She had traveled to Madrid by train for talks. "
+        "Chancellor Anna Weber flew from Berlin to Paris on Monday. She had traveled to Madrid by train "
+        "for talks. "
         "She then flew to Rome.",
         {("Berlin", "Paris", "air", "reported"), ("Paris", "Rome", "air", "reported")},
     ),
@@ -643,7 +660,8 @@ GENERAL_2 = [
         {("Rome", "Paris", "air", "reported")},
     ),
     (
-        "Chancellor Anna Weber left Madrid on Monday for a tour of Southern Europe. She flew to Naples on Tuesday.",
+        "Chancellor Anna Weber left Madrid on Monday for a tour of Southern Europe. She flew to Naples on "
+        "Tuesday.",
         {("Madrid", "Naples", "air", "reported")},
     ),
     # a visit moves the actor: "In Lyon, she met ..." then "flew to X" starts at Lyon
@@ -654,7 +672,8 @@ GENERAL_2 = [
     ),
     # the journey goes on as it went when the article says so ("continued to")
     (
-        "Chancellor Anna Weber traveled from Berlin to Munich by train on Monday. On Tuesday she continued to Vienna.",
+        "Chancellor Anna Weber traveled from Berlin to Munich by train on Monday. On Tuesday she "
+        "continued to Vienna.",
         {("Berlin", "Munich", "rail", "reported"), ("Munich", "Vienna", "rail", "reported")},
     ),
     # a vehicle as subject gives the mode even when it is itself a trip noun ("train")
@@ -679,7 +698,8 @@ GENERAL_2 = [
     ),
     # a spokesman who speaks is not who "she" travels as
     (
-        "Chancellor Anna Weber will fly from Berlin to Paris on Monday, spokesman Karl Brandt told reporters. "
+        "Chancellor Anna Weber will fly from Berlin to Paris on Monday, spokesman Karl Brandt told "
+        "reporters. "
         "She will then travel to Rome.",
         {("Berlin", "Paris", "air", "planned"), ("Paris", "Rome", "air", "planned")},
     ),
@@ -732,7 +752,7 @@ def test_narrate_definite_couple_is_the_pair_last_named(nlp):
 
 
 # Third round (blind articles 301..312): failure classes that recurred across the blind sets.
-THIRD_CITIES = {
+THIRD_CITIES: dict[str, PlaceSpec] = {
     **REGION_CITIES,
     "Singapore": (1.35, 103.82, "city", "SG"),
     "Rotterdam": (51.92, 4.48, "city", "NL"),
@@ -743,19 +763,22 @@ THIRD_CITIES = {
 GENERAL_3 = [
     # arrival told first, origin after: one journey ("arrived in X ... flew in from Y")
     (
-        "Chancellor Anna Weber arrived in Rome on Thursday for talks. She flew in from Berlin, where she had met "
+        "Chancellor Anna Weber arrived in Rome on Thursday for talks. She flew in from Berlin, where she "
+        "had met "
         "the mayor.",
         {("Berlin", "Rome", "air", "reported")},
     ),
     # ... and a visit at that origin ("from Naples, where she watched ...") does not move her back there
     (
-        "Chancellor Anna Weber arrived in Rome on Thursday. She flew in from Naples, where she watched a football "
+        "Chancellor Anna Weber arrived in Rome on Thursday. She flew in from Naples, where she watched a "
+        "football "
         "match. She will travel to Madrid on Friday.",
         {("Naples", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")},
     ),
     # "arrived by train from X" after "traveled to Y": where that journey began, and how
     (
-        "BERLIN (AP) - Chancellor Anna Weber traveled to Munich on Friday. She arrived by overnight train from "
+        "BERLIN (AP) - Chancellor Anna Weber traveled to Munich on Friday. She arrived by overnight train "
+        "from "
         "Berlin and met soldiers.",
         {("Berlin", "Munich", "rail", "reported")},
     ),
@@ -763,7 +786,8 @@ GENERAL_3 = [
     ("PARIS (AP) - Chancellor Anna Weber arrived in Rome on Monday for talks.", set()),
     # the dateline is not the subject: the name after it is ("BERLIN, Feb 1 (dpa) - X will travel")
     (
-        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, a spokesman in Berlin said. "
+        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, a spokesman in Berlin "
+        "said. "
         "She will then head to Naples.",
         {("Berlin", "Rome", "air", "planned"), ("Rome", "Naples", "unknown", "planned")},
     ),
@@ -780,13 +804,15 @@ GENERAL_3 = [
     ),
     # a journey dated long before the article is background, and "March" is a month, not a march
     (
-        "BERLIN (AP) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said. Weber last "
+        "BERLIN (AP) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said. "
+        "Weber last "
         "visited Rome in March 2023.",
         {("Berlin", "Rome", "air", "planned")},
     ),
     # "docked at X after sailing from Y"; "a second ship" is a new mover, starting where it left
     (
-        "The container ship docked at Rotterdam on Friday after sailing from Singapore. A second ship that left "
+        "The container ship docked at Rotterdam on Friday after sailing from Singapore. A second ship that "
+        "left "
         "Naples last month is expected to arrive in Marseille on Sunday.",
         {("Singapore", "Rotterdam", "sea", "reported"), ("Naples", "Marseille", "sea", "planned")},
     ),
@@ -802,13 +828,16 @@ GENERAL_3 = [
     ),
     # "the plane landed at X airport" right after "arrived in X": the same arrival, told precisely
     (
-        "Chancellor Anna Weber arrived in Rome on Saturday, flying in from Berlin. Her plane landed at Fiumicino "
+        "Chancellor Anna Weber arrived in Rome on Saturday, flying in from Berlin. Her plane landed at "
+        "Fiumicino "
         "airport in the afternoon.",
         {("Berlin", "Fiumicino airport", "air", "reported")},
     ),
-    # the same journey told twice ("will visit X ... will fly from Rome") gives its mode; the return goes as it went
+    # the same journey told twice ("will visit X ... will fly from Rome") gives its mode; the return
+    # goes as it went
     (
-        "ROME (AP) - Chancellor Anna Weber will visit Marseille in September. She will fly from Rome on Sept. 22. "
+        "ROME (AP) - Chancellor Anna Weber will visit Marseille in September. She will fly from Rome on "
+        "Sept. 22. "
         "She will return to Rome the next day.",
         {("Rome", "Marseille", "air", "planned"), ("Marseille", "Rome", "air", "planned")},
     ),
@@ -820,7 +849,8 @@ GENERAL_3 = [
     ),
     # "a visit by a German chancellor": nobody in particular, no leg for the chancellor of the story
     (
-        "Chancellor Anna Weber flew from Berlin to Madrid on Monday. It is the first visit to Spain by a German "
+        "Chancellor Anna Weber flew from Berlin to Madrid on Monday. It is the first visit to Spain by a "
+        "German "
         "chancellor since 2017.",
         {("Berlin", "Madrid", "air", "reported")},
     ),
@@ -837,7 +867,10 @@ def test_narrate_general_cases_third_round(nlp, text, expected):
 
 @pytest.mark.slow
 def test_narrate_dateline_is_not_the_actor(nlp):
-    text = "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin said."
+    text = (
+        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, her office in "
+        "Berlin said."
+    )
     story = _story(nlp, text, THIRD_CITIES, dt.date(2024, 5, 14))
     assert [leg.actor for leg in story.legs] == ["Anna Weber"]
 
@@ -854,7 +887,7 @@ def test_narrate_couple_without_a_remembered_pair_is_the_two_last_named(nlp):
     }
 
 
-def _leg_between(a: str, b: str, mode: str, actor: str | None = "X", status: str = "reported"):
+def _leg_between(a: str, b: str, mode: Mode, actor: str | None = "X", status: Status = "reported"):
     from geostory.model import Leg, Span
 
     places = {p.name: p for p in make_places(f"{a} {b}", {a: THIRD_CITIES[a], b: THIRD_CITIES[b]})}
@@ -904,7 +937,7 @@ def test_narrate_default_mode_never_overrides_a_cue():
 
 
 # Fourth round (blind articles 401..415): the narrate failure classes that recurred there.
-FOURTH_CITIES = {
+FOURTH_CITIES: dict[str, PlaceSpec] = {
     **THIRD_CITIES,
     "Marseille": (43.3, 5.37, "city", "FR"),
     "Naples": (40.85, 14.27, "city", "IT"),
@@ -915,30 +948,36 @@ GENERAL_4 = [
     # an arrival told again at the airport of the city just reached is the same arrival, and an
     # origin told in a relative clause ("X, who left Y earlier in the day") completes it
     (
-        "Chancellor Anna Weber arrived in Rome on Tuesday for a three-day visit. Her plane touched down at Fiumicino "
-        "airport in the evening. Weber, who left Berlin earlier in the day, will meet the prime minister on Wednesday.",
+        "Chancellor Anna Weber arrived in Rome on Tuesday for a three-day visit. Her plane touched down at "
+        "Fiumicino "
+        "airport in the evening. Weber, who left Berlin earlier in the day, will meet the prime minister "
+        "on Wednesday.",
         {("Berlin", "Rome", "air", "reported")},
     ),
     # a member of a group that arrived: "X and Y arrived in R ... Y flew in from P"; "the French leader" is
     # the person introduced with that demonym, not the last person named
     (
-        "German Chancellor Anna Weber and French President Marc Dubois arrived in Rome on Tuesday for a summit. "
+        "German Chancellor Anna Weber and French President Marc Dubois arrived in Rome on Tuesday for a "
+        "summit. "
         "Dubois flew in from Paris. After the summit, the French leader will fly on to Madrid.",
         {("Paris", "Rome", "air", "reported"), ("Rome", "Madrid", "air", "planned")},
     ),
     # "flew in on a scheduled flight from X": the trip noun tells where the verb's journey began; "the heir"
     (
-        "Prince Karl arrived in Rome on Monday. The heir to the throne flew in on a scheduled flight from Vienna.",
+        "Prince Karl arrived in Rome on Monday. The heir to the throne flew in on a scheduled flight from "
+        "Vienna.",
         {("Vienna", "Rome", "air", "reported")},
     ),
     # "make the short hop to X"
     (
-        "The team flew from Berlin to Munich on Monday. The team will then make the short hop to Vienna on Thursday.",
+        "The team flew from Berlin to Munich on Monday. The team will then make the short hop to Vienna "
+        "on Thursday.",
         {("Berlin", "Munich", "air", "reported"), ("Munich", "Vienna", "unknown", "planned")},
     ),
     # "a planned stop in X had been dropped": no leg to X
     (
-        "Chancellor Anna Weber will fly from Berlin to Rome on Monday. Her office said a planned stop in Madrid had "
+        "Chancellor Anna Weber will fly from Berlin to Rome on Monday. Her office said a planned stop in "
+        "Madrid had "
         "been dropped.",
         {("Berlin", "Rome", "air", "planned")},
     ),
@@ -951,20 +990,23 @@ GENERAL_4 = [
     ("King Karl will travel to France and Spain in October.", set()),
     # "They" after a travelling pair is the pair; "spend two days in X" puts them at X
     (
-        "King Karl and Queen Anna will fly from Berlin to Paris on Monday and spend two days in Lyon, where the king "
+        "King Karl and Queen Anna will fly from Berlin to Paris on Monday and spend two days in Lyon, "
+        "where the king "
         "will meet the mayor. They will then return to Paris.",
         {("Berlin", "Paris", "air", "planned"), ("Lyon", "Paris", "air", "planned")},
     ),
     # arrival first, then the earlier part of the trip ending elsewhere: that trip went on to the arrival;
     # "the team's charter flight" is the squad told about
     (
-        "Germany's national squad flew into Vienna on Wednesday. The team's charter flight left Madrid on Monday and "
+        "Germany's national squad flew into Vienna on Wednesday. The team's charter flight left Madrid on "
+        "Monday and "
         "stopped in Munich.",
         {("Madrid", "Munich", "air", "reported"), ("Munich", "Vienna", "unknown", "reported")},
     ),
     # "fly home from X": from X to where the trip began
     (
-        "Chancellor Anna Weber flew from Berlin to Rome on Monday. On Wednesday she will take the train to Naples. "
+        "Chancellor Anna Weber flew from Berlin to Rome on Monday. On Wednesday she will take the train to "
+        "Naples. "
         "She will fly home from Naples on Friday.",
         {
             ("Berlin", "Rome", "air", "reported"),
@@ -974,7 +1016,8 @@ GENERAL_4 = [
     ),
     # "a plane carrying them landed at X", "a jet that took her to Y": the vehicle moves the people it carries
     (
-        "Journalist Anna Weber was flown out of Paris on Thursday. A government plane carrying them landed at "
+        "Journalist Anna Weber was flown out of Paris on Thursday. A government plane carrying them landed "
+        "at "
         "Fiumicino airport. She was then put on a jet that took her to Berlin.",
         {
             ("Paris", "Fiumicino airport", "air", "reported"),
@@ -997,7 +1040,8 @@ def test_narrate_closing_leg_needs_an_arrival_verb_at_a_city(nlp):
     """'made a visit to X' (a trip noun) leaves the route to X to be told: no closing leg from the
     first stop of that route straight to X."""
     text = (
-        "Chancellor Anna Weber made an unannounced visit to Vienna on Tuesday. She left Berlin on Monday and flew "
+        "Chancellor Anna Weber made an unannounced visit to Vienna on Tuesday. She left Berlin on Monday "
+        "and flew "
         "to Munich, from where she was driven to Vienna."
     )
     story = _story(nlp, text, FOURTH_CITIES, dt.date(2024, 5, 15))
@@ -1005,7 +1049,7 @@ def test_narrate_closing_leg_needs_an_arrival_verb_at_a_city(nlp):
     assert ("Berlin", "Munich") in pairs and ("Munich", "Vienna") in pairs
 
 
-FIFTH_CITIES = {
+FIFTH_CITIES: dict[str, PlaceSpec] = {
     "Berlin": (52.52, 13.405, "city", "DE"),
     "Rome": (41.9, 12.5, "city", "IT"),
     "Vienna": (48.21, 16.37, "city", "AT"),
@@ -1027,25 +1071,30 @@ FIFTH_CITIES = {
 GENERAL_5 = [
     # "X is due in Y": an arrival there, from where X was
     (
-        "Chancellor Anna Weber flew to Rome on Monday. Weber is due in Vienna on Thursday and will fly back to Berlin "
+        "Chancellor Anna Weber flew to Rome on Monday. Weber is due in Vienna on Thursday and will fly "
+        "back to Berlin "
         "on Friday.",
         {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Berlin", "air", "planned")},
     ),
     # "had arrived in X from Y, where he attended ...": Y is where that journey began, not where he is
     (
-        "Prime Minister Karl Olsen wrapped up a visit to Rome on Wednesday and headed to Vienna. Olsen had arrived in "
+        "Prime Minister Karl Olsen wrapped up a visit to Rome on Wednesday and headed to Vienna. Olsen had "
+        "arrived in "
         "Italy on Monday from Athens, where he attended a summit. He will leave for Warsaw on Thursday.",
         {("Rome", "Vienna", "unknown", "reported"), ("Vienna", "Warsaw", "unknown", "planned")},
     ),
     # "will visit A and go on to B ... meet X in A and Y in B before returning": a recap, not a way back
     (
-        "Foreign Minister Karl Olsen will pay a visit to Rome on Sunday and then go on to Vienna, his spokesman said. "
-        "Olsen would meet the premier in Rome and the chancellor in Vienna before returning to Oslo on Monday.",
+        "Foreign Minister Karl Olsen will pay a visit to Rome on Sunday and then go on to Vienna, his "
+        "spokesman said. "
+        "Olsen would meet the premier in Rome and the chancellor in Vienna before returning to Oslo on "
+        "Monday.",
         {("Rome", "Vienna", "unknown", "planned"), ("Vienna", "Oslo", "air", "planned")},
     ),
     # a land mode carried over by "return" stops at a long way: the bullet train does not go to Jakarta
     (
-        "President Budi Santoso will take the bullet train from Kyoto to Osaka on Sunday. He is scheduled to return "
+        "President Budi Santoso will take the bullet train from Kyoto to Osaka on Sunday. He is scheduled "
+        "to return "
         "to Jakarta on Monday.",
         {("Kyoto", "Osaka", "rail", "planned"), ("Osaka", "Jakarta", "air", "planned")},
     ),
@@ -1060,12 +1109,14 @@ GENERAL_5 = [
     ),
     # told backwards: "arrived back in X after talks in Y" is Y -> X
     (
-        "Foreign Minister Karl Olsen arrived back in Oslo on Friday after talks in Rome with the Italian premier.",
+        "Foreign Minister Karl Olsen arrived back in Oslo on Friday after talks in Rome with the Italian "
+        "premier.",
         {("Rome", "Oslo", "air", "reported")},
     ),
     # "flying out of A bound for B ... will stop in X before continuing to B": A -> X -> B
     (
-        "The national cricket team set off on Tuesday, flying out of London bound for Delhi. The squad will stop in "
+        "The national cricket team set off on Tuesday, flying out of London bound for Delhi. The squad "
+        "will stop in "
         "Dubai for a training camp before continuing to Delhi.",
         {("London", "Dubai", "air", "reported"), ("Dubai", "Delhi", "air", "planned")},
     ),

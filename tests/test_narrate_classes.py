@@ -279,7 +279,7 @@ def test_a_stay_at_a_name_not_on_the_map_leaves_the_origin_unknown(nlp):  # noqa
     from test_narrate import make_places
     from test_narrate_package import PLACES
 
-    from geostory.model import Article, Mention
+    from geostory.model import Article, Mention, Span
     from geostory.narrate.events import read_events
     from geostory.narrate.itinerary import build_story
 
@@ -292,7 +292,7 @@ def test_a_stay_at_a_name_not_on_the_map_leaves_the_origin_unknown(nlp):  # noqa
         text="St Brigid's Chapel",
         start=start,
         end=start + len("St Brigid's Chapel"),
-        sentence=text[text.index("She") :],
+        sentence=Span(text=text[text.index("She") :], start=text.index("She"), end=len(text)),
         label="FAC",
         kind="facility",
     )

@@ -317,14 +317,6 @@ def joins_its_group(trip: _Trip, step: _Step) -> bool:
     return False
 
 
-def round_trip_ends_at_start(trip: _Trip, step: _Step) -> bool:
-    """'will fly from X ... and return to X': X is where it ends, not where this leg starts."""
-    ev = step.ev
-    if ev.returning and ev.source and ev.goal and ev.source[0].key == ev.goal[-1].key:
-        step.ev = replace(ev, source=())
-    return False
-
-
 def locate_the_mover(trip: _Trip, step: _Step) -> _Located:
     """Where the mover is now, what mode it travels in, and the leg that brought it here."""
     ev = step.ev
@@ -508,13 +500,6 @@ def affected_leave_the_scene(trip: _Trip, step: _Located) -> bool:
         d.key != scene.key and not _contains(d, scene) and not _contains(scene, d) for d in step.destinations
     ):
         step.origin = scene
-    return False
-
-
-def return_starts_here(trip: _Trip, step: _Located) -> bool:
-    """'returned to X': from where the mover is."""
-    if step.origin is None and step.destinations and step.ev.returning and step.pos.start is not None:
-        step.origin = step.pos.place
     return False
 
 
@@ -756,7 +741,6 @@ EVENT_RULES: tuple[tuple[str, EventRule], ...] = tuple(
         background_trip,
         arrival_from_is_at_dateline,
         joins_its_group,
-        round_trip_ends_at_start,
     )
 )
 # Then `locate_the_mover`, and the event in the light of where its mover is.
@@ -770,7 +754,6 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
         affected_leave_the_scene,
-        return_starts_here,
         home_from_origin,
         home_from_here,
         journey_to_destinations,
@@ -922,12 +905,14 @@ def _next_stop_is_a_journey(trip: _Trip, n: int, ev: VisitEvent) -> bool:
 
 def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
     """The event through EVENT_RULES, then, its mover located, through MOVE_RULES; the first rule
-    that consumes it ends its reading. When tracing, a rule that consumed or rewrote the event is noted."""
+    that consumes it ends its reading. When tracing, a rule that consumed or rewrote the event (or
+    gave its mover a position) is noted."""
     step = _Step(n=n, ev=ev, background=ev.background)
     for name, event_rule in EVENT_RULES:
-        before = (step.ev, step.background)
+        before = (step.ev, step.background, trip.positions.get(step.ev.mover))
         consumed = event_rule(trip, step)
-        if trip.fired is not None and (consumed or before != (step.ev, step.background)):
+        after = (step.ev, step.background, trip.positions.get(step.ev.mover))
+        if trip.fired is not None and (consumed or before != after):
             trip.fired.append((n, name))
         if consumed:
             return

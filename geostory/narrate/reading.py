@@ -748,7 +748,9 @@ def _settle_roles(roles: _Roles) -> None:
             roles.add("waypoint", [p for p in reading.at if p not in reading.destinations])
         elif not reading.destinations:
             roles.add("destination", reading.at)
-    reading.destinations = [p for p in reading.destinations if p not in reading.origins]
+    goals = reading.destinations
+    round_trip = len(goals) >= 2 and goals[-1] in reading.origins  # "from A to B and back to A"
+    reading.destinations = [p for p in goals if p not in reading.origins] + (goals[-1:] if round_trip else [])
     reading.waypoints = [
         p for p in reading.waypoints if p not in reading.origins and p not in reading.destinations
     ]
