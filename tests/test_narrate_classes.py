@@ -244,6 +244,19 @@ CASES = [
         "flew to Madrid.",
         {("Rome", "Madrid", "air")},
     ),
+    # a journey to an event goes where the article told that event to be
+    (
+        "to the summit told earlier",
+        "The trade summit in Vienna opened on Monday. Minister Anna Weber flew from Berlin to the summit "
+        "on Tuesday.",
+        {("Berlin", "Vienna", "air")},
+    ),
+    (
+        "to the show held at a venue",
+        "The show, held at Sorbonne University, drew crowds. Mary Johnson, of Lyon, drove to this "
+        "weekend's show.",
+        {("Lyon", "Sorbonne University", "road")},
+    ),
 ]
 
 

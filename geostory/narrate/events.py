@@ -64,6 +64,7 @@ from geostory.narrate.reading import (
     _read_move,
     _read_visit,
     _Reading,
+    _remember_event_place,
     _sentence_span,
     _under_way,
     _verbal,
@@ -489,6 +490,9 @@ def read_events(
     events: list[Event] = []
     for sent in doc.sents:
         readings = _sentence_readings(sent, index)
+        for reading in readings:
+            if reading.kind == "visit":
+                _remember_event_place(reading, index)
         stop = {r.trigger.i for r in readings} | {t.i for group in _triggers(sent) for t in group}
         for reading in readings:
             status = _status(reading.trigger)

@@ -83,6 +83,8 @@ class _Index:
                         self.token_place[token.i] = place
                         self.token_mention[token.i] = mention
         self.people = _People(doc, self.token_place)
+        # event noun -> the place the article told it at ("the summit in X" ... "flew to the summit")
+        self.event_places: dict[str, Place] = {}
 
     def place(self, token: Token) -> Place | None:
         return self.token_place.get(token.i)

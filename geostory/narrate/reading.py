@@ -519,7 +519,7 @@ def _read_prep(prep: Token, roles: _Roles) -> None:
             continue
         places = _places_under(pobj, roles.index)
         if not places and role == "destination":
-            places = _where_they_are(pobj, roles.index)
+            places = _where_they_are(pobj, roles.index) or _where_it_is_held(pobj, roles.index)
         if (
             role == "destination"
             and len(places) > 1
@@ -552,6 +552,29 @@ def _between_places(pobj: Token, index: _Index) -> list[Place]:
             continue  # "New York's JFK": the airport is the end
         found.append(place)
     return _unique(found)
+
+
+def _where_it_is_held(goal: Token, index: _Index) -> list[Place]:
+    """'traveled to this weekend's show', 'flew to the summit': where the article told that event
+    to be (the show held at X, the X summit)."""
+    definite = any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss" for c in goal.children
+    )  # "this weekend's show", "the summit"; not "from dog show to dog show"
+    place = index.event_places.get(goal.lower_) or index.event_places.get(goal.lemma_.lower())
+    return [place] if place is not None and definite and goal.pos_ in ("NOUN", "PROPN") else []
+
+
+def _remember_event_place(reading: _Reading, index: _Index) -> None:
+    """Note where an event is told to be held: "the Lyon summit", "the show, held at X"."""
+    trigger = reading.trigger
+    if not reading.at:
+        return
+    if trigger.pos_ in ("NOUN", "PROPN") and (
+        trigger.lower_ in VISIT_NOUNS or trigger.lemma_.lower() in VISIT_NOUNS
+    ):
+        index.event_places[trigger.lower_] = reading.at[0]
+    elif trigger.dep_ == "acl" and trigger.head.lower_ in VISIT_NOUNS:
+        index.event_places[trigger.head.lower_] = reading.at[0]  # "the show, held at X"
 
 
 def _goes_to_someone(roles: _Roles) -> bool:
