@@ -243,8 +243,8 @@ def _triggers(sent: SpacySpan) -> tuple[list[Token], list[Token]]:
     return movers, visitors
 
 
-def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
-    """The movements and visits one sentence tells, in token order."""
+def _sentence_readings(sent: SpacySpan, index: _Index) -> tuple[list[_Reading], set[int]]:
+    """The movements and visits one sentence tells, in token order, and its trigger tokens."""
     movers, visitors = _triggers(sent)
     stop = {t.i for t in movers} | {t.i for t in visitors}
     legs_here = [r for r in (_read_move(t, index, stop - {t.i}) for t in movers) if r is not None]
@@ -280,7 +280,8 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
                 for d in reading.destinations
             ):
                 reading.origins = [before]  # "arrived back in X after talks in Y"
-    return sorted(legs_here + visits_here, key=lambda r: r.trigger.i)
+    readings = sorted(legs_here + visits_here, key=lambda r: r.trigger.i)
+    return readings, stop | {r.trigger.i for r in readings}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,11 +490,10 @@ def read_events(
     told = _Told()
     events: list[Event] = []
     for sent in doc.sents:
-        readings = _sentence_readings(sent, index)
+        readings, stop = _sentence_readings(sent, index)
         for reading in readings:
             if reading.kind == "visit":
                 _remember_event_place(reading, index)
-        stop = {r.trigger.i for r in readings} | {t.i for group in _triggers(sent) for t in group}
         for reading in readings:
             status = _status(reading.trigger)
             if status is None:

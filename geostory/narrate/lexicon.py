@@ -43,7 +43,6 @@ LISTS: dict[str, ListSpec] = {
     "for_dest": ListSpec("lemma", VN + ("ADJ",), "'for X' is where it goes: left for X"),
     "stops": ListSpec("lemma", VN, "a stop on the way"),
     "return": ListSpec("lemma", V, "a return"),
-    "verb_only": ListSpec("lemma", V, "counts only as a verb (also a noun of another sense)"),
     "light": ListSpec("lemma", V, "counts only with a vehicle or trip noun as object: took a train"),
     "continue": ListSpec("lemma", V, "the journey goes on as it went"),
     "divert": ListSpec("lemma", V, "the journey under way goes elsewhere: rerouted to X"),
@@ -193,7 +192,6 @@ ARRIVE = words("arrive")
 FOR_DEST = words("for_dest")
 STOPS = words("stops")
 RETURN = words("return")
-VERB_ONLY = words("verb_only")
 LIGHT = words("light")
 CONTINUE = words("continue")
 DIVERT = words("divert")

@@ -46,7 +46,6 @@ from geostory.narrate.lexicon import (
     TRIP_NOUNS,
     TRIP_VERBS,
     VEHICLES,
-    VERB_ONLY,
     VISIT_NOUNS,
     VISIT_PHRASES,
     VISIT_PREPS,
@@ -146,48 +145,61 @@ def _on_the_way(token: Token) -> bool:
     return token.head.lower_ in ("en", "on")
 
 
+_TRIGGER_KEY = "geostory.movement_triggers"
+
+
 def _is_trigger(token: Token) -> str | None:
-    lemma = token.lemma_.lower()
-    if _on_the_way(token):
-        return None
+    """'move' when the token tells a movement (a verb, a trip noun, "bound for", "ended up", "joined
+    the convoy", a route with its ends), else None; cached on the doc, as every reader asks."""
+    cache = token.doc.user_data.setdefault(_TRIGGER_KEY, {})
+    if token.i not in cache:
+        cache[token.i] = "move" if _tells_a_movement(token) else None
+    return cache[token.i]
+
+
+def _tells_a_movement(token: Token) -> bool:
+    if token.pos_ not in ("VERB", "AUX", "NOUN", "ADJ") or _on_the_way(token):
+        return False
     if _ends_up(token) or _joins_a_group(token):
-        return "move"
-    if token.pos_ not in ("VERB", "AUX") and _verbal(token):
-        return "move"
-    if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
-        if lemma == "bound" or (
-            token.lower_ == "bound"
-            and any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)
-        ):
-            return "move"  # "set sail from X bound for Y" (tagged as the verb "bind")
-        if lemma in MOVE_VERBS:
-            if lemma == "take" and (
-                any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children)
-                or any(c.dep_ == "auxpass" for c in token.children)
-            ):
-                return "move"  # "took off from X", "were taken (by bus) to X"
-            if lemma in LIGHT and lemma not in ("embark",):
-                if (
-                    not any(
-                        c.dep_ == "dobj" and (c.lemma_.lower() in VEHICLES | MOVE_NOUNS)
-                        for c in token.children
-                    )
-                    and _vehicle_object(token) is None
-                ):
-                    return None
-            return "move"
-        return None
-    if token.pos_ == "NOUN" and lemma in ROUTE_NOUNS and _route_ends_told(token):
-        return "move"  # "service between A and B", "a rail line connecting A, B and C"
-    if token.pos_ == "VERB" and lemma in ROUTE_VERBS:
+        return True
+    if token.pos_ == "NOUN":
+        return _verbal(token) or _noun_tells_a_movement(token)
+    if token.pos_ == "ADJ":
+        return token.lemma_.lower() == "bound"
+    return _verb_tells_a_movement(token)
+
+
+def _verb_tells_a_movement(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    if lemma == "bound" or (
+        token.lower_ == "bound"
+        and any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)
+    ):
+        return True  # "set sail from X bound for Y" (tagged as the verb "bind")
+    if lemma in ROUTE_VERBS:
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        if subject is not None and subject.lemma_.lower() in ROUTE_NOUNS | MOVE_NOUNS:
-            return "move"  # "the new line links A and B"
-    if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in MOVE_NOUNS and token.pos_ != "PROPN":
-        if lemma in VERB_ONLY and lemma not in MOVE_NOUNS:
-            return None
-        return "move"
-    return None
+        return (
+            subject is not None and subject.lemma_.lower() in ROUTE_NOUNS | MOVE_NOUNS
+        )  # "the line links A and B"
+    if lemma not in MOVE_VERBS:
+        return False
+    if lemma == "take" and any(
+        (c.dep_ == "prt" and c.lower_ == "off") or c.dep_ == "auxpass" for c in token.children
+    ):
+        return True  # "took off from X", "were taken (by bus) to X"
+    if lemma in LIGHT and lemma != "embark":
+        return (
+            any(c.dep_ == "dobj" and c.lemma_.lower() in VEHICLES | MOVE_NOUNS for c in token.children)
+            or _vehicle_object(token) is not None
+        )  # "took a train", "a jet that took them to X"
+    return True
+
+
+def _noun_tells_a_movement(noun: Token) -> bool:
+    lemma = noun.lemma_.lower()
+    if lemma in ROUTE_NOUNS and _route_ends_told(noun):
+        return True  # "service between A and B", "a rail line connecting A, B and C"
+    return lemma in MOVE_NOUNS
 
 
 def _route_ends_told(noun: Token) -> bool:
