@@ -85,6 +85,7 @@ CASES = [
         "The airline flies daily between Munich and Rome. Flights to Madrid begin in May.",
         {("Munich", "Rome", "air")},
     ),
+    ("a line that links places", "The new rail line links Milan and Rome.", {("Milan", "Rome", "rail")}),
     ("trade between places is no route", "Trade between Munich and Vienna grew last year.", set()),
     ("a line named alone is no route", "The railway between Milan and Rome was closed on Monday.", set()),
     (

@@ -4,10 +4,14 @@
 
 The events of the whole article are read in told order. Each mover (a person, a group, a ship, a
 cargo) has a `_Position`: where it last was told to be (an arrival, a stay, "in X", the dateline),
-where its trip began and how it has gone. Each movement event goes through `MOVE_RULES`, an ordered
-table of small named rules: a rule either rewrites what the event says in the light of what came
-before, or consumes it (draws a leg, moves the mover, or leaves it as a visit). The first rule that
-consumes the event ends its reading. Stays go through `VISIT_RULES` the same way.
+where its trip began, how it has gone, and whether it is still under way. Each movement event
+goes through `EVENT_RULES` (the event alone: background, scope, routes), then, its mover located,
+through `MOVE_RULES`: ordered tables of small named rules, each of which either rewrites what the
+event says in the light of what came before, or consumes it (draws a leg, moves the mover, or
+leaves it as a visit). The first rule that consumes the event ends its reading. Stays go through
+`VISIT_RULES`, whose first verdict says whether the stay moves its actors; a stay told as the next
+step of a movement ("arrive at X, then take part in a meeting in Y") is read as a journey to Y.
+With `fired`, `build_story` records which rule acted on which event.
 """
 
 from __future__ import annotations
