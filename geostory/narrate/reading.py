@@ -1101,8 +1101,8 @@ def _where_place(trigger: Token, index: _Index, legs_here: list[_Reading]) -> Pl
     place = index.place(head)
     if place is not None:
         return place
-    named = _places_under(head, index)
-    if named and head.lemma_.lower() in GENERIC_PLACE_NOUNS:
+    named = _places_under(head, index) if head.lemma_.lower() in HOME_NOUNS else []
+    if named:
         return named[0]  # "their bungalow in X, where they have lived since"
     for reading in legs_here:
         anc = {a.i for a in t.ancestors}
