@@ -215,6 +215,16 @@ CASES = [
         "The aid convoy stayed in Berlin on Monday. It then went on to Madrid.",
         {("Berlin", "Madrid", "road")},
     ),
+    (
+        "a carrier is an airline unless the story is of aircraft carriers",
+        "The carrier will resume the Munich-Madrid route in May.",
+        {("Munich", "Madrid", "air")},
+    ),
+    (
+        "the carrier of an aircraft-carrier story sails",
+        "The aircraft carrier left Naples on Monday. The carrier will go on to Athens.",
+        {("Naples", "Athens", "sea")},
+    ),
     # joining a group on the move: from where the joiner was to where the group is going
     (
         "joining the convoy goes where the convoy goes",

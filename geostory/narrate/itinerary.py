@@ -966,6 +966,8 @@ def _default_modes(legs: list[Leg]) -> list[Leg]:
 def _vehicle_of(actor: str | None) -> Mode | None:
     """The mode of a vehicle that names the mover ("the convoy", "The MV Aurora's ferry")."""
     for word in (actor or "").lower().replace(",", " ").split():
+        if word in ("carrier", "carriers"):
+            continue  # an airline as often as a ship
         if word in VEHICLES:
             return MODE_WORDS[word]
         if word.endswith("s") and word[:-1] in VEHICLES:

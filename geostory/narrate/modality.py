@@ -290,8 +290,8 @@ def _mode_word(token: Token) -> Mode | None:
         return None
     if lemma in ("drive", "ride") and token.pos_ == "NOUN":
         return "road"
-    if lemma == "carrier" and token.doc[max(0, token.i - 1)].lower_ in ("aircraft",):
-        return "sea"
+    if lemma == "carrier":  # a ship in a story of aircraft carriers; else an airline, no mode
+        return "sea" if "aircraft carrier" in token.doc.text.lower() else None
     if lemma in ("train",) and token.pos_ == "VERB":
         return None
     if lemma == "coach" and token.ent_type_ == "PERSON":
