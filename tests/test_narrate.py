@@ -6,16 +6,20 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from geostory.model import Article, Mention, Place, Span, Story
+from geostory.model import Article, Mention, MentionKind, Mode, Place, Span, Status, Story
+
+# (latitude, longitude, place_type, country_code[, mention kind[, admin1]])
+PlaceSpec = tuple[Any, ...]
 
 ARTICLES = Path(__file__).parent / "articles"
 SEED = Path(__file__).parent.parent / "seeds" / "000_5c1121d8640b17ca.txt"
 
 # name -> (latitude, longitude, place_type, country_code[, kind])
-SEED_PLACES = {
+SEED_PLACES: dict[str, PlaceSpec] = {
     "Pyongyang": (39.0392, 125.7625, "city", "KP"),
     "Vladivostok": (43.1155, 131.8855, "city", "RU"),
     "Far Eastern Federal University": (43.0247, 131.8936, "landmark", "RU", "facility"),
@@ -36,7 +40,7 @@ def _sentence(text: str, start: int, end: int) -> Span:
     return Span(text=text[left:right], start=left, end=right)
 
 
-def make_places(text: str, specs: dict) -> list[Place]:
+def make_places(text: str, specs: dict[str, PlaceSpec]) -> list[Place]:
     """Every whole-word occurrence of each listed name becomes a Mention of one Place; a longer
     name wins over a shorter one inside it ("North Korean" over "North Korea"). A spec is
     (latitude, longitude, place type, country code[, mention kind[, admin1]])."""
@@ -44,7 +48,7 @@ def make_places(text: str, specs: dict) -> list[Place]:
     places = []
     for name in sorted(specs, key=len, reverse=True):
         lat, lon, place_type, cc, *rest = specs[name]
-        kind = (
+        kind: MentionKind = (
             rest[0]
             if rest and rest[0]
             else ("facility" if place_type in ("landmark", "airport") else "toponym")
@@ -84,7 +88,7 @@ def make_places(text: str, specs: dict) -> list[Place]:
 
 
 # Places of the articles in tests/articles: stem -> {name: spec}; coordinates as in the gold files.
-ARTICLE_PLACES = {
+ARTICLE_PLACES: dict[str, dict[str, PlaceSpec]] = {
     "001_kyiv_rail_visit": {
         "Kyiv": (50.45, 30.52, "city", "UA"),
         "Joint Base Andrews": (38.81, -76.87, "airport", "US"),
@@ -429,7 +433,7 @@ def test_seed_trips_without_known_origin_become_visits(stories, place, actor, wh
 # --------------------------------------------------------------------------------------------
 # Short cases
 
-CITIES = {
+CITIES: dict[str, PlaceSpec] = {
     "Paris": (48.86, 2.35, "city", "FR"),
     "Berlin": (52.52, 13.4, "city", "DE"),
     "Rome": (41.9, 12.5, "city", "IT"),
@@ -514,7 +518,7 @@ def test_narrate_facility_in_city_is_a_visit_not_a_leg(nlp):
 def test_narrate_unknown_origin_gives_a_visit(nlp):
     story = _story(nlp, "Chancellor Anna Weber traveled to Madrid on Monday.", CITIES, dt.date(2024, 5, 15))
     assert story.legs == ()
-    assert [(v.place.name, v.actors, v.when.iso()) for v in story.visits] == [
+    assert [(v.place.name, v.actors, v.when and v.when.iso()) for v in story.visits] == [
         ("Madrid", ("Anna Weber",), "2024-05-13")
     ]
 
@@ -529,7 +533,7 @@ def test_narrate_never_uses_a_demonym_as_endpoint(nlp):
 # --------------------------------------------------------------------------------------------
 # Behaviours fixed after the blind articles 101..112 (each case written in its own words)
 
-MORE_CITIES = {
+MORE_CITIES: dict[str, PlaceSpec] = {
     **CITIES,
     "Naples": (40.85, 14.27, "city", "IT"),
     "Marseille": (43.3, 5.37, "city", "FR"),
@@ -629,7 +633,7 @@ def test_narrate_definite_vehicle_group_continues_the_voyage_but_a_new_one_does_
 # --------------------------------------------------------------------------------------------
 # Behaviours fixed after the second blind set 201..212 (each case written in its own words)
 
-REGION_CITIES = {
+REGION_CITIES: dict[str, PlaceSpec] = {
     **MORE_CITIES,
     "Europe": (50.0, 10.0, "continent", None),
     "Southern Europe": (41.0, 12.0, "region", None),
@@ -748,7 +752,7 @@ def test_narrate_definite_couple_is_the_pair_last_named(nlp):
 
 
 # Third round (blind articles 301..312): failure classes that recurred across the blind sets.
-THIRD_CITIES = {
+THIRD_CITIES: dict[str, PlaceSpec] = {
     **REGION_CITIES,
     "Singapore": (1.35, 103.82, "city", "SG"),
     "Rotterdam": (51.92, 4.48, "city", "NL"),
@@ -782,8 +786,8 @@ GENERAL_3 = [
     ("PARIS (AP) - Chancellor Anna Weber arrived in Rome on Monday for talks.", set()),
     # the dateline is not the subject: the name after it is ("BERLIN, Feb 1 (dpa) - X will travel")
     (
-        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, a spokesman in "
-        "Berlin said. "
+        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, a spokesman in Berlin "
+        "said. "
         "She will then head to Naples.",
         {("Berlin", "Rome", "air", "planned"), ("Rome", "Naples", "unknown", "planned")},
     ),
@@ -807,8 +811,8 @@ GENERAL_3 = [
     ),
     # "docked at X after sailing from Y"; "a second ship" is a new mover, starting where it left
     (
-        "The container ship docked at Rotterdam on Friday after sailing from Singapore. A second ship "
-        "that left "
+        "The container ship docked at Rotterdam on Friday after sailing from Singapore. A second ship that "
+        "left "
         "Naples last month is expected to arrive in Marseille on Sunday.",
         {("Singapore", "Rotterdam", "sea", "reported"), ("Naples", "Marseille", "sea", "planned")},
     ),
@@ -829,8 +833,8 @@ GENERAL_3 = [
         "airport in the afternoon.",
         {("Berlin", "Fiumicino airport", "air", "reported")},
     ),
-    # the same journey told twice ("will visit X ... will fly from Rome") gives its mode;
-    # the return goes as it went
+    # the same journey told twice ("will visit X ... will fly from Rome") gives its mode; the return
+    # goes as it went
     (
         "ROME (AP) - Chancellor Anna Weber will visit Marseille in September. She will fly from Rome on "
         "Sept. 22. "
@@ -864,8 +868,8 @@ def test_narrate_general_cases_third_round(nlp, text, expected):
 @pytest.mark.slow
 def test_narrate_dateline_is_not_the_actor(nlp):
     text = (
-        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, her office in Berlin "
-        "said."
+        "BERLIN, May 14 (dpa) - Chancellor Anna Weber will travel to Rome next week, her office in "
+        "Berlin said."
     )
     story = _story(nlp, text, THIRD_CITIES, dt.date(2024, 5, 14))
     assert [leg.actor for leg in story.legs] == ["Anna Weber"]
@@ -883,7 +887,7 @@ def test_narrate_couple_without_a_remembered_pair_is_the_two_last_named(nlp):
     }
 
 
-def _leg_between(a: str, b: str, mode: str, actor: str | None = "X", status: str = "reported"):
+def _leg_between(a: str, b: str, mode: Mode, actor: str | None = "X", status: Status = "reported"):
     from geostory.model import Leg, Span
 
     places = {p.name: p for p in make_places(f"{a} {b}", {a: THIRD_CITIES[a], b: THIRD_CITIES[b]})}
@@ -933,7 +937,7 @@ def test_narrate_default_mode_never_overrides_a_cue():
 
 
 # Fourth round (blind articles 401..415): the narrate failure classes that recurred there.
-FOURTH_CITIES = {
+FOURTH_CITIES: dict[str, PlaceSpec] = {
     **THIRD_CITIES,
     "Marseille": (43.3, 5.37, "city", "FR"),
     "Naples": (40.85, 14.27, "city", "IT"),
@@ -944,8 +948,8 @@ GENERAL_4 = [
     # an arrival told again at the airport of the city just reached is the same arrival, and an
     # origin told in a relative clause ("X, who left Y earlier in the day") completes it
     (
-        "Chancellor Anna Weber arrived in Rome on Tuesday for a three-day visit. Her plane touched down "
-        "at Fiumicino "
+        "Chancellor Anna Weber arrived in Rome on Tuesday for a three-day visit. Her plane touched down at "
+        "Fiumicino "
         "airport in the evening. Weber, who left Berlin earlier in the day, will meet the prime minister "
         "on Wednesday.",
         {("Berlin", "Rome", "air", "reported")},
@@ -1001,8 +1005,8 @@ GENERAL_4 = [
     ),
     # "fly home from X": from X to where the trip began
     (
-        "Chancellor Anna Weber flew from Berlin to Rome on Monday. On Wednesday she will take the train "
-        "to Naples. "
+        "Chancellor Anna Weber flew from Berlin to Rome on Monday. On Wednesday she will take the train to "
+        "Naples. "
         "She will fly home from Naples on Friday.",
         {
             ("Berlin", "Rome", "air", "reported"),
@@ -1012,8 +1016,8 @@ GENERAL_4 = [
     ),
     # "a plane carrying them landed at X", "a jet that took her to Y": the vehicle moves the people it carries
     (
-        "Journalist Anna Weber was flown out of Paris on Thursday. A government plane carrying them "
-        "landed at "
+        "Journalist Anna Weber was flown out of Paris on Thursday. A government plane carrying them landed "
+        "at "
         "Fiumicino airport. She was then put on a jet that took her to Berlin.",
         {
             ("Paris", "Fiumicino airport", "air", "reported"),
@@ -1045,7 +1049,7 @@ def test_narrate_closing_leg_needs_an_arrival_verb_at_a_city(nlp):
     assert ("Berlin", "Munich") in pairs and ("Munich", "Vienna") in pairs
 
 
-FIFTH_CITIES = {
+FIFTH_CITIES: dict[str, PlaceSpec] = {
     "Berlin": (52.52, 13.405, "city", "DE"),
     "Rome": (41.9, 12.5, "city", "IT"),
     "Vienna": (48.21, 16.37, "city", "AT"),
@@ -1074,8 +1078,8 @@ GENERAL_5 = [
     ),
     # "had arrived in X from Y, where he attended ...": Y is where that journey began, not where he is
     (
-        "Prime Minister Karl Olsen wrapped up a visit to Rome on Wednesday and headed to Vienna. Olsen "
-        "had arrived in "
+        "Prime Minister Karl Olsen wrapped up a visit to Rome on Wednesday and headed to Vienna. Olsen had "
+        "arrived in "
         "Italy on Monday from Athens, where he attended a summit. He will leave for Warsaw on Thursday.",
         {("Rome", "Vienna", "unknown", "reported"), ("Vienna", "Warsaw", "unknown", "planned")},
     ),

@@ -85,6 +85,7 @@ CASES = [
         "The airline flies daily between Munich and Rome. Flights to Madrid begin in May.",
         {("Munich", "Rome", "air")},
     ),
+    ("a line that links places", "The new rail line links Milan and Rome.", {("Milan", "Rome", "rail")}),
     ("trade between places is no route", "Trade between Munich and Vienna grew last year.", set()),
     ("a line named alone is no route", "The railway between Milan and Rome was closed on Monday.", set()),
     (
@@ -132,10 +133,198 @@ CASES = [
         "University.",
         {("Berlin", "Paris", "air")},
     ),
+    # relocation: a home told is a stay of its owners; "switch to"; "and then finally a house in X"
+    (
+        "a home told places its owners",
+        "Marta Ruiz and her husband left Madrid. Their first home was a flat in Lyon. They later moved "
+        "to Paris.",
+        {("Lyon", "Paris", "unknown")},
+    ),
+    (
+        "switching to a place is a move",
+        "Minister Anna Weber left Munich on Monday. She moved to Vienna, before switching to Berlin.",
+        {("Munich", "Vienna", "unknown"), ("Vienna", "Berlin", "unknown")},
+    ),
+    (
+        "a noun joined by 'and then' is the next goal, after what comes between",
+        "Minister Anna Weber left Lyon. She moved to Paris, before switching to Berlin, and then finally a "
+        "house in Munich.",
+        {("Lyon", "Paris", "unknown"), ("Paris", "Berlin", "air"), ("Berlin", "Munich", "unknown")},
+    ),
+    # who moves: "X said she would ..." is X, not the traveller told before
+    (
+        "a pronoun in what a person says is that person",
+        "Minister Anna Weber flew from Berlin to Rome. Her sister, Mary Johnson of Lyon, has said she "
+        "plans to travel to Madrid.",
+        {("Berlin", "Rome", "air"), ("Lyon", "Madrid", "air")},
+    ),
+    (
+        "'the arrival of' names its own movers",
+        "Minister Anna Weber flew from Berlin to Rome. The arrival of foreign troops in Madrid angered her.",
+        {("Berlin", "Rome", "air")},
+    ),
+    # where a person is told to be: "her cousin X in Y", "X, of Y", "was arrested in Y"
+    (
+        "a person reached where they are",
+        "Anna Weber phoned her cousin Mary Johnson in Lyon on Monday. Mary Johnson will travel to Paris "
+        "next week.",
+        {("Lyon", "Paris", "unknown")},
+    ),
+    (
+        "a person of a town lives there",
+        "Mary Johnson, of Lyon, said she would drive to Paris on Friday.",
+        {("Lyon", "Paris", "road")},
+    ),
+    (
+        "the one arrested is where the arrest was, even in a country",
+        "Police arrested Peter Brown in Germany on Monday. He will be extradited to France.",
+        {("Germany", "France", "unknown")},
+    ),
+    (
+        "a past-perfect stay told of the mover is where it set out",
+        "Minister Anna Weber, who had been in Lyon on Monday, was driven to Paris.",
+        {("Lyon", "Paris", "road")},
+    ),
+    # nominalisations and goals the parser hangs elsewhere
+    (
+        "a trip noun's whole path hung on the verb that tells it",
+        "The book tells the chef's journey, against her mother's wishes, from Lyon to Paris.",
+        {("Lyon", "Paris", "unknown")},
+    ),
+    (
+        "a journey to people goes where they are",
+        "Volunteers shipped blankets from Naples to families in Valletta.",
+        {("Naples", "Valletta", "sea")},
+    ),
+    # a possible journey ("suspected of carrying X to Y") does not put the mover at Y
+    (
+        "a possible journey leaves the mover where it was",
+        "The freighter left Tripoli on Monday. It is suspected of carrying weapons to Gaza. The vessel "
+        "later docked in Valletta.",
+        {("Tripoli", "Gaza", "sea"), ("Tripoli", "Valletta", "sea")},
+    ),
+    # a plan replaced by what happened: the plan stays planned, what happened is drawn from its start
+    (
+        "due to fly to X but ended up in Y",
+        "Minister Anna Weber was due to fly from Berlin to Rome on Monday but ended up in Vienna.",
+        {("Berlin", "Rome", "air"), ("Berlin", "Vienna", "unknown")},
+    ),
+    # a mover named by its vehicle is never given an inferred plane
+    (
+        "a convoy does not fly",
+        "The aid convoy stayed in Berlin on Monday. It then went on to Madrid.",
+        {("Berlin", "Madrid", "road")},
+    ),
+    (
+        "a carrier is an airline unless the story is of aircraft carriers",
+        "The carrier will resume the Munich-Madrid route in May.",
+        {("Munich", "Madrid", "air")},
+    ),
+    (
+        "the carrier of an aircraft-carrier story sails",
+        "The aircraft carrier left Naples on Monday. The carrier will go on to Athens.",
+        {("Naples", "Athens", "sea")},
+    ),
+    # joining a group on the move: from where the joiner was to where the group is going
+    (
+        "joining the convoy goes where the convoy goes",
+        "Hundreds of farmers were driving to Madrid on Monday. Mary Johnson joined the convoy after a "
+        "week in Lyon.",
+        {("Lyon", "Madrid", "road")},
+    ),
+    ("joining a government is no journey", "Mary Johnson joined the government after a week in Lyon.", set()),
+    # unnamed people an incident happens to set out from its scene, or from the dateline
+    (
+        "the injured leave the scene of the crash",
+        "A bus crashed near Lyon on Monday. The injured were flown to Paris.",
+        {("Lyon", "Paris", "air")},
+    ),
+    (
+        "families flee the fighting",
+        "Fighting raged in Tripoli on Monday. Hundreds of families fled to Lampedusa by boat.",
+        {("Tripoli", "Lampedusa", "sea")},
+    ),
+    (
+        "with no incident, the dateline is the scene",
+        "ROME (Reuters) - The injured were flown to Milan on Monday, officials in Rome said.",
+        {("Rome", "Milan", "air")},
+    ),
+    (
+        "a named traveller does not leave a scene",
+        "Minister Anna Weber landed in Rome on Monday. A bus crashed near Lyon on Tuesday. She later "
+        "flew to Madrid.",
+        {("Rome", "Madrid", "air")},
+    ),
+    # a journey to an event goes where the article told that event to be
+    (
+        "to the summit told earlier",
+        "The trade summit in Vienna opened on Monday. Minister Anna Weber flew from Berlin to the summit "
+        "on Tuesday.",
+        {("Berlin", "Vienna", "air")},
+    ),
+    (
+        "to the show held at a venue",
+        "The show, held at Sorbonne University, drew crowds. Mary Johnson, of Lyon, drove to this "
+        "weekend's show.",
+        {("Lyon", "Sorbonne University", "road")},
+    ),
 ]
+
+
+def test_a_stop_on_the_way_is_a_waypoint(nlp):  # noqa: F811
+    _, story, _ = _read(
+        nlp, "Minister Anna Weber flew from Berlin to Madrid after a refuelling stop in Lyon."
+    )
+    assert [
+        (leg.origin.name, leg.destination.name, [w.name for w in leg.waypoints]) for leg in story.legs
+    ] == [("Berlin", "Madrid", ["Lyon"])]
+
+
+def test_the_replaced_plan_is_planned_and_what_happened_reported(nlp):  # noqa: F811
+    _, story, _ = _read(
+        nlp, "Minister Anna Weber was due to fly from Berlin to Rome on Monday but ended up in Vienna."
+    )
+    assert {(leg.destination.name, leg.status) for leg in story.legs} == {
+        ("Rome", "planned"),
+        ("Vienna", "reported"),
+    }
 
 
 @pytest.mark.parametrize("text, legs", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_narrate_reads_the_class(nlp, text, legs):  # noqa: F811
     _, story, _ = _read(nlp, text)
     assert _legs(story) == legs
+
+
+def test_a_stay_at_a_name_not_on_the_map_leaves_the_origin_unknown(nlp):  # noqa: F811
+    """'married at X before heading to Y', X unresolved: not from where the mover was before."""
+    import datetime as dt
+
+    from test_narrate import make_places
+    from test_narrate_package import PLACES
+
+    from geostory.model import Article, Mention, Span
+    from geostory.narrate.events import read_events
+    from geostory.narrate.itinerary import build_story
+
+    text = (
+        "Minister Anna Weber flew from Berlin to Madrid. She married at St Brigid's Chapel before "
+        "heading to Rome."
+    )
+    start = text.index("St Brigid's Chapel")
+    chapel = Mention(
+        text="St Brigid's Chapel",
+        start=start,
+        end=start + len("St Brigid's Chapel"),
+        sentence=Span(text=text[text.index("She") :], start=text.index("She"), end=len(text)),
+        label="FAC",
+        kind="facility",
+    )
+    article = Article(text=text, date=dt.date(2024, 5, 15))
+    places = make_places(text, PLACES)
+    for unresolved, legs in (
+        ((), {("Berlin", "Madrid"), ("Madrid", "Rome")}),
+        ((chapel,), {("Berlin", "Madrid")}),
+    ):
+        story = build_story(article, places, unresolved, read_events(article, nlp(text), places, unresolved))
+        assert {(leg.origin.name, leg.destination.name) for leg in story.legs} == legs

@@ -7,21 +7,45 @@ The stage is a small pipeline; each step is a module:
     lexicon     the words journeys are told with (data/lexicon.tsv, data/modes.tsv), validated at load
     patterns    spaCy Matcher patterns as data (data/patterns.json): mode phrases ("by air", "on foot")
     reading     one clause: movement and visit triggers, the places in their roles (from/to/via/in-at,
-                objects, compounds), the clauses that tell one journey together folded into one
+                "between A and B", objects, compounds; PREP_GUARDS drop the prepositions that say
+                nothing of the journey), the clauses that tell one journey together folded into one
     people      who moves: the article's people and groups, pronouns and titles, vehicles as movers
-    modality    how sure (reported, planned, possible; negated or cancelled drops it), mode, date
+                (ACTOR_RULES, an ordered table of named rules)
+    modality    how sure (STATUS_RULES: reported, planned, possible; negated or cancelled drops it),
+                mode, date
     events      one frozen MotionEvent(trigger, mover, source, goal, path, vehicle, when, modality,
-                evidence) per movement, one VisitEvent per stay, in told order
+                evidence) per movement, one VisitEvent per stay or incident, in told order
     itinerary   each mover's position across the whole article (an origin left unsaid is where the
-                mover was last told to be: an arrival, a stay, the dateline), and the ordered tables
-                of named rules (MOVE_RULES, VISIT_RULES) that turn events into Legs and Visits
+                mover was last told to be: an arrival, a stay, "in X", the dateline), and the ordered
+                tables of named rules (EVENT_RULES, MOVE_RULES, VISIT_RULES) that turn events into
+                Legs and Visits
+
+What the itinerary holds to:
+- An origin left unsaid comes only from where the mover was told to be: an earlier arrival or stay
+  ("her cousin X in Russia", "X, of Lyon", "their home was in X", "was arrested in X"), a stay told
+  before the movement ("after ten years in X", "X, who had been in A, was driven to B"), the scene
+  of an incident for the people it happened to ("A bus crashed near X. The injured were flown to
+  Y"), the dateline; never a nationality or an office. A stay at a name the map cannot show leaves
+  the origin unknown.
+- A vehicle and its passengers are one itinerary ("the family was flying ... the plane was headed
+  ..."); a group that fans out ("members are heading to A and B") stays at its base; "a trip to A
+  and a trip to B" both leave from there; joining a group on the move goes where it goes.
+- A journey told under way ("was headed for X", "bound for X") has not reached X: a diversion
+  ("rerouted to Y", "was due to fly to X but ended up in Y") or "continued on to Y" leaves from
+  where it set out, and the replaced plan stays planned. A possible journey ("suspected of
+  carrying X to Y") does not move its mover.
+- A route ("flights between A and B", "a rail service connecting A, B and C", "the A-B route") is
+  drawn from its told ends; it moves nobody and nothing chains from it.
+- A first-level region holds the towns of its admin1 and a country its towns: "to Montana ... to
+  Bozeman" refines the last leg instead of adding one.
 
 Only the head of a preposition's object counts, so appositives and qualifiers ("Pyongyang, North
 Korea's capital"; "a university in Vladivostok") are never endpoints, and names after "rather than",
 "instead of", "not" are dropped. With no mode cue at all, a leg longer than
 `itinerary.AIR_DEFAULT_KM` (geodesic) is `air` (or `sea` when its mover's other legs went by sea),
-marked `mode_inferred`. A journey with no known origin is not drawn: its destination becomes a
-Visit until the origin is told. The same mover's same journey told twice is one Leg.
+marked `mode_inferred`; a mover named by its vehicle ("the convoy") goes by that vehicle. A journey
+with no known origin is not drawn: its destination becomes a Visit until the origin is told. The
+same mover's same journey told twice is one Leg.
 """
 
 from __future__ import annotations
@@ -41,7 +65,8 @@ def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Seq
     """Read journeys (Leg) and visits/events (Visit) from the parsed article; geometry is left to route.
 
     `doc` is the article parsed by spaCy (`doc.text == article.text`); `places` are resolved
-    places whose mentions carry character offsets into the text. Legs and visits come back in
-    the order the article tells them.
+    places whose mentions carry character offsets into the text; `unresolved` are the mentions
+    the resolver could not place (a mover told to be at one is not where it was before). Legs and
+    visits come back in the order the article tells them.
     """
-    return build_story(article, places, unresolved, read_events(article, doc, places))
+    return build_story(article, places, unresolved, read_events(article, doc, places, unresolved))

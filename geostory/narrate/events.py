@@ -16,13 +16,16 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
+from geostory.model import Article, Mention, Mode, Place, Span, Status, TimeSpan
 from geostory.narrate.lexicon import (
+    AFFECTED,
     ARRIVAL_VERBS,
     CARRIERS,
     CONTINUE,
     DIVERT,
     GROUP_NOUNS,
+    HELD_VERBS,
+    HOME_NOUNS,
     SING_PRONOUNS,
     VEHICLES,
 )
@@ -35,6 +38,7 @@ from geostory.narrate.people import (
     _parallel_of,
     _subject_of,
     _vehicle_object,
+    speaker_of,
 )
 from geostory.narrate.places import _contains
 from geostory.narrate.reading import (
@@ -43,17 +47,24 @@ from geostory.narrate.reading import (
     _dateline_place,
     _definite_or_ordinal,
     _due_in,
+    _elided_goals,
+    _ends_up,
     _fold_origins,
     _fold_stops,
     _governor_subject,
     _is_background,
+    _is_incident,
     _is_trigger,
     _is_visit_trigger,
+    _joins_a_group,
+    _located_people,
     _past_tense,
     _pluperfect,
+    _read_incident,
     _read_move,
     _read_visit,
     _Reading,
+    _remember_event_place,
     _sentence_span,
     _under_way,
     _verbal,
@@ -82,9 +93,8 @@ class Trigger:
     past: bool  # told in the past tense
     under_way: bool = False  # "was heading to X", "bound for X": on its way, not arrived
     diverts: bool = False  # "rerouted to X", "was diverted to X": the journey under way goes elsewhere
-    parallel: bool = (
-        False  # a trip noun joined to another: "a trip to A and a trip to B" (each from the base)
-    )
+    parallel: bool = False  # "a trip to A and a trip to B": each sets out from the same place
+    joins: bool = False  # "joined the convoy": goes where the group on the move goes
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,9 @@ class MotionEvent:
     scope: bool = False  # "a trip to Asia": what the trip covers, not a stop
     fan_out: bool = False  # "to hospitals in A and B": one journey to each
     route: bool = False  # "flights between A and B": a route, which moves nobody and is not chained
+    left_unplaced: bool = False  # set out from a place not on the map ("married at X before heading to Y")
     introduced: bool = False  # the mover is new here ("a delegation of 20 officials")
+    affected: bool = False  # people an incident happens to: "the injured", "passengers"
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,8 @@ class VisitEvent:
     evidence: Span
     pluperfect: bool = False
     past_dated: bool = False
+    home: bool = False  # "their home was in X": where the actors live
+    incident: bool = False  # "a bus crashed near X": where something happened, the scene of what follows
     next_stop: bool = False  # "will arrive at X, then take part in a meeting in Y": a journey on to Y
 
 
@@ -166,8 +180,9 @@ def _trigger(token: Token) -> Trigger:
         arrives=_arrives(token),
         past=_past_tense(token),
         under_way=_under_way(token),
-        diverts=token.lemma_.lower() in DIVERT,
+        diverts=token.lemma_.lower() in DIVERT or _ends_up(token),
         parallel=_parallel_of(token) is not None,
+        joins=_joins_a_group(token),
     )
 
 
@@ -184,6 +199,8 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
             evidence=evidence,
             pluperfect=reading.pluperfect,
             past_dated=reading.past_dated,
+            home=reading.home,
+            incident=reading.incident,
         )
     return MotionEvent(
         trigger=trigger,
@@ -205,7 +222,9 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
         scope=reading.scope,
         fan_out=reading.fan_out,
         route=reading.route,
+        left_unplaced=reading.left_unplaced,
         introduced=reading.introduced,
+        affected=reading.affected,
     )
 
 
@@ -224,12 +243,12 @@ def _triggers(sent: SpacySpan) -> tuple[list[Token], list[Token]]:
     return movers, visitors
 
 
-def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
-    """The movements and visits one sentence tells, in token order."""
+def _sentence_readings(sent: SpacySpan, index: _Index) -> tuple[list[_Reading], set[int]]:
+    """The movements and visits one sentence tells, in token order, and its trigger tokens."""
     movers, visitors = _triggers(sent)
     stop = {t.i for t in movers} | {t.i for t in visitors}
     legs_here = [r for r in (_read_move(t, index, stop - {t.i}) for t in movers) if r is not None]
-    legs_here = _fold_origins(_fold_stops(legs_here))
+    legs_here = _fold_origins(_fold_stops(legs_here)) + _elided_goals(legs_here, index)
     visits_here: list[_Reading] = []
     for trigger in visitors:
         reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
@@ -246,6 +265,13 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
             )
         elif reading is not None:
             visits_here.append(reading)
+    visits_here.extend(_located_people(sent, index, stop))
+    taken = stop | {r.trigger.i for r in legs_here + visits_here}
+    for token in sent:
+        if token.i not in taken and _is_incident(token):
+            incident = _read_incident(token, index)
+            if incident is not None:
+                visits_here.append(incident)
     for reading in legs_here:
         if not reading.origins and reading.destinations and reading.trigger.pos_ in ("VERB", "AUX"):
             before = _after_visit(reading.trigger, visits_here)
@@ -254,7 +280,8 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> list[_Reading]:
                 for d in reading.destinations
             ):
                 reading.origins = [before]  # "arrived back in X after talks in Y"
-    return sorted(legs_here + visits_here, key=lambda r: r.trigger.i)
+    readings = sorted(legs_here + visits_here, key=lambda r: r.trigger.i)
+    return readings, stop | {r.trigger.i for r in readings}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,6 +299,14 @@ class _Told:
 
 def _actor_token(reading: _Reading) -> Token | None:
     trigger = reading.trigger
+    if reading.located:
+        return trigger  # "her cousin X in Russia": X
+    if reading.incident and trigger.pos_ == "NOUN":
+        return None  # "passengers who died in a crash in X": the scene, nobody's stay
+    if reading.kind == "visit" and trigger.lemma_.lower() in HELD_VERBS:
+        held = next((c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if held is not None:
+            return held  # "police arrested X in Y", "X was arrested in Y": X is in Y
     if trigger.pos_ in ("NOUN", "PROPN") and not _verbal(trigger):
         token = _noun_actor_token(trigger)
         if token is None and reading.kind == "visit":
@@ -289,6 +324,35 @@ def _introduced(token: Token | None) -> bool:
     )
 
 
+def _affected(token: Token | None) -> bool:
+    """People an incident happens to: "the injured", "wounded passengers", "hundreds of families"."""
+    if token is None:
+        return False
+    if token.lemma_.lower() in AFFECTED or token.lower_ in AFFECTED:
+        return True
+    for child in token.children:
+        if child.dep_ == "amod" and child.lower_ in AFFECTED:
+            return True
+        if child.dep_ == "prep" and child.lower_ == "of":
+            if any(
+                g.dep_ == "pobj" and (g.lemma_.lower() in AFFECTED or g.lower_ in AFFECTED)
+                for g in child.children
+            ):
+                return True
+    return False
+
+
+def _plural_reference(token: Token | None, kind: str) -> bool:
+    """A subject that points back at the movers told last: "they", "about 300 of them" (for a
+    movement), "their home" (for a stay: where they live)."""
+    if token is None:
+        return False
+    if kind == "visit":
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        return token.lemma_.lower() in HOME_NOUNS and owner is not None and owner.lower_ == "their"
+    return token.pos_ == "NUM" or token.lower_ in ("them", "they", "their", "those", "some", "many")
+
+
 def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, people: set[str]) -> None:
     """The mover or actors of the reading, from its subject and what was told before."""
     trigger, memory = reading.trigger, told.memory
@@ -302,16 +366,12 @@ def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, peo
         and reading.actor
         and mover not in reading.actor
         and mover in index.people.before(trigger.i)
+        and speaker_of(token, index) is None
     ):
         reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
     reading.introduced = _introduced(token)
-    if (
-        not reading.actor
-        and reading.kind == "move"
-        and told.last_mover
-        and token is not None
-        and (token.pos_ == "NUM" or token.lower_ in ("them", "they", "those", "some", "many"))
-    ):
+    reading.affected = _affected(token)
+    if not reading.actor and told.last_mover and _plural_reference(token, reading.kind):
         reading.actor = told.last_mover  # "about 300 of them would be transferred to X"
     if (
         not reading.actor
@@ -416,9 +476,12 @@ def _own_clause(reading: _Reading, stop: set[int]) -> list[Token]:
     return clause
 
 
-def read_events(article: Article, doc: Doc, places: Sequence[Place]) -> Reading:
-    """Every movement and visit the article tells, as frozen events in told order."""
-    index = _Index(article, doc, places)
+def read_events(
+    article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()
+) -> Reading:
+    """Every movement and visit the article tells, as frozen events in told order; `unresolved`
+    are the names the resolver could not place (a mover told to be at one is not where it was)."""
+    index = _Index(article, doc, places, unresolved)
     dates_by_sent: dict[int, list[SpacySpan]] = {}  # sentence start -> its DATE entities
     for ent in doc.ents:
         if ent.label_ == "DATE":
@@ -427,8 +490,10 @@ def read_events(article: Article, doc: Doc, places: Sequence[Place]) -> Reading:
     told = _Told()
     events: list[Event] = []
     for sent in doc.sents:
-        readings = _sentence_readings(sent, index)
-        stop = {r.trigger.i for r in readings} | {t.i for group in _triggers(sent) for t in group}
+        readings, stop = _sentence_readings(sent, index)
+        for reading in readings:
+            if reading.kind == "visit":
+                _remember_event_place(reading, index)
         for reading in readings:
             status = _status(reading.trigger)
             if status is None:

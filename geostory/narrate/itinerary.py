@@ -4,10 +4,14 @@
 
 The events of the whole article are read in told order. Each mover (a person, a group, a ship, a
 cargo) has a `_Position`: where it last was told to be (an arrival, a stay, "in X", the dateline),
-where its trip began and how it has gone. Each movement event goes through `MOVE_RULES`, an ordered
-table of small named rules: a rule either rewrites what the event says in the light of what came
-before, or consumes it (draws a leg, moves the mover, or leaves it as a visit). The first rule that
-consumes the event ends its reading. Stays go through `VISIT_RULES` the same way.
+where its trip began, how it has gone, and whether it is still under way. Each movement event
+goes through `EVENT_RULES` (the event alone: background, scope, routes), then, its mover located,
+through `MOVE_RULES`: ordered tables of small named rules, each of which either rewrites what the
+event says in the light of what came before, or consumes it (draws a leg, moves the mover, or
+leaves it as a visit). The first rule that consumes the event ends its reading. Stays go through
+`VISIT_RULES`, whose first verdict says whether the stay moves its actors; a stay told as the next
+step of a movement ("arrive at X, then take part in a meeting in Y") is read as a journey to Y.
+With `fired`, `build_story` records which rule acted on which event.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from itertools import pairwise
 
 from geostory.model import Article, Leg, Mention, Mode, Place, Story, Visit
 from geostory.narrate.events import Event, MotionEvent, Reading, VisitEvent
-from geostory.narrate.lexicon import ARRIVAL_VERBS, LIGHT, SCOPE_TYPES, SPEECH, STOPS
+from geostory.narrate.lexicon import ARRIVAL_VERBS, LIGHT, MODE_WORDS, SCOPE_TYPES, SPEECH, STOPS, VEHICLES
 from geostory.narrate.places import _contains, _in_country, _km
 
 __all__ = ["build_story", "EVENT_RULES", "MOVE_RULES", "VISIT_RULES"]
@@ -74,12 +78,15 @@ class _Trip:
         default_factory=set
     )  # (sentence start, place): a journey began there
     fired: list[tuple[int, str]] | None = None  # (event number, rule) when tracing
+    scene: tuple[int, Place] | None = None  # (event number, place) of the last incident told
 
-    def position_of(self, actor: Actor, has_origin: bool, introduced: bool = False) -> _Position:
+    def position_of(
+        self, actor: Actor, has_origin: bool, introduced: bool = False, moving: bool = True
+    ) -> _Position:
         """The mover's position; one not seen yet starts where a group it belongs to is ("A and
         his wife left X" ... "A flew to Y"), or, for a vehicle or group without a person's name
-        ("the plane", "the convoy"), goes on with the story's last mover: a vehicle and its
-        passengers are one itinerary."""
+        ("the plane", "the convoy"), goes on with the story's last mover when it is told moving:
+        a vehicle and its passengers are one itinerary (told at a stay, it starts from a copy)."""
         if actor in self.positions:
             return self.positions[actor]
         pos = _Position()
@@ -95,7 +102,12 @@ class _Trip:
                     course_from=source.course_from,
                 )
             elif actor and not introduced and not (set(actor) & self.people) and self.updated:
-                pos = self.positions[max(self.updated, key=self.updated.__getitem__)]
+                last = self.positions[max(self.updated, key=self.updated.__getitem__)]
+                pos = (
+                    last
+                    if moving
+                    else _Position(place=last.place, start=last.start, trip_mode=last.trip_mode)
+                )
         self.positions[actor] = pos
         return pos
 
@@ -309,14 +321,6 @@ def joins_its_group(trip: _Trip, step: _Step) -> bool:
     return False
 
 
-def round_trip_ends_at_start(trip: _Trip, step: _Step) -> bool:
-    """'will fly from X ... and return to X': X is where it ends, not where this leg starts."""
-    ev = step.ev
-    if ev.returning and ev.source and ev.goal and ev.source[0].key == ev.goal[-1].key:
-        step.ev = replace(ev, source=())
-    return False
-
-
 def locate_the_mover(trip: _Trip, step: _Step) -> _Located:
     """Where the mover is now, what mode it travels in, and the leg that brought it here."""
     ev = step.ev
@@ -374,19 +378,31 @@ def stop_before_going_on(trip: _Trip, step: _Located) -> bool:
     return True
 
 
+def set_out_from_an_unplaced_stay(trip: _Trip, step: _Located) -> bool:
+    """'married at X before heading to Y', X not on the map: the journey's origin is unknown (not
+    where the mover was before X), so Y waits, as a pending arrival, for its origin."""
+    if not (step.ev.left_unplaced and step.origin is None and step.destinations):
+        return False
+    step.pos.place = step.pos.last_leg = None
+    return journey_to_destinations(trip, step)
+
+
 def course_goes_on_from_its_start(trip: _Trip, step: _Located) -> bool:
-    """'was headed to X but rerouted to Y', 'was headed for X ... continued on to Y': the journey
-    under way never reached X, so it goes on from where it set out; a diversion leaves X as the
-    plan it replaced."""
+    """'was headed to X but rerouted to Y', 'was headed for X ... continued on to Y', 'was due to
+    fly to X but ended up in Y': the journey under way (or planned) never reached X, so it goes on
+    from where it set out; a diversion leaves X as the plan it replaced."""
     pos, ev = step.pos, step.ev
-    if step.origin is not None or not step.destinations or pos.course_from is None:
+    last = trip.leg(pos.last_leg)
+    start = pos.course_from
+    if start is None and ev.trigger.diverts and last is not None and last.evidence == ev.evidence:
+        start = last.origin if last.status != "reported" else None  # "was due to fly to X but ended up in Y"
+    if step.origin is not None or not step.destinations or start is None:
         return False
     if not (ev.trigger.diverts or ev.trigger.continues):
         return False
-    last = trip.leg(pos.last_leg)
     if ev.trigger.diverts and last is not None and pos.last_leg is not None:
         trip.legs[pos.last_leg] = replace(last, status="planned")
-    step.origin = pos.course_from
+    step.origin = start
     return False
 
 
@@ -471,10 +487,23 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
     return False
 
 
-def return_starts_here(trip: _Trip, step: _Located) -> bool:
-    """'returned to X': from where the mover is."""
-    if step.origin is None and step.destinations and step.ev.returning and step.pos.start is not None:
-        step.origin = step.pos.place
+# The scene of an incident is where its unnamed people set out from for this many events.
+SCENE_EVENTS = 8
+
+
+def affected_leave_the_scene(trip: _Trip, step: _Located) -> bool:
+    """'A bus crashed near X. The injured were flown to Y': people an incident happens to, placed
+    nowhere else, set out from its scene (or, with no incident told, from the dateline)."""
+    ev = step.ev
+    if step.origin is not None or not step.destinations or step.pos.place is not None or not ev.affected:
+        return False
+    scene = (
+        trip.scene[1] if trip.scene is not None and step.n - trip.scene[0] <= SCENE_EVENTS else trip.dateline
+    )
+    if scene is not None and all(
+        d.key != scene.key and not _contains(d, scene) and not _contains(scene, d) for d in step.destinations
+    ):
+        step.origin = scene
     return False
 
 
@@ -543,6 +572,7 @@ def _ends_at_earlier_arrival(trip: _Trip, step: _Located) -> bool:
         and ev.trigger.past
         and all(p.key != earlier.key for p in chain)
         and not any(_contains(p, earlier) or _contains(earlier, p) for p in chain)
+        and _km(step.destinations[-1], earlier) >= SAME_PLACE_KM  # not a venue of where it arrived
         and trip.add_leg(step.destinations[-1], earlier, ev, "unknown", [])
     ):
         return False
@@ -562,6 +592,10 @@ def journey_to_destinations(trip: _Trip, step: _Located) -> bool:
         return True
     if ev.fan_out and step.origin is not None:
         pos.place, pos.last_leg = step.origin, None  # spread out: still based where it set out
+        trip.moved(ev.mover)
+        return True
+    if ev.modality == "possible" and step.origin is not None:
+        pos.place, pos.last_leg = step.origin, None  # "suspected of carrying X to Y": not known to be at Y
         trip.moved(ev.mover)
         return True
     pos.place = step.destinations[-1]
@@ -656,6 +690,24 @@ def return_from(trip: _Trip, step: _Located) -> bool:
     return True
 
 
+def joins_a_group_on_the_move(trip: _Trip, step: _Located) -> bool:
+    """'X joined the convoy after ... in A': from A to where the group on the move (the last other
+    mover told going somewhere) is going."""
+    pos, ev, origin = step.pos, step.ev, step.origin
+    if not ev.trigger.joins or origin is None or step.destinations:
+        return False
+    others = [k for k in trip.updated if k != ev.mover and trip.positions[k].place is not None]
+    if not others:
+        return False
+    group = trip.positions[max(others, key=trip.updated.__getitem__)]
+    if group.place is None or not trip.add_leg(origin, group.place, ev, step.mode, list(ev.path)):
+        return False
+    pos.start = pos.start or origin
+    pos.place, pos.last_leg = group.place, len(trip.legs) - 1
+    trip.moved(ev.mover)
+    return True
+
+
 def departure_places_the_mover(trip: _Trip, step: _Located) -> bool:
     """'left X': the mover is at X now; the arrival told later completes the leg."""
     pos, ev, origin = step.pos, step.ev, step.origin
@@ -693,7 +745,6 @@ EVENT_RULES: tuple[tuple[str, EventRule], ...] = tuple(
         background_trip,
         arrival_from_is_at_dateline,
         joins_its_group,
-        round_trip_ends_at_start,
     )
 )
 # Then `locate_the_mover`, and the event in the light of where its mover is.
@@ -701,11 +752,12 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
     (rule.__name__, rule)
     for rule in (
         stop_before_going_on,
+        set_out_from_an_unplaced_stay,
         course_goes_on_from_its_start,
         parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
-        return_starts_here,
+        affected_leave_the_scene,
         home_from_origin,
         home_from_here,
         journey_to_destinations,
@@ -713,6 +765,7 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         same_journey_told_again,
         arrival_tells_where_it_began,
         return_from,
+        joins_a_group_on_the_move,
         departure_places_the_mover,
         path_only,
     )
@@ -726,22 +779,27 @@ StayRule = Callable[[_Trip, VisitEvent, _Position], bool | None]
 
 
 def stay_told_aside(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
-    """A stay in the past perfect, a flashback, a possibility or a saying places nobody."""
+    """A stay in the past perfect, a flashback, a possibility or a saying places nobody; nor does
+    'X is in Y', unless it is where they live ("their home was in Y")."""
     return (
         False
         if (
             ev.pluperfect
             or ev.past_dated
             or ev.modality == "possible"
-            or ev.trigger.lemma in SPEECH | {"be", "say"}
+            or ev.trigger.lemma in SPEECH | {"say"}
+            or (ev.trigger.lemma == "be" and not ev.home)
         )
         else None
     )
 
 
 def stay_in_a_country_or_region(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
-    """'in Vietnam', 'the largest in Southeast Asia': no more precise than before."""
-    return False if ev.place.place_type in SCOPE_TYPES or ev.place.place_type == "country" else None
+    """'in Vietnam', 'the largest in Southeast Asia': no more precise than where the mover is (a
+    mover placed nowhere yet is placed there: "her cousin in Russia", "was arrested in Alabama")."""
+    if ev.place.place_type in SCOPE_TYPES or ev.place.place_type == "country":
+        return pos.place is None and ev.place.place_type in ("country", "region")
+    return None
 
 
 def stay_where_the_journey_began(trip: _Trip, ev: VisitEvent, pos: _Position) -> bool | None:
@@ -798,6 +856,8 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
             event=ev.event,
         )
     )
+    if ev.incident:
+        trip.scene = (n, ev.place)
     if not ev.actors:
         return
     if ev.next_stop and _next_stop_is_a_journey(trip, n, ev):
@@ -805,7 +865,7 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
     pos = trip.positions.get(ev.actors) or _Position()
     for number, (name, rule) in enumerate(VISIT_RULES):
         if number == 1:
-            pos = trip.position_of(ev.actors, False)  # past the first rule, the actors have a position
+            pos = trip.position_of(ev.actors, False, moving=False)  # past the first rule, the actors have one
         verdict = rule(trip, ev, pos)
         if verdict is None:
             continue
@@ -814,6 +874,7 @@ def _read_stay(trip: _Trip, n: int, ev: VisitEvent) -> None:
         if verdict:
             pos.place = ev.place
             pos.last_leg = None
+            pos.pending, pos.pending_verb = None, False  # it has been elsewhere since that arrival
             trip.moved(ev.actors)
         return
 
@@ -848,12 +909,14 @@ def _next_stop_is_a_journey(trip: _Trip, n: int, ev: VisitEvent) -> bool:
 
 def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
     """The event through EVENT_RULES, then, its mover located, through MOVE_RULES; the first rule
-    that consumes it ends its reading. When tracing, a rule that consumed or rewrote the event is noted."""
+    that consumes it ends its reading. When tracing, a rule that consumed or rewrote the event (or
+    gave its mover a position) is noted."""
     step = _Step(n=n, ev=ev, background=ev.background)
     for name, event_rule in EVENT_RULES:
-        before = (step.ev, step.background)
+        before = (step.ev, step.background, trip.positions.get(step.ev.mover))
         consumed = event_rule(trip, step)
-        if trip.fired is not None and (consumed or before != (step.ev, step.background)):
+        after = (step.ev, step.background, trip.positions.get(step.ev.mover))
+        if trip.fired is not None and (consumed or before != after):
             trip.fired.append((n, name))
         if consumed:
             return
@@ -876,7 +939,8 @@ def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
 def _default_modes(legs: list[Leg]) -> list[Leg]:
     """Mode by distance when the article gives no cue: a leg over AIR_DEFAULT_KM (geodesic, between
     the resolved places) is `air`, or `sea` when the same mover's other legs (or, for legs without
-    a known mover, all the story's reported legs with a mode) went by sea: a ship does not fly."""
+    a known mover, all the story's reported legs with a mode) went by sea: a ship does not fly; a
+    mover named by its vehicle ("the convoy") goes by that vehicle, never by an inferred plane."""
     by_actor: dict[str | None, set[Mode]] = {}
     reported: set[Mode] = set()
     for leg in legs:
@@ -889,10 +953,26 @@ def _default_modes(legs: list[Leg]) -> list[Leg]:
         if leg.mode != "unknown" or _km(leg.origin, leg.destination) <= AIR_DEFAULT_KM:
             out.append(leg)
             continue
+        vehicle = _vehicle_of(leg.actor)
+        if vehicle is not None:  # "the convoy", "the ferry": never flown
+            out.append(replace(leg, mode=vehicle))
+            continue
         known = by_actor.get(leg.actor) or reported
         mode: Mode = "sea" if known == {"sea"} else "air"
         out.append(replace(leg, mode=mode, mode_inferred=True))
     return out
+
+
+def _vehicle_of(actor: str | None) -> Mode | None:
+    """The mode of a vehicle that names the mover ("the convoy", "The MV Aurora's ferry")."""
+    for word in (actor or "").lower().replace(",", " ").split():
+        if word in ("carrier", "carriers"):
+            continue  # an airline as often as a ship
+        if word in VEHICLES:
+            return MODE_WORDS[word]
+        if word.endswith("s") and word[:-1] in VEHICLES:
+            return MODE_WORDS[word[:-1]]  # "the buses"
+    return None
 
 
 def _dedupe_legs(legs: list[Leg]) -> list[Leg]:

@@ -43,11 +43,13 @@ LISTS: dict[str, ListSpec] = {
     "for_dest": ListSpec("lemma", VN + ("ADJ",), "'for X' is where it goes: left for X"),
     "stops": ListSpec("lemma", VN, "a stop on the way"),
     "return": ListSpec("lemma", V, "a return"),
-    "verb_only": ListSpec("lemma", V, "counts only as a verb (also a noun of another sense)"),
     "light": ListSpec("lemma", V, "counts only with a vehicle or trip noun as object: took a train"),
     "continue": ListSpec("lemma", V, "the journey goes on as it went"),
     "divert": ListSpec("lemma", V, "the journey under way goes elsewhere: rerouted to X"),
     "arrival_verbs": ListSpec("lemma", V, "tells an arrival"),
+    "arrive_phrasal": ListSpec(
+        "phrasal", V, "a verb and particle that tell where a journey ended: ended up in X"
+    ),
     "of_dest": ListSpec("lemma", N, "'a tour of X': the places toured"),
     "trip_nouns": ListSpec("lemma", N, "a trip as a whole"),
     "visit_verb": ListSpec("lemma", V + ("AUX",), "something done at a place"),
@@ -55,6 +57,11 @@ LISTS: dict[str, ListSpec] = {
     "visit_phrase": ListSpec("phrasal", V, "a verb and its object noun that tell an event: take part in X"),
     "visit_prep": ListSpec("lower", (), "a preposition of location"),
     "generic_place_noun": ListSpec("lemma", N, "a noun that introduces a place: the city of X"),
+    "held_verb": ListSpec(
+        "lemma", V, "someone is held where it happens: was arrested in X (the one arrested)"
+    ),
+    "contact_verb": ListSpec("lemma", V, "reaches someone where they are: phoned her cousin in X"),
+    "home_noun": ListSpec("lemma", N, "where someone lives: their home was in X (a stay of the owner)"),
     "carrier": ListSpec("lemma", N, "a craft that carries people but gives no mode"),
     "path_block": ListSpec("lower", (), "opens a phrase about something else: after a win at X"),
     "compass": ListSpec("lower", (), "a compass direction"),
@@ -70,6 +77,12 @@ LISTS: dict[str, ListSpec] = {
     "not_person_noun": ListSpec("lower", (), "a title word that is no person by itself"),
     "person_noun": ListSpec("lemma", N, "a person, besides the titles"),
     "group_noun": ListSpec("either", N, "a group that travels together"),
+    "incident": ListSpec("either", VN, "something that happens at a place (a crash, an attack): the scene"),
+    "affected_noun": ListSpec(
+        "either", N + ("ADJ",), "people an incident happens to: the injured, passengers"
+    ),
+    "travel_group": ListSpec("lemma", N, "a group on the move that others join: the convoy, the caravan"),
+    "join_verb": ListSpec("lemma", V, "joins a group on the move: joined the convoy"),
     "plural_pronoun": ListSpec("lower", (), "a plural pronoun"),
     "sing_pronoun": ListSpec("lower", (), "a singular personal pronoun"),
     "move_prep": ListSpec("phrase", (), "a preposition and the role its object has"),
@@ -179,11 +192,11 @@ ARRIVE = words("arrive")
 FOR_DEST = words("for_dest")
 STOPS = words("stops")
 RETURN = words("return")
-VERB_ONLY = words("verb_only")
 LIGHT = words("light")
 CONTINUE = words("continue")
 DIVERT = words("divert")
 ARRIVAL_VERBS = words("arrival_verbs")
+ARRIVE_PARTICLE = dict(e.split(" ", 1) for e in words("arrive_phrasal"))  # "end" -> "up"
 OF_DEST = words("of_dest")
 TRIP_NOUNS = words("trip_nouns")
 VISIT_VERBS = words("visit_verb")
@@ -191,6 +204,9 @@ VISIT_NOUNS = words("visit_noun")
 VISIT_PHRASES = dict(e.split(" ", 1) for e in words("visit_phrase"))  # "take" -> "part"
 VISIT_PREPS = words("visit_prep")
 GENERIC_PLACE_NOUNS = words("generic_place_noun")
+HOME_NOUNS = words("home_noun")
+CONTACT_VERBS = words("contact_verb")
+HELD_VERBS = words("held_verb")
 CARRIERS = words("carrier")
 PATH_BLOCK = words("path_block")
 COMPASS = words("compass")
@@ -205,6 +221,10 @@ POSSIBLE_LEMMAS = words("possible_word")
 TITLES = words("title")
 PERSON_NOUNS = (TITLES - words("not_person_noun")) | words("person_noun")
 GROUP_NOUNS = words("group_noun")
+TRAVEL_GROUPS = words("travel_group")
+INCIDENTS = words("incident")
+AFFECTED = words("affected_noun")
+JOIN_VERBS = words("join_verb")
 PLURAL_PRONOUNS = words("plural_pronoun")
 SING_PRONOUNS = words("sing_pronoun")
 MOVE_PREPS = word_classes("move_prep")

@@ -38,6 +38,8 @@ def _modal_scope(trigger: Token) -> list[Token]:
     for _ in range(6):
         if t.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
             break  # "..., and the ship will be towed to X": its own clause
+        if t.dep_ == "conj" and t.tag_ == "VBD":
+            break  # "was due to fly to X but ended up in Y": what happened, told in its own tense
         if t.dep_ in _SCOPE_DEPS and t.head.i != t.i:
             t = t.head
             scope.append(t)
@@ -288,8 +290,8 @@ def _mode_word(token: Token) -> Mode | None:
         return None
     if lemma in ("drive", "ride") and token.pos_ == "NOUN":
         return "road"
-    if lemma == "carrier" and token.doc[max(0, token.i - 1)].lower_ in ("aircraft",):
-        return "sea"
+    if lemma == "carrier":  # a ship in a story of aircraft carriers; else an airline, no mode
+        return "sea" if "aircraft carrier" in token.doc.text.lower() else None
     if lemma in ("train",) and token.pos_ == "VERB":
         return None
     if lemma == "coach" and token.ent_type_ == "PERSON":

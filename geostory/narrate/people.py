@@ -18,6 +18,7 @@ from geostory.model import Article, Mention, Place
 from geostory.narrate.lexicon import (
     CARRIERS,
     GROUP_NOUNS,
+    HOME_NOUNS,
     LIGHT,
     MOVE_NOUNS,
     PERSON_NOUNS,
@@ -51,9 +52,17 @@ class Memory:
 class _Index:
     """Maps tokens to places and people for one article."""
 
-    def __init__(self, article: Article, doc: Doc, places: Sequence[Place]):
+    def __init__(
+        self, article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()
+    ):
         self.article = article
         self.doc = doc
+        # tokens of names the resolver could not place: somewhere, but not on the map
+        self.unplaced: set[int] = set()
+        for mention in unresolved:
+            unplaced = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if unplaced is not None and mention.kind != "demonym":
+                self.unplaced.update(t.i for t in unplaced)
         self.token_place: dict[int, Place] = {}
         self.token_mention: dict[int, Mention] = {}
         self.demonym_tokens: set[int] = set()
@@ -74,6 +83,8 @@ class _Index:
                         self.token_place[token.i] = place
                         self.token_mention[token.i] = mention
         self.people = _People(doc, self.token_place)
+        # event noun -> the place the article told it at ("the summit in X" ... "flew to the summit")
+        self.event_places: dict[str, Place] = {}
 
     def place(self, token: Token) -> Place | None:
         return self.token_place.get(token.i)
@@ -156,8 +167,9 @@ class _People:
         return out
 
     def by_surname(self, token: Token) -> str | None:
-        """'Orban' when the parser did not tag it, after 'Viktor Orban' was named."""
-        if token.pos_ != "PROPN":
+        """'Orban' when the parser did not tag it, after 'Viktor Orban' was named (also when it took
+        the name for a capitalised noun: "Tynes accompanied ...")."""
+        if token.pos_ != "PROPN" and not (token.pos_ in ("NOUN", "ADJ") and token.text[:1].isupper()):
             return None
         bucket = self.surnames.get(token.text)
         return bucket[0] if bucket else None
@@ -298,6 +310,8 @@ def _parallel_of(noun: Token) -> Token | None:
 
 
 def _noun_actor_token(trigger: Token) -> Token | None:
+    """Who travels on a trip noun: its possessor, 'by/of' a person or group, the subject of the
+    verb it is taken with ("took a flight", "began a tour"), or of the verb it is joined to."""
     first = _parallel_of(trigger)
     if first is not None:
         return _noun_actor_token(first)  # "a trip to A and a trip to B": the same traveller
@@ -323,6 +337,8 @@ def _noun_actor_token(trigger: Token) -> Token | None:
             if head.lemma_.lower() in {"begin", "start", "continue", "resume", "wrap", "finish", "conclude"}
             else None
         )
+    if trigger.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
+        return _subject_of(head)  # "moved to A ... and then finally a house in B": who moved
     return None
 
 
@@ -463,6 +479,14 @@ def vehicle(token: Token, index: _Index, memory: Memory) -> list[str] | None:
     return [text] if text else []
 
 
+def home_of_its_owner(token: Token, index: _Index, memory: Memory) -> list[str] | None:
+    """'Their first home was in X', 'his house in X': whoever lives there."""
+    if token.lemma_.lower() not in HOME_NOUNS:
+        return None
+    owner = next((c for c in token.children if c.dep_ == "poss"), None)
+    return _one_actor(owner, index, memory) if owner is not None else None
+
+
 def air_force_one(token: Token, index: _Index, memory: Memory) -> list[str] | None:
     """'Air Force One landed': the last person told of."""
     if token.text == "One" and token.doc[token.i - 1].lower_ == "force":
@@ -470,10 +494,33 @@ def air_force_one(token: Token, index: _Index, memory: Memory) -> list[str] | No
     return None
 
 
+_SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson", "spokespeople", "aide", "press"})
+
+
+def speaker_of(pronoun: Token, index: _Index) -> str | None:
+    """'X has said she plans to travel to Y': the named person who says it, unless a spokesperson
+    (who speaks of someone else)."""
+    clause = pronoun.head
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp":
+        return None
+    verb = clause.head
+    if verb.lemma_.lower() not in SPEECH:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    named = named_person(subject, index, Memory()) if subject is not None else None
+    if not named or index.people.titles.get(named[0], set()) & _SPOKESPEOPLE:
+        return None
+    return named[0]
+
+
 def singular_pronoun(token: Token, index: _Index, memory: Memory) -> list[str] | None:
-    """'he', 'she': the last person named, subjects first; else the last person or someone told of."""
+    """'he', 'she': the person saying it ("X said she would travel"), else the last person named,
+    subjects first; else the last person or someone told of."""
     if token.lower_ not in SING_PRONOUNS:
         return None
+    speaker = speaker_of(token, index)
+    if speaker is not None:
+        return [speaker]
     before = index.people.before(token.i, subjects_first=True)
     if before:
         return [before[0]]
@@ -590,6 +637,7 @@ ACTOR_RULES: tuple[tuple[str, ActorRule], ...] = tuple(
         relative_pronoun,
         owner_of_vehicle_or_group,
         vehicle,
+        home_of_its_owner,
         air_force_one,
         singular_pronoun,
         surname,

@@ -11,18 +11,24 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
 from geostory.narrate.lexicon import (
     ARRIVAL_VERBS,
     ARRIVE,
+    ARRIVE_PARTICLE,
     COMPASS,
+    CONTACT_VERBS,
     CONTRAST,
     DEST_OBJ,
     DIVERT,
     FOR_DEST,
     GENERIC_PLACE_NOUNS,
+    HOME_NOUNS,
+    INCIDENTS,
+    JOIN_VERBS,
     LIGHT,
     MOVE_NOUNS,
     MOVE_PREPS,
@@ -36,10 +42,10 @@ from geostory.narrate.lexicon import (
     SCOPE_TYPES,
     SERVICE_NOUNS,
     STOPS,
+    TRAVEL_GROUPS,
     TRIP_NOUNS,
     TRIP_VERBS,
     VEHICLES,
-    VERB_ONLY,
     VISIT_NOUNS,
     VISIT_PHRASES,
     VISIT_PREPS,
@@ -68,18 +74,18 @@ class _Reading:
     when: TimeSpan | None = None
     event: str | None = None
     returning: bool = False
-    home: bool = False  # "return home": back to where the actor's trip began
+    home: bool = False  # "return home": back to where the trip began; of a stay: "their home was in X"
     background: bool = False  # told as background ("after he had traveled to X"): not chained
     introduced: bool = False  # the actor is new here ("a delegation of 20 officials"), not "the group"
-    pluperfect: bool = (
-        False  # told in the past perfect ("had traveled to X"): background once the actor is placed
-    )
+    affected: bool = False  # the movers are people an incident happens to ("the injured")
+    pluperfect: bool = False  # "had traveled to X": background once the actor is placed
     past_dated: bool = False  # dated before what the story has told so far ("last month"): a flashback
     scope: bool = False  # "a trip to Asia", "a tour of A, B and C": what the trip covers, not a stop
-    fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each, not A then B
-    route: bool = (
-        False  # "flights between A and B", "a rail service connecting A and B": a route, no mover's trip
-    )
+    fan_out: bool = False  # "flew the injured to hospitals in A and B": one journey to each
+    route: bool = False  # "flights between A and B": a route, not one mover's trip
+    left_unplaced: bool = False  # set out from a stay at a place not on the map: the origin is unknown
+    located: bool = False  # "her cousin X in Russia": where a person is (the trigger is the person)
+    incident: bool = False  # "a bus crashed near X": where something happened, the scene
 
 
 def _sentence_span(article: Article, token: Token) -> Span:
@@ -113,6 +119,25 @@ def _verbal(token: Token) -> bool:
     )
 
 
+def _ends_up(token: Token) -> bool:
+    """'ended up in X', 'wound up in X': where a journey ended, told by a verb and its particle."""
+    particle = ARRIVE_PARTICLE.get(token.lemma_.lower())
+    return (
+        token.pos_ == "VERB"
+        and particle is not None
+        and any(c.dep_ == "prt" and c.lower_ == particle for c in token.children)
+    )
+
+
+def _joins_a_group(token: Token) -> bool:
+    """'joined the convoy', 'joined the caravan': the joiner goes where that group is going."""
+    return (
+        token.pos_ == "VERB"
+        and token.lemma_.lower() in JOIN_VERBS
+        and any(c.dep_ == "dobj" and c.lemma_.lower() in TRAVEL_GROUPS for c in token.children)
+    )
+
+
 def _on_the_way(token: Token) -> bool:
     """'en route to X', 'on its way to X': the way of the verb's journey, not a route of its own."""
     if token.dep_ != "pobj" or token.lemma_.lower() not in ("route", "way"):
@@ -120,46 +145,61 @@ def _on_the_way(token: Token) -> bool:
     return token.head.lower_ in ("en", "on")
 
 
+_TRIGGER_KEY = "geostory.movement_triggers"
+
+
 def _is_trigger(token: Token) -> str | None:
+    """'move' when the token tells a movement (a verb, a trip noun, "bound for", "ended up", "joined
+    the convoy", a route with its ends), else None; cached on the doc, as every reader asks."""
+    cache = token.doc.user_data.setdefault(_TRIGGER_KEY, {})
+    if token.i not in cache:
+        cache[token.i] = "move" if _tells_a_movement(token) else None
+    return cache[token.i]
+
+
+def _tells_a_movement(token: Token) -> bool:
+    if token.pos_ not in ("VERB", "AUX", "NOUN", "ADJ") or _on_the_way(token):
+        return False
+    if _ends_up(token) or _joins_a_group(token):
+        return True
+    if token.pos_ == "NOUN":
+        return _verbal(token) or _noun_tells_a_movement(token)
+    if token.pos_ == "ADJ":
+        return token.lemma_.lower() == "bound"
+    return _verb_tells_a_movement(token)
+
+
+def _verb_tells_a_movement(token: Token) -> bool:
     lemma = token.lemma_.lower()
-    if _on_the_way(token):
-        return None
-    if token.pos_ not in ("VERB", "AUX") and _verbal(token):
-        return "move"
-    if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and lemma == "bound"):
-        if lemma == "bound" or (
-            token.lower_ == "bound"
-            and any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)
-        ):
-            return "move"  # "set sail from X bound for Y" (tagged as the verb "bind")
-        if lemma in MOVE_VERBS:
-            if lemma == "take" and (
-                any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children)
-                or any(c.dep_ == "auxpass" for c in token.children)
-            ):
-                return "move"  # "took off from X", "were taken (by bus) to X"
-            if lemma in LIGHT and lemma not in ("embark",):
-                if (
-                    not any(
-                        c.dep_ == "dobj" and (c.lemma_.lower() in VEHICLES | MOVE_NOUNS)
-                        for c in token.children
-                    )
-                    and _vehicle_object(token) is None
-                ):
-                    return None
-            return "move"
-        return None
-    if token.pos_ == "NOUN" and lemma in ROUTE_NOUNS and _route_ends_told(token):
-        return "move"  # "service between A and B", "a rail line connecting A, B and C"
-    if token.pos_ == "VERB" and lemma in ROUTE_VERBS:
+    if lemma == "bound" or (
+        token.lower_ == "bound"
+        and any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)
+    ):
+        return True  # "set sail from X bound for Y" (tagged as the verb "bind")
+    if lemma in ROUTE_VERBS:
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        if subject is not None and subject.lemma_.lower() in ROUTE_NOUNS | MOVE_NOUNS:
-            return "move"  # "the new line links A and B"
-    if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in MOVE_NOUNS and token.pos_ != "PROPN":
-        if lemma in VERB_ONLY and lemma not in MOVE_NOUNS:
-            return None
-        return "move"
-    return None
+        return (
+            subject is not None and subject.lemma_.lower() in ROUTE_NOUNS | MOVE_NOUNS
+        )  # "the line links A and B"
+    if lemma not in MOVE_VERBS:
+        return False
+    if lemma == "take" and any(
+        (c.dep_ == "prt" and c.lower_ == "off") or c.dep_ == "auxpass" for c in token.children
+    ):
+        return True  # "took off from X", "were taken (by bus) to X"
+    if lemma in LIGHT and lemma != "embark":
+        return (
+            any(c.dep_ == "dobj" and c.lemma_.lower() in VEHICLES | MOVE_NOUNS for c in token.children)
+            or _vehicle_object(token) is not None
+        )  # "took a train", "a jet that took them to X"
+    return True
+
+
+def _noun_tells_a_movement(noun: Token) -> bool:
+    lemma = noun.lemma_.lower()
+    if lemma in ROUTE_NOUNS and _route_ends_told(noun):
+        return True  # "service between A and B", "a rail line connecting A, B and C"
+    return lemma in MOVE_NOUNS
 
 
 def _route_ends_told(noun: Token) -> bool:
@@ -466,6 +506,8 @@ def _prep_role(prep: Token, word: str, roles: _Roles) -> str | None:
     role = MOVE_PREPS.get(word)
     if word == "of" and roles.is_noun and roles.lemma in OF_DEST and prep.head.i == roles.trigger.i:
         role = "destination"  # "a tour of Lima, Santiago and Buenos Aires"
+    if word == "in" and prep.head.i == roles.trigger.i and _goes_to_someone(roles):
+        role = "destination"  # "transporting arms to militants in X" (the parser hung 'in X' on the verb)
     if role is None:
         return None
     if any(guard(prep, word, role, roles) for _, guard in PREP_GUARDS):
@@ -488,6 +530,8 @@ def _read_prep(prep: Token, roles: _Roles) -> None:
             _read_ends(_between_places(pobj, roles.index), roles, fan_out=True)
             continue
         places = _places_under(pobj, roles.index)
+        if not places and role == "destination":
+            places = _where_they_are(pobj, roles.index) or _where_it_is_held(pobj, roles.index)
         if (
             role == "destination"
             and len(places) > 1
@@ -522,6 +566,55 @@ def _between_places(pobj: Token, index: _Index) -> list[Place]:
     return _unique(found)
 
 
+def _where_it_is_held(goal: Token, index: _Index) -> list[Place]:
+    """'traveled to this weekend's show', 'flew to the summit': where the article told that event
+    to be (the show held at X, the X summit)."""
+    definite = any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss" for c in goal.children
+    )  # "this weekend's show", "the summit"; not "from dog show to dog show"
+    place = index.event_places.get(goal.lower_) or index.event_places.get(goal.lemma_.lower())
+    return [place] if place is not None and definite and goal.pos_ in ("NOUN", "PROPN") else []
+
+
+def _remember_event_place(reading: _Reading, index: _Index) -> None:
+    """Note where an event is told to be held: "the Lyon summit", "the show, held at X"."""
+    trigger = reading.trigger
+    if not reading.at:
+        return
+    if trigger.pos_ in ("NOUN", "PROPN") and (
+        trigger.lower_ in VISIT_NOUNS or trigger.lemma_.lower() in VISIT_NOUNS
+    ):
+        index.event_places[trigger.lower_] = reading.at[0]
+    elif trigger.dep_ == "acl" and trigger.head.lower_ in VISIT_NOUNS:
+        index.event_places[trigger.head.lower_] = reading.at[0]  # "the show, held at X"
+
+
+def _goes_to_someone(roles: _Roles) -> bool:
+    """The trigger goes 'to' a common noun that names no place ("to militants", "to relatives")."""
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ == "to"
+        and any(
+            pobj.dep_ == "pobj" and pobj.pos_ == "NOUN" and not _places_under(pobj, roles.index)
+            for pobj in prep.children
+        )
+        for prep in roles.trigger.children
+    )
+
+
+def _where_they_are(goal: Token, index: _Index) -> list[Place]:
+    """'shipped to customers in X', 'flew to her family in X': a journey to someone goes where
+    they are (a common noun with its place 'in/at'; not a name, a time or an amount)."""
+    if goal.pos_ != "NOUN" or goal.ent_type_ in ("DATE", "TIME", "MONEY", "QUANTITY", "PERCENT"):
+        return []
+    for prep in goal.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    return _places_under(pobj, index)
+    return []
+
+
 def _read_ends(places: Sequence[Place], roles: _Roles, fan_out: bool) -> None:
     """A route's ends: from the first to the others, one journey to each ('between A and B, C and
     D') or, told as a line through them, in order ('connecting A, B and C')."""
@@ -546,20 +639,42 @@ def _read_route_verb(roles: _Roles) -> None:
 
 def _read_governor_preps(roles: _Roles) -> None:
     """'started flights to X from its base in Y': a trip noun object of an operating verb takes
-    that verb's from/to/via (the verb is no journey of its own)."""
+    that verb's from/to/via (the verb is no journey of its own); of any other verb, only a whole
+    path the parser hung there ("tells her journey, against all odds, from A to B")."""
     trigger = roles.trigger
     governor = trigger.head
-    if trigger.dep_ != "dobj" or governor.lemma_.lower() not in TRIP_VERBS or _is_trigger(governor):
+    if trigger.dep_ != "dobj" or _is_trigger(governor) or not roles.is_noun:
         return
-    for prep in governor.children:
-        if prep.dep_ != "prep" or prep.i in roles.stop:
-            continue
+    preps = [p for p in governor.children if p.dep_ == "prep" and p.i not in roles.stop and p.i > trigger.i]
+    if governor.lemma_.lower() not in TRIP_VERBS:
+        preps = [p for p in preps if p.lower_ == "from" and _path_goes_on(p)]
+    for prep in preps:
         role = MOVE_PREPS.get(_prep_text(prep))
         if role not in ("origin", "destination", "waypoint") or prep.lower_ in ("after", "for"):
             continue
         for pobj in prep.children:
             if pobj.dep_ == "pobj" and not _under_contrast(pobj, trigger):
                 roles.add(role, _places_under(pobj, roles.index))
+        for onward in _onward(prep):  # "from A to B" with "to B" hung on "from" or on A
+            for goal in onward.children:
+                if goal.dep_ == "pobj":
+                    roles.add("destination", _places_under(goal, roles.index))
+
+
+def _onward(prep: Token) -> list[Token]:
+    """The 'to' a 'from' carries on with, hung on the 'from' or on its object."""
+    heads = [prep] + [p for p in prep.children if p.dep_ == "pobj"]
+    return [
+        onward
+        for head in heads
+        for onward in head.children
+        if onward.dep_ == "prep" and MOVE_PREPS.get(_prep_text(onward)) == "destination"
+    ]
+
+
+def _path_goes_on(prep: Token) -> bool:
+    """'from A to B': a 'from' that carries on to somewhere."""
+    return bool(_onward(prep))
 
 
 def _read_object(token: Token, roles: _Roles) -> None:
@@ -618,6 +733,8 @@ def _goes_home(trigger: Token, reading: _Reading) -> bool:
 def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
     """The movement a trigger tells: its places in their roles, read from its own clause."""
     lemma = "bound" if trigger.lower_ == "bound" else trigger.lemma_.lower()
+    if _ends_up(trigger):
+        lemma = "arrive"  # "ended up in X" is read as an arrival
     is_noun = trigger.pos_ in ("NOUN", "PROPN")
     reading = _Reading(trigger=trigger, kind="move", actor=())
     reading.returning = lemma in RETURN or any(
@@ -642,6 +759,8 @@ def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None
     if roles.near and not (reading.destinations or reading.at or reading.origins):
         roles.add("at", roles.near)
     reading.home = _goes_home(trigger, reading)
+    if _joins_a_group(trigger) and not reading.origins:
+        reading.origins = _stay_before(trigger, index, stop, [])  # "joined the convoy after ... in X"
     if not (
         reading.origins
         or reading.destinations
@@ -664,12 +783,17 @@ def _settle_roles(roles: _Roles) -> None:
             roles.add("waypoint", [p for p in reading.at if p not in reading.destinations])
         elif not reading.destinations:
             roles.add("destination", reading.at)
-    reading.destinations = [p for p in reading.destinations if p not in reading.origins]
+    goals = reading.destinations
+    round_trip = len(goals) >= 2 and goals[-1] in reading.origins  # "from A to B and back to A"
+    reading.destinations = [p for p in goals if p not in reading.origins] + (goals[-1:] if round_trip else [])
     reading.waypoints = [
         p for p in reading.waypoints if p not in reading.origins and p not in reading.destinations
     ]
     if not reading.origins and reading.destinations and not roles.is_noun:
         reading.origins = _stay_before(trigger, roles.index, roles.stop, reading.destinations)
+        reading.left_unplaced = not reading.origins and _stay_before_unplaced(
+            trigger, roles.index, roles.stop
+        )
     reading.route = reading.route or _is_route(trigger)
     if _many_journeys(trigger, reading.destinations):
         reading.fan_out = True
@@ -773,8 +897,9 @@ def _many_journeys(trigger: Token, goals: Sequence[Place]) -> bool:
 
 def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[Place]) -> list[Place]:
     """An origin told by a stay in the same sentence, before the movement: "After ten years in X,
-    they moved to Y" (a place 'in/at' an 'after' phrase of the movement) or "They married at X
-    before heading to Y" (a place 'in/at' the verb the movement comes 'before')."""
+    they moved to Y" (a place 'in/at' an 'after' phrase of the movement), "They married at X
+    before heading to Y" (a place 'in/at' the verb the movement comes 'before'), or "Xi, who had
+    been in X, was driven to Y" (a past-perfect stay told of the mover)."""
     found: list[Place] = []
     for child in trigger.children:
         after = (child.dep_ == "prep" and child.lower_ in ("after", "following")) or (
@@ -787,10 +912,40 @@ def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[
         governor = _before_governor(trigger)
         if governor is not None:
             found = _stay_places(governor, index, stop, direct=True)
+    if not found:
+        found = _subject_had_been(trigger, index, stop)
     found = [
         p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)
     ]
     return found[-1:]  # the last stay told is where the mover set out from
+
+
+def _subject_had_been(trigger: Token, index: _Index, stop: set[int]) -> list[Place]:
+    """'Xi, who had been in X on Monday, was driven to Y': the stay a relative clause in the past
+    perfect tells of the movement's subject."""
+    subject = next((c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return []
+    for clause in subject.children:
+        if clause.dep_ == "relcl" and any(
+            c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in clause.children
+        ):
+            return _stay_places(clause, index, stop, direct=True)
+    return []
+
+
+def _stay_before_unplaced(trigger: Token, index: _Index, stop: set[int]) -> bool:
+    """The stay told before the movement is at a name the map cannot show ("They married at St
+    Mary's Church before heading to Y", the church unresolved): the mover was not where it last was."""
+    governor = _before_governor(trigger)
+    if governor is None:
+        return False
+    return any(
+        t.i in index.unplaced
+        for prep in governor.children
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "at") and prep.i not in stop
+        for t in prep.subtree
+    )
 
 
 def _before_governor(trigger: Token) -> Token | None:
@@ -912,6 +1067,20 @@ def _fold_manner(readings: list[_Reading]) -> list[_Reading]:
             parent.waypoints.extend(p for p in reading.waypoints if p not in parent.waypoints)
             parent.extra.extend(trigger.subtree)
             continue
+        if (
+            parent is not None
+            and parent is not reading
+            and trigger.pos_ == "NOUN"
+            and trigger.lemma_.lower() in STOPS
+            and prep.lower_ in ("after", "following", "with", "via", "including")
+            and not reading.origins
+        ):
+            # "flew from A to B after a refuelling stop in C": C is a stop on the way
+            stops = [
+                p for p in reading.destinations + reading.at if p not in parent.origins + parent.destinations
+            ]
+            parent.waypoints.extend(p for p in stops if p not in parent.waypoints)
+            continue
         out.append(reading)
     return [r for r in out if r.origins or r.destinations or r.at or r.waypoints or r.home]
 
@@ -932,6 +1101,9 @@ def _where_place(trigger: Token, index: _Index, legs_here: list[_Reading]) -> Pl
     place = index.place(head)
     if place is not None:
         return place
+    named = _places_under(head, index) if head.lemma_.lower() in HOME_NOUNS else []
+    if named:
+        return named[0]  # "their bungalow in X, where they have lived since"
     for reading in legs_here:
         anc = {a.i for a in t.ancestors}
         if reading.trigger.i in anc and reading.destinations:
@@ -972,8 +1144,74 @@ def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_
         return None
     reading = _Reading(trigger=trigger, kind="visit", actor=())
     reading.at = _unique(found)[:1]
+    reading.home = lemma == "be" and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in HOME_NOUNS for c in trigger.children
+    )  # "their first home was a cottage in X"
     reading.event = _event_text(trigger)
     return reading
+
+
+def _is_incident(token: Token) -> bool:
+    """'crashed', 'the explosion', 'fighting': something that happens at a place."""
+    return token.pos_ in ("NOUN", "VERB") and (token.lemma_.lower() in INCIDENTS or token.lower_ in INCIDENTS)
+
+
+_SCENE_PREPS = ("in", "at", "near", "outside", "off", "on")
+
+
+def _read_incident(trigger: Token, index: _Index) -> _Reading | None:
+    """Where an incident happened: 'crashed near X', 'the explosion in X', 'the X crash'."""
+    found: list[Place] = []
+    told = list(trigger.children)
+    if trigger.pos_ == "NOUN" and trigger.dep_ == "nsubj":
+        told += list(trigger.head.children)  # "fighting raged in X", "the crash happened near X"
+    for child in told:
+        if child.dep_ == "prep" and child.lower_ in _SCENE_PREPS:
+            found.extend(
+                p for pobj in child.children if pobj.dep_ == "pobj" for p in _places_under(pobj, index)
+            )
+        elif (
+            trigger.pos_ == "NOUN"
+            and child.dep_ in ("compound", "nmod")
+            and child.i not in index.demonym_tokens
+        ):
+            found.extend(_places_under(child, index))
+    found = [p for p in found if p.place_type not in ("continent", "water")]
+    if not found:
+        return None
+    reading = _Reading(trigger=trigger, kind="visit", actor=(), at=found[:1], incident=True)
+    reading.event = _event_text(trigger)
+    return reading
+
+
+def _located_people(sent: SpacySpan, index: _Index, stop: set[int]) -> list[_Reading]:
+    """'her cousin Viktoria Skripal in Russia', 'Nadia Moayyad of Southlake', 'phoned her cousin X in
+    Russia': a named person told with where they are (or, for 'of', the town they live in) is a
+    stay of that person."""
+    out = []
+    for token in sent:
+        if token.i in stop or token.i not in index.people.ent_of or token.dep_ in ("compound", "poss"):
+            continue
+        for prep in list(token.children) + _contact_preps(token):
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "of"):
+                continue
+            places = [p for pobj in prep.children if pobj.dep_ == "pobj" for p in _places_under(pobj, index)]
+            if prep.lower_ == "of":
+                places = [p for p in places if p.place_type == "city"]
+            if places:
+                reading = _Reading(trigger=token, kind="visit", actor=(), at=places[:1], located=True)
+                out.append(reading)
+                break
+    return out
+
+
+def _contact_preps(person: Token) -> list[Token]:
+    """'phoned her cousin X in Russia': the in/at of a verb that reaches its object where it is."""
+    head = person.head if person.dep_ == "appos" else person
+    verb = head.head
+    if head.dep_ != "dobj" or verb.lemma_.lower() not in CONTACT_VERBS:
+        return []
+    return [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "at")]
 
 
 def _event_text(trigger: Token) -> str:
@@ -1096,6 +1334,10 @@ def _pluperfect(trigger: Token) -> bool:
 
 
 def _definite_or_ordinal(noun: Token) -> bool:
+    """'the final stop', 'the next leg': a part of the trip told so far (not 'the arrival of NATO
+    troops', whose 'of' names its own movers)."""
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+        return False
     return any(
         (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
         or (c.dep_ == "amod" and c.lower_ in ("final", "last", "next", "first", "second", "third"))
@@ -1132,6 +1374,29 @@ def _is_background(trigger: Token) -> bool:
 def _about_a_trip(verb: Token) -> bool:
     """'The trip comes / follows ...': a verb whose subject is the journey itself moves nobody."""
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in MOVE_NOUNS for c in verb.children)
+
+
+_NEXT = ("then", "later", "finally", "eventually")
+
+
+def _elided_goals(readings: list[_Reading], index: _Index) -> list[_Reading]:
+    """'They moved to A, before switching to B, and then finally their bungalow in C': a noun
+    joined to a movement verb by 'and then' is the next goal of that movement, told after what
+    comes between (a journey of its own, in told order)."""
+    out = []
+    for reading in readings:
+        if reading.trigger.pos_ not in ("VERB", "AUX"):
+            continue
+        for child in reading.trigger.children:
+            if (
+                child.dep_ == "conj"
+                and child.pos_ == "NOUN"
+                and any(c.dep_ == "advmod" and c.lower_ in _NEXT for c in child.children)
+            ):
+                goals = [p for p in _places_under(child, index) if p not in reading.destinations]
+                if goals:
+                    out.append(_Reading(trigger=child, kind="move", actor=(), destinations=goals))
+    return out
 
 
 def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
