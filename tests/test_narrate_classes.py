@@ -268,6 +268,40 @@ CASES = [
         "weekend's show.",
         {("Lyon", "Sorbonne University", "road")},
     ),
+    # an origin told by an event in an 'after'/'following' phrase of any movement
+    (
+        "a departure after talks",
+        "Minister Anna Weber headed for Rome after talks in Vienna on Monday.",
+        {("Vienna", "Rome", "unknown")},
+    ),
+    (
+        "a clause that opens with 'after'",
+        "After wrapping up talks in Vienna, Minister Anna Weber flew to Madrid.",
+        {("Vienna", "Madrid", "air")},
+    ),
+    (
+        "a 'following' phrase",
+        "Following a summit in Berlin, the envoy flew to Madrid.",
+        {("Berlin", "Madrid", "air")},
+    ),
+    # a movement verb whose inflected form the model lemmatises wrongly ("riding" -> "rid")
+    (
+        "a progressive the lemmatiser misreads",
+        "Activists are riding from Milan to Rome.",
+        {("Milan", "Rome", "unknown")},
+    ),
+    # a plan told without its origin, replaced by what happened: nothing set out from the plan's goal
+    (
+        "a plan with no origin leaves the arrival unplaced",
+        "Minister Anna Weber was due to fly to Rome but ended up in Vienna after fog closed the airport.",
+        set(),
+    ),
+    # 'it' for the group or vehicle that has been moving (never for a person)
+    (
+        "'it' is the group on the move",
+        "The delegation arrived in Vienna on Tuesday. On Thursday it will travel to Munich.",
+        {("Vienna", "Munich", "unknown")},
+    ),
 ]
 
 

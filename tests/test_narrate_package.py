@@ -225,6 +225,11 @@ RULE_CASES: list[tuple[Any, ...]] = [
         {("Berlin", "Rome", "air")},
     ),
     (
+        "going_on_from_the_stop",
+        "After a refuelling stop in Lyon, the plane continued to Madrid.",
+        {("Lyon", "Madrid", "air")},
+    ),
+    (
         "affected_leave_the_scene",
         "A bus crashed near Lyon on Monday. The injured were flown to Paris.",
         {("Lyon", "Paris", "air")},

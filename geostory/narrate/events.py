@@ -26,6 +26,7 @@ from geostory.narrate.lexicon import (
     GROUP_NOUNS,
     HELD_VERBS,
     HOME_NOUNS,
+    NEUTER_PRONOUNS,
     SING_PRONOUNS,
     VEHICLES,
 )
@@ -68,6 +69,7 @@ from geostory.narrate.reading import (
     _sentence_span,
     _under_way,
     _verbal,
+    mend_verb_lemmas,
 )
 
 __all__ = ["MotionEvent", "VisitEvent", "Trigger", "Reading", "read_events"]
@@ -371,6 +373,15 @@ def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, peo
         reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
     reading.introduced = _introduced(token)
     reading.affected = _affected(token)
+    if (
+        not reading.actor
+        and reading.kind == "move"
+        and token is not None
+        and token.lower_ in NEUTER_PRONOUNS
+        and told.last_mover
+        and not any(name in people for name in told.last_mover)
+    ):
+        reading.actor = told.last_mover  # "The delegation arrived in X. It will travel to Y"
     if not reading.actor and told.last_mover and _plural_reference(token, reading.kind):
         reading.actor = told.last_mover  # "about 300 of them would be transferred to X"
     if (
@@ -481,6 +492,7 @@ def read_events(
 ) -> Reading:
     """Every movement and visit the article tells, as frozen events in told order; `unresolved`
     are the names the resolver could not place (a mover told to be at one is not where it was)."""
+    mend_verb_lemmas(doc)
     index = _Index(article, doc, places, unresolved)
     dates_by_sent: dict[int, list[SpacySpan]] = {}  # sentence start -> its DATE entities
     for ent in doc.ents:

@@ -396,6 +396,9 @@ def course_goes_on_from_its_start(trip: _Trip, step: _Located) -> bool:
     start = pos.course_from
     if start is None and ev.trigger.diverts and last is not None and last.evidence == ev.evidence:
         start = last.origin if last.status != "reported" else None  # "was due to fly to X but ended up in Y"
+    if start is None and ev.trigger.diverts and _plan_reached_nowhere(trip, step):
+        pos.place = pos.pending = None  # where the plan set out from is untold, and X was never reached
+        return False
     if step.origin is not None or not step.destinations or start is None:
         return False
     if not (ev.trigger.diverts or ev.trigger.continues):
@@ -404,6 +407,25 @@ def course_goes_on_from_its_start(trip: _Trip, step: _Located) -> bool:
         trip.legs[pos.last_leg] = replace(last, status="planned")
     step.origin = start
     return False
+
+
+def _plan_reached_nowhere(trip: _Trip, step: _Located) -> bool:
+    """The mover is 'at' a place only because a plan of the same sentence, told without an origin,
+    went there ("was due to fly to X but ended up in Y")."""
+    pending = step.pos.pending
+    return (
+        step.origin is None
+        and pending is not None
+        and step.pos.place is pending
+        and any(
+            e is not step.ev
+            and isinstance(e, MotionEvent)
+            and e.evidence == step.ev.evidence
+            and e.modality != "reported"
+            and pending in e.goal
+            for e in trip.events
+        )
+    )
 
 
 def parallel_trip_starts_alike(trip: _Trip, step: _Located) -> bool:
@@ -489,6 +511,15 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
 
 # The scene of an incident is where its unnamed people set out from for this many events.
 SCENE_EVENTS = 8
+
+
+def going_on_from_the_stop(trip: _Trip, step: _Located) -> bool:
+    """'After a refuelling stop in X, the plane continued to Y', the mover placed nowhere before:
+    the journey told goes on from the stop."""
+    ev = step.ev
+    if step.origin is None and step.destinations and ev.trigger.continues and ev.path:
+        step.origin = ev.path[-1]
+    return False
 
 
 def affected_leave_the_scene(trip: _Trip, step: _Located) -> bool:
@@ -757,6 +788,7 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
+        going_on_from_the_stop,
         affected_leave_the_scene,
         home_from_origin,
         home_from_here,

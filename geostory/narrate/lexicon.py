@@ -85,6 +85,7 @@ LISTS: dict[str, ListSpec] = {
     "join_verb": ListSpec("lemma", V, "joins a group on the move: joined the convoy"),
     "plural_pronoun": ListSpec("lower", (), "a plural pronoun"),
     "sing_pronoun": ListSpec("lower", (), "a singular personal pronoun"),
+    "neuter_pronoun": ListSpec("lower", (), "a pronoun for a thing or a body of people: it"),
     "move_prep": ListSpec("phrase", (), "a preposition and the role its object has"),
     "route_noun": ListSpec(
         "lemma", N, "a route or service: a journey only with its ends told (between A and B)"
@@ -227,6 +228,7 @@ AFFECTED = words("affected_noun")
 JOIN_VERBS = words("join_verb")
 PLURAL_PRONOUNS = words("plural_pronoun")
 SING_PRONOUNS = words("sing_pronoun")
+NEUTER_PRONOUNS = words("neuter_pronoun")
 MOVE_PREPS = word_classes("move_prep")
 ROUTE_NOUNS = words("route_noun")
 SERVICE_NOUNS = frozenset(w for w, c in word_classes("route_noun").items() if c == "service")

@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
 from geostory.narrate.lexicon import (
@@ -146,6 +146,35 @@ def _on_the_way(token: Token) -> bool:
 
 
 _TRIGGER_KEY = "geostory.movement_triggers"
+
+
+def mend_verb_lemmas(doc: Doc) -> None:
+    """Give a movement verb back the lemma a small model gets wrong for some inflected forms
+    ("riding" -> "rid"): when a verb's lemma is no verb narrate knows and one spelling-rule stem of
+    its form is a movement verb, that stem is the lemma. Run once, before anything reads lemmas."""
+    known = MOVE_VERBS | RETURN | ARRIVAL_VERBS
+    for token in doc:
+        if token.pos_ != "VERB" or token.lemma_.lower() in known:
+            continue
+        stem = next((c for c in _stems(token.lower_, token.tag_) if c in MOVE_VERBS | RETURN), None)
+        if stem is not None:
+            token.lemma_ = stem
+
+
+def _stems(form: str, tag: str) -> list[str]:
+    """Candidate base forms of an English verb form by the regular spelling rules."""
+    suffix = {"VBG": "ing", "VBD": "ed", "VBN": "ed", "VBZ": "s"}.get(tag)
+    if suffix is None or not form.endswith(suffix) or len(form) <= len(suffix) + 1:
+        return []
+    base = form[: -len(suffix)]
+    stems = [base, base + "e"]
+    if len(base) > 2 and base[-1] == base[-2]:
+        stems.append(base[:-1])  # "travelled" -> "travel", "shipping" -> "ship"
+    if suffix == "ed" and base.endswith("i"):
+        stems.append(base[:-1] + "y")  # "ferried" -> "ferry"
+    if suffix == "s" and base.endswith("e"):
+        stems.append(base[:-1])  # "ferries" handled by the tagger; "pushes" -> "push"
+    return stems
 
 
 def _is_trigger(token: Token) -> str | None:
@@ -1249,27 +1278,40 @@ def _due_in(trigger: Token) -> bool:
 
 
 def _after_visit(trigger: Token, visits: list[_Reading]) -> Place | None:
-    """The place of an event in an 'after'/'following' phrase of an arrival or return verb ("arrived
-    back in X after talks in Y"): where the journey began."""
-    lemma = trigger.lemma_.lower()
-    if (
-        lemma not in ARRIVAL_VERBS
-        and lemma not in RETURN
-        and not any(c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in trigger.children)
-    ):
-        return None
+    """The place of an event told in an 'after'/'following' phrase of a movement ("arrived back in
+    X after talks in Y", "headed for X after a summit in Y", "After wrapping up talks in Y, she
+    flew to X"): where the journey began. A country or wider region is too coarse to start from."""
     for visit in visits:
         t = visit.trigger
         if (
             t.pos_ in ("NOUN", "PROPN")
-            and t.dep_ == "pobj"
-            and t.head.lower_ in ("after", "following")
-            and t.head.head.i == trigger.i
+            and _under_after(t, trigger)
             and visit.at
             and visit.at[0].place_type not in ("country",) + tuple(SCOPE_TYPES)
         ):
             return visit.at[0]
     return None
+
+
+def _under_after(event: Token, trigger: Token) -> bool:
+    """An event noun under an 'after'/'following' phrase of the trigger: "after talks",
+    "after wrapping up talks", "after she wrapped up talks"."""
+    if event.dep_ == "pobj":
+        return _after_phrase(event.head, trigger)
+    verb = event.head
+    if event.dep_ != "dobj" or verb.pos_ != "VERB":
+        return False
+    if verb.dep_ == "pcomp":
+        return _after_phrase(verb.head, trigger)
+    return (
+        verb.dep_ == "advcl"
+        and verb.head.i == trigger.i
+        and any(m.dep_ == "mark" and m.lower_ == "after" for m in verb.children)
+    )
+
+
+def _after_phrase(prep: Token, trigger: Token) -> bool:
+    return prep.lower_ in ("after", "following") and prep.head.i == trigger.i
 
 
 def _dateline_place(text: str, places: Sequence[Place]) -> Place | None:
