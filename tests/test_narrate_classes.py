@@ -296,6 +296,12 @@ CASES = [
         "Minister Anna Weber was due to fly to Rome but ended up in Vienna after fog closed the airport.",
         set(),
     ),
+    # a movement noun under a path preposition is a place passed, not a journey of its own
+    (
+        "through a named crossing",
+        "Aid trucks drove from Amman into Gaza through the Lampedusa crossing on Sunday.",
+        {("Amman", "Gaza", "road")},
+    ),
     # 'it' for the group or vehicle that has been moving (never for a person)
     (
         "'it' is the group on the move",

@@ -139,10 +139,13 @@ def _joins_a_group(token: Token) -> bool:
 
 
 def _on_the_way(token: Token) -> bool:
-    """'en route to X', 'on its way to X': the way of the verb's journey, not a route of its own."""
-    if token.dep_ != "pobj" or token.lemma_.lower() not in ("route", "way"):
+    """'en route to X', 'on its way to X': the way of the verb's journey, not a route of its own;
+    'through the X crossing', 'via the X route': a place passed on the way, not a journey."""
+    if token.dep_ != "pobj":
         return False
-    return token.head.lower_ in ("en", "on")
+    if MOVE_PREPS.get(token.head.lower_) == "waypoint":
+        return True
+    return token.lemma_.lower() in ("route", "way") and token.head.lower_ in ("en", "on")
 
 
 _TRIGGER_KEY = "geostory.movement_triggers"
