@@ -296,6 +296,12 @@ CASES = [
         "Minister Anna Weber was due to fly to Rome but ended up in Vienna after fog closed the airport.",
         set(),
     ),
+    # 'fled X for Y' (VerbNet escape-51.1): Y is where they went
+    (
+        "fled one place for another",
+        "Thousands of people have fled Tripoli for Valletta in recent weeks.",
+        {("Tripoli", "Valletta", "unknown")},
+    ),
     # a movement noun under a path preposition is a place passed, not a journey of its own
     (
         "through a named crossing",
