@@ -284,6 +284,17 @@ CASES = [
         "Following a summit in Berlin, the envoy flew to Madrid.",
         {("Berlin", "Madrid", "air")},
     ),
+    (
+        "after a trip to a country",
+        "After a three-day state visit to Austria, Minister Anna Weber flew to Madrid on Sunday.",
+        {("Austria", "Madrid", "air")},
+    ),
+    # a generic place noun owned by a named place: "Kabul's airport"
+    (
+        "a possessor that names the place",
+        "The freighter took off from Tripoli's airport on Sunday and landed in Valletta.",
+        {("Tripoli", "Valletta", "air")},
+    ),
     # a movement verb whose inflected form the model lemmatises wrongly ("riding" -> "rid")
     (
         "a progressive the lemmatiser misreads",

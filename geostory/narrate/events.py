@@ -276,7 +276,7 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> tuple[list[_Reading], 
                 visits_here.append(incident)
     for reading in legs_here:
         if not reading.origins and reading.destinations and reading.trigger.pos_ in ("VERB", "AUX"):
-            before = _after_visit(reading.trigger, visits_here)
+            before = _after_visit(reading.trigger, visits_here + legs_here)
             if before is not None and all(
                 before.key != d.key and not _contains(d, before) and not _contains(before, d)
                 for d in reading.destinations

@@ -334,8 +334,14 @@ def _places_named_by(pobj: Token, index: _Index, depth: int) -> list[Place]:
         introduced = _introduced_places(pobj, index, depth)
         if introduced:
             return introduced
+    generic = pobj.lemma_.lower() in GENERIC_PLACE_NOUNS
     for child in pobj.children:
-        named = index.place(child) if child.dep_ in ("compound", "nmod") else None
+        # "the Kyiv hospital"; "Kabul's airport" (a possessor only for a generic place noun)
+        named = (
+            index.place(child)
+            if child.dep_ in ("compound", "nmod") or (generic and child.dep_ == "poss")
+            else None
+        )
         if named is None:
             continue
         if pobj.lemma_.lower() in MOVE_NOUNS and named.place_type in SCOPE_TYPES:
@@ -1280,19 +1286,23 @@ def _due_in(trigger: Token) -> bool:
     )
 
 
-def _after_visit(trigger: Token, visits: list[_Reading]) -> Place | None:
-    """The place of an event told in an 'after'/'following' phrase of a movement ("arrived back in
-    X after talks in Y", "headed for X after a summit in Y", "After wrapping up talks in Y, she
-    flew to X"): where the journey began. A country or wider region is too coarse to start from."""
-    for visit in visits:
-        t = visit.trigger
-        if (
-            t.pos_ in ("NOUN", "PROPN")
-            and _under_after(t, trigger)
-            and visit.at
-            and visit.at[0].place_type not in ("country",) + tuple(SCOPE_TYPES)
-        ):
-            return visit.at[0]
+def _after_visit(trigger: Token, earlier: list[_Reading]) -> Place | None:
+    """The place of an event or a trip told in an 'after'/'following' phrase of a movement
+    ("arrived back in X after talks in Y", "headed for X after a summit in Y", "After wrapping up
+    talks in Y, she flew to X", "After a state visit to Y, he flew to X"): where the journey began.
+    A stay in a country or wider region is too coarse to start from; a trip to a country is not."""
+    for reading in earlier:
+        t = reading.trigger
+        if t.i == trigger.i or t.pos_ not in ("NOUN", "PROPN") or not _under_after(t, trigger):
+            continue
+        if reading.kind == "visit" and reading.at:
+            place, coarse = reading.at[0], ("country",) + tuple(SCOPE_TYPES)
+        elif reading.kind == "move" and t.lemma_.lower() in TRIP_NOUNS and reading.destinations:
+            place, coarse = reading.destinations[-1], tuple(SCOPE_TYPES)
+        else:
+            continue
+        if place.place_type not in coarse:
+            return place
     return None
 
 
