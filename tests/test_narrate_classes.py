@@ -319,6 +319,32 @@ CASES = [
         "Aid trucks drove from Amman into Gaza through the Lampedusa crossing on Sunday.",
         {("Amman", "Gaza", "road")},
     ),
+    # a journey set aside is not taken; a distance from a place tells where something lies
+    (
+        "instead of a journey",
+        "Instead of driving to Milan, people will be able to visit the Rome office.",
+        set(),
+    ),
+    (
+        "rather than a journey",
+        "Rather than fly to Rome, Minister Anna Weber took the train from Naples to Milan.",
+        {("Naples", "Milan", "rail")},
+    ),
+    (
+        "miles from a place",
+        "Minister Anna Weber visited the troops at Sorbonne University, about five miles from Lyon.",
+        set(),
+    ),
+    (
+        "the length of the journey",
+        "The convoy drove some 850 kilometres from Tripoli to Amman.",
+        {("Tripoli", "Amman", "road")},
+    ),
+    (
+        "driving away from a place",
+        "They drove away from Tripoli towards Amman.",
+        {("Tripoli", "Amman", "road")},
+    ),
     # 'it' for the group or vehicle that has been moving (never for a person)
     (
         "'it' is the group on the move",

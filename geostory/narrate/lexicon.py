@@ -65,6 +65,7 @@ LISTS: dict[str, ListSpec] = {
     "carrier": ListSpec("lemma", N, "a craft that carries people but gives no mode"),
     "path_block": ListSpec("lower", (), "opens a phrase about something else: after a win at X"),
     "compass": ListSpec("lower", (), "a compass direction"),
+    "measure_noun": ListSpec("lemma", N, "a length or a travel time: five miles from X (where it lies)"),
     "speech": ListSpec("lemma", V, "a verb of saying"),
     "cancel": ListSpec("lemma", V, "cancels what it governs"),
     "cancel_phrasal": ListSpec("phrasal", V, "a verb and particle that cancel: called off"),
@@ -230,6 +231,7 @@ PLURAL_PRONOUNS = words("plural_pronoun")
 SING_PRONOUNS = words("sing_pronoun")
 NEUTER_PRONOUNS = words("neuter_pronoun")
 MOVE_PREPS = word_classes("move_prep")
+MEASURE_NOUNS = words("measure_noun")
 ROUTE_NOUNS = words("route_noun")
 SERVICE_NOUNS = frozenset(w for w, c in word_classes("route_noun").items() if c == "service")
 ROUTE_VERBS = words("route_verb")

@@ -138,6 +138,16 @@ def negated(token: Token, below: Token | None) -> Verdict | None:
     return None
 
 
+def set_aside(token: Token, below: Token | None) -> Verdict | None:
+    """'Instead of driving to X, ...', 'Rather than fly to X, ...': the journey not taken."""
+    if below is not None:
+        return None
+    if token.dep_ == "pcomp" and token.head.lower_ == "of":
+        return "cancelled" if any(c.lower_ == "instead" for c in token.head.children) else None
+    marks = {c.lower_ for c in token.children if c.dep_ in ("mark", "advmod")}
+    return "cancelled" if token.dep_ == "advcl" and {"rather", "than"} <= marks else None
+
+
 def modal_auxiliary(token: Token, below: Token | None) -> Verdict | None:
     """'will travel' (a plan), 'could travel' (a possibility)."""
     found: Verdict | None = None
@@ -181,6 +191,7 @@ STATUS_RULES: tuple[tuple[str, StatusRule], ...] = tuple(
         plan_word,
         possible_word,
         negated,
+        set_aside,
         modal_auxiliary,
         possible_modifier,
         planned_modifier,

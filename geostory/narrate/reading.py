@@ -30,6 +30,7 @@ from geostory.narrate.lexicon import (
     INCIDENTS,
     JOIN_VERBS,
     LIGHT,
+    MEASURE_NOUNS,
     MOVE_NOUNS,
     MOVE_PREPS,
     MOVE_VERBS,
@@ -469,6 +470,25 @@ def after_is_no_origin(prep: Token, word: str, role: str, roles: _Roles) -> bool
     return role == "origin" and word == "after" and roles.lemma not in STOPS | {"visit", "trip", "leg"}
 
 
+def distance_from_is_no_origin(prep: Token, word: str, role: str, roles: _Roles) -> bool:
+    """'a village 20 km from X', 'at X, about five miles from Y': where something lies, not where a
+    journey set out; 'drove 850 km from A to B' is the journey's length."""
+    if word != "from":
+        return False
+    trigger, head = roles.trigger, prep.head
+    if _measure(head) and head.head.i != trigger.i:
+        return True  # the measure hangs from something other than the movement
+    goes_on = any(c.dep_ == "prep" and MOVE_PREPS.get(c.lower_) == "destination" for c in trigger.children)
+    measured = [c for c in prep.children if c.dep_ == "npadvmod"]
+    if head.lower_ == "away":
+        measured.extend(head.children)  # "a few kilometres away from X"; not "drove away from X"
+    return not goes_on and any(_measure(t) for t in measured)
+
+
+def _measure(token: Token) -> bool:
+    return token.lemma_.lower() in MEASURE_NOUNS
+
+
 def for_needs_a_leaving_verb(prep: Token, word: str, role: str, roles: _Roles) -> bool:
     """'left for X' is a destination; 'flew for talks' is not."""
     return word == "for" and roles.lemma not in FOR_DEST
@@ -514,6 +534,7 @@ PREP_GUARDS: tuple[tuple[str, PrepGuard], ...] = tuple(
     for guard in (
         diverted_from_is_avoided,
         after_is_no_origin,
+        distance_from_is_no_origin,
         for_needs_a_leaving_verb,
         near_needs_an_arrival,
         at_needs_a_stop,
