@@ -345,6 +345,12 @@ CASES = [
         "They drove away from Tripoli towards Amman.",
         {("Tripoli", "Amman", "road")},
     ),
+    # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
+    (
+        "a tour begun in a city",
+        "Minister Anna Weber began her Asia tour in Vienna on Monday. On Wednesday she arrived in Rome.",
+        {("Vienna", "Rome", "unknown")},
+    ),
     # 'it' for the group or vehicle that has been moving (never for a person)
     (
         "'it' is the group on the move",

@@ -231,6 +231,8 @@ PLURAL_PRONOUNS = words("plural_pronoun")
 SING_PRONOUNS = words("sing_pronoun")
 NEUTER_PRONOUNS = words("neuter_pronoun")
 MOVE_PREPS = word_classes("move_prep")
+# "began his tour in X" (the trip sets out from X), "ended his visit in X" (it ends at X)
+TRIP_BOUNDS = {w: c for w, c in word_classes("light").items() if c in ("light-start", "light-end")}
 MEASURE_NOUNS = words("measure_noun")
 ROUTE_NOUNS = words("route_noun")
 SERVICE_NOUNS = frozenset(w for w, c in word_classes("route_noun").items() if c == "service")
