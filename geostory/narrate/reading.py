@@ -708,10 +708,10 @@ def _read_governor_preps(roles: _Roles) -> None:
     preps = [p for p in governor.children if p.dep_ == "prep" and p.i not in roles.stop and p.i > trigger.i]
     bound = TRIP_BOUNDS.get(governor.lemma_.lower())
     if bound is not None:  # "began his tour in X" (set out from X); "wrapped up the visit in X" (ended there)
-        role = "origin" if bound == "light-start" else "destination"
+        end = "origin" if bound == "light-start" else "destination"
         for prep in (p for p in preps if p.lower_ in ("in", "at")):
             for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                roles.add(role, _places_under(pobj, roles.index))
+                roles.add(end, _places_under(pobj, roles.index))
     if governor.lemma_.lower() not in TRIP_VERBS:
         preps = [p for p in preps if p.lower_ == "from" and _path_goes_on(p)]
     for prep in preps:
