@@ -3,6 +3,7 @@
     python -m bench.bench_route               # the table, then cold/warm speed per mode (cache present)
     python -m bench.bench_route --speed-only  # only the speed table
     python -m bench.bench_route --build       # the one-time network conversion, per mode, in a temp dir
+    python -m bench.bench_route --corridors   # each curated rail corridor against the world network
 
 Published lengths are the ones the named operator, timetable or atlas gives (rounded); the
 target of issue 13 is |routed - published| <= 15% for at least 80% of the journeys.
@@ -179,6 +180,32 @@ def table() -> None:
     print(f"\nwithin 15%: {good}/{len(JOURNEYS)} ({good / len(JOURNEYS):.0%})")
 
 
+def corridor_table() -> None:
+    """Each curated corridor's own length against the world network's path between its ends,
+    and how far that path passes from the corridor's farthest station (another line if far)."""
+    import json
+
+    from geostory import route as r
+    from geostory.model import Coordinate
+
+    print("| corridor | own km | network km | vs own | farthest station from the network path |")
+    print("|---|---:|---:|---:|---|")
+    for c in json.loads(r.CORRIDORS_FILE.read_text(encoding="utf-8"))["corridors"]:
+        points = [Coordinate(p["latitude"], p["longitude"]) for p in c["points"]]
+        own = r._geodesic_km(points)
+        path = r._world_route("rail", [points[0], points[-1]])
+        if path is None:
+            print(f"| {c['id']} | {own:,.0f} | not served | | |")
+            continue
+        km = r._geodesic_km(path)
+        far = max(
+            (r._farthest_km([Coordinate(p["latitude"], p["longitude"])], path), p["name"])
+            for p in c["points"]
+            if p.get("name")
+        )
+        print(f"| {c['id']} | {own:,.0f} | {km:,.0f} | {(km - own) / own:+.0%} | {far[1]}, {far[0]:.0f} km |")
+
+
 # a typical article's journeys: one leg of each mode
 ARTICLE = [
     ("rail", ("Warsaw Centralna", 52.229, 21.003), ("Krakow Glowny", 50.067, 19.947)),
@@ -283,6 +310,8 @@ if __name__ == "__main__":
         child(sys.argv[sys.argv.index("--child") + 1])
     elif "--build" in sys.argv:
         build()
+    elif "--corridors" in sys.argv:
+        corridor_table()
     else:
         if "--speed-only" not in sys.argv:
             table()

@@ -4,9 +4,9 @@
     ----   ----------------------------                                  --------------
     air    great-circle arc, densified every ~75 km                      "great-circle"
     rail   the user's railway GeoJSON (``networks={"rail": FILE}``)      "rail-network"
+           the curated corridors in ``data/rail_corridors.json``, where  "rail-corridor"
+           the world network cannot serve the leg or leaves their line
            the world railway network (OpenStreetMap, scgraph-data)       "rail-network"
-           the curated corridors in ``data/rail_corridors.json``, only   "rail-corridor"
-           where the networks cannot serve the leg
     road   the user's road GeoJSON, else the world highway network       "road-network"
            (OpenStreetMap, scgraph-data)
     sea    the user's sea GeoJSON (user lanes), else the searoute         "sea-lanes"
@@ -16,8 +16,12 @@
 
 A network serves a leg only if, for every pair of consecutive stops, both lie within
 ``NETWORK_SNAP_KM`` of it, it connects them, and the routed length is at most ``MAX_DETOUR``
-times the great-circle distance. Sea lanes may detour further when the straight line crosses
-land (a ship must go round a continent). Anything else falls back to schematic, never to a wild
+times the great-circle distance. A curated corridor that serves a rail leg wins over the world
+network only where the network's path passes farther than ``STRAY_KM`` from one of the
+corridor's points (it takes another line, as through China instead of by the Khasan line), is
+longer than ``LONGER`` times the corridor's (it goes round), or cannot serve the leg; the data
+file says, per corridor, what was measured. Sea lanes may detour further when the straight line
+crosses land (a ship must go round a continent). Anything else falls back to schematic, never to a wild
 detour. Every path starts at the origin's and ends at the destination's own coordinate (the short
 access segments to and from the network are part of it); ``distance_km`` is
 `geopy.distance.geodesic` summed along the path, never a shapely length in degrees. Longitudes
@@ -67,6 +71,9 @@ MERGE_KM = 2.0  # corridor points closer than this are one node (how corridors j
 NETWORK_GRID_DEG = 1e-6  # user networks: vertices are snapped to this grid (~0.1 m)
 NETWORK_JOIN_M = 30.0  # user networks: a dangling line end this close to another node joins it
 SEA_BOW = 0.08  # sea/unknown arcs: greatest offset from the chord, as a fraction of its length
+STRAY_KM = 100.0  # a network path this far from a corridor's point has left the corridor's line
+STRAY_STEP_KM = 10.0  # ... measured to the network path densified this finely
+LONGER = 1.25  # ... or a network path this many times the corridor's length goes round
 
 CORRIDORS_FILE = Path(__file__).with_name("data") / "rail_corridors.json"
 NETWORK_MODES = ("rail", "road", "sea")
@@ -142,22 +149,37 @@ def _on_networks(
     mode: str, stops: Sequence[Coordinate], user: Mapping[str, _LineGraph], world: bool
 ) -> tuple[list[Coordinate] | None, GeometryBasis]:
     """The first source in the module table's order that serves the leg, and its basis."""
-    tries: list[tuple[Any, GeometryBasis]] = []
     if mode in user:
-        tries.append((lambda: user[mode].route(stops), NETWORK_BASIS[mode]))
-    if mode == "rail":
-        tries.append(
-            (lambda: _unless_detour(_corridors(preferred=True).route(stops), stops), "rail-corridor")
-        )
-    if world:
-        tries.append((lambda: _world_route(mode, stops), NETWORK_BASIS[mode]))
-    if mode == "rail":
-        tries.append((lambda: _corridors().route(stops), "rail-corridor"))
-    for attempt, basis in tries:
-        path = attempt()
+        path = user[mode].route(stops)
         if path is not None:
-            return path, basis
+            return path, NETWORK_BASIS[mode]
+    corridor = _unless_detour(_corridors().route(stops), stops) if mode == "rail" else None
+    network = _world_route(mode, stops) if world else None
+    if corridor is not None and (network is None or _leaves(network, corridor)):
+        return corridor, "rail-corridor"
+    if network is not None:
+        return network, NETWORK_BASIS[mode]
     return None, "schematic"
+
+
+def _leaves(network: Sequence[Coordinate], corridor: Sequence[Coordinate]) -> bool:
+    """Whether the network path takes another line than the corridor's, or goes round."""
+    if _geodesic_km(network) > LONGER * _geodesic_km(corridor):
+        return True
+    return _farthest_km(corridor[1:-1], network) > STRAY_KM  # corridor's own points, not the stops
+
+
+def _farthest_km(points: Sequence[Coordinate], path: Sequence[Coordinate]) -> float:
+    """How far from the polyline `path` the farthest of `points` lies (km, to within ~STRAY_STEP_KM)."""
+    lat, lon = [path[0].latitude], [path[0].longitude]
+    for a, b in itertools.pairwise(path):
+        hop = float(spherical_km(a.latitude, a.longitude, b.latitude, b.longitude))
+        steps = max(1, math.ceil(hop / STRAY_STEP_KM))
+        t = np.arange(1, steps + 1) / steps
+        lat.extend((a.latitude + t * (b.latitude - a.latitude)).tolist())
+        lon.extend((a.longitude + t * (b.longitude - a.longitude)).tolist())
+    lats, lons = np.array(lat), np.array(lon)
+    return max((float(spherical_km(p.latitude, p.longitude, lats, lons).min()) for p in points), default=0.0)
 
 
 def _unless_detour(path: list[Coordinate] | None, stops: Sequence[Coordinate]) -> list[Coordinate] | None:
@@ -322,15 +344,9 @@ def _build(lat: Any, lon: Any, edges: Iterable[tuple[int, int]]) -> _LineGraph:
 
 
 @cache
-def _corridors(preferred: bool = False) -> _LineGraph:
-    """The graph of the curated corridors; stations sharing a name or within MERGE_KM join.
-
-    `preferred`: only the corridors with a ``prefer_over_network`` reason (the world network
-    detours there).
-    """
+def _corridors() -> _LineGraph:
+    """The graph of the curated corridors; stations sharing a name or within MERGE_KM join."""
     corridors = json.loads(CORRIDORS_FILE.read_text(encoding="utf-8"))["corridors"]
-    if preferred:
-        corridors = [c for c in corridors if c.get("prefer_over_network")]
     points = [p for c in corridors for p in c["points"]]
     lat = np.array([p["latitude"] for p in points], dtype=float)
     lon = np.array([p["longitude"] for p in points], dtype=float)
