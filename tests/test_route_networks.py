@@ -4,12 +4,16 @@ honest schematic line where a network cannot serve a leg (no network access)."""
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import geojson_validator
+import pyogrio
 import pytest
+import shapely
 
 from geostory import networks
-from geostory.export import to_geojson
+from geostory.export import to_geojson, write_geojson
 from geostory.model import Article, Coordinate, Leg, Place, Span, Story
 from geostory.route import route
 
@@ -49,6 +53,44 @@ def test_antimeridian_leg_is_a_valid_rfc7946_multilinestring(mode, origin):
         part[-1][0] for part in line["coordinates"][:-1]
     }
     assert ends <= {180.0, -180.0}
+
+
+GOLDEN = Path(__file__).parent / "golden" / "seed.geojson"  # the seed story, as geostory exports it
+
+
+def gdal_read(path: Path) -> list[tuple[str, object]]:
+    """(geometry type, shapely geometry) per feature, as GDAL's GeoJSON driver reads the file."""
+    info = pyogrio.read_info(path)
+    assert info["driver"] == "GeoJSON" and info["crs"] == "EPSG:4326"
+    _, _, geometries, _ = pyogrio.raw.read(path)
+    shapes = shapely.from_wkb(geometries)
+    return [(shape.geom_type, shape) for shape in shapes]
+
+
+def test_gdal_reads_an_antimeridian_leg_as_a_multilinestring_within_180(tmp_path):
+    out = tmp_path / "pacific.geojson"
+    routed = story(leg(YOKOHAMA, HONOLULU, "sea"), leg(HONOLULU, TOKYO, "air"))
+    write_geojson(routed, out)
+    features = gdal_read(out)
+    assert len(features) == len(to_geojson(routed)["features"])
+    lines = [shape for kind, shape in features if kind != "Point"]
+    assert [shape.geom_type for shape in lines] == ["MultiLineString", "MultiLineString"]
+    for shape in lines:
+        xmin, ymin, xmax, ymax = shape.bounds
+        assert -180 <= xmin and xmax <= 180 and -90 <= ymin and ymax <= 90
+        assert len(shape.geoms) >= 2  # cut at the antimeridian, not wrapped round the world
+    assert pyogrio.read_info(out)["features"] == len(features)
+    xmin, _, xmax, _ = pyogrio.read_info(out)["total_bounds"]
+    assert -180 <= xmin and xmax <= 180
+
+
+def test_gdal_reads_the_seed_story_geojson():
+    features = gdal_read(GOLDEN)
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))["features"]
+    assert [kind for kind, _ in features] == [f["geometry"]["type"] for f in expected]
+    assert all(shape.is_valid for _, shape in features)
+    info = pyogrio.read_info(GOLDEN)
+    assert info["features"] == len(expected) and "mode" in list(info["fields"])
 
 
 def test_sea_leg_between_inland_places_is_schematic_and_says_so():
