@@ -11,6 +11,8 @@
            (OpenStreetMap, scgraph-data)
     sea    the user's sea GeoJSON (user lanes), else the searoute         "sea-lanes"
            maritime network
+           a direct crossing, where the lanes are missing or coarse and  "great-circle"
+           the great circle stays at sea
     any    otherwise: straight line (rail, road) or a gentle arc bowing  "schematic"
            to the right of travel (sea, unknown) through the stops
 
@@ -20,14 +22,17 @@ times the great-circle distance. A curated corridor that serves a rail leg wins 
 network only where the network's path passes farther than ``STRAY_KM`` from one of the
 corridor's points (it takes another line, as through China instead of by the Khasan line), is
 longer than ``LONGER`` times the corridor's (it goes round), or cannot serve the leg; the data
-file says, per corridor, what was measured. Sea lanes may detour further when the straight line
-crosses land (a ship must go round a continent). Anything else falls back to schematic, never to a wild
-detour. Every path starts at the origin's and ends at the destination's own coordinate (the short
-access segments to and from the network are part of it); ``distance_km`` is
-`geopy.distance.geodesic` summed along the path, never a shapely length in degrees. Longitudes
-are kept continuous (179 -> 181) so a Leaflet polyline crossing the antimeridian draws the short
-way; `export` splits such a line at +/-180 for GeoJSON. A leg whose stops all coincide gets the
-point twice, distance 0 and basis "schematic".
+file says, per corridor, what was measured. A sea leg crosses directly, on the great circle,
+where it stays at sea (country outlines, but for ``HARBOUR_KM`` at each stop) and the lanes are
+missing or longer than ``LANE_DETOUR`` times it (a coarse lane, as Holyhead-Dublin by the north
+of Anglesey). Sea lanes may detour further when the straight line crosses land (a ship must go
+round a continent). Anything else falls back to schematic, never to a wild detour. Every path
+starts at the origin's and ends at the destination's own coordinate (the short access segments
+to and from the network are part of it); ``distance_km`` is `geopy.distance.geodesic` summed
+along the path, never a shapely length in degrees. Longitudes are kept continuous (179 -> 181)
+so a Leaflet polyline crossing the antimeridian draws the short way; `export` splits such a line
+at +/-180 for GeoJSON. A leg whose stops all coincide gets the point twice, distance 0 and basis
+"schematic".
 
 Shortest paths weigh graph edges by spherical km (within 0.5% of geodesic); only the distance
 reported for the chosen path is geodesic. World networks load lazily, once per process, only
@@ -74,6 +79,8 @@ SEA_BOW = 0.08  # sea/unknown arcs: greatest offset from the chord, as a fractio
 STRAY_KM = 100.0  # a network path this far from a corridor's point has left the corridor's line
 STRAY_STEP_KM = 10.0  # ... measured to the network path densified this finely
 LONGER = 1.25  # ... or a network path this many times the corridor's length goes round
+HARBOUR_KM = 10.0  # a direct sea crossing may cross the coarse country outlines this near a stop
+LANE_DETOUR = 1.25  # sea lanes this many times a direct crossing that stays at sea are too coarse
 
 CORRIDORS_FILE = Path(__file__).with_name("data") / "rail_corridors.json"
 NETWORK_MODES = ("rail", "road", "sea")
@@ -154,12 +161,58 @@ def _on_networks(
         if path is not None:
             return path, NETWORK_BASIS[mode]
     corridor = _unless_detour(_corridors().route(stops), stops) if mode == "rail" else None
-    network = _world_route(mode, stops) if world else None
+    # a network path beyond LONGER x the corridor loses to it anyway: the search may stop there
+    most_km = math.inf if corridor is None else LONGER * _geodesic_km(corridor)
+    network = _world_route(mode, stops, most_km) if world else None
     if corridor is not None and (network is None or _leaves(network, corridor)):
         return corridor, "rail-corridor"
+    coarse = network is None or _geodesic_km(network) > LANE_DETOUR * _geodesic_km(stops)
+    if mode == "sea" and world and coarse:
+        direct = _open_sea(stops)
+        if direct is not None:
+            return direct, "great-circle"
     if network is not None:
         return network, NETWORK_BASIS[mode]
     return None, "schematic"
+
+
+def _open_sea(stops: Sequence[Coordinate]) -> list[Coordinate] | None:
+    """The great circle through the stops, if it stays at sea but for HARBOUR_KM at each stop."""
+    from .networks import crosses_land_km
+
+    path = [stops[0]]
+    for a, b in itertools.pairwise(stops):
+        arc = _continuous(_great_circle([a, b]))
+        middle = _trimmed(arc, HARBOUR_KM)
+        if middle is None or crosses_land_km(middle) > 0.0:
+            return None
+        path.extend(arc[1:])
+    return path
+
+
+def _trimmed(path: Sequence[Coordinate], km: float) -> list[Coordinate] | None:
+    """The polyline without its first and last `km` (None if nothing is left)."""
+    hops = [_geodesic_km(pair) for pair in itertools.pairwise(path)]
+    total = sum(hops)
+    if total <= 2 * km:
+        return None
+
+    def at(distance: float) -> Coordinate:
+        for (a, b), hop in zip(itertools.pairwise(path), hops, strict=True):
+            if distance <= hop:
+                t = distance / hop if hop else 0.0
+                return Coordinate(
+                    a.latitude + t * (b.latitude - a.latitude), a.longitude + t * (b.longitude - a.longitude)
+                )
+            distance -= hop
+        return path[-1]
+
+    inner, done = [], 0.0
+    for p, hop in zip(path[1:-1], hops, strict=False):
+        done += hop
+        if km < done < total - km:
+            inner.append(p)
+    return [at(km), *inner, at(total - km)]
 
 
 def _leaves(network: Sequence[Coordinate], corridor: Sequence[Coordinate]) -> bool:
@@ -189,14 +242,18 @@ def _unless_detour(path: list[Coordinate] | None, stops: Sequence[Coordinate]) -
     return path
 
 
-def _world_route(mode: str, stops: Sequence[Coordinate]) -> list[Coordinate] | None:
-    """Origin, the world network through every stop in order, destination; None if not served."""
+def _world_route(
+    mode: str, stops: Sequence[Coordinate], most_km: float = math.inf
+) -> list[Coordinate] | None:
+    """Origin, the world network through every stop in order, destination; None if not served
+    (or, for rail and road, if a stop-to-stop search finds nothing within `most_km`)."""
     from .networks import crosses_land_km, world_path
 
     path = [stops[0]]
     for a, b in itertools.pairwise(stops):
         straight = _geodesic_km([a, b])
-        found = world_path(mode, a, b, snap_km=NETWORK_SNAP_KM, limit_km=MAX_DETOUR * straight)
+        limit = min(MAX_DETOUR * straight, most_km)
+        found = world_path(mode, a, b, snap_km=NETWORK_SNAP_KM, limit_km=limit)
         if found is None:
             return None
         length = found.snap_start_km + found.graph_km + found.snap_end_km

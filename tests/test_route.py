@@ -339,6 +339,37 @@ def test_ferry_follows_sea_lanes_and_never_crosses_land_by_more_than_a_few_km(or
     assert crosses_land_km(got.path[1:-1]) < 5
 
 
+@pytest.mark.parametrize(
+    "origin,destination,published",
+    [
+        (place("Holyhead", 53.310, -4.630), place("Dublin", 53.347, -6.195), 111),  # Irish Ferries
+        (place("Busan", 35.100, 129.040), place("Fukuoka", 33.604, 130.400), 213),  # JR Kyushu Beetle
+    ],
+)
+def test_ferry_crosses_directly_where_the_lanes_are_coarse_and_the_great_circle_stays_at_sea(
+    origin, destination, published
+):
+    from geostory.networks import crosses_land_km, world_path
+
+    lanes = world_path("sea", origin.coordinate, destination.coordinate, snap_km=50, limit_km=1e9)
+    straight = km(origin.coordinate, destination.coordinate)
+    assert lanes is not None and lanes.snap_start_km + lanes.graph_km + lanes.snap_end_km > 1.25 * straight
+    got = routed(leg(origin, destination, "sea"))
+    assert got.geometry_basis == "great-circle"
+    assert got.distance_km == pytest.approx(straight, rel=0.01)
+    assert abs(got.distance_km - published) / published < 0.1
+    inner = route_module._trimmed(list(got.path), route_module.HARBOUR_KM)
+    assert inner is not None and crosses_land_km(inner) == 0  # at sea but for the harbours
+
+
+def test_a_direct_crossing_over_land_is_refused(monkeypatch):
+    monkeypatch.setattr(route_module, "LANE_DETOUR", 0.5)  # always look for a direct crossing
+    piraeus, heraklion = place("Piraeus", 37.942, 23.646), place("Heraklion", 35.345, 25.138)
+    assert routed(leg(piraeus, heraklion, "sea")).geometry_basis == "sea-lanes"  # the chord crosses land
+    dover = routed(leg(DOVER, CALAIS, "sea"))
+    assert dover.geometry_basis == "great-circle"  # at sea but for the harbours
+
+
 def test_road_leg_is_a_straight_schematic_line_through_its_waypoints():
     stops = [("A", 50.0, 10.0), ("B", 50.5, 11.0), ("C", 50.2, 12.0), ("D", 51.0, 13.0)]
     a, b, c, d = (place(*stop) for stop in stops)
