@@ -13,6 +13,7 @@
            maritime network
            a direct crossing, where the lanes are missing or coarse and  "great-circle"
            the great circle stays at sea
+           an end inland: by road to the nearest port on the lanes       as the sea part
     any    otherwise: straight line (rail, road) or a gentle arc bowing  "schematic"
            to the right of travel (sea, unknown) through the stops
 
@@ -25,14 +26,16 @@ longer than ``LONGER`` times the corridor's (it goes round), or cannot serve the
 file says, per corridor, what was measured. A sea leg crosses directly, on the great circle,
 where it stays at sea (country outlines, but for ``HARBOUR_KM`` at each stop) and the lanes are
 missing or longer than ``LANE_DETOUR`` times it (a coarse lane, as Holyhead-Dublin by the north
-of Anglesey). Sea lanes may detour further when the straight line crosses land (a ship must go
-round a continent). Anything else falls back to schematic, never to a wild detour. Every path
-starts at the origin's and ends at the destination's own coordinate (the short access segments
-to and from the network are part of it); ``distance_km`` is `geopy.distance.geodesic` summed
-along the path, never a shapely length in degrees. Longitudes are kept continuous (179 -> 181)
-so a Leaflet polyline crossing the antimeridian draws the short way; `export` splits such a line
-at +/-180 for GeoJSON. A leg whose stops all coincide gets the point twice, distance 0 and basis
-"schematic".
+of Anglesey). A sea leg with an end inland (beyond ``NETWORK_SNAP_KM`` of the lanes) goes by
+road to the nearest port on the lanes within ``PORT_ROAD_KM``, if the roads are shorter than the
+voyage; else it stays schematic. Sea lanes may detour further when the straight line crosses
+land (a ship must go round a continent). Anything else falls back to schematic, never to a wild
+detour. Every path starts at the origin's and ends at the destination's own coordinate (the
+short access segments to and from the network are part of it); ``distance_km`` is
+`geopy.distance.geodesic` summed along the path, never a shapely length in degrees. Longitudes
+are kept continuous (179 -> 181) so a Leaflet polyline crossing the antimeridian draws the short
+way; `export` splits such a line at +/-180 for GeoJSON. A leg whose stops all coincide gets the
+point twice, distance 0 and basis "schematic".
 
 Shortest paths weigh graph edges by spherical km (within 0.5% of geodesic); only the distance
 reported for the chosen path is geodesic. World networks load lazily, once per process, only
@@ -81,6 +84,7 @@ STRAY_STEP_KM = 10.0  # ... measured to the network path densified this finely
 LONGER = 1.25  # ... or a network path this many times the corridor's length goes round
 HARBOUR_KM = 10.0  # a direct sea crossing may cross the coarse country outlines this near a stop
 LANE_DETOUR = 1.25  # sea lanes this many times a direct crossing that stays at sea are too coarse
+PORT_ROAD_KM = 250.0  # a sea leg's end this far from a port on the lanes (straight) goes by road
 
 CORRIDORS_FILE = Path(__file__).with_name("data") / "rail_corridors.json"
 NETWORK_MODES = ("rail", "road", "sea")
@@ -147,8 +151,8 @@ def _route_leg(leg: Leg, user: Mapping[str, _LineGraph], world: bool) -> Leg:
     if path is None:
         path = _bowed(stops) if leg.mode in ("sea", "unknown") else list(stops)
     path = _continuous(path)
-    # An arc's densified points add nothing to its length: measure it stop to stop.
-    measured = stops if basis == "great-circle" else path
+    # A flight's densified arc adds nothing to its length: measure it stop to stop.
+    measured = stops if leg.mode == "air" else path
     return replace(leg, path=tuple(path), distance_km=_geodesic_km(measured), geometry_basis=basis)
 
 
@@ -166,14 +170,55 @@ def _on_networks(
     network = _world_route(mode, stops, most_km) if world else None
     if corridor is not None and (network is None or _leaves(network, corridor)):
         return corridor, "rail-corridor"
-    coarse = network is None or _geodesic_km(network) > LANE_DETOUR * _geodesic_km(stops)
-    if mode == "sea" and world and coarse:
-        direct = _open_sea(stops)
-        if direct is not None:
-            return direct, "great-circle"
+    if mode == "sea" and world:
+        return _by_sea(stops, network) or _via_ports(stops) or (None, "schematic")
     if network is not None:
         return network, NETWORK_BASIS[mode]
     return None, "schematic"
+
+
+def _by_sea(
+    stops: Sequence[Coordinate], lanes: list[Coordinate] | None
+) -> tuple[list[Coordinate], GeometryBasis] | None:
+    """The lanes, unless they are missing or coarse where a direct crossing stays at sea."""
+    if lanes is None or _geodesic_km(lanes) > LANE_DETOUR * _geodesic_km(stops):
+        direct = _open_sea(stops)
+        if direct is not None:
+            return direct, "great-circle"
+    return None if lanes is None else (lanes, "sea-lanes")
+
+
+def _via_ports(stops: Sequence[Coordinate]) -> tuple[list[Coordinate], GeometryBasis] | None:
+    """A sea leg with an end inland: by road to (from) the nearest port on the lanes, then by sea.
+
+    None if an end has no port within PORT_ROAD_KM that a road reaches, the sea cannot serve the
+    ports, or the roads are longer than the voyage (a drive, not a sea leg).
+    """
+    road_in, road_out = _road_to_port(stops[0], outward=True), _road_to_port(stops[-1], outward=False)
+    if road_in is None or road_out is None or (len(road_in) == 1 and len(road_out) == 1):
+        return None
+    sea_stops = [road_in[-1], *stops[1:-1], road_out[0]]
+    at_sea = _by_sea(sea_stops, _world_route("sea", sea_stops))
+    if at_sea is None:
+        return None
+    voyage, basis = at_sea
+    if _geodesic_km(road_in) + _geodesic_km(road_out) > _geodesic_km(voyage):
+        return None
+    return _dedupe([*road_in, *voyage, *road_out]), basis
+
+
+def _road_to_port(end: Coordinate, *, outward: bool) -> list[Coordinate] | None:
+    """[end] if it is on the sea lanes, else the road between it and the nearest port a road
+    reaches (end first when `outward`); None if there is none within PORT_ROAD_KM."""
+    from .networks import near_network, nearest_ports
+
+    if near_network("sea", end, NETWORK_SNAP_KM):
+        return [end]
+    for port in nearest_ports(end, PORT_ROAD_KM):
+        road = _world_route("road", [end, port] if outward else [port, end])
+        if road is not None:
+            return road
+    return None
 
 
 def _open_sea(stops: Sequence[Coordinate]) -> list[Coordinate] | None:

@@ -11,6 +11,7 @@ import geojson_validator
 import pyogrio
 import pytest
 import shapely
+from geopy.distance import geodesic
 
 from geostory import networks
 from geostory.export import to_geojson, write_geojson
@@ -106,6 +107,37 @@ def test_sea_leg_between_inland_places_is_schematic_and_says_so():
 def test_sea_leg_from_a_port_to_an_inland_city_is_schematic():
     gdansk, krakow = place("Gdansk", 54.35, 18.65), place("Krakow", 50.06, 19.94)  # Krakow: 400 km inland
     assert story(leg(gdansk, krakow, "sea")).legs[0].geometry_basis == "schematic"
+
+
+def test_sea_leg_from_inland_goes_by_road_to_the_nearest_port_on_the_lanes():
+    from geostory.route import NETWORK_SNAP_KM, PORT_ROAD_KM
+
+    paris, new_york = place("Paris", 48.857, 2.352), place("New York", 40.713, -74.006)
+    assert not networks.near_network("sea", paris.coordinate, NETWORK_SNAP_KM)  # 165 km inland
+    got = story(leg(paris, new_york, "sea")).legs[0]
+    assert got.geometry_basis == "sea-lanes"
+    assert got.path[0] == paris.coordinate and got.path[-1] == new_york.coordinate
+    # the road part: every vertex up to the port is a road node; the port lies on the lanes
+    road = networks._world_graph("road")
+    port_at = next(
+        i for i, p in enumerate(got.path) if networks.near_network("sea", p, networks.PORT_LANE_KM)
+    )
+    assert all(road.near(p, 0.01)[0].size for p in got.path[1:port_at])
+    port = got.path[port_at]
+    assert geodesic((paris.latitude, paris.longitude), (port.latitude, port.longitude)).km <= PORT_ROAD_KM
+    straight = geodesic((paris.latitude, paris.longitude), (new_york.latitude, new_york.longitude)).km
+    assert straight < got.distance_km < 1.1 * straight
+
+
+@pytest.mark.parametrize(
+    "origin,destination",
+    [
+        (place("Madrid", 40.42, -3.70), place("Palma", 39.57, 2.65)),  # Valencia: 300 km, too far
+        (place("Kyiv", 50.45, 30.52), place("Odesa", 46.48, 30.72)),  # Odesa 440 km: a drive
+    ],
+)
+def test_sea_leg_from_beyond_a_ports_reach_stays_schematic(origin, destination):
+    assert story(leg(origin, destination, "sea")).legs[0].geometry_basis == "schematic"
 
 
 def test_unconnected_stops_are_refused_before_any_search(monkeypatch):
