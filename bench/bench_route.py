@@ -180,6 +180,45 @@ def table() -> None:
     print(f"\nwithin 15%: {good}/{len(JOURNEYS)} ({good / len(JOURNEYS):.0%})")
 
 
+# sea legs with an end beyond the lanes' reach (50 km): by road to the nearest port, or schematic
+INLAND = [
+    ("sea", ("Paris", 48.857, 2.352), ("New York", 40.713, -74.006)),
+    ("sea", ("Nanjing", 32.060, 118.800), ("Busan", 35.100, 129.040)),
+    ("sea", ("Seville", 37.390, -5.980), ("Las Palmas", 28.120, -15.430)),
+    ("sea", ("Bremen", 53.080, 8.800), ("Oslo", 59.910, 10.750)),
+    ("sea", ("Tianjin", 39.130, 117.200), ("Incheon", 37.460, 126.600)),
+    ("sea", ("Madrid", 40.420, -3.700), ("Palma", 39.570, 2.650)),
+    ("sea", ("Kyiv", 50.450, 30.520), ("Odesa", 46.480, 30.720)),
+    ("sea", ("Kyiv", 50.450, 30.520), ("Warsaw", 52.230, 21.010)),
+]
+
+
+def inland_table() -> None:
+    from geostory import route as r
+    from geostory.model import Coordinate
+    from geostory.route import route
+
+    legs = route(_story(INLAND)).legs
+    print("| journey | straight km | routed km | x straight | basis | road to the port |")
+    print("|---|---:|---:|---:|---|---|")
+    for (_, o, d), leg in zip(INLAND, legs, strict=True):
+        a, b = Coordinate(*o[1:]), Coordinate(*d[1:])
+        straight = r._geodesic_km([a, b])
+        roads = []
+        if leg.geometry_basis != "schematic":
+            for end, outward in ((a, True), (b, False)):
+                road = r._road_to_port(end, outward=outward)
+                if road is not None and len(road) > 1:
+                    port = road[-1] if outward else road[0]
+                    roads.append(
+                        f"{r._geodesic_km(road):.0f} km ({r._geodesic_km([end, port]):.0f} km straight)"
+                    )
+        print(
+            f"| {o[0]} - {d[0]} | {straight:,.0f} | {leg.distance_km:,.0f} | "
+            f"{leg.distance_km / straight:.2f} | {leg.geometry_basis} | {', '.join(roads) or '-'} |"
+        )
+
+
 def corridor_table() -> None:
     """Each curated corridor's own length against the world network's path between its ends,
     and how far that path passes from the corridor's farthest station (another line if far)."""
@@ -315,4 +354,7 @@ if __name__ == "__main__":
     else:
         if "--speed-only" not in sys.argv:
             table()
+            print()
+            inland_table()
+            print()
         speed()

@@ -133,7 +133,10 @@ def test_sea_leg_from_inland_goes_by_road_to_the_nearest_port_on_the_lanes():
     "origin,destination",
     [
         (place("Madrid", 40.42, -3.70), place("Palma", 39.57, 2.65)),  # Valencia: 300 km, too far
-        (place("Kyiv", 50.45, 30.52), place("Odesa", 46.48, 30.72)),  # Odesa 440 km: a drive
+        (
+            place("Kyiv", 50.45, 30.52),
+            place("Odesa", 46.48, 30.72),
+        ),  # no port on the lanes within 250 km of Kyiv
     ],
 )
 def test_sea_leg_from_beyond_a_ports_reach_stays_schematic(origin, destination):
