@@ -5,6 +5,7 @@
     rail  world railways, ~275k nodes               scgraph-data world_railways  data ODbL (OSM)
     road  world highways, ~560k nodes               scgraph-data world_highways  data ODbL (OSM)
     sea   maritime lanes (Eurostat SeaRoute marnet) searoute marnet              Apache-2.0
+          ports (UN/LOCODE), for ends inland        searoute ports.geojson       Apache-2.0
 
 The packages ship each graph as a large Python module, which takes seconds and hundreds of MB to
 import, so `build_network_caches` (run by ``geostory index``; otherwise on a mode's first use)

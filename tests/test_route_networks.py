@@ -100,8 +100,12 @@ def test_sea_leg_between_inland_places_is_schematic_and_says_so():
     assert got.geometry_basis == "schematic"
     assert got.path[0] == kyiv.coordinate and got.path[-1] == warsaw.coordinate
     assert len(got.path) > 2  # the gentle schematic arc, not a lane and not a straight rail-like line
-    properties = to_geojson(Story(Article("text"), (kyiv, warsaw), legs=(got,)))["features"][-1]["properties"]
+    routed = Story(Article("text"), (kyiv, warsaw), legs=(got,))
+    properties = to_geojson(routed)["features"][-1]["properties"]
     assert properties["geometry_basis"] == "schematic"
+    from geostory.render import _leg_popup
+
+    assert "Line drawn</dt><dd>schematic" in _leg_popup(routed, got)  # the popup says so too
 
 
 def test_sea_leg_from_a_port_to_an_inland_city_is_schematic():
