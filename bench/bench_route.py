@@ -4,6 +4,7 @@
     python -m bench.bench_route --speed-only  # only the speed table
     python -m bench.bench_route --build       # the one-time network conversion, per mode, in a temp dir
     python -m bench.bench_route --corridors   # each curated rail corridor against the world network
+    python -m bench.bench_route --per-leg rail  # warm route() per journey of a mode (median of 3)
 
 Published lengths are the ones the named operator, timetable or atlas gives (rounded); the
 target of issue 13 is |routed - published| <= 15% for at least 80% of the journeys.
@@ -326,6 +327,23 @@ def speed(rounds: int = 3) -> None:
         )
 
 
+def per_leg(mode: str, rounds: int = 3) -> None:
+    """Warm route() of each journey of `mode` in this process, the median of `rounds`."""
+    import statistics
+
+    from geostory.route import route
+
+    journeys = [j for j in JOURNEYS if j[0] == mode]
+    route(_story(journeys[:1]))  # maps the arrays
+    for j in journeys:
+        times = []
+        for _ in range(rounds):
+            t = time.perf_counter()
+            route(_story([j]))
+            times.append(time.perf_counter() - t)
+        print(f"{j[1][0]} - {j[2][0]}: {statistics.median(times) * 1000:.0f} ms")
+
+
 def build() -> None:
     """The one-time conversion, one mode per fresh process, into a temporary cache."""
     import subprocess
@@ -351,6 +369,8 @@ if __name__ == "__main__":
         build()
     elif "--corridors" in sys.argv:
         corridor_table()
+    elif "--per-leg" in sys.argv:
+        per_leg(sys.argv[sys.argv.index("--per-leg") + 1])
     else:
         if "--speed-only" not in sys.argv:
             table()

@@ -166,7 +166,7 @@ def _on_networks(
             return path, NETWORK_BASIS[mode]
     corridor = _unless_detour(_corridors().route(stops), stops) if mode == "rail" else None
     # a network path beyond LONGER x the corridor loses to it anyway: the search may stop there
-    most_km = math.inf if corridor is None else LONGER * _geodesic_km(corridor)
+    most_km = math.inf if corridor is None else LONGER * _length_km(corridor)
     network = _world_route(mode, stops, most_km) if world else None
     if corridor is not None and (network is None or _leaves(network, corridor)):
         return corridor, "rail-corridor"
@@ -181,7 +181,7 @@ def _by_sea(
     stops: Sequence[Coordinate], lanes: list[Coordinate] | None
 ) -> tuple[list[Coordinate], GeometryBasis] | None:
     """The lanes, unless they are missing or coarse where a direct crossing stays at sea."""
-    if lanes is None or _geodesic_km(lanes) > LANE_DETOUR * _geodesic_km(stops):
+    if lanes is None or _length_km(lanes) > LANE_DETOUR * _length_km(stops):
         direct = _open_sea(stops)
         if direct is not None:
             return direct, "great-circle"
@@ -202,7 +202,7 @@ def _via_ports(stops: Sequence[Coordinate]) -> tuple[list[Coordinate], GeometryB
     if at_sea is None:
         return None
     voyage, basis = at_sea
-    if _geodesic_km(road_in) + _geodesic_km(road_out) > _geodesic_km(voyage):
+    if _length_km(road_in) + _length_km(road_out) > _length_km(voyage):
         return None
     return _dedupe([*road_in, *voyage, *road_out]), basis
 
@@ -262,22 +262,26 @@ def _trimmed(path: Sequence[Coordinate], km: float) -> list[Coordinate] | None:
 
 def _leaves(network: Sequence[Coordinate], corridor: Sequence[Coordinate]) -> bool:
     """Whether the network path takes another line than the corridor's, or goes round."""
-    if _geodesic_km(network) > LONGER * _geodesic_km(corridor):
+    if _length_km(network) > LONGER * _length_km(corridor):
         return True
     return _farthest_km(corridor[1:-1], network) > STRAY_KM  # corridor's own points, not the stops
 
 
 def _farthest_km(points: Sequence[Coordinate], path: Sequence[Coordinate]) -> float:
     """How far from the polyline `path` the farthest of `points` lies (km, to within ~STRAY_STEP_KM)."""
-    lat, lon = [path[0].latitude], [path[0].longitude]
-    for a, b in itertools.pairwise(path):
-        hop = float(spherical_km(a.latitude, a.longitude, b.latitude, b.longitude))
-        steps = max(1, math.ceil(hop / STRAY_STEP_KM))
-        t = np.arange(1, steps + 1) / steps
-        lat.extend((a.latitude + t * (b.latitude - a.latitude)).tolist())
-        lon.extend((a.longitude + t * (b.longitude - a.longitude)).tolist())
-    lats, lons = np.array(lat), np.array(lon)
-    return max((float(spherical_km(p.latitude, p.longitude, lats, lons).min()) for p in points), default=0.0)
+    if not points:
+        return 0.0
+    lat = np.array([p.latitude for p in path])
+    lon = np.array([p.longitude for p in path])
+    steps = np.maximum(1, np.ceil(spherical_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) / STRAY_STEP_KM))
+    steps = steps.astype(np.int64)
+    hop = np.repeat(np.arange(steps.size), steps)  # each densified point's segment
+    t = (np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps) + 1) / steps[hop]
+    lats = np.concatenate([lat[:1], lat[hop] + t * (lat[hop + 1] - lat[hop])])
+    lons = np.concatenate([lon[:1], lon[hop] + t * (lon[hop + 1] - lon[hop])])
+    plat = np.array([p.latitude for p in points])[:, None]
+    plon = np.array([p.longitude for p in points])[:, None]
+    return float(spherical_km(plat, plon, lats[None, :], lons[None, :]).min(axis=1).max())
 
 
 def _unless_detour(path: list[Coordinate] | None, stops: Sequence[Coordinate]) -> list[Coordinate] | None:
@@ -342,6 +346,13 @@ def _geodesic_km(path: Sequence[Coordinate]) -> float:
                 Coordinate(a.latitude, _wrap(a.longitude)), Coordinate(b.latitude, _wrap(b.longitude))
             )
     return total
+
+
+def _length_km(path: Sequence[Coordinate]) -> float:
+    """Spherical km along the path (within 0.5% of geodesic, and fast): for comparing paths."""
+    lat = np.array([p.latitude for p in path])
+    lon = np.array([p.longitude for p in path])
+    return float(spherical_km(lat[:-1], lon[:-1], lat[1:], lon[1:]).sum())
 
 
 def _unit(c: Coordinate) -> np.ndarray:
