@@ -3,6 +3,8 @@
     python -m bench.bench_route               # the table, then cold/warm speed per mode (cache present)
     python -m bench.bench_route --speed-only  # only the speed table
     python -m bench.bench_route --build       # the one-time network conversion, per mode, in a temp dir
+    python -m bench.bench_route --corridors   # each curated rail corridor against the world network
+    python -m bench.bench_route --per-leg rail  # warm route() per journey of a mode (median of 3)
 
 Published lengths are the ones the named operator, timetable or atlas gives (rounded); the
 target of issue 13 is |routed - published| <= 15% for at least 80% of the journeys.
@@ -179,6 +181,71 @@ def table() -> None:
     print(f"\nwithin 15%: {good}/{len(JOURNEYS)} ({good / len(JOURNEYS):.0%})")
 
 
+# sea legs with an end beyond the lanes' reach (50 km): by road to the nearest port, or schematic
+INLAND = [
+    ("sea", ("Paris", 48.857, 2.352), ("New York", 40.713, -74.006)),
+    ("sea", ("Nanjing", 32.060, 118.800), ("Busan", 35.100, 129.040)),
+    ("sea", ("Seville", 37.390, -5.980), ("Las Palmas", 28.120, -15.430)),
+    ("sea", ("Bremen", 53.080, 8.800), ("Oslo", 59.910, 10.750)),
+    ("sea", ("Tianjin", 39.130, 117.200), ("Incheon", 37.460, 126.600)),
+    ("sea", ("Madrid", 40.420, -3.700), ("Palma", 39.570, 2.650)),
+    ("sea", ("Kyiv", 50.450, 30.520), ("Odesa", 46.480, 30.720)),
+    ("sea", ("Kyiv", 50.450, 30.520), ("Warsaw", 52.230, 21.010)),
+]
+
+
+def inland_table() -> None:
+    from geostory import route as r
+    from geostory.model import Coordinate
+    from geostory.route import route
+
+    legs = route(_story(INLAND)).legs
+    print("| journey | straight km | routed km | x straight | basis | road to the port |")
+    print("|---|---:|---:|---:|---|---|")
+    for (_, o, d), leg in zip(INLAND, legs, strict=True):
+        a, b = Coordinate(*o[1:]), Coordinate(*d[1:])
+        straight = r._geodesic_km([a, b])
+        roads = []
+        if leg.geometry_basis != "schematic":
+            for end, outward in ((a, True), (b, False)):
+                road = r._road_to_port(end, outward=outward)
+                if road is not None and len(road) > 1:
+                    port = road[-1] if outward else road[0]
+                    roads.append(
+                        f"{r._geodesic_km(road):.0f} km ({r._geodesic_km([end, port]):.0f} km straight)"
+                    )
+        print(
+            f"| {o[0]} - {d[0]} | {straight:,.0f} | {leg.distance_km:,.0f} | "
+            f"{leg.distance_km / straight:.2f} | {leg.geometry_basis} | {', '.join(roads) or '-'} |"
+        )
+
+
+def corridor_table() -> None:
+    """Each curated corridor's own length against the world network's path between its ends,
+    and how far that path passes from the corridor's farthest station (another line if far)."""
+    import json
+
+    from geostory import route as r
+    from geostory.model import Coordinate
+
+    print("| corridor | own km | network km | vs own | farthest station from the network path |")
+    print("|---|---:|---:|---:|---|")
+    for c in json.loads(r.CORRIDORS_FILE.read_text(encoding="utf-8"))["corridors"]:
+        points = [Coordinate(p["latitude"], p["longitude"]) for p in c["points"]]
+        own = r._geodesic_km(points)
+        path = r._world_route("rail", [points[0], points[-1]])
+        if path is None:
+            print(f"| {c['id']} | {own:,.0f} | not served | | |")
+            continue
+        km = r._geodesic_km(path)
+        far = max(
+            (r._farthest_km([Coordinate(p["latitude"], p["longitude"])], path), p["name"])
+            for p in c["points"]
+            if p.get("name")
+        )
+        print(f"| {c['id']} | {own:,.0f} | {km:,.0f} | {(km - own) / own:+.0%} | {far[1]}, {far[0]:.0f} km |")
+
+
 # a typical article's journeys: one leg of each mode
 ARTICLE = [
     ("rail", ("Warsaw Centralna", 52.229, 21.003), ("Krakow Glowny", 50.067, 19.947)),
@@ -260,6 +327,23 @@ def speed(rounds: int = 3) -> None:
         )
 
 
+def per_leg(mode: str, rounds: int = 3) -> None:
+    """Warm route() of each journey of `mode` in this process, the median of `rounds`."""
+    import statistics
+
+    from geostory.route import route
+
+    journeys = [j for j in JOURNEYS if j[0] == mode]
+    route(_story(journeys[:1]))  # maps the arrays
+    for j in journeys:
+        times = []
+        for _ in range(rounds):
+            t = time.perf_counter()
+            route(_story([j]))
+            times.append(time.perf_counter() - t)
+        print(f"{j[1][0]} - {j[2][0]}: {statistics.median(times) * 1000:.0f} ms")
+
+
 def build() -> None:
     """The one-time conversion, one mode per fresh process, into a temporary cache."""
     import subprocess
@@ -283,7 +367,14 @@ if __name__ == "__main__":
         child(sys.argv[sys.argv.index("--child") + 1])
     elif "--build" in sys.argv:
         build()
+    elif "--corridors" in sys.argv:
+        corridor_table()
+    elif "--per-leg" in sys.argv:
+        per_leg(sys.argv[sys.argv.index("--per-leg") + 1])
     else:
         if "--speed-only" not in sys.argv:
             table()
+            print()
+            inland_table()
+            print()
         speed()

@@ -5,6 +5,7 @@
     rail  world railways, ~275k nodes               scgraph-data world_railways  data ODbL (OSM)
     road  world highways, ~560k nodes               scgraph-data world_highways  data ODbL (OSM)
     sea   maritime lanes (Eurostat SeaRoute marnet) searoute marnet              Apache-2.0
+          ports (UN/LOCODE), for ends inland        searoute ports.geojson       Apache-2.0
 
 The packages ship each graph as a large Python module, which takes seconds and hundreds of MB to
 import, so `build_network_caches` (run by ``geostory index``; otherwise on a mode's first use)
@@ -50,7 +51,16 @@ from .errors import ConfigurationError
 from .geo import EARTH_RADIUS_KM, cache_dir, spherical_km
 from .model import Coordinate
 
-__all__ = ["Graph", "NetworkPath", "build_network_caches", "crosses_land_km", "land", "world_path"]
+__all__ = [
+    "Graph",
+    "NetworkPath",
+    "build_network_caches",
+    "crosses_land_km",
+    "land",
+    "near_network",
+    "nearest_ports",
+    "world_path",
+]
 
 SNAP_CANDIDATES = 8  # nearest nodes tried at each end (the nearest may be an isolated fragment)
 SNAP_BOX_DEG = 1.0  # snapping looks only at nodes within this many degrees of latitude
@@ -61,6 +71,7 @@ CACHE_FORMAT = 2  # bump when the cached arrays change
 ARRAYS = ("lat", "lon", "indptr", "indices", "data", "order", "order_lat", "component")
 MODES = ("rail", "road", "sea")
 SEA_CLOSED = frozenset({"northwest"})  # searoute's default restriction
+PORT_LANE_KM = 25.0  # a port this near a sea lane node is "on the lanes" (a ship can leave from it)
 SEA_ACCESS = 3.0  # sea: km to a lane cost this much more (lanes are coarse; a long straight
 # access line would cut across land, as from Helsinki and Tallinn to one node between them)
 
@@ -478,6 +489,38 @@ def world_path(
     if mode == "sea":
         return _world_path_on(_world_graph(mode), a, b, snap_km=snap_km, limit_km=math.inf, access=SEA_ACCESS)
     return _world_path_on(_world_graph(mode), a, b, snap_km=snap_km, limit_km=limit_km)
+
+
+def near_network(mode: str, c: Coordinate, reach_km: float) -> bool:
+    """Whether a node of the world network for `mode` lies within reach_km of c."""
+    return bool(_world_graph(mode).near(c, reach_km)[0].size)
+
+
+@cache
+def _ports_on_lanes() -> tuple[np.ndarray, np.ndarray]:
+    """Latitudes and longitudes of searoute's ports (UN/LOCODE list) within PORT_LANE_KM of a lane."""
+    import json
+
+    from .gazetteer import _site_file
+
+    path = _site_file("searoute", "data") / "ports.geojson"
+    try:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    except (OSError, ValueError, KeyError) as err:
+        raise ConfigurationError(f"searoute's port list cannot be read ({path}): {err}") from err
+    lonlat = np.array([f["geometry"]["coordinates"][:2] for f in features], dtype=float).reshape(-1, 2)
+    lanes = _world_graph("sea")
+    keep = [lanes.near(Coordinate(lat, lon), PORT_LANE_KM)[0].size > 0 for lon, lat in lonlat.tolist()]
+    lonlat = lonlat[np.array(keep, dtype=bool)]
+    return lonlat[:, 1].copy(), lonlat[:, 0].copy()
+
+
+def nearest_ports(c: Coordinate, reach_km: float, count: int = 3) -> list[Coordinate]:
+    """Up to `count` ports on the sea lanes within reach_km of c (straight line), nearest first."""
+    lat, lon = _ports_on_lanes()
+    km = spherical_km(c.latitude, c.longitude, lat, lon)
+    best = [int(i) for i in np.argsort(km, kind="stable")[:count] if km[i] <= reach_km]
+    return [Coordinate(float(lat[i]), float(lon[i])) for i in best]
 
 
 @cache

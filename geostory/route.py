@@ -4,22 +4,34 @@
     ----   ----------------------------                                  --------------
     air    great-circle arc, densified every ~75 km                      "great-circle"
     rail   the user's railway GeoJSON (``networks={"rail": FILE}``)      "rail-network"
+           the curated corridors in ``data/rail_corridors.json``, where  "rail-corridor"
+           the world network cannot serve the leg or leaves their line
            the world railway network (OpenStreetMap, scgraph-data)       "rail-network"
-           the curated corridors in ``data/rail_corridors.json``, only   "rail-corridor"
-           where the networks cannot serve the leg
     road   the user's road GeoJSON, else the world highway network       "road-network"
            (OpenStreetMap, scgraph-data)
     sea    the user's sea GeoJSON (user lanes), else the searoute         "sea-lanes"
            maritime network
+           a direct crossing, where the lanes are missing or coarse and  "great-circle"
+           the great circle stays at sea
+           an end inland: by road to the nearest port on the lanes       as the sea part
     any    otherwise: straight line (rail, road) or a gentle arc bowing  "schematic"
            to the right of travel (sea, unknown) through the stops
 
 A network serves a leg only if, for every pair of consecutive stops, both lie within
 ``NETWORK_SNAP_KM`` of it, it connects them, and the routed length is at most ``MAX_DETOUR``
-times the great-circle distance. Sea lanes may detour further when the straight line crosses
+times the great-circle distance. A curated corridor that serves a rail leg wins over the world
+network only where the network's path passes farther than ``STRAY_KM`` from one of the
+corridor's points (it takes another line, as through China instead of by the Khasan line), is
+longer than ``LONGER`` times the corridor's (it goes round), or cannot serve the leg; the data
+file says, per corridor, what was measured. A sea leg crosses directly, on the great circle,
+where it stays at sea (country outlines, but for ``HARBOUR_KM`` at each stop) and the lanes are
+missing or longer than ``LANE_DETOUR`` times it (a coarse lane, as Holyhead-Dublin by the north
+of Anglesey). A sea leg with an end inland (beyond ``NETWORK_SNAP_KM`` of the lanes) goes by
+road to the nearest port on the lanes within ``PORT_ROAD_KM``, if the roads are shorter than the
+voyage; else it stays schematic. Sea lanes may detour further when the straight line crosses
 land (a ship must go round a continent). Anything else falls back to schematic, never to a wild
-detour. Every path starts at the origin's and ends at the destination's own coordinate (the short
-access segments to and from the network are part of it); ``distance_km`` is
+detour. Every path starts at the origin's and ends at the destination's own coordinate (the
+short access segments to and from the network are part of it); ``distance_km`` is
 `geopy.distance.geodesic` summed along the path, never a shapely length in degrees. Longitudes
 are kept continuous (179 -> 181) so a Leaflet polyline crossing the antimeridian draws the short
 way; `export` splits such a line at +/-180 for GeoJSON. A leg whose stops all coincide gets the
@@ -67,6 +79,12 @@ MERGE_KM = 2.0  # corridor points closer than this are one node (how corridors j
 NETWORK_GRID_DEG = 1e-6  # user networks: vertices are snapped to this grid (~0.1 m)
 NETWORK_JOIN_M = 30.0  # user networks: a dangling line end this close to another node joins it
 SEA_BOW = 0.08  # sea/unknown arcs: greatest offset from the chord, as a fraction of its length
+STRAY_KM = 100.0  # a network path this far from a corridor's point has left the corridor's line
+STRAY_STEP_KM = 10.0  # ... measured to the network path densified this finely
+LONGER = 1.25  # ... or a network path this many times the corridor's length goes round
+HARBOUR_KM = 10.0  # a direct sea crossing may cross the coarse country outlines this near a stop
+LANE_DETOUR = 1.25  # sea lanes this many times a direct crossing that stays at sea are too coarse
+PORT_ROAD_KM = 250.0  # a sea leg's end this far from a port on the lanes (straight) goes by road
 
 CORRIDORS_FILE = Path(__file__).with_name("data") / "rail_corridors.json"
 NETWORK_MODES = ("rail", "road", "sea")
@@ -133,8 +151,8 @@ def _route_leg(leg: Leg, user: Mapping[str, _LineGraph], world: bool) -> Leg:
     if path is None:
         path = _bowed(stops) if leg.mode in ("sea", "unknown") else list(stops)
     path = _continuous(path)
-    # An arc's densified points add nothing to its length: measure it stop to stop.
-    measured = stops if basis == "great-circle" else path
+    # A flight's densified arc adds nothing to its length: measure it stop to stop.
+    measured = stops if leg.mode == "air" else path
     return replace(leg, path=tuple(path), distance_km=_geodesic_km(measured), geometry_basis=basis)
 
 
@@ -142,22 +160,128 @@ def _on_networks(
     mode: str, stops: Sequence[Coordinate], user: Mapping[str, _LineGraph], world: bool
 ) -> tuple[list[Coordinate] | None, GeometryBasis]:
     """The first source in the module table's order that serves the leg, and its basis."""
-    tries: list[tuple[Any, GeometryBasis]] = []
     if mode in user:
-        tries.append((lambda: user[mode].route(stops), NETWORK_BASIS[mode]))
-    if mode == "rail":
-        tries.append(
-            (lambda: _unless_detour(_corridors(preferred=True).route(stops), stops), "rail-corridor")
-        )
-    if world:
-        tries.append((lambda: _world_route(mode, stops), NETWORK_BASIS[mode]))
-    if mode == "rail":
-        tries.append((lambda: _corridors().route(stops), "rail-corridor"))
-    for attempt, basis in tries:
-        path = attempt()
+        path = user[mode].route(stops)
         if path is not None:
-            return path, basis
+            return path, NETWORK_BASIS[mode]
+    corridor = _unless_detour(_corridors().route(stops), stops) if mode == "rail" else None
+    # a network path beyond LONGER x the corridor loses to it anyway: the search may stop there
+    most_km = math.inf if corridor is None else LONGER * _length_km(corridor)
+    network = _world_route(mode, stops, most_km) if world else None
+    if corridor is not None and (network is None or _leaves(network, corridor)):
+        return corridor, "rail-corridor"
+    if mode == "sea" and world:
+        return _by_sea(stops, network) or _via_ports(stops) or (None, "schematic")
+    if network is not None:
+        return network, NETWORK_BASIS[mode]
     return None, "schematic"
+
+
+def _by_sea(
+    stops: Sequence[Coordinate], lanes: list[Coordinate] | None
+) -> tuple[list[Coordinate], GeometryBasis] | None:
+    """The lanes, unless they are missing or coarse where a direct crossing stays at sea."""
+    if lanes is None or _length_km(lanes) > LANE_DETOUR * _length_km(stops):
+        direct = _open_sea(stops)
+        if direct is not None:
+            return direct, "great-circle"
+    return None if lanes is None else (lanes, "sea-lanes")
+
+
+def _via_ports(stops: Sequence[Coordinate]) -> tuple[list[Coordinate], GeometryBasis] | None:
+    """A sea leg with an end inland: by road to (from) the nearest port on the lanes, then by sea.
+
+    None if an end has no port within PORT_ROAD_KM that a road reaches, the sea cannot serve the
+    ports, or the roads are longer than the voyage (a drive, not a sea leg).
+    """
+    road_in, road_out = _road_to_port(stops[0], outward=True), _road_to_port(stops[-1], outward=False)
+    if road_in is None or road_out is None or (len(road_in) == 1 and len(road_out) == 1):
+        return None
+    sea_stops = [road_in[-1], *stops[1:-1], road_out[0]]
+    at_sea = _by_sea(sea_stops, _world_route("sea", sea_stops))
+    if at_sea is None:
+        return None
+    voyage, basis = at_sea
+    if _length_km(road_in) + _length_km(road_out) > _length_km(voyage):
+        return None
+    return _dedupe([*road_in, *voyage, *road_out]), basis
+
+
+def _road_to_port(end: Coordinate, *, outward: bool) -> list[Coordinate] | None:
+    """[end] if it is on the sea lanes, else the road between it and the nearest port a road
+    reaches (end first when `outward`); None if there is none within PORT_ROAD_KM."""
+    from .networks import near_network, nearest_ports
+
+    if near_network("sea", end, NETWORK_SNAP_KM):
+        return [end]
+    for port in nearest_ports(end, PORT_ROAD_KM):
+        road = _world_route("road", [end, port] if outward else [port, end])
+        if road is not None:
+            return road
+    return None
+
+
+def _open_sea(stops: Sequence[Coordinate]) -> list[Coordinate] | None:
+    """The great circle through the stops, if it stays at sea but for HARBOUR_KM at each stop."""
+    from .networks import crosses_land_km
+
+    path = [stops[0]]
+    for a, b in itertools.pairwise(stops):
+        arc = _continuous(_great_circle([a, b]))
+        middle = _trimmed(arc, HARBOUR_KM)
+        if middle is None or crosses_land_km(middle) > 0.0:
+            return None
+        path.extend(arc[1:])
+    return path
+
+
+def _trimmed(path: Sequence[Coordinate], km: float) -> list[Coordinate] | None:
+    """The polyline without its first and last `km` (None if nothing is left)."""
+    hops = [_geodesic_km(pair) for pair in itertools.pairwise(path)]
+    total = sum(hops)
+    if total <= 2 * km:
+        return None
+
+    def at(distance: float) -> Coordinate:
+        for (a, b), hop in zip(itertools.pairwise(path), hops, strict=True):
+            if distance <= hop:
+                t = distance / hop if hop else 0.0
+                return Coordinate(
+                    a.latitude + t * (b.latitude - a.latitude), a.longitude + t * (b.longitude - a.longitude)
+                )
+            distance -= hop
+        return path[-1]
+
+    inner, done = [], 0.0
+    for p, hop in zip(path[1:-1], hops, strict=False):
+        done += hop
+        if km < done < total - km:
+            inner.append(p)
+    return [at(km), *inner, at(total - km)]
+
+
+def _leaves(network: Sequence[Coordinate], corridor: Sequence[Coordinate]) -> bool:
+    """Whether the network path takes another line than the corridor's, or goes round."""
+    if _length_km(network) > LONGER * _length_km(corridor):
+        return True
+    return _farthest_km(corridor[1:-1], network) > STRAY_KM  # corridor's own points, not the stops
+
+
+def _farthest_km(points: Sequence[Coordinate], path: Sequence[Coordinate]) -> float:
+    """How far from the polyline `path` the farthest of `points` lies (km, to within ~STRAY_STEP_KM)."""
+    if not points:
+        return 0.0
+    lat = np.array([p.latitude for p in path])
+    lon = np.array([p.longitude for p in path])
+    steps = np.maximum(1, np.ceil(spherical_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) / STRAY_STEP_KM))
+    steps = steps.astype(np.int64)
+    hop = np.repeat(np.arange(steps.size), steps)  # each densified point's segment
+    t = (np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps) + 1) / steps[hop]
+    lats = np.concatenate([lat[:1], lat[hop] + t * (lat[hop + 1] - lat[hop])])
+    lons = np.concatenate([lon[:1], lon[hop] + t * (lon[hop + 1] - lon[hop])])
+    plat = np.array([p.latitude for p in points])[:, None]
+    plon = np.array([p.longitude for p in points])[:, None]
+    return float(spherical_km(plat, plon, lats[None, :], lons[None, :]).min(axis=1).max())
 
 
 def _unless_detour(path: list[Coordinate] | None, stops: Sequence[Coordinate]) -> list[Coordinate] | None:
@@ -167,14 +291,18 @@ def _unless_detour(path: list[Coordinate] | None, stops: Sequence[Coordinate]) -
     return path
 
 
-def _world_route(mode: str, stops: Sequence[Coordinate]) -> list[Coordinate] | None:
-    """Origin, the world network through every stop in order, destination; None if not served."""
+def _world_route(
+    mode: str, stops: Sequence[Coordinate], most_km: float = math.inf
+) -> list[Coordinate] | None:
+    """Origin, the world network through every stop in order, destination; None if not served
+    (or, for rail and road, if a stop-to-stop search finds nothing within `most_km`)."""
     from .networks import crosses_land_km, world_path
 
     path = [stops[0]]
     for a, b in itertools.pairwise(stops):
         straight = _geodesic_km([a, b])
-        found = world_path(mode, a, b, snap_km=NETWORK_SNAP_KM, limit_km=MAX_DETOUR * straight)
+        limit = min(MAX_DETOUR * straight, most_km)
+        found = world_path(mode, a, b, snap_km=NETWORK_SNAP_KM, limit_km=limit)
         if found is None:
             return None
         length = found.snap_start_km + found.graph_km + found.snap_end_km
@@ -218,6 +346,13 @@ def _geodesic_km(path: Sequence[Coordinate]) -> float:
                 Coordinate(a.latitude, _wrap(a.longitude)), Coordinate(b.latitude, _wrap(b.longitude))
             )
     return total
+
+
+def _length_km(path: Sequence[Coordinate]) -> float:
+    """Spherical km along the path (within 0.5% of geodesic, and fast): for comparing paths."""
+    lat = np.array([p.latitude for p in path])
+    lon = np.array([p.longitude for p in path])
+    return float(spherical_km(lat[:-1], lon[:-1], lat[1:], lon[1:]).sum())
 
 
 def _unit(c: Coordinate) -> np.ndarray:
@@ -322,15 +457,9 @@ def _build(lat: Any, lon: Any, edges: Iterable[tuple[int, int]]) -> _LineGraph:
 
 
 @cache
-def _corridors(preferred: bool = False) -> _LineGraph:
-    """The graph of the curated corridors; stations sharing a name or within MERGE_KM join.
-
-    `preferred`: only the corridors with a ``prefer_over_network`` reason (the world network
-    detours there).
-    """
+def _corridors() -> _LineGraph:
+    """The graph of the curated corridors; stations sharing a name or within MERGE_KM join."""
     corridors = json.loads(CORRIDORS_FILE.read_text(encoding="utf-8"))["corridors"]
-    if preferred:
-        corridors = [c for c in corridors if c.get("prefer_over_network")]
     points = [p for c in corridors for p in c["points"]]
     lat = np.array([p["latitude"] for p in points], dtype=float)
     lon = np.array([p["longitude"] for p in points], dtype=float)

@@ -97,7 +97,7 @@ def test_air_leg_across_the_antimeridian_keeps_longitudes_continuous(origin, des
 
 def test_rail_pyongyang_to_vladivostok_keeps_the_khasan_line_the_world_network_misses():
     got = routed(leg(PYONGYANG, VLADIVOSTOK))
-    assert got.geometry_basis == "rail-corridor"  # prefer_over_network in the corridor data
+    assert got.geometry_basis == "rail-corridor"  # the network goes through China instead
     assert got.path[0] == PYONGYANG.coordinate and got.path[-1] == VLADIVOSTOK.coordinate
     for point in (TUMANGANG, KHASAN, USSURIYSK):
         assert nearest_km(got.path, point) < 20
@@ -241,8 +241,8 @@ def test_user_network_takes_priority_but_the_world_network_covers_the_rest():
     got = routed(leg(PRZEMYSL, KYIV), rail_network=NETWORK)
     assert got.geometry_basis == "rail-network"
     assert nearest_km(got.path, LVIV) < 5
-    corridor = routed(leg(PRZEMYSL, KYIV), rail_network=NETWORK, world_networks=False)
-    assert corridor.geometry_basis == "rail-corridor"
+    alone = routed(leg(PRZEMYSL, KYIV), rail_network=NETWORK, world_networks=False)
+    assert alone.geometry_basis == "schematic"  # no curated corridor there: the network serves it
 
 
 @pytest.mark.parametrize("mode,basis", [("road", "road-network"), ("sea", "sea-lanes")])
@@ -339,6 +339,37 @@ def test_ferry_follows_sea_lanes_and_never_crosses_land_by_more_than_a_few_km(or
     assert crosses_land_km(got.path[1:-1]) < 5
 
 
+@pytest.mark.parametrize(
+    "origin,destination,published",
+    [
+        (place("Holyhead", 53.310, -4.630), place("Dublin", 53.347, -6.195), 111),  # Irish Ferries
+        (place("Busan", 35.100, 129.040), place("Fukuoka", 33.604, 130.400), 213),  # JR Kyushu Beetle
+    ],
+)
+def test_ferry_crosses_directly_where_the_lanes_are_coarse_and_the_great_circle_stays_at_sea(
+    origin, destination, published
+):
+    from geostory.networks import crosses_land_km, world_path
+
+    lanes = world_path("sea", origin.coordinate, destination.coordinate, snap_km=50, limit_km=1e9)
+    straight = km(origin.coordinate, destination.coordinate)
+    assert lanes is not None and lanes.snap_start_km + lanes.graph_km + lanes.snap_end_km > 1.25 * straight
+    got = routed(leg(origin, destination, "sea"))
+    assert got.geometry_basis == "great-circle"
+    assert got.distance_km == pytest.approx(straight, rel=0.01)
+    assert abs(got.distance_km - published) / published < 0.1
+    inner = route_module._trimmed(list(got.path), route_module.HARBOUR_KM)
+    assert inner is not None and crosses_land_km(inner) == 0  # at sea but for the harbours
+
+
+def test_a_direct_crossing_over_land_is_refused(monkeypatch):
+    monkeypatch.setattr(route_module, "LANE_DETOUR", 0.5)  # always look for a direct crossing
+    piraeus, heraklion = place("Piraeus", 37.942, 23.646), place("Heraklion", 35.345, 25.138)
+    assert routed(leg(piraeus, heraklion, "sea")).geometry_basis == "sea-lanes"  # the chord crosses land
+    dover = routed(leg(DOVER, CALAIS, "sea"))
+    assert dover.geometry_basis == "great-circle"  # at sea but for the harbours
+
+
 def test_road_leg_is_a_straight_schematic_line_through_its_waypoints():
     stops = [("A", 50.0, 10.0), ("B", 50.5, 11.0), ("C", 50.2, 12.0), ("D", 51.0, 13.0)]
     a, b, c, d = (place(*stop) for stop in stops)
@@ -408,33 +439,53 @@ def test_corridor_points_have_no_wild_jumps():
             assert hop < 450, (corridor["id"], a.get("name"), b.get("name"), round(hop))
 
 
+BEIJING, NEW_YORK = place("Beijing", 39.9042, 116.4074), place("New York", 40.7128, -74.0060)
+CORRIDOR_JOURNEYS = [  # the network takes another line or goes round (see the corridors' why)
+    (MOSCOW, VLADIVOSTOK, 7500, 9400),  # published 9,289 km; the curated line is smoother
+    (BEIJING, MOSCOW, 6300, 7800),  # 7,621 km by the Trans-Mongolian
+    (place("Delhi", 28.6139, 77.2090), place("Mumbai", 19.0760, 72.8777), 1150, 1450),  # 1,384
+    (BEIJING, place("Shanghai", 31.2304, 121.4737), 1150, 1500),  # 1,318 by the Jinghu line
+    (NEW_YORK, place("Boston", 42.3601, -71.0589), 300, 420),  # 372 km by the shore line
+    (MOSCOW, place("Berlin", 52.5200, 13.4050), 1600, 1950),  # by Minsk, Brest and Warsaw
+]
+NETWORK_JOURNEYS = [  # no corridor, or the network follows the corridor's line
+    (place("London", 51.5072, -0.1276), place("Paris", 48.8566, 2.3522), 400, 520),  # ~490
+    (place("Paris", 48.8566, 2.3522), place("Amsterdam", 52.3676, 4.9041), 450, 560),  # ~515
+    (BEIJING, place("Hanoi", 21.0285, 105.8542), 2300, 3100),
+    (PYONGYANG, BEIJING, 1000, 1400),  # ~1,350 via Dandong
+    (place("Tokyo", 35.6762, 139.6503), place("Osaka", 34.6937, 135.5023), 440, 560),  # 515
+    (NEW_YORK, place("Washington", 38.9072, -77.0369), 320, 380),  # on the Northeast Corridor's line
+    (place("Warsaw", 52.2297, 21.0122), KYIV, 650, 850),
+    (KYIV, place("Kharkiv", 49.9935, 36.2304), 400, 520),
+    (KYIV, place("Odesa", 46.4825, 30.7233), 520, 700),
+    (MOSCOW, place("Saint Petersburg", 59.9311, 30.3609), 600, 680),
+    (BEIJING, place("Hong Kong", 22.3193, 114.1694), 2000, 2500),
+    (VLADIVOSTOK, VOSTOCHNY, 1200, 1700),  # on the Trans-Siberian's line
+]
+
+
 @pytest.mark.parametrize(
-    "origin,destination,low,high",
-    [
-        # (published rail distance for orientation; the curated line is somewhat shorter)
-        (MOSCOW, VLADIVOSTOK, 7500, 9400),  # 9,289 km
-        (place("Beijing", 39.9042, 116.4074), MOSCOW, 6300, 7800),  # 7,621 km
-        (place("London", 51.5072, -0.1276), place("Paris", 48.8566, 2.3522), 400, 520),  # ~490
-        (place("Paris", 48.8566, 2.3522), place("Amsterdam", 52.3676, 4.9041), 450, 560),  # ~515
-        (place("Beijing", 39.9042, 116.4074), place("Hanoi", 21.0285, 105.8542), 2300, 3100),
-        (PYONGYANG, place("Beijing", 39.9042, 116.4074), 1000, 1400),  # ~1,350 via Dandong
-        (place("Tokyo", 35.6762, 139.6503), place("Osaka", 34.6937, 135.5023), 440, 560),  # 515
-        (place("New York", 40.7128, -74.0060), place("Washington", 38.9072, -77.0369), 320, 380),
-        (place("Delhi", 28.6139, 77.2090), place("Mumbai", 19.0760, 72.8777), 1150, 1450),
-        (place("Warsaw", 52.2297, 21.0122), KYIV, 650, 850),
-        (KYIV, place("Kharkiv", 49.9935, 36.2304), 400, 520),
-        (KYIV, place("Odesa", 46.4825, 30.7233), 520, 700),
-        (MOSCOW, place("Saint Petersburg", 59.9311, 30.3609), 600, 680),
-        (place("Beijing", 39.9042, 116.4074), place("Shanghai", 31.2304, 121.4737), 1150, 1500),
-        (place("Beijing", 39.9042, 116.4074), place("Hong Kong", 22.3193, 114.1694), 2000, 2500),
-        (VLADIVOSTOK, VOSTOCHNY, 1200, 1700),
-    ],
+    "origin,destination,low,high,basis",
+    [(*j, "rail-corridor") for j in CORRIDOR_JOURNEYS] + [(*j, "rail-network") for j in NETWORK_JOURNEYS],
 )
-def test_major_journeys_are_covered_by_the_corridors(origin, destination, low, high):
+def test_major_journeys_follow_the_network_unless_a_corridor_is_better(origin, destination, low, high, basis):
+    got = routed(leg(origin, destination))
+    assert got.geometry_basis == basis
+    assert low <= got.distance_km <= high
+    assert got.distance_km >= km(origin.coordinate, destination.coordinate)
+
+
+@pytest.mark.parametrize("origin,destination,low,high", CORRIDOR_JOURNEYS)
+def test_the_corridors_serve_their_journeys_without_the_world_network(origin, destination, low, high):
     got = routed(leg(origin, destination), world_networks=False)
     assert got.geometry_basis == "rail-corridor"
     assert low <= got.distance_km <= high
-    assert got.distance_km >= km(origin.coordinate, destination.coordinate)
+
+
+def test_every_corridor_says_why_it_is_kept():
+    for corridor in corridors():
+        assert len(corridor["why"]) > 40, corridor["id"]
+        assert "prefer_over_network" not in corridor
 
 
 def test_corridor_graph_loads_once():
