@@ -344,7 +344,7 @@ def test_narrate_reads_leg(stories, stem, origin, destination, mode, status, act
         assert leg.mode == mode
     assert leg.status == status
     if actor is not None:
-        assert leg.actor == actor
+        assert leg.actors == (actor,)
     if when is not None:
         assert leg.when is not None and leg.when.iso() == when
     assert leg.evidence.text == stories[stem].article.text[leg.evidence.start : leg.evidence.end]
@@ -737,7 +737,7 @@ def test_narrate_coordinated_subject_keeps_the_first_named_person(nlp):
     )
     story = _story(nlp, text, MORE_CITIES, dt.date(2024, 5, 15))
     first = next(leg for leg in story.legs if leg.destination.name == "Paris")
-    assert first.actor is not None and first.actor.startswith("Anna Weber")
+    assert first.actors[:1] == ("Anna Weber",)
     assert ("Paris", "Rome") in {(leg.origin.name, leg.destination.name) for leg in story.legs}
 
 
@@ -872,7 +872,7 @@ def test_narrate_dateline_is_not_the_actor(nlp):
         "Berlin said."
     )
     story = _story(nlp, text, THIRD_CITIES, dt.date(2024, 5, 14))
-    assert [leg.actor for leg in story.legs] == ["Anna Weber"]
+    assert [leg.actors for leg in story.legs] == [("Anna Weber",)]
 
 
 @pytest.mark.slow
@@ -887,7 +887,7 @@ def test_narrate_couple_without_a_remembered_pair_is_the_two_last_named(nlp):
     }
 
 
-def _leg_between(a: str, b: str, mode: Mode, actor: str | None = "X", status: Status = "reported"):
+def _leg_between(a: str, b: str, mode: Mode, actors: tuple[str, ...] = ("X",), status: Status = "reported"):
     from geostory.model import Leg, Span
 
     places = {p.name: p for p in make_places(f"{a} {b}", {a: THIRD_CITIES[a], b: THIRD_CITIES[b]})}
@@ -897,7 +897,7 @@ def _leg_between(a: str, b: str, mode: Mode, actor: str | None = "X", status: St
         mode=mode,
         status=status,
         evidence=Span(text="x", start=0, end=1),
-        actor=actor,
+        actors=actors,
     )
 
 
