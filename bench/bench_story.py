@@ -30,7 +30,7 @@ def print_story(story) -> None:
     for leg in story.legs:
         print(
             f"    LEG {leg.origin.name} -> {leg.destination.name} {leg.mode} {leg.status} "
-            f"{leg.actor} {leg.when.iso() if leg.when else None} via {[w.name for w in leg.waypoints]}"
+            f"{leg.actors} {leg.when.iso() if leg.when else None} via {[w.name for w in leg.waypoints]}"
         )
     for visit in story.visits:
         print(

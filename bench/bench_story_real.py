@@ -162,7 +162,7 @@ def naive_collection(story) -> dict:
 
 def _print_story(story) -> None:
     for leg in story.legs:
-        print(f"    LEG {leg.origin.name} -> {leg.destination.name} {leg.mode} {leg.status} {leg.actor}")
+        print(f"    LEG {leg.origin.name} -> {leg.destination.name} {leg.mode} {leg.status} {leg.actors}")
     for visit in story.visits:
         print(f"    VISIT {visit.place.name} {visit.status} {visit.actors}")
 

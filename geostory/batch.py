@@ -233,10 +233,13 @@ def _worker_gazetteer() -> Gazetteer:
         return _worker_state["gazetteer"]
 
 
-def exit_with_parent(poll_seconds: float = 1.0) -> None:
+def exit_with_parent(poll_seconds: float = 1.0, parent: int | None = None) -> None:
     """Make this worker process exit when its parent dies (kill -9 leaves pool workers blocked on
-    a queue that no one will ever write to, each holding a spaCy pipeline)."""
-    parent = os.getppid()
+    a queue that no one will ever write to, each holding a spaCy pipeline).
+
+    `parent` is the pid the parent passed down (its `os.getpid()`): a worker that starts after its
+    parent was killed has been handed to init already, and `os.getppid()` would name init."""
+    parent = os.getppid() if parent is None else parent
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -246,12 +249,12 @@ def exit_with_parent(poll_seconds: float = 1.0) -> None:
     threading.Thread(target=watch, name="geostory-parent-watch", daemon=True).start()
 
 
-def _init_worker(model: str | None, with_parser: bool = True) -> None:
-    """Process-pool initializer: exit with the parent; load the spaCy pipeline and open the
-    gazetteer once."""
+def _init_worker(model: str | None, with_parser: bool, parent: int) -> None:
+    """Process-pool initializer: exit with the parent (its pid); load the spaCy pipeline and open
+    the gazetteer once."""
     from .language import DEFAULT_MODEL, load_pipeline
 
-    exit_with_parent()
+    exit_with_parent(parent=parent)
     try:
         load_pipeline(model or DEFAULT_MODEL, with_parser=with_parser)
         _worker_gazetteer().candidates("London")
@@ -375,7 +378,7 @@ def _run_pool(
             todo.append(index)
     if todo:
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(todo)), initializer=_init_worker, initargs=(model,)
+            max_workers=min(jobs, len(todo)), initializer=_init_worker, initargs=(model, True, os.getpid())
         ) as pool:
             futures = {pool.submit(_run_task, tasks[i]): i for i in todo}
             for future in as_completed(futures):
@@ -775,7 +778,9 @@ def geoparse_many(
         load_overrides(places)  # fail here, once, on a bad file
     pending = iter(documents)
     chunks = iter(lambda: list(itertools.islice(pending, chunk_size)), [])
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model, False)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(model, False, os.getpid())
+    ) as pool:
         window: list = []
         for chunk in chunks:  # keep a bounded number of chunks in flight, in order
             window.append(pool.submit(_geoparse_chunk, chunk, model, places))

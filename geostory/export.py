@@ -174,7 +174,7 @@ def _leg_properties(leg: Leg) -> dict[str, Any]:
         "status": leg.status,
         "distance_km": None if leg.distance_km is None else round(float(leg.distance_km), 1),
         "evidence": _span(leg.evidence),
-        "actor": leg.actor,
+        "actor": ", ".join(leg.actors) or None,
         "when": _when(leg.when),
         "waypoints": [w.name for w in leg.waypoints],
         "geometry_basis": leg.geometry_basis,
@@ -227,7 +227,7 @@ def story_events(story: Story, order: str = "told") -> list[Leg | Visit]:
             if isinstance(e, Leg)
             and e is not leg
             and e.destination.key == leg.origin.key
-            and (not e.actor or not leg.actor or e.actor == leg.actor)
+            and (not e.actors or not leg.actors or e.actors == leg.actors)
         ]
         if not arrivals or arrivals[-1] < events.index(leg):
             continue  # no arrival told, or it already comes first
@@ -391,7 +391,7 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
             details = [
                 f"{event.status.capitalize()} journey"
                 + (f", {event.when.text}" if event.when else "")
-                + (f", {event.actor}" if event.actor else ""),
+                + (f", {', '.join(event.actors)}" if event.actors else ""),
             ]
         else:
             place = event.place
@@ -429,6 +429,7 @@ def to_storymapjs(story: Story, *, order: str = "told") -> dict[str, Any]:
 
 def _origin_slide(leg: Leg) -> dict[str, Any]:
     place = leg.origin
+    who = ", ".join(leg.actors) or "The journey"
     return {
         "date": _when(leg.when) or "",
         "location": {
@@ -439,7 +440,7 @@ def _origin_slide(leg: Leg) -> dict[str, Any]:
         },
         "text": {
             "headline": _shown(f"From {place.name}"),
-            "text": f"<p>{_shown(leg.actor or 'The journey')} sets out from {_shown(place.name)}.</p>",
+            "text": f"<p>{_shown(who)} sets out from {_shown(place.name)}.</p>",
         },
     }
 

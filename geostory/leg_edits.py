@@ -26,10 +26,7 @@ what is wrong, on one line.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,16 +35,13 @@ from typing import Any
 from .errors import ConfigurationError
 from .model import MODES, Leg, Mode, Place, Story
 from .overrides import normalize_name
+from .user_files import Table, as_boolean, column, csv_rows, is_yaml, read_text, unquote_formula, yaml_errors
 
 __all__ = ["COLUMNS", "LegEdit", "apply_leg_edits", "load_leg_edits"]
 
 COLUMNS = ("origin", "destination", "occurrence", "drop", "mode")
 INFO_COLUMNS = ("status", "evidence")  # written for the reader, ignored on reading
 _ALIASES = {"from": "origin", "to": "destination", "exclude": "drop", "n": "occurrence"}
-_TRUE = {"true", "yes", "y", "1", "x", "t", "on"}
-_FALSE = {"", "false", "no", "n", "0", "f", "off"}
-_YAML_SUFFIXES = {".yaml", ".yml", ".json"}
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 MAX_BYTES = 1_000_000  # a story has dozens of legs; a legs file is a few hundred bytes
 MAX_EDITS = 10_000
 
@@ -77,8 +71,11 @@ def load_leg_edits(path: str | os.PathLike[str]) -> list[LegEdit]:
     'air'
     """
     path = Path(path)
-    text = _read_text(path).replace("\r\n", "\n").replace("\r", "\n")
-    rows = _yaml_rows(text, path) if _is_yaml(path, text) else _csv_rows(text, path)
+    text = read_text(path, _TABLE, max_bytes=MAX_BYTES)
+    if is_yaml(path, text, _TABLE):
+        rows = _yaml_rows(text, path)
+    else:
+        rows = csv_rows(text, path, _TABLE, check_header=_check_header, cell=unquote_formula)
     if len(rows) > MAX_EDITS:
         raise ConfigurationError(f"legs file {path}: more than {MAX_EDITS} edits")
     edits: list[LegEdit] = []
@@ -96,110 +93,21 @@ def load_leg_edits(path: str | os.PathLike[str]) -> list[LegEdit]:
     return edits
 
 
-def _read_text(path: Path) -> str:
-    try:
-        info = path.stat()
-    except FileNotFoundError as err:
-        raise ConfigurationError(f"legs file not found: {path}") from err
-    except (OSError, ValueError) as err:
+def _check_header(header: list[str], where: str) -> None:
+    missing = [c for c in ("origin", "destination") if c not in header]
+    if missing:
         raise ConfigurationError(
-            f"cannot read legs file {path}: {getattr(err, 'strerror', None) or err}"
-        ) from err
-    if stat.S_ISDIR(info.st_mode):
-        raise ConfigurationError(f"legs file {path} is a directory")
-    if not stat.S_ISREG(info.st_mode):
-        raise ConfigurationError(f"legs file {path} is not a regular file (a FIFO or device)")
-    if info.st_size > MAX_BYTES:
-        raise ConfigurationError(f"legs file {path} is larger than {MAX_BYTES} bytes")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ConfigurationError(f"cannot read legs file {path}: {err.strerror or err}") from err
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise ConfigurationError(f"legs file {path}, line {line}: not UTF-8 text") from err
-
-
-def _is_yaml(path: Path, text: str) -> bool:
-    suffix = path.suffix.lower()
-    if suffix in _YAML_SUFFIXES:
-        return True
-    if suffix == ".csv":
-        return False
-    first = next((line for line in text.split("\n") if line.strip() and not line.startswith("#")), "")
-    return not ("," in first and "origin" in first.casefold())
-
-
-def _column(cell: str, path: Path, line: int) -> str:
-    name = cell.strip().casefold().replace(" ", "_")
-    name = _ALIASES.get(name, name)
-    if name not in COLUMNS and name not in INFO_COLUMNS:
-        raise ConfigurationError(
-            f"legs file {path}, line {line}: unknown column {_shown(cell.strip())} "
-            f"(expected {', '.join(COLUMNS)})"
+            f"{where}: the header needs {' and '.join(missing)} (expected {','.join(COLUMNS)})"
         )
-    return name
-
-
-def _csv_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] | None = None
-    rows: list[tuple[int, dict[str, Any]]] = []
-    line = 1
-    try:
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            if not record or all(not cell.strip() for cell in record) or record[0].lstrip().startswith("#"):
-                continue
-            if header is None:
-                header = [_column(cell, path, start) for cell in record]
-                missing = [c for c in ("origin", "destination") if c not in header]
-                if missing:
-                    raise ConfigurationError(
-                        f"legs file {path}, line {start}: the header needs {' and '.join(missing)} "
-                        f"(expected {','.join(COLUMNS)})"
-                    )
-                if len(set(header)) != len(header):
-                    raise ConfigurationError(f"legs file {path}, line {start}: a column is named twice")
-                continue
-            if len(record) > len(header):
-                raise ConfigurationError(
-                    f"legs file {path}, line {start}: {len(record)} fields but the header has {len(header)}"
-                )
-            fields = {c: _unquote(v) for c, v in zip(header, record, strict=False) if c not in INFO_COLUMNS}
-            rows.append((start, fields))
-    except csv.Error as err:
-        raise ConfigurationError(
-            f"legs file {path}, line {reader.line_num}: {' '.join(str(err).split())}"
-        ) from err
-    if header is None:
-        raise ConfigurationError(
-            f"legs file {path}, line 1: no header; the first line must be {','.join(COLUMNS)}"
-        )
-    return rows
-
-
-def _unquote(cell: str) -> str:
-    """Undo the apostrophe a spreadsheet-safe writer puts before a cell starting with = + - @."""
-    return cell[1:] if cell.startswith("'") and cell[1:2] in _FORMULA and cell[1:2] else cell
+    if len(set(header)) != len(header):
+        raise ConfigurationError(f"{where}: a column is named twice")
 
 
 def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
     import yaml
 
-    try:
+    with yaml_errors(path, _TABLE):
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except RecursionError as err:
-        raise ConfigurationError(f"legs file {path}: YAML nested too deeply") from err
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(err, "problem", None) or str(err)
-        raise ConfigurationError(
-            f"legs file {path}, line {line}: invalid YAML: {' '.join(str(problem).split())}"
-        ) from err
     if root is None:
         return []
     if not isinstance(root, yaml.SequenceNode):
@@ -221,13 +129,13 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                 raise ConfigurationError(
                     f"legs file {path}, line {at}: keys and values must be plain text or numbers"
                 )
-            column = _column(str(key_node.value), path, at)
-            if column in INFO_COLUMNS:
+            name = column(str(key_node.value), _TABLE, _TABLE.at(path, at))
+            if name in INFO_COLUMNS:
                 continue
-            if column in fields:
-                raise ConfigurationError(f"legs file {path}, line {at}: {column} given twice")
+            if name in fields:
+                raise ConfigurationError(f"legs file {path}, line {at}: {name} given twice")
             try:
-                fields[column] = yaml.SafeLoader("").construct_object(value_node)  # a scalar: no aliases
+                fields[name] = yaml.SafeLoader("").construct_object(value_node)  # a scalar: no aliases
             except (yaml.YAMLError, ValueError) as err:
                 raise ConfigurationError(f"legs file {path}, line {at}: a value YAML cannot read") from err
         rows.append((line, fields))
@@ -237,6 +145,9 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+_TABLE = Table("legs file", COLUMNS, INFO_COLUMNS, _ALIASES, key="origin", shown=_shown)
 
 
 def _edit(fields: Mapping[str, Any], where: str, line: int) -> LegEdit:
@@ -272,16 +183,9 @@ def _occurrence(value: Any, where: str) -> int | None:
 
 
 def _boolean(value: Any, where: str) -> bool:
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        word = value.strip().casefold()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
+    answer = as_boolean(value)
+    if answer is not None:
+        return answer
     raise ConfigurationError(f"{where}: drop {_shown(value)} is not true or false")
 
 

@@ -164,7 +164,7 @@ class Leg:
     status: Status
     evidence: Span
     waypoints: tuple[Place, ...] = ()
-    actor: str | None = None
+    actors: tuple[str, ...] = ()  # who travels, as the article names them; () for not told
     when: TimeSpan | None = None
     mode_inferred: bool = False  # no cue in the text: the mode is geostory's guess from distance
     path: tuple[Coordinate, ...] = ()  # filled by route: origin ... destination

@@ -79,12 +79,16 @@ def make_geocoder(
     timeout: float = 10,
     max_retries: int = 2,
     max_wait_seconds: float = 10.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    wall_clock: Callable[[], float] = time.time,
 ) -> CachedGeocoder:
     """A cached, rate-limited geocoder for the geopy service `name` (nominatim, photon, arcgis ...).
 
     `domain` and `scheme` point it at another server (a self-hosted Nominatim, a test fake);
     `cache_path` defaults to `default_cache_path()`; `min_delay_seconds` defaults to the service's
-    policy (1 s for Nominatim). Raises ConfigurationError for an unknown service, a missing
+    policy (1 s for Nominatim). `sleep`, `clock` and `wall_clock` are `CachedGeocoder`'s hooks
+    (tests pass a fake time). Raises ConfigurationError for an unknown service, a missing
     user agent for Nominatim, or options the service does not take.
 
     >>> make_geocoder("nominatim")  # doctest: +ELLIPSIS
@@ -138,6 +142,9 @@ def make_geocoder(
         ),
         max_retries=max_retries,
         max_wait_seconds=max_wait_seconds,
+        sleep=sleep,
+        clock=clock,
+        wall_clock=wall_clock,
     )
 
 
@@ -334,7 +341,10 @@ class CachedGeocoder:
     """A geopy geocoder behind a disk cache, a rate limit, bounded retries and offline fallback.
 
     `geocoder` is anything with geopy's ``geocode(query, *, exactly_one=True)``; `service` and
-    `domain` name it in the cache key. `cache_path=False` disables the cache.
+    `domain` name it in the cache key. `cache_path=False` disables the cache. Time comes through
+    hooks, so tests need no real waiting: `sleep` waits, `clock` times the retries against
+    `max_wait_seconds`, `wall_clock` stamps the rate limit shared through the cache (it must be
+    comparable between processes).
     """
 
     def __init__(

@@ -29,7 +29,6 @@ import io
 import math
 import os
 import reprlib
-import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from typing import Any, get_args
 
 from .errors import ConfigurationError
 from .model import Mention, Place, PlaceType
+from .user_files import Table, as_boolean, column, csv_rows, is_yaml, read_text, yaml_errors
 
 __all__ = ["Override", "load_overrides", "normalize_name", "write_overrides"]
 
@@ -53,9 +53,6 @@ _ALIASES = {
     "label": "display_name",
     "excluded": "exclude",
 }
-_TRUE = {"true", "yes", "y", "1", "x", "t", "on"}
-_FALSE = {"", "false", "no", "n", "0", "f", "off"}
-_YAML_SUFFIXES = {".yaml", ".yml", ".json"}
 MAX_BYTES = 5_000_000  # an overrides file for even a long story is a few KB
 MAX_NODES = 100_000  # YAML values after aliases are expanded: a 1 KB alias bomb expands to billions
 _REPR = reprlib.Repr()
@@ -110,12 +107,11 @@ def load_overrides(path: str | os.PathLike[str]) -> dict[str, Override]:
     True
     """
     path = Path(path)
-    text = _read_text(path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _is_yaml(path, text):
+    text = read_text(path, _TABLE, max_bytes=MAX_BYTES)
+    if is_yaml(path, text, _TABLE):
         rows = _yaml_rows(text, path)
     else:
-        rows = _csv_rows(text, path)
+        rows = csv_rows(text, path, _TABLE, check_header=_check_header)
     overrides: dict[str, Override] = {}
     lines: dict[str, int] = {}
     for line, fields in rows:
@@ -131,102 +127,26 @@ def load_overrides(path: str | os.PathLike[str]) -> dict[str, Override]:
     return overrides
 
 
-def _read_text(path: Path) -> str:
-    """The file's text, refused when it is not a regular file or larger than MAX_BYTES."""
-    try:
-        info = path.stat()
-    except FileNotFoundError as err:
-        raise ConfigurationError(f"overrides file not found: {path}") from err
-    except (OSError, ValueError) as err:  # a name too long, a NUL byte
-        raise ConfigurationError(
-            f"cannot read overrides file {path}: {getattr(err, 'strerror', None) or err}"
-        ) from err
-    if stat.S_ISDIR(info.st_mode):
-        raise ConfigurationError(f"overrides file {path} is a directory")
-    if not stat.S_ISREG(info.st_mode):  # a FIFO without a writer would block for ever
-        raise ConfigurationError(f"overrides file {path} is not a regular file (a FIFO or device)")
-    if info.st_size > MAX_BYTES:
-        raise ConfigurationError(f"overrides file {path} is larger than {MAX_BYTES} bytes")
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = _line_of_byte(path, err.start)
-        raise ConfigurationError(f"overrides file {path}, line {line}: not UTF-8 text") from err
-    except OSError as err:
-        raise ConfigurationError(f"cannot read overrides file {path}: {err.strerror or err}") from err
-
-
-def _line_of_byte(path: Path, offset: int) -> int:
-    try:
-        return path.read_bytes()[:offset].count(b"\n") + 1
-    except OSError:
-        return 1
-
-
-def _is_yaml(path: Path, text: str) -> bool:
-    suffix = path.suffix.lower()
-    if suffix in _YAML_SUFFIXES:
-        return True
-    if suffix == ".csv":
-        return False
-    first = next((line for line in text.split("\n") if line.strip() and not line.startswith("#")), "")
-    return not ("," in first and "name" in first.casefold())
-
-
-def _csv_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] | None = None
-    rows: list[tuple[int, dict[str, Any]]] = []
-    line = 1
-    try:
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            if not record or all(not cell.strip() for cell in record) or record[0].lstrip().startswith("#"):
-                continue
-            if header is None:
-                header = [_column(cell, path, start) for cell in record]
-                if "name" not in header:
-                    raise ConfigurationError(
-                        f"overrides file {path}, line {start}: the header needs a 'name' column "
-                        f"(expected {','.join(COLUMNS)})"
-                    )
-                continue
-            if len(record) > len(header):
-                raise ConfigurationError(
-                    f"overrides file {path}, line {start}: {len(record)} fields "
-                    f"but the header has {len(header)}"
-                )
-            # a short row leaves its last columns empty
-            fields = {
-                column: cell
-                for column, cell in zip(header, record, strict=False)
-                if column not in INFO_COLUMNS
-            }
-            rows.append((start, fields))
-    except csv.Error as err:
-        raise ConfigurationError(f"overrides file {path}, line {reader.line_num}: {err}") from err
-    if header is None:
-        raise ConfigurationError(
-            f"overrides file {path}, line 1: no header; the first line must be {','.join(COLUMNS)}"
-        )
-    return rows
-
-
-def _column(cell: str, path: Path, line: int) -> str:
-    name = cell.strip().casefold().replace(" ", "_")
-    name = _ALIASES.get(name, name)
-    if name not in COLUMNS and name not in INFO_COLUMNS:
-        raise ConfigurationError(
-            f"overrides file {path}, line {line}: unknown column {_shown(cell.strip())} "
-            f"(expected {', '.join(COLUMNS)})"
-        )
-    return name
+def _check_header(header: list[str], where: str) -> None:
+    if "name" not in header:
+        raise ConfigurationError(f"{where}: the header needs a 'name' column (expected {','.join(COLUMNS)})")
 
 
 def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
     import yaml
 
     loader = yaml.SafeLoader(text)
+    try:
+        with yaml_errors(path, _TABLE):
+            return _yaml_places(loader, path)
+    finally:
+        loader.dispose()
+
+
+def _yaml_places(loader: Any, path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """A list of mappings, or a mapping from name to settings, as rows."""
+    import yaml
+
     try:
         root = loader.get_single_node()
         if root is None:
@@ -269,23 +189,12 @@ def _yaml_rows(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
                 "expected a list of places or a mapping from name to settings"
             )
         return rows
-    except RecursionError as err:
-        raise ConfigurationError(f"overrides file {path}: YAML nested too deeply") from err
     except ConfigurationError:
         raise
     except ValueError as err:  # PyYAML's int() of a 5,000-digit number
         raise ConfigurationError(
             f"overrides file {path}: a value YAML cannot read: {_shown(str(err), quote=False)}"
         ) from err
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(err, "problem", None) or str(err)
-        raise ConfigurationError(
-            f"overrides file {path}, line {line}: invalid YAML: {' '.join(str(problem).split())}"
-        ) from err
-    finally:
-        loader.dispose()
 
 
 def _check_expansion(root: Any, path: Path) -> None:
@@ -333,17 +242,20 @@ def _shown(value: Any, *, quote: bool = True) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
+_TABLE = Table("overrides file", COLUMNS, INFO_COLUMNS, _ALIASES, key="name", shown=_shown)
+
+
 def _yaml_mapping(loader: Any, node: Any, path: Path) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         key = loader.construct_object(key_node, deep=True)
-        column = _column(str(key), path, line)
-        if column in INFO_COLUMNS:
+        name = column(str(key), _TABLE, _TABLE.at(path, line))
+        if name in INFO_COLUMNS:
             continue
-        if column in fields:
-            raise ConfigurationError(f"overrides file {path}, line {line}: {column} given twice")
-        fields[column] = loader.construct_object(value_node, deep=True)
+        if name in fields:
+            raise ConfigurationError(f"overrides file {path}, line {line}: {name} given twice")
+        fields[name] = loader.construct_object(value_node, deep=True)
     return fields
 
 
@@ -398,16 +310,9 @@ def _coordinate(value: Any, what: str, limit: float, where: str) -> float | None
 
 
 def _boolean(value: Any, where: str) -> bool:
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        word = value.strip().casefold()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
+    answer = as_boolean(value)
+    if answer is not None:
+        return answer
     raise ConfigurationError(f"{where}: exclude {_shown(value)} is not true or false")
 
 

@@ -216,6 +216,11 @@ def _short(text: str | None, limit: int = MAX_SHORT) -> str:
     return words if len(words) <= limit else words[:limit].rstrip() + "\u2026"
 
 
+def _who(actors: tuple[str, ...]) -> str:
+    """A leg's or visit's movers, as shown."""
+    return _short(", ".join(actors))
+
+
 def _when_text(when: TimeSpan | None) -> str:
     if when is None:
         return ""
@@ -350,8 +355,8 @@ def _leg_popup(story: Story, leg: Leg) -> str:
     facts: list[tuple[str, str]] = []
     if leg.when:
         facts.append(("When", html.escape(_when_text(leg.when))))
-    if leg.actor:
-        facts.append(("Who", html.escape(_short(leg.actor))))
+    if leg.actors:
+        facts.append(("Who", html.escape(_who(leg.actors))))
     if leg.waypoints:
         facts.append(("Via", esc(", ".join(w.name for w in leg.waypoints))))
     if leg.distance_km is not None:
@@ -385,7 +390,7 @@ def _leg_tooltip(leg: Leg) -> str:
         f"{_mode_label(leg)}, {STATUS_LABELS.get(leg.status, leg.status).lower()}",
         _distance(leg),
         _when_text(leg.when),
-        _short(leg.actor),
+        _who(leg.actors),
     ]
     return f"<strong>{html.escape(_leg_title(leg))}</strong><br>" + html.escape(
         " · ".join(b for b in bits if b)
@@ -541,7 +546,7 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
                 _mode_label(event),
                 STATUS_LABELS[status].lower(),
                 _distance(event),
-                _short(event.actor),
+                _who(event.actors),
             ]
             return {
                 "kind": "leg",
@@ -557,7 +562,7 @@ def story_data(story: Story, *, title: str | None = None) -> dict[str, Any]:
         meta = [
             _short(event.event),
             STATUS_LABELS[status].lower() if status != "reported" else "",
-            _short(", ".join(clean_text(a) for a in event.actors)),
+            _who(event.actors),
         ]
         return {
             "kind": "visit",

@@ -36,8 +36,8 @@ def _leg_text(story: Story, leg: Leg) -> str:
     facts = [f"{leg.mode} ({leg.status})"]
     if leg.when:
         facts.append(leg.when.iso())
-    if leg.actor:
-        facts.append(clean_text(leg.actor))
+    if leg.actors:
+        facts.append(clean_text(", ".join(leg.actors)))
     if leg.distance_km is not None:
         facts.append(f"{leg.distance_km:,.0f} km")
     quote = clean_text(quoted_sentence(leg.evidence, story.article.text).text)

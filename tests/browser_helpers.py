@@ -142,7 +142,7 @@ def make_story(
         mode="rail",
         status="planned",
         evidence=rail_sentence,
-        actor="Kim Jong-un",
+        actors=("Kim Jong-un",),
         when=TimeSpan(dt.date(2023, 9, 10), dt.date(2023, 9, 13), "Sept. 10 to 13"),
         path=(
             Coordinate(39.03385, 125.75432),
@@ -159,7 +159,7 @@ def make_story(
         mode="air",
         status="possible",
         evidence=_sentences(text)[3],
-        actor="Kim Jong-un",
+        actors=("Kim Jong-un",),
         distance_km=680.0,
         geometry_basis="great-circle",
     )
@@ -169,7 +169,7 @@ def make_story(
         mode="air",
         status="reported",
         evidence=_sentences(text)[4],
-        actor="Sergei Shoigu",
+        actors=("Sergei Shoigu",),
         when=TimeSpan(dt.date(2023, 7, 20), dt.date(2023, 7, 31), "late July"),
         distance_km=6420.0,
         geometry_basis="great-circle",
@@ -228,7 +228,7 @@ def hostile_story() -> Story:
         mode="rail",
         status="reported",
         evidence=sentences[0],
-        actor=HOSTILE,
+        actors=(HOSTILE,),
         when=TimeSpan(dt.date(2024, 1, 1), dt.date(2024, 1, 2), HOSTILE),
     )
     visit = Visit(place=evil, evidence=sentences[1], actors=(HOSTILE,), event=HOSTILE)

@@ -171,3 +171,23 @@ def write_forever(cache_path: str) -> None:
     while True:
         geocoder.geocode(f"place {number}")
         number += 1
+
+
+class FakeTime:
+    """A clock that moves only when slept on, and remembers each sleep: pass it as `clock`,
+    `wall_clock` (call it) and `sleep` (its `sleep`), and no test waits or depends on timing."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def hooks(self) -> dict:
+        """The keywords `make_geocoder` and `CachedGeocoder` take."""
+        return {"sleep": self.sleep, "clock": self, "wall_clock": self}

@@ -149,19 +149,28 @@ class HostileServer:
 
 
 def timed_requests(cache_path: str, queries: list[str], delay: float) -> list[float]:
-    """Worker for the shared rate-limit test: the wall-clock time of each request it sent."""
+    """Worker for the shared rate-limit test: for each request it sent, the wall-clock time its
+    turn was claimed at in the shared cache (the `wall_clock` reading that won the claim), so the
+    spacing checked is the limit's own, not how late a busy machine ran the request after it."""
     from fake_geocoder import FakeGeocoder
 
     from geostory.online import CachedGeocoder
 
     sent: list[float] = []
+    last_reading = [0.0]
+
+    def wall_clock() -> float:
+        last_reading[0] = time.time()
+        return last_reading[0]
 
     class Timed(FakeGeocoder):
         def geocode(self, query, *, exactly_one=True):
-            sent.append(time.time())
+            sent.append(last_reading[0])
             return super().geocode(query, exactly_one=exactly_one)
 
-    geocoder = CachedGeocoder(Timed(), service="fake", cache_path=cache_path, min_delay_seconds=delay)
+    geocoder = CachedGeocoder(
+        Timed(), service="fake", cache_path=cache_path, min_delay_seconds=delay, wall_clock=wall_clock
+    )
     for query in queries:
         geocoder.geocode(query)
     if geocoder.cache is None:

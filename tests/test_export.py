@@ -116,6 +116,17 @@ def test_leg_properties_and_geometry_from_its_path():
     assert legs[1]["properties"]["when"] is None
 
 
+@pytest.mark.parametrize(
+    "actors, shown",
+    [(("Kim Jong-un", "Vladimir Putin"), "Kim Jong-un, Vladimir Putin"), ((), None)],
+)
+def test_leg_actor_key_joins_its_movers_and_is_null_when_none_is_told(actors, shown):
+    story = make_story()
+    legs = (dataclasses.replace(story.legs[0], actors=actors),)
+    props = _features(to_geojson(dataclasses.replace(story, legs=legs)), "leg")[0]["properties"]
+    assert props["actor"] == shown
+
+
 def test_leg_without_path_runs_origin_waypoints_destination():
     story = make_story()
     moscow, pyongyang = story.places[4], story.places[1]
@@ -259,7 +270,7 @@ def test_storymapjs_adds_no_quote_marks_of_its_own():
     assert "<blockquote>Mr. Kim would travel" in text and "\u201c" not in text
 
 
-def _leg(text, origin, destination, fragment, when=None, actor="Kim"):
+def _leg(text, origin, destination, fragment, when=None, actors=("Kim",)):
     from geostory.model import Leg
 
     start = text.index(fragment)
@@ -268,7 +279,7 @@ def _leg(text, origin, destination, fragment, when=None, actor="Kim"):
         destination=destination,
         mode="rail",
         status="planned",
-        actor=actor,
+        actors=actors,
         evidence=Span(fragment, start, start + len(fragment)),
         when=when,
     )

@@ -382,4 +382,4 @@ def test_narrate_reads_journey_classes(nlp, text, legs):
 
 def test_expulsion_names_its_movers(nlp):
     _, story, _ = _read(nlp, "The expulsion of migrants from Tripoli to Lampedusa began on Monday.")
-    assert [leg.actor for leg in story.legs] == ["migrants"]
+    assert [leg.actors for leg in story.legs] == [("migrants",)]

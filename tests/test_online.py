@@ -9,7 +9,7 @@ import time
 import warnings
 
 import pytest
-from fake_geocoder import FakeGeocoder, FakeNominatim, coordinates_for, write_forever, write_many
+from fake_geocoder import FakeGeocoder, FakeNominatim, FakeTime, coordinates_for, write_forever, write_many
 
 from geostory.errors import ConfigurationError, GeocoderError
 from geostory.online import (
@@ -39,18 +39,24 @@ def cache_path(tmp_path):
     return tmp_path / "cache" / "geocode.sqlite"
 
 
-def nominatim(fake, cache_path, **options):
+@pytest.fixture
+def clock():
+    return FakeTime()
+
+
+def nominatim(fake, cache_path, clock=None, **options):
+    """A geocoder on the fake server whose waits go to `clock` (a fresh FakeTime by default):
+    rate limits and backoff are checked by what it was asked to sleep, never by real time."""
     options.setdefault("min_delay_seconds", 0)
-    geocoder = make_geocoder(
+    return make_geocoder(
         "nominatim",
         user_agent=USER_AGENT,
         domain=fake.domain,
         scheme="http",
         cache_path=cache_path,
+        **(clock or FakeTime()).hooks(),
         **options,
     )
-    geocoder.backoff_seconds = 0.05  # keep retries quick; Retry-After still rules when sent
-    return geocoder
 
 
 def cached_queries(cache_path) -> dict[str, tuple]:
@@ -70,12 +76,11 @@ def test_online_returns_location_from_good_response(fake, cache_path):
     assert location.raw["address"]["country_code"] == "tl"
 
 
-def test_online_cache_hit_makes_no_request_and_no_delay(fake, cache_path):
-    first = nominatim(fake, cache_path, min_delay_seconds=30).geocode("Kyiv")
-    again = nominatim(fake, cache_path, min_delay_seconds=30)  # a later run, same cache
-    started = time.monotonic()
+def test_online_cache_hit_makes_no_request_and_no_delay(fake, cache_path, clock):
+    first = nominatim(fake, cache_path, clock, min_delay_seconds=30).geocode("Kyiv")
+    again = nominatim(fake, cache_path, clock, min_delay_seconds=30)  # a later run, same cache
     hits = [again.geocode("Kyiv"), again.geocode("  kyiv "), again.geocode("KYIV")]
-    assert time.monotonic() - started < 5  # a request would have waited 30 s for its turn
+    assert clock.slept == []  # a request would have waited 30 s for its turn
     assert fake.hits["Kyiv"] == 1 and fake.total == 1
     assert again.requests == 0
     assert all(
@@ -99,12 +104,23 @@ def test_online_exactly_one_false_returns_list(fake, cache_path):
     assert [(loc.latitude, loc.longitude) for loc in locations] == [coordinates_for("Lviv")]
 
 
-def test_online_rate_limit_spaces_requests(fake, cache_path):
-    geocoder = nominatim(fake, cache_path, min_delay_seconds=0.4)
+def test_online_rate_limit_spaces_requests(fake, cache_path, clock):
+    geocoder = nominatim(fake, cache_path, clock, min_delay_seconds=0.4)
     geocoder.geocode("Kyiv")
     geocoder.geocode("Lviv")
-    (first, _), (second, _) = fake.times
-    assert second - first >= 0.35
+    assert fake.total == 2
+    assert clock.slept == [pytest.approx(0.4)]  # the second waits its turn, the first does not
+
+
+def test_online_rate_limit_without_a_cache_is_kept_in_the_process(clock):
+    geocoder = CachedGeocoder(
+        FakeGeocoder(), service="fake", cache_path=False, min_delay_seconds=0.4, **clock.hooks()
+    )
+    geocoder.geocode("Kyiv")
+    clock.now += 0.1  # the answer took 0.1 s
+    geocoder.geocode("Lviv")
+    assert geocoder.requests == 2
+    assert clock.slept == [pytest.approx(0.3)]
 
 
 def test_online_cache_dir_from_environment(monkeypatch, tmp_path):
@@ -115,27 +131,36 @@ def test_online_cache_dir_from_environment(monkeypatch, tmp_path):
 # --- retries -------------------------------------------------------------------------------------
 
 
-def test_online_retry_on_429_honours_retry_after(fake, cache_path):
-    location = nominatim(fake, cache_path).geocode("limited")
+def test_online_retry_on_429_honours_retry_after(fake, cache_path, clock):
+    location = nominatim(fake, cache_path, clock).geocode("limited")
     assert (location.latitude, location.longitude) == coordinates_for("limited")
     assert fake.hits["limited"] == 2
-    (first, _), (second, _) = fake.times
-    assert second - first >= 0.95  # Retry-After: 1
+    assert clock.slept == [1]  # Retry-After: 1, not the 0.5 s backoff
 
 
-def test_online_retry_on_500_then_success(fake, cache_path):
+def test_online_retry_on_500_then_success(fake, cache_path, clock):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        location = nominatim(fake, cache_path).geocode("flaky")
+        location = nominatim(fake, cache_path, clock).geocode("flaky")
     assert location is not None
     assert fake.hits["flaky"] == 2
+    assert clock.slept == [0.5]  # backoff_seconds
 
 
-def test_online_retries_are_bounded(fake, cache_path):
-    geocoder = nominatim(fake, cache_path, max_retries=2)
+def test_online_retries_are_bounded(fake, cache_path, clock):
+    geocoder = nominatim(fake, cache_path, clock, max_retries=2)
     with pytest.raises(GeocoderError, match="HTTP 503"):
         geocoder.lookup("overloaded")
     assert fake.hits["overloaded"] == 3
+    assert clock.slept == [0.5, 1.0]  # exponential backoff between the three tries
+
+
+def test_online_retries_stop_before_the_wait_would_pass_max_wait(fake, cache_path, clock):
+    geocoder = nominatim(fake, cache_path, clock, max_retries=5, max_wait_seconds=1.2)
+    with pytest.raises(GeocoderError, match="HTTP 503"):
+        geocoder.lookup("overloaded")
+    assert clock.slept == [0.5]  # 0.5 s spent, and the next 1 s wait would end past 1.2 s
+    assert fake.hits["overloaded"] == 2
 
 
 # --- fallback: None, one warning, nothing stored -----------------------------------------------
@@ -187,8 +212,8 @@ def test_online_dead_port_falls_back_with_one_warning(cache_path):
         cache_path=cache_path,
         min_delay_seconds=0,
         max_retries=1,
+        **FakeTime().hooks(),
     )
-    geocoder.backoff_seconds = 0.05
     with pytest.warns(OnlineGeocoderWarning, match="unreachable") as record:
         assert geocoder.geocode("Kyiv") is None
         assert geocoder.geocode("Lviv") is None
@@ -256,7 +281,7 @@ def test_online_cache_survives_killed_writer(tmp_path):
     writer = context.Process(target=write_forever, args=(str(path),))
     writer.start()
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 120  # generous: a spawned writer starts slowly on a busy machine
         written = 0
         while time.monotonic() < deadline and written < 50:
             time.sleep(0.05)

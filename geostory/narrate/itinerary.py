@@ -161,7 +161,7 @@ class _Trip:
                 status=ev.modality,
                 evidence=ev.evidence,
                 waypoints=kept,
-                actor=", ".join(ev.mover) or None,
+                actors=ev.mover,
                 when=ev.when,
             )
         )
@@ -973,11 +973,11 @@ def _default_modes(legs: list[Leg]) -> list[Leg]:
     the resolved places) is `air`, or `sea` when the same mover's other legs (or, for legs without
     a known mover, all the story's reported legs with a mode) went by sea: a ship does not fly; a
     mover named by its vehicle ("the convoy") goes by that vehicle, never by an inferred plane."""
-    by_actor: dict[str | None, set[Mode]] = {}
+    by_actor: dict[tuple[str, ...], set[Mode]] = {}
     reported: set[Mode] = set()
     for leg in legs:
         if leg.mode != "unknown":
-            by_actor.setdefault(leg.actor, set()).add(leg.mode)
+            by_actor.setdefault(leg.actors, set()).add(leg.mode)
             if leg.status == "reported":
                 reported.add(leg.mode)
     out = []
@@ -985,11 +985,11 @@ def _default_modes(legs: list[Leg]) -> list[Leg]:
         if leg.mode != "unknown" or _km(leg.origin, leg.destination) <= AIR_DEFAULT_KM:
             out.append(leg)
             continue
-        vehicle = _vehicle_of(leg.actor)
+        vehicle = _vehicle_of(", ".join(leg.actors))
         if vehicle is not None:  # "the convoy", "the ferry": never flown
             out.append(replace(leg, mode=vehicle))
             continue
-        known = by_actor.get(leg.actor) or reported
+        known = by_actor.get(leg.actors) or reported
         mode: Mode = "sea" if known == {"sea"} else "air"
         out.append(replace(leg, mode=mode, mode_inferred=True))
     return out
@@ -1017,7 +1017,7 @@ def _dedupe_legs(legs: list[Leg]) -> list[Leg]:
             (
                 i
                 for i in by_ends.get(ends, ())
-                if out[i].actor == leg.actor or out[i].actor is None or leg.actor is None
+                if out[i].actors == leg.actors or not out[i].actors or not leg.actors
             ),
             None,
         )
@@ -1031,7 +1031,7 @@ def _dedupe_legs(legs: list[Leg]) -> list[Leg]:
             mode=kept.mode if kept.mode != "unknown" else leg.mode,
             status=min(kept.status, leg.status, key=STATUS_RANK.__getitem__),
             when=kept.when or leg.when,
-            actor=kept.actor or leg.actor,
+            actors=kept.actors or leg.actors,
             waypoints=kept.waypoints or leg.waypoints,
         )
     return out
@@ -1071,7 +1071,7 @@ def _uncovered_visits(trip: _Trip, legs: list[Leg]) -> list[Visit]:
             leg
             for leg in legs
             if (leg.destination.key == visit.place.key or _contains(visit.place, leg.destination))
-            and leg.actor == (", ".join(actor) or None)
+            and leg.actors == actor
         ]
         if not covered:
             out.append(visit)
