@@ -345,6 +345,18 @@ CASES = [
         "They drove away from Tripoli towards Amman.",
         {("Tripoli", "Amman", "road")},
     ),
+    # an arrival told without its origin, completed by a departure told after it in the past perfect
+    (
+        "a departure told after the arrival",
+        "The aid ship arrived in Valletta on Tuesday. It had set sail from Tripoli two days earlier.",
+        {("Tripoli", "Valletta", "sea")},
+    ),
+    # 'flew in from X' with the particle tagged as an adverb ends where the sentence places the mover
+    (
+        "flew in, then met someone there",
+        "Anna Weber, who flew in from Berlin on Monday, met the president in Rome on Tuesday.",
+        {("Berlin", "Rome", "air")},
+    ),
     # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
     (
         "a tour begun in a city",

@@ -191,6 +191,11 @@ RULE_CASES: list[tuple[Any, ...]] = [
         {("Berlin", "Rome", "air")},
     ),
     (
+        "arrival_from_is_where_the_mover_is_next",
+        "Minister Anna Weber, who flew in from Berlin on Monday, met the president in Rome.",
+        {("Berlin", "Rome", "air")},
+    ),
+    (
         "joins_its_group",
         "Anna Weber arrived in Rome on Monday with her husband Peter Brown. The couple flew in from Berlin.",
         {("Berlin", "Rome", "air")},

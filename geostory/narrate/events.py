@@ -167,8 +167,9 @@ def _continues(trigger: Token) -> bool:
 def _arrives(trigger: Token) -> bool:
     """An arrival: "arrived (from X)", "flew in from X", "came in from X"."""
     return trigger.lemma_.lower() in ARRIVAL_VERBS or any(
-        c.lower_ == "in" and c.dep_ == "prt" for c in trigger.children
-    )
+        c.lower_ == "in" and (c.dep_ == "prt" or (c.dep_ in ("advmod", "prep") and not list(c.children)))
+        for c in trigger.children
+    )  # the particle is tagged as an adverb, or a preposition with no object, often enough
 
 
 def _trigger(token: Token) -> Trigger:

@@ -280,9 +280,14 @@ def background_trip(trip: _Trip, step: _Step) -> bool:
     ev = step.ev
     if not step.background:
         return False
+    pending = trip.positions[ev.mover].pending if ev.mover in trip.positions else None
     if ev.source and ev.goal:
         for a, b in pairwise((ev.source[0],) + ev.goal):
             trip.add_leg(a, b, ev, ev.vehicle, list(ev.path))
+    elif ev.source and pending is not None and ev.source[0].key != pending.key:
+        # "arrived in X on Tuesday. It had set sail from Y two days earlier": the arrival's origin
+        if trip.add_leg(ev.source[0], pending, ev, ev.vehicle, list(ev.path)):
+            trip.positions[ev.mover].pending = None
     elif ev.source and ev.mover and ev.mover not in trip.positions:
         pos = trip.position_of(ev.mover, True, ev.introduced)
         pos.place = pos.start = ev.source[0]
@@ -305,6 +310,30 @@ def arrival_from_is_at_dateline(trip: _Trip, step: _Step) -> bool:
         and not _contains(dateline, ev.source[0])
     ):
         step.ev = replace(ev, goal=(dateline,))
+    return False
+
+
+def arrival_from_is_where_the_mover_is_next(trip: _Trip, step: _Step) -> bool:
+    """'Lee, who flew in from Seoul on Monday, met the president in Washington': an arrival told
+    only by where it came from ends where the same sentence places its mover."""
+    ev = step.ev
+    if not (ev.source and not ev.goal and ev.trigger.arrives and ev.mover):
+        return False
+    there = next(
+        (
+            e.place
+            for e in trip.events
+            if isinstance(e, VisitEvent)
+            and e.evidence == ev.evidence
+            and set(ev.mover) & set(e.actors)
+            and e.modality == ev.modality
+            and e.place.key != ev.source[0].key
+            and not _contains(e.place, ev.source[0])
+        ),
+        None,
+    )
+    if there is not None:
+        step.ev = replace(ev, goal=(there,))
     return False
 
 
@@ -699,6 +728,7 @@ def arrival_tells_where_it_began(trip: _Trip, step: _Located) -> bool:
         or here is None
         or pos.place is None
         or not ev.trigger.arrives
+        or not ev.mover  # movers nobody names share one itinerary: not the same journey
         or ev.returning
         or origin.key == pos.place.key
         or _contains(origin, pos.place)
@@ -775,6 +805,7 @@ EVENT_RULES: tuple[tuple[str, EventRule], ...] = tuple(
         route_stands_alone,
         background_trip,
         arrival_from_is_at_dateline,
+        arrival_from_is_where_the_mover_is_next,
         joins_its_group,
     )
 )
