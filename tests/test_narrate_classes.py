@@ -357,6 +357,13 @@ CASES = [
         "Anna Weber, who flew in from Berlin on Monday, met the president in Rome on Tuesday.",
         {("Berlin", "Rome", "air")},
     ),
+    # goods delivered from or to a place (VerbNet send-11.1); a speech delivered somewhere is a stay
+    (
+        "aid delivered to a place",
+        "Aid was delivered to Gaza from Amman on Sunday.",
+        {("Amman", "Gaza", "unknown")},
+    ),
+    ("a speech delivered somewhere", "Minister Anna Weber delivered a speech in Vienna.", set()),
     # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
     (
         "a tour begun in a city",

@@ -36,6 +36,9 @@ V, N, VN = ("VERB",), ("NOUN",), ("VERB", "NOUN")
 LISTS: dict[str, ListSpec] = {
     "move_verb": ListSpec("lemma", V, "a verb that tells a movement (frame in the class column)"),
     "move_noun": ListSpec("lemma", N, "a noun that tells a movement: trip, flight, crossing"),
+    "directed_verb": ListSpec(
+        "lemma", V, "moves something only when told from or to where: delivered aid to X (not a speech)"
+    ),
     "origin_obj": ListSpec("lemma", V, "its object is where the movement starts: leave X"),
     "dest_obj": ListSpec("lemma", V, "its object is where it goes: visit X, reach X"),
     "waypoint_obj": ListSpec("lemma", V, "its object is passed through: cross X"),
@@ -187,6 +190,7 @@ def word_classes(list_name: str) -> dict[str, str]:
 
 MOVE_VERBS = words("move_verb")
 MOVE_NOUNS = words("move_noun")
+DIRECTED_VERBS = words("directed_verb")
 ORIGIN_OBJ = words("origin_obj")
 DEST_OBJ = words("dest_obj")
 WAYPOINT_OBJ = words("waypoint_obj")

@@ -23,6 +23,7 @@ from geostory.narrate.lexicon import (
     CONTACT_VERBS,
     CONTRAST,
     DEST_OBJ,
+    DIRECTED_VERBS,
     DIVERT,
     FOR_DEST,
     GENERIC_PLACE_NOUNS,
@@ -215,6 +216,10 @@ def _verb_tells_a_movement(token: Token) -> bool:
         return (
             subject is not None and subject.lemma_.lower() in ROUTE_NOUNS | MOVE_NOUNS
         )  # "the line links A and B"
+    if lemma in DIRECTED_VERBS:  # "delivered aid from X to Y"; not "delivered a speech in X"
+        return any(
+            c.dep_ == "prep" and MOVE_PREPS.get(c.lower_) in ("origin", "destination") for c in token.children
+        )
     if lemma not in MOVE_VERBS:
         return False
     if lemma == "take" and any(
