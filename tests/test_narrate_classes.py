@@ -364,6 +364,10 @@ CASES = [
         {("Amman", "Gaza", "unknown")},
     ),
     ("a speech delivered somewhere", "Minister Anna Weber delivered a speech in Vienna.", set()),
+    # troponyms of ride and transport in WordNet ("bicycled", "hitchhiked", "were trucked")
+    ("bicycled", "The couple bicycled from Milan to Rome.", {("Milan", "Rome", "road")}),
+    ("hitchhiked", "Mary Johnson hitchhiked from Denver to Boise.", {("Denver", "Boise", "road")}),
+    ("trucked", "The supplies were trucked from Amman to Gaza.", {("Amman", "Gaza", "road")}),
     # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
     (
         "a tour begun in a city",

@@ -6,7 +6,8 @@
 Each list in `LISTS` says how its entries are matched: by a token's lemma (`lemma`), its lower-cased
 text (`lower`), either of the two (`either`: "troops" as written, "troop" as a lemma), a preposition
 phrase (`phrase`: "out of") or a verb and its particle (`phrasal`: "call off"). A source is a
-VerbNet class (`verbnet:run-51.3.2`) or `curated`. A row that names an unknown list, mode or kind,
+VerbNet class (`verbnet:run-51.3.2`), a WordNet 3.0 verb synset the word is a troponym of
+(`wordnet:ride.v.02`), or `curated`. A row that names an unknown list, mode or kind,
 a source of another shape, or repeats an entry raises `ConfigurationError` naming the file and line.
 """
 
@@ -98,7 +99,7 @@ LISTS: dict[str, ListSpec] = {
     "trip_verb": ListSpec("lemma", V, "its trip-noun object takes its from/to: started flights to X from Y"),
 }
 KINDS = ("vehicle", "cue")
-_SOURCE = re.compile(r"^(curated|verbnet:[a-z_]+-\d+(\.\d+)*(-\d+)*)$")
+_SOURCE = re.compile(r"^(curated|verbnet:[a-z_]+-\d+(\.\d+)*(-\d+)*|wordnet:[a-z_]+\.v\.\d\d)$")
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def load_lexicon(name: str = "lexicon.tsv") -> tuple[Entry, ...]:
             bool(_SOURCE.match(entry.source)),
             name,
             line,
-            f"source {entry.source!r} is not curated or verbnet:CLASS",
+            f"source {entry.source!r} is not curated, verbnet:CLASS or wordnet:SYNSET",
         )
         _check((entry.list, entry.entry) not in seen, name, line, f"{entry.entry!r} twice in {entry.list}")
         seen.add((entry.list, entry.entry))
