@@ -140,12 +140,13 @@ def negated(token: Token, below: Token | None) -> Verdict | None:
 
 def set_aside(token: Token, below: Token | None) -> Verdict | None:
     """'Instead of driving to X, ...', 'Rather than fly to X, ...': the journey not taken."""
-    if below is not None:
+    if below is not None or token.dep_ not in ("pcomp", "advcl"):
         return None
-    if token.dep_ == "pcomp" and token.head.lower_ == "of":
-        return "cancelled" if any(c.lower_ == "instead" for c in token.head.children) else None
+    if token.dep_ == "pcomp":
+        of = token.head
+        return "cancelled" if of.lower_ == "of" and any(c.lower_ == "instead" for c in of.children) else None
     marks = {c.lower_ for c in token.children if c.dep_ in ("mark", "advmod")}
-    return "cancelled" if token.dep_ == "advcl" and {"rather", "than"} <= marks else None
+    return "cancelled" if {"rather", "than"} <= marks else None
 
 
 def modal_auxiliary(token: Token, below: Token | None) -> Verdict | None:
