@@ -368,6 +368,18 @@ CASES = [
     ("bicycled", "The couple bicycled from Milan to Rome.", {("Milan", "Rome", "road")}),
     ("hitchhiked", "Mary Johnson hitchhiked from Denver to Boise.", {("Denver", "Boise", "road")}),
     ("trucked", "The supplies were trucked from Amman to Gaza.", {("Amman", "Gaza", "road")}),
+    # fan-in: "from A and B to C" is a leg from each
+    (
+        "two origins, one destination",
+        "The planes flew from Rome and Milan to Tripoli.",
+        {("Rome", "Tripoli", "air"), ("Milan", "Tripoli", "air")},
+    ),
+    # a participle joined to a passive verb is passive too: "were rescued and taken to X"
+    (
+        "a passive conjunct",
+        "Migrants who set out from Tripoli were rescued and taken to Lampedusa.",
+        {("Tripoli", "Lampedusa", "unknown")},
+    ),
     # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
     (
         "a tour begun in a city",

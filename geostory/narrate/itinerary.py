@@ -605,6 +605,9 @@ def _draw_journey(trip: _Trip, step: _Located) -> int | None:
         pairs = [(origin, d) for d in step.destinations] if origin is not None else []
     else:
         pairs = list(pairwise(chain))
+    if origin is not None and ev.source and origin.key == ev.source[0].key and step.destinations:
+        # fan-in: "flew from A and B to C" is a leg from each origin to C
+        pairs[1:1] = [(other, step.destinations[0]) for other in ev.source[1:] if other.key != origin.key]
     if origin is None:
         for destination in step.destinations[:1]:
             trip.visit_of(ev, destination)

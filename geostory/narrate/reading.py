@@ -222,16 +222,22 @@ def _verb_tells_a_movement(token: Token) -> bool:
         )
     if lemma not in MOVE_VERBS:
         return False
-    if lemma == "take" and any(
-        (c.dep_ == "prt" and c.lower_ == "off") or c.dep_ == "auxpass" for c in token.children
+    if lemma == "take" and (
+        any((c.dep_ == "prt" and c.lower_ == "off") or c.dep_ == "auxpass" for c in token.children)
+        or _passive_conjunct(token)
     ):
-        return True  # "took off from X", "were taken (by bus) to X"
+        return True  # "took off from X", "were taken (by bus) to X", "were rescued and taken to X"
     if lemma in LIGHT and lemma != "embark":
         return (
             any(c.dep_ == "dobj" and c.lemma_.lower() in VEHICLES | MOVE_NOUNS for c in token.children)
             or _vehicle_object(token) is not None
         )  # "took a train", "a jet that took them to X"
     return True
+
+
+def _passive_conjunct(verb: Token) -> bool:
+    """A participle joined to a passive verb shares its auxiliary: "were rescued and taken to X"."""
+    return verb.dep_ == "conj" and verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.head.children)
 
 
 def _noun_tells_a_movement(noun: Token) -> bool:
