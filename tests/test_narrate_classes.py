@@ -380,6 +380,17 @@ CASES = [
         "Migrants who set out from Tripoli were rescued and taken to Lampedusa.",
         {("Tripoli", "Lampedusa", "unknown")},
     ),
+    # 'was en route / on its way from A to B': the journey under way
+    (
+        "en route",
+        "The coach carrying the team was en route from Milan to Rome when it crashed near Naples.",
+        {("Milan", "Rome", "road")},
+    ),
+    (
+        "on its way, then diverted",
+        "The plane was on its way to Rome from Berlin when it was diverted to Vienna.",
+        {("Berlin", "Rome", "air"), ("Berlin", "Vienna", "unknown")},
+    ),
     # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
     (
         "a tour begun in a city",

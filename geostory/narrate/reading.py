@@ -206,6 +206,8 @@ def _tells_a_movement(token: Token) -> bool:
 
 def _verb_tells_a_movement(token: Token) -> bool:
     lemma = token.lemma_.lower()
+    if lemma == "be" and _en_route(token):
+        return True  # "the coach was en route from A to B"
     if lemma == "bound" or (
         token.lower_ == "bound"
         and any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)
@@ -238,6 +240,16 @@ def _verb_tells_a_movement(token: Token) -> bool:
 def _passive_conjunct(verb: Token) -> bool:
     """A participle joined to a passive verb shares its auxiliary: "were rescued and taken to X"."""
     return verb.dep_ == "conj" and verb.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in verb.head.children)
+
+
+def _en_route(verb: Token) -> bool:
+    """'was en route / on its way (from A) to B': the copula tells a journey under way."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in ("en", "on")
+        and any(g.dep_ == "pobj" and g.lemma_.lower() in ("route", "way") for g in c.children)
+        for c in verb.children
+    )
 
 
 def _noun_tells_a_movement(noun: Token) -> bool:
@@ -1389,7 +1401,7 @@ def _governor_subject(noun: Token) -> Token | None:
 
 def _under_way(trigger: Token) -> bool:
     """Told under way, not arrived: 'was heading / was headed / were flying to X', 'bound for X'."""
-    if trigger.lower_ == "bound":
+    if trigger.lower_ == "bound" or (trigger.lemma_.lower() == "be" and _en_route(trigger)):
         return True
     if trigger.pos_ not in ("VERB", "AUX") or trigger.lemma_.lower() in ARRIVAL_VERBS:
         return False
