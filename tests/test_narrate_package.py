@@ -230,6 +230,11 @@ RULE_CASES: list[tuple[Any, ...]] = [
         {("Berlin", "Rome", "air")},
     ),
     (
+        "group_sets_out_from_its_country",
+        "The Austria trade mission arrived in Rome on Monday.",
+        {("Austria", "Rome", "unknown")},
+    ),
+    (
         "going_on_from_the_stop",
         "After a refuelling stop in Lyon, the plane continued to Madrid.",
         {("Lyon", "Madrid", "air")},

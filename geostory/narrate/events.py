@@ -125,6 +125,7 @@ class MotionEvent:
     left_unplaced: bool = False  # set out from a place not on the map ("married at X before heading to Y")
     introduced: bool = False  # the mover is new here ("a delegation of 20 officials")
     affected: bool = False  # people an incident happens to: "the injured", "passengers"
+    named_home: Place | None = None  # "the Ukraine trade mission": where the group comes from, if untold
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
         left_unplaced=reading.left_unplaced,
         introduced=reading.introduced,
         affected=reading.affected,
+        named_home=reading.named_home,
     )
 
 
@@ -316,6 +318,26 @@ def _actor_token(reading: _Reading) -> Token | None:
             token = _governor_subject(trigger)  # "visited X before a rally in Y"
         return token
     return _vehicle_object(trigger) or _subject_of(trigger)
+
+
+def _home_of_a_named_group(reading: _Reading, token: Token | None, index: _Index) -> None:
+    """'The Ukraine trade mission arrived in Lagos': the country a group is named by, where it sets
+    out from when the article places it nowhere else and the journey leaves that country."""
+    if token is None or reading.origins or not reading.destinations:
+        return
+    if token.lemma_.lower() not in GROUP_NOUNS and token.lower_ not in GROUP_NOUNS:
+        return
+    for child in token.children:
+        home = index.place(child) if child.dep_ in ("compound", "nmod") else None
+        if (
+            home is not None
+            and home.place_type == "country"
+            and all(
+                d.country_code != home.country_code and not _contains(home, d) for d in reading.destinations
+            )
+        ):
+            reading.named_home = home
+            return
 
 
 def _introduced(token: Token | None) -> bool:
@@ -517,6 +539,7 @@ def read_events(
             reading.status = status
             if reading.kind == "move":
                 _how(reading, token, clause, article)
+                _home_of_a_named_group(reading, token, index)
             _date(reading, clause, dates_by_sent.get(sent.start, []), article, told)
             events.append(_frozen(reading, _sentence_span(article, reading.trigger)))
             _remember_actors(reading, token, index, told.memory)

@@ -542,6 +542,15 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
 SCENE_EVENTS = 8
 
 
+def group_sets_out_from_its_country(trip: _Trip, step: _Located) -> bool:
+    """'The Ukraine trade mission arrived in Lagos', the mission placed nowhere before: it came from
+    the country it is named by."""
+    ev = step.ev
+    if step.origin is None and step.pos.place is None and step.destinations and ev.named_home is not None:
+        step.origin = ev.named_home
+    return False
+
+
 def going_on_from_the_stop(trip: _Trip, step: _Located) -> bool:
     """'After a refuelling stop in X, the plane continued to Y', the mover placed nowhere before:
     the journey told goes on from the stop."""
@@ -822,6 +831,7 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
+        group_sets_out_from_its_country,
         going_on_from_the_stop,
         affected_leave_the_scene,
         home_from_origin,

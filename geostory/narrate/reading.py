@@ -89,6 +89,7 @@ class _Reading:
     left_unplaced: bool = False  # set out from a stay at a place not on the map: the origin is unknown
     located: bool = False  # "her cousin X in Russia": where a person is (the trigger is the person)
     incident: bool = False  # "a bus crashed near X": where something happened, the scene
+    named_home: Place | None = None  # "the Ukraine trade mission": the country the group is named by
 
 
 def _sentence_span(article: Article, token: Token) -> Span:
