@@ -391,6 +391,18 @@ CASES = [
         "The plane was on its way to Rome from Berlin when it was diverted to Vienna.",
         {("Berlin", "Rome", "air"), ("Berlin", "Vienna", "unknown")},
     ),
+    # the town a person is 'of' is where an untold journey sets out ('X, of <town>,' or a named 'X of Y')
+    (
+        "a family of a town",
+        "The Okafor family, of Salem, drove to Portland for the game.",
+        {("Salem", "Portland", "road")},
+    ),
+    ("a named person of a town", "Mary Johnson of Denver flew to Boise.", {("Denver", "Boise", "air")}),
+    (
+        "the home town gives way to where the mover is",
+        "Mary Johnson of Denver arrived in Boise on Monday. She drove to Salem on Tuesday.",
+        {("Denver", "Boise", "air"), ("Boise", "Salem", "road")},
+    ),
     # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
     (
         "a tour begun in a city",

@@ -230,7 +230,7 @@ RULE_CASES: list[tuple[Any, ...]] = [
         {("Berlin", "Rome", "air")},
     ),
     (
-        "group_sets_out_from_its_country",
+        "named_home_is_the_origin",
         "The Austria trade mission arrived in Rome on Monday.",
         {("Austria", "Rome", "unknown")},
     ),

@@ -27,6 +27,7 @@ from geostory.narrate.lexicon import (
     HELD_VERBS,
     HOME_NOUNS,
     NEUTER_PRONOUNS,
+    SCOPE_TYPES,
     SING_PRONOUNS,
     VEHICLES,
 )
@@ -321,23 +322,40 @@ def _actor_token(reading: _Reading) -> Token | None:
 
 
 def _home_of_a_named_group(reading: _Reading, token: Token | None, index: _Index) -> None:
-    """'The Ukraine trade mission arrived in Lagos': the country a group is named by, where it sets
-    out from when the article places it nowhere else and the journey leaves that country."""
+    """Where a mover is said to come from by how it is named: the country a group is named by
+    ("the Ukraine trade mission") or the town a person is 'of' ("Mary Brown of Akron", "the Jones
+    family, of Peoria,"). It is the origin when the article places the mover nowhere else and the
+    journey leaves that place."""
     if token is None or reading.origins or not reading.destinations:
         return
+    home = _named_country(token, index) or _home_town(token, index)
+    if home is not None and all(
+        d.key != home.key and not _contains(home, d) and not _contains(d, home) for d in reading.destinations
+    ):
+        reading.named_home = home
+
+
+def _named_country(token: Token, index: _Index) -> Place | None:
     if token.lemma_.lower() not in GROUP_NOUNS and token.lower_ not in GROUP_NOUNS:
-        return
+        return None
     for child in token.children:
         home = index.place(child) if child.dep_ in ("compound", "nmod") else None
-        if (
-            home is not None
-            and home.place_type == "country"
-            and all(
-                d.country_code != home.country_code and not _contains(home, d) for d in reading.destinations
-            )
-        ):
-            reading.named_home = home
-            return
+        if home is not None and home.place_type == "country":
+            return home
+    return None
+
+
+def _home_town(token: Token, index: _Index) -> Place | None:
+    """'X, of <town>,' (set off by commas) or a named person 'of <town>'."""
+    named = token.pos_ == "PROPN" and token.ent_type_ == "PERSON"
+    for prep in token.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of" or not (named or token.doc[prep.i - 1].lower_ == ","):
+            continue
+        for pobj in prep.children:
+            home = index.place(pobj) if pobj.dep_ == "pobj" else None
+            if home is not None and home.place_type not in ("country",) + tuple(SCOPE_TYPES):
+                return home
+    return None
 
 
 def _introduced(token: Token | None) -> bool:

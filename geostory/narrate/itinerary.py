@@ -542,9 +542,9 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
 SCENE_EVENTS = 8
 
 
-def group_sets_out_from_its_country(trip: _Trip, step: _Located) -> bool:
-    """'The Ukraine trade mission arrived in Lagos', the mission placed nowhere before: it came from
-    the country it is named by."""
+def named_home_is_the_origin(trip: _Trip, step: _Located) -> bool:
+    """'The Ukraine trade mission arrived in Lagos', 'Mary Brown of Akron flew to Denver', the mover
+    placed nowhere before: it set out from where it is named as coming from."""
     ev = step.ev
     if step.origin is None and step.pos.place is None and step.destinations and ev.named_home is not None:
         step.origin = ev.named_home
@@ -831,7 +831,7 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
-        group_sets_out_from_its_country,
+        named_home_is_the_origin,
         going_on_from_the_stop,
         affected_leave_the_scene,
         home_from_origin,
