@@ -403,6 +403,11 @@ CASES = [
         "Mary Johnson of Denver arrived in Boise on Monday. She drove to Salem on Tuesday.",
         {("Denver", "Boise", "air"), ("Boise", "Salem", "road")},
     ),
+    (
+        "home is the town the person is of",
+        "Mary Johnson of Denver returned home from Boise.",
+        {("Boise", "Denver", "air")},
+    ),
     # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
     (
         "a tour begun in a city",

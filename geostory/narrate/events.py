@@ -326,7 +326,7 @@ def _home_of_a_named_group(reading: _Reading, token: Token | None, index: _Index
     ("the Ukraine trade mission") or the town a person is 'of' ("Mary Brown of Akron", "the Jones
     family, of Peoria,"). It is the origin when the article places the mover nowhere else and the
     journey leaves that place."""
-    if token is None or reading.origins or not reading.destinations:
+    if token is None or (reading.origins and not reading.home) or not (reading.destinations or reading.home):
         return
     home = _named_country(token, index) or _home_town(token, index)
     if home is not None and all(

@@ -577,19 +577,21 @@ def affected_leave_the_scene(trip: _Trip, step: _Located) -> bool:
 
 
 def home_from_origin(trip: _Trip, step: _Located) -> bool:
-    """'will fly home from X': from X to where the trip began."""
+    """'will fly home from X': from X to where the trip began, or, with no trip told, to where the
+    mover is named as coming from ("Mary Brown of Akron returned home from Rome")."""
     pos, ev, origin = step.pos, step.ev, step.origin
+    home = pos.start or ev.named_home
     if not (
         ev.home
         and not step.destinations
         and origin is not None
-        and pos.start is not None
-        and pos.start.key != origin.key
-        and not _contains(pos.start, origin)
+        and home is not None
+        and home.key != origin.key
+        and not _contains(home, origin)
     ):
         return False
-    trip.add_leg(origin, pos.start, ev, _trip_mode(pos, origin, pos.start, step.mode, ev), list(ev.path))
-    pos.place = pos.start
+    trip.add_leg(origin, home, ev, _trip_mode(pos, origin, home, step.mode, ev), list(ev.path))
+    pos.place = home
     trip.moved(ev.mover)
     return True
 
