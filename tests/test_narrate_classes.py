@@ -404,6 +404,11 @@ CASES = [
         {("Denver", "Boise", "air"), ("Boise", "Salem", "road")},
     ),
     (
+        "carried from somewhere else, not from home",
+        "Police said the driver, Mary Johnson of Denver, was taken to a hospital in Boise after the crash.",
+        set(),
+    ),
+    (
         "home is the town the person is of",
         "Mary Johnson of Denver returned home from Boise.",
         {("Boise", "Denver", "air")},

@@ -328,7 +328,9 @@ def _home_of_a_named_group(reading: _Reading, token: Token | None, index: _Index
     journey leaves that place."""
     if token is None or (reading.origins and not reading.home) or not (reading.destinations or reading.home):
         return
-    home = _named_country(token, index) or _home_town(token, index)
+    # a person 'of <town>' who "was taken to hospital" was where it happened, not at home
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in reading.trigger.children)
+    home = _named_country(token, index) or (None if passive else _home_town(token, index))
     if home is not None and all(
         d.key != home.key and not _contains(home, d) and not _contains(d, home) for d in reading.destinations
     ):

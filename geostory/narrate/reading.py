@@ -1287,12 +1287,19 @@ def _located_people(sent: SpacySpan, index: _Index, stop: set[int]) -> list[_Rea
                 continue
             places = [p for pobj in prep.children if pobj.dep_ == "pobj" for p in _places_under(pobj, index)]
             if prep.lower_ == "of":
-                places = [p for p in places if p.place_type == "city"]
+                places = [p for p in places if p.place_type == "city" and not _carried(token)]
             if places:
                 reading = _Reading(trigger=token, kind="visit", actor=(), at=places[:1], located=True)
                 out.append(reading)
                 break
     return out
+
+
+def _carried(person: Token) -> bool:
+    """The person is what a passive verb acts on ("the driver, X of Y, was taken to hospital"): where
+    they live says nothing of where they were."""
+    head = person.head if person.dep_ == "appos" else person
+    return head.dep_ == "nsubjpass"
 
 
 def _contact_preps(person: Token) -> list[Token]:
