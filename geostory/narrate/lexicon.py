@@ -69,6 +69,7 @@ LISTS: dict[str, ListSpec] = {
     "carrier": ListSpec("lemma", N, "a craft that carries people but gives no mode"),
     "path_block": ListSpec("lower", (), "opens a phrase about something else: after a win at X"),
     "compass": ListSpec("lower", (), "a compass direction"),
+    "habitual": ListSpec("lower", (), "tells a thing done again and again: twice, regularly, numerous times"),
     "measure_noun": ListSpec("lemma", N, "a length or a travel time: five miles from X (where it lies)"),
     "speech": ListSpec("lemma", V, "a verb of saying"),
     "cancel": ListSpec("lemma", V, "cancels what it governs"),
@@ -239,6 +240,7 @@ MOVE_PREPS = word_classes("move_prep")
 # "began his tour in X" (the trip sets out from X), "ended his visit in X" (it ends at X)
 TRIP_BOUNDS = {w: c for w, c in word_classes("light").items() if c in ("light-start", "light-end")}
 MEASURE_NOUNS = words("measure_noun")
+HABITUAL = words("habitual")
 ROUTE_NOUNS = words("route_noun")
 SERVICE_NOUNS = frozenset(w for w, c in word_classes("route_noun").items() if c == "service")
 ROUTE_VERBS = words("route_verb")

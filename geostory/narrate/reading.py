@@ -27,6 +27,7 @@ from geostory.narrate.lexicon import (
     DIVERT,
     FOR_DEST,
     GENERIC_PLACE_NOUNS,
+    HABITUAL,
     HOME_NOUNS,
     INCIDENTS,
     JOIN_VERBS,
@@ -1463,6 +1464,8 @@ def _is_background(trigger: Token) -> bool:
     """Told as background, not as the next step of the story: a relative clause in the past
     perfect ("Kishida, who had been on a visit to India, ...") or a clause under 'after'/'since'
     that hangs from something other than a journey ("The trip comes months after he traveled to X")."""
+    if _habitual(trigger):
+        return True
     t = trigger
     for _ in range(6):
         if (
@@ -1482,6 +1485,20 @@ def _is_background(trigger: Token) -> bool:
         if t.head.i == t.i or t.dep_ in ("ROOT", "ccomp", "parataxis"):
             return False
         t = t.head
+    return False
+
+
+def _habitual(trigger: Token) -> bool:
+    """Told as something done again and again, not one journey: "deployed numerous times to X",
+    "had visited X twice before", "travels regularly to X"."""
+    for child in trigger.children:
+        if child.lower_ in HABITUAL or (
+            child.lemma_.lower() == "time"
+            and any(c.lower_ in HABITUAL or c.dep_ == "nummod" for c in child.children)
+        ):
+            return True
+        if child.dep_ == "advmod" and any(g.lower_ in HABITUAL for g in child.children):
+            return True  # "twice before"
     return False
 
 
