@@ -132,7 +132,25 @@ CIVIC_TAILS = (
     ("town", "manager"),
     ("board", "of", "education"),
     ("rescue", "squad"),
+    ("jail",),
+    ("courthouse",),
+    ("circuit", "court"),
+    ("district", "court"),
+    ("common", "pleas"),
+    ("clerk",),
+    ("commissioners",),
+    ("elections",),
+    ("democrats",),
+    ("republicans",),
+    ("city", "schools"),
+    ("city", "public"),
+    ("city", "commission"),
+    ("city", "marshal"),
+    ("council",),
 )
+# A civic name ending in these is the town only when the gazetteer has it by that very name
+# ("Boulder City Council" is Boulder City; "Dublin City Council" is Dublin).
+TOWN_WORDS = frozenset(("city", "town"))
 CIVIC_PLACE_POPULATION = 1_000
 # A capitalised name after "from", "to", "via" or "into" of a movement ("drove from Goma to
 # Rutshuru", "flew from Mwanza to Bukoba") is a town where the gazetteer holds one this big.
@@ -182,6 +200,8 @@ DETERMINERS = frozenset(("the",))
 # "the Bush administration", "a Lincoln impersonator", "his Honda".
 ARTICLES = frozenset("the a an his her their its my our your".split())
 MAX_RUN_TOKENS = 4
+# Words added before and after a name to find the whole town name ("Gun" + "Barrel City").
+WHOLE_NAME_STEPS = tuple((before, after) for before in range(3) for after in range(3) if before or after)
 # Capitalised words that name places somewhere but in news mostly mean something else.
 VAGUE_WORDS = frozenset(
     """eastern western northern southern central east west north south northeast northwest southeast
@@ -202,6 +222,7 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         for mention in _from_entity(ent, gazetteer, discourse):
             if _part_of_a_name(article, mention) or _generic(mention):
                 continue
+            mention = _whole_name(doc, mention, gazetteer)
             if not any(taken[mention.start : mention.end]):
                 found.append(mention)
                 taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
@@ -211,6 +232,7 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     for mention in _from_untagged_runs(doc, covered, gazetteer, discourse):
         if _generic(mention):
             continue
+        mention = _whole_name(doc, mention, gazetteer)
         if not _part_of_a_name(article, mention) and not any(taken[mention.start : mention.end]):
             found.append(mention)
             taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
@@ -227,7 +249,11 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     if extended is not span:
         yield discourse.mention(extended, f"{label}+facility", "facility")  # "Haneda airport"
         return
-    if label in ("GPE", "LOC"):
+    placed_label = label in ("GPE", "LOC", "FAC")
+    civic = _civic_town(span, gazetteer, discourse) if placed_label and len(span) > 1 else None
+    if civic is not None:
+        yield civic  # "the Edgar County Sheriff's Office", "Greer City Hall": the place
+    elif label in ("GPE", "LOC"):
         if not _capitalised(text):
             return  # "the meth was located": a proper name is capitalised
         if text in discourse.persons and not gazetteer.is_place_name(text):
@@ -332,24 +358,90 @@ def _from_untagged_runs(
         i += 1
 
 
+def _whole_name(doc: Doc, mention: Mention, gazetteer: Gazetteer) -> Mention:
+    """A town's name is written whole: "New" + "Concord", "South" + "Charleston", "Avondale" +
+    "Estates", "ST." + "PARIS", when the gazetteer holds the longer name as a town or county by
+    that very name (the model or a longer organisation's name cut it)."""
+    if mention.kind not in ("toponym", "embedded") or mention.lookup is not None:
+        return mention
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return mention
+    longest = None
+    for before, after in WHOLE_NAME_STEPS:
+        start, end = span.start - before, span.end + after
+        if start < 0 or end > len(doc):
+            continue
+        longer = doc[start:end]
+        added = [*doc[start : span.start], *doc[span.end : end]]
+        if not all(_name_word(t, inside=start < t.i < end - 1) for t in added):
+            continue
+        if longer[1].lower_ == "of" and longer[0].lower_ in PLACE_NOUNS:
+            continue  # "City of Richmond" is Richmond
+        if any(t.is_sent_start for t in longer[1:]) or any("\n" in t.whitespace_ for t in longer[:-1]):
+            continue
+        if longest is not None and len(longer) <= len(longest):
+            continue
+        found = _exact_place(gazetteer, longer.text)
+        if found is not None and found.place_type != "region":
+            longest = longer
+    if longest is None:
+        return mention
+    return replace(
+        mention,
+        text=longest.text,
+        start=longest.start_char,
+        end=longest.end_char,
+        sentence=_sentence_of(longest),
+    )
+
+
+def _name_word(token: Token, *, inside: bool) -> bool:
+    """A word that can go on a town's name: capitalised ("Barrel", "ST."), or "of" inside it
+    ("ISLE OF PALMS"), never "The"."""
+    if token.lower_ == "of":
+        return inside
+    capitalised = token.is_title or token.is_upper
+    return capitalised and not token.is_stop and (token.is_alpha or token.lower_ in SAINTS)
+
+
 def _civic_town(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Mention | None:
     """The town opening its own civic body's name ("Torrington Fire Department", "DeKalb City
     Council"), whether the model put the body's words in the span or not."""
     doc = span.doc
     for size in range(min(3, len(span)), 0, -1):
         name = doc[span.start : span.start + size]
-        if not all(_capitalised(t.text) and t.is_alpha for t in name) or _looks_personal(name, "", discourse):
+        if (
+            not all(_capitalised(t.text) and t.is_alpha for t in name)
+            or _looks_personal(name, "", discourse)
+            or all(t.lower_ in GENERIC_PLACE_WORDS for t in name)
+        ):
             continue
         following = [t.lower_ for t in doc[name.end : name.end + 3]]
         if not any(tuple(following[: len(tail)]) == tail for tail in CIVIC_TAILS):
             continue
+        if _exact_place(gazetteer, doc[name.start : name.end + 1].text) is not None:
+            continue  # "Iowa City", "Boulder City Council": the town's name goes on
         best = _named(gazetteer, name.text, placed=True)
+        if name[-1].lower_ in TOWN_WORDS and _exact_place(gazetteer, name.text) is None:
+            continue
         if (
             best is not None
             and best.place_type in ("city", "county")
             and (best.place_type == "county" or best.population >= CIVIC_PLACE_POPULATION)
         ):
             return discourse.mention(name, "civic>place")
+    return None
+
+
+def _exact_place(gazetteer: Gazetteer, text: str) -> Candidate | None:
+    """A town, county or region the gazetteer holds by this very name (not an alternate one)."""
+    from .gazetteer import normalize_name
+
+    key = normalize_name(text)
+    for candidate in gazetteer.candidates(text, limit=5):
+        if candidate.place_type in ("city", "county", "region") and normalize_name(candidate.name) == key:
+            return candidate
     return None
 
 
@@ -701,7 +793,7 @@ class _Discourse:
         text, end = span.text, span.end_char
         following = span.doc[span.end] if span.end < len(span.doc) else None
         if (
-            "." in text
+            "." in span[-1].text  # "W.Va", not the full stop after "St. Petersburg"
             and following is not None
             and not span[-1].whitespace_
             and following.text.startswith(".")

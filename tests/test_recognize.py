@@ -314,3 +314,33 @@ def test_a_town_name_used_for_a_speaker_or_a_relative_is_a_person(recognize_text
 def test_a_place_that_says_it_or_owns_a_relative_is_still_a_place(recognize_text):
     text = "Britain said it would act. Ohio's sons fought there. Flights to Lincoln resumed."
     assert {"Britain", "Ohio", "Lincoln"} <= set(found(recognize_text(text)))
+
+
+def test_a_full_stop_after_a_name_with_an_abbreviation_is_not_part_of_it(recognize_text):
+    names = found(recognize_text("The consulate is in St. Petersburg. It reopened on Monday."))
+    assert "St. Petersburg" in names and "St. Petersburg." not in names
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Deputies from the Edgar County Sheriff's Office searched the field.", "Edgar County"),
+        ("The suspect was held at the Butler County Jail overnight.", "Butler County"),
+        ("Records are kept at the Henry County Courthouse downtown.", "Henry County"),
+        ("The Boulder City Council voted on Tuesday.", "Boulder City"),
+    ],
+)
+def test_a_place_opening_an_institution_name_is_the_place(recognize_text, text, place):
+    assert place in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("She was born in Gun Barrel City and moved away at ten.", "Gun Barrel City"),
+        ("Volunteers cleaned up the New Concord Reservoir on Saturday.", "New Concord"),
+        ("ISLE OF PALMS - Two members of the board are running for mayor.", "ISLE OF PALMS"),
+    ],
+)
+def test_a_town_is_written_whole_when_the_gazetteer_has_the_longer_name(recognize_text, text, place):
+    assert place in found(recognize_text(text))
