@@ -260,6 +260,8 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
             return  # a surname the model took for a place ("Saakashvili")
         if _looks_personal(span, label, discourse) and not _is_major(_best(gazetteer, text)):
             return  # a person the model took for a place ("coach Ripley", "President Saakashvili")
+        if _unknown_word(span, gazetteer, discourse):
+            return  # "Pawlenty's proposal", "after Petrojet beat Ismaili": no place anyone knows
         yield discourse.mention(_undirected(span, gazetteer), label)
     elif label == "FAC":
         yield discourse.mention(span, label, "facility" if _has_facility_head(span) else "toponym")
@@ -356,6 +358,22 @@ def _from_untagged_runs(
                 i += size - 1
                 break
         i += 1
+
+
+def _unknown_word(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> bool:
+    """A single word the model calls a place that the gazetteer does not hold and the article
+    never writes where places are written ("in X", "X, Y"): a person, team or firm far more
+    often than a place (it would get no pin either way)."""
+    text = span.text
+    doc = span.doc
+    if len(span) != 1 or _placed(span) or gazetteer.is_place_name(text):
+        return False
+    before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
+    if len(before) == 2 and before[1] in (",", "-") and _capitalised(doc[span.start - 2].text):
+        return False  # "Rockingham, Northamptonshire", "Athens-Clarke"
+    if len(before) == 2 and before[1] == "of" and before[0] in DIRECTIONS:
+        return False  # "east of Whitlock"
+    return text.casefold() not in {name.casefold() for name in discourse.placed}  # "HARWINTON -"
 
 
 def _whole_name(doc: Doc, mention: Mention, gazetteer: Gazetteer) -> Mention:

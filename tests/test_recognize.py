@@ -344,3 +344,17 @@ def test_a_place_opening_an_institution_name_is_the_place(recognize_text, text, 
 )
 def test_a_town_is_written_whole_when_the_gazetteer_has_the_longer_name(recognize_text, text, place):
     assert place in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, name, kept",
+    [
+        ("Republicans said the budget was smaller than under Pawlenty's proposal.", "Pawlenty", False),
+        ("The fans cheered after Petrojet beat Ismaili on Monday.", "Petrojet", False),
+        ("The deal was signed in Kravitzberg on Tuesday.", "Kravitzberg", True),  # where places are written
+    ],
+)
+def test_a_single_word_no_gazetteer_holds_is_a_place_only_where_places_are_written(
+    recognize_text, text, name, kept
+):
+    assert (name in found(recognize_text(text))) is kept
