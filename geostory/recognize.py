@@ -303,6 +303,10 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
                 for m in _embedded(span, gazetteer, discourse)
             ]
             yield from inner or [discourse.mention(span, "ORG>facility", "facility")]
+        elif label == "ORG" and (located := _located_in(span, gazetteer, discourse)) is not None:
+            yield located  # "St. John's Lutheran School in Lombard": the town
+        elif (demonym := _people_opening(span, label, discourse)) is not None:
+            yield demonym  # "the Georgian Interior Ministry", "Canadian Press": the country's people
         elif label == "ORG":
             listed = _listed_places(span, gazetteer, discourse)
             yield from listed or _embedded(span, gazetteer, discourse)
@@ -516,6 +520,44 @@ def _listed_places(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse)
             return []
         mentions.append(discourse.mention(sub, "ORG>list"))
     return mentions
+
+
+def _people_opening(span: SpacySpan, label: str, discourse: _Discourse) -> Mention | None:
+    """A nation's people opening an organisation's name ("the Georgian Interior Ministry",
+    "American Electric Power"), or a PERSON that is only a people's name ("Azerbaijani"): the
+    demonym, looked up as its country. Not in a hyphenated pair ("African-American") and not a
+    person's surname ("Philip English")."""
+    from .gazetteer import demonym_country
+
+    first = span[0]
+    if label == "PERSON" and len(span) > 1:
+        return None
+    if not first.is_title or (first.i + 1 < len(span.doc) and span.doc[first.i + 1].text in ("-", "–")):
+        return None
+    if first.i > 0 and span.doc[first.i - 1].text in ("-", "–"):
+        return None
+    country = demonym_country(first.text)
+    if country is None:
+        return None
+    return discourse.mention(span[:1], f"{label}>demonym", "demonym", lookup=country)
+
+
+def _located_in(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Mention | None:
+    """An organisation's name the model ran on into where it is ("Lutheran School in Lombard",
+    "Sheldon Peck Homestead in Lombard"): the town after "in" or "at" is a place, however small."""
+    doc = span.doc
+    links = [t.i for t in span[1:-1] if t.lower_ in ("in", "at")]
+    if not links:
+        return None
+    town = doc[links[-1] + 1 : span.end]
+    if not all(_capitalised(t.text) for t in town) or _looks_personal(town, "", discourse):
+        return None
+    best = _named(gazetteer, town.text, placed=True)
+    if best is None or best.place_type not in ("city", "county", "region", "country"):
+        return None
+    if best.place_type == "city" and best.population < CIVIC_PLACE_POPULATION:
+        return None
+    return discourse.mention(town, "ORG>in>place")
 
 
 def _embedded(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:

@@ -358,3 +358,20 @@ def test_a_single_word_no_gazetteer_holds_is_a_place_only_where_places_are_writt
     recognize_text, text, name, kept
 ):
     assert (name in found(recognize_text(text))) is kept
+
+
+@pytest.mark.parametrize(
+    "text, demonym, country",
+    [
+        ("Officials of the Georgian Interior Ministry said the border was quiet.", "Georgian", "Georgia"),
+        ("Reporters from the Canadian Press covered the hearing.", "Canadian", "Canada"),
+    ],
+)
+def test_a_people_opening_an_organisation_name_is_a_demonym(recognize_text, text, demonym, country):
+    mentions = {m.text: m for m in recognize_text(text)}
+    assert mentions[demonym].kind == "demonym" and mentions[demonym].query == country
+
+
+def test_a_town_after_in_inside_an_organisation_name_is_a_place(recognize_text):
+    mentions = recognize_text("Pupils at St. Ambrose Lutheran School in Lombard won the essay prize.")
+    assert ("Lombard", "toponym") in [(m.text, m.kind) for m in mentions]
