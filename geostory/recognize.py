@@ -945,8 +945,14 @@ def _is_dateline(tokens) -> bool:
         return True
     doc = tokens.doc
     first = tokens[0]
-    if first.i > 0 and not (doc[first.i - 1].is_punct or first.is_sent_start):
-        return False
+    previous = doc[first.i - 1] if first.i > 0 else None
+    if previous is not None and not (
+        previous.is_punct or first.is_sent_start or YEAR.fullmatch(previous.text)
+    ):
+        return False  # "March 15, 2009 NEWARK --": a byline's date may come first
+    joined = previous is not None and previous.text in ("-", "/")
+    if tokens.end < len(doc) and doc[tokens.end].text == ":" and tokens.text.isupper() and not joined:
+        return True  # "BEIRUT: Israel ...", not "TIP-INS:"
     for token in doc[tokens.end : min(len(doc), tokens.end + 5)]:
         if DASH.fullmatch(token.text):
             return True

@@ -375,3 +375,14 @@ def test_a_people_opening_an_organisation_name_is_a_demonym(recognize_text, text
 def test_a_town_after_in_inside_an_organisation_name_is_a_place(recognize_text):
     mentions = recognize_text("Pupils at St. Ambrose Lutheran School in Lombard won the essay prize.")
     assert ("Lombard", "toponym") in [(m.text, m.kind) for m in mentions]
+
+
+@pytest.mark.parametrize(
+    "text, town",
+    [
+        ("Drug dealer arrested near airport. BEIRUT: A man was arrested on Monday.", "BEIRUT"),
+        ("By a Staff Reporter March 15, 2009 NEWARK -- The council met on Monday.", "NEWARK"),
+    ],
+)
+def test_a_dateline_after_a_byline_date_or_before_a_colon_is_a_place(recognize_text, text, town):
+    assert town in found(recognize_text(text))
