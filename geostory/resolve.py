@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
-from .gazetteer import country_neighbours, normalize_name
+from .gazetteer import country_neighbours, currency_countries, normalize_name
 from .geo import SAME_PLACE_KM, distance_km
 from .model import Candidate, Mention, Place, PlaceType, Resolution
 
@@ -135,7 +135,9 @@ def resolve(
     pairs = _pair_support(groups, options)
 
     # Each name votes for its current best reading; every name is then ranked again against the
-    # others' votes (never its own), so clear names steer ambiguous ones.
+    # others' votes (never its own), so clear names steer ambiguous ones. The article's currency
+    # votes for its country like one more name ("a £1,700 repair bill": Oxford is in England).
+    money = _currency_votes(text, gazetteer)
     context = _Context(
         [
             _Vote(g.query, found[0], 1.0)
@@ -143,6 +145,7 @@ def resolve(
             if (found := options[g.query])
             and (len(found) == 1 or found[0].place_type in ("country", "continent"))
         ]
+        + money
     )
     ranking: dict[str, list[tuple[float, Candidate]]] = {}
     for _ in range(CONTEXT_ROUNDS):
@@ -157,6 +160,7 @@ def resolve(
                 for g in groups
                 if (ranked := ranking.get(q := g.query))
             ]
+            + money
         )
 
     places: dict[str, Place] = {}
@@ -190,6 +194,16 @@ def resolve(
             _merge(places, facility)
     ordered = sorted(places.values(), key=lambda p: p.first_start)
     return Resolution(tuple(ordered), tuple(sorted(unresolved, key=lambda m: m.start)))
+
+
+def _currency_votes(text: str, gazetteer: Gazetteer) -> list[_Vote]:
+    """One vote for each country whose own currency the article writes."""
+    votes = []
+    for code in sorted(currency_countries(text)):
+        country = gazetteer.country(code)
+        if country is not None:
+            votes.append(_Vote(f"currency:{code}", country, 1.0))
+    return votes
 
 
 # -- grouping and candidates ---------------------------------------------------------------------
