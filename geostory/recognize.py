@@ -79,6 +79,9 @@ TITLE_OF = re.compile(
 SHIP_PREFIX = re.compile(r"\b(?:HMS|USS|HMCS|HMAS|HMNZS|RFA|INS|USNS|MV|SS|RV)\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
 # Labels whose spans the gazetteer scan leaves alone; other spans are scanned for place names.
 CLAIMING_LABELS = frozenset("GPE LOC FAC NORP ORG PERSON".split())
+# Lower-case words that make a facility even when the gazetteer lacks it: a station is named
+# after its district or street ("Waterloo station in London"), rarely after the town it is in.
+STATION_WORDS = frozenset(("station", "railway station", "train station", "bus station"))
 # Lower-case words after a name that make it a facility's name: "Haneda airport".
 FACILITY_WORDS = frozenset(
     (
@@ -92,6 +95,7 @@ FACILITY_WORDS = frozenset(
         "naval base",
         "air station",
         "hospital",
+        *STATION_WORDS,
     )
 )
 # Last words of a capitalised run that finish a facility's name begun by a short entity:
@@ -570,6 +574,7 @@ def _embedded(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> I
                 not _capitalised(sub[0].text)
                 or _looks_personal(sub, "", discourse)
                 or discourse.is_common(sub)
+                or all(t.lower_ in GENERIC_PLACE_WORDS for t in sub)  # "Air Force Base"
             ):
                 continue
             best = _named(gazetteer, sub.text)
@@ -930,6 +935,8 @@ def _with_facility_word(span, gazetteer: Gazetteer):
             extended = doc[span.start : span.end + size]
             if gazetteer.is_place_name(extended.text):
                 return extended
+            if words.text in STATION_WORDS and gazetteer.is_place_name(span.text):
+                return extended  # "Waterloo station": a station, placed at its city, not a town
     return span
 
 

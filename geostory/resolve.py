@@ -98,6 +98,7 @@ PLACE_TYPES: tuple[PlaceType, ...] = (
     "other",
 )
 FACILITY_CONTAINER_KM = 2 * SAME_PLACE_KM  # a facility the geocoder finds is this near its container
+STATION_NAME_WORDS = frozenset(("station", "railway", "train", "bus"))  # "Waterloo train station"
 CONTAINER_LINKS = (" in ", " at ", ", ", " near ", " outside ", " of ")
 # A town and a county that have readings next to each other ("Huntsville" and "Walker County",
 # "Paris" and "Henry County") support those readings: each other name gives PAIR_WEIGHT, shared
@@ -187,7 +188,7 @@ def resolve(
         _merge(places, place)
 
     for group in pending_facilities:
-        facility = _facility(group, places, text, geocoder)
+        facility = _facility(group, places, text, geocoder) or _at_its_town(group, places, gazetteer)
         if facility is None:
             unresolved.extend(group.mentions)
         else:
@@ -609,6 +610,34 @@ def _facility(
         country_code=approximate.country_code,
         admin1=approximate.admin1,
         container=approximate.container,
+    )
+
+
+def _at_its_town(group: _Group, places: Mapping[str, Place], gazetteer: Gazetteer) -> Place | None:
+    """A station the gazetteer lacks, with no container in the article ("Waterloo station"), is
+    pinned at the town that names it, marked approximate: in the country most of the article's
+    places are in, else the gazetteer's first reading."""
+    words = group.query.split()
+    if len(words) < 2 or words[-1].lower() != "station" or all(m.kind != "facility" for m in group.mentions):
+        return None
+    found = gazetteer.candidates(" ".join(w for w in words if w.lower() not in STATION_NAME_WORDS))
+    if not found:
+        return None
+    countries = [p.country_code for p in places.values()]
+    town = max(found, key=lambda c: countries.count(c.country_code))  # ties keep the prior order
+    return Place(
+        key=f"approx:{group.query}@{town.key}",
+        name=group.query,
+        latitude=town.latitude,
+        longitude=town.longitude,
+        place_type="landmark",
+        country_code=town.country_code,
+        mentions=group.mentions,
+        source=town.source,
+        confidence=0.5,
+        approximate=True,
+        container=town.name,
+        admin1=town.admin1,
     )
 
 

@@ -386,3 +386,20 @@ def test_a_town_after_in_inside_an_organisation_name_is_a_place(recognize_text):
 )
 def test_a_dateline_after_a_byline_date_or_before_a_colon_is_a_place(recognize_text, text, town):
     assert town in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, facility",
+    [
+        ("Police closed Waterloo station in London after a fire.", "Waterloo station"),
+        (
+            "The plane landed at Wright-Patterson Air Force Base in Ohio on Monday.",
+            "Wright-Patterson Air Force Base",
+        ),
+    ],
+)
+def test_a_station_or_base_the_gazetteer_lacks_is_a_facility_not_its_namesake_town(
+    recognize_text, text, facility
+):
+    kinds = {m.text: m.kind for m in recognize_text(text)}
+    assert kinds.get(facility) == "facility"
