@@ -615,8 +615,11 @@ def _named(gazetteer: Gazetteer, text: str, *, placed: bool = False) -> Candidat
             or name.startswith(key + " ")
             or key.startswith(name + " ")
             or (len(key) >= 6 and name[:5] == key[:5])
+            or (len(key) >= 4 and not text.isupper() and _final_h(name, key))
         ):
-            return candidate  # the name, its first words ("Barrow" in Furness), a near spelling
+            # the name, its first words ("Barrow" in Furness), a near spelling ("Hama" for
+            # Ḩamāh, "Misrata" for Mişrātah: accents are folded)
+            return candidate
         if candidate.place_type in ("country", "continent", "landmark", "airport"):
             return candidate
         if candidate.place_type == "region" and ("." in text or text.isupper()):
@@ -628,6 +631,13 @@ def _named(gazetteer: Gazetteer, text: str, *, placed: bool = False) -> Candidat
         ):
             return candidate
     return None
+
+
+def _final_h(a: str, b: str) -> bool:
+    """Does one name only add a transliteration's final "h" to the other ("hamah" and "hama",
+    "misratah" and "misrata")?"""
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return len(longer) == len(shorter) + 1 and longer.startswith(shorter) and longer[-1] == "h"
 
 
 def _is_major(candidate: Candidate | None) -> bool:

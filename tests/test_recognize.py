@@ -403,3 +403,7 @@ def test_a_station_or_base_the_gazetteer_lacks_is_a_facility_not_its_namesake_to
 ):
     kinds = {m.text: m.kind for m in recognize_text(text)}
     assert kinds.get(facility) == "facility"
+
+
+def test_a_name_written_without_its_transliteration_final_h_is_the_town(recognize_text):
+    assert "Hama" in found(recognize_text("The fighting spread from Aleppo into Idlib and Hama."))
