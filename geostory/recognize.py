@@ -204,6 +204,7 @@ DETERMINERS = frozenset(("the",))
 # "the Bush administration", "a Lincoln impersonator", "his Honda".
 ARTICLES = frozenset("the a an his her their its my our your".split())
 MAX_RUN_TOKENS = 4
+KIND_OF_WORDS = frozenset("city village province state county borough township municipality".split())
 # Words added before and after a name to find the whole town name ("Gun" + "Barrel City").
 WHOLE_NAME_STEPS = tuple((before, after) for before in range(3) for after in range(3) if before or after)
 # Capitalised words that name places somewhere but in news mostly mean something else.
@@ -248,6 +249,7 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     span = _trim(ent)
     if span is None:
         return
+    span = _without_kind_of(span)
     text = span.text
     extended = _with_facility_word(span, gazetteer)
     if extended is not span:
@@ -998,6 +1000,14 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
     while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "’")):
         end -= 1
     return doc[start:end] if start < end else None
+
+
+def _without_kind_of(span: SpacySpan) -> SpacySpan:
+    """'City of Norfolk', 'Province of Ontario', 'State of Illinois': the place is the name after
+    its kind ("Republic of Korea" is a country's own name and stays whole)."""
+    if len(span) > 2 and span[0].lower_ in KIND_OF_WORDS and span[1].lower_ == "of" and span[2].is_title:
+        return span[2:]
+    return span
 
 
 def _sentence_of(span) -> Span:

@@ -407,3 +407,15 @@ def test_a_station_or_base_the_gazetteer_lacks_is_a_facility_not_its_namesake_to
 
 def test_a_name_written_without_its_transliteration_final_h_is_the_town(recognize_text):
     assert "Hama" in found(recognize_text("The fighting spread from Aleppo into Idlib and Hama."))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Taxes are a burden on the citizens of the Province of Ontario, he said.", "Ontario"),
+        ("Does the City of Norfolk need a new slogan?", "Norfolk"),
+    ],
+)
+def test_a_place_written_after_its_kind_is_the_name(recognize_text, text, place):
+    names = found(recognize_text(text))
+    assert place in names and not any(n.endswith(f" of {place}") for n in names)
