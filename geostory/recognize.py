@@ -259,6 +259,8 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     civic = _civic_town(span, gazetteer, discourse) if placed_label and len(span) > 1 else None
     if civic is not None:
         yield civic  # "the Edgar County Sheriff's Office", "Greer City Hall": the place
+    elif label in ("GPE", "LOC") and (people := _people_named(span, label, gazetteer, discourse)) is not None:
+        yield people  # "Sri Lankan troops" labelled a place: the demonym, looked up as its country
     elif label in ("GPE", "LOC"):
         if not _capitalised(text):
             return  # "the meth was located": a proper name is capitalised
@@ -526,6 +528,16 @@ def _listed_places(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse)
             return []
         mentions.append(discourse.mention(sub, "ORG>list"))
     return mentions
+
+
+def _people_named(span: SpacySpan, label: str, gazetteer: Gazetteer, discourse: _Discourse) -> Mention | None:
+    """A demonym the model labelled a place ("Sri Lankan"), when no place has that name."""
+    from .gazetteer import demonym_country
+
+    country = demonym_country(span.text)
+    if country is None or gazetteer.is_place_name(span.text):
+        return None
+    return discourse.mention(span, f"{label}>demonym", "demonym", lookup=country)
 
 
 def _people_opening(span: SpacySpan, label: str, discourse: _Discourse) -> Mention | None:

@@ -419,3 +419,15 @@ def test_a_name_written_without_its_transliteration_final_h_is_the_town(recogniz
 def test_a_place_written_after_its_kind_is_the_name(recognize_text, text, place):
     names = found(recognize_text(text))
     assert place in names and not any(n.endswith(f" of {place}") for n in names)
+
+
+@pytest.mark.parametrize(
+    "text, demonym, place",
+    [
+        ("The stimulus money reached thousands of low-income Ohioans last year.", "Ohioans", "Ohio"),
+        ("The Sri Lankan army said on Monday that rebels had fled.", "Sri Lankan", "Sri Lanka"),
+    ],
+)
+def test_the_people_of_a_state_or_country_are_a_demonym_of_it(recognize_text, text, demonym, place):
+    mentions = {m.text: m for m in recognize_text(text)}
+    assert mentions[demonym].kind == "demonym" and mentions[demonym].query == place
