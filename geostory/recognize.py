@@ -357,7 +357,14 @@ def _from_untagged_runs(
                 or (_placed(tokens) and _is_salient(best, tokens, threshold=UNTAGGED_PLACED_POPULATION))
                 or _in_place_slot(tokens, best)
             )
-            if dateline or known:
+            # "43.8 billion US dollars", "the UAE": a country written by its capital letters
+            country_letters = (
+                text.isupper()
+                and best.place_type == "country"
+                and tokens[0].pos_ == "PROPN"
+                and not _in_capitals(tokens)  # "BY CHAD KLIMACK": a byline, not Chad
+            )
+            if dateline or known or country_letters:
                 if best.place_type in ("landmark", "airport") and _name_goes_on(tokens):
                     # "Wall Street Journal": a landmark opening another name is that name's part
                     yield discourse.mention(tokens, "gazetteer>embedded", "embedded")
@@ -1073,6 +1080,13 @@ def _name_goes_on(tokens) -> bool:
         return False
     after = doc[tokens.end]
     return after.is_alpha and after.is_title and after.pos_ == "PROPN" and not after.is_sent_start
+
+
+def _in_capitals(tokens) -> bool:
+    """Is this run part of a line in capitals (a byline, a headline)?"""
+    doc = tokens.doc
+    near = [doc[i] for i in (tokens.start - 1, tokens.end) if 0 <= i < len(doc)]
+    return any(t.is_alpha and t.is_upper and len(t) > 1 for t in near)
 
 
 def _is_age(text: str) -> bool:

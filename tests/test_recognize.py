@@ -431,3 +431,16 @@ def test_a_place_written_after_its_kind_is_the_name(recognize_text, text, place)
 def test_the_people_of_a_state_or_country_are_a_demonym_of_it(recognize_text, text, demonym, place):
     mentions = {m.text: m for m in recognize_text(text)}
     assert mentions[demonym].kind == "demonym" and mentions[demonym].query == place
+
+
+@pytest.mark.parametrize(
+    "text, name, kept",
+    [
+        ("The projects will cost 43.8 billion US dollars over three years.", "US", True),
+        ("BY CHAD KLIMACK Staff Reporter. The council met on Monday.", "CHAD", False),
+    ],
+)
+def test_a_country_written_in_capitals_is_a_place_outside_a_line_in_capitals(
+    recognize_text, text, name, kept
+):
+    assert (name in found(recognize_text(text))) is kept
