@@ -764,11 +764,18 @@ def _placed(span, *, strong: bool = False) -> bool:
 
 
 def _undirected(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:
-    """'East Texas' -> 'Texas' when only the latter is a known place: the place is what is pinned."""
+    """'East Texas' -> 'Texas' when only the latter is a known place and it can be a state, a
+    county or a city: the place is what is pinned. A part of a continent, a sea or a country that
+    is nothing else keeps its direction: "North Africa", "the North Atlantic", "Western US"."""
     if len(span) > 1 and span[0].lower_ in DIRECTIONS and not gazetteer.is_place_name(span.text):
         rest = span[1:]
-        if gazetteer.is_place_name(rest.text):
-            return rest
+        readings = gazetteer.candidates(rest.text, limit=5)
+        if (
+            readings
+            and readings[0].place_type not in ("continent", "water")
+            and any(c.place_type in ("region", "county") or c.population >= 100_000 for c in readings)
+        ):
+            return rest  # a part of a state, a county, a city ("North Georgia" is in Georgia, US)
     return span
 
 

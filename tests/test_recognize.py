@@ -444,3 +444,14 @@ def test_a_country_written_in_capitals_is_a_place_outside_a_line_in_capitals(
     recognize_text, text, name, kept
 ):
     assert (name in found(recognize_text(text))) is kept
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("France has a new approach to North Africa this year.", "North Africa"),
+        ("Drought relief finally came to North Georgia this spring.", "Georgia"),
+    ],
+)
+def test_a_direction_stays_with_a_continent_but_not_with_a_state(recognize_text, text, name):
+    assert name in found(recognize_text(text))
