@@ -415,11 +415,13 @@ def _whole_name(doc: Doc, mention: Mention, gazetteer: Gazetteer) -> Mention:
             continue
         if longer[1].lower_ == "of" and longer[0].lower_ in PLACE_NOUNS:
             continue  # "City of Richmond" is Richmond
-        if any(t.is_sent_start for t in longer[1:]) or any("\n" in t.whitespace_ for t in longer[:-1]):
+        if any(t.is_sent_start and not _after_saint(t) for t in longer[1:]) or any(
+            "\n" in t.whitespace_ for t in longer[:-1]
+        ):
             continue
         if longest is not None and len(longer) <= len(longest):
             continue
-        found = _exact_place(gazetteer, longer.text)
+        found = _exact_place(gazetteer, longer.text, countries=True)
         if found is not None and found.place_type != "region":
             longest = longer
     if longest is None:
@@ -433,11 +435,20 @@ def _whole_name(doc: Doc, mention: Mention, gazetteer: Gazetteer) -> Mention:
     )
 
 
+def _after_saint(token: Token) -> bool:
+    """'LOUIS' in 'ST. LOUIS': the full stop of a saint's abbreviation ends no sentence."""
+    doc = token.doc
+    i = token.i - 1 if doc[token.i - 1].text != "." else token.i - 2
+    return i >= 0 and doc[i].lower_ in SAINTS | {"ste", "ste."}
+
+
 def _name_word(token: Token, *, inside: bool) -> bool:
     """A word that can go on a town's name: capitalised ("Barrel", "ST."), or "of" inside it
     ("ISLE OF PALMS"), never "The"."""
-    if token.lower_ == "of":
-        return inside
+    if token.lower_ in ("of", "and"):
+        return inside  # "ISLE OF PALMS", "Trinidad and Tobago"
+    if token.text == ".":
+        return inside and token.doc[token.i - 1].lower_ in SAINTS  # "ST" + "." + "LOUIS"
     capitalised = token.is_title or token.is_upper
     return capitalised and not token.is_stop and (token.is_alpha or token.lower_ in SAINTS)
 
@@ -471,13 +482,19 @@ def _civic_town(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     return None
 
 
-def _exact_place(gazetteer: Gazetteer, text: str) -> Candidate | None:
-    """A town, county or region the gazetteer holds by this very name (not an alternate one)."""
+def _exact_place(gazetteer: Gazetteer, text: str, *, countries: bool = False) -> Candidate | None:
+    """A town, county or region (or country) the gazetteer holds by this very name (not an
+    alternate one)."""
     from .gazetteer import normalize_name
 
-    key = normalize_name(text)
+    def key(name: str) -> str:  # "St. Paris" is "Saint Paris"
+        folded = normalize_name(name)
+        return "st " + folded[6:] if folded.startswith("saint ") else folded
+
+    wanted = key(text)
+    kinds = ("city", "county", "region", "country") if countries else ("city", "county", "region")
     for candidate in gazetteer.candidates(text, limit=5):
-        if candidate.place_type in ("city", "county", "region") and normalize_name(candidate.name) == key:
+        if candidate.place_type in kinds and key(candidate.name) == wanted:
             return candidate
     return None
 

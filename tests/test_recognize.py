@@ -455,3 +455,14 @@ def test_a_country_written_in_capitals_is_a_place_outside_a_line_in_capitals(
 )
 def test_a_direction_stays_with_a_continent_but_not_with_a_state(recognize_text, text, name):
     assert name in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("The prime minister said that Trinidad and Tobago failed to attend.", "Trinidad and Tobago"),
+        ("ST. LOUIS - Police announced an arrest on Monday.", "ST. LOUIS"),
+    ],
+)
+def test_a_name_with_and_or_a_saint_abbreviation_is_written_whole(recognize_text, text, place):
+    assert place in found(recognize_text(text))
