@@ -249,7 +249,7 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     span = _trim(ent)
     if span is None:
         return
-    span = _without_kind_of(span)
+    span = _without_state_word(_without_kind_of(span), gazetteer)
     text = span.text
     extended = _with_facility_word(span, gazetteer)
     if extended is not span:
@@ -1043,6 +1043,17 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
     while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "’")):
         end -= 1
     return doc[start:end] if start < end else None
+
+
+def _without_state_word(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:
+    """'Mississippi State', 'San Diego State': in American usage a university or its team, and the
+    place is the name before "State"; elsewhere "Oaxaca State", "Sokoto State" are the states."""
+    if len(span) > 1 and span[-1].text == "State" and not gazetteer.is_place_name(span.text):
+        rest = span[:-1]
+        readings = gazetteer.candidates(rest.text, limit=1)
+        if readings and readings[0].country_code == "US" and readings[0].place_type in ("region", "city"):
+            return rest
+    return span
 
 
 def _without_kind_of(span: SpacySpan) -> SpacySpan:

@@ -466,3 +466,17 @@ def test_a_direction_stays_with_a_continent_but_not_with_a_state(recognize_text,
 )
 def test_a_name_with_and_or_a_saint_abbreviation_is_written_whole(recognize_text, text, place):
     assert place in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, place, whole",
+    [
+        ("Mississippi State started the game with a 10-0 run.", "Mississippi", "Mississippi State"),
+        ("Migrants camped in Matias Romero, Oaxaca State, Mexico, on Wednesday.", "Oaxaca State", None),
+    ],
+)
+def test_an_american_state_university_names_its_state_but_a_foreign_state_is_whole(
+    recognize_text, text, place, whole
+):
+    names = found(recognize_text(text))
+    assert place in names and whole not in names
