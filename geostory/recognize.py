@@ -380,13 +380,16 @@ def _from_untagged_runs(
 
 
 def _unknown_word(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> bool:
-    """A single word the model calls a place that the gazetteer does not hold and the article
-    never writes where places are written ("in X", "X, Y"): a person, team or firm far more
-    often than a place (it would get no pin either way)."""
+    """A single word the model calls a place that the gazetteer does not hold by that name and
+    the article never writes where places are written ("in X", "X, Y"): a person, team or firm
+    far more often than a place."""
     text = span.text
     doc = span.doc
-    if len(span) != 1 or _placed(span) or gazetteer.is_place_name(text):
+    if len(span) != 1 or _placed(span) or text.lower() in SAINTS:
         return False
+    acronym = len(text) <= 4 and sum(c.isupper() for c in text) >= 2
+    if acronym and _named(gazetteer, text) is not None or not acronym and gazetteer.is_place_name(text):
+        return False  # held by that name; an acronym not only by an alias ("MoD" for Maud)
     before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
     if len(before) == 2 and before[1] in (",", "-") and _capitalised(doc[span.start - 2].text):
         return False  # "Rockingham, Northamptonshire", "Athens-Clarke"

@@ -480,3 +480,7 @@ def test_an_american_state_university_names_its_state_but_a_foreign_state_is_who
 ):
     names = found(recognize_text(text))
     assert place in names and whole not in names
+
+
+def test_an_acronym_known_only_as_a_town_alias_is_not_a_place(recognize_text):
+    assert "MoD" not in found(recognize_text("The MoD has confirmed the sergeant's death on Tuesday."))
