@@ -1029,7 +1029,8 @@ def _is_dateline(tokens) -> bool:
 
 
 def _trim(ent: SpacySpan) -> SpacySpan | None:
-    """Drop a leading 'the' and a trailing possessive or punctuation token."""
+    """Drop a leading 'the' and trailing possessives, punctuation and lower-case words the model
+    swept in ("the Pacific equatorial", "Kermanshah province", "Grand and")."""
     start, end = ent.start, ent.end
     doc = ent.doc
     # a leading "the", punctuation or lower-case word the model swept in ("later Far Eastern ...")
@@ -1043,9 +1044,15 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
         )
     ):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "’")):
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].text in ("'s", "’s", "'", "’")
+        or (end - start > 1 and doc[end - 1].is_lower and doc[end - 1].is_alpha)  # "Pacific equatorial"
+    ):
         end -= 1
-    return doc[start:end] if start < end else None
+    if start >= end or not any(t.text[:1].isupper() for t in doc[start:end]):
+        return None  # nothing capitalised is left: no proper name ("alisin na para")
+    return doc[start:end]
 
 
 def _without_state_word(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:

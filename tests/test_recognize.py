@@ -484,3 +484,15 @@ def test_an_american_state_university_names_its_state_but_a_foreign_state_is_who
 
 def test_an_acronym_known_only_as_a_town_alias_is_not_a_place(recognize_text):
     assert "MoD" not in found(recognize_text("The MoD has confirmed the sergeant's death on Tuesday."))
+
+
+@pytest.mark.parametrize(
+    "text, place, longer",
+    [
+        ("He was born in western Iran's Kermanshah province in 1923.", "Kermanshah", "Kermanshah province"),
+        ("Warm water spread in the eastern Pacific equatorial region.", "Pacific", "Pacific equatorial"),
+    ],
+)
+def test_lower_case_words_the_model_swept_into_a_name_are_not_part_of_it(recognize_text, text, place, longer):
+    names = found(recognize_text(text))
+    assert place in names and longer not in names
