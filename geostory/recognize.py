@@ -18,7 +18,16 @@ therefore only proposals, checked against the gazetteer:
 - NORP spans that name a nation's people ("North Korean") are demonyms looked up as the country;
 - capitalised runs of tokens outside any entity that the gazetteer knows well (countries,
   regions, large cities, curated landmarks; any town in an ALL-CAPS dateline, "ATLANTA -",
-  "COLUMBUS, Ohio (AP) --") are added.
+  "COLUMBUS, Ohio (AP) --", "BEIRUT:", "March 15, 2009 NEWARK --") are added;
+- spans are cut to the place they name: an institution's tail ("Edgar County Sheriff's
+  Office", "Greer City Hall"), a kind before "of" ("City of Norfolk"), lower-case words the model
+  swept in ("Kermanshah province"), an American university's "State" ("Mississippi State"), a
+  direction before a state or town ("North Georgia", while "North Africa" stays whole); and
+  grown to the whole name the gazetteer holds ("Gun" + "Barrel City", "Trinidad and Tobago",
+  "ST. LOUIS");
+- a people opening an organisation's name is a demonym ("the Georgian Interior Ministry"); a town
+  after "in" inside one is a place ("a school in Lombard"); one word the model calls a place that
+  no gazetteer entry holds by that name, nowhere written where places are, is not a place.
 
 One name keeps one sense through an article (`_Discourse`): a word used as a person's (the surname
 of a multi-word PERSON, a word after a title, a speaker of "said" the gazetteer knows only as a
