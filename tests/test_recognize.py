@@ -314,3 +314,185 @@ def test_a_town_name_used_for_a_speaker_or_a_relative_is_a_person(recognize_text
 def test_a_place_that_says_it_or_owns_a_relative_is_still_a_place(recognize_text):
     text = "Britain said it would act. Ohio's sons fought there. Flights to Lincoln resumed."
     assert {"Britain", "Ohio", "Lincoln"} <= set(found(recognize_text(text)))
+
+
+def test_a_full_stop_after_a_name_with_an_abbreviation_is_not_part_of_it(recognize_text):
+    names = found(recognize_text("The consulate is in St. Petersburg. It reopened on Monday."))
+    assert "St. Petersburg" in names and "St. Petersburg." not in names
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Deputies from the Edgar County Sheriff's Office searched the field.", "Edgar County"),
+        ("The suspect was held at the Butler County Jail overnight.", "Butler County"),
+        ("Records are kept at the Henry County Courthouse downtown.", "Henry County"),
+        ("The Boulder City Council voted on Tuesday.", "Boulder City"),
+    ],
+)
+def test_a_place_opening_an_institution_name_is_the_place(recognize_text, text, place):
+    assert place in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("She was born in Gun Barrel City and moved away at ten.", "Gun Barrel City"),
+        ("Volunteers cleaned up the New Concord Reservoir on Saturday.", "New Concord"),
+        ("ISLE OF PALMS - Two members of the board are running for mayor.", "ISLE OF PALMS"),
+    ],
+)
+def test_a_town_is_written_whole_when_the_gazetteer_has_the_longer_name(recognize_text, text, place):
+    assert place in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, name, kept",
+    [
+        ("Republicans said the budget was smaller than under Pawlenty's proposal.", "Pawlenty", False),
+        ("The fans cheered after Petrojet beat Ismaili on Monday.", "Petrojet", False),
+        ("The deal was signed in Kravitzberg on Tuesday.", "Kravitzberg", True),  # where places are written
+    ],
+)
+def test_a_single_word_no_gazetteer_holds_is_a_place_only_where_places_are_written(
+    recognize_text, text, name, kept
+):
+    assert (name in found(recognize_text(text))) is kept
+
+
+@pytest.mark.parametrize(
+    "text, demonym, country",
+    [
+        ("Officials of the Georgian Interior Ministry said the border was quiet.", "Georgian", "Georgia"),
+        ("Reporters from the Canadian Press covered the hearing.", "Canadian", "Canada"),
+    ],
+)
+def test_a_people_opening_an_organisation_name_is_a_demonym(recognize_text, text, demonym, country):
+    mentions = {m.text: m for m in recognize_text(text)}
+    assert mentions[demonym].kind == "demonym" and mentions[demonym].query == country
+
+
+def test_a_town_after_in_inside_an_organisation_name_is_a_place(recognize_text):
+    mentions = recognize_text("Pupils at St. Ambrose Lutheran School in Lombard won the essay prize.")
+    assert ("Lombard", "toponym") in [(m.text, m.kind) for m in mentions]
+
+
+@pytest.mark.parametrize(
+    "text, town",
+    [
+        ("Drug dealer arrested near airport. BEIRUT: A man was arrested on Monday.", "BEIRUT"),
+        ("By a Staff Reporter March 15, 2009 NEWARK -- The council met on Monday.", "NEWARK"),
+    ],
+)
+def test_a_dateline_after_a_byline_date_or_before_a_colon_is_a_place(recognize_text, text, town):
+    assert town in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, facility",
+    [
+        ("Police closed Waterloo station in London after a fire.", "Waterloo station"),
+        (
+            "The plane landed at Wright-Patterson Air Force Base in Ohio on Monday.",
+            "Wright-Patterson Air Force Base",
+        ),
+    ],
+)
+def test_a_station_or_base_the_gazetteer_lacks_is_a_facility_not_its_namesake_town(
+    recognize_text, text, facility
+):
+    kinds = {m.text: m.kind for m in recognize_text(text)}
+    assert kinds.get(facility) == "facility"
+
+
+def test_a_name_written_without_its_transliteration_final_h_is_the_town(recognize_text):
+    assert "Hama" in found(recognize_text("The fighting spread from Aleppo into Idlib and Hama."))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Taxes are a burden on the citizens of the Province of Ontario, he said.", "Ontario"),
+        ("Does the City of Norfolk need a new slogan?", "Norfolk"),
+    ],
+)
+def test_a_place_written_after_its_kind_is_the_name(recognize_text, text, place):
+    names = found(recognize_text(text))
+    assert place in names and not any(n.endswith(f" of {place}") for n in names)
+
+
+@pytest.mark.parametrize(
+    "text, demonym, place",
+    [
+        ("The stimulus money reached thousands of low-income Ohioans last year.", "Ohioans", "Ohio"),
+        ("The Sri Lankan army said on Monday that rebels had fled.", "Sri Lankan", "Sri Lanka"),
+    ],
+)
+def test_the_people_of_a_state_or_country_are_a_demonym_of_it(recognize_text, text, demonym, place):
+    mentions = {m.text: m for m in recognize_text(text)}
+    assert mentions[demonym].kind == "demonym" and mentions[demonym].query == place
+
+
+@pytest.mark.parametrize(
+    "text, name, kept",
+    [
+        ("The projects will cost 43.8 billion US dollars over three years.", "US", True),
+        ("BY CHAD KLIMACK Staff Reporter. The council met on Monday.", "CHAD", False),
+    ],
+)
+def test_a_country_written_in_capitals_is_a_place_outside_a_line_in_capitals(
+    recognize_text, text, name, kept
+):
+    assert (name in found(recognize_text(text))) is kept
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("France has a new approach to North Africa this year.", "North Africa"),
+        ("Drought relief finally came to North Georgia this spring.", "Georgia"),
+    ],
+)
+def test_a_direction_stays_with_a_continent_but_not_with_a_state(recognize_text, text, name):
+    assert name in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("The prime minister said that Trinidad and Tobago failed to attend.", "Trinidad and Tobago"),
+        ("ST. LOUIS - Police announced an arrest on Monday.", "ST. LOUIS"),
+    ],
+)
+def test_a_name_with_and_or_a_saint_abbreviation_is_written_whole(recognize_text, text, place):
+    assert place in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, place, whole",
+    [
+        ("Mississippi State started the game with a 10-0 run.", "Mississippi", "Mississippi State"),
+        ("Migrants camped in Matias Romero, Oaxaca State, Mexico, on Wednesday.", "Oaxaca State", None),
+    ],
+)
+def test_an_american_state_university_names_its_state_but_a_foreign_state_is_whole(
+    recognize_text, text, place, whole
+):
+    names = found(recognize_text(text))
+    assert place in names and whole not in names
+
+
+def test_an_acronym_known_only_as_a_town_alias_is_not_a_place(recognize_text):
+    assert "MoD" not in found(recognize_text("The MoD has confirmed the sergeant's death on Tuesday."))
+
+
+@pytest.mark.parametrize(
+    "text, place, longer",
+    [
+        ("He was born in western Iran's Kermanshah province in 1923.", "Kermanshah", "Kermanshah province"),
+        ("Warm water spread in the eastern Pacific equatorial region.", "Pacific", "Pacific equatorial"),
+    ],
+)
+def test_lower_case_words_the_model_swept_into_a_name_are_not_part_of_it(recognize_text, text, place, longer):
+    names = found(recognize_text(text))
+    assert place in names and longer not in names

@@ -295,3 +295,32 @@ def test_two_spellings_pinned_at_one_spot_by_overrides_stay_one_place():
     (place,) = resolution.places
     assert {m.text for m in place.mentions} == {"United States", "US"}
     assert (place.latitude, place.longitude) == (38.9, -77.0)
+
+
+@pytest.mark.parametrize("fine, country", [("£300", "GB"), ("$300", "US")])
+def test_the_article_currency_votes_for_its_country(fine, country):
+    lancaster_gb = city("Lancaster", 54.047, -2.801, "GB", "ENG", 52_234, "2644972")
+    lancaster_ca = city("Lancaster", 34.698, -118.137, "US", "CA", 156_633, "5364940")
+    britain = Candidate("United Kingdom", 54.0, -2.0, "country", "GB", 66_000_000, "geonames", "2635167")
+
+    class WithBritain(FakeGazetteer):
+        def country(self, code):
+            return britain if code == "GB" else super().country(code)
+
+    text = f"A driver in Lancaster was fined {fine} for speeding."
+    gazetteer = WithBritain({"Lancaster": [lancaster_ca, lancaster_gb]})
+    resolution = resolve(mentions_of(text, "Lancaster"), text, gazetteer=gazetteer)
+    assert place_named(resolution, "Lancaster").country_code == country
+
+
+def test_a_station_with_no_container_is_pinned_at_its_town_in_the_article_country():
+    waterloo_ca = city("Waterloo", 43.467, -80.516, "CA", "08", 104_986, "6176823")
+    waterloo_gb = city("Waterloo", 51.503, -0.113, "GB", "ENG", 5_000, "2634677")
+    london = city("London", 51.509, -0.126, "GB", "ENG", 8_961_989, "2643743")
+    text = "Trains were stopped in London. Later Waterloo station was closed."
+    gazetteer = FakeGazetteer({"Waterloo": [waterloo_ca, waterloo_gb], "London": [london]})
+    mentions = mentions_of(text, "London") + mentions_of(text, "Waterloo station", kind="facility")
+    station = place_named(
+        resolve(sorted(mentions, key=lambda m: m.start), text, gazetteer=gazetteer), "Waterloo station"
+    )
+    assert station.approximate and station.country_code == "GB"
