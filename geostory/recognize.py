@@ -340,7 +340,7 @@ def _civic_town(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
         name = doc[span.start : span.start + size]
         if not all(_capitalised(t.text) and t.is_alpha for t in name) or _looks_personal(name, "", discourse):
             continue
-        following = [t.lower_ for t in doc[name.end : name.end + 3]]
+        following = [t.lower_ for t in doc[name.end : name.end + 3]] if name.end < len(doc) else []
         if not any(tuple(following[: len(tail)]) == tail for tail in CIVIC_TAILS):
             continue
         best = _named(gazetteer, name.text, placed=True)
@@ -744,7 +744,7 @@ def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer) -> set[str]:
         return None
 
     for token in doc:
-        following = [t.lower_ for t in doc[token.i + 1 : token.i + 4]]
+        following = [t.lower_ for t in doc[token.i + 1 : token.i + 4]] if token.i + 1 < len(doc) else []
         if token.lower_ in SPEECH_VERBS:
             before, after = name_at(token.i - 1), name_at(token.i + 1)
             if before is not None and following[:1] and following[0] in PERSONAL_PRONOUNS:
@@ -761,6 +761,8 @@ def _with_facility_word(span, gazetteer: Gazetteer):
     """'Haneda' + 'airport', 'Munich' + 'airport': the facility when the gazetteer knows it by
     that name (the model leaves a lower-case facility word out of the entity)."""
     doc = span.doc
+    if span.end >= len(doc):
+        return span  # nothing follows (and a span starting past the end costs a whole `doc.text`)
     for size in range(MAX_RUN_TOKENS, 0, -1):
         # "O.R." + "Tambo International Airport": the model cut the name at the initials
         words = doc[span.end : span.end + size]
@@ -795,7 +797,7 @@ def _is_dateline(tokens) -> bool:
     first = tokens[0]
     if first.i > 0 and not (doc[first.i - 1].is_punct or first.is_sent_start):
         return False
-    for token in doc[tokens.end : min(len(doc), tokens.end + 5)]:
+    for token in doc[tokens.end : tokens.end + 5] if tokens.end < len(doc) else ():
         if DASH.fullmatch(token.text):
             return True
         if token.text == "(" or not (
