@@ -629,20 +629,22 @@ class _Discourse:
                 and doc[token.i - 1].lower_ in PERSON_TITLES - SAINTS
             ):
                 persons.add(token.text)
-        for token in doc[2:]:
+        first = initial = None
+        for token in doc:
             # "Tyrise M. Bell", whatever label the model gave it: a middle initial marks a person's
             # name, unless the name goes on into an institution's ("Stephen F. Austin University")
-            first, initial = doc[token.i - 2], doc[token.i - 1]
-            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if (
-                MIDDLE_INITIAL.fullmatch(initial.text)
+                first is not None
+                and initial is not None
+                and MIDDLE_INITIAL.fullmatch(initial.text)
                 and first.is_alpha
                 and first.is_title
                 and token.is_alpha
                 and token.is_title
-                and not (following is not None and _capitalised(following.text))
+                and not (token.i + 1 < len(doc) and _capitalised(doc[token.i + 1].text))
             ):
                 persons.add(token.text)
+            first, initial = initial, token  # the two tokens before the next one, without re-indexing
         for token in doc[:-3]:
             # "Flores, 26, had just left the Army": a name with an age in apposition is a person's
             if (
@@ -743,15 +745,19 @@ def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer) -> set[str]:
             return token
         return None
 
+    possessives = ("'s", "’s")
     for token in doc:
+        speech = token.lower_ in SPEECH_VERBS
+        if not speech and not (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in possessives):
+            continue  # most words: no need to read the three that follow
         following = [t.lower_ for t in doc[token.i + 1 : token.i + 4]] if token.i + 1 < len(doc) else []
-        if token.lower_ in SPEECH_VERBS:
+        if speech:
             before, after = name_at(token.i - 1), name_at(token.i + 1)
             if before is not None and following[:1] and following[0] in PERSONAL_PRONOUNS:
                 add(before)  # "Lincoln said he"
             if after is not None and following[1:3] == [",", "who"]:
                 add(after)  # "said Lincoln, who"
-        elif following[:2] and following[0] in ("'s", "’s") and following[1] in KIN:
+        elif following[:2] and following[0] in possessives and following[1] in KIN:
             if (name := name_at(token.i)) is not None:
                 add(name)  # "Chester's brother"
     return found
