@@ -382,8 +382,11 @@ def bench_floor(runs: int, eval_dir: Path, big_mb: int = 0) -> None:
     pool = sentences()
     rng = random.Random(11)
     print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
-    print("| article | floor median s | build median s | ratio | floor peak MB | build peak MB | load avg |")
-    print("|---|---|---|---|---|---|---|")
+    if runs:
+        print(
+            "| article | floor median s | build median s | ratio | floor peak MB | build peak MB | load avg |"
+        )
+        print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         articles = [("seed", SEED)] if runs else []
         for size in (100_000, 1_000_000) if runs else ():
