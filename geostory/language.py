@@ -57,7 +57,7 @@ def _lemmatize_by_type(nlp: Language) -> None:
     only some of the paths), a sixth of the whole pipeline's time on long text. A rule lemma
     depends only on those three, so each distinct triple is lemmatized once, by the lemmatizer's
     own `lemmatize`, and the lemmas are written back as one column; its word index answers `in`
-    from a set instead of scanning a list. The same lemmas, about twenty times faster.
+    from a set instead of scanning a list. The same lemmas, 1.07 s -> 0.14 s on a 100 KB article.
     Any other lemmatizer (lookup mode, a subclass with its own `__call__`) is left as it is.
     """
     if "lemmatizer" not in nlp.pipe_names:
