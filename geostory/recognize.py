@@ -477,7 +477,7 @@ def _civic_town(span: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
             or all(t.lower_ in GENERIC_PLACE_WORDS for t in name)
         ):
             continue
-        following = [t.lower_ for t in doc[name.end : name.end + 3]]
+        following = [t.lower_ for t in doc[name.end : name.end + 3]] if name.end < len(doc) else []
         if not any(tuple(following[: len(tail)]) == tail for tail in CIVIC_TAILS):
             continue
         if _exact_place(gazetteer, doc[name.start : name.end + 1].text) is not None:
@@ -853,20 +853,22 @@ class _Discourse:
                 and doc[token.i - 1].lower_ in PERSON_TITLES - SAINTS
             ):
                 persons.add(token.text)
-        for token in doc[2:]:
+        first = initial = None
+        for token in doc:
             # "Tyrise M. Bell", whatever label the model gave it: a middle initial marks a person's
             # name, unless the name goes on into an institution's ("Stephen F. Austin University")
-            first, initial = doc[token.i - 2], doc[token.i - 1]
-            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if (
-                MIDDLE_INITIAL.fullmatch(initial.text)
+                first is not None
+                and initial is not None
+                and MIDDLE_INITIAL.fullmatch(initial.text)
                 and first.is_alpha
                 and first.is_title
                 and token.is_alpha
                 and token.is_title
-                and not (following is not None and _capitalised(following.text))
+                and not (token.i + 1 < len(doc) and _capitalised(doc[token.i + 1].text))
             ):
                 persons.add(token.text)
+            first, initial = initial, token  # the two tokens before the next one, without re-indexing
         for token in doc[:-3]:
             # "Flores, 26, had just left the Army": a name with an age in apposition is a person's
             if (
@@ -967,15 +969,19 @@ def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer) -> set[str]:
             return token
         return None
 
+    possessives = ("'s", "’s")
     for token in doc:
-        following = [t.lower_ for t in doc[token.i + 1 : token.i + 4]]
-        if token.lower_ in SPEECH_VERBS:
+        speech = token.lower_ in SPEECH_VERBS
+        if not speech and not (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in possessives):
+            continue  # most words: no need to read the three that follow
+        following = [t.lower_ for t in doc[token.i + 1 : token.i + 4]] if token.i + 1 < len(doc) else []
+        if speech:
             before, after = name_at(token.i - 1), name_at(token.i + 1)
             if before is not None and following[:1] and following[0] in PERSONAL_PRONOUNS:
                 add(before)  # "Lincoln said he"
             if after is not None and following[1:3] == [",", "who"]:
                 add(after)  # "said Lincoln, who"
-        elif following[:2] and following[0] in ("'s", "’s") and following[1] in KIN:
+        elif following[:2] and following[0] in possessives and following[1] in KIN:
             if (name := name_at(token.i)) is not None:
                 add(name)  # "Chester's brother"
     return found
@@ -985,6 +991,8 @@ def _with_facility_word(span, gazetteer: Gazetteer):
     """'Haneda' + 'airport', 'Munich' + 'airport': the facility when the gazetteer knows it by
     that name (the model leaves a lower-case facility word out of the entity)."""
     doc = span.doc
+    if span.end >= len(doc):
+        return span  # nothing follows (and a span starting past the end costs a whole `doc.text`)
     for size in range(MAX_RUN_TOKENS, 0, -1):
         # "O.R." + "Tambo International Airport": the model cut the name at the initials
         words = doc[span.end : span.end + size]
@@ -1027,7 +1035,8 @@ def _is_dateline(tokens) -> bool:
     joined = previous is not None and previous.text in ("-", "/")
     if tokens.end < len(doc) and doc[tokens.end].text == ":" and tokens.text.isupper() and not joined:
         return True  # "BEIRUT: Israel ...", not "TIP-INS:"
-    for token in doc[tokens.end : min(len(doc), tokens.end + 5)]:
+    # (a slice that starts at the doc's end would rebuild the whole text: skip it)
+    for token in doc[tokens.end : tokens.end + 5] if tokens.end < len(doc) else ():
         if DASH.fullmatch(token.text):
             return True
         if token.text == "(" or not (

@@ -33,11 +33,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import folium
-from branca.element import Element, Figure, MacroElement
-
 from geostory.atomic import write_bytes
-from geostory.errors import ConfigurationError
+from geostory.errors import ConfigurationError, GeostoryError
 from geostory.export import (
     BIDI_CONTROLS,
     clean_text,
@@ -47,6 +44,7 @@ from geostory.export import (
     quoted_sentence,
     story_events,
 )
+from geostory.lazy_jinja import deferred_templates
 from geostory.model import (
     MODES,
     ROLES,
@@ -60,6 +58,10 @@ from geostory.model import (
     TimeSpan,
     Visit,
 )
+
+with deferred_templates():  # folium's ~50 class templates compile when first rendered, not here
+    import folium
+    from branca.element import Element, Figure, MacroElement
 
 __all__ = ["ATTRIBUTION", "Verbatim", "embed_snippet", "render_html", "render_map", "write_html"]
 
@@ -658,12 +660,59 @@ def _inline_libraries() -> str:
     return "\n".join(parts)
 
 
+BASEMAP_FORMAT = 1  # bump when the simplified basemap's content changes
+
+
 @functools.lru_cache(maxsize=1)
 def country_basemap(tolerance: float = 0.05) -> list[dict[str, Any]]:
     """Country outlines from `countryinfo`, simplified with shapely: a basemap for offline use.
 
-    Geometries in GeoJSON order, coordinates rounded to 0.01 degree (about 1 km).
+    Geometries in GeoJSON order, coordinates rounded to 0.01 degree (about 1 km). Reading and
+    simplifying ~250 countries costs a sixth of a second, so the result is kept in geostory's
+    cache folder (keyed by the countryinfo data and shapely installed) and read back from there.
     """
+    cached = _basemap_cache_path(tolerance)
+    if cached is not None:
+        try:
+            return json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    geometries = _simplified_countries(tolerance)
+    if cached is not None and geometries:
+        from geostory.atomic import write_text
+
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            write_text(cached, json.dumps(geometries, separators=(",", ":")))
+        except (OSError, GeostoryError):
+            pass  # an unwritable cache folder only costs the time to simplify again
+    return geometries
+
+
+def _basemap_cache_path(tolerance: float) -> Path | None:
+    """Where the simplified basemap is cached: named by what it is made from."""
+    import hashlib
+    import importlib.util
+
+    try:
+        import countryinfo
+
+        data = Path(countryinfo.__file__).parent / "data"
+        spec = importlib.util.find_spec("shapely")
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        if origin is None:
+            return None
+        stamp = (data.stat().st_mtime_ns, len(os.listdir(data)), origin.stat().st_mtime_ns, tolerance)
+    except (ImportError, OSError):
+        return None
+    from geostory.geo import cache_dir
+
+    digest = hashlib.sha1(repr(stamp).encode()).hexdigest()[:16]
+    return cache_dir() / f"basemap-{digest}-v{BASEMAP_FORMAT}.json"
+
+
+def _simplified_countries(tolerance: float) -> list[dict[str, Any]]:
+    """Every country outline countryinfo ships, simplified; [] without countryinfo or shapely."""
     try:
         import countryinfo
         from shapely.geometry import mapping, shape

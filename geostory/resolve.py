@@ -16,10 +16,13 @@ is reported unresolved, never dropped silently. User overrides pin or exclude na
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .gazetteer import country_neighbours, currency_countries, normalize_name
 from .geo import SAME_PLACE_KM, distance_km
@@ -82,6 +85,7 @@ CONTEXT_ROUNDS = 3
 NEIGHBOUR_SHARE = 0.5  # a vote for a bordering country counts this much towards a candidate's country
 ALTERNATIVE_MARGIN = 3.0  # runner-ups scoring within this of the winner are offered as alternatives
 EARTH_RADIUS_KM = 6371.0088
+_LATITUDE_KM = EARTH_RADIUS_KM * math.pi / 180  # km per degree of latitude on the ranking sphere
 PRIOR_SCALE = 0.5  # log10(population) units -> score units
 EXACT_NAME_BONUS = 1.0
 SMALL_LIFT = 0.3  # the share of context a place of population ~1 gets ...
@@ -256,49 +260,140 @@ class _Vote:
 
 @dataclass(frozen=True)
 class _Context:
-    """The article's geography: each name's current reading, weighted by confidence."""
+    """The article's geography: each name's current reading, weighted by confidence.
+
+    Every name asks it once per reading and round, so the votes are indexed (by country, by
+    region, by latitude) on first use: a long article's hundreds of names stay near-linear. The
+    sums add the same weights in the same order as a plain loop over the votes would."""
 
     votes: list[_Vote]
 
     def shares(self, query: str, candidate: Candidate) -> tuple[float, float]:
         """The share of the other names' weight in this candidate's country (a neighbouring
         country counts a fraction), and in its region."""
-        total = country = region_total = region = 0.0
-        neighbours = country_neighbours(candidate.country_code)
-        for vote in self.votes:
-            if vote.query == query:
-                continue
-            other = vote.candidate
-            total += vote.weight
-            if other.country_code == candidate.country_code:
-                country += vote.weight
-            elif other.country_code in neighbours:
-                country += NEIGHBOUR_SHARE * vote.weight
-            if other.place_type not in ("country", "continent", "water") and other.admin1:
-                region_total += vote.weight
-                if (other.country_code, other.admin1) == (candidate.country_code, candidate.admin1):
-                    region += vote.weight
+        total, region_total = self._totals(query)
+        country = region = 0.0
+        for vote, term in self._country_terms(candidate.country_code):
+            if vote.query != query:
+                country += term
+        for vote in self._by_region.get((candidate.country_code, candidate.admin1), ()):
+            if vote.query != query:
+                region += vote.weight
         return (country / total if total else 0.0, region / region_total if region_total else 0.0)
+
+    def _totals(self, query: str) -> tuple[float, float]:
+        """The other names' weight, and that of those with a sub-national reading."""
+        cached = self._cache.get(("totals", query))
+        if cached is None:
+            total = region_total = 0.0
+            for vote in self.votes:
+                if vote.query == query:
+                    continue
+                total += vote.weight
+                if _regional(vote.candidate):
+                    region_total += vote.weight
+            cached = self._cache[("totals", query)] = (total, region_total)
+        return cached
+
+    def _country_terms(self, code: str | None) -> list[tuple[_Vote, float]]:
+        """The votes in country `code` (their weight) or next to it (a share), in vote order."""
+        cached = self._cache.get(("country", code))
+        if cached is None:
+            neighbours = country_neighbours(code)
+            cached = []
+            for vote in self.votes:
+                if vote.candidate.country_code == code:
+                    cached.append((vote, vote.weight))
+                elif vote.candidate.country_code in neighbours:
+                    cached.append((vote, NEIGHBOUR_SHARE * vote.weight))
+            self._cache[("country", code)] = cached
+        return cached
+
+    @functools.cached_property
+    def _cache(self) -> dict[tuple[str, str | None], Any]:
+        return {}
+
+    @functools.cached_property
+    def _by_region(self) -> dict[tuple[str | None, str | None], list[_Vote]]:
+        out: dict[tuple[str | None, str | None], list[_Vote]] = {}
+        for vote in self.votes:
+            if _regional(vote.candidate):
+                out.setdefault((vote.candidate.country_code, vote.candidate.admin1), []).append(vote)
+        return out
 
     def unexplained_countries(self, query: str) -> frozenset[str]:
         """Countries the other names name as countries (or by their people) while no other
         name's reading lies inside them."""
-        named: set[str] = set()
-        inside: set[str] = set()
+        mine = [
+            (v.candidate.country_code, v.candidate.place_type == "country")
+            for v in self._by_query.get(query, ())
+        ]
+        named, inside = self._country_uses
+        unexplained = {c for c in named if not inside[c]}
+        for code in {c for c, _ in mine if c}:  # only the countries this name's own vote touches change
+            unexplained.discard(code)
+            if named[code] > mine.count((code, True)) and inside[code] == mine.count((code, False)):
+                unexplained.add(code)
+        return frozenset(unexplained)
+
+    @functools.cached_property
+    def _country_uses(self) -> tuple[Counter[str], Counter[str]]:
+        """How many votes name each country as a country, and how many lie inside it."""
+        named: Counter[str] = Counter()
+        inside: Counter[str] = Counter()
         for vote in self.votes:
-            if vote.query == query or not vote.candidate.country_code:
-                continue
-            (named if vote.candidate.place_type == "country" else inside).add(vote.candidate.country_code)
-        return frozenset(named - inside)
+            if vote.candidate.country_code:
+                (named if vote.candidate.place_type == "country" else inside)[
+                    vote.candidate.country_code
+                ] += 1
+        return named, inside
+
+    @functools.cached_property
+    def _by_query(self) -> dict[str, list[_Vote]]:
+        out: dict[str, list[_Vote]] = {}
+        for vote in self.votes:
+            out.setdefault(vote.query, []).append(vote)
+        return out
 
     def nearest_km(self, query: str, candidate: Candidate) -> float | None:
-        """Distance to the closest point-like place the other names resolve to."""
-        distances = [
-            _km(candidate, v.candidate)
-            for v in self.votes
-            if v.query != query and v.candidate.place_type not in ("country", "continent", "region", "water")
-        ]
-        return min(distances) if distances else None
+        """Distance to the closest point-like place the other names resolve to.
+
+        The points are sorted by latitude and searched outwards from the candidate's: a point
+        further in latitude alone than the best distance so far cannot be closer."""
+        latitudes, points = self._points
+        best: float | None = None
+        below = bisect.bisect_left(latitudes, candidate.latitude) - 1
+        above = below + 1
+        while below >= 0 or above < len(points):
+            gap_below = candidate.latitude - latitudes[below] if below >= 0 else math.inf
+            gap_above = latitudes[above] - candidate.latitude if above < len(points) else math.inf
+            if gap_below <= gap_above:
+                gap, vote, below = gap_below, points[below], below - 1
+            else:
+                gap, vote, above = gap_above, points[above], above + 1
+            if best is not None and _LATITUDE_KM * gap * (1 - 1e-9) - 1e-6 > best:
+                break  # every remaining point is at least this far in latitude
+            if vote.query != query:
+                km = _km(candidate, vote.candidate)
+                best = km if best is None else min(best, km)
+        return best
+
+    @functools.cached_property
+    def _points(self) -> tuple[list[float], list[_Vote]]:
+        points = sorted(
+            (
+                v
+                for v in self.votes
+                if v.candidate.place_type not in ("country", "continent", "region", "water")
+            ),
+            key=lambda v: v.candidate.latitude,
+        )
+        return [v.candidate.latitude for v in points], points
+
+
+def _regional(candidate: Candidate) -> bool:
+    """A reading below the country that names its first-level region."""
+    return candidate.place_type not in ("country", "continent", "water") and bool(candidate.admin1)
 
 
 def _pair_support(
@@ -315,24 +410,44 @@ def _pair_support(
         for g in groups
         if options[g.query] and any(m.kind == "toponym" for m in g.mentions)
     }
+    neighbours = _pair_neighbours(points)
     support: dict[str, dict[str, float]] = {}
     for query, mine in points.items():
         if len(options[query]) < 2 or options[query][0].place_type in ("country", "region", "continent"):
             continue  # nothing to settle; or a state, not its namesake town ("Florida" by Morris County)
+        near_by_other = neighbours.get(query)
+        if not near_by_other:
+            continue
         totals: dict[str, float] = {}
-        for other, theirs in points.items():
-            if other == query or not theirs:
+        for other in points:  # the other names in the same order as ever: the sums add alike
+            if other == query or other not in near_by_other:
                 continue
-            near = [
-                c.key
-                for c in mine
-                if any(_close(c, t) and "county" in (c.place_type, t.place_type) for t in theirs)
-            ]
+            near = [c.key for index, c in enumerate(mine) if index in near_by_other[other]]
             for key in near:
                 totals[key] = totals.get(key, 0.0) + PAIR_WEIGHT / len(near)
         if totals:
             support[query] = {key: min(PAIR_CAP, value) for key, value in totals.items()}
     return support
+
+
+def _pair_neighbours(points: Mapping[str, list[Candidate]]) -> dict[str, dict[str, set[int]]]:
+    """For each name, the other names with a reading next to one of its readings (one of the two a
+    county), and which of its readings those are: found through the readings sorted by latitude,
+    never by trying every pair."""
+    flat = sorted(
+        ((c.latitude, query, index, c) for query, mine in points.items() for index, c in enumerate(mine)),
+        key=lambda item: item[0],
+    )
+    latitudes = [item[0] for item in flat]
+    band = PAIR_KM / 111.0 * (1 + 1e-9) + 1e-9  # a hair wider than `_close`'s box, which decides
+    out: dict[str, dict[str, set[int]]] = {}
+    for latitude, query, index, c in flat:
+        start = bisect.bisect_left(latitudes, latitude - band)
+        stop = bisect.bisect_right(latitudes, latitude + band)
+        for _, other, _, t in flat[start:stop]:
+            if other != query and _close(c, t) and "county" in (c.place_type, t.place_type):
+                out.setdefault(query, {}).setdefault(other, set()).add(index)
+    return out
 
 
 def _close(a: Candidate, b: Candidate) -> bool:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from geopy.distance import geodesic
-
+from geostory.geo import distance_km
 from geostory.model import Place
 
 _AREAS = ("country", "continent")
@@ -42,8 +41,8 @@ def _in_region(outer: Place, inner: Place) -> bool:
 
 
 def _km(a: Place, b: Place) -> float:
-    """Geodesic distance in km between two places (geopy, as everywhere in geostory)."""
-    return geodesic((a.latitude, a.longitude), (b.latitude, b.longitude)).km
+    """Geodesic distance in km between two places (geopy's, as everywhere in geostory)."""
+    return distance_km(a, b)
 
 
 def _unique(places: Iterable[Place]) -> list[Place]:
