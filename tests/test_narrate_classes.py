@@ -496,3 +496,41 @@ def test_a_stay_at_a_name_not_on_the_map_leaves_the_origin_unknown(nlp):  # noqa
     ):
         story = build_story(article, places, unresolved, read_events(article, nlp(text), places, unresolved))
         assert {(leg.origin.name, leg.destination.name) for leg in story.legs} == legs
+
+
+def _with_nations(nlp, text: str) -> set[tuple[str, str]]:  # noqa: F811
+    """Legs of a made-up text whose demonyms ("Austrian") name countries that are no pins."""
+    import datetime as dt
+
+    from test_narrate import make_places
+    from test_narrate_package import PLACES
+
+    from geostory.model import Article
+    from geostory.narrate.events import read_events
+    from geostory.narrate.itinerary import build_story
+
+    article = Article(text=text, date=dt.date(2024, 5, 15))
+    places = make_places(text, PLACES)
+    nations = make_places(text, {"Austrian": (47.5, 14.5, "country", "AT", "demonym")})
+    reading = read_events(article, nlp(text), places, (), nations)
+    return {(leg.origin.name, leg.destination.name) for leg in build_story(article, places, (), reading).legs}
+
+
+@pytest.mark.parametrize(
+    "text, legs",
+    [
+        # a titled person named by their nation, whose origin the article never tells
+        ("Austrian Foreign Minister Anna Weber left for Rome on Monday.", {("Austrian", "Rome")}),
+        # an origin told later wins over the nation
+        (
+            "Austrian Foreign Minister Anna Weber arrived in Rome on Monday. She had left Vienna on Sunday.",
+            {("Vienna", "Rome")},
+        ),
+        # two travellers of two nations: no one home for both
+        ("Austrian Minister Anna Weber and Mary Johnson arrived in Rome on Monday.", set()),
+        # a group named by its country
+        ("The Austria trade mission arrived in Rome on Monday.", {("Austria", "Rome")}),
+    ],
+)
+def test_an_untold_origin_is_where_the_mover_is_named_as_coming_from(nlp, text, legs):  # noqa: F811
+    assert _with_nations(nlp, text) == legs

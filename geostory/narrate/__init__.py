@@ -1,6 +1,6 @@
 """Read journeys (Leg) and visits or events (Visit) from a parsed article.
 
-    narrate(article, doc, places, unresolved=()) -> Story
+    narrate(article, doc, places, unresolved=(), nations=()) -> Story
 
 The stage is a small pipeline; each step is a module:
 
@@ -61,12 +61,20 @@ from geostory.narrate.itinerary import build_story
 __all__ = ["narrate"]
 
 
-def narrate(article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()) -> Story:
+def narrate(
+    article: Article,
+    doc: Doc,
+    places: Sequence[Place],
+    unresolved: Sequence[Mention] = (),
+    nations: Sequence[Place] = (),
+) -> Story:
     """Read journeys (Leg) and visits/events (Visit) from the parsed article; geometry is left to route.
 
     `doc` is the article parsed by spaCy (`doc.text == article.text`); `places` are resolved
     places whose mentions carry character offsets into the text; `unresolved` are the mentions
-    the resolver could not place (a mover told to be at one is not where it was before). Legs and
+    the resolver could not place (a mover told to be at one is not where it was before); `nations`
+    are countries the article names only by their people ("Canadian Foreign Minister X"): no pins,
+    but where a mover comes from when the article never says. Legs and
     visits come back in the order the article tells them.
     """
-    return build_story(article, places, unresolved, read_events(article, doc, places, unresolved))
+    return build_story(article, places, unresolved, read_events(article, doc, places, unresolved, nations))

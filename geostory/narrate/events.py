@@ -328,6 +328,8 @@ def _home_of_a_named_group(reading: _Reading, token: Token | None, index: _Index
     journey leaves that place."""
     if token is None or (reading.origins and not reading.home) or not (reading.destinations or reading.home):
         return
+    if len(reading.actor) > 1:
+        return  # "Chinese President X and Indian Prime Minister Y arrived": no one home for both
     # a person 'of <town>' who "was taken to hospital" was where it happened, not at home
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in reading.trigger.children)
     home = _named_country(token, index) or (None if passive else _home_town(token, index))
@@ -338,12 +340,18 @@ def _home_of_a_named_group(reading: _Reading, token: Token | None, index: _Index
 
 
 def _named_country(token: Token, index: _Index) -> Place | None:
-    if token.lemma_.lower() not in GROUP_NOUNS and token.lower_ not in GROUP_NOUNS:
+    """The country a group or a titled person is named by: "the Ukraine trade mission", "Turkish
+    forces", "Canadian Foreign Minister X" (a country or its people among the name's modifiers)."""
+    group = token.lemma_.lower() in GROUP_NOUNS or token.lower_ in GROUP_NOUNS
+    if not (group or token.i in index.people.ent_of):
         return None
-    for child in token.children:
-        home = index.place(child) if child.dep_ in ("compound", "nmod") else None
+    stack = [c for c in token.children if c.dep_ in ("compound", "nmod", "amod") and c.i < token.i]
+    while stack:  # the modifiers before the head, and theirs ("Canadian Foreign Minister")
+        child = stack.pop()
+        home = index.place(child) or index.nation_of.get(child.i)
         if home is not None and home.place_type == "country":
             return home
+        stack.extend(c for c in child.children if c.dep_ in ("compound", "nmod", "amod") and c.i < child.i)
     return None
 
 
@@ -531,12 +539,16 @@ def _own_clause(reading: _Reading, stop: set[int]) -> list[Token]:
 
 
 def read_events(
-    article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()
+    article: Article,
+    doc: Doc,
+    places: Sequence[Place],
+    unresolved: Sequence[Mention] = (),
+    nations: Sequence[Place] = (),
 ) -> Reading:
     """Every movement and visit the article tells, as frozen events in told order; `unresolved`
     are the names the resolver could not place (a mover told to be at one is not where it was)."""
     mend_verb_lemmas(doc)
-    index = _Index(article, doc, places, unresolved)
+    index = _Index(article, doc, places, unresolved, nations)
     dates_by_sent: dict[int, list[SpacySpan]] = {}  # sentence start -> its DATE entities
     for ent in doc.ents:
         if ent.label_ == "DATE":

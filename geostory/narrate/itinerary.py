@@ -58,6 +58,8 @@ class _Position:
     pending: Place | None = None  # reached by an arrival told without its origin ("arrived in X")
     pending_verb: bool = False  # that arrival was told by a verb ("flew into X"), at a city or a site
     course_from: Place | None = None  # told under way from here ("was heading from A to X"), not arrived
+    pending_home: Place | None = None  # where the mover of the pending arrival is named as coming from
+    pending_ev: MotionEvent | None = None  # the event that told the pending arrival
 
 
 @dataclass
@@ -542,15 +544,6 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
 SCENE_EVENTS = 8
 
 
-def named_home_is_the_origin(trip: _Trip, step: _Located) -> bool:
-    """'The Ukraine trade mission arrived in Lagos', 'Mary Brown of Akron flew to Denver', the mover
-    placed nowhere before: it set out from where it is named as coming from."""
-    ev = step.ev
-    if step.origin is None and step.pos.place is None and step.destinations and ev.named_home is not None:
-        step.origin = ev.named_home
-    return False
-
-
 def going_on_from_the_stop(trip: _Trip, step: _Located) -> bool:
     """'After a refuelling stop in X, the plane continued to Y', the mover placed nowhere before:
     the journey told goes on from the stop."""
@@ -674,6 +667,12 @@ def journey_to_destinations(trip: _Trip, step: _Located) -> bool:
         return True
     pos.place = step.destinations[-1]
     pos.pending = pos.place if step.origin is None else None
+    # an origin inferred from a name only for a journey the story tells by a verb, now ("arrived"),
+    # not for one it refers to ("Shoigu's trip to X in July", "had visited X")
+    told_now = ev.trigger.verbal and not (ev.background or ev.past_dated or ev.pluperfect)
+    pos.pending_home, pos.pending_ev = (
+        (ev.named_home, ev) if pos.pending is not None and told_now else (None, None)
+    )
     pos.pending_verb = (
         pos.pending is not None
         and ev.trigger.verbal
@@ -833,7 +832,6 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
-        named_home_is_the_origin,
         going_on_from_the_stop,
         affected_leave_the_scene,
         home_from_origin,
@@ -1014,6 +1012,20 @@ def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
 # From the itineraries to the story
 
 
+def _arrivals_from_named_homes(trip: _Trip) -> None:
+    """'The Ukraine trade mission arrived in Lagos', 'Mary Brown of Akron flew to Denver': an arrival
+    whose origin the whole article never tells set out from where its mover is named as coming
+    from. Decided at the end, so an origin told later ("she had left X") always wins."""
+    seen: set[int] = set()
+    for pos in trip.positions.values():
+        if id(pos) in seen or pos.pending is None or pos.pending_home is None or pos.pending_ev is None:
+            continue
+        seen.add(id(pos))
+        home, there = pos.pending_home, pos.pending
+        if home.key != there.key and not _contains(home, there) and not _contains(there, home):
+            trip.add_leg(home, there, pos.pending_ev, pos.pending_ev.vehicle, [])
+
+
 def _default_modes(legs: list[Leg]) -> list[Leg]:
     """Mode by distance when the article gives no cue: a leg over AIR_DEFAULT_KM (geodesic, between
     the resolved places) is `air`, or `sea` when the same mover's other legs (or, for legs without
@@ -1148,6 +1160,7 @@ def build_story(
             _read_stay(trip, n, ev)
         else:
             _read_move(trip, n, ev)
+    _arrivals_from_named_homes(trip)
     legs = _default_modes(_dedupe_legs(trip.legs))
     visits = _dedupe_visits(trip.visits + _uncovered_visits(trip, legs))
     legs.sort(key=lambda leg: leg.evidence.start)

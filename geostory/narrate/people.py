@@ -53,10 +53,22 @@ class _Index:
     """Maps tokens to places and people for one article."""
 
     def __init__(
-        self, article: Article, doc: Doc, places: Sequence[Place], unresolved: Sequence[Mention] = ()
+        self,
+        article: Article,
+        doc: Doc,
+        places: Sequence[Place],
+        unresolved: Sequence[Mention] = (),
+        nations: Sequence[Place] = (),
     ):
         self.article = article
         self.doc = doc
+        # tokens of a demonym -> its country ("Canadian" -> Canada): where people are from, no pin
+        self.nation_of: dict[int, Place] = {}
+        for nation in (*nations, *places):
+            for mention in nation.mentions:
+                if mention.kind == "demonym" and nation.place_type == "country":
+                    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                    self.nation_of.update((t.i, nation) for t in span or ())
         # tokens of names the resolver could not place: somewhere, but not on the map
         self.unplaced: set[int] = set()
         for mention in unresolved:
