@@ -424,6 +424,18 @@ CASES = [
         "Mary Johnson of Denver returned home from Boise.",
         {("Boise", "Denver", "air")},
     ),
+    # 'stopped her in X' halts someone (who is then at X); it is no stop of the subject's journey
+    (
+        "police stopped someone",
+        "Mary Johnson drove from Denver to Boise. Police stopped her in Salem on Sunday.",
+        {("Denver", "Boise", "road")},
+    ),
+    (
+        "the one stopped is where it happened",
+        "Mary Johnson drove from Denver to Boise. Police stopped her in Salem on Sunday. She drove back "
+        "to Denver on Monday.",
+        {("Denver", "Boise", "road"), ("Salem", "Denver", "road")},
+    ),
     # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
     (
         "a tour begun in a city",

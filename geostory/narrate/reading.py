@@ -226,6 +226,8 @@ def _verb_tells_a_movement(token: Token) -> bool:
         )
     if lemma not in MOVE_VERBS:
         return False
+    if lemma == "stop" and any(c.dep_ == "dobj" for c in token.children):
+        return False  # "police stopped her in X": halting someone, not a stop on the subject's way
     if lemma == "take" and (
         any((c.dep_ == "prt" and c.lower_ == "off") or c.dep_ == "auxpass" for c in token.children)
         or _passive_conjunct(token)
