@@ -436,6 +436,12 @@ CASES = [
         "to Denver on Monday.",
         {("Denver", "Boise", "road"), ("Salem", "Denver", "road")},
     ),
+    # 'arrested by Denver police': held where that force works
+    (
+        "arrested by a town's police",
+        "Mary Johnson was arrested by Denver police on Monday night and taken to Boise.",
+        {("Denver", "Boise", "air")},
+    ),
     # a trip begun or ended at a place: "began his tour in X", "wrapped up the visit in X"
     (
         "a tour begun in a city",

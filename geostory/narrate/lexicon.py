@@ -65,6 +65,7 @@ LISTS: dict[str, ListSpec] = {
         "lemma", V, "someone is held where it happens: was arrested in X (the one arrested)"
     ),
     "contact_verb": ListSpec("lemma", V, "reaches someone where they are: phoned her cousin in X"),
+    "local_force": ListSpec("lemma", N, "a body that holds people where it works: arrested by X police"),
     "home_noun": ListSpec("lemma", N, "where someone lives: their home was in X (a stay of the owner)"),
     "carrier": ListSpec("lemma", N, "a craft that carries people but gives no mode"),
     "path_block": ListSpec("lower", (), "opens a phrase about something else: after a win at X"),
@@ -215,6 +216,7 @@ GENERIC_PLACE_NOUNS = words("generic_place_noun")
 HOME_NOUNS = words("home_noun")
 CONTACT_VERBS = words("contact_verb")
 HELD_VERBS = words("held_verb")
+LOCAL_FORCES = words("local_force")
 CARRIERS = words("carrier")
 PATH_BLOCK = words("path_block")
 COMPASS = words("compass")

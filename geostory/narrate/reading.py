@@ -28,10 +28,12 @@ from geostory.narrate.lexicon import (
     FOR_DEST,
     GENERIC_PLACE_NOUNS,
     HABITUAL,
+    HELD_VERBS,
     HOME_NOUNS,
     INCIDENTS,
     JOIN_VERBS,
     LIGHT,
+    LOCAL_FORCES,
     MEASURE_NOUNS,
     MOVE_NOUNS,
     MOVE_PREPS,
@@ -1229,6 +1231,8 @@ def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_
         ):
             if token.i not in index.demonym_tokens:
                 found.extend(_places_under(token, index))
+    if not found and lemma in HELD_VERBS:
+        found.extend(_held_by_local_force(trigger, index))
     if not found and lemma != "be":
         place = _where_place(trigger, index, legs_here)
         if place is not None:
@@ -1242,6 +1246,18 @@ def _read_visit(trigger: Token, index: _Index, stop: set[int], legs_here: list[_
     )  # "their first home was a cottage in X"
     reading.event = _event_text(trigger)
     return reading
+
+
+def _held_by_local_force(verb: Token, index: _Index) -> list[Place]:
+    """'was arrested by Danbury police': held where that force works (the place naming it)."""
+    for agent in verb.children:
+        if agent.dep_ != "agent":
+            continue
+        for force in agent.children:
+            if force.dep_ == "pobj" and force.lemma_.lower() in LOCAL_FORCES:
+                named = [index.place(c) for c in force.children if c.dep_ in ("compound", "nmod", "amod")]
+                return [p for p in named if p is not None][:1]
+    return []
 
 
 def _is_incident(token: Token) -> bool:
