@@ -702,7 +702,28 @@ def _container(group: _Group, places: Mapping[str, Place], text: str) -> Place |
         ]
         if before:
             return max(before, key=lambda item: item[0])[1]
-    return None
+    return _story_town(group, places)
+
+
+# Local facilities a story names without their town ("was taken to Sparrow Hospital").
+LOCAL_FACILITY_WORDS = ("hospital", "medical center", "medical centre", "jail", "courthouse", "court")
+
+
+def _story_town(group: _Group, places: Mapping[str, Place]) -> Place | None:
+    """A local facility told with no container is in the town the story is about: the city named
+    most often (at least twice, and more often than any other)."""
+    if not group.query.lower().endswith(LOCAL_FACILITY_WORDS):
+        return None
+    towns = sorted(
+        (p for p in places.values() if p.place_type == "city"), key=lambda p: len(p.mentions), reverse=True
+    )
+    if (
+        not towns
+        or len(towns[0].mentions) < 2
+        or (len(towns) > 1 and len(towns[1].mentions) == len(towns[0].mentions))
+    ):
+        return None
+    return towns[0]
 
 
 def _facility(

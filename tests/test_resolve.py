@@ -92,6 +92,32 @@ def test_facility_the_gazetteer_lacks_is_placed_approximately_at_its_container()
     assert resolution.unresolved == ()
 
 
+@pytest.mark.parametrize(
+    "text, placed",
+    [
+        # a local hospital told with no town is in the town the story is about (named first here,
+        # so no place before it in the sentence can be taken for its container)
+        ("Mercy Hospital treated a Kyiv man who was hurt in Kyiv on Monday.", True),
+        # ... unless the story names no town twice, or two towns as often
+        ("Mercy Hospital treated a man who was hurt in Kyiv on Monday.", False),
+        ("Mercy Hospital treated men from Kyiv and Dallas, Kyiv and Dallas.", False),
+        # ... and only for a local facility
+        ("Mariinsky Palace welcomed a Kyiv man who lives in Kyiv.", False),
+    ],
+)
+def test_a_local_facility_with_no_container_is_at_the_story_town(text, placed):
+    facility = "Mercy Hospital" if "Mercy" in text else "Mariinsky Palace"
+    mentions = sorted(
+        mentions_of(text, facility, kind="facility") + mentions_of(text, "Kyiv", "Dallas"),
+        key=lambda m: m.start,
+    )
+    resolution = resolve(mentions, text, gazetteer=FakeGazetteer({"Kyiv": [KYIV], "Dallas": [DALLAS]}))
+    found = [p for p in resolution.places if p.name == facility]
+    assert bool(found) == placed
+    if placed:
+        assert found[0].approximate and found[0].container == "Kyiv"
+
+
 def test_a_name_without_candidates_or_container_is_reported_unresolved():
     text = "They met near the Pacific Coast."
     resolution = resolve(mentions_of(text, "Pacific Coast"), text, gazetteer=FakeGazetteer({}))
