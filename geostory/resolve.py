@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .gazetteer import country_neighbours, currency_countries, normalize_name
-from .geo import SAME_PLACE_KM, distance_km
+from .geo import EARTH_RADIUS_KM, SAME_PLACE_KM, distance_km
+from .geo import great_circle_km as _km  # ranking distance: called a lot, plain maths
 from .model import Candidate, Mention, Place, PlaceType, Resolution
 
 if TYPE_CHECKING:
@@ -84,7 +85,6 @@ COHERENCE_KM = 150.0
 CONTEXT_ROUNDS = 3
 NEIGHBOUR_SHARE = 0.5  # a vote for a bordering country counts this much towards a candidate's country
 ALTERNATIVE_MARGIN = 3.0  # runner-ups scoring within this of the winner are offered as alternatives
-EARTH_RADIUS_KM = 6371.0088
 _LATITUDE_KM = EARTH_RADIUS_KM * math.pi / 180  # km per degree of latitude on the ranking sphere
 PRIOR_SCALE = 0.5  # log10(population) units -> score units
 EXACT_NAME_BONUS = 1.0
@@ -535,16 +535,6 @@ def _matches_qualifier(candidate: Candidate, names: set[str], gazetteer: Gazette
                 labels.add(admin.casefold())
             labels.add(candidate.admin1.casefold())
     return bool(labels & names)
-
-
-def _km(a: Candidate, b: Candidate) -> float:
-    """Great-circle distance for ranking (called a lot; geopy's objects cost more than the maths)."""
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _confidence(ranked: list[tuple[float, Candidate]]) -> float:
