@@ -102,6 +102,7 @@ PLACE_TYPES: tuple[PlaceType, ...] = (
     "other",
 )
 FACILITY_CONTAINER_KM = 2 * SAME_PLACE_KM  # a facility the geocoder finds is this near its container
+OVERRIDE_CONFIRMS_KM = 2 * SAME_PLACE_KM  # a user's pin this near the gazetteer's reading confirms it
 STATION_NAME_WORDS = frozenset(("station", "railway", "train", "bus"))  # "Waterloo train station"
 CONTAINER_LINKS = (" in ", " at ", ", ", " near ", " outside ", " of ")
 # A town and a county that have readings next to each other ("Huntsville" and "Walker County",
@@ -543,7 +544,7 @@ def _confidence(ranked: list[tuple[float, Candidate]]) -> float:
         return 0.95
     margin = best - runner
     # Runner-ups close to the winner (a city and its airport) are not real doubt.
-    if _km(ranked[0][1], ranked[1][1]) < 50:
+    if _km(ranked[0][1], ranked[1][1]) < SAME_PLACE_KM:
         margin = max(margin, 2.0)
     return round(1 / (1 + math.exp(-1.5 * margin)), 3)
 
@@ -557,7 +558,11 @@ def _place(group: _Group, ranked: list[tuple[float, Candidate]]) -> Place:
     for score, other in ranked[1:]:
         if len(alternatives) >= 3 or score < best_score - ALTERNATIVE_MARGIN:
             break  # "Did you mean ...?" only for readings that came close
-        if other.key != best.key and _km(best, other) > 50 and all(_km(a, other) > 50 for a in alternatives):
+        if (
+            other.key != best.key
+            and _km(best, other) > SAME_PLACE_KM
+            and all(_km(a, other) > SAME_PLACE_KM for a in alternatives)
+        ):
             alternatives.append(other)
     return Place(
         key=best.key,
@@ -616,11 +621,12 @@ def _override_for(name: str, overrides: Mapping[str, Override]) -> Override | No
 
 
 def _override_place(group: _Group, override: Override, reading: Candidate | None) -> Place:
-    """The user's pin. Where it confirms the gazetteer's reading (within 100 km), the place keeps
-    that reading's type and country, which the story needs ("to Russia ... to Vladivostok")."""
+    """The user's pin. Where it confirms the gazetteer's reading (within OVERRIDE_CONFIRMS_KM), the
+    place keeps that reading's type and country, which the story needs ("to Russia ... to
+    Vladivostok")."""
     latitude, longitude = float(override.latitude or 0.0), float(override.longitude or 0.0)
     pinned = Candidate(override.name, latitude, longitude, "other", None, 0, "override", override.name)
-    same = reading if reading is not None and _km(reading, pinned) <= 100 else None
+    same = reading if reading is not None and _km(reading, pinned) <= OVERRIDE_CONFIRMS_KM else None
     return Place(
         # keyed by where it is pinned, so two spellings given the same spot stay one place
         key=f"override:{latitude:.5f},{longitude:.5f}",
