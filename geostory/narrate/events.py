@@ -321,7 +321,7 @@ def _actor_token(reading: _Reading) -> Token | None:
     return _vehicle_object(trigger) or _subject_of(trigger)
 
 
-def _home_of_a_named_group(reading: _Reading, token: Token | None, index: _Index) -> None:
+def _named_home(reading: _Reading, token: Token | None, index: _Index) -> None:
     """Where a mover is said to come from by how it is named: the country a group is named by
     ("the Ukraine trade mission") or the town a person is 'of' ("Mary Brown of Akron", "the Jones
     family, of Peoria,"). It is the origin when the article places the mover nowhere else and the
@@ -571,7 +571,7 @@ def read_events(
             reading.status = status
             if reading.kind == "move":
                 _how(reading, token, clause, article)
-                _home_of_a_named_group(reading, token, index)
+                _named_home(reading, token, index)
             _date(reading, clause, dates_by_sent.get(sent.start, []), article, told)
             events.append(_frozen(reading, _sentence_span(article, reading.trigger)))
             _remember_actors(reading, token, index, told.memory)
