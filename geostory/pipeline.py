@@ -75,7 +75,8 @@ def build_story(
     doc = parse(article.text, load_pipeline(model))
     resolution = _resolve(doc, gazetteer, geocoder, overrides)
     pinned = tuple(p for p in resolution.places if any(m.kind in PINNED_KINDS for m in p.mentions))
-    nations = tuple(p for p in resolution.places if p not in pinned and p.place_type == "country")
+    pinned_keys = {p.key for p in pinned}
+    nations = tuple(p for p in resolution.places if p.key not in pinned_keys and p.place_type == "country")
     story = narrate(article, doc, pinned, resolution.unresolved, nations)
     del doc, resolution  # routing and rendering read only the story: a long article's Doc goes now
     if legs_file is not None:  # the reader's leg edits (dropped legs, modes) before the lines are drawn

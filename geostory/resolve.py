@@ -657,19 +657,24 @@ def _contained(group: _Group, places: Mapping[str, Place], text: str) -> Place |
     container = _container(group, places, text)
     if container is None:
         return None
+    return _approximately_at(group, container, round(min(container.confidence, 0.6), 3))
+
+
+def _approximately_at(group: _Group, at: Place | Candidate, confidence: float) -> Place:
+    """A facility the gazetteer lacks, pinned at the place that holds it and marked approximate."""
     return Place(
-        key=f"approx:{group.query}@{container.key}",
+        key=f"approx:{group.query}@{at.key}",
         name=group.query,
-        latitude=container.latitude,
-        longitude=container.longitude,
+        latitude=at.latitude,
+        longitude=at.longitude,
         place_type="landmark",
-        country_code=container.country_code,
+        country_code=at.country_code,
         mentions=group.mentions,
-        source=container.source,
-        confidence=round(min(container.confidence, 0.6), 3),
+        source=at.source,
+        confidence=confidence,
         approximate=True,
-        container=container.name,
-        admin1=container.admin1,
+        container=at.name,
+        admin1=at.admin1,
     )
 
 
@@ -757,20 +762,7 @@ def _at_its_town(group: _Group, places: Mapping[str, Place], gazetteer: Gazettee
         return None
     countries = [p.country_code for p in places.values()]
     town = max(found, key=lambda c: countries.count(c.country_code))  # ties keep the prior order
-    return Place(
-        key=f"approx:{group.query}@{town.key}",
-        name=group.query,
-        latitude=town.latitude,
-        longitude=town.longitude,
-        place_type="landmark",
-        country_code=town.country_code,
-        mentions=group.mentions,
-        source=town.source,
-        confidence=0.5,
-        approximate=True,
-        container=town.name,
-        admin1=town.admin1,
-    )
+    return _approximately_at(group, town, 0.5)
 
 
 def _online(group: _Group, geocoder: Geocoder | None, query: str | None = None) -> Place | None:

@@ -45,6 +45,7 @@ from geostory.narrate.people import (
 from geostory.narrate.places import _contains
 from geostory.narrate.reading import (
     _after_visit,
+    _carried,
     _clause,
     _dateline_place,
     _definite_or_ordinal,
@@ -331,8 +332,7 @@ def _named_home(reading: _Reading, token: Token | None, index: _Index) -> None:
     if len(reading.actor) > 1:
         return  # "Chinese President X and Indian Prime Minister Y arrived": no one home for both
     # a person 'of <town>' who "was taken to hospital" was where it happened, not at home
-    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in reading.trigger.children)
-    home = _named_country(token, index) or (None if passive else _home_town(token, index))
+    home = _named_country(token, index) or (None if _carried(token) else _home_town(token, index))
     if home is not None and all(
         d.key != home.key and not _contains(home, d) and not _contains(d, home) for d in reading.destinations
     ):

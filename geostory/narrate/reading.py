@@ -150,9 +150,16 @@ def _on_the_way(token: Token) -> bool:
     'through the X crossing', 'via the X route': a place passed on the way, not a journey."""
     if token.dep_ != "pobj":
         return False
-    if MOVE_PREPS.get(token.head.lower_) == "waypoint":
-        return True
-    return token.lemma_.lower() in ("route", "way") and token.head.lower_ in ("en", "on")
+    return MOVE_PREPS.get(token.head.lower_) == "waypoint" or _way_of_a_journey(token)
+
+
+def _way_of_a_journey(token: Token) -> bool:
+    """'route' in 'en route', 'way' in 'on its way'."""
+    return (
+        token.dep_ == "pobj"
+        and token.lemma_.lower() in ("route", "way")
+        and token.head.lower_ in ("en", "on")
+    )
 
 
 _TRIGGER_KEY = "geostory.movement_triggers"
@@ -183,7 +190,7 @@ def _stems(form: str, tag: str) -> list[str]:
     if suffix == "ed" and base.endswith("i"):
         stems.append(base[:-1] + "y")  # "ferried" -> "ferry"
     if suffix == "s" and base.endswith("e"):
-        stems.append(base[:-1])  # "ferries" handled by the tagger; "pushes" -> "push"
+        stems.append(base[:-1])  # "pushes" -> "push"
     return stems
 
 
@@ -250,12 +257,7 @@ def _passive_conjunct(verb: Token) -> bool:
 
 def _en_route(verb: Token) -> bool:
     """'was en route / on its way (from A) to B': the copula tells a journey under way."""
-    return any(
-        c.dep_ == "prep"
-        and c.lower_ in ("en", "on")
-        and any(g.dep_ == "pobj" and g.lemma_.lower() in ("route", "way") for g in c.children)
-        for c in verb.children
-    )
+    return any(c.dep_ == "prep" and any(_way_of_a_journey(g) for g in c.children) for c in verb.children)
 
 
 def _noun_tells_a_movement(noun: Token) -> bool:
