@@ -25,8 +25,10 @@ What the itinerary holds to:
   ("her cousin X in Russia", "X, of Lyon", "their home was in X", "was arrested in X"), a stay told
   before the movement ("after ten years in X", "X, who had been in A, was driven to B"), the scene
   of an incident for the people it happened to ("A bus crashed near X. The injured were flown to
-  Y"), the dateline; never a nationality or an office. A stay at a name the map cannot show leaves
-  the origin unknown.
+  Y"), the dateline. Only when the whole article never tells it, a journey told as happening
+  ("flew to X", "made a visit to X") sets out from where its one mover is named as coming from:
+  a nation ("Austrian Minister X"), a town ("X, of Salem,", "the Salem-based firm", "X, pastor of a
+  church in Salem,"). A stay at a name the map cannot show leaves the origin unknown.
 - A vehicle and its passengers are one itinerary ("the family was flying ... the plane was headed
   ..."); a group that fans out ("members are heading to A and B") stays at its base; "a trip to A
   and a trip to B" both leave from there; joining a group on the move goes where it goes.

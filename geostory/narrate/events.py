@@ -26,6 +26,7 @@ from geostory.narrate.lexicon import (
     GROUP_NOUNS,
     HELD_VERBS,
     HOME_NOUNS,
+    LIGHT_CLASSES,
     NEUTER_PRONOUNS,
     SCOPE_TYPES,
     SING_PRONOUNS,
@@ -99,6 +100,7 @@ class Trigger:
     diverts: bool = False  # "rerouted to X", "was diverted to X": the journey under way goes elsewhere
     parallel: bool = False  # "a trip to A and a trip to B": each sets out from the same place
     joins: bool = False  # "joined the convoy": goes where the group on the move goes
+    done: bool = False  # told as done now: a verb, or a trip noun a light verb does ("made a visit to X")
 
 
 @dataclass(frozen=True)
@@ -175,12 +177,27 @@ def _arrives(trigger: Token) -> bool:
     )  # the particle is tagged as an adverb, or a preposition with no object, often enough
 
 
+def _done_by_light_verb(noun: Token) -> bool:
+    """'made an official visit to X', 'began a tour of X', 'is on a visit to X': the trip noun is
+    what the light verb does, so the journey is told as happening, as a verb would tell it (not
+    when the trip ends: "wrapped up his visit to X" says where the mover was)."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_ == "be":
+        return True  # "who is on a visit to X"
+    return (
+        noun.dep_ == "dobj"
+        and head.pos_ in ("VERB", "AUX")
+        and LIGHT_CLASSES.get(head.lemma_.lower()) in ("light-verb", "light-start")
+    )
+
+
 def _trigger(token: Token) -> Trigger:
     return Trigger(
         i=token.i,
         text=token.text,
         lemma=token.lemma_.lower(),
         verbal=token.pos_ in ("VERB", "AUX"),
+        done=token.pos_ in ("VERB", "AUX") or _done_by_light_verb(token),
         passive=any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children),
         continues=_continues(token),
         arrives=_arrives(token),
@@ -356,15 +373,75 @@ def _named_country(token: Token, index: _Index) -> Place | None:
 
 
 def _home_town(token: Token, index: _Index) -> Place | None:
-    """'X, of <town>,' (set off by commas) or a named person 'of <town>'."""
+    """Where a mover is named as coming from: 'X, of <town>,' (set off by commas), a named person
+    'of <town>', a '<town>-based' or 'based in <town>' mover, a person whose role names its town
+    ("X, pastor of a church in <town>,", "<town> Film Festival Director X")."""
     named = token.pos_ == "PROPN" and token.ent_type_ == "PERSON"
     for prep in token.children:
         if prep.dep_ != "prep" or prep.lower_ != "of" or not (named or token.doc[prep.i - 1].lower_ == ","):
             continue
-        for pobj in prep.children:
-            home = index.place(pobj) if pobj.dep_ == "pobj" else None
-            if home is not None and home.place_type not in ("country",) + tuple(SCOPE_TYPES):
+        home = _town_of(prep, index)
+        if home is not None:
+            return home
+    home = _based_in(token, index)
+    if home is None and named:
+        home = _role_town(token, index)
+    return home
+
+
+def _town(token: Token, index: _Index) -> Place | None:
+    home = index.place(token)
+    return home if home is not None and home.place_type not in ("country",) + tuple(SCOPE_TYPES) else None
+
+
+def _town_of(prep: Token, index: _Index) -> Place | None:
+    """The town a preposition names: 'of <town>', or 'of <an organisation> in <town>'."""
+    for pobj in prep.children:
+        if pobj.dep_ != "pobj":
+            continue
+        home = _town(pobj, index)
+        if home is None and pobj.pos_ == "PROPN":  # "pastor of Wedgewood Baptist Church in Fort Worth"
+            inner = next((c for c in pobj.children if c.dep_ == "prep" and c.lower_ == "in"), None)
+            home = _town_of(inner, index) if inner is not None else None
+        if home is not None:
+            return home
+    return None
+
+
+def _based_in(token: Token, index: _Index) -> Place | None:
+    """'the Calgary-based company', 'a firm based in Calgary', 'the Calgary-based company X'."""
+    heads = [token] + [c for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    for child in (c for head in heads for c in head.children):
+        if child.lemma_.lower() != "base" or child.dep_ not in ("amod", "acl"):
+            continue
+        for mod in child.children:
+            home = _town(mod, index) if mod.dep_ in ("npadvmod", "compound", "nmod") else None
+            if home is None and mod.dep_ == "prep" and mod.lower_ == "in":
+                home = _town_of(mod, index)
+            if home is not None:
                 return home
+    return None
+
+
+def _role_town(person: Token, index: _Index) -> Place | None:
+    """A named person's role that names its town: an apposition ("X, pastor of a church in <town>,",
+    "X, mayor of <town>,") or the words of the title before the name ("<town> Film Festival
+    Director X", "<town> pastor X")."""
+    for appos in person.children:
+        if appos.dep_ == "appos" and appos.pos_ == "NOUN":
+            for prep in appos.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("of", "in"):
+                    home = _town_of(prep, index)
+                    if home is not None:
+                        return home
+    stack = [c for c in person.children if c.dep_ in ("compound", "nmod") and c.i < person.i]
+    while stack:
+        child = stack.pop()
+        if child.ent_type_ != "PERSON":
+            home = _town(child, index)
+            if home is not None:
+                return home
+        stack.extend(c for c in child.children if c.dep_ in ("compound", "nmod") and c.i < child.i)
     return None
 
 

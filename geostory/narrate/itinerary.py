@@ -514,6 +514,8 @@ def origin_is_where_the_mover_is(trip: _Trip, step: _Located) -> bool:
         return True  # "arrived in X ... the plane touched down at X's airport": the same arrival
     if _contains(first, here):
         return True  # going "to Russia" while in Vladivostok says nothing new
+    if pos.pending is not None and pos.pending.key == here.key == first.key and not ev.returning:
+        return True  # "brought a message to X ... came to X to bring it": that arrival again, origin untold
     step.origin = here
     return False
 
@@ -669,7 +671,7 @@ def journey_to_destinations(trip: _Trip, step: _Located) -> bool:
     pos.pending = pos.place if step.origin is None else None
     # an origin inferred from a name only for a journey the story tells by a verb, now ("arrived"),
     # not for one it refers to ("Shoigu's trip to X in July", "had visited X")
-    told_now = ev.trigger.verbal and not (ev.background or ev.past_dated or ev.pluperfect)
+    told_now = ev.trigger.done and not (ev.background or ev.past_dated or ev.pluperfect)
     pos.pending_home, pos.pending_ev = (
         (ev.named_home, ev) if pos.pending is not None and told_now else (None, None)
     )

@@ -240,7 +240,8 @@ SING_PRONOUNS = words("sing_pronoun")
 NEUTER_PRONOUNS = words("neuter_pronoun")
 MOVE_PREPS = word_classes("move_prep")
 # "began his tour in X" (the trip sets out from X), "ended his visit in X" (it ends at X)
-TRIP_BOUNDS = {w: c for w, c in word_classes("light").items() if c in ("light-start", "light-end")}
+LIGHT_CLASSES = word_classes("light")  # light-verb, light-start, light-end
+TRIP_BOUNDS = {w: c for w, c in LIGHT_CLASSES.items() if c in ("light-start", "light-end")}
 MEASURE_NOUNS = words("measure_noun")
 HABITUAL = words("habitual")
 ROUTE_NOUNS = words("route_noun")

@@ -270,6 +270,8 @@ def _subject_of(trigger: Token) -> Token | None:
     subject = _raw_subject_of(trigger)
     if subject is None:
         return None
+    if subject.tag_ in ("WP", "WDT") and subject.head.dep_ == "relcl":
+        subject = subject.head.head  # "X, who is on a visit to Y,": X
     end = _dateline_end(trigger.doc)
     if end and subject.idx < end:
         for other in subject.head.children:
@@ -686,6 +688,9 @@ def _phrase(token: Token) -> str:
     out: list[Token] = []
     for i in ordered:
         t = token.doc[i]
+        if t.tag_ == "HYPH" and i < token.i:
+            out.append(t)  # "the Calgary-based company"
+            continue
         if t.is_punct or t.is_space:
             if i > token.i:
                 break
