@@ -391,6 +391,22 @@ CASES = [
         "The plane was on its way to Rome from Berlin when it was diverted to Vienna.",
         {("Berlin", "Rome", "air"), ("Berlin", "Vienna", "unknown")},
     ),
+    # a trip that frames another journey is where the mover is when that journey starts
+    (
+        "a journey while on a trip",
+        "Minister Anna Weber left Berlin on Monday. She flew to Rome while on a tour of Vienna.",
+        {("Berlin", "Vienna", "unknown"), ("Vienna", "Rome", "air")},
+    ),
+    (
+        "a journey during a visit",
+        "Minister Anna Weber left Berlin on Monday. During her visit to Vienna, she drove to Munich.",
+        {("Berlin", "Vienna", "unknown"), ("Vienna", "Munich", "road")},
+    ),
+    (
+        "a flight under way is not where the plane is",
+        "The plane left Berlin on Monday. During the flight to Paris, the plane was diverted to Madrid.",
+        {("Berlin", "Paris", "air"), ("Berlin", "Madrid", "air")},
+    ),
     # the town a person is 'of' is where an untold journey sets out ('X, of <town>,' or a named 'X of Y')
     (
         "a family of a town",

@@ -23,6 +23,7 @@ from geostory.narrate.lexicon import (
     CARRIERS,
     CONTINUE,
     DIVERT,
+    FRAME_TRIPS,
     GROUP_NOUNS,
     HELD_VERBS,
     HOME_NOUNS,
@@ -304,8 +305,25 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> tuple[list[_Reading], 
                 for d in reading.destinations
             ):
                 reading.origins = [before]  # "arrived back in X after talks in Y"
-    readings = sorted(legs_here + visits_here, key=lambda r: r.trigger.i)
+    moves = [r for r in legs_here if r.kind == "move"]
+    readings = sorted(
+        legs_here + visits_here, key=lambda r: (not (len(moves) > 1 and _frames_the_clause(r)), r.trigger.i)
+    )
     return readings, stop | {r.trigger.i for r in readings}
+
+
+def _frames_the_clause(reading: _Reading) -> bool:
+    """'flew to X while on a trip to Y', 'During her visit to Y, she flew to X': the trip is where
+    the mover is when the clause's journey starts, so it is told first (a flight or a voyage under
+    way is not: "during the flight to Y" has not reached Y)."""
+    trigger = reading.trigger
+    return (
+        reading.kind == "move"
+        and bool(reading.destinations)
+        and trigger.lemma_.lower() in FRAME_TRIPS
+        and trigger.dep_ == "pobj"
+        and trigger.head.lower_ in ("on", "during")
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ LISTS: dict[str, ListSpec] = {
     ),
     "of_dest": ListSpec("lemma", N, "'a tour of X': the places toured"),
     "trip_nouns": ListSpec("lemma", N, "a trip as a whole"),
+    "frame_trip": ListSpec("lemma", N, "a stay-like trip that frames another event: 'while on a trip to X'"),
     "visit_verb": ListSpec("lemma", V + ("AUX",), "something done at a place"),
     "visit_noun": ListSpec("either", N, "an event held at a place"),
     "visit_phrase": ListSpec("phrasal", V, "a verb and its object noun that tell an event: take part in X"),
@@ -208,6 +209,7 @@ ARRIVAL_VERBS = words("arrival_verbs")
 ARRIVE_PARTICLE = dict(e.split(" ", 1) for e in words("arrive_phrasal"))  # "end" -> "up"
 OF_DEST = words("of_dest")
 TRIP_NOUNS = words("trip_nouns")
+FRAME_TRIPS = words("frame_trip")
 VISIT_VERBS = words("visit_verb")
 VISIT_NOUNS = words("visit_noun")
 VISIT_PHRASES = dict(e.split(" ", 1) for e in words("visit_phrase"))  # "take" -> "part"

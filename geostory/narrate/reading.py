@@ -26,6 +26,7 @@ from geostory.narrate.lexicon import (
     DIRECTED_VERBS,
     DIVERT,
     FOR_DEST,
+    FRAME_TRIPS,
     GENERIC_PLACE_NOUNS,
     HABITUAL,
     HELD_VERBS,
@@ -1432,6 +1433,12 @@ def _under_way(trigger: Token) -> bool:
     """Told under way, not arrived: 'was heading / was headed / were flying to X', 'bound for X'."""
     if trigger.lower_ == "bound" or (trigger.lemma_.lower() == "be" and _en_route(trigger)):
         return True
+    if (
+        trigger.dep_ == "pobj"
+        and trigger.head.lower_ == "during"
+        and trigger.lemma_.lower() not in FRAME_TRIPS
+    ):
+        return True  # "during the flight to X, the plane was diverted": on its way to X
     if trigger.pos_ not in ("VERB", "AUX") or trigger.lemma_.lower() in ARRIVAL_VERBS:
         return False
     past_aux = any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were") for c in trigger.children)
