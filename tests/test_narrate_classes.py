@@ -391,6 +391,18 @@ CASES = [
         "The plane was on its way to Rome from Berlin when it was diverted to Vienna.",
         {("Berlin", "Rome", "air"), ("Berlin", "Vienna", "unknown")},
     ),
+    # a journey someone is kept from making is not made
+    (
+        "blocked from entering",
+        "Minister Anna Weber left Berlin on Monday. She was blocked on Tuesday from entering Vienna.",
+        set(),
+    ),
+    ("forbidden from entering", "Minister Anna Weber was forbidden from entering Vienna.", set()),
+    (
+        "a block elsewhere in the sentence",
+        "Minister Anna Weber left Berlin on Monday. Police blocked the road and she drove to Vienna.",
+        {("Berlin", "Vienna", "road")},
+    ),
     # a trip that frames another journey is where the mover is when that journey starts
     (
         "a journey while on a trip",
