@@ -457,6 +457,12 @@ CASES = [
         {("Salem", "Portland", "unknown")},
     ),
     (
+        "a person named by a town",
+        "A Salem woman drove to Portland on Friday.",
+        {("Salem", "Portland", "road")},
+    ),
+    ("a family named by a town", "The Salem family flew to Boise on Friday.", {("Salem", "Boise", "air")}),
+    (
         "the same arrival told again keeps its untold origin",
         "Salem pastor Mary Johnson brought a message to Portland on Sunday. She said she came to Portland "
         "to bring the message.",

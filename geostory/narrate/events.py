@@ -29,6 +29,7 @@ from geostory.narrate.lexicon import (
     HOME_NOUNS,
     LIGHT_CLASSES,
     NEUTER_PRONOUNS,
+    PERSON_NOUNS,
     SCOPE_TYPES,
     SING_PRONOUNS,
     VEHICLES,
@@ -402,8 +403,8 @@ def _home_town(token: Token, index: _Index) -> Place | None:
         if home is not None:
             return home
     home = _based_in(token, index)
-    if home is None and named:
-        home = _role_town(token, index)
+    if home is None and (named or token.lemma_.lower() in PERSON_NOUNS | GROUP_NOUNS):
+        home = _role_town(token, index)  # "<town> pastor X", "a <town> woman", "the <town> family"
     return home
 
 
