@@ -190,10 +190,20 @@ def test_aliases_accents_and_punctuation_reach_the_same_place(gaz, variant, cano
         "Kherson Oblast",
         "Crimea",
         "Donbas",
+        "South Ossetia",  # curated: GeoNames' subdivisions lack these regions of the news
+        "Darfur",
+        "Sinai",
     ],
 )
 def test_regions_are_found_by_english_names(gaz, name):
     assert gaz.candidates(name)[0].place_type == "region"
+
+
+@slow
+@pytest.mark.parametrize("name, lat, lon", [("Atlantic", 10.0, -25.0), ("Indian Ocean", -10.0, 70.0)])
+def test_oceans_are_at_geonames_points(gaz, name, lat, lon):
+    ocean = gaz.candidates(name)[0]
+    assert (ocean.place_type, ocean.latitude, ocean.longitude) == ("water", lat, lon)
 
 
 @slow
