@@ -30,6 +30,8 @@ therefore only proposals, checked against the gazetteer:
   the party letter ("Rep. X, R-Elbow Lake,", "(D-S.C.)"), and a town before a word for its
   people ("a Lovejoy man", "Roselle police"); these claim their spans before the model's
   entities do;
+- a name the gazetteer lacks that English gives to a day or a body ("St. Patrick's Day", "the
+  Easter Vigil", "United Way", "United Russia") is not a place;
 - a people opening an organisation's name is a demonym ("the Georgian Interior Ministry"); a town
   after "in" inside one is a place ("a school in Lombard"); one word the model calls a place that
   no gazetteer entry holds by that name, nowhere written where places are, is not a place.
@@ -242,7 +244,11 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     for ent in doc.ents:
         for mention in _from_entity(ent, gazetteer, discourse):
-            if _part_of_a_name(article, mention) or _generic(mention):
+            if (
+                _part_of_a_name(article, mention)
+                or _generic(mention)
+                or _named_event_or_body(mention, gazetteer)
+            ):
                 continue
             mention = _whole_name(doc, mention, gazetteer)
             if not any(taken[mention.start : mention.end]):
@@ -819,6 +825,22 @@ def _generic(mention: Mention) -> bool:
     "Valley"): a fragment of a longer name, never a pin on its own."""
     words = re.findall(r"[\w'’]+", mention.text.lower())
     return bool(words) and all(w in GENERIC_PLACE_WORDS for w in words)
+
+
+# Names the model calls places that English gives to days and to bodies: "St. Patrick's Day",
+# "the Easter Vigil", "United Way", "United Russia". Only where no gazetteer entry has the name
+# (the United States, Independence Day in no gazetteer but Independence, Missouri, is a town).
+EVENT_TAILS = frozenset(("day", "day's", "day’s", "eve", "vigil", "mass"))
+BODY_OPENINGS = frozenset(("united",))
+
+
+def _named_event_or_body(mention: Mention, gazetteer: Gazetteer) -> bool:
+    words = mention.text.split()
+    if len(words) < 2 or mention.kind == "demonym":
+        return False
+    if words[-1].lower() not in EVENT_TAILS and words[0].lower() not in BODY_OPENINGS:
+        return False
+    return not gazetteer.is_place_name(mention.query)
 
 
 def _part_of_a_name(text: str, mention: Mention) -> bool:

@@ -557,3 +557,19 @@ def test_a_town_before_its_people_is_a_place(recognize_text, text, town):
 )
 def test_a_word_before_people_is_not_always_a_town(recognize_text, text, word):
     assert word not in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Parade crowds filled the streets on St. Patrick's Day this year.", "St. Patrick's Day"),
+        ("The United Way raised more money than last year.", "United Way"),
+        ("Voters backed the United Russia candidate in the mayoral race.", "United Russia"),
+    ],
+)
+def test_days_and_bodies_named_like_places_are_not_places(recognize_text, text, name):
+    assert name not in found(recognize_text(text))
+
+
+def test_a_united_name_the_gazetteer_holds_is_a_place(recognize_text):
+    assert "United States" in found(recognize_text("Exports to the United States rose in May."))
