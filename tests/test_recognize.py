@@ -562,9 +562,9 @@ def test_a_word_before_people_is_not_always_a_town(recognize_text, text, word):
 @pytest.mark.parametrize(
     "text, name",
     [
-        ("Parade crowds filled the streets on St. Patrick's Day this year.", "St. Patrick's Day"),
-        ("The United Way raised more money than last year.", "United Way"),
-        ("Voters backed the United Russia candidate in the mayoral race.", "United Russia"),
+        ("Safety is stressed on St. Patrick's Day. St. Patrick's Day is a time for fun.", "St. Patrick's Day"),
+        ("United Way officials said the campaign raised $2 million.", "United Way"),
+        ("Crowds gathered for the Easter Vigil at the cathedral.", "Easter Vigil"),
     ],
 )
 def test_days_and_bodies_named_like_places_are_not_places(recognize_text, text, name):
