@@ -562,7 +562,10 @@ def test_a_word_before_people_is_not_always_a_town(recognize_text, text, word):
 @pytest.mark.parametrize(
     "text, name",
     [
-        ("Safety is stressed on St. Patrick's Day. St. Patrick's Day is a time for fun.", "St. Patrick's Day"),
+        (
+            "Safety is stressed on St. Patrick's Day. St. Patrick's Day is a time for fun.",
+            "St. Patrick's Day",
+        ),
         ("United Way officials said the campaign raised $2 million.", "United Way"),
         ("Crowds gathered for the Easter Vigil at the cathedral.", "Easter Vigil"),
     ],
