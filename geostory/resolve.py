@@ -63,6 +63,9 @@ TYPE_PRIOR: dict[str, float] = {
     "other": 2.0,
 }
 CAPITAL_BONUS = 0.6
+# A first-level region counts like a city of a million, but never more than ten times its own
+# people: Jamaica's Portland parish (22,000) is not the Portland a story means.
+SMALL_REGION = 1.0
 WORDING_TYPES: dict[str, PlaceType] = {
     "airport": "airport",
     "airfield": "airport",
@@ -216,10 +219,17 @@ def _currency_votes(text: str, gazetteer: Gazetteer) -> list[_Vote]:
 
 
 def _group(mentions: Sequence[Mention]) -> list[_Group]:
-    by_query: dict[str, list[Mention]] = {}
+    """Mentions of one name, however cased or punctuated ("MANSFIELD —" and "Mansfield"): one
+    name, one vote, so a dateline cannot back its own reading as if it were another place."""
+    by_key: dict[str, list[Mention]] = {}
     for mention in mentions:
-        by_query.setdefault(mention.query, []).append(mention)
-    return [_Group(query, tuple(ms)) for query, ms in by_query.items()]
+        by_key.setdefault(normalize_name(mention.query) or mention.query, []).append(mention)
+    return [_Group(_group_query(ms), tuple(ms)) for ms in by_key.values()]
+
+
+def _group_query(mentions: Sequence[Mention]) -> str:
+    """The spelling to look the group up by: the first not in capitals, else the first."""
+    return next((m.query for m in mentions if not m.query.isupper()), mentions[0].query)
 
 
 def _candidates(gazetteer: Gazetteer, group: _Group) -> list[Candidate]:
@@ -409,7 +419,8 @@ def _pair_support(
     points = {
         g.query: [c for c in options[g.query] if c.place_type in ("city", "county")]
         for g in groups
-        if options[g.query] and any(m.kind == "toponym" for m in g.mentions)
+        # a place inside an organisation's name counts: "the Clarke County police" is in Georgia
+        if options[g.query] and any(m.kind in ("toponym", "embedded") for m in g.mentions)
     }
     neighbours = _pair_neighbours(points)
     support: dict[str, dict[str, float]] = {}
@@ -486,6 +497,8 @@ def _rank(
             prior = TYPE_PRIOR.get(candidate.place_type, 2.0)
             if candidate.source == "curated" and candidate.place_type == "region":
                 prior = TYPE_PRIOR["landmark"]  # hand-picked for news: the Gaza Strip, Crimea, Donbas
+            elif candidate.place_type == "region" and candidate.population > 0:
+                prior = min(prior, math.log10(candidate.population) + SMALL_REGION)
             if (
                 candidate.place_type == "region"
                 and (candidate.country_code, candidate.admin1) in city_regions

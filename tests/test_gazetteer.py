@@ -190,10 +190,20 @@ def test_aliases_accents_and_punctuation_reach_the_same_place(gaz, variant, cano
         "Kherson Oblast",
         "Crimea",
         "Donbas",
+        "South Ossetia",  # curated: GeoNames' subdivisions lack these regions of the news
+        "Darfur",
+        "Sinai",
     ],
 )
 def test_regions_are_found_by_english_names(gaz, name):
     assert gaz.candidates(name)[0].place_type == "region"
+
+
+@slow
+@pytest.mark.parametrize("name, lat, lon", [("Atlantic", 10.0, -25.0), ("Indian Ocean", -10.0, 70.0)])
+def test_oceans_are_at_geonames_points(gaz, name, lat, lon):
+    ocean = gaz.candidates(name)[0]
+    assert (ocean.place_type, ocean.latitude, ocean.longitude) == ("water", lat, lon)
 
 
 @slow
@@ -240,6 +250,11 @@ def _outlines() -> dict[str, Any]:
     return outlines
 
 
+# GeoNames' own point for an archipelago may lie in the sea between its islands (the Philippines'
+# is at 13 N 122 E, in the Sibuyan Sea); those are curated rows, taken as GeoNames gives them.
+ARCHIPELAGO_POINTS = frozenset({"PH"})
+
+
 @slow
 def test_every_country_point_lies_inside_its_outline(gaz):
     from shapely.geometry import Point
@@ -249,11 +264,17 @@ def test_every_country_point_lies_inside_its_outline(gaz):
     assert len(outlines) > 150
     for cc, outline in outlines.items():
         country = gaz.country(cc)
-        if country is None:
+        if country is None or cc in ARCHIPELAGO_POINTS:
             continue
         if not outline.buffer(0.1).contains(Point(country.longitude, country.latitude)):
             outside.append(cc)
     assert outside == []
+
+
+@slow
+def test_an_archipelago_keeps_geonames_point_between_its_islands(gaz):
+    ph = gaz.country("PH")
+    assert (ph.latitude, ph.longitude) == (13.0, 122.0)  # not countryinfo's, 300 km north
 
 
 @slow
@@ -295,7 +316,10 @@ def test_admin1_name_unknown_is_none(gaz):
         ("Guangdong", 23.3, 113.4, 100),
         ("California", 37.0, -120.0, 100),
         ("Amur Oblast", 53.55, 127.83, 200),  # its cities follow the Amur, in the south
-        ("Ontario", 50.0, -85.0, 450),  # its cities are in the far south; the north is empty
+        # vast regions whose cities lie at one edge take GeoNames' point (region_points.csv)
+        ("Ontario", 49.25, -84.5, 5),
+        ("Alaska", 64.0, -150.0, 5),
+        ("British Columbia", 54.0, -125.0, 5),
     ],
 )
 def test_region_centres_are_within_the_documented_error(gaz, name, lat, lon, max_km):
@@ -499,6 +523,8 @@ def _broken_copy(tmp_path, filename: str, line: str):
         ("region_names.csv", "US-TX,Tx.,abbrev,test\n", "use"),
         ("population_fixes.csv", "706448,Kherson,-5,test\n", "population"),
         ("country_points.csv", "FR,46.0,200.0,test\n", "longitude"),
+        ("region_points.csv", "Ontario,49.25,-84.5,test\n", "ISO 3166-2"),
+        ("region_points.csv", "CA-ON,49.25,-84.5,test\n", "repeats"),
     ],
 )
 def test_a_bad_curated_row_stops_the_build_naming_file_and_line(tmp_path, filename, line, message):

@@ -496,3 +496,83 @@ def test_an_acronym_known_only_as_a_town_alias_is_not_a_place(recognize_text):
 def test_lower_case_words_the_model_swept_into_a_name_are_not_part_of_it(recognize_text, text, place, longer):
     names = found(recognize_text(text))
     assert place in names and longer not in names
+
+
+@pytest.mark.parametrize(
+    "text, names, lookups",
+    [
+        (
+            "Flood warnings cover Stearns, Benton and Sherburne counties until Friday.",
+            ["Stearns", "Benton", "Sherburne"],
+            ["Stearns County", "Benton County", "Sherburne County"],
+        ),
+        (
+            "The drill ran in Glynn and Wayne counties in Georgia and Duval and Putnam counties.",
+            ["Glynn", "Wayne", "Georgia", "Duval", "Putnam"],
+            ["Glynn County", "Wayne County", None, "Duval County", "Putnam County"],
+        ),
+    ],
+)
+def test_names_listed_before_counties_are_counties(recognize_text, text, names, lookups):
+    mentions = recognize_text(text)
+    assert found(mentions) == names
+    assert [m.lookup for m in mentions] == lookups
+
+
+@pytest.mark.parametrize(
+    "text, home",
+    [
+        ("Rep. Dana Holm, R-Fergus Falls, said the bill would pass.", "Fergus Falls"),
+        ("The amendment was filed by Sen. Ann Berg (DFL-Duluth) on Monday.", "Duluth"),
+        ("Delegates Ray Toms, D-Beckley; and others voted no.", "Beckley"),
+        ("House Whip Lee Marsh, D-N.C., added language to the bill.", "N.C."),
+    ],
+)
+def test_a_legislators_home_after_the_party_letter_is_a_place(recognize_text, text, home):
+    assert home in found(recognize_text(text))
+
+
+def test_d_day_is_not_a_legislators_home(recognize_text):
+    assert "Day" not in found(recognize_text("Veterans marked D-Day, the start of the invasion."))
+
+
+@pytest.mark.parametrize(
+    "text, town",
+    [
+        ("A Dahlonega woman won the county scholarship this spring.", "Dahlonega"),
+        ("Eatonton police ticketed dozens of drivers in March.", "Eatonton"),
+        ("A Milledgeville teenager was charged on Monday.", "Milledgeville"),
+    ],
+)
+def test_a_town_before_its_people_is_a_place(recognize_text, text, town):
+    assert town in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("Many residents left before the storm.", "Many"),
+        ("An Arab man was questioned and released.", "Arab"),
+    ],
+)
+def test_a_word_before_people_is_not_always_a_town(recognize_text, text, word):
+    assert word not in found(recognize_text(text))
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        (
+            "Safety is stressed on St. Patrick's Day. St. Patrick's Day is a time for fun.",
+            "St. Patrick's Day",
+        ),
+        ("United Way officials said the campaign raised $2 million.", "United Way"),
+        ("Crowds gathered for the Easter Vigil at the cathedral.", "Easter Vigil"),
+    ],
+)
+def test_days_and_bodies_named_like_places_are_not_places(recognize_text, text, name):
+    assert name not in found(recognize_text(text))
+
+
+def test_a_united_name_the_gazetteer_holds_is_a_place(recognize_text):
+    assert "United States" in found(recognize_text("Exports to the United States rose in May."))

@@ -185,6 +185,41 @@ def test_a_town_and_a_county_named_together_settle_each_other():
     assert place_named(resolution, "Walker County").key == WALKER_TX.key
 
 
+def test_a_county_inside_an_organisation_name_settles_its_town():
+    text = "Deputies of the Walker County Sheriff's Office closed a road south of Huntsville."
+    gazetteer = FakeGazetteer(
+        {"Huntsville": [HUNTSVILLE_AL, HUNTSVILLE_TX], "Walker County": [WALKER_AL, WALKER_TX]}
+    )
+    mentions = sorted(
+        mentions_of(text, "Huntsville") + mentions_of(text, "Walker County", kind="embedded"),
+        key=lambda m: m.start,
+    )
+    resolution = resolve(mentions, text, gazetteer=gazetteer)
+    assert place_named(resolution, "Huntsville").key == HUNTSVILLE_TX.key
+
+
+def test_a_dateline_in_capitals_is_the_same_name_not_a_second_vote():
+    # a shire and a town of one name back each other only if "MANSFIELD" counts as another place
+    shire = Candidate("Mansfield", -37.1, 146.1, "county", "AU", 6_120, "geonames", "7839", "07", "ADM2")
+    town_au = city("Mansfield", -37.05, 146.08, "AU", "07", 4_844, "2158651")
+    town_gb = city("Mansfield", 53.14, -1.2, "GB", "ENG", 171_958, "2643320")
+    readings = [town_gb, shire, town_au]
+    text = "MANSFIELD — The Mansfield City Council approved the package."
+    gazetteer = FakeGazetteer({"Mansfield": readings, "MANSFIELD": readings})
+    resolution = resolve(mentions_of(text, "MANSFIELD", "Mansfield"), text, gazetteer=gazetteer)
+    assert [p.key for p in resolution.places] == [town_gb.key]
+    assert resolution.places[0].name == "Mansfield"  # the spelling written, not the dateline's
+
+
+def test_a_small_region_does_not_outrank_a_big_city_by_its_kind():
+    parish = Candidate("Portland", 18.1, -76.5, "region", "JM", 22_263, "geonames", "3489", "07", "ADM1")
+    portland = city("Portland", 45.523, -122.676, "US", "OR", 652_503, "5746545")
+    text = "The council met in Portland on Monday."
+    gazetteer = FakeGazetteer({"Portland": [parish, portland]})
+    place = place_named(resolve(mentions_of(text, "Portland"), text, gazetteer=gazetteer), "Portland")
+    assert place.key == portland.key
+
+
 def test_neighbouring_namesake_towns_alone_do_not_outvote_the_prior():
     boston_pa = city("Boston", 40.312, -79.823, "US", "PA", 1_300, "5180199")
     houston_pa = city("Houston", 40.246, -80.211, "US", "PA", 1_200, "5193011")
