@@ -608,6 +608,8 @@ def _with_nations(nlp, text: str) -> set[tuple[str, str]]:  # noqa: F811
         ("Austrian Minister Anna Weber and Mary Johnson arrived in Rome on Monday.", set()),
         # a group named by its country
         ("The Austria trade mission arrived in Rome on Monday.", {("Austria", "Rome")}),
+        # the nation in an apposition, the journey in its relative clause
+        ("Anna Weber, an Austrian diplomat who came to Rome in May, spoke.", {("Austrian", "Rome")}),
         # a trip noun a light verb does is told as a verb would tell it
         ("Austrian Minister Anna Weber made an official visit to Rome on Monday.", {("Austrian", "Rome")}),
         ("Austrian Minister Anna Weber, who is on a visit to Rome, met the mayor.", {("Austrian", "Rome")}),

@@ -377,12 +377,16 @@ def _named_home(reading: _Reading, token: Token | None, index: _Index) -> None:
 
 def _named_country(token: Token, index: _Index) -> Place | None:
     """The country a group or a titled person is named by: "the Ukraine trade mission", "Turkish
-    forces", "Canadian Foreign Minister X" (a country or its people among the name's modifiers)."""
+    forces", "Canadian Foreign Minister X", "X, a Canadian diplomat," (a country or its people among
+    the modifiers of the name or of its apposition)."""
+    if token.dep_ == "appos" and token.head.i in index.people.ent_of:
+        token = token.head  # "X, a Canadian diplomat who flew to Y,": X
     group = token.lemma_.lower() in GROUP_NOUNS or token.lower_ in GROUP_NOUNS
     if not (group or token.i in index.people.ent_of):
         return None
-    stack = [c for c in token.children if c.dep_ in ("compound", "nmod", "amod") and c.i < token.i]
-    while stack:  # the modifiers before the head, and theirs ("Canadian Foreign Minister")
+    heads = [token] + [c for c in token.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    stack = [c for h in heads for c in h.children if c.dep_ in ("compound", "nmod", "amod") and c.i < h.i]
+    while stack:  # the modifiers before the head or its apposition ("X, a Canadian diplomat,"), and theirs
         child = stack.pop()
         home = index.place(child) or index.nation_of.get(child.i)
         if home is not None and home.place_type == "country":
