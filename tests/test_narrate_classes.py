@@ -403,6 +403,19 @@ CASES = [
         "Minister Anna Weber left Berlin on Monday. Police blocked the road and she drove to Vienna.",
         {("Berlin", "Vienna", "road")},
     ),
+    # "the camp", "the base": the site the article told to be somewhere
+    (
+        "leaving the camp told before",
+        "Migrants have camped out in Salem for a week. On Thursday one bus left the camp before dawn en "
+        "route to Portland.",
+        {("Salem", "Portland", "road")},
+    ),
+    (
+        "the base told before",
+        "The troops are based at Denver. The unit will fly from the base to Boise.",
+        {("Denver", "Boise", "air")},
+    ),
+    ("a camp never placed", "One bus left the camp before dawn en route to Portland.", set()),
     # a trip that frames another journey is where the mover is when that journey starts
     (
         "a journey while on a trip",

@@ -75,6 +75,7 @@ from geostory.narrate.reading import (
     _under_way,
     _verbal,
     mend_verb_lemmas,
+    remember_sites,
 )
 
 __all__ = ["MotionEvent", "VisitEvent", "Trigger", "Reading", "read_events"]
@@ -658,6 +659,7 @@ def read_events(
     events: list[Event] = []
     for sent in doc.sents:
         readings, stop = _sentence_readings(sent, index)
+        remember_sites(sent, index)
         for reading in readings:
             if reading.kind == "visit":
                 _remember_event_place(reading, index)

@@ -97,6 +97,8 @@ class _Index:
         self.people = _People(doc, self.token_place)
         # event noun -> the place the article told it at ("the summit in X" ... "flew to the summit")
         self.event_places: dict[str, Place] = {}
+        # site noun -> where the article last told one to be ("camped in X" ... "left the camp")
+        self.site_places: dict[str, Place] = {}
 
     def place(self, token: Token) -> Place | None:
         return self.token_place.get(token.i)

@@ -47,6 +47,7 @@ from geostory.narrate.lexicon import (
     ROUTE_VERBS,
     SCOPE_TYPES,
     SERVICE_NOUNS,
+    SITE_NOUNS,
     STOPS,
     TRAVEL_GROUPS,
     TRIP_BOUNDS,
@@ -381,7 +382,37 @@ def _places_named_by(pobj: Token, index: _Index, depth: int) -> list[Place]:
         if pobj.lemma_.lower() in MOVE_NOUNS and named.place_type in SCOPE_TYPES:
             continue  # "a Mediterranean cruise": where the cruise goes about, not a port
         return [named]
-    return []
+    site = index.site_places.get(pobj.lemma_.lower()) if _definite(pobj) else None
+    return [site] if site is not None else []  # "the camp": where the article said the camp was
+
+
+def _definite(noun: Token) -> bool:
+    return noun.pos_ == "NOUN" and any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or (c.dep_ == "poss" and c.pos_ == "PRON")
+        for c in noun.children
+    )
+
+
+def remember_sites(sent: SpacySpan, index: _Index) -> None:
+    """Note where the sentence tells a site to be ("a camp in X", "the X hospital", "camped out in
+    X", "troops based at X"), so a later "the camp" or "the base" is that place."""
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if lemma not in SITE_NOUNS:
+            continue
+        places: list[Place] = []
+        if token.pos_ == "NOUN":
+            places = _places_named_by(token, index, 0)
+        elif token.pos_ == "VERB":
+            places = [
+                place
+                for prep in token.children
+                if prep.dep_ == "prep" and prep.lower_ in ("in", "at")
+                for pobj in prep.children
+                if pobj.dep_ == "pobj" and (place := index.place(pobj)) is not None
+            ]
+        if places:
+            index.site_places[lemma] = places[0]
 
 
 def _introduced_places(noun: Token, index: _Index, depth: int) -> list[Place]:
