@@ -403,6 +403,12 @@ CASES = [
         "Minister Anna Weber left Berlin on Monday. Police blocked the road and she drove to Vienna.",
         {("Berlin", "Vienna", "road")},
     ),
+    (
+        "a visitor has come from where it was",
+        "Minister Anna Weber left Vienna on Monday. The visiting minister met the mayor in Rome on Tuesday.",
+        {("Vienna", "Rome", "unknown")},
+    ),
+    ("a visitor from nowhere told", "The visiting minister met the mayor in Rome on Tuesday.", set()),
     # "the camp", "the base": the site the article told to be somewhere
     (
         "leaving the camp told before",
@@ -623,6 +629,8 @@ def _with_nations(nlp, text: str) -> set[tuple[str, str]]:  # noqa: F811
         ("The Austria trade mission arrived in Rome on Monday.", {("Austria", "Rome")}),
         # the nation in an apposition, the journey in its relative clause
         ("Anna Weber, an Austrian diplomat who came to Rome in May, spoke.", {("Austrian", "Rome")}),
+        # a visiting group has come to where it is seen
+        ("The visiting Austrian delegation met the mayor in Rome on Tuesday.", {("Austrian", "Rome")}),
         # a trip noun a light verb does is told as a verb would tell it
         ("Austrian Minister Anna Weber made an official visit to Rome on Monday.", {("Austrian", "Rome")}),
         ("Austrian Minister Anna Weber, who is on a visit to Rome, met the mayor.", {("Austrian", "Rome")}),

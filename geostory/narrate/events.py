@@ -293,6 +293,7 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> tuple[list[_Reading], 
         elif reading is not None:
             visits_here.append(reading)
     visits_here.extend(_located_people(sent, index, stop))
+    legs_here.extend(_visitors(sent, visits_here, {r.trigger.i for r in legs_here + visits_here}))
     taken = stop | {r.trigger.i for r in legs_here + visits_here}
     for token in sent:
         if token.i not in taken and _is_incident(token):
@@ -312,6 +313,22 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> tuple[list[_Reading], 
         legs_here + visits_here, key=lambda r: (not (len(moves) > 1 and _frames_the_clause(r)), r.trigger.i)
     )
     return readings, stop | {r.trigger.i for r in readings}
+
+
+def _visitors(sent: SpacySpan, visits: list[_Reading], read: set[int]) -> list[_Reading]:
+    """'received visiting Minister X in Hanoi', 'the visiting delegation met the mayor in Rome':
+    the visitor has come to where the sentence's visit is (from where, the article may tell)."""
+    at = next((r.at[0] for r in visits if r.at and not r.incident), None)
+    if at is None:
+        return []
+    return [
+        _Reading(trigger=token, kind="move", actor=(), destinations=[at], at=[at])
+        for token in sent
+        if token.lower_ == "visiting"
+        and token.dep_ in ("amod", "compound")
+        and token.head.pos_ in ("NOUN", "PROPN")
+        and token.i not in read
+    ]
 
 
 def _frames_the_clause(reading: _Reading) -> bool:
@@ -345,6 +362,8 @@ def _actor_token(reading: _Reading) -> Token | None:
     trigger = reading.trigger
     if reading.located:
         return trigger  # "her cousin X in Russia": X
+    if trigger.lower_ == "visiting" and trigger.dep_ in ("amod", "compound"):
+        return trigger.head  # "visiting Minister X": X
     if reading.incident and trigger.pos_ == "NOUN":
         return None  # "passengers who died in a crash in X": the scene, nobody's stay
     if reading.kind == "visit" and trigger.lemma_.lower() in HELD_VERBS:
