@@ -250,6 +250,11 @@ CASES = [
         {("Rome", "Milan", "air")},
     ),
     (
+        "someone carried off just after a crash",
+        "The student crashed into a tree in Lyon. He was flown to a hospital in Paris.",
+        {("Lyon", "Paris", "air")},
+    ),
+    (
         "a named traveller does not leave a scene",
         "Minister Anna Weber landed in Rome on Monday. A bus crashed near Lyon on Tuesday. She later "
         "flew to Madrid.",

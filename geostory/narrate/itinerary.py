@@ -557,13 +557,15 @@ def going_on_from_the_stop(trip: _Trip, step: _Located) -> bool:
 
 def affected_leave_the_scene(trip: _Trip, step: _Located) -> bool:
     """'A bus crashed near X. The injured were flown to Y': people an incident happens to, placed
-    nowhere else, set out from its scene (or, with no incident told, from the dateline)."""
+    nowhere else, set out from its scene (or, with no incident told, from the dateline); so does
+    anyone carried off just after it ("A car hit a tree in X. He was flown to Y")."""
     ev = step.ev
-    if step.origin is not None or not step.destinations or step.pos.place is not None or not ev.affected:
+    if step.origin is not None or not step.destinations or step.pos.place is not None:
         return False
-    scene = (
-        trip.scene[1] if trip.scene is not None and step.n - trip.scene[0] <= SCENE_EVENTS else trip.dateline
-    )
+    recent = trip.scene[1] if trip.scene is not None and step.n - trip.scene[0] <= SCENE_EVENTS else None
+    if not ev.affected and not (ev.trigger.passive and recent is not None):
+        return False
+    scene = recent or trip.dateline
     if scene is not None and all(
         d.key != scene.key and not _contains(d, scene) and not _contains(scene, d) for d in step.destinations
     ):
