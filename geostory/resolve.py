@@ -91,6 +91,7 @@ ALTERNATIVE_MARGIN = 3.0  # runner-ups scoring within this of the winner are off
 _LATITUDE_KM = EARTH_RADIUS_KM * math.pi / 180  # km per degree of latitude on the ranking sphere
 PRIOR_SCALE = 0.5  # log10(population) units -> score units
 EXACT_NAME_BONUS = 1.0
+QUALIFIER_BONUS = 4.0  # "Paris, Texas": for the qualified state or country, times the qualified share
 SMALL_LIFT = 0.3  # the share of context a place of population ~1 gets ...
 FULL_LIFT_LOG_POP = 5.0  # ... rising to all of it at 10**5 inhabitants
 PLACE_TYPES: tuple[PlaceType, ...] = (
@@ -140,7 +141,7 @@ def resolve(
     overrides = overrides or {}
     groups = _group(mentions)
     options = {g.query: _candidates(gazetteer, g) for g in groups}
-    qualifiers = _qualifiers(mentions, text)
+    qualifiers = _qualifier_names(_qualifiers(mentions, text), options)
     pairs = _pair_support(groups, options)
 
     # Each name votes for its current best reading; every name is then ranked again against the
@@ -256,6 +257,25 @@ def _qualifiers(mentions: Sequence[Mention], text: str) -> dict[int, Mention]:
     for first, second in zip(mentions, mentions[1:], strict=False):
         if text[first.end : second.start].strip() == "," and first.kind != "demonym":
             out[first.start] = second
+    return out
+
+
+def _qualifier_names(
+    qualifiers: Mapping[int, Mention], options: Mapping[str, list[Candidate]]
+) -> dict[int, frozenset[str]]:
+    """The names a qualifier stands for: as written, and, for a state or country the gazetteer
+    knows it as ("Monroeville, Ala.", "Athens, Ga."), that region's or country's own name."""
+    out: dict[int, frozenset[str]] = {}
+    for start, qualifier in qualifiers.items():
+        names = {qualifier.query.casefold()}
+        for candidate in options.get(qualifier.query, [])[:1]:
+            if candidate.place_type == "region" and candidate.admin1:
+                names.update(
+                    (candidate.name.casefold(), f"{candidate.country_code}-{candidate.admin1}".casefold())
+                )
+            elif candidate.place_type == "country" and candidate.country_code:
+                names.update((candidate.name.casefold(), candidate.country_code.casefold()))
+        out[start] = frozenset(names)
     return out
 
 
@@ -473,11 +493,13 @@ def _rank(
     found: list[Candidate],
     group: _Group,
     context: _Context,
-    qualifiers: dict[int, Mention],
+    qualifiers: Mapping[int, frozenset[str]],
     gazetteer: Gazetteer,
     pairs: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[tuple[float, Candidate]]:
-    qualifier_names = {q.query.casefold() for m in group.mentions if (q := qualifiers.get(m.start))}
+    qualifier_names = {name for m in group.mentions for name in qualifiers.get(m.start, ())}
+    # a name once "Washington, D.C." and else the state: the qualifier speaks for its own mentions
+    qualified_share = sum(m.start in qualifiers for m in group.mentions) / len(group.mentions)
     query_key = normalize_name(group.query)
     wanted = _wording_type(group.query)
     scored = []
@@ -520,7 +542,7 @@ def _rank(
         if candidate.place_type != "country":
             score += REGION_WEIGHT * region_share * lift
         if qualifier_names and _matches_qualifier(candidate, qualifier_names, gazetteer):
-            score += 4.0
+            score += QUALIFIER_BONUS * qualified_share
         if wanted and candidate.place_type == wanted:
             score += 2.0
         score += paired.get(candidate.key, 0.0) * lift
@@ -548,6 +570,7 @@ def _matches_qualifier(candidate: Candidate, names: set[str], gazetteer: Gazette
             if admin:
                 labels.add(admin.casefold())
             labels.add(candidate.admin1.casefold())
+            labels.add(f"{candidate.country_code}-{candidate.admin1}".casefold())
     return bool(labels & names)
 
 

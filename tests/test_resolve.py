@@ -79,6 +79,21 @@ def test_resolve_prefers_the_reading_the_article_context_supports(text):
     assert place.country_code == "US" and place.latitude == pytest.approx(33.661)
 
 
+PARIS_KY = city("Paris", 38.21, -84.25, "US", "KY", 9_846, "4303602")
+KENTUCKY = Candidate("Kentucky", 37.5, -85.0, "region", "US", 4_339_367, "geonames", "6254925", "KY", "ADM1")
+
+
+@pytest.mark.parametrize("qualifier", ["Kentucky", "Ky."])
+def test_a_qualifying_state_wins_over_the_context_also_by_its_abbreviation(qualifier):
+    # Dallas votes for the Texas namesake; the state after the comma says which Paris it is
+    text = f"She left Dallas on Friday and drove to Paris, {qualifier} on Saturday."
+    gazetteer = FakeGazetteer(
+        {"Paris": [PARIS_FR, PARIS_TX, PARIS_KY], "Dallas": [DALLAS], qualifier: [KENTUCKY]}
+    )
+    resolution = resolve(mentions_of(text, "Paris", qualifier, "Dallas"), text, gazetteer=gazetteer)
+    assert place_named(resolution, "Paris").admin1 == "KY"
+
+
 def test_facility_the_gazetteer_lacks_is_placed_approximately_at_its_container():
     text = "He spoke at the Mariinsky Palace in Kyiv."
     mentions = sorted(
