@@ -636,6 +636,9 @@ def _with_nations(nlp, text: str) -> set[tuple[str, str]]:  # noqa: F811
         ("Anna Weber, an Austrian diplomat who came to Rome in May, spoke.", {("Austrian", "Rome")}),
         # a visiting group has come to where it is seen
         ("The visiting Austrian delegation met the mayor in Rome on Tuesday.", {("Austrian", "Rome")}),
+        # a withdrawal with nowhere else to go goes home
+        ("Austrian troops will withdraw from Rome next year.", {("Rome", "Austrian")}),
+        ("The Austrian team withdrew from Rome on Monday and flew to Madrid.", {("Rome", "Madrid")}),
         # a trip noun a light verb does is told as a verb would tell it
         ("Austrian Minister Anna Weber made an official visit to Rome on Monday.", {("Austrian", "Rome")}),
         ("Austrian Minister Anna Weber, who is on a visit to Rome, met the mayor.", {("Austrian", "Rome")}),

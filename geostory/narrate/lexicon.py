@@ -57,6 +57,7 @@ LISTS: dict[str, ListSpec] = {
     "of_dest": ListSpec("lemma", N, "'a tour of X': the places toured"),
     "trip_nouns": ListSpec("lemma", N, "a trip as a whole"),
     "site_noun": ListSpec("lemma", N, "a site 'the <noun>' points back at, once told where: the camp"),
+    "withdraw": ListSpec("lemma", V, "a departure that goes home unless told otherwise: withdraw from X"),
     "frame_trip": ListSpec("lemma", N, "a stay-like trip that frames another event: 'while on a trip to X'"),
     "visit_verb": ListSpec("lemma", V + ("AUX",), "something done at a place"),
     "visit_noun": ListSpec("either", N, "an event held at a place"),
@@ -211,6 +212,7 @@ ARRIVE_PARTICLE = dict(e.split(" ", 1) for e in words("arrive_phrasal"))  # "end
 OF_DEST = words("of_dest")
 TRIP_NOUNS = words("trip_nouns")
 FRAME_TRIPS = words("frame_trip")
+WITHDRAW = words("withdraw")
 SITE_NOUNS = words("site_noun")
 VISIT_VERBS = words("visit_verb")
 VISIT_NOUNS = words("visit_noun")

@@ -59,6 +59,7 @@ from geostory.narrate.lexicon import (
     VISIT_PREPS,
     VISIT_VERBS,
     WAYPOINT_OBJ,
+    WITHDRAW,
 )
 from geostory.narrate.people import _Index, _subject_of, _vehicle_object
 from geostory.narrate.places import _contains, _unique
@@ -848,7 +849,10 @@ def _read_copula(roles: _Roles) -> None:
 
 
 def _goes_home(trigger: Token, reading: _Reading) -> bool:
-    """'returned home', 'flew home': back to where the mover's trip began."""
+    """'returned home', 'flew home': back to where the mover's trip began; a withdrawal from a
+    place with nowhere else to go ("troops will withdraw from X") goes home too."""
+    if trigger.lemma_.lower() in WITHDRAW and reading.origins and not reading.destinations:
+        return True
     if not (
         reading.returning
         or trigger.lemma_.lower() in ("fly", "head", "go", "come", "travel", "sail", "drive")
