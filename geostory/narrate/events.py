@@ -316,8 +316,8 @@ def _sentence_readings(sent: SpacySpan, index: _Index) -> tuple[list[_Reading], 
 
 
 def _visitors(sent: SpacySpan, visits: list[_Reading], read: set[int]) -> list[_Reading]:
-    """'received visiting Minister X in Hanoi', 'the visiting delegation met the mayor in Rome':
-    the visitor has come to where the sentence's visit is (from where, the article may tell)."""
+    """'The visiting delegation met the mayor in Rome': the visitor has come to where the
+    sentence's visit is (from where it was, or where it is named as coming from)."""
     at = next((r.at[0] for r in visits if r.at and not r.incident), None)
     if at is None:
         return []
@@ -418,7 +418,7 @@ def _named_country(token: Token, index: _Index) -> Place | None:
 def _home_town(token: Token, index: _Index) -> Place | None:
     """Where a mover is named as coming from: 'X, of <town>,' (set off by commas), a named person
     'of <town>', a '<town>-based' or 'based in <town>' mover, a person whose role names its town
-    ("X, pastor of a church in <town>,", "<town> Film Festival Director X")."""
+    ("X, pastor of a church in <town>,", "<town> pastor X", "a <town> woman")."""
     named = token.pos_ == "PROPN" and token.ent_type_ == "PERSON"
     for prep in token.children:
         if prep.dep_ != "prep" or prep.lower_ != "of" or not (named or token.doc[prep.i - 1].lower_ == ","):
@@ -467,9 +467,9 @@ def _based_in(token: Token, index: _Index) -> Place | None:
 
 
 def _role_town(person: Token, index: _Index) -> Place | None:
-    """A named person's role that names its town: an apposition ("X, pastor of a church in <town>,",
-    "X, mayor of <town>,") or the words of the title before the name ("<town> Film Festival
-    Director X", "<town> pastor X")."""
+    """A person's role that names its town: an apposition ("X, pastor of a church in <town>,",
+    "X, mayor of <town>,") or the words before the name or noun ("<town> pastor X", "a <town>
+    woman", "the <town> family")."""
     for appos in person.children:
         if appos.dep_ == "appos" and appos.pos_ == "NOUN":
             for prep in appos.children:
