@@ -41,6 +41,9 @@ What the itinerary holds to:
 - A first-level region holds the towns of its admin1 and a country its towns: "to Montana ... to
   Bozeman" refines the last leg instead of adding one.
 
+A site told by a common noun ("left the camp", "flown to the hospital") is where the article last
+told such a site to be ("camped out in X", "a hospital in Y").
+
 Only the head of a preposition's object counts, so appositives and qualifiers ("Pyongyang, North
 Korea's capital"; "a university in Vladivostok") are never endpoints, and names after "rather than",
 "instead of", "not" are dropped. With no mode cue at all, a leg longer than
