@@ -159,3 +159,26 @@ def test_a_chunk_with_many_distinct_words_packs_without_loss(words):
     packed = language._Packed(doc)
     assert (packed.column(0) == doc.to_array([ORTH])).all()
     assert (packed.column(1) == doc.to_array([SPACY])).all()
+
+
+@pytest.mark.parametrize("make", [model, blank_with_sentences])
+def test_doc_text_is_spacy_doc_text(make):
+    nlp = make()
+    for text in (TEXT, "", " ", "a\n\n  b  ", "Caf\u00e9 \u2014 na\u00efve\t\tend"):
+        doc = nlp(text)
+        assert language.doc_text(doc) == doc.text == text
+        assert language._joined_words(doc) == doc.text
+
+
+def test_parse_keeps_the_article_string_for_doc_text(monkeypatch):
+    nlp = blank_with_sentences()
+    doc = geostory_parse(TEXT, nlp, 150, monkeypatch)
+    assert language.doc_text(doc) is doc.user_data[language.TEXT_KEY]
+    assert language.doc_text(doc) == doc.text
+
+
+def test_a_sentence_text_is_its_slice_of_the_article():
+    """recognize quotes a mention's sentence as the article's slice: the same as spaCy's text."""
+    doc = model()(TEXT)
+    text = language.doc_text(doc)
+    assert [s.text for s in doc.sents] == [text[s.start_char : s.end_char] for s in doc.sents]
