@@ -50,7 +50,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .language import doc_text
@@ -261,7 +261,7 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
         return
     span = _without_state_word(_without_kind_of(span), gazetteer)
     text = span.text
-    extended = _with_facility_word(span, gazetteer)
+    extended = _with_facility_word(span, gazetteer, discourse.words)
     if extended is not span:
         yield discourse.mention(extended, f"{label}+facility", "facility")  # "Haneda airport"
         return
@@ -336,15 +336,15 @@ def _from_untagged_runs(
     """Capitalised token runs outside the model's entities that the gazetteer knows well."""
     i = 0
     n = len(doc)
+    words = (discourse.words or _Words.of(doc)).text  # a word's text without a spaCy Token per word
     while i < n:
-        token = doc[i]
-        if i in covered or not _capitalised(token.text):
+        if i in covered or not _capitalised(words[i]):
             i += 1
             continue
         for size in range(min(MAX_RUN_TOKENS, n - i), 0, -1):
-            tokens = doc[i : i + size]
-            if any(t.i in covered for t in tokens) or not _capitalised(tokens[-1].text):
+            if any(j in covered for j in range(i, i + size)) or not _capitalised(words[i + size - 1]):
                 continue
+            tokens = doc[i : i + size]
             text = tokens.text
             best = _named(gazetteer, text, placed=text in discourse.places)
             if best is None:
@@ -871,6 +871,7 @@ class _Discourse:
     placed: frozenset[str]  # names written at least once where places are ("in Ripley", "Ripley, W.Va.")
     places: frozenset[str]  # names the model labels GPE/LOC somewhere and the article never uses for a person
     lowercase: frozenset[str]  # words the article also writes in lower case ("spring", "man")
+    words: _Words | None = field(default=None, repr=False, compare=False)  # the Doc's word columns
 
     @classmethod
     def of(cls, doc: Doc, gazetteer: Gazetteer) -> _Discourse:
@@ -952,7 +953,7 @@ class _Discourse:
             ):
                 if span.text in placed or not (len(span) == 1 and span.text in persons):
                     places.add(span.text)
-        return cls(frozenset(persons), frozenset(placed), frozenset(places), frozenset(lowercase))
+        return cls(frozenset(persons), frozenset(placed), frozenset(places), frozenset(lowercase), words)
 
     def mention(self, span, label: str, kind: MentionKind = "toponym", lookup: str | None = None) -> Mention:
         """The Mention of a span, with its sentence."""
@@ -1021,14 +1022,17 @@ def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer, words: _Words | None = Non
     return found
 
 
-def _with_facility_word(span, gazetteer: Gazetteer):
+def _with_facility_word(span, gazetteer: Gazetteer, columns: _Words | None = None):
     """'Haneda' + 'airport', 'Munich' + 'airport': the facility when the gazetteer knows it by
     that name (the model leaves a lower-case facility word out of the entity)."""
     doc = span.doc
     if span.end >= len(doc):
         return span  # nothing follows (and a span starting past the end costs a whole `doc.text`)
+    columns = columns or _Words.of(doc)
     for size in range(MAX_RUN_TOKENS, 0, -1):
         # "O.R." + "Tambo International Airport": the model cut the name at the initials
+        if span.end + size > len(doc) or columns.lower[span.end + size - 1] not in FACILITY_RUN_ENDS:
+            continue  # read from the columns first: most names are followed by no facility word
         words = doc[span.end : span.end + size]
         if (
             len(words) == size
@@ -1038,7 +1042,7 @@ def _with_facility_word(span, gazetteer: Gazetteer):
             extended = doc[span.start : span.end + size]
             if gazetteer.is_place_name(extended.text):
                 return extended
-    for size in (2, 1):
+    for size in (2, 1) if columns.is_lower[span.end] else ():
         words = doc[span.end : span.end + size]
         if len(words) == size and all(t.is_lower for t in words) and words.text in FACILITY_WORDS:
             extended = doc[span.start : span.end + size]
