@@ -828,15 +828,15 @@ class _Words:
     """A Doc's words as columns, one entry a token, read once per article: the passes over a long
     article ask every word for its text and a few lexical flags, and through spaCy each ask made
     a Token object (6 million on a 1 MB article). The flags are the lexeme's, so they are read
-    once per distinct word."""
+    once per distinct word; each flag is one byte a token (0 or 1), the words are shared strings."""
 
     text: list[str]
     lower: list[str]  # `token.lower_`
-    alpha: list[bool]  # `token.is_alpha`
-    is_lower: list[bool]
-    title: list[bool]  # `token.is_title`
-    stop: list[bool]  # `token.is_stop`
-    outside: list[bool]  # `token.ent_iob_ == "O"`: outside any entity
+    alpha: bytes  # `token.is_alpha`
+    is_lower: bytes
+    title: bytes  # `token.is_title`
+    stop: bytes  # `token.is_stop`
+    outside: bytes  # `token.ent_iob_ == "O"`: outside any entity
 
     @classmethod
     def of(cls, doc: Doc) -> _Words:
@@ -849,17 +849,20 @@ class _Words:
         which = which.reshape(-1)
         lexemes = [doc.vocab[orth] for orth in ids.tolist()]
 
-        def column(values: list) -> list:
+        def words(values: list[str]) -> list[str]:
             return numpy.array(values, dtype=object)[which].tolist()
 
+        def flags(values: list[bool]) -> bytes:
+            return numpy.array(values, dtype=numpy.uint8)[which].tobytes()
+
         return cls(
-            text=column([lexeme.orth_ for lexeme in lexemes]),
-            lower=column([lexeme.lower_ for lexeme in lexemes]),
-            alpha=column([lexeme.is_alpha for lexeme in lexemes]),
-            is_lower=column([lexeme.is_lower for lexeme in lexemes]),
-            title=column([lexeme.is_title for lexeme in lexemes]),
-            stop=column([lexeme.is_stop for lexeme in lexemes]),
-            outside=(table[:, 1] == Token.iob_strings().index("O")).tolist(),
+            text=words([lexeme.orth_ for lexeme in lexemes]),
+            lower=words([lexeme.lower_ for lexeme in lexemes]),
+            alpha=flags([lexeme.is_alpha for lexeme in lexemes]),
+            is_lower=flags([lexeme.is_lower for lexeme in lexemes]),
+            title=flags([lexeme.is_title for lexeme in lexemes]),
+            stop=flags([lexeme.is_stop for lexeme in lexemes]),
+            outside=(table[:, 1] == Token.iob_strings().index("O")).astype(numpy.uint8).tobytes(),
         )
 
 

@@ -182,3 +182,23 @@ def test_a_sentence_text_is_its_slice_of_the_article():
     doc = model()(TEXT)
     text = language.doc_text(doc)
     assert [s.text for s in doc.sents] == [text[s.start_char : s.end_char] for s in doc.sents]
+
+
+def test_recognize_word_columns_are_the_token_attributes():
+    """recognize reads words and lexical flags as columns: each one equals the Token's own."""
+    from geostory.recognize import _Words
+
+    doc = model()(TEXT + " THE END, 26, Mr. Bell's")
+    words = _Words.of(doc)
+    assert words.text == [t.text for t in doc]
+    assert words.lower == [t.lower_ for t in doc]
+    for column, attribute in (
+        (words.alpha, "is_alpha"),
+        (words.is_lower, "is_lower"),
+        (words.title, "is_title"),
+        (words.stop, "is_stop"),
+    ):
+        assert [bool(flag) for flag in column] == [getattr(t, attribute) for t in doc], attribute
+        assert any(column) and not all(column)
+    assert [bool(flag) for flag in words.outside] == [t.ent_iob_ == "O" for t in doc]
+    assert any(words.outside) and not all(words.outside)
