@@ -454,10 +454,15 @@ def bench_floor(runs: int, eval_dir: Path, big_mb: int = 0) -> None:
             outcome = (
                 result["stderr"].strip().splitlines()[-1].replace(tmp + "/", "") if result["stderr"] else ""
             )
+            sizes = ", ".join(
+                f"{name} {(Path(tmp) / name).stat().st_size / 1e6:.2f} MB"
+                for name in ("big.html", "big.geojson")
+                if (Path(tmp) / name).exists()
+            )  # the map's size follows what is drawn, not the article's length
             print(
                 f"\n{big_mb} MB on one line, one cold build: exit {result['rc']}, "
                 f"wall {result['wall']:.1f} s, peak RSS {result['max_mb']:.0f} MB, "
-                f"load average {os.getloadavg()[0]:.1f} ({outcome})",
+                f"load average {os.getloadavg()[0]:.1f} ({outcome}); {sizes}",
                 flush=True,
             )
 

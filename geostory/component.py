@@ -63,12 +63,13 @@ class PlacesComponent:
         return self._gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
+        from .language import doc_text
         from .recognize import recognize
         from .resolve import resolve
 
         resolution = resolve(
             recognize(doc, self.gazetteer),
-            doc.text,
+            doc_text(doc),
             gazetteer=self.gazetteer,
             geocoder=self.geocoder,
             overrides=self.overrides,

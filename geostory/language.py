@@ -1,8 +1,9 @@
 """The spaCy pipeline: loaded once per process by name, and articles of any length parsed with it.
 
 A pipeline is loaded on first use, never at import. Texts longer than a safe chunk size are split
-at paragraph (else sentence-ish) boundaries, parsed chunk by chunk and joined with
-`Doc.from_docs`, so a 1 MB article is parsed, never rejected, and offsets still index the article.
+at paragraph (else sentence-ish) boundaries, parsed chunk by chunk and joined into one Doc, so a
+5 MB article is parsed, never rejected, and offsets still index the article. A parsed chunk is
+kept only as a few bytes a token of columns until the join builds the article's Doc from them.
 """
 
 from __future__ import annotations
@@ -145,39 +146,126 @@ def parse_many(texts: Iterable[str], nlp: Language, *, batch_size: int = BATCH_C
     Texts are pulled from `texts` only as the parser needs them, and a text is dropped as soon as
     its Doc is yielded: memory follows the batch, not the number of documents. Each chunk's
     `doc.tensor` (the model's token vectors, ~400 bytes a token, read by nothing after the
-    pipeline) is dropped as the chunk comes out, so a long article's Doc costs only its tokens."""
+    pipeline) is dropped as the chunk comes out, and a chunk of a long text is packed into
+    columns (`_Packed`) at once, so a long article costs its joined Doc and little more."""
     from numpy import zeros
 
     no_tensor = zeros((0, 0), dtype="float32")
     waiting: dict[int, str] = {}
 
-    def pieces() -> Iterator[tuple[str, int]]:
+    def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
         for index, text in enumerate(texts):
             waiting[index] = text
-            for start, end in chunk_bounds(text):
-                yield text[start:end], index
+            bounds = chunk_bounds(text)
+            for start, end in bounds:
+                yield text[start:end], (index, len(bounds))
 
-    pending: list[Doc] = []
-    pending_index = 0
-    for doc, index in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+    pending: list[Doc | _Packed] = []
+    for doc, (index, count) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
         doc.tensor = no_tensor
-        if index != pending_index and pending:
-            yield _join(pending, waiting.pop(pending_index))
+        if count == 1:  # a short text: its Doc as the pipeline made it
+            yield _checked(doc, waiting.pop(index))
+            continue
+        # Spans and user data are joined by spaCy's `Doc.from_docs`, which needs the chunk whole.
+        pending.append(doc if doc.spans or doc.user_data else _Packed(doc))
+        if len(pending) == count:
+            yield _checked(_join(pending, nlp.vocab), waiting.pop(index))
             pending = []
-        pending_index = index
-        pending.append(doc)
-    if pending:
-        yield _join(pending, waiting.pop(pending_index))
 
 
-def _join(docs: list[Doc], text: str) -> Doc:
+def _checked(doc: Doc, text: str) -> Doc:
+    if _joined_words(doc) != text:  # the join keeps every character: no whitespace is added
+        raise ModelError("spaCy changed the article text while parsing; cannot keep offsets")
+    doc.user_data[TEXT_KEY] = text  # the article's own string: `doc_text` reads it at no cost
+    return doc
+
+
+TEXT_KEY = "geostory.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, made once per Doc and kept in `doc.user_data`: spaCy's `doc.text` makes a Token
+    for every word on each call (~0.15 s of CPU on a 1 MB article, and several stages read it)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.user_data[TEXT_KEY] = _joined_words(doc)
+    return text
+
+
+def _joined_words(doc: Doc) -> str:
+    """The text of `doc` as spaCy's `doc.text` gives it (each token's word, then a space where it
+    has one), joined from the ORTH and SPACY columns: each distinct word is looked up once."""
+    import numpy
+    from spacy.attrs import ORTH, SPACY
+
+    table: Any = doc.to_array([ORTH, SPACY])
+    ids, which = numpy.unique(table[:, 0], return_inverse=True)
+    strings = doc.vocab.strings
+    words = [strings[orth] for orth in ids.tolist()]
+    pieces = numpy.array(words + [word + " " for word in words], dtype=object)
+    return "".join(pieces[which.reshape(-1) + len(words) * table[:, 1].astype(numpy.intp)])
+
+
+# Every token attribute `Doc.from_docs` carries over (spaCy's DocBin set), but LENGTH, which the
+# word gives. HEAD and DEP come last and together: that call sets the children and, from the
+# parse, the sentence starts, as `from_docs`'s single `from_array` does after all the others.
+_PACKED_ATTRS = (
+    "ORTH", "SPACY", "NORM", "TAG", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID",
+    "LEMMA", "MORPH", "POS", "SENT_START", "HEAD", "DEP",
+)  # fmt: skip
+
+
+class _Packed:
+    """One parsed chunk as columns of its token attributes, each column stored as its distinct
+    values plus one small code a token (a 20 KB chunk has a few thousand distinct words, so a
+    code is 1-2 bytes instead of spaCy's ~100-byte token): ~20 bytes a token, nothing lost."""
+
+    __slots__ = ("columns", "length")
+
+    def __init__(self, doc: Doc) -> None:
+        import numpy
+
+        table: Any = doc.to_array(list(_PACKED_ATTRS))
+        self.length = len(doc)
+        self.columns = []
+        for j in range(len(_PACKED_ATTRS)):
+            values, codes = numpy.unique(table[:, j], return_inverse=True)
+            dtype = numpy.uint8 if len(values) <= 1 << 8 else numpy.uint16 if len(values) <= 1 << 16 else None
+            self.columns.append((values, codes.reshape(-1).astype(dtype or numpy.uint32)))
+
+    def column(self, j: int) -> Any:
+        values, codes = self.columns[j]
+        return values[codes]
+
+
+def _join(chunks: list[Doc | _Packed], vocab: Any) -> Doc:
+    """One Doc from a text's parsed chunks, in order; packed chunks are unpacked column by column."""
     from spacy.tokens import Doc
 
-    if len(docs) == 1:
-        doc = docs[0]
-    else:
-        doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]
-        docs.clear()  # the chunks' tokens are in `doc` now
-    if doc.text != text:  # from_docs keeps every character when no whitespace is added
-        raise ModelError("spaCy changed the article text while parsing; cannot keep offsets")
+    if any(isinstance(chunk, Doc) for chunk in chunks):
+        docs = [chunk if isinstance(chunk, Doc) else _unpack([chunk], vocab) for chunk in chunks]
+        chunks.clear()
+        return Doc.from_docs(docs, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]
+    doc = _unpack(chunks, vocab)  # type: ignore[arg-type]
+    chunks.clear()
+    return doc
+
+
+def _unpack(chunks: list[_Packed], vocab: Any) -> Doc:
+    """A Doc with the chunks' tokens one after another, equal to `Doc.from_docs` of their Docs
+    (`ensure_whitespace=False`, no tensor). Built from the ORTH column (spaCy looks each word's
+    lexeme up by its id, so no list of words is made) and filled one column at a time, so the
+    join holds the new Doc and a column or two, not every attribute twice."""
+    import numpy
+    from spacy.tokens import Doc
+
+    def column(name: str) -> Any:
+        j = _PACKED_ATTRS.index(name)
+        return numpy.concatenate([chunk.column(j) for chunk in chunks])
+
+    doc = Doc(vocab, words=column("ORTH"), spaces=column("SPACY").astype(bool))
+    for name in _PACKED_ATTRS[2:-2]:
+        doc.from_array([name], column(name))
+    heads_and_deps: Any = numpy.stack([column("HEAD"), column("DEP")], axis=1)
+    doc.from_array(["HEAD", "DEP"], heads_and_deps)
     return doc

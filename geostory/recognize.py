@@ -57,9 +57,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
+from .language import doc_text
 from .model import Candidate, Mention, MentionKind, Span
 
 if TYPE_CHECKING:
@@ -237,7 +238,7 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     """Return the place mentions of a parsed article, sorted by offset, never overlapping."""
     discourse = _Discourse.of(doc, gazetteer)
     found: list[Mention] = []
-    article = doc.text  # spaCy joins every token for each `doc.text`: read it once
+    article = doc_text(doc)  # spaCy makes a Token per word for each `doc.text`: read it once
     taken = [False] * len(article)
     for mention in _written_forms(doc, gazetteer, discourse):
         found.append(mention)
@@ -370,7 +371,7 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
         return
     span = _without_state_word(_without_kind_of(span), gazetteer)
     text = span.text
-    extended = _with_facility_word(span, gazetteer)
+    extended = _with_facility_word(span, gazetteer, discourse.words)
     if extended is not span:
         yield discourse.mention(extended, f"{label}+facility", "facility")  # "Haneda airport"
         return
@@ -445,15 +446,15 @@ def _from_untagged_runs(
     """Capitalised token runs outside the model's entities that the gazetteer knows well."""
     i = 0
     n = len(doc)
+    words = (discourse.words or _Words.of(doc)).text  # a word's text without a spaCy Token per word
     while i < n:
-        token = doc[i]
-        if i in covered or not _capitalised(token.text):
+        if i in covered or not _capitalised(words[i]):
             i += 1
             continue
         for size in range(min(MAX_RUN_TOKENS, n - i), 0, -1):
-            tokens = doc[i : i + size]
-            if any(t.i in covered for t in tokens) or not _capitalised(tokens[-1].text):
+            if any(j in covered for j in range(i, i + size)) or not _capitalised(words[i + size - 1]):
                 continue
+            tokens = doc[i : i + size]
             text = tokens.text
             best = _named(gazetteer, text, placed=text in discourse.places)
             if best is None:
@@ -949,6 +950,49 @@ def _looks_personal(span, label: str, discourse: _Discourse) -> bool:
 
 
 @dataclass(frozen=True)
+class _Words:
+    """A Doc's words as columns, one entry a token, read once per article: the passes over a long
+    article ask every word for its text and a few lexical flags, and through spaCy each ask made
+    a Token object (6 million on a 1 MB article). The flags are the lexeme's, so they are read
+    once per distinct word; each flag is one byte a token (0 or 1), the words are shared strings."""
+
+    text: list[str]
+    lower: list[str]  # `token.lower_`
+    alpha: bytes  # `token.is_alpha`
+    is_lower: bytes
+    title: bytes  # `token.is_title`
+    stop: bytes  # `token.is_stop`
+    outside: bytes  # `token.ent_iob_ == "O"`: outside any entity
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Words:
+        import numpy
+        from spacy.attrs import ENT_IOB, ORTH
+        from spacy.tokens import Token
+
+        table: Any = doc.to_array([ORTH, ENT_IOB])
+        ids, which = numpy.unique(table[:, 0], return_inverse=True)
+        which = which.reshape(-1)
+        lexemes = [doc.vocab[orth] for orth in ids.tolist()]
+
+        def words(values: list[str]) -> list[str]:
+            return numpy.array(values, dtype=object)[which].tolist()
+
+        def flags(values: list[bool]) -> bytes:
+            return numpy.array(values, dtype=numpy.uint8)[which].tobytes()
+
+        return cls(
+            text=words([lexeme.orth_ for lexeme in lexemes]),
+            lower=words([lexeme.lower_ for lexeme in lexemes]),
+            alpha=flags([lexeme.is_alpha for lexeme in lexemes]),
+            is_lower=flags([lexeme.is_lower for lexeme in lexemes]),
+            title=flags([lexeme.is_title for lexeme in lexemes]),
+            stop=flags([lexeme.is_stop for lexeme in lexemes]),
+            outside=(table[:, 1] == Token.iob_strings().index("O")).astype(numpy.uint8).tobytes(),
+        )
+
+
+@dataclass(frozen=True)
 class _Discourse:
     """What the whole article says about its names, so one name keeps one sense throughout."""
 
@@ -956,6 +1000,7 @@ class _Discourse:
     placed: frozenset[str]  # names written at least once where places are ("in Ripley", "Ripley, W.Va.")
     places: frozenset[str]  # names the model labels GPE/LOC somewhere and the article never uses for a person
     lowercase: frozenset[str]  # words the article also writes in lower case ("spring", "man")
+    words: _Words | None = field(default=None, repr=False, compare=False)  # the Doc's word columns
 
     @classmethod
     def of(cls, doc: Doc, gazetteer: Gazetteer) -> _Discourse:
@@ -969,49 +1014,44 @@ class _Discourse:
                     persons.add(last.text)
         lowercase = set()
         placed = set()
-        for token in doc:
-            if token.is_lower and token.is_alpha:
-                lowercase.add(token.text)
-            elif (
-                token.i > 0
-                and _capitalised(token.text)
-                and token.is_alpha
-                and doc[token.i - 1].lower_ in PERSON_TITLES - SAINTS
-            ):
-                persons.add(token.text)
-        first = initial = None
-        for token in doc:
+        words = _Words.of(doc)
+        text, lower, alpha, title = words.text, words.lower, words.alpha, words.title
+        count = len(text)
+        titles = PERSON_TITLES - SAINTS
+        for i, word in enumerate(text):
+            if words.is_lower[i] and alpha[i]:
+                lowercase.add(word)
+            elif i > 0 and _capitalised(word) and alpha[i] and lower[i - 1] in titles:
+                persons.add(word)
+        for i in range(2, count):
             # "Tyrise M. Bell", whatever label the model gave it: a middle initial marks a person's
             # name, unless the name goes on into an institution's ("Stephen F. Austin University")
             if (
-                first is not None
-                and initial is not None
-                and MIDDLE_INITIAL.fullmatch(initial.text)
-                and first.is_alpha
-                and first.is_title
-                and token.is_alpha
-                and token.is_title
-                and not (token.i + 1 < len(doc) and _capitalised(doc[token.i + 1].text))
+                MIDDLE_INITIAL.fullmatch(text[i - 1])
+                and alpha[i - 2]
+                and title[i - 2]
+                and alpha[i]
+                and title[i]
+                and not (i + 1 < count and _capitalised(text[i + 1]))
             ):
-                persons.add(token.text)
-            first, initial = initial, token  # the two tokens before the next one, without re-indexing
-        for token in doc[:-3]:
+                persons.add(text[i])
+        for i in range(count - 3):
             # "Flores, 26, had just left the Army": a name with an age in apposition is a person's
             if (
-                _capitalised(token.text)
-                and token.is_alpha
-                and not token.is_stop
-                and doc[token.i + 1].text == ","
-                and doc[token.i + 3].text == ","
-                and _is_age(doc[token.i + 2].text)
+                _capitalised(text[i])
+                and alpha[i]
+                and not words.stop[i]
+                and text[i + 1] == ","
+                and text[i + 3] == ","
+                and _is_age(text[i + 2])
             ):
-                persons.add(token.text)
-        for token in doc:
+                persons.add(text[i])
+        for i in range(count):
             # "Petrova said", "said Noma": a speaker, when the gazetteer knows no large place so named
-            if token.lower_ in SPEECH_VERBS:
+            if lower[i] in SPEECH_VERBS:
                 for near in (
-                    doc[token.i - 1] if token.i > 0 else None,
-                    doc[token.i + 1] if token.i + 1 < len(doc) else None,
+                    doc[i - 1] if i > 0 else None,
+                    doc[i + 1] if i + 1 < count else None,
                 ):
                     if (
                         near is not None
@@ -1024,18 +1064,14 @@ class _Discourse:
                         )
                     ):
                         persons.add(near.text)
-        persons.update(_speakers_and_kin(doc, gazetteer))
+        persons.update(_speakers_and_kin(doc, gazetteer, words))
         for ent in doc.ents:
             span = _trim(ent)
             if span is not None and _placed(span, strong=True):
                 placed.add(span.text)
-        for token in doc:
-            if (
-                token.ent_iob_ == "O"
-                and _capitalised(token.text)
-                and _placed(token.doc[token.i : token.i + 1], strong=True)
-            ):
-                placed.add(token.text)
+        for i in range(count):
+            if words.outside[i] and _capitalised(text[i]) and _placed(doc[i : i + 1], strong=True):
+                placed.add(text[i])
         places = set()
         for ent in doc.ents:
             # a place label the context confirms ("in Laconia", "Laconia, N.H.")
@@ -1046,7 +1082,7 @@ class _Discourse:
             ):
                 if span.text in placed or not (len(span) == 1 and span.text in persons):
                     places.add(span.text)
-        return cls(frozenset(persons), frozenset(placed), frozenset(places), frozenset(lowercase))
+        return cls(frozenset(persons), frozenset(placed), frozenset(places), frozenset(lowercase), words)
 
     def mention(self, span, label: str, kind: MentionKind = "toponym", lookup: str | None = None) -> Mention:
         """The Mention of a span, with its sentence."""
@@ -1077,7 +1113,7 @@ class _Discourse:
         return len(span) == 1 and span[0].is_title and span[0].text.lower() in self.lowercase
 
 
-def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer) -> set[str]:
+def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer, words: _Words | None = None) -> set[str]:
     """Single names the article uses for a person whatever the gazetteer knows: the speaker of a
     "said" whose clause goes on with a personal pronoun ("Lincoln said he would stay", "said
     Lincoln, who"), and a name owning a relative ("Chester's brother"). Countries, regions and
@@ -1096,31 +1132,36 @@ def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer) -> set[str]:
         return None
 
     possessives = ("'s", "’s")
-    for token in doc:
-        speech = token.lower_ in SPEECH_VERBS
-        if not speech and not (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in possessives):
+    lower = (words or _Words.of(doc)).lower
+    count = len(lower)
+    for i in range(count):
+        speech = lower[i] in SPEECH_VERBS
+        if not speech and not (i + 1 < count and lower[i + 1] in possessives):
             continue  # most words: no need to read the three that follow
-        following = [t.lower_ for t in doc[token.i + 1 : token.i + 4]] if token.i + 1 < len(doc) else []
+        following = lower[i + 1 : i + 4]
         if speech:
-            before, after = name_at(token.i - 1), name_at(token.i + 1)
+            before, after = name_at(i - 1), name_at(i + 1)
             if before is not None and following[:1] and following[0] in PERSONAL_PRONOUNS:
                 add(before)  # "Lincoln said he"
             if after is not None and following[1:3] == [",", "who"]:
                 add(after)  # "said Lincoln, who"
         elif following[:2] and following[0] in possessives and following[1] in KIN:
-            if (name := name_at(token.i)) is not None:
+            if (name := name_at(i)) is not None:
                 add(name)  # "Chester's brother"
     return found
 
 
-def _with_facility_word(span, gazetteer: Gazetteer):
+def _with_facility_word(span, gazetteer: Gazetteer, columns: _Words | None = None):
     """'Haneda' + 'airport', 'Munich' + 'airport': the facility when the gazetteer knows it by
     that name (the model leaves a lower-case facility word out of the entity)."""
     doc = span.doc
     if span.end >= len(doc):
         return span  # nothing follows (and a span starting past the end costs a whole `doc.text`)
+    columns = columns or _Words.of(doc)
     for size in range(MAX_RUN_TOKENS, 0, -1):
         # "O.R." + "Tambo International Airport": the model cut the name at the initials
+        if span.end + size > len(doc) or columns.lower[span.end + size - 1] not in FACILITY_RUN_ENDS:
+            continue  # read from the columns first: most names are followed by no facility word
         words = doc[span.end : span.end + size]
         if (
             len(words) == size
@@ -1130,7 +1171,7 @@ def _with_facility_word(span, gazetteer: Gazetteer):
             extended = doc[span.start : span.end + size]
             if gazetteer.is_place_name(extended.text):
                 return extended
-    for size in (2, 1):
+    for size in (2, 1) if columns.is_lower[span.end] else ():
         words = doc[span.end : span.end + size]
         if len(words) == size and all(t.is_lower for t in words) and words.text in FACILITY_WORDS:
             extended = doc[span.start : span.end + size]
@@ -1224,9 +1265,12 @@ def _sentence_of(span) -> Span:
     doc = span.doc
     bounds = doc.user_data.get("geostory.sentences")
     if bounds is None:
-        bounds = doc.user_data["geostory.sentences"] = [(s.start_char, s.end_char, s.text) for s in doc.sents]
+        text = doc_text(doc)  # a sentence's text is its slice (spaCy's `Span.text` joins its tokens)
+        bounds = doc.user_data["geostory.sentences"] = [
+            (s.start_char, s.end_char, text[s.start_char : s.end_char]) for s in doc.sents
+        ]
     if not bounds:
-        return Span(doc.text, 0, len(doc.text))
+        return Span(doc_text(doc), 0, len(doc_text(doc)))
     index = max(0, bisect.bisect_right(bounds, (span.start_char, float("inf"))) - 1)
     start, end, text = bounds[index]
     return Span(text, start, end)

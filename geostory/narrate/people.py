@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from geostory.language import doc_text
 from geostory.model import Article, Mention, Place
 from geostory.narrate.lexicon import (
     CARRIERS,
@@ -260,7 +261,7 @@ def _dateline_end(doc: Doc) -> int:
     """Where a wire dateline ("BERLIN, Feb 1 (dpa) -") ends, 0 without one (cached on the doc)."""
     end = doc.user_data.get(_DATELINE_KEY)
     if end is None:
-        match = _DATELINE.match(doc.text)
+        match = _DATELINE.match(doc_text(doc))
         end = match.end() if match else 0
         doc.user_data[_DATELINE_KEY] = end
     return end
