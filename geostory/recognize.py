@@ -286,7 +286,7 @@ PARTY_HOME = re.compile(
 def _written_forms(doc: Doc, gazetteer: Gazetteer, discourse: _Discourse) -> Iterator[Mention]:
     """Places named by a form of writing rather than by the model: listed before a plural kind
     ("Walton and Oconee counties") or after a legislator's party letter ("R-Elbow Lake")."""
-    text = doc.text
+    text = doc_text(doc)
     for match in LISTED_KIND.finditer(text):
         kind = LISTED_KIND_SINGULAR[match.group(2)]
         names = [
