@@ -184,14 +184,30 @@ def run() -> None:
     By then every output is written, closed and moved into place, and the streams are flushed
     here; what is left is the interpreter taking the loaded spaCy model, the gazetteer and the
     story apart object by object, ~0.2 s of a 1 s build on the seed that nobody waits for.
-    `main` itself returns normally, for callers in the same process."""
+    `main` itself returns normally, for callers in the same process. The ordinary exit is kept
+    when something still needs it: a profiler or tracer (cProfile, coverage) that writes its data
+    at exit, a child process or a thread still running."""
     code = main()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except OSError:  # a reader closed the pipe early: what could be written was written
         code = code or 1
-    os._exit(code)
+    if _nothing_left_to_end():
+        os._exit(code)
+    sys.exit(code)
+
+
+def _nothing_left_to_end() -> bool:
+    import multiprocessing
+    import threading
+
+    return (
+        sys.getprofile() is None
+        and sys.gettrace() is None
+        and not multiprocessing.active_children()
+        and threading.active_count() == 1
+    )
 
 
 def _geocoder(args: argparse.Namespace):

@@ -703,3 +703,28 @@ def test_embed_with_a_colon_in_the_file_name_links_the_file_not_a_scheme(
     assert code == 0, err
     src = out.split('src="', 1)[1].split('"', 1)[0]
     assert urlsplit(src).scheme == "" and src.endswith("javascript:alert(1).html")
+
+
+def test_the_fast_exit_is_kept_for_profilers_children_and_threads():
+    """`geostory` skips interpreter teardown only when nothing still needs the ordinary exit: a
+    profiler or coverage writes its data at exit, a child process or a thread may still run."""
+    import sys
+    import threading
+
+    from geostory.cli import _nothing_left_to_end
+
+    assert _nothing_left_to_end() == (sys.gettrace() is None and threading.active_count() == 1)
+    previous = sys.getprofile()
+    sys.setprofile(lambda *args: None)
+    try:
+        assert not _nothing_left_to_end()
+    finally:
+        sys.setprofile(previous)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not _nothing_left_to_end()
+    finally:
+        stop.set()
+        thread.join()

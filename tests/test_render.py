@@ -261,3 +261,11 @@ def test_empty_story_still_renders():
 
     page = render_html(Story(Article("Nothing.", title="Empty"), places=()))
     assert _data(page)["places"] == []
+
+
+def test_the_basemap_encoded_once_gives_the_same_page_data():
+    from geostory.render import _data_json, country_basemap, script_json
+
+    data = {"title": '"basemap" </script> & more', "basemap": country_basemap(), "places": [], "zeta": 1}
+    assert _data_json(data) == script_json(data)
+    assert _data_json({**data, "basemap": []}) == script_json({**data, "basemap": []})
