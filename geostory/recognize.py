@@ -60,6 +60,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from .errors import ConfigurationError
 from .language import doc_text
 from .model import Candidate, Mention, MentionKind, Span
 
@@ -69,169 +70,112 @@ if TYPE_CHECKING:
 
     from .gazetteer import Gazetteer
 
-FACILITY_HEADS = frozenset(
-    """university college academy cosmodrome spaceport airport airfield airbase aerodrome base
-    palace square stadium arena bridge crossing checkpoint station terminal port harbor harbour
-    canal dam plant reactor mosque cathedral church temple shrine castle fort fortress prison
-    embassy consulate kremlin parliament capitol hall tower park zoo museum hospital center centre
-    institute laboratory complex shipyard dockyard pier strait""".split()
-)
-# Facility words that alone are too vague to make an ORG a place ("the Institute said").
-WEAK_FACILITY_HEADS = frozenset("center centre institute hall complex tower park college".split())
-PERSON_TITLES = frozenset(
-    """mr mr. mrs mrs. ms ms. dr dr. sir lady lord president minister senator sen. rep. gov.
-    governor mayor king queen prince princess pope general gen. col. capt. judge chancellor
-    premier leader chairman secretary coach ambassador commander sheriff detective officer rev. rev
-    st saint""".split()
-)
-# "his wife, Julia,": a name in apposition to one of these is a person's
-KIN = frozenset(
-    """wife husband son daughter father mother brother sister friend cousin uncle aunt nephew niece
-    grandson granddaughter grandfather grandmother boyfriend girlfriend fiance fiancee partner widow
-    stepson stepdaughter child baby dog cat""".split()
-)
+# The word lists, read from data/recognize_words.tsv (one entry a row, with its source) and checked
+# when this module is imported: each list is named here with what it is for.
+WORD_LISTS: dict[str, str] = {
+    "facility_head": "a head noun that makes an organisation's name a facility: university, hospital",
+    "weak_facility_head": "facility words too vague alone to make an ORG a place ('the Institute said')",
+    "person_title": "a title before a person's name: mr, minister, sheriff",
+    "kin": "a relative or pet: a name in apposition to one is a person's ('his wife, Julia,')",
+    "station_word": "lower-case words that make a station even when the gazetteer lacks it",
+    "facility_word": "lower-case words after a name that make it a facility's: 'Haneda airport', stations",
+    "facility_run_end": "last words of a capitalised run that end a facility's name: 'O.R. Tambo Airport'",
+    "pronoun": "personal pronouns, never a place",
+    "direction": "compass words that may open a region's name: 'North Georgia'",
+    "area_qualifier": "words that qualify a place's extent: 'Greater Butler County'",
+    "town_word": "a civic name ending in these is the town only if the gazetteer has it so: 'Boulder City'",
+    "movement_preposition": "prepositions of a movement whose capitalised object may be a town",
+    "movement_word": "words of a movement: 'drove from Goma to Rutshuru'",
+    "generic_place_word": "words that name a kind of place: a mention of only these is never a pin",
+    "place_preposition": "prepositions that place names follow",
+    "place_noun": "nouns that introduce a place: 'the island of Lampedusa'",
+    "strong_place_preposition": "prepositions people's names rarely follow: enough to overrule a surname",
+    "saint": "the ways a saint's name opens: St, St., Saint",
+    "speech_verb": "verbs of saying whose subject is a person",
+    "personal_pronoun": "pronouns only a person takes (a place says 'it')",
+    "place_suffix": "last words that make a PERSON span a place: 'Anderson County', 'Kelley Lane'",
+    "article": "words before a name that make it a modifier or a thing: 'the Toyota', 'his Honda'",
+    "kind_of_word": "kinds of place in 'the city of X'",
+    "vague_word": "capitalised words that name places somewhere but in news mostly mean other things",
+    "town_people": "lower-case words for a town's people after its name: 'a Lovejoy man'",
+    "event_tail": "last words of a day's or a service's name: 'St. Patrick's Day', 'the Easter Vigil'",
+    "body_opening": "first words of a body's name: 'United Way', 'United Russia'",
+    "civic_tail": "words after a town that make the name its civic body, however small the town: "
+    "'Torrington Fire Department' (schools are left out: named after people as often as after towns)",
+}
+
+
+def _load_word_lists(name: str = "recognize_words.tsv") -> dict[str, frozenset[str]]:
+    """Every list of WORD_LISTS from the data file; a malformed row or an unknown list fails loudly."""
+    from importlib import resources
+
+    text = resources.files("geostory").joinpath("data", name).read_text(encoding="utf-8")
+    found: dict[str, set[str]] = {key: set() for key in WORD_LISTS}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or fields[0] not in WORD_LISTS or not fields[1] or not fields[2]:
+            raise ConfigurationError(
+                f"data/{name}, line {number}: expected a known list, an entry and a source"
+            )
+        if fields[1] != fields[1].lower() or fields[1] != fields[1].strip():
+            raise ConfigurationError(
+                f"data/{name}, line {number}: entries are lower case, without spaces around"
+            )
+        found[fields[0]].add(fields[1])
+    empty = sorted(key for key, words in found.items() if not words)
+    if empty:
+        raise ConfigurationError(f"data/{name}: no entries for {', '.join(empty)}")
+    return {key: frozenset(words) for key, words in found.items()}
+
+
+_WORDS = _load_word_lists()
+
+FACILITY_HEADS = _WORDS["facility_head"]
+WEAK_FACILITY_HEADS = _WORDS["weak_facility_head"]
+PERSON_TITLES = _WORDS["person_title"]
+KIN = _WORDS["kin"]
+STATION_WORDS = _WORDS["station_word"]
+FACILITY_WORDS = _WORDS["facility_word"]
+FACILITY_RUN_ENDS = _WORDS["facility_run_end"]
+PRONOUNS = _WORDS["pronoun"]
+DIRECTIONS = _WORDS["direction"]
+AREA_QUALIFIERS = _WORDS["area_qualifier"]
+TOWN_WORDS = _WORDS["town_word"]
+MOVEMENT_PREPOSITIONS = _WORDS["movement_preposition"]
+MOVEMENT_WORDS = _WORDS["movement_word"]
+GENERIC_PLACE_WORDS = _WORDS["generic_place_word"]
+PLACE_PREPOSITIONS = _WORDS["place_preposition"]
+PLACE_NOUNS = _WORDS["place_noun"]
+STRONG_PLACE_PREPOSITIONS = _WORDS["strong_place_preposition"]
+SAINTS = _WORDS["saint"]
+SPEECH_VERBS = _WORDS["speech_verb"]
+PERSONAL_PRONOUNS = _WORDS["personal_pronoun"]
+PLACE_SUFFIXES = _WORDS["place_suffix"]
+ARTICLES = _WORDS["article"]
+KIND_OF_WORDS = _WORDS["kind_of_word"]
+VAGUE_WORDS = _WORDS["vague_word"]
+CIVIC_TAILS = tuple(tuple(tail.split()) for tail in sorted(_WORDS["civic_tail"]))
 TITLE_OF = re.compile(
     r"\b(?:Prince|Princess|Duke|Duchess|Earl|Countess|Marquess|Baron|Baroness|Archduke)\s+of\s+(?:the\s+)?$"
 )
 SHIP_PREFIX = re.compile(r"\b(?:HMS|USS|HMCS|HMAS|HMNZS|RFA|INS|USNS|MV|SS|RV)\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
 # Labels whose spans the gazetteer scan leaves alone; other spans are scanned for place names.
 CLAIMING_LABELS = frozenset("GPE LOC FAC NORP ORG PERSON".split())
-# Lower-case words that make a facility even when the gazetteer lacks it: a station is named
-# after its district or street ("Waterloo station in London"), rarely after the town it is in.
-STATION_WORDS = frozenset(("station", "railway station", "train station", "bus station"))
-# Lower-case words after a name that make it a facility's name: "Haneda airport".
-FACILITY_WORDS = frozenset(
-    (
-        "airport",
-        "air base",
-        "airbase",
-        "international airport",
-        "stadium",
-        "cosmodrome",
-        "spaceport",
-        "naval base",
-        "air station",
-        "hospital",
-        *STATION_WORDS,
-    )
-)
-# Last words of a capitalised run that finish a facility's name begun by a short entity:
-# "O.R." + "Tambo International Airport".
-FACILITY_RUN_ENDS = frozenset(("airport", "base", "station", "stadium", "university", "airfield"))
-PRONOUNS = frozenset("i we you he she it they me us him her them".split())
-DIRECTIONS = frozenset(
-    """north south east west northeast northwest southeast southwest northern southern eastern
-    western central northeastern northwestern southeastern southwestern upstate downstate""".split()
-)
-# Words that qualify a place's extent rather than begin another name: "Greater Butler County"
-AREA_QUALIFIERS = frozenset("greater upper lower inner outer metropolitan".split())
 UNTAGGED_PLACED_POPULATION = 10_000  # "headed on to Winchester": a town where places are written
-# A town opening the name of its own civic body ("the Torrington Fire Department", "Groton Town
-# Council", "Huntsville Police"): the town is named, however small. Schools are left out: they are
-# named after people as often as after towns ("Lincoln Elementary").
-CIVIC_TAILS = (
-    ("fire",),
-    ("police",),
-    ("sheriff",),
-    ("sheriff's",),
-    ("sheriff’s",),
-    ("city", "council"),
-    ("town", "council"),
-    ("village", "board"),
-    ("county", "commission"),
-    ("county", "commissioners"),
-    ("county", "clerk"),
-    ("county", "sheriff"),
-    ("city", "hall"),
-    ("town", "hall"),
-    ("mayor",),
-    ("chamber", "of"),
-    ("public", "library"),
-    ("township", "board"),
-    ("township", "trustees"),
-    ("city", "manager"),
-    ("town", "manager"),
-    ("board", "of", "education"),
-    ("rescue", "squad"),
-    ("jail",),
-    ("courthouse",),
-    ("circuit", "court"),
-    ("district", "court"),
-    ("common", "pleas"),
-    ("clerk",),
-    ("commissioners",),
-    ("elections",),
-    ("democrats",),
-    ("republicans",),
-    ("city", "schools"),
-    ("city", "public"),
-    ("city", "commission"),
-    ("city", "marshal"),
-    ("council",),
-)
-# A civic name ending in these is the town only when the gazetteer has it by that very name
-# ("Boulder City Council" is Boulder City; "Dublin City Council" is Dublin).
-TOWN_WORDS = frozenset(("city", "town"))
 CIVIC_PLACE_POPULATION = 1_000
-# A capitalised name after "from", "to", "via" or "into" of a movement ("drove from Goma to
-# Rutshuru", "flew from Mwanza to Bukoba") is a town where the gazetteer holds one this big.
-MOVEMENT_PREPOSITIONS = frozenset("from to via into toward towards".split())
-MOVEMENT_WORDS = frozenset(
-    """drove drive driving driven flew fly flying flown flight flights travelled traveled travel
-    travelling traveling moved move moving went go going gone fled flee fleeing sailed sail
-    sailing headed heading returned return returning arrived arrive arriving walked walk walking
-    rode ride riding trip journey route road bus train ferry boat convoy transferred taken brought
-    deported evacuated marched commute commuted relocated""".split()
-)
 MOVEMENT_PLACE_POPULATION = 1_000
-# Words that name a kind of place, not a place: a mention made only of them is never a pin
-# ("County Road", "Air Force Base", "Station", "Valley" cut out of a longer name).
-GENERIC_PLACE_WORDS = frozenset(
-    """county road street avenue lane drive boulevard highway route valley forest park station
-    air force base airport port harbor harbour city town village state river lake creek hill
-    mountain mount beach island bay district township center centre hospital university college
-    school church square bridge""".split()
-)
-PLACE_PREPOSITIONS = frozenset(
-    "in at to from near into toward towards via through across outside inside between".split()
-)
-# "the island of Lampedusa", "the city of Kherson"
-PLACE_NOUNS = frozenset(
-    """island islands city town village port province region state republic county capital outskirts
-    suburbs suburb district municipality oblast prefecture peninsula""".split()
-)
-# Prepositions that people's names rarely follow: evidence enough to overrule a surname.
-STRONG_PLACE_PREPOSITIONS = frozenset("in near outside inside into throughout".split())
 STATE_ABBREVIATION = re.compile(
     r"(?:[A-Z][a-z]{0,4}\.){1,2}|[A-Z]\.?[A-Z]\.?|[A-Z][a-z]+"
 )  # "W.Va.", "Ala.", "NY", "Ohio"
-SAINTS = frozenset(("st", "st.", "saint"))
-SPEECH_VERBS = frozenset("said says told asked added explained recalled".split())
-PERSONAL_PRONOUNS = frozenset("he she".split())  # a place says "it"
-# Last words that make a "PERSON" span a place: "Greer Station", "Anderson County", "Kelley Lane".
-PLACE_SUFFIXES = frozenset(
-    """county parish township station street st. road rd. avenue ave. lane drive boulevard blvd. way
-    highway hill hills lake river creek park city town village valley heights springs""".split()
-)
 MIDDLE_INITIAL = re.compile(r"[A-Z]\.")
 YEAR = re.compile(r"(?:19|20)\d\d")
 DASH = re.compile(r"[-–—]{1,3}")
 DETERMINERS = frozenset(("the",))
-# Words before a name that make it a common noun's modifier or a thing, not a town: "the Toyota",
-# "the Bush administration", "a Lincoln impersonator", "his Honda".
-ARTICLES = frozenset("the a an his her their its my our your".split())
 MAX_RUN_TOKENS = 4
-KIND_OF_WORDS = frozenset("city village province state county borough township municipality".split())
 # Words added before and after a name to find the whole town name ("Gun" + "Barrel City").
 WHOLE_NAME_STEPS = tuple((before, after) for before in range(3) for after in range(3) if before or after)
-# Capitalised words that name places somewhere but in news mostly mean something else.
-VAGUE_WORDS = frozenset(
-    """eastern western northern southern central east west north south northeast northwest southeast
-    southwest capital union university city state county river island islands mount lake bay
-    national federal republic democratic united independence liberty victory unity
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
-)
 
 
 def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
@@ -312,10 +256,7 @@ def _written_forms(doc: Doc, gazetteer: Gazetteer, discourse: _Discourse) -> Ite
 
 # Local news names people by their town: "a Lovejoy senior", "A Goose Creek man", "Roselle
 # police", "an Independence teenager". ("family" is left out: "the Lincoln family" is people.)
-TOWN_PEOPLE = frozenset(
-    """man woman men women teen teenager teens boy girl youth resident residents native natives
-    couple police officers firefighters officials voters""".split()
-)
+TOWN_PEOPLE = _WORDS["town_people"]
 TOWN_PEOPLE_POPULATION = 1_000
 
 
@@ -831,8 +772,8 @@ def _generic(mention: Mention) -> bool:
 # Names the model calls places that English gives to days and to bodies: "St. Patrick's Day",
 # "the Easter Vigil", "United Way", "United Russia". Only where no gazetteer entry has the name
 # (the United States, Independence Day in no gazetteer but Independence, Missouri, is a town).
-EVENT_TAILS = frozenset(("day", "day's", "day’s", "eve", "vigil", "mass"))
-BODY_OPENINGS = frozenset(("united",))
+EVENT_TAILS = _WORDS["event_tail"]
+BODY_OPENINGS = _WORDS["body_opening"]
 
 
 def _named_event_or_body(mention: Mention, gazetteer: Gazetteer) -> bool:

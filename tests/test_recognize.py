@@ -576,3 +576,25 @@ def test_days_and_bodies_named_like_places_are_not_places(recognize_text, text, 
 
 def test_a_united_name_the_gazetteer_holds_is_a_place(recognize_text):
     assert "United States" in found(recognize_text("Exports to the United States rose in May."))
+
+
+def test_recognition_word_lists_are_data_checked_when_read(tmp_path, monkeypatch):
+    """data/recognize_words.tsv: every list of WORD_LISTS has entries with a source; a row of an
+    unknown list, a missing source or an upper-case entry fails with the file and line."""
+    from importlib import resources
+
+    from geostory import recognize
+    from geostory.errors import ConfigurationError
+
+    lists = recognize._load_word_lists()
+    assert set(lists) == set(recognize.WORD_LISTS) and all(lists.values())
+    assert "hospital" in lists["facility_head"] and ("city", "council") in recognize.CIVIC_TAILS
+    good = resources.files("geostory").joinpath("data", "recognize_words.tsv").read_text(encoding="utf-8")
+    for bad in ("no_such_list\tword\tcurated", "kin\twife", "kin\tWife\tcurated"):
+        data = tmp_path / "data"
+        data.mkdir(exist_ok=True)
+        (data / "recognize_words.tsv").write_text(good + bad + "\n", encoding="utf-8")
+        monkeypatch.setattr(resources, "files", lambda package: tmp_path)
+        with pytest.raises(ConfigurationError, match="line"):
+            recognize._load_word_lists()
+        monkeypatch.undo()
