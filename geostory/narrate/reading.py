@@ -387,14 +387,14 @@ def _places_named_by(pobj: Token, index: _Index, depth: int) -> list[Place]:
         if pobj.lemma_.lower() in MOVE_NOUNS and named.place_type in SCOPE_TYPES:
             continue  # "a Mediterranean cruise": where the cruise goes about, not a port
         return [named]
-    site = index.site_places.get(pobj.lemma_.lower()) if _definite(pobj) else None
+    site = index.site_places.get(pobj.lemma_.lower()) if pobj.pos_ == "NOUN" and _definite(pobj) else None
     return [site] if site is not None else []  # "the camp": where the article said the camp was
 
 
 def _definite(noun: Token) -> bool:
-    return noun.pos_ == "NOUN" and any(
-        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or (c.dep_ == "poss" and c.pos_ == "PRON")
-        for c in noun.children
+    """'the summit', 'this weekend's show', 'their camp': one the article has told of."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss" for c in noun.children
     )
 
 
@@ -697,11 +697,9 @@ def _between_places(pobj: Token, index: _Index) -> list[Place]:
 def _where_it_is_held(goal: Token, index: _Index) -> list[Place]:
     """'traveled to this weekend's show', 'flew to the summit': where the article told that event
     to be (the show held at X, the X summit)."""
-    definite = any(
-        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss" for c in goal.children
-    )  # "this weekend's show", "the summit"; not "from dog show to dog show"
     place = index.event_places.get(goal.lower_) or index.event_places.get(goal.lemma_.lower())
-    return [place] if place is not None and definite and goal.pos_ in ("NOUN", "PROPN") else []
+    # "this weekend's show", "the summit"; not "from dog show to dog show"
+    return [place] if place is not None and _definite(goal) and goal.pos_ in ("NOUN", "PROPN") else []
 
 
 def _remember_event_place(reading: _Reading, index: _Index) -> None:
