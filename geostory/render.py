@@ -28,7 +28,6 @@ import html
 import json
 import os
 import re
-import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -139,7 +138,7 @@ def script_json(data: Any) -> str:
 
 # Stands for the basemap while the rest of a map's data is encoded: a per-process random word no
 # article can hold, so the one quoted token it becomes is the only one replaced.
-_BASEMAP_MARK = f"geostory-basemap-{uuid.uuid4().hex}"
+_BASEMAP_MARK = f"geostory-basemap-{os.urandom(16).hex()}"
 
 
 @functools.lru_cache(maxsize=1)
