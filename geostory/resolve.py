@@ -197,7 +197,11 @@ def resolve(
         _merge(places, place)
 
     for group in pending_facilities:
-        facility = _facility(group, places, text, geocoder) or _at_its_town(group, places, gazetteer)
+        facility = (
+            _facility(group, places, text, geocoder)
+            or _at_its_town(group, places, gazetteer)
+            or _near_named_town(group, places, gazetteer)
+        )
         if facility is None:
             unresolved.extend(group.mentions)
         else:
@@ -799,6 +803,41 @@ def _at_its_town(group: _Group, places: Mapping[str, Place], gazetteer: Gazettee
     countries = [p.country_code for p in places.values()]
     town = max(found, key=lambda c: countries.count(c.country_code))  # ties keep the prior order
     return _approximately_at(group, town, 0.5)
+
+
+# Words that make a name a state or a bloc rather than a local place ("the Soviet Union", "the
+# Islamic Republic"): such a name the gazetteer lacks is not pinned at a town.
+POLITY_WORDS = frozenset(("union", "republic", "empire", "kingdom", "federation", "caliphate", "emirate"))
+# A name of compass words alone is a broad region ("the Far East", "the Deep South", "Midwest").
+COMPASS_WORDS = frozenset(
+    "north south east west northern southern eastern western northeast northwest southeast southwest "
+    "midwest far deep middle mid near upper lower".split()
+)
+
+
+def _near_named_town(group: _Group, places: Mapping[str, Place], gazetteer: Gazetteer) -> Place | None:
+    """A local name the gazetteer lacks (a street, a stream, a village, a park: "shops on Desire
+    Street") lies in or near the town the article is telling about there: the last town named
+    before it, else the first one after, pinned approximately. A name holding a country's or a
+    continent's name ("North Africa", "Nazi Germany"), a polity's word or only compass words ("the
+    Far East") is no local place. A facility has its own rules above (its container, or the story
+    town for a hospital)."""
+    words = group.query.replace("-", " ").split()
+    if any(m.kind == "facility" for m in group.mentions) or any(w.lower() in POLITY_WORDS for w in words):
+        return None
+    if all(w.lower() in COMPASS_WORDS for w in words):
+        return None
+    if any(c.place_type in ("country", "continent") for w in words for c in gazetteer.candidates(w, limit=3)):
+        return None
+    first = min(m.start for m in group.mentions)
+    towns = sorted(
+        ((m.start, p) for p in places.values() if p.place_type in ("city", "county") for m in p.mentions),
+        key=lambda item: item[0],
+    )
+    before = [p for s, p in towns if s < first]
+    after = [p for s, p in towns if s > first]
+    town = before[-1] if before else after[0] if after else None
+    return None if town is None else _approximately_at(group, town, round(min(town.confidence, 0.4), 3))
 
 
 def _online(group: _Group, geocoder: Geocoder | None, query: str | None = None) -> Place | None:

@@ -400,3 +400,31 @@ def test_a_station_with_no_container_is_pinned_at_its_town_in_the_article_countr
         resolve(sorted(mentions, key=lambda m: m.start), text, gazetteer=gazetteer), "Waterloo station"
     )
     assert station.approximate and station.country_code == "GB"
+
+
+@pytest.mark.parametrize(
+    "text, name, container",
+    [
+        # a street, a stream, a village the gazetteer lacks is near the town named before it ...
+        ("Crews worked in Dallas on Monday. Later they cleared Elm Creek Road.", "Elm Creek Road", "Dallas"),
+        ("Floods hit Kyiv and Dallas. The Willow River rose by a metre.", "Willow River", "Dallas"),
+        # ... else near the first town named after it
+        ("Maple Lane was closed, officials in Dallas said.", "Maple Lane", "Dallas"),
+        # ... but a state or bloc, or a name holding a country's, is no local place
+        ("The Soviet Union fell. Dallas cheered.", "Soviet Union", None),
+        ("Eastern Russia froze while Dallas cheered.", "Eastern Russia", None),
+        ("Dallas traders looked to the Far East.", "Far East", None),
+        # ... and with no town named at all there is nothing to be near
+        ("Elm Creek Road was closed.", "Elm Creek Road", None),
+    ],
+)
+def test_a_local_name_the_gazetteer_lacks_is_near_the_town_the_article_names(text, name, container):
+    mentions = mentions_of(text, name, "Kyiv", "Dallas")
+    gazetteer = FakeGazetteer({"Kyiv": [KYIV], "Dallas": [DALLAS], "Russia": [RUSSIA]})
+    resolution = resolve(mentions, text, gazetteer=gazetteer)
+    found = [p for p in resolution.places if p.name == name]
+    if container is None:
+        assert not found and name in [m.text for m in resolution.unresolved]
+    else:
+        assert found[0].approximate and found[0].container == container
+        assert found[0].confidence <= 0.4
