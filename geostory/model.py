@@ -30,6 +30,9 @@ Order = Literal["told", "happened"]
 MODES: tuple[Mode, ...] = ("rail", "air", "road", "sea", "unknown")
 STATUSES: tuple[Status, ...] = ("reported", "planned", "possible")
 ROLES: tuple[Role, ...] = ("origin", "destination", "waypoint", "visit", "mentioned")
+# The key prefix of a local name the gazetteer lacks, pinned at a town the article names near it:
+# a guess, which the story reads as that town ("near:Elm Street@geonames:123").
+NEAR_KEY = "near"
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,8 @@ WORD_LISTS: dict[str, str] = {
     "saint": "the ways a saint's name opens: St, St., Saint",
     "speech_verb": "verbs of saying whose subject is a person",
     "personal_pronoun": "pronouns only a person takes (a place says 'it')",
+    "local_feature_tail": "last words of a local place's name (a street, a stream, a village) that "
+    "the resolver may pin near the town told with it when the gazetteer lacks it: 'Elm Street'",
     "place_suffix": "last words that make a PERSON span a place: 'Anderson County', 'Kelley Lane'",
     "article": "words before a name that make it a modifier or a thing: 'the Toyota', 'his Honda'",
     "kind_of_word": "kinds of place in 'the city of X'",
@@ -153,6 +155,7 @@ SAINTS = _WORDS["saint"]
 SPEECH_VERBS = _WORDS["speech_verb"]
 PERSONAL_PRONOUNS = _WORDS["personal_pronoun"]
 PLACE_SUFFIXES = _WORDS["place_suffix"]
+LOCAL_FEATURE_TAILS = _WORDS["local_feature_tail"]
 ARTICLES = _WORDS["article"]
 KIND_OF_WORDS = _WORDS["kind_of_word"]
 VAGUE_WORDS = _WORDS["vague_word"]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .gazetteer import country_neighbours, currency_countries, normalize_name
 from .geo import EARTH_RADIUS_KM, SAME_PLACE_KM, distance_km
 from .geo import great_circle_km as _km  # ranking distance: called a lot, plain maths
-from .model import Candidate, Mention, Place, PlaceType, Resolution
+from .model import NEAR_KEY, Candidate, Mention, Place, PlaceType, Resolution
 
 if TYPE_CHECKING:
     from geopy.location import Location
@@ -700,10 +700,12 @@ def _contained(group: _Group, places: Mapping[str, Place], text: str) -> Place |
     return _approximately_at(group, container, round(min(container.confidence, 0.6), 3))
 
 
-def _approximately_at(group: _Group, at: Place | Candidate, confidence: float) -> Place:
+def _approximately_at(
+    group: _Group, at: Place | Candidate, confidence: float, prefix: str = "approx"
+) -> Place:
     """A facility the gazetteer lacks, pinned at the place that holds it and marked approximate."""
     return Place(
-        key=f"approx:{group.query}@{at.key}",
+        key=f"{prefix}:{group.query}@{at.key}",
         name=group.query,
         latitude=at.latitude,
         longitude=at.longitude,
@@ -816,15 +818,20 @@ COMPASS_WORDS = frozenset(
 
 
 def _near_named_town(group: _Group, places: Mapping[str, Place], gazetteer: Gazetteer) -> Place | None:
-    """A local name the gazetteer lacks (a street, a stream, a village, a park: "shops on Desire
-    Street") lies in or near the town the article is telling about there: the last town named
-    before it, else the first one after, pinned approximately. A name holding a country's or a
-    continent's name ("North Africa", "Nazi Germany"), a polity's word or only compass words ("the
-    Far East") is no local place. A facility has its own rules above (its container, or the story
-    town for a hospital)."""
+    """A local name the gazetteer lacks, one that says it is local by its last word (a street, a
+    stream, a township, a park: "shops on Desire Street"), lies in or near the town the article is
+    telling about there: the last town named before it, else the first one after, pinned
+    approximately. A bare name is not pinned so: it is as often a person or a firm. A name holding
+    a country's or a continent's name ("North Africa", "Nazi Germany"), a polity's word or only
+    compass words ("the Far East") is no local place. A facility has its own rules above (its
+    container, or the story town for a hospital)."""
+    from .recognize import LOCAL_FEATURE_TAILS
+
     words = group.query.replace("-", " ").split()
     if any(m.kind == "facility" for m in group.mentions) or any(w.lower() in POLITY_WORDS for w in words):
         return None
+    if len(words) < 2 or words[-1].lower() not in LOCAL_FEATURE_TAILS:
+        return None  # only a name that says it is a local place: a bare name may be anyone's
     if all(w.lower() in COMPASS_WORDS for w in words):
         return None
     if any(c.place_type in ("country", "continent") for w in words for c in gazetteer.candidates(w, limit=3)):
@@ -837,7 +844,11 @@ def _near_named_town(group: _Group, places: Mapping[str, Place], gazetteer: Gaze
     before = [p for s, p in towns if s < first]
     after = [p for s, p in towns if s > first]
     town = before[-1] if before else after[0] if after else None
-    return None if town is None else _approximately_at(group, town, round(min(town.confidence, 0.4), 3))
+    return (
+        None
+        if town is None
+        else _approximately_at(group, town, round(min(town.confidence, 0.4), 3), NEAR_KEY)
+    )
 
 
 def _online(group: _Group, geocoder: Geocoder | None, query: str | None = None) -> Place | None:

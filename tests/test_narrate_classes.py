@@ -648,3 +648,30 @@ def _with_nations(nlp, text: str) -> set[tuple[str, str]]:  # noqa: F811
 )
 def test_an_untold_origin_is_where_the_mover_is_named_as_coming_from(nlp, text, legs):  # noqa: F811
     assert _with_nations(nlp, text) == legs
+
+
+def test_a_trip_from_a_street_guessed_near_a_town_leaves_from_the_town(nlp):  # noqa: F811
+    """A local name pinned only as a guess at a town ("near:" key) is read as that town: the
+    trip from it leaves from the town, and no leg joins the street to its own town."""
+    from dataclasses import replace
+
+    from test_narrate import make_places
+    from test_narrate_package import DAY, PLACES, Article
+
+    from geostory.model import NEAR_KEY
+    from geostory.narrate.events import read_events
+    from geostory.narrate.itinerary import build_story
+
+    text = "Police in Lyon said the van drove from Elm Street to Vienna on Monday."
+    specs = {"Lyon": PLACES["Lyon"], "Vienna": PLACES["Vienna"], "Elm Street": PLACES["Lyon"]}
+    places = make_places(text, specs)
+    lyon = next(p for p in places if p.name == "Lyon")
+    places = [
+        replace(p, key=f"{NEAR_KEY}:Elm Street@{lyon.key}", approximate=True, container="Lyon")
+        if p.name == "Elm Street"
+        else p
+        for p in places
+    ]
+    article = Article(text=text, date=DAY)
+    story = build_story(article, places, (), read_events(article, nlp(text), places))
+    assert {(leg.origin.name, leg.destination.name) for leg in story.legs} == {("Lyon", "Vienna")}

@@ -416,6 +416,9 @@ def test_a_station_with_no_container_is_pinned_at_its_town_in_the_article_countr
         ("Dallas traders looked to the Far East.", "Far East", None),
         # ... and with no town named at all there is nothing to be near
         ("Elm Creek Road was closed.", "Elm Creek Road", None),
+        # ... and a bare name, without a local place's last word, is as often a person or a firm
+        ("Crews worked in Dallas on Monday. Later they met Halvorsen.", "Halvorsen", None),
+        ("Dallas traders backed Ocean Infinity.", "Ocean Infinity", None),
     ],
 )
 def test_a_local_name_the_gazetteer_lacks_is_near_the_town_the_article_names(text, name, container):

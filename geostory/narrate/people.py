@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from geostory.language import doc_text
-from geostory.model import Article, Mention, Place
+from geostory.model import NEAR_KEY, Article, Mention, Place
 from geostory.narrate.lexicon import (
     CARRIERS,
     GROUP_NOUNS,
@@ -79,8 +79,10 @@ class _Index:
         self.token_place: dict[int, Place] = {}
         self.token_mention: dict[int, Mention] = {}
         self.demonym_tokens: set[int] = set()
-        for place in places:
-            for mention in place.mentions:
+        by_key = {place.key: place for place in places}
+        for pinned in places:
+            place = _guessed_town(pinned, by_key)
+            for mention in pinned.mentions:
                 span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
                 if span is None:
                     continue
@@ -103,6 +105,15 @@ class _Index:
 
     def place(self, token: Token) -> Place | None:
         return self.token_place.get(token.i)
+
+
+def _guessed_town(place: Place, by_key: dict[str, Place]) -> Place:
+    """A local name the map only guesses to be near a town ("drove down Elm Street"): journeys
+    and stays there are told as the town's, whose point it has, so no leg runs from a street's
+    guess to the same town and a trip from the street leaves from the town."""
+    prefix, _, rest = place.key.partition(":")
+    town = by_key.get(rest.rpartition("@")[2]) if prefix == NEAR_KEY else None
+    return town or place
 
 
 class _People:
