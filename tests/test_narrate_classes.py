@@ -6,6 +6,17 @@ import pytest
 from test_narrate_package import _legs, _read, nlp  # noqa: F401  (the fixture)
 
 CASES = [
+    # a pronoun in a phrase that opens the sentence stands for the sentence's named subject
+    (
+        "pronoun before its subject",
+        "Mayor Jean Roux of Lyon spoke on Monday. During her visit to Vienna, Senator Anna Berg praised it.",
+        set(),
+    ),
+    (
+        "pronoun before a pronoun subject",
+        "Mayor Jean Roux of Lyon spoke on Monday. During his visit to Vienna, he praised the port.",
+        {("Lyon", "Vienna", "air")},
+    ),
     # an origin told by a stay in the same sentence, before the movement
     (
         "stay in an after-phrase",

@@ -541,12 +541,29 @@ def speaker_of(pronoun: Token, index: _Index) -> str | None:
     return named[0]
 
 
+def fronted_subject_of(pronoun: Token, index: _Index) -> str | None:
+    """'During her visit to X, Clinton spoke', 'After he landed, Smith said': a pronoun in a phrase
+    that opens the sentence, before its subject, stands for that subject when it is a named person."""
+    phrase = pronoun
+    while phrase.dep_ not in ("prep", "advcl") and phrase.head.i != phrase.i:
+        phrase = phrase.head
+    if phrase.dep_ not in ("prep", "advcl") or phrase.head.dep_ != "ROOT":
+        return None
+    opening = pronoun.doc[pronoun.sent.start : phrase.left_edge.i]
+    subject = next((c for c in phrase.head.children if c.dep_ == "nsubj"), None)
+    if subject is None or any(not t.is_punct for t in opening) or phrase.right_edge.i > subject.i:
+        return None
+    named = named_person(subject, index, Memory())
+    return named[0] if named else None
+
+
 def singular_pronoun(token: Token, index: _Index, memory: Memory) -> list[str] | None:
-    """'he', 'she': the person saying it ("X said she would travel"), else the last person named,
+    """'he', 'she': the person saying it ("X said she would travel"), the named subject a phrase
+    opening the sentence leads to ("During her visit to X, Y spoke"), else the last person named,
     subjects first; else the last person or someone told of."""
     if token.lower_ not in SING_PRONOUNS:
         return None
-    speaker = speaker_of(token, index)
+    speaker = speaker_of(token, index) or fronted_subject_of(token, index)
     if speaker is not None:
         return [speaker]
     before = index.people.before(token.i, subjects_first=True)
