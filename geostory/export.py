@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from geostory.atomic import write_bytes
+from geostory.atomic import atomic_writer, write_bytes
 from geostory.model import Coordinate, Leg, Place, Span, Story, TimeSpan, Visit
 
 __all__ = [
@@ -314,14 +314,23 @@ def to_geojson(story: Story) -> dict[str, Any]:
     }
 
 
+_GEOJSON_TEXT: dict[str, Any] = {"sort_keys": True, "indent": 2, "ensure_ascii": False, "allow_nan": False}
+
+
 def dumps_geojson(story: Story) -> str:
     """`to_geojson` as text: sorted keys, two-space indent, UTF-8 characters kept, final newline."""
-    return json.dumps(to_geojson(story), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(to_geojson(story), **_GEOJSON_TEXT) + "\n"
 
 
 def write_geojson(story: Story, path: str | os.PathLike[str]) -> Path:
-    """Write the story's GeoJSON atomically; the same story always gives the same bytes."""
-    return write_bytes(path, dumps_geojson(story).encode("utf-8"))
+    """Write the story's GeoJSON atomically; the same story always gives the same bytes, those
+    of `dumps_geojson`. The text goes to the file piece by piece as the encoder makes it: whole,
+    it was held several times over at once (every piece, the joined text, a copy with the final
+    newline and its bytes), the peak of a long article's build."""
+    with atomic_writer(path) as handle:
+        json.dump(to_geojson(story), handle, **_GEOJSON_TEXT)
+        handle.write("\n")
+    return Path(path)
 
 
 # --------------------------------------------------------------------------------------------

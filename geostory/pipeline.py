@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -18,6 +19,8 @@ from .language import DEFAULT_MODEL
 from .model import Article, Mention, Place, Resolution, Story
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from .gazetteer import Gazetteer
     from .overrides import Override
     from .resolve import Geocoder
@@ -60,9 +63,9 @@ def build_story(
     >>> [(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs]  # doctest: +SKIP
     [('Pyongyang', 'Vladivostok', 'rail')]
     """
-    from .language import load_pipeline, parse
-    from .narrate import narrate
+    from .language import load_pipeline
     from .route import route
+    from .sections import in_sections
 
     if isinstance(article, str):
         article = Article(text=article)
@@ -72,13 +75,11 @@ def build_story(
         raise InputError("the article is empty")
     gazetteer = gazetteer or _default_gazetteer()
     overrides = _load_overrides(places_file)
-    doc = parse(article.text, load_pipeline(model))
-    resolution = _resolve(doc, gazetteer, geocoder, overrides)
-    pinned = tuple(p for p in resolution.places if any(m.kind in PINNED_KINDS for m in p.mentions))
-    pinned_keys = {p.key for p in pinned}
-    nations = tuple(p for p in resolution.places if p.key not in pinned_keys and p.place_type == "country")
-    story = narrate(article, doc, pinned, resolution.unresolved, nations)
-    del doc, resolution  # routing and rendering read only the story: a long article's Doc goes now
+    nlp = load_pipeline(model)
+    read = functools.partial(
+        _read_section, nlp=nlp, gazetteer=gazetteer, geocoder=geocoder, overrides=overrides
+    )
+    story = in_sections(article, read)  # a long article section by section, one Doc at a time
     if legs_file is not None:  # the reader's leg edits (dropped legs, modes) before the lines are drawn
         from .leg_edits import apply_leg_edits, load_leg_edits
 
@@ -97,12 +98,55 @@ def geoparse(
     """Geoparse `(doc_id, text)` pairs lazily: recognition and resolution, no story.
 
     The dependency parser is not needed for toponyms and is left out, which halves spaCy's time.
+    An article longer than `sections.SECTION_CHARS` is geoparsed section by section, as
+    `build_story` reads it (the resolver's context is then each section's, not the article's).
     """
-    from .language import load_pipeline, parse_many
+    from .language import load_pipeline
+    from .sections import SECTION_CHARS
 
     gazetteer = gazetteer or _default_gazetteer()
     overrides = _load_overrides(places_file)
     nlp = load_pipeline(model, with_parser=False)
+    # Runs of articles of at most a section stream through the parser as before; a longer one
+    # is read in sections, as `build_story` reads it, so its memory follows a section.
+    for long, run in itertools.groupby(documents, key=lambda document: len(document[1]) > SECTION_CHARS):
+        if long:
+            for doc_id, text in run:
+                yield _geoparse_long(doc_id, text, nlp, gazetteer, geocoder, overrides)
+        else:
+            yield from _geoparse_stream(run, nlp, gazetteer, geocoder, overrides)
+
+
+def _read_section(
+    article: Article,
+    *,
+    nlp: Language,
+    gazetteer: Gazetteer,
+    geocoder: Geocoder | None,
+    overrides: Mapping[str, Override],
+) -> Story:
+    """Recognize, resolve and narrate one section (or a whole article of at most a section);
+    its Doc goes when this returns: routing and rendering read only the story."""
+    from .language import parse
+    from .narrate import narrate
+
+    doc = parse(article.text, nlp)
+    resolution = _resolve(doc, gazetteer, geocoder, overrides)
+    pinned = tuple(p for p in resolution.places if any(m.kind in PINNED_KINDS for m in p.mentions))
+    pinned_keys = {p.key for p in pinned}
+    nations = tuple(p for p in resolution.places if p.key not in pinned_keys and p.place_type == "country")
+    return narrate(article, doc, pinned, resolution.unresolved, nations)
+
+
+def _geoparse_stream(
+    documents: Iterable[tuple[str, str]],
+    nlp: Language,
+    gazetteer: Gazetteer,
+    geocoder: Geocoder | None,
+    overrides: Mapping[str, Override],
+) -> Iterator[Geoparse]:
+    from .language import parse_many
+
     pending = iter(documents)
     ids: list[str] = []
 
@@ -112,21 +156,45 @@ def geoparse(
             yield text
 
     for index, doc in enumerate(parse_many(texts(), nlp)):
-        resolution = _resolve(doc, gazetteer, geocoder, overrides)
-        mentions = tuple(
-            sorted(
-                [m for p in resolution.places for m in p.mentions] + list(resolution.unresolved),
-                key=lambda m: m.start,
-            )
+        yield _geoparsed(ids[index], _resolve(doc, gazetteer, geocoder, overrides))
+
+
+def _geoparse_long(
+    doc_id: str,
+    text: str,
+    nlp: Language,
+    gazetteer: Gazetteer,
+    geocoder: Geocoder | None,
+    overrides: Mapping[str, Override],
+) -> Geoparse:
+    """One article longer than a section, geoparsed section by section."""
+    from .language import parse
+    from .sections import in_sections
+
+    def read(section: Article) -> Story:
+        resolution = _resolve(parse(section.text, nlp), gazetteer, geocoder, overrides)
+        # every place the section resolved, not only pins: the sections' places merge by key
+        return Story(article=section, places=resolution.places, unresolved=resolution.unresolved)
+
+    story = in_sections(Article(text=text), read)
+    return _geoparsed(doc_id, Resolution(story.places, story.unresolved))
+
+
+def _geoparsed(doc_id: str, resolution: Resolution) -> Geoparse:
+    mentions = tuple(
+        sorted(
+            [m for p in resolution.places for m in p.mentions] + list(resolution.unresolved),
+            key=lambda m: m.start,
         )
-        yield Geoparse(ids[index], mentions, resolution.places)
+    )
+    return Geoparse(doc_id, mentions, resolution.places)
 
 
 def _resolve(
     doc, gazetteer: Gazetteer, geocoder: Geocoder | None, overrides: Mapping[str, Override]
 ) -> Resolution:
-    """Recognition and resolution through the `geostory_places` spaCy component, run on the
-    whole article once it is parsed (a long article is parsed in chunks, but resolved as one)."""
+    """Recognition and resolution through the `geostory_places` spaCy component, run on a parsed
+    article or section (parsed in chunks, resolved as one)."""
     from .component import PlacesComponent
 
     component = PlacesComponent(gazetteer=gazetteer, geocoder=geocoder, overrides=overrides)

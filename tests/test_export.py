@@ -12,6 +12,7 @@ from browser_helpers import HOSTILE, hostile_story, make_story
 
 from geostory.errors import OutputError
 from geostory.export import (
+    dumps_geojson,
     leg_coordinates,
     to_geojson,
     to_storymapjs,
@@ -231,6 +232,12 @@ def test_write_geojson_is_deterministic_byte_for_byte(tmp_path):
     assert first == second
     assert first.endswith(b"\n")
     json.loads(first)  # strict JSON: no NaN
+
+
+@pytest.mark.parametrize("story", [make_story(), hostile_story()], ids=["plain", "hostile"])
+def test_write_geojson_streams_the_same_bytes_as_dumps_geojson(tmp_path, story):
+    written = write_geojson(story, tmp_path / "s.geojson").read_bytes()
+    assert written == dumps_geojson(story).encode("utf-8")
 
 
 def test_hostile_text_round_trips_unchanged_in_geojson(tmp_path):
