@@ -1619,7 +1619,10 @@ def _currency_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     alternatives = "|".join(
         rf"\b{re.escape(w)}\b" if w.isalpha() else rf"(?<![A-Za-z]){re.escape(w)}" for w in words
     )
-    return re.compile(alternatives), table
+    # A look at the first character fails most places at once: without it every alternative is
+    # tried at every character (0.4 s on a 1 MB article).
+    first = re.escape("".join(sorted({w[0] for w in words})))
+    return re.compile(rf"(?=[{first}])(?:{alternatives})"), table
 
 
 def currency_countries(text: str) -> frozenset[str]:

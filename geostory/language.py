@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import ModelError
@@ -47,8 +48,181 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, with_parser: bool = True) -> La
         raise ModelError(f"spaCy pipeline {model!r} has no 'ner' component; geostory needs one")
     if not with_parser or "parser" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
+    _rule_attributes_by_type(nlp)
     _lemmatize_by_type(nlp)
     return nlp
+
+
+# Pattern keys whose value is a function of the token's word, tag and dependency label alone.
+_TYPE_KEYS = frozenset({"ORTH", "TEXT", "LOWER", "TAG", "DEP", "IS_SPACE"})
+_TYPE_CACHE_LIMIT = 500_000  # distinct (word, tag, label) kept across Docs; cleared when past
+
+
+def _rule_attributes_by_type(nlp: Language) -> None:
+    """Give the attribute ruler one match per distinct (word, tag, dependency label) in a Doc.
+
+    Its rules are single-token patterns on those three (a tag's part of speech and morphology)
+    and a few word sequences ("gon na"); the Matcher tried all 179 at every token, a tenth of the
+    model's time on long text. What a single-token rule matches depends only on the three, so each
+    distinct triple is matched once (and remembered across Docs) by the same Matcher patterns on
+    a Doc of one token per triple; a sequence is matched only around the words it needs; the
+    attributes are written as columns in the ruler's own order (a later rule wins). The same
+    annotations as the stock ruler; a ruler whose rules read or set anything else is left as it is.
+    """
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    from spacy.pipeline import AttributeRuler
+
+    ruler: Any = nlp.get_pipe("attribute_ruler")
+    kind = type(ruler)
+    if kind.__call__ is not AttributeRuler.__call__ or _AttributePlan.of(ruler) is None:
+        return
+    ruler.__class__ = type(f"ByType{kind.__name__}", (kind,), {"__call__": _rule_attributes_doc})
+
+
+@dataclass
+class _AttributePlan:
+    """An attribute ruler's rules, split for `_rule_attributes_doc`."""
+
+    size: int  # the ruler's number of rules when planned
+    single: Any  # Matcher of the single-token rules on a token's type, keyed by rule number
+    multi: Any  # Matcher of the other rules, keyed likewise
+    columns: list[int]  # the attributes rules set, as Doc columns
+    sets: list[tuple[tuple[int, int], ...]]  # per rule: (column index, value) pairs
+    anchors: list[tuple[int, frozenset[int]]] | None  # (column, values) one of which a sequence needs
+    reach: int  # the longest sequence
+    types: dict = field(default_factory=dict)  # (ORTH, TAG, DEP) -> its rules and final values
+
+    @classmethod
+    def of(cls, ruler: Any) -> _AttributePlan | None:
+        from spacy.attrs import DEP, LEMMA, LOWER, MORPH, POS, TAG
+        from spacy.matcher import Matcher
+
+        columns = sorted({DEP, LEMMA, MORPH, POS, TAG})
+        single, multi = Matcher(ruler.vocab), Matcher(ruler.vocab)
+        sets: list[tuple[tuple[int, int], ...]] = []
+        anchors: list[tuple[int, frozenset[int]]] | None = []
+        reach = 0
+        for number, attrs in enumerate(ruler.attrs):
+            if not set(attrs) <= set(columns):
+                return None
+            sets.append(tuple((columns.index(attr), value) for attr, value in attrs.items()))
+            key = str(number)
+            for pattern in ruler.matcher.get(ruler.vocab.strings[key])[1]:
+                if len(pattern) == 1 and set(pattern[0]) <= _TYPE_KEYS:
+                    single.add(key, [pattern])
+                    continue
+                multi.add(key, [pattern])
+                reach = max(reach, len(pattern))
+                anchor = _anchor(pattern, ruler.vocab.strings, {"LOWER": LOWER, "DEP": DEP})
+                if anchors is not None:
+                    anchors = anchors + [anchor] if anchor else None
+        return cls(len(ruler.attrs), single, multi, columns, sets, anchors, reach)
+
+
+def _anchor(pattern: list[dict], strings: Any, attrs: dict[str, int]) -> tuple[int, frozenset[int]] | None:
+    """A token of a fixed-length pattern that must have one of a few words or labels: the
+    fewest; None when the pattern has no such token or is not of fixed length."""
+    best: tuple[int, frozenset[int]] | None = None
+    for spec in pattern:
+        if "OP" in spec:
+            return None
+        for name, attr in attrs.items():
+            value = spec.get(name)  # "gon", or {"IN": ["is", "was"]}
+            values = [value] if isinstance(value, str) else (value or {}).get("IN")
+            if values and (best is None or len(values) < len(best[1])):
+                best = (attr, frozenset(strings.add(v) for v in values))
+    return best
+
+
+def _rule_attributes_doc(self: Any, doc: Doc) -> Doc:
+    """`AttributeRuler.__call__`, matching single-token rules once per (ORTH, TAG, DEP)."""
+    import numpy
+    from spacy.attrs import DEP, ORTH, TAG
+
+    if not len(doc):
+        return doc
+    try:
+        plan: Any = getattr(self, "_geostory_plan", None)
+        if plan is None or plan.size != len(self.attrs):
+            plan = self._geostory_plan = _AttributePlan.of(self)
+        types, which = numpy.unique(doc.to_array([ORTH, TAG, DEP]), axis=0, return_inverse=True)
+        which = which.reshape(-1)
+        rules = _type_rules(plan, doc.vocab, [tuple(row) for row in types.tolist()])
+        table: Any = doc.to_array(plan.columns)
+        before = table.copy()
+        for j in range(len(plan.columns)):
+            final = [values[j] for _, values in rules]
+            has = numpy.array([value is not None for value in final], dtype=bool)[which]
+            table[has, j] = numpy.array([value or 0 for value in final], dtype="uint64")[which][has]
+        for i, numbers in _sequence_rules(self, plan, doc).items():  # all of its rules, in order
+            ordered = sorted(numbers | set(rules[which[i]][0]))
+            table[i] = _folded(plan, ordered, before[i].tolist())
+        doc.from_array(plan.columns, table)
+        return doc
+    except Exception as err:  # spaCy's own error handling, as in `AttributeRuler.__call__`
+        self.get_error_handler()(self.name, self, [doc], err)
+        return doc
+
+
+def _type_rules(plan: _AttributePlan, vocab: Any, keys: list[tuple[int, int, int]]) -> list[tuple]:
+    """Each type's single-token rules, in order, and the value each column ends with (None: kept)."""
+    import numpy
+    from spacy.attrs import DEP, TAG
+    from spacy.tokens import Doc
+
+    known = plan.types
+    if len(known) > _TYPE_CACHE_LIMIT:
+        known.clear()
+    new = [key for key in keys if key not in known]
+    if new:  # a Doc of one token per new type: what a single-token rule reads of a token
+        probe = Doc(vocab, words=[vocab.strings[orth] for orth, _, _ in new], spaces=[False] * len(new))
+        labels: Any = numpy.array([[tag, dep] for _, tag, dep in new], dtype="uint64")
+        probe.from_array([TAG, DEP], labels)
+        found: list[list[int]] = [[] for _ in new]
+        for match_id, start, _ in plan.single(probe, allow_missing=True):
+            found[start].append(int(vocab.strings[match_id]))
+        for key, numbers in zip(new, found, strict=True):
+            known[key] = (tuple(sorted(numbers)), _folded(plan, sorted(numbers), [None] * len(plan.columns)))
+    return [known[key] for key in keys]
+
+
+def _sequence_rules(ruler: Any, plan: _AttributePlan, doc: Doc) -> dict[int, set[int]]:
+    """The tokens the multi-token rules set, with those rules; matched only in windows around the
+    tokens that carry a word or label every such rule needs (all of the Doc when one has none)."""
+    import numpy
+
+    windows = [(0, len(doc))]
+    if plan.anchors is not None:
+        columns = doc.to_array(sorted({attr for attr, _ in plan.anchors}))
+        columns = columns.reshape(len(doc), -1)
+        where = sorted({attr for attr, _ in plan.anchors})
+        hit = numpy.zeros(len(doc), dtype=bool)
+        for attr, values in plan.anchors:
+            hit |= numpy.isin(columns[:, where.index(attr)], numpy.array(sorted(values), dtype="uint64"))
+        windows = []
+        for i in numpy.flatnonzero(hit).tolist():
+            start, end = max(0, i - plan.reach + 1), min(len(doc), i + plan.reach)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+    out: dict[int, set[int]] = {}
+    for start, end in windows:
+        for match_id, first, last in plan.multi(doc[start:end], allow_missing=True):
+            number = int(ruler.vocab.strings[match_id])
+            token = doc[start + first : start + last][ruler.indices[number]]
+            out.setdefault(token.i, set()).add(number)
+    return out
+
+
+def _folded(plan: _AttributePlan, numbers: list[int], start: list) -> tuple:
+    """The columns' values after the rules `numbers` set theirs, in order, over `start`."""
+    values = list(start)
+    for number in numbers:
+        for j, value in plan.sets[number]:
+            values[j] = value
+    return tuple(values)
 
 
 def _lemmatize_by_type(nlp: Language) -> None:

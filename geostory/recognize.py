@@ -268,9 +268,11 @@ def _towns_before_people(doc: Doc, gazetteer: Gazetteer, discourse: _Discourse) 
     or opening the sentence, where the gazetteer holds a town of that very name."""
     from .gazetteer import demonym_country, normalize_name
 
-    for token in doc:
-        if token.i == 0 or token.text not in TOWN_PEOPLE or not token.is_lower:
+    words = discourse.words or _Words.of(doc)
+    for i, word in enumerate(words.text):  # the columns: a Token only where a people word is
+        if i == 0 or word not in TOWN_PEOPLE or not words.is_lower[i]:
             continue
+        token = doc[i]
         start = token.i
         while start > 0 and token.i - start < 3 and _proper_word(doc[start - 1]):
             start -= 1

@@ -481,7 +481,7 @@ def _pair_neighbours(points: Mapping[str, list[Candidate]]) -> dict[str, dict[st
         start = bisect.bisect_left(latitudes, latitude - band)
         stop = bisect.bisect_right(latitudes, latitude + band)
         for _, other, _, t in flat[start:stop]:
-            if other != query and _close(c, t) and "county" in (c.place_type, t.place_type):
+            if other != query and "county" in (c.place_type, t.place_type) and _close(c, t):
                 out.setdefault(query, {}).setdefault(other, set()).add(index)
     return out
 

@@ -202,3 +202,29 @@ def test_recognize_word_columns_are_the_token_attributes():
         assert any(column) and not all(column)
     assert [bool(flag) for flag in words.outside] == [t.ent_iob_ == "O" for t in doc]
     assert any(words.outside) and not all(words.outside)
+
+
+# Words the attribute ruler's word-sequence rules read ("gon na", "let 's", "there is"), and spaces.
+CONTRACTIONS = (
+    "I ain't gonna go, let's see. We gotta leave.\n\n  Yes!! Y'all cannot come. C'mon, there is "
+    "a man who's got ta go; there were two. \n"
+)
+
+
+@pytest.mark.parametrize("with_parser", [True, False])
+def test_the_pipeline_annotates_as_the_stock_pipeline(with_parser):
+    """The attribute ruler and lemmatizer run by distinct word type (`_rule_attributes_by_type`,
+    `_lemmatize_by_type`) and give every token what spaCy's own components give it."""
+    from pathlib import Path
+
+    ours = model() if with_parser else language.load_pipeline(with_parser=False)
+    assert type(ours.get_pipe("attribute_ruler")).__name__.startswith("ByType")
+    stock = spacy.load(language.DEFAULT_MODEL, exclude=[] if with_parser else ["parser", "lemmatizer"])
+    if not with_parser:
+        stock.add_pipe("sentencizer", first=True)
+    articles = sorted(Path(__file__).parent.joinpath("articles").glob("*.txt"))[:40]
+    texts = [CONTRACTIONS, TEXT, "", "\n"] + [path.read_text(encoding="utf-8") for path in articles]
+    attrs = [ORTH, LEMMA, POS, TAG, DEP, HEAD, MORPH, ENT_IOB, ENT_TYPE, SENT_START]
+    for mine, theirs in zip(ours.pipe(texts), stock.pipe(texts), strict=True):
+        assert (mine.to_array(attrs) == theirs.to_array(attrs)).all()
+        assert [str(t.morph) for t in mine] == [str(t.morph) for t in theirs]

@@ -268,7 +268,7 @@ def _mode(trigger: Token, clause: list[Token], article_text: str) -> tuple[Mode,
             return own, True
     start = min(t.idx for t in clause)
     end = max(t.idx + len(t.text) for t in clause)
-    for phrase in mode_phrases(trigger.doc):  # "by air", "on foot", "touched down" (patterns.json)
+    for phrase in mode_phrases(trigger.sent):  # "by air", "on foot", "touched down" (patterns.json)
         if phrase.start_char >= start and phrase.end_char <= end:
             return phrase.mode, True
     if trigger.lemma_.lower() == "land" and _verbal(trigger):

@@ -1,6 +1,6 @@
 """spaCy Matcher patterns as data (data/patterns.json), validated once when first used.
 
-mode_phrases(doc) -> list[PhraseMatch]   "by air", "on foot", "touched down", "Air Force One"
+mode_phrases(doc or sentence) -> list[PhraseMatch]   "by air", "on foot", "touched down", "Air Force One"
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from geostory.errors import ConfigurationError
@@ -62,16 +62,22 @@ def _matcher(vocab: Vocab) -> Matcher:
     return matcher
 
 
-def mode_phrases(doc: Doc) -> list[PhraseMatch]:
-    """Every mode phrase in the doc, best rank first (cached on the doc)."""
-    found = doc.user_data.get(_KEY)
+def mode_phrases(doclike: Doc | Span) -> list[PhraseMatch]:
+    """Every mode phrase in a doc or a span of it (a sentence), best rank first; cached on the doc
+    per span, as only the sentences that tell a movement are asked (a whole long article's
+    matching cost ~1 s)."""
+    doc = doclike if isinstance(doclike, Doc) else doclike.doc
+    offset = 0 if isinstance(doclike, Doc) else doclike.start
+    cache = doc.user_data.setdefault(_KEY, {})
+    key = f"{offset}:{offset + len(doclike)}"  # a plain key: user_data is serialised with the Doc
+    found = cache.get(key)
     if found is None:
         patterns = mode_patterns()
         found = []
-        for match_id, start, end in _matcher(doc.vocab)(doc):
+        for match_id, start, end in _matcher(doc.vocab)(doclike):
             rank = int(doc.vocab.strings[match_id])
-            span = doc[start:end]
+            span = doc[offset + start : offset + end]
             found.append(PhraseMatch(patterns[rank].mode, span.start_char, span.end_char, rank))
         found.sort(key=lambda m: (m.rank, m.start_char))
-        doc.user_data[_KEY] = found
+        cache[key] = found
     return found

@@ -172,9 +172,14 @@ def mend_verb_lemmas(doc: Doc) -> None:
     """Give a movement verb back the lemma a small model gets wrong for some inflected forms
     ("riding" -> "rid"): when a verb's lemma is no verb narrate knows and one spelling-rule stem of
     its form is a movement verb, that stem is the lemma. Run once, before anything reads lemmas."""
+    import numpy
+    from spacy.attrs import POS
+    from spacy.symbols import VERB
+
     known = MOVE_VERBS | RETURN | ARRIVAL_VERBS
-    for token in doc:
-        if token.pos_ != "VERB" or token.lemma_.lower() in known:
+    for i in numpy.flatnonzero(doc.to_array([POS]).reshape(-1) == VERB).tolist():  # verbs only
+        token = doc[i]
+        if token.lemma_.lower() in known:
             continue
         stem = next((c for c in _stems(token.lower_, token.tag_) if c in MOVE_VERBS | RETURN), None)
         if stem is not None:
