@@ -713,13 +713,13 @@ def _ends(story) -> set[tuple[str, str]]:
     [
         # the country of a title before the name, at another mention of the person
         (
-            "The plan was praised by current Austria House Majority Whip, Anna Weber. "
+            "The plan was praised by the former Austria Deputy Trade Minister, Anna Weber. "
             "Weber is on a visit to Rome this week.",
             {("Austria", "Rome")},
         ),
         # what follows 'to' in a title is where the holder serves, not where they come from
         (
-            "The Austria Ambassador to Germany, Anna Weber, spoke on Monday. Weber flew to Rome on Tuesday.",
+            "The Austria envoy to Germany, Anna Weber, spoke on Monday. Weber flew to Rome on Tuesday.",
             {("Austria", "Rome")},
         ),
         # the town a role before the name names, at another mention
@@ -742,7 +742,7 @@ def _ends(story) -> set[tuple[str, str]]:
         ),
         # the country a title 'of' names ("the President of Austria")
         (
-            "President Anna Weber opened the fair. The President of Austria then flew to Rome.",
+            "Chancellor Anna Weber opened the fair. The Chancellor of Austria then flew to Rome.",
             {("Austria", "Rome")},
         ),
     ],
@@ -776,6 +776,12 @@ def test_a_home_named_at_another_mention_is_where_an_untold_trip_began(nlp, text
             "Salem to host fair",
             "Salem to host fair. Competitors will get the chance to travel to Portland in July.",
             {("Salem", "Portland")},
+        ),
+        # come from somewhere, told no further: to where the story is
+        (
+            "Salem to host fair",
+            "Salem to host fair. Hundreds came from Boise to see the show.",
+            {("Boise", "Salem")},
         ),
         # a person the story follows does not set out from the headline's town
         ("Salem to host fair", "Salem to host fair. Mary Brown will travel to Portland in July.", set()),
@@ -816,9 +822,9 @@ def test_a_venue_of_the_country_arrived_at_keeps_that_arrival(nlp):  # noqa: F81
 
 
 def test_a_pronoun_deep_in_an_opening_phrase_stands_for_the_subject(nlp):  # noqa: F811
-    """'On the margins of her visit to X, Senator Y ...': her is Y, not the last person named."""
+    """'At the end of her visit to X, Senator Y ...': her is Y, not the last person named."""
     text = (
-        "Mayor Jean Roux of Lyon spoke on Monday. On the margins of her official visit to Vienna, "
+        "Mayor Jean Roux of Lyon spoke on Monday. At the end of her official visit to Vienna, "
         "Senator Anna Berg praised the port."
     )
     reading, _, _ = _read(nlp, text)

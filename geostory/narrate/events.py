@@ -167,8 +167,8 @@ class Reading:
     events: tuple[Event, ...]
     people: frozenset[str]
     dateline: Place | None
-    # person -> where the article names them as coming from, at any mention ("Majority Whip of the
-    # United States, X, said ..." ... "X flew to Y"); only people named with one such place
+    # person -> where the article names them as coming from, at any mention ("Austria's Deputy
+    # Trade Minister, X, said ..." ... "X flew to Y"); only people named with one such place
     homes: Mapping[str, Place] = field(default_factory=dict)
     # where the story is: the dateline, else the one town its headline names
     setting: Place | None = None
@@ -425,7 +425,7 @@ def _named_country(token: Token, index: _Index) -> Place | None:
     if not (group or token.i in index.people.ent_of or token.lower_ in TITLES):
         return None
     heads = [token] + [c for c in token.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
-    if token.lower_ in TITLES:  # "the President of Armenia", "the Prime Minister of India"
+    if token.lower_ in TITLES:  # "the Chancellor of Austria", "the Prime Minister of Peru"
         for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
             home = next((index.place(g) for g in prep.children if g.dep_ == "pobj" and index.place(g)), None)
             if home is not None and home.place_type == "country":
@@ -513,22 +513,22 @@ def _role_town(person: Token, index: _Index) -> Place | None:
     return None
 
 
-# Words a title run before a name may hold besides its nouns: "current United States House of
-# Representatives Majority Whip, X", "Russia's Foreign Minister X"
+# Words a title run before a name may hold besides its nouns: "the former Austria Deputy Trade
+# Minister, X", "Peru's Foreign Minister X"
 _TITLE_RUN_WORDS = frozenset({"of", "the", "'s", "’s", "current", "former", "then", "acting", "deputy"})
 # A preposition in a title that names where the holder serves, not where they come from:
-# "the Ukraine Ambassador to Nigeria, X", "the Embassy of Armenia in the Holy See"
+# "the Austria envoy to Peru, X", "the head of the Austria mission in Rome, X"
 _TITLE_HOST_PREPS = frozenset({"to", "in", "at", "for"})
 
 
 def _title_run_country(ent: SpacySpan, index: _Index) -> Place | None:
-    """The country a title right before a name names: "United States House Majority Whip, X",
-    "Russian Defence Minister X", "the Ukraine Ambassador to Nigeria, X" (Ukraine: what follows
-    'to' is the host). None for two different countries."""
+    """The country a title right before a name names: "Austria Deputy Trade Minister, X",
+    "Austrian Defence Minister X", "the Austria envoy to Peru, X" (Austria: what follows 'to' is
+    the host). None for two different countries."""
     doc, start = ent.doc, ent.sent.start
     i = ent.start - 1
     if i >= start and doc[i].text == ",":
-        i -= 1  # "Majority Whip, X"
+        i -= 1  # "Trade Minister, X"
     found: set[str] = set()
     homes: dict[str, Place] = {}
     while i >= start and ent.start - i <= 12:
@@ -559,7 +559,7 @@ def _homes_of_named_people(doc: Doc, index: _Index, told: _Told) -> None:
 
 
 def _remember_home(reading: _Reading, token: Token | None, index: _Index, told: _Told) -> None:
-    """A person a title noun names, with its country ("The President of Armenia then visited X")."""
+    """A person a title noun names, with its country ("The Chancellor of Austria then flew to X")."""
     if token is None or len(reading.actor) != 1 or reading.actor[0] not in index.people.titles:
         return
     if token.i in index.people.ent_of:

@@ -302,8 +302,9 @@ def background_trip(trip: _Trip, step: _Step) -> bool:
 
 
 def arrival_from_is_at_dateline(trip: _Trip, step: _Step) -> bool:
-    """'X arrived from Y' in a story datelined Z: the arrival is at Z."""
-    ev, dateline = step.ev, trip.dateline
+    """'X arrived from Y' in a story datelined Z (or, with no dateline, whose headline names the one
+    town Z): the arrival is at Z."""
+    ev, dateline = step.ev, trip.setting
     if (
         dateline is not None
         and ev.source
@@ -548,8 +549,8 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
 
 
 def anyone_sets_out_from_the_setting(trip: _Trip, step: _Located) -> bool:
-    """'HUDSON -- ... Residents will no longer have to drive to X', '... athletes compete for the
-    chance to travel to Y': anyone of a kind, or a mover a verb does not name, placed nowhere,
+    """'SALEM -- ... Residents will drive to X for the fair', '... volunteers get the chance to
+    travel to Y': anyone of a kind, or a mover a verb does not name, placed nowhere,
     sets out from where the story is (its dateline, else the one town its headline names)."""
     ev, dateline = step.ev, trip.setting
     if (
@@ -1051,7 +1052,7 @@ def _arrivals_from_named_homes(trip: _Trip, homes: Mapping[str, Place]) -> None:
     """'The Ukraine trade mission arrived in Lagos', 'Mary Brown of Akron flew to Denver': an arrival
     whose origin the whole article never tells set out from where its mover is named as coming
     from, in that clause or, for a named person who goes by themself, at any other mention
-    ("Majority Whip of the United States, X, said ..." ... "X is on a visit to Y"). Decided at the
+    ("Austria's Deputy Trade Minister, X, said ..." ... "X is on a visit to Y"). Decided at the
     end, so an origin told later ("she had left X") always wins."""
     seen: set[int] = set()
     for pos in trip.positions.values():

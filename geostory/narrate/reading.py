@@ -1449,7 +1449,7 @@ def _after_phrase(prep: Token, trigger: Token) -> bool:
 def _dateline_place(text: str, places: Sequence[Place], title: str | None = None) -> Place | None:
     """The place of a wire-service dateline ("JEDDAH, Saudi Arabia (AP) -", "SEOUL, Oct. 5
     (Yonhap) --"): where the story is told from, so where "arrived from X" arrives. A text that
-    opens with its own headline has its dateline right after it ("Man held in area. HUDSON --")."""
+    opens with its own headline has its dateline right after it ("Fair opens. SALEM --")."""
     match = re.match(
         r"\s*([A-Z][A-Z .'-]{2,40}?)\s*(?:,|\(|--|\u2014|-\s)", text[_after_headline(text, title) :]
     )
@@ -1463,7 +1463,7 @@ def _dateline_place(text: str, places: Sequence[Place], title: str | None = None
 
 
 def _headline_town(text: str, places: Sequence[Place], title: str | None) -> Place | None:
-    """The one town the headline a text opens with names ("Lawrenceburg to host Senior Olympics"):
+    """The one town the headline a text opens with names ("Salem to host state fair"):
     in local news, the place the story is about, where its unnamed people are."""
     end = _after_headline(text, title)
     towns = {p.key: p for p in places if p.place_type == "city" and any(m.start < end for m in p.mentions)}
