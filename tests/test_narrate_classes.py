@@ -686,3 +686,147 @@ def test_a_trip_from_a_street_guessed_near_a_town_leaves_from_the_town(nlp):  # 
     article = Article(text=text, date=DAY)
     story = build_story(article, places, (), read_events(article, nlp(text), places))
     assert {(leg.origin.name, leg.destination.name) for leg in story.legs} == {("Lyon", "Vienna")}
+
+
+def _story_of(nlp, text: str, title: str | None = None, extra=None):  # noqa: F811
+    """The story of a made-up article (with its headline, when given) whose places are PLACES
+    and `extra`, and whose demonym "Austrian" names a country that is no pin."""
+    from test_narrate import make_places
+    from test_narrate_package import DAY, PLACES
+
+    from geostory.model import Article
+    from geostory.narrate.events import read_events
+    from geostory.narrate.itinerary import build_story
+
+    article = Article(text=text, title=title, date=DAY)
+    places = make_places(text, {**PLACES, **(extra or {})})
+    nations = make_places(text, {"Austrian": (47.5, 14.5, "country", "AT", "demonym")})
+    return build_story(article, places, (), read_events(article, nlp(text), places, (), nations))
+
+
+def _ends(story) -> set[tuple[str, str]]:
+    return {(leg.origin.name, leg.destination.name) for leg in story.legs}
+
+
+@pytest.mark.parametrize(
+    "text, legs",
+    [
+        # the country of a title before the name, at another mention of the person
+        (
+            "The plan was praised by the former Austria Deputy Trade Minister, Anna Weber. "
+            "Weber is on a visit to Rome this week.",
+            {("Austria", "Rome")},
+        ),
+        # what follows 'to' in a title is where the holder serves, not where they come from
+        (
+            "The Austria envoy to Germany, Anna Weber, spoke on Monday. Weber flew to Rome on Tuesday.",
+            {("Austria", "Rome")},
+        ),
+        # the town a role before the name names, at another mention
+        (
+            "The award went to Salem resident Mary Brown. On Friday, Brown flew to Boise for a conference.",
+            {("Salem", "Boise")},
+        ),
+        # an origin the article tells wins over the named home
+        (
+            "The award went to Salem resident Mary Brown. On Friday, Brown flew from Portland to Boise.",
+            {("Portland", "Boise")},
+        ),
+        # someone carried off was not at home
+        ("The award went to Salem resident Mary Brown. Brown was taken to Boise.", set()),
+        # two homes named for one person say nothing sure
+        (
+            "The Austria Minister, Anna Weber, spoke. The France Ambassador, Anna Weber, agreed. "
+            "Weber flew to Rome on Tuesday.",
+            set(),
+        ),
+        # the country a title 'of' names ("the President of Austria")
+        (
+            "Chancellor Anna Weber opened the fair. The Chancellor of Austria then flew to Rome.",
+            {("Austria", "Rome")},
+        ),
+    ],
+)
+def test_a_home_named_at_another_mention_is_where_an_untold_trip_began(nlp, text, legs):  # noqa: F811
+    assert _ends(_story_of(nlp, text)) == legs
+
+
+@pytest.mark.parametrize(
+    "title, text, legs",
+    [
+        # the dateline right after the headline a text opens with
+        (
+            "Fair opens",
+            "Fair opens. SALEM -- People will travel to Portland for the fair on Monday.",
+            {("SALEM", "Portland")},
+        ),
+        # with no dateline, the one town the headline names is where the story is
+        (
+            "Salem to host fair",
+            "Salem to host fair. People will travel to Portland in July.",
+            {("Salem", "Portland")},
+        ),
+        (
+            "Salem mourns",
+            "Salem mourns. The injured were flown to Portland on Monday.",
+            {("Salem", "Portland")},
+        ),
+        # a mover the text does not name goes from there too
+        (
+            "Salem to host fair",
+            "Salem to host fair. Competitors will get the chance to travel to Portland in July.",
+            {("Salem", "Portland")},
+        ),
+        # come from somewhere, told no further: to where the story is
+        (
+            "Salem to host fair",
+            "Salem to host fair. Hundreds came from Boise to see the show.",
+            {("Boise", "Salem")},
+        ),
+        # a person the story follows does not set out from the headline's town
+        ("Salem to host fair", "Salem to host fair. Mary Brown will travel to Portland in July.", set()),
+        # two towns in the headline: no one place the story is about
+        (
+            "Salem and Boise to host fair",
+            "Salem and Boise to host fair. People will travel to Portland.",
+            set(),
+        ),
+        # no headline: nothing
+        (None, "Salem will host a fair. People will travel to Portland in July.", set()),
+    ],
+)
+def test_anyone_sets_out_from_where_the_story_is(nlp, title, text, legs):  # noqa: F811
+    from test_narrate_package import PLACES
+
+    assert _ends(_story_of(nlp, text, title, extra={"SALEM": PLACES["Salem"]})) == legs
+
+
+def test_anyone_of_a_kind_is_not_the_story_s_last_mover(nlp):  # noqa: F811
+    """'People were traveling to X' after a person's journey: not from where that person is."""
+    text = "Mary Brown flew from Salem to Boise on Monday. People were traveling to Portland for care."
+    assert _ends(_story_of(nlp, text)) == {("Salem", "Boise")}
+
+
+def test_a_venue_of_the_country_arrived_at_keeps_that_arrival(nlp):  # noqa: F811
+    """An arrival in a city-state told without its origin, then a venue in it: the arrival stands
+    (the named home goes to the country), no leg from home to the venue."""
+    extra = {
+        "Monaco": (43.73, 7.42, "country", "MC"),
+        "Oceanographic Museum": (43.731, 7.425, "landmark", "MC"),
+    }
+    text = (
+        "Austrian Minister Anna Weber made an official visit to Monaco on Monday. "
+        "Weber then visited the Oceanographic Museum."
+    )
+    assert _ends(_story_of(nlp, text, extra=extra)) == {("Austrian", "Monaco")}
+
+
+def test_a_pronoun_deep_in_an_opening_phrase_stands_for_the_subject(nlp):  # noqa: F811
+    """'At the end of her visit to X, Senator Y ...': her is Y, not the last person named."""
+    text = (
+        "Mayor Jean Roux of Lyon spoke on Monday. At the end of her official visit to Vienna, "
+        "Senator Anna Berg praised the port."
+    )
+    reading, _, _ = _read(nlp, text)
+    visit = next(ev for ev in reading.events if getattr(ev, "goal", ()) and ev.goal[0].name == "Vienna")
+    assert visit.mover == ("Anna Berg",)

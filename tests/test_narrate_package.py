@@ -235,6 +235,12 @@ RULE_CASES: list[tuple[Any, ...]] = [
         {("Lyon", "Madrid", "air")},
     ),
     (
+        "anyone_sets_out_from_the_setting",
+        "BERLIN (Reuters) - Minister Anna Weber will travel to Rome on Monday, officials in Berlin said. "
+        "Residents will also travel to Madrid.",
+        {("Berlin", "Rome", "air"), ("Berlin", "Madrid", "air")},
+    ),
+    (
         "affected_leave_the_scene",
         "A bus crashed near Lyon on Monday. The injured were flown to Paris.",
         {("Lyon", "Paris", "air")},

@@ -28,7 +28,13 @@ What the itinerary holds to:
   Y"), the dateline. Only when the whole article never tells it, a journey told as happening
   ("flew to X", "made a visit to X") sets out from where its one mover is named as coming from:
   a nation ("Austrian Minister X"), a town ("X, of Salem,", "the Salem-based firm", "X, pastor of a
-  church in Salem,"). A stay at a name the map cannot show leaves the origin unknown.
+  church in Salem,"), or, for a named person travelling alone and not carried, the one home any
+  other mention of them names ("Austria's Deputy Trade Minister, X, said ..." ... "X is on a visit
+  to Rome"; "the Chancellor of Austria"). A stay at a name the map cannot show leaves the origin unknown.
+- Where the story is: its dateline (also right after the headline a text opens with), else the one
+  town that headline names. Anyone of a kind ("people", "residents", "you") or a mover a verb leaves
+  unnamed, placed nowhere, sets out from there; "came from X", told no further, comes there; and
+  anyone of a kind is never the story's last mover.
 - A vehicle and its passengers are one itinerary ("the family was flying ... the plane was headed
   ..."); a group that fans out ("members are heading to A and B") stays at its base; "a trip to A
   and a trip to B" both leave from there; joining a group on the move goes where it goes.

@@ -10,7 +10,7 @@ itinerary only reads it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
@@ -24,6 +24,7 @@ from geostory.narrate.lexicon import (
     CONTINUE,
     DIVERT,
     FRAME_TRIPS,
+    GENERIC_MOVERS,
     GROUP_NOUNS,
     HELD_VERBS,
     HOME_NOUNS,
@@ -32,6 +33,7 @@ from geostory.narrate.lexicon import (
     PERSON_NOUNS,
     SCOPE_TYPES,
     SING_PRONOUNS,
+    TITLES,
     VEHICLES,
 )
 from geostory.narrate.modality import _mode, _mode_word, _names_place, _status, _when
@@ -58,6 +60,7 @@ from geostory.narrate.reading import (
     _fold_origins,
     _fold_stops,
     _governor_subject,
+    _headline_town,
     _is_background,
     _is_incident,
     _is_trigger,
@@ -132,6 +135,7 @@ class MotionEvent:
     left_unplaced: bool = False  # set out from a place not on the map ("married at X before heading to Y")
     introduced: bool = False  # the mover is new here ("a delegation of 20 officials")
     affected: bool = False  # people an incident happens to: "the injured", "passengers"
+    generic: bool = False  # anyone of a kind, nobody the story follows: "people", "residents", "you"
     named_home: Place | None = None  # "the Ukraine trade mission": where the group comes from, if untold
 
 
@@ -163,6 +167,11 @@ class Reading:
     events: tuple[Event, ...]
     people: frozenset[str]
     dateline: Place | None
+    # person -> where the article names them as coming from, at any mention ("Austria's Deputy
+    # Trade Minister, X, said ..." ... "X flew to Y"); only people named with one such place
+    homes: Mapping[str, Place] = field(default_factory=dict)
+    # where the story is: the dateline, else the one town its headline names
+    setting: Place | None = None
 
 
 def _continues(trigger: Token) -> bool:
@@ -251,6 +260,7 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
         left_unplaced=reading.left_unplaced,
         introduced=reading.introduced,
         affected=reading.affected,
+        generic=reading.generic,
         named_home=reading.named_home,
     )
 
@@ -356,6 +366,16 @@ class _Told:
     memory: Memory = field(default_factory=Memory)
     last_mover: tuple[str, ...] = ()
     clock: dt.date | None = None  # the latest day the story has reached, in told order
+    homes: dict[str, set[str]] = field(default_factory=dict)  # person -> keys of the homes named
+    home_places: dict[str, Place] = field(default_factory=dict)  # place key -> place
+
+    def remember_home(self, person: str, home: Place) -> None:
+        self.homes.setdefault(person, set()).add(home.key)
+        self.home_places[home.key] = home
+
+    def one_home_each(self) -> dict[str, Place]:
+        """Each person named with exactly one home (two different ones say nothing sure)."""
+        return {p: self.home_places[next(iter(k))] for p, k in self.homes.items() if len(k) == 1}
 
 
 def _actor_token(reading: _Reading) -> Token | None:
@@ -402,9 +422,14 @@ def _named_country(token: Token, index: _Index) -> Place | None:
     if token.dep_ == "appos" and token.head.i in index.people.ent_of:
         token = token.head  # "X, a Canadian diplomat who flew to Y,": X
     group = token.lemma_.lower() in GROUP_NOUNS or token.lower_ in GROUP_NOUNS
-    if not (group or token.i in index.people.ent_of):
+    if not (group or token.i in index.people.ent_of or token.lower_ in TITLES):
         return None
     heads = [token] + [c for c in token.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    if token.lower_ in TITLES:  # "the Chancellor of Austria", "the Prime Minister of Peru"
+        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+            home = next((index.place(g) for g in prep.children if g.dep_ == "pobj" and index.place(g)), None)
+            if home is not None and home.place_type == "country":
+                return home
     stack = [c for h in heads for c in h.children if c.dep_ in ("compound", "nmod", "amod") and c.i < h.i]
     while stack:  # the modifiers before the head or its apposition ("X, a Canadian diplomat,"), and theirs
         child = stack.pop()
@@ -488,6 +513,62 @@ def _role_town(person: Token, index: _Index) -> Place | None:
     return None
 
 
+# Words a title run before a name may hold besides its nouns: "the former Austria Deputy Trade
+# Minister, X", "Peru's Foreign Minister X"
+_TITLE_RUN_WORDS = frozenset({"of", "the", "'s", "’s", "current", "former", "then", "acting", "deputy"})
+# A preposition in a title that names where the holder serves, not where they come from:
+# "the Austria envoy to Peru, X", "the head of the Austria mission in Rome, X"
+_TITLE_HOST_PREPS = frozenset({"to", "in", "at", "for"})
+
+
+def _title_run_country(ent: SpacySpan, index: _Index) -> Place | None:
+    """The country a title right before a name names: "Austria Deputy Trade Minister, X",
+    "Austrian Defence Minister X", "the Austria envoy to Peru, X" (Austria: what follows 'to' is
+    the host). None for two different countries."""
+    doc, start = ent.doc, ent.sent.start
+    i = ent.start - 1
+    if i >= start and doc[i].text == ",":
+        i -= 1  # "Trade Minister, X"
+    found: set[str] = set()
+    homes: dict[str, Place] = {}
+    while i >= start and ent.start - i <= 12:
+        t = doc[i]
+        if t.lower_ in _TITLE_HOST_PREPS:
+            found.clear()
+        elif not (t.pos_ in ("PROPN", "NOUN") or t.lower_ in _TITLE_RUN_WORDS or i in index.nation_of):
+            break
+        home = index.place(t) or index.nation_of.get(i)
+        if home is not None and home.place_type == "country":
+            found.add(home.key)
+            homes[home.key] = home
+        i -= 1
+    return homes[next(iter(found))] if len(found) == 1 else None
+
+
+def _homes_of_named_people(doc: Doc, index: _Index, told: _Told) -> None:
+    """Where each named person is said to come from, at any mention: a title before the name,
+    the country or town of the name's modifiers, 'X, of <town>,'."""
+    for ent in doc.ents:
+        person = index.people.ent_of.get(ent.start)
+        if ent.label_ != "PERSON" or person is None:
+            continue
+        root = ent.root
+        home = _title_run_country(ent, index) or _named_country(root, index) or _home_town(root, index)
+        if home is not None:
+            told.remember_home(person, home)
+
+
+def _remember_home(reading: _Reading, token: Token | None, index: _Index, told: _Told) -> None:
+    """A person a title noun names, with its country ("The Chancellor of Austria then flew to X")."""
+    if token is None or len(reading.actor) != 1 or reading.actor[0] not in index.people.titles:
+        return
+    if token.i in index.people.ent_of:
+        return  # read with the entities
+    home = _named_country(token, index)
+    if home is not None:
+        told.remember_home(reading.actor[0], home)
+
+
 def _introduced(token: Token | None) -> bool:
     return token is not None and any(
         (c.dep_ == "det" and c.lower_ in ("a", "an", "some", "another"))
@@ -544,6 +625,7 @@ def _who(reading: _Reading, token: Token | None, index: _Index, told: _Told, peo
         reading.actor = (mover,)  # "He will then travel to X": the one who has been travelling
     reading.introduced = _introduced(token)
     reading.affected = _affected(token)
+    reading.generic = token is not None and token.lower_ in GENERIC_MOVERS
     if (
         not reading.actor
         and reading.kind == "move"
@@ -674,7 +756,9 @@ def read_events(
         if ent.label_ == "DATE":
             dates_by_sent.setdefault(ent.sent.start, []).append(ent)
     people = set(index.people.canonical.values()) | set(index.people.titles)
+    dateline = _dateline_place(article.text, places, article.title)
     told = _Told()
+    _homes_of_named_people(doc, index, told)
     events: list[Event] = []
     for sent in doc.sents:
         readings, stop = _sentence_readings(sent, index)
@@ -696,10 +780,13 @@ def read_events(
             _date(reading, clause, dates_by_sent.get(sent.start, []), article, told)
             events.append(_frozen(reading, _sentence_span(article, reading.trigger)))
             _remember_actors(reading, token, index, told.memory)
+            _remember_home(reading, token, index, told)
     return Reading(
         events=_next_stops(events, doc),
         people=frozenset(people),
-        dateline=_dateline_place(article.text, places),
+        dateline=dateline,
+        homes=told.one_home_each(),
+        setting=dateline or _headline_town(article.text, places, article.title),
     )
 
 

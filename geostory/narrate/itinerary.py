@@ -16,7 +16,7 @@ With `fired`, `build_story` records which rule acted on which event.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -70,6 +70,7 @@ class _Trip:
     events: tuple[Event, ...]
     people: frozenset[str]
     dateline: Place | None
+    setting: Place | None = None  # where the story is: the dateline, else the headline's one town
     legs: list[Leg] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     move_visits: list[tuple[Visit, Actor]] = field(default_factory=list)
@@ -301,8 +302,9 @@ def background_trip(trip: _Trip, step: _Step) -> bool:
 
 
 def arrival_from_is_at_dateline(trip: _Trip, step: _Step) -> bool:
-    """'X arrived from Y' in a story datelined Z: the arrival is at Z."""
-    ev, dateline = step.ev, trip.dateline
+    """'X arrived from Y' in a story datelined Z (or, with no dateline, whose headline names the one
+    town Z): the arrival is at Z."""
+    ev, dateline = step.ev, trip.setting
     if (
         dateline is not None
         and ev.source
@@ -355,7 +357,8 @@ def joins_its_group(trip: _Trip, step: _Step) -> bool:
 def locate_the_mover(trip: _Trip, step: _Step) -> _Located:
     """Where the mover is now, what mode it travels in, and the leg that brought it here."""
     ev = step.ev
-    pos = trip.position_of(ev.mover, bool(ev.source), ev.introduced)
+    # anyone of a kind ("people were traveling to X") is not the story's last mover
+    pos = trip.position_of(ev.mover, bool(ev.source), ev.introduced or ev.generic)
     located = _Located(
         n=step.n,
         ev=ev,
@@ -494,6 +497,9 @@ def origin_is_where_the_mover_is(trip: _Trip, step: _Located) -> bool:
     if _contains(here, first):
         if last is not None and last.destination.key == here.key:
             return _refines(trip, step, first)
+        if pos.pending is not None and pos.pending.key == here.key and _km(here, first) < SAME_PLACE_KM:
+            trip.visit_of(ev, first)  # a venue of the place it arrived at, origin untold: that arrival stands
+            return True
         return False  # in a country, going to one of its cities: no origin known
     if (
         first.place_type == "airport"
@@ -542,6 +548,30 @@ def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
     return False
 
 
+def anyone_sets_out_from_the_setting(trip: _Trip, step: _Located) -> bool:
+    """'SALEM -- ... Residents will drive to X for the fair', '... volunteers get the chance to
+    travel to Y': anyone of a kind, or a mover a verb does not name, placed nowhere,
+    sets out from where the story is (its dateline, else the one town its headline names)."""
+    ev, dateline = step.ev, trip.setting
+    if (
+        step.origin is None
+        and step.destinations
+        and step.pos.place is None
+        and (ev.generic or (not ev.mover and ev.trigger.verbal))  # not "a visit to X": whose is untold
+        and dateline is not None
+        and ev.modality != "possible"
+        and not ev.returning
+        and ev.trigger.lemma not in ARRIVAL_VERBS
+        and not ev.trigger.passive
+        and all(
+            d.key != dateline.key and not _contains(d, dateline) and not _contains(dateline, d)
+            for d in step.destinations
+        )
+    ):
+        step.origin = dateline
+    return False
+
+
 # The scene of an incident is where its unnamed people set out from for this many events.
 SCENE_EVENTS = 8
 
@@ -557,7 +587,8 @@ def going_on_from_the_stop(trip: _Trip, step: _Located) -> bool:
 
 def affected_leave_the_scene(trip: _Trip, step: _Located) -> bool:
     """'A bus crashed near X. The injured were flown to Y': people an incident happens to, placed
-    nowhere else, set out from its scene (or, with no incident told, from the dateline); so does
+    nowhere else, set out from its scene (or, with no incident told, from where the story is: its
+    dateline, else the one town its headline names); so does
     anyone carried off just after it ("A car hit a tree in X. He was flown to Y")."""
     ev = step.ev
     if step.origin is not None or not step.destinations or step.pos.place is not None:
@@ -565,7 +596,7 @@ def affected_leave_the_scene(trip: _Trip, step: _Located) -> bool:
     recent = trip.scene[1] if trip.scene is not None and step.n - trip.scene[0] <= SCENE_EVENTS else None
     if not ev.affected and not (ev.trigger.passive and recent is not None):
         return False
-    scene = recent or trip.dateline
+    scene = recent or trip.setting
     if scene is not None and all(
         d.key != scene.key and not _contains(d, scene) and not _contains(scene, d) for d in step.destinations
     ):
@@ -836,6 +867,7 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         parallel_trip_starts_alike,
         origin_is_where_the_mover_is,
         first_trip_starts_at_dateline,
+        anyone_sets_out_from_the_setting,
         going_on_from_the_stop,
         affected_leave_the_scene,
         home_from_origin,
@@ -1016,16 +1048,24 @@ def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
 # From the itineraries to the story
 
 
-def _arrivals_from_named_homes(trip: _Trip) -> None:
+def _arrivals_from_named_homes(trip: _Trip, homes: Mapping[str, Place]) -> None:
     """'The Ukraine trade mission arrived in Lagos', 'Mary Brown of Akron flew to Denver': an arrival
     whose origin the whole article never tells set out from where its mover is named as coming
-    from. Decided at the end, so an origin told later ("she had left X") always wins."""
+    from, in that clause or, for a named person who goes by themself, at any other mention
+    ("Austria's Deputy Trade Minister, X, said ..." ... "X is on a visit to Y"). Decided at the
+    end, so an origin told later ("she had left X") always wins."""
     seen: set[int] = set()
     for pos in trip.positions.values():
-        if id(pos) in seen or pos.pending is None or pos.pending_home is None or pos.pending_ev is None:
+        if id(pos) in seen or pos.pending is None or pos.pending_ev is None:
+            continue
+        ev = pos.pending_ev
+        home = pos.pending_home
+        if home is None and len(ev.mover) == 1 and not ev.trigger.passive and not ev.affected:
+            home = homes.get(ev.mover[0])  # someone carried off ("was taken to X") was not at home
+        if home is None:
             continue
         seen.add(id(pos))
-        home, there = pos.pending_home, pos.pending
+        there = pos.pending
         if home.key != there.key and not _contains(home, there) and not _contains(there, home):
             trip.add_leg(home, there, pos.pending_ev, pos.pending_ev.vehicle, [])
 
@@ -1154,7 +1194,12 @@ def build_story(
     """The story the events tell: legs and visits in told order. `fired`, when given, collects
     (event number, rule name) for each event a rule consumed."""
     trip = _Trip(
-        article=article, events=reading.events, people=reading.people, dateline=reading.dateline, fired=fired
+        article=article,
+        events=reading.events,
+        people=reading.people,
+        dateline=reading.dateline,
+        setting=reading.setting,
+        fired=fired,
     )
     trip.origin_here = {
         (ev.evidence.start, p.key) for ev in reading.events if isinstance(ev, MotionEvent) for p in ev.source
@@ -1164,7 +1209,7 @@ def build_story(
             _read_stay(trip, n, ev)
         else:
             _read_move(trip, n, ev)
-    _arrivals_from_named_homes(trip)
+    _arrivals_from_named_homes(trip, reading.homes)
     legs = _default_modes(_dedupe_legs(trip.legs))
     visits = _dedupe_visits(trip.visits + _uncovered_visits(trip, legs))
     legs.sort(key=lambda leg: leg.evidence.start)

@@ -87,6 +87,9 @@ LISTS: dict[str, ListSpec] = {
     "not_person_noun": ListSpec("lower", (), "a title word that is no person by itself"),
     "person_noun": ListSpec("lemma", N, "a person, besides the titles"),
     "group_noun": ListSpec("either", N, "a group that travels together"),
+    "generic_mover": ListSpec(
+        "lower", (), "anyone of a kind, nobody the story follows: people, residents, you"
+    ),
     "incident": ListSpec("either", VN, "something that happens at a place (a crash, an attack): the scene"),
     "affected_noun": ListSpec(
         "either", N + ("ADJ",), "people an incident happens to: the injured, passengers"
@@ -240,6 +243,7 @@ GROUP_NOUNS = words("group_noun")
 TRAVEL_GROUPS = words("travel_group")
 INCIDENTS = words("incident")
 AFFECTED = words("affected_noun")
+GENERIC_MOVERS = words("generic_mover")
 JOIN_VERBS = words("join_verb")
 PLURAL_PRONOUNS = words("plural_pronoun")
 SING_PRONOUNS = words("sing_pronoun")

@@ -542,11 +542,12 @@ def speaker_of(pronoun: Token, index: _Index) -> str | None:
 
 
 def fronted_subject_of(pronoun: Token, index: _Index) -> str | None:
-    """'During her visit to X, Clinton spoke', 'After he landed, Smith said': a pronoun in a phrase
-    that opens the sentence, before its subject, stands for that subject when it is a named person."""
+    """'During her visit to X, Clinton spoke', 'After he landed, Smith said', 'At the end of his
+    visit to X, Y said': a pronoun in a phrase that opens the sentence, before its subject,
+    stands for that subject when it is a named person."""
     phrase = pronoun
-    while phrase.dep_ not in ("prep", "advcl") and phrase.head.i != phrase.i:
-        phrase = phrase.head
+    while not (phrase.dep_ in ("prep", "advcl") and phrase.head.dep_ == "ROOT") and phrase.head.i != phrase.i:
+        phrase = phrase.head  # the phrase on the main verb: "At the end of his visit to X, Y ..."
     if phrase.dep_ not in ("prep", "advcl") or phrase.head.dep_ != "ROOT":
         return None
     opening = pronoun.doc[pronoun.sent.start : phrase.left_edge.i]

@@ -87,6 +87,7 @@ class _Reading:
     background: bool = False  # told as background ("after he had traveled to X"): not chained
     introduced: bool = False  # the actor is new here ("a delegation of 20 officials"), not "the group"
     affected: bool = False  # the movers are people an incident happens to ("the injured")
+    generic: bool = False  # the movers are anyone of a kind ("people", "residents", "you")
     pluperfect: bool = False  # "had traveled to X": background once the actor is placed
     past_dated: bool = False  # dated before what the story has told so far ("last month"): a flashback
     scope: bool = False  # "a trip to Asia", "a tour of A, B and C": what the trip covers, not a stop
@@ -1450,10 +1451,13 @@ def _after_phrase(prep: Token, trigger: Token) -> bool:
     return prep.lower_ in ("after", "following") and prep.head.i == trigger.i
 
 
-def _dateline_place(text: str, places: Sequence[Place]) -> Place | None:
+def _dateline_place(text: str, places: Sequence[Place], title: str | None = None) -> Place | None:
     """The place of a wire-service dateline ("JEDDAH, Saudi Arabia (AP) -", "SEOUL, Oct. 5
-    (Yonhap) --"): where the story is told from, so where "arrived from X" arrives."""
-    match = re.match(r"\s*([A-Z][A-Z .'-]{2,40}?)\s*(?:,|\(|--|\u2014|-\s)", text)
+    (Yonhap) --"): where the story is told from, so where "arrived from X" arrives. A text that
+    opens with its own headline has its dateline right after it ("Fair opens. SALEM --")."""
+    match = re.match(
+        r"\s*([A-Z][A-Z .'-]{2,40}?)\s*(?:,|\(|--|\u2014|-\s)", text[_after_headline(text, title) :]
+    )
     if match is None:
         return None
     name = match.group(1).strip().casefold()
@@ -1461,6 +1465,24 @@ def _dateline_place(text: str, places: Sequence[Place]) -> Place | None:
         if place.name.casefold() == name or any(m.text.casefold() == name for m in place.mentions):
             return place
     return None
+
+
+def _headline_town(text: str, places: Sequence[Place], title: str | None) -> Place | None:
+    """The one town the headline a text opens with names ("Salem to host state fair"):
+    in local news, the place the story is about, where its unnamed people are."""
+    end = _after_headline(text, title)
+    towns = {p.key: p for p in places if p.place_type == "city" and any(m.start < end for m in p.mentions)}
+    return next(iter(towns.values())) if len(towns) == 1 else None
+
+
+def _after_headline(text: str, title: str | None) -> int:
+    """Where the text goes on after the headline it opens with (0 when it does not open with one)."""
+    headline = (title or "").strip()
+    opening = text.lstrip()
+    if not headline or not opening.startswith(headline):
+        return 0
+    end = len(text) - len(opening) + len(headline)
+    return re.match(r"[\s.]*", text[end:]).end() + end  # type: ignore[union-attr]
 
 
 def _governor_subject(noun: Token) -> Token | None:
