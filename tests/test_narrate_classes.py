@@ -6,6 +6,28 @@ import pytest
 from test_narrate_package import _legs, _read, nlp  # noqa: F401  (the fixture)
 
 CASES = [
+    # care given at a place of care to one brought there: an arrival of the one cared for
+    (
+        "the injured treated at a hospital",
+        "A bus crashed near Lyon on Sunday. Three passengers were treated at a hospital in Vienna.",
+        {("Lyon", "Vienna", "air")},
+    ),
+    (
+        "pronounced dead at a hospital, after being found",
+        "Maria Lopez was found in Lyon on Monday. She was pronounced dead at a clinic in Munich.",
+        {("Lyon", "Munich", "unknown")},
+    ),
+    ("care by its givers is no journey", "Doctors treated the passengers at a hospital in Vienna.", set()),
+    (
+        "care at no place of care is no journey",
+        "Senator Anna Berg of Lyon was treated in Vienna for an illness.",
+        set(),
+    ),
+    (
+        "admitted to what is no place of care",
+        "Maria Lopez was found in Lyon on Monday. She was admitted to the party in Munich.",
+        set(),
+    ),
     # a pronoun in a phrase that opens the sentence stands for the sentence's named subject
     (
         "pronoun before its subject",
@@ -830,3 +852,18 @@ def test_a_pronoun_deep_in_an_opening_phrase_stands_for_the_subject(nlp):  # noq
     reading, _, _ = _read(nlp, text)
     visit = next(ev for ev in reading.events if getattr(ev, "goal", ()) and ev.goal[0].name == "Vienna")
     assert visit.mover == ("Anna Berg",)
+
+
+def test_a_venue_and_the_town_it_stands_in_are_one_arrival():
+    """'was pronounced dead at X Hospital in nearby Y': one place, the venue, not a hop from X to Y."""
+    from geostory.model import Place
+    from geostory.narrate.reading import _venues_for_their_towns
+
+    def place(name, lat, lon, kind):
+        return Place(name, name, lat, lon, kind, "US", mentions=(), source="test", confidence=1.0)
+
+    hospital = place("Mercy Hospital", 40.11, -83.75, "landmark")
+    town, far = place("Urbana", 40.108, -83.752, "city"), place("Columbus", 39.96, -83.0, "city")
+    assert _venues_for_their_towns([hospital, town]) == [hospital]
+    assert _venues_for_their_towns([town, far]) == [town, far]
+    assert _venues_for_their_towns([hospital, far]) == [hospital, far]

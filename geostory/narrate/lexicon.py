@@ -64,6 +64,11 @@ LISTS: dict[str, ListSpec] = {
     "visit_phrase": ListSpec("phrasal", V, "a verb and its object noun that tell an event: take part in X"),
     "visit_prep": ListSpec("lower", (), "a preposition of location"),
     "generic_place_noun": ListSpec("lemma", N, "a noun that introduces a place: the city of X"),
+    "care_verb": ListSpec(
+        "lemma", V, "care given at a place of care: was treated at X Hospital (the patient was brought there)"
+    ),
+    "care_phrasal": ListSpec("phrasal", V, "a verb and its complement that tell care: pronounced dead at X"),
+    "care_place": ListSpec("lower", (), "a word in the name of a place of care: hospital, clinic"),
     "held_verb": ListSpec(
         "lemma", V, "someone is held where it happens: was arrested in X (the one arrested)"
     ),
@@ -231,6 +236,9 @@ PATH_BLOCK = words("path_block")
 COMPASS = words("compass")
 SPEECH = words("speech")
 CANCEL = words("cancel")
+CARE_VERBS = words("care_verb")
+CARE_COMPLEMENT = dict(e.split(" ", 1) for e in words("care_phrasal"))  # "pronounce" -> "dead"
+CARE_PLACES = words("care_place")
 CANCEL_PARTICLE = dict(e.split(" ", 1) for e in words("cancel_phrasal"))  # "call" -> "off"
 CONTRAST = words("contrast")
 PLANNED_AUX = words("planned_aux")

@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from geostory.geo import SAME_PLACE_KM, distance_km
 from geostory.model import Article, Mode, Place, Span, Status, TimeSpan
 from geostory.narrate.lexicon import (
     ARRIVAL_VERBS,
     ARRIVE,
     ARRIVE_PARTICLE,
+    CARE_COMPLEMENT,
+    CARE_PLACES,
+    CARE_VERBS,
     COMPASS,
     CONTACT_VERBS,
     CONTRAST,
@@ -246,6 +250,8 @@ def _verb_tells_a_movement(token: Token) -> bool:
         return any(
             c.dep_ == "prep" and MOVE_PREPS.get(c.lower_) in ("origin", "destination") for c in token.children
         )
+    if _gives_care(token):
+        return _cared_for_at_a_place_of_care(token)
     if lemma not in MOVE_VERBS:
         return False
     if lemma == "stop" and any(c.dep_ == "dobj" for c in token.children):
@@ -261,6 +267,29 @@ def _verb_tells_a_movement(token: Token) -> bool:
             or _vehicle_object(token) is not None
         )  # "took a train", "a jet that took them to X"
     return True
+
+
+def _gives_care(verb: Token) -> bool:
+    """'treated', 'hospitalized', 'pronounced dead' (care_verb, care_phrasal)."""
+    lemma = verb.lemma_.lower()
+    complement = CARE_COMPLEMENT.get(lemma)
+    return verb.pos_ == "VERB" and (
+        lemma in CARE_VERBS or (complement is not None and any(c.lower_ == complement for c in verb.children))
+    )
+
+
+def _cared_for_at_a_place_of_care(verb: Token) -> bool:
+    """'was treated at Mercy Hospital in X', 'were admitted to a clinic in X': the patient was
+    brought there, an arrival; said of the one cared for (a passive), not of who gave the care."""
+    passive = any(c.dep_ == "auxpass" for c in verb.children) or _passive_conjunct(verb)
+    return passive and any(
+        c.dep_ == "prep" and c.lower_ in ("at", "in", "to") and _names_a_place_of_care(c)
+        for c in verb.children
+    )
+
+
+def _names_a_place_of_care(prep: Token) -> bool:
+    return any(t.lower_ in CARE_PLACES for t in prep.subtree)
 
 
 def _passive_conjunct(verb: Token) -> bool:
@@ -874,8 +903,8 @@ def _goes_home(trigger: Token, reading: _Reading) -> bool:
 def _read_move(trigger: Token, index: _Index, stop: set[int]) -> _Reading | None:
     """The movement a trigger tells: its places in their roles, read from its own clause."""
     lemma = "bound" if trigger.lower_ == "bound" else trigger.lemma_.lower()
-    if _ends_up(trigger):
-        lemma = "arrive"  # "ended up in X" is read as an arrival
+    if _ends_up(trigger) or _gives_care(trigger):
+        lemma = "arrive"  # "ended up in X", "was treated at X Hospital": read as an arrival
     is_noun = trigger.pos_ in ("NOUN", "PROPN")
     reading = _Reading(trigger=trigger, kind="move", actor=())
     reading.returning = lemma in RETURN or any(
@@ -919,6 +948,7 @@ def _settle_roles(roles: _Roles) -> None:
     """Where the journey ends ('arrive in X' with no 'to'), no place in two roles, an origin told
     by a stay before it, and whether its destinations are stops, a fan-out or the ground covered."""
     reading, lemma, trigger = roles.reading, roles.lemma, roles.trigger
+    reading.at = _venues_for_their_towns(reading.at)
     if reading.at:
         if reading.destinations and lemma in STOPS | {"land", "touch", "refuel", "stopover", "layover"}:
             roles.add("waypoint", [p for p in reading.at if p not in reading.destinations])
@@ -940,6 +970,19 @@ def _settle_roles(roles: _Roles) -> None:
         reading.fan_out = True
     else:
         reading.scope = _is_scope(trigger, lemma, roles.is_noun, reading)
+
+
+def _venues_for_their_towns(places: list[Place]) -> list[Place]:
+    """'was pronounced dead at X Hospital in nearby Y', 'landed at X Airport in Y': a venue and
+    the town it stands in are one place, the venue; not a stop in Y after X."""
+    venues = [p for p in places if p.place_type in ("landmark", "airport")]
+    return [
+        p
+        for p in places
+        if p in venues
+        or p.place_type != "city"
+        or not any(distance_km(p, venue) < SAME_PLACE_KM for venue in venues)
+    ]
 
 
 def _is_scope(trigger: Token, lemma: str, is_noun: bool, reading: _Reading) -> bool:
