@@ -839,10 +839,13 @@ def _article_before(span) -> bool:
 
 
 def _placed(span, *, strong: bool = False) -> bool:
-    """Is the span written where places are written: "in Gainesville", "Alexandria, La.",
-    "the city of Kherson"? `strong` asks for a preposition that people rarely follow ("in", not "to")."""
+    """Is the span written where places are written: "in Gainesville", "in eastern Aleppo",
+    "Alexandria, La.", "the city of Kherson"? `strong` asks for a preposition that people rarely
+    follow ("in", not "to")."""
     doc = span.doc
     i = span.start - 1
+    if i >= 0 and doc[i].is_lower and doc[i].lower_ in DIRECTIONS:
+        i -= 1  # "in eastern Aleppo", "in northern Idlib": a compass word keeps the slot
     if i >= 0 and doc[i].lower_ in DETERMINERS:
         i -= 1
     before = doc[i].lower_ if i >= 0 else ""

@@ -6,12 +6,17 @@ A name's candidates come from the offline gazetteer. Each is scored by
 - the article's geography: the countries and regions it names (a "Gainesville" in an article
   that names Florida), "X, Y" qualifiers ("Paris, Texas"), and closeness to the places the
   article names unambiguously (spatial coherence);
-- the mention's wording: "... Airport" wants an airport, "... County" a county.
+- the mention's wording: "... Airport" wants an airport, "... County" a county;
+- names joined by "and"/"or" are of one kind ("Kent and Essex"), and a longer name in the
+  article ("Mexico City") is no evidence for a shorter one ("Mexico").
+
+A town that only its country's vote carries yields to a namesake city twenty times its size.
 
 Two passes: unambiguous names first, then every name again with their context. A facility the
 gazetteer lacks is placed at its container ("a palace in Kyiv", "Colorado State University") and
 marked approximate; what still has no candidate may go to an optional online geocoder; the rest
-is reported unresolved, never dropped silently. User overrides pin or exclude names first.
+is reported unresolved, never dropped silently (a name "X City" the gazetteer lacks, "Stoke City",
+is first pinned approximately at the town X). User overrides pin or exclude names first.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import functools
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .gazetteer import country_neighbours, currency_countries, normalize_name
@@ -86,6 +91,13 @@ REGION_WEIGHT = 3.0  # for one in the region all the other sub-national names ar
 COHERENCE_WEIGHT = 2.0  # for one next to another named place, fading over COHERENCE_KM
 COHERENCE_KM = 150.0
 CONTEXT_ROUNDS = 3
+# Names joined by "and"/"or" are of a kind: a reading that is a country or a first-level region
+# like its partner's gets COORDINATION_BONUS ("Kent and Essex" are two counties, not a county and
+# a village in it; "Oregon or Idaho" two states).
+COORDINATING_LINKS = frozenset(("and", "or", "&", ", and", ", or"))
+COORDINATED_TYPES: frozenset[PlaceType] = frozenset(("region", "country"))
+COORDINATION_BONUS = 2.0
+CITY_WORD = "city"  # "Stoke City": a name the gazetteer lacks is named after the town
 NEIGHBOUR_SHARE = 0.5  # a vote for a bordering country counts this much towards a candidate's country
 ALTERNATIVE_MARGIN = 3.0  # runner-ups scoring within this of the winner are offered as alternatives
 _LATITUDE_KM = EARTH_RADIUS_KM * math.pi / 180  # km per degree of latitude on the ranking sphere
@@ -119,6 +131,11 @@ PAIR_CAP = 3.0
 # reading (the gazetteer's prior) if that is a city there: "a flight from the US to France ...
 # Paris" is the French capital, whatever the US towns say. It only ever backs the prior.
 EXPLAINS_COUNTRY_BONUS = 3.5
+# A town with no support in the article but its country's vote does not outrank a namesake city
+# this many times its size (`_country_vote_alone`); the city then leads by YIELD_MARGIN (in doubt).
+NAMESAKE_RATIO = 20
+NAMESAKE_TOWN = 100_000  # ... if it is a town: a city of its own (Alexandria, Virginia) keeps its votes
+YIELD_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -148,6 +165,7 @@ def resolve(
     # others' votes (never its own), so clear names steer ambiguous ones. The article's currency
     # votes for its country like one more name ("a £1,700 repair bill": Oxford is in England).
     money = _currency_votes(text, gazetteer)
+    longer = _longer_forms(groups)
     context = _Context(
         [
             _Vote(g.query, found[0], 1.0)
@@ -155,12 +173,20 @@ def resolve(
             if (found := options[g.query])
             and (len(found) == 1 or found[0].place_type in ("country", "continent"))
         ]
-        + money
+        + money,
+        longer,
     )
+    partners = _coordinated(groups, text)
     ranking: dict[str, list[tuple[float, Candidate]]] = {}
     for _ in range(CONTEXT_ROUNDS):
+        readings = {q: ranked[0][1] for q, ranked in ranking.items()} or {
+            q: found[0] for q, found in options.items() if found
+        }
+        kinds = {
+            q: frozenset(readings[p].place_type for p in ps if p in readings) for q, ps in partners.items()
+        }
         ranking = {
-            g.query: _rank(options[g.query], g, context, qualifiers, gazetteer, pairs)
+            g.query: _rank(options[g.query], g, context, qualifiers, gazetteer, pairs, kinds.get(g.query))
             for g in groups
             if options[g.query]
         }
@@ -170,7 +196,8 @@ def resolve(
                 for g in groups
                 if (ranked := ranking.get(q := g.query))
             ]
-            + money
+            + money,
+            longer,
         )
 
     places: dict[str, Place] = {}
@@ -201,6 +228,7 @@ def resolve(
             _facility(group, places, text, geocoder)
             or _at_its_town(group, places, gazetteer)
             or _near_named_town(group, places, gazetteer)
+            or _town_with_city(group, places, gazetteer)
         )
         if facility is None:
             unresolved.extend(group.mentions)
@@ -255,6 +283,22 @@ def _wording_type(name: str) -> PlaceType | None:
     return WORDING_TYPES.get(words[-1]) or WORDING_TYPES.get(words[0])
 
 
+def _coordinated(groups: Sequence[_Group], text: str) -> dict[str, frozenset[str]]:
+    """For each name, the other names joined to it by "and" or "or" ("Kent and Essex",
+    "Oregon or Idaho", "Kent, Essex and Surrey"): names listed together are names of a kind. A
+    name qualified after it ("Ohio and Paris, Texas") is of its qualifier's kind."""
+    spans = sorted((m.start, m.end, g.query) for g in groups for m in g.mentions)
+    out: dict[str, set[str]] = {}
+    for index in range(len(spans) - 1):
+        (_, end, query), (start, after, other) = spans[index], spans[index + 1]
+        link = " ".join(text[end:start].split()).lower()
+        qualified = index + 2 < len(spans) and text[after : spans[index + 2][0]].strip() == ","
+        if query != other and link in COORDINATING_LINKS and not qualified:
+            out.setdefault(query, set()).add(other)
+            out.setdefault(other, set()).add(query)
+    return {q: frozenset(ps) for q, ps in out.items()}
+
+
 def _qualifiers(mentions: Sequence[Mention], text: str) -> dict[int, Mention]:
     """'Paris, Texas': map a mention's start to the mention that qualifies it."""
     out: dict[int, Mention] = {}
@@ -293,6 +337,18 @@ class _Vote:
     weight: float
 
 
+def _longer_forms(groups: Sequence[_Group]) -> dict[str, frozenset[str]]:
+    """For each name, the article's other names that open with it and go on ("Mexico" and
+    "Mexico City", "York" and "York County")."""
+    keys = {g.query: normalize_name(g.query) or g.query for g in groups}
+    out: dict[str, frozenset[str]] = {}
+    for query, key in keys.items():
+        forms = frozenset(other for other, k in keys.items() if k.startswith(key + " "))
+        if forms:
+            out[query] = forms
+    return out
+
+
 @dataclass(frozen=True)
 class _Context:
     """The article's geography: each name's current reading, weighted by confidence.
@@ -302,6 +358,15 @@ class _Context:
     sums add the same weights in the same order as a plain loop over the votes would."""
 
     votes: list[_Vote]
+    longer: Mapping[str, frozenset[str]] = field(default_factory=dict)  # `_longer_forms`
+
+    def _counts(self, vote: _Vote, query: str, candidate: Candidate) -> bool:
+        """Whether a vote is context for this reading of this name: not its own, nor that of a
+        longer name opening with it for the very same place ("Mexico City" is no evidence that
+        "Mexico" is Mexico City)."""
+        return vote.query != query and not (
+            vote.candidate.key == candidate.key and vote.query in self.longer.get(query, ())
+        )
 
     def shares(self, query: str, candidate: Candidate) -> tuple[float, float]:
         """The share of the other names' weight in this candidate's country (a neighbouring
@@ -309,10 +374,10 @@ class _Context:
         total, region_total = self._totals(query)
         country = region = 0.0
         for vote, term in self._country_terms(candidate.country_code):
-            if vote.query != query:
+            if self._counts(vote, query, candidate):
                 country += term
         for vote in self._by_region.get((candidate.country_code, candidate.admin1), ()):
-            if vote.query != query:
+            if self._counts(vote, query, candidate):
                 region += vote.weight
         return (country / total if total else 0.0, region / region_total if region_total else 0.0)
 
@@ -408,7 +473,7 @@ class _Context:
                 gap, vote, above = gap_above, points[above], above + 1
             if best is not None and _LATITUDE_KM * gap * (1 - 1e-9) - 1e-6 > best:
                 break  # every remaining point is at least this far in latitude
-            if vote.query != query:
+            if self._counts(vote, query, candidate):
                 km = _km(candidate, vote.candidate)
                 best = km if best is None else min(best, km)
         return best
@@ -500,6 +565,7 @@ def _rank(
     qualifiers: Mapping[int, frozenset[str]],
     gazetteer: Gazetteer,
     pairs: Mapping[str, Mapping[str, float]] | None = None,
+    partner_kinds: frozenset[PlaceType] | None = None,
 ) -> list[tuple[float, Candidate]]:
     qualifier_names = {name for m in group.mentions for name in qualifiers.get(m.start, ())}
     # a name once "Washington, D.C." and else the state: the qualifier speaks for its own mentions
@@ -514,6 +580,7 @@ def _rank(
     paired = (pairs or {}).get(group.query, {})
     unexplained = context.unexplained_countries(group.query)
     famous = found[0] if found[0].place_type == "city" else None  # the gazetteer's prior order
+    besides_country: dict[str, tuple[float, bool]] = {}
     for candidate in found:
         if candidate.place_type == "city":
             prior = math.log10(max(candidate.population, 1)) + (
@@ -542,13 +609,17 @@ def _rank(
             else min(1.0, max(SMALL_LIFT, math.log10(max(candidate.population, 1)) / FULL_LIFT_LOG_POP))
         )
         country_share, region_share = context.shares(group.query, candidate)
-        score += COUNTRY_WEIGHT * country_share * lift
+        by_country = COUNTRY_WEIGHT * country_share * lift
+        score += by_country
         if candidate.place_type != "country":
             score += REGION_WEIGHT * region_share * lift
-        if qualifier_names and _matches_qualifier(candidate, qualifier_names, gazetteer):
+        qualified = bool(qualifier_names) and _matches_qualifier(candidate, qualifier_names, gazetteer)
+        if qualified:
             score += QUALIFIER_BONUS * qualified_share
         if wanted and candidate.place_type == wanted:
             score += 2.0
+        if partner_kinds and candidate.place_type in COORDINATED_TYPES & partner_kinds:
+            score += COORDINATION_BONUS  # "Kent and Essex", "Oregon or Idaho"
         score += paired.get(candidate.key, 0.0) * lift
         if candidate is famous and candidate.country_code in unexplained:
             score += EXPLAINS_COUNTRY_BONUS * lift
@@ -556,10 +627,49 @@ def _rank(
         if nearest is not None and candidate.place_type not in ("country", "continent"):
             score += COHERENCE_WEIGHT * math.exp(-nearest / COHERENCE_KM) * lift
         scored.append((score, candidate))
+        # what the article says of this reading beyond its country: a qualifier, a county next to
+        # it, its region named, another named place near it
+        besides_country[candidate.key] = (
+            score - by_country,
+            qualified
+            or bool(paired.get(candidate.key))
+            or (candidate.place_type != "country" and region_share > 0)
+            or (nearest is not None and nearest <= COHERENCE_KM),
+        )
     scored.sort(key=lambda item: (-item[0], item[1].key))
+    scored = _country_vote_alone(scored, besides_country)
     if len(scored) == 1:
         scored.append((-math.inf, scored[0][1]))
     return scored
+
+
+def _country_vote_alone(
+    scored: list[tuple[float, Candidate]], besides_country: Mapping[str, tuple[float, bool]]
+) -> list[tuple[float, Candidate]]:
+    """A town (under NAMESAKE_TOWN people) that wins only by its country's vote yields to a
+    namesake city NAMESAKE_RATIO times its size that would win without the country votes: "Paris"
+    in a story that names only American places otherwise is still the capital, not a small Paris
+    in one of the states, unless the article names that state, a place near it or qualifies it
+    ("Paris, Ky.")."""
+    best_score, best = scored[0]
+    if best.place_type != "city" or best.population >= NAMESAKE_TOWN or best_score == -math.inf:
+        return scored
+    own, specific = besides_country[best.key]
+    if specific:
+        return scored
+    rivals = [
+        (besides_country[c.key][0], index)
+        for index, (score, c) in enumerate(scored[1:], 1)
+        if score != -math.inf
+        and c.place_type == "city"
+        and c.population >= NAMESAKE_RATIO * max(best.population, 1)
+        and besides_country[c.key][0] > own
+    ]
+    if not rivals:
+        return scored
+    _, index = max(rivals)
+    rival = scored[index][1]
+    return [(best_score + YIELD_MARGIN, rival)] + [item for i, item in enumerate(scored) if i != index]
 
 
 def _matches_qualifier(candidate: Candidate, names: set[str], gazetteer: Gazetteer) -> bool:
@@ -849,6 +959,23 @@ def _near_named_town(group: _Group, places: Mapping[str, Place], gazetteer: Gaze
         if town is None
         else _approximately_at(group, town, round(min(town.confidence, 0.4), 3), NEAR_KEY)
     )
+
+
+def _town_with_city(group: _Group, places: Mapping[str, Place], gazetteer: Gazetteer) -> Place | None:
+    """A town's name with "City" that the gazetteer does not hold as such is named after the town,
+    as a club or a body is ("Stoke City won", "the Hull City council"; a town whose own name ends
+    so, "Iowa City", is held and never comes here): pinned approximately at the town, its own
+    place, not the town (a club that flies somewhere is no place the story visits). The town is
+    the one the article names, else the gazetteer's first reading."""
+    words = group.query.split()
+    if len(words) < 2 or words[-1].lower() != CITY_WORD:
+        return None
+    stem = normalize_name(" ".join(words[:-1]))
+    named = [p for p in places.values() if p.place_type == "city" and normalize_name(p.name) == stem]
+    found = named or [c for c in gazetteer.candidates(" ".join(words[:-1])) if c.place_type == "city"][:1]
+    if not found:
+        return None
+    return _approximately_at(group, found[0], 0.5)
 
 
 def _online(group: _Group, geocoder: Geocoder | None, query: str | None = None) -> Place | None:

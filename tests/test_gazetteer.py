@@ -353,6 +353,7 @@ def test_region_and_county_points_lie_in_their_country(gaz, index_path):
         ("Turkish", "Turkey"),
         ("North Korean", "North Korea"),
         ("South Korean", "South Korea"),
+        ("Korean", "South Korea"),  # alone, news means the South: the North is "North Korean"
         ("American", "United States"),
         ("Americans", "United States"),
         ("British", "United Kingdom"),
@@ -759,6 +760,35 @@ def test_etihad_stadium_offers_melbourne_as_the_runner_up(gaz):
 @pytest.mark.parametrize("name", ["DMZ", "Demilitarized Zone"])
 def test_the_dmz_is_the_korean_one(gaz, name):
     assert gaz.candidates(name)[0].name == "Korean Demilitarized Zone"
+
+
+@slow
+@pytest.mark.parametrize(
+    "name, place_type, country",
+    [
+        # ceremonial and historic counties of England that GeoNames' subdivisions list only by
+        # their unitary authorities or boroughs
+        ("Northamptonshire", "region", "GB"),
+        ("Berkshire", "region", "GB"),
+        ("West Yorkshire", "region", "GB"),
+        ("Yorkshire", "region", "GB"),
+        # former states, at their successor's point; a war's region; a theatre district
+        ("Soviet Union", "region", None),
+        ("USSR", "region", None),
+        ("Nazi Germany", "region", None),
+        ("Ghouta", "region", "SY"),
+        ("Broadway", "landmark", "US"),
+    ],
+)
+def test_curated_places_the_packages_lack_are_the_first_reading(gaz, name, place_type, country):
+    best = gaz.candidates(name)[0]
+    assert (best.place_type, best.country_code) == (place_type, country)
+
+
+@slow
+def test_a_territory_of_coastal_enclaves_is_at_its_capital_not_inland(gaz):
+    territory = next(c for c in gaz.candidates("Puducherry") if c.place_type == "region")
+    assert km(territory, 11.934, 79.830) < 5
 
 
 # --- capitals, aliases, populations ----------------------------------------------------------

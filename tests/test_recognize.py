@@ -598,3 +598,23 @@ def test_recognition_word_lists_are_data_checked_when_read(tmp_path, monkeypatch
         with pytest.raises(ConfigurationError, match="line"):
             recognize._load_word_lists()
         monkeypatch.undo()
+
+
+@pytest.mark.parametrize(
+    "words, placed",
+    [
+        (["Shelling", "went", "on", "in", "eastern", "Idlib", "overnight"], True),
+        (["Shelling", "went", "on", "in", "the", "northern", "Idlib", "hills"], True),
+        (["Shelling", "went", "on", "in", "Idlib", "overnight"], True),
+        (["Shelling", "hit", "eastern", "Idlib", "overnight"], False),
+    ],
+)
+def test_a_compass_word_between_preposition_and_name_keeps_the_place_slot(words, placed):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc
+
+    from geostory.recognize import _placed
+
+    doc = Doc(spacy.blank("en").vocab, words=words)
+    at = words.index("Idlib")
+    assert _placed(doc[at : at + 1]) is placed

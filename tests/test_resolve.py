@@ -431,3 +431,85 @@ def test_a_local_name_the_gazetteer_lacks_is_near_the_town_the_article_names(tex
     else:
         assert found[0].approximate and found[0].container == container
         assert found[0].confidence <= 0.4
+
+
+LONDON_GB = Candidate("London", 51.509, -0.126, "city", "GB", 8_961_989, "geonames", "2643743", "ENG", "PPLC")
+LONDON_OH = city("London", 39.886, -83.448, "US", "OH", 10_060, "4517009")
+NEW_YORK = city("New York City", 40.714, -74.006, "US", "NY", 8_175_133, "5128581")
+OHIO = Candidate("Ohio", 40.25, -83.0, "region", "US", 11_500_000, "geonames", "5165418", "OH", "ADM1")
+
+
+@pytest.mark.parametrize(
+    "text, names, country",
+    [
+        # only the country's vote speaks for the town: the capital stays
+        ("Flights to London were delayed, officials in New York said.", ("London", "New York"), "GB"),
+        # the article names the town's state, or qualifies it: the town
+        ("Flights to London were delayed, officials in Ohio said.", ("London", "Ohio"), "US"),
+        (
+            "Flights to London, Ohio, were delayed, officials in New York said.",
+            ("London", "Ohio", "New York"),
+            "US",
+        ),
+    ],
+)
+def test_a_town_backed_only_by_its_country_yields_to_a_far_bigger_namesake(text, names, country):
+    gazetteer = FakeGazetteer({"London": [LONDON_GB, LONDON_OH], "New York": [NEW_YORK], "Ohio": [OHIO]})
+    resolution = resolve(mentions_of(text, *names), text, gazetteer=gazetteer)
+    assert place_named(resolution, "London").country_code == country
+
+
+def test_a_longer_name_in_the_article_is_no_evidence_for_the_shorter_one():
+    # GeoNames gives the capital "Mexico" as an alternate name; the dateline's "Mexico City" must
+    # not make the country's name the city
+    mexico_city = Candidate(
+        "Mexico City", 19.428, -99.128, "city", "MX", 12_294_193, "geonames", "3530597", "09", "PPLC"
+    )
+    mexico = Candidate(
+        "Mexico", 23.0, -102.0, "country", "MX", 126_190_788, "geonames", "3996063", None, "PCLI"
+    )
+    text = "MEXICO CITY (Reuters) Mexico will host the summit in June, Mexico's foreign minister said."
+    gazetteer = FakeGazetteer({"Mexico": [mexico_city, mexico], "MEXICO CITY": [mexico_city]})
+    resolution = resolve(mentions_of(text, "MEXICO CITY", "Mexico"), text, gazetteer=gazetteer)
+    assert place_named(resolution, "Mexico").key == mexico.key
+    assert place_named(resolution, "MEXICO CITY").key == mexico_city.key
+
+
+ENGLAND = Candidate("England", 52.75, -1.75, "region", "GB", 53_000_000, "geonames", "6269131", "ENG", "ADM1")
+WALES = Candidate("Wales", 52.5, -4.0, "region", "GB", 3_136_534, "geonames", "2634895", "WLS", "ADM1")
+WALES_VILLAGE = city("Wales", 53.341, -1.282, "GB", "ENG", 5_956, "2634896")
+
+
+@pytest.mark.parametrize(
+    "text, joined",
+    [
+        ("Rail fares in England and Wales rise in March.", True),
+        ("Rail fares in England rise in March; Wales follows.", False),
+    ],
+)
+def test_names_joined_by_and_are_of_one_kind(text, joined):
+    gazetteer = FakeGazetteer({"England": [ENGLAND], "Wales": [WALES_VILLAGE, WALES]})
+    resolution = resolve(mentions_of(text, "England", "Wales"), text, gazetteer=gazetteer)
+    assert (place_named(resolution, "Wales").key == WALES.key) is joined
+
+
+@pytest.mark.parametrize(
+    "text", ["Birmingham City won on Saturday.", "A striker of Birmingham City scored twice."]
+)
+def test_a_town_with_city_that_the_gazetteer_lacks_is_the_town(text):
+    birmingham = city("Birmingham", 52.481, -1.899, "GB", "ENG", 984_333, "2655603")
+    gazetteer = FakeGazetteer({"Birmingham": [birmingham]})
+    resolution = resolve(mentions_of(text, "Birmingham City"), text, gazetteer=gazetteer)
+    club = place_named(resolution, "Birmingham City")
+    assert (club.latitude, club.longitude, club.container) == (52.481, -1.899, "Birmingham")
+    assert club.approximate and club.key != birmingham.key  # named after the town, not the town
+    assert not resolution.unresolved
+
+
+def test_a_town_whose_own_name_ends_in_city_keeps_its_reading():
+    iowa_city = city("Iowa City", 41.661, -91.530, "US", "IA", 74_398, "4862034")
+    iowa = Candidate("Iowa", 42.0, -93.5, "region", "US", 3_000_000, "geonames", "4862182", "IA", "ADM1")
+    text = "The meeting is in Iowa City."
+    gazetteer = FakeGazetteer({"Iowa City": [iowa_city], "Iowa": [iowa]})
+    resolution = resolve(mentions_of(text, "Iowa City"), text, gazetteer=gazetteer)
+    assert place_named(resolution, "Iowa City").key == iowa_city.key
