@@ -867,3 +867,66 @@ def test_a_venue_and_the_town_it_stands_in_are_one_arrival():
     assert _venues_for_their_towns([hospital, town]) == [hospital]
     assert _venues_for_their_towns([town, far]) == [town, far]
     assert _venues_for_their_towns([hospital, far]) == [hospital, far]
+
+
+# Made-up towns for contests away: a town's group competes at an event elsewhere.
+_CONTEST_TOWNS = {
+    "Elm Grove": (41.0, -91.5, "city", "US", None, "IA"),
+    "Carver": (41.66, -91.53, "city", "US", None, "IA"),
+    "Halden": (41.6, -93.6, "city", "US", None, "IA"),
+    "Norland": (52.0, 19.0, "country", "PL"),
+    "Ridgefield": (48.2, 11.6, "city", "DE"),
+}
+
+
+@pytest.mark.parametrize(
+    "title, text, legs",
+    [
+        # the town named inside the organisation's name is where the group set out
+        (
+            None,
+            "The Elm Grove High School marching band won first prize at the regional festival in Carver.",
+            {("Elm Grove", "Carver")},
+        ),
+        # earning a place at a contest away is a trip still to come, from the same town
+        (
+            None,
+            "The Elm Grove High School choir earned a spot at the state contest in Halden next month.",
+            {("Elm Grove", "Halden")},
+        ),
+        # a town alone used as the team, a contest noun in the sentence
+        (
+            None,
+            "Ridgefield played the away match in Norland on Sunday and lost 3-0.",
+            {("Ridgefield", "Norland")},
+        ),
+        # a group named by its kind only sets out from where the story is
+        (
+            "Elm Grove team wins",
+            "Elm Grove team wins. The team finished second at the regional meet in Carver on Saturday.",
+            {("Elm Grove", "Carver")},
+        ),
+        # an event in the group's own town is no journey
+        (
+            None,
+            "The Elm Grove High School band performed at the spring festival in Elm Grove.",
+            set(),
+        ),
+        # a place only inside another organisation's name (an opponent) is no goal
+        (
+            None,
+            "The Elm Grove wrestling team won the tournament, beating Carver High School in the final.",
+            set(),
+        ),
+        (
+            None,
+            "The Elm Grove wrestling team won the tournament with a 38-19 win over Carver.",
+            set(),
+        ),
+        # nothing says the group was there: no contest word, or no group
+        (None, "The Elm Grove High School band played a role in Carver politics.", set()),
+        (None, "Mayor Anna Weber won praise at the tournament in Carver.", set()),
+    ],
+)
+def test_a_town_s_group_at_a_contest_away_went_there(nlp, title, text, legs):  # noqa: F811
+    assert _ends(_story_of(nlp, text, title, extra=_CONTEST_TOWNS)) == legs

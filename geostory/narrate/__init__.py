@@ -9,6 +9,9 @@ The stage is a small pipeline; each step is a module:
     reading     one clause: movement and visit triggers, the places in their roles (from/to/via/in-at,
                 "between A and B", objects, compounds; PREP_GUARDS drop the prepositions that say
                 nothing of the journey), the clauses that tell one journey together folded into one
+    contests    a town's group (a team, a band, a school) that competes, performs or earns its place
+                at an event in another place went there from its town (data: contest_verb,
+                contest_noun, contest_group)
     people      who moves: the article's people and groups, pronouns and titles, vehicles as movers
                 (ACTOR_RULES, an ordered table of named rules)
     modality    how sure (STATUS_RULES: reported, planned, possible; negated or cancelled drops it),

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from geostory.model import Article, Mention, Mode, Place, Span, Status, TimeSpan
+from geostory.narrate.contests import away_contests
 from geostory.narrate.lexicon import (
     AFFECTED,
     ARRIVAL_VERBS,
@@ -280,12 +281,17 @@ def _triggers(sent: SpacySpan) -> tuple[list[Token], list[Token]]:
     return movers, visitors
 
 
-def _sentence_readings(sent: SpacySpan, index: _Index) -> tuple[list[_Reading], set[int]]:
+def _sentence_readings(
+    sent: SpacySpan, index: _Index, setting: Place | None = None
+) -> tuple[list[_Reading], set[int]]:
     """The movements and visits one sentence tells, in token order, and its trigger tokens."""
     movers, visitors = _triggers(sent)
     stop = {t.i for t in movers} | {t.i for t in visitors}
     legs_here = [r for r in (_read_move(t, index, stop - {t.i}) for t in movers) if r is not None]
     legs_here = _fold_origins(_fold_stops(legs_here)) + _elided_goals(legs_here, index)
+    contests = away_contests(sent, index, setting, {t.i for t in movers}, legs_here)
+    legs_here += contests
+    visitors = [t for t in visitors if t.i not in {r.trigger.i for r in contests}]
     visits_here: list[_Reading] = []
     for trigger in visitors:
         reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
@@ -757,11 +763,12 @@ def read_events(
             dates_by_sent.setdefault(ent.sent.start, []).append(ent)
     people = set(index.people.canonical.values()) | set(index.people.titles)
     dateline = _dateline_place(article.text, places, article.title)
+    setting = dateline or _headline_town(article.text, places, article.title)
     told = _Told()
     _homes_of_named_people(doc, index, told)
     events: list[Event] = []
     for sent in doc.sents:
-        readings, stop = _sentence_readings(sent, index)
+        readings, stop = _sentence_readings(sent, index, setting)
         remember_sites(sent, index)
         for reading in readings:
             if reading.kind == "visit":
@@ -772,8 +779,11 @@ def read_events(
                 continue  # negated or cancelled: nothing happens
             token = _actor_token(reading)
             _who(reading, token, index, told, people)
+            if reading.group:
+                reading.actor = reading.group  # the group its organisation names, not the verb's subject word
+                told.last_mover = reading.group
             clause = _own_clause(reading, stop)
-            reading.status = status
+            reading.status = "planned" if reading.qualifies and status == "reported" else status
             if reading.kind == "move":
                 _how(reading, token, clause, article)
                 _named_home(reading, token, index)
@@ -786,7 +796,7 @@ def read_events(
         people=frozenset(people),
         dateline=dateline,
         homes=told.one_home_each(),
-        setting=dateline or _headline_town(article.text, places, article.title),
+        setting=setting,
     )
 
 

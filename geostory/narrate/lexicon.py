@@ -110,6 +110,11 @@ LISTS: dict[str, ListSpec] = {
     ),
     "route_verb": ListSpec("lemma", V, "names a route's ends as its object: a line connecting A, B and C"),
     "trip_verb": ListSpec("lemma", V, "its trip-noun object takes its from/to: started flights to X from Y"),
+    "contest_verb": ListSpec(
+        "lemma", V, "a group competes or performs where it is (compete), or earns a place there (qualify)"
+    ),
+    "contest_noun": ListSpec("either", N, "an event groups compete at: the tournament, the district meet"),
+    "contest_group": ListSpec("either", N, "a group an organisation sends to compete: the team, the band"),
 }
 KINDS = ("vehicle", "cue")
 _SOURCE = re.compile(r"^(curated|verbnet:[a-z_]+-\d+(\.\d+)*(-\d+)*|wordnet:[a-z_]+\.v\.\d\d)$")
@@ -266,6 +271,9 @@ ROUTE_NOUNS = words("route_noun")
 SERVICE_NOUNS = frozenset(w for w, c in word_classes("route_noun").items() if c == "service")
 ROUTE_VERBS = words("route_verb")
 TRIP_VERBS = words("trip_verb")
+CONTEST_VERBS = word_classes("contest_verb")  # compete, qualify
+CONTEST_NOUNS = words("contest_noun")
+CONTEST_GROUPS = words("contest_group")
 MODE_WORDS: dict[str, Mode] = {e.word: e.mode for e in MODE_ENTRIES}
 VEHICLES = frozenset(e.word for e in MODE_ENTRIES if e.kind == "vehicle")
 # Place types of what a trip covers ("a trip to Asia"), not a stop on it.

@@ -101,6 +101,8 @@ class _Reading:
     located: bool = False  # "her cousin X in Russia": where a person is (the trigger is the person)
     incident: bool = False  # "a bus crashed near X": where something happened, the scene
     named_home: Place | None = None  # "the Ukraine trade mission": the country the group is named by
+    group: tuple[str, ...] = ()  # a town's group told at a contest away ("the X band placed first at Y")
+    qualifies: bool = False  # that group earned its place at the contest ("advanced to"): still to go
 
 
 def _sentence_span(article: Article, token: Token) -> Span:
