@@ -18,6 +18,7 @@ and the group's own town are no goal. A `contest_verb` of the `qualify` class ("
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 
 from spacy.tokens import Span as SpacySpan
@@ -98,11 +99,7 @@ def _named_towns(name: list[Token], index: _Index) -> list[Place]:
     towns = [p for p in (_town(t, index) for t in name) if p is not None]
     if towns:
         return towns
-    spelled: dict[str, Place] = {}
-    for i, mention in index.token_mention.items():
-        place = _town(index.doc[i], index)
-        if place is not None and mention.kind != "demonym":
-            spelled.setdefault(mention.text.lower(), place)
+    spelled = _spelled_towns(index)
     doc = index.doc
     words = {t.i for t in name if t.pos_ == "PROPN"}
     for start in sorted(words):
@@ -116,6 +113,22 @@ def _named_towns(name: list[Token], index: _Index) -> list[Place]:
         if place is not None:
             return [place]
     return []
+
+
+# An article's spelled towns, kept while its index lives (asked once per contest verb).
+_SPELLED: weakref.WeakKeyDictionary[_Index, dict[str, Place]] = weakref.WeakKeyDictionary()
+
+
+def _spelled_towns(index: _Index) -> dict[str, Place]:
+    """The towns the map holds, by how the article spells them."""
+    if index in _SPELLED:
+        return _SPELLED[index]
+    spelled = _SPELLED[index] = {}
+    for i, mention in index.token_mention.items():
+        place = _town(index.doc[i], index)
+        if place is not None and mention.kind != "demonym":
+            spelled.setdefault(mention.text.lower(), place)
+    return spelled
 
 
 def _group_and_town(name: list[Token], index: _Index, setting: Place | None) -> tuple[bool, Place | None]:
