@@ -102,6 +102,8 @@ WORD_LISTS: dict[str, str] = {
     "town_people": "lower-case words for a town's people after its name: 'a Lovejoy man'",
     "event_tail": "last words of a day's or a service's name: 'St. Patrick's Day', 'the Easter Vigil'",
     "body_opening": "first words of a body's name: 'United Way', 'United Russia'",
+    "town_facility_tail": "last words of a local facility often named after its town, which the "
+    "resolver may pin at that town when the gazetteer lacks it: 'Southport High School'",
     "civic_tail": "words after a town that make the name its civic body, however small the town: "
     "'Torrington Fire Department' (schools are left out: named after people as often as after towns)",
 }
@@ -156,6 +158,7 @@ SPEECH_VERBS = _WORDS["speech_verb"]
 PERSONAL_PRONOUNS = _WORDS["personal_pronoun"]
 PLACE_SUFFIXES = _WORDS["place_suffix"]
 LOCAL_FEATURE_TAILS = _WORDS["local_feature_tail"]
+TOWN_FACILITY_TAILS = _WORDS["town_facility_tail"]
 ARTICLES = _WORDS["article"]
 KIND_OF_WORDS = _WORDS["kind_of_word"]
 VAGUE_WORDS = _WORDS["vague_word"]

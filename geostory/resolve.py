@@ -224,9 +224,11 @@ def resolve(
         _merge(places, place)
 
     for group in pending_facilities:
+        opening = _at_the_town_it_opens_with(group, context, gazetteer)
         facility = (
-            _facility(group, places, text, geocoder)
+            _facility(group, places, text, geocoder, loosely=opening is None)
             or _at_its_town(group, places, gazetteer)
+            or opening
             or _near_named_town(group, places, gazetteer)
             or _town_with_city(group, places, gazetteer)
         )
@@ -809,11 +811,13 @@ def _place_type(value: str | None, default: PlaceType) -> PlaceType:
     return default
 
 
-def _contained(group: _Group, places: Mapping[str, Place], text: str) -> Place | None:
+def _contained(
+    group: _Group, places: Mapping[str, Place], text: str, *, loosely: bool = True
+) -> Place | None:
     """Place a facility the gazetteer lacks at its container, marked approximate."""
     if all(m.kind != "facility" for m in group.mentions):
         return None
-    container = _container(group, places, text)
+    container = _container(group, places, text, loosely=loosely)
     if container is None:
         return None
     return _approximately_at(group, container, round(min(container.confidence, 0.6), 3))
@@ -839,7 +843,12 @@ def _approximately_at(
     )
 
 
-def _container(group: _Group, places: Mapping[str, Place], text: str) -> Place | None:
+def _container(
+    group: _Group, places: Mapping[str, Place], text: str, *, loosely: bool = True
+) -> Place | None:
+    """Where the article says a facility is: a place inside its name, after it ("in Kyiv"), or
+    earlier in its sentence, else the town the story is about; only the first two when not
+    `loosely` (a facility's name that opens with its own town says more than its sentence)."""
     by_start = {m.start: p for p in places.values() for m in p.mentions if p.place_type != "continent"}
     starts = sorted(by_start)  # searched by bisection: a long article has thousands of mentions
     told = {start: n for n, start in enumerate(by_start)}
@@ -856,6 +865,8 @@ def _container(group: _Group, places: Mapping[str, Place], text: str) -> Place |
             link = text[mention.end : start]
             if len(link) <= 12 and any(link.startswith(w.rstrip()) or link == w for w in CONTAINER_LINKS):
                 return by_start[start]
+    if not loosely:
+        return None
     for mention in group.mentions:
         # Else the closest place named earlier in the same sentence.
         earlier = starts[
@@ -889,13 +900,18 @@ def _story_town(group: _Group, places: Mapping[str, Place]) -> Place | None:
 
 
 def _facility(
-    group: _Group, places: Mapping[str, Place], text: str, geocoder: Geocoder | None
+    group: _Group,
+    places: Mapping[str, Place],
+    text: str,
+    geocoder: Geocoder | None,
+    *,
+    loosely: bool = True,
 ) -> Place | None:
     """A name the gazetteer lacks. A facility with a container named in the article is asked of
     the geocoder with it ("Royal Marsden Hospital, London") and kept when the answer lies near
     the container; else it is pinned at the container, marked approximate. A name with no
     container is asked of the geocoder alone."""
-    approximate = _contained(group, places, text)
+    approximate = _contained(group, places, text, loosely=loosely)
     if approximate is None:
         return _online(group, geocoder)
     if geocoder is None or approximate.container is None:
@@ -924,6 +940,64 @@ def _at_its_town(group: _Group, places: Mapping[str, Place], gazetteer: Gazettee
     countries = [p.country_code for p in places.values()]
     town = max(found, key=lambda c: countries.count(c.country_code))  # ties keep the prior order
     return _approximately_at(group, town, 0.5)
+
+
+TOWN_NAME_WORDS = 3  # a town opening a facility's name is at most this many words ("St. Paul")
+TOWN_OPENING_COUNTRY_SHARE = 0.5  # the article's places in the town's country, at least
+TOWN_OPENING_CONFIDENCE = 0.4
+
+
+def _at_the_town_it_opens_with(group: _Group, context: _Context, gazetteer: Gazetteer) -> Place | None:
+    """A local facility the gazetteer lacks whose name opens with its town or county ("Southport
+    High School", "Butler County Jail": TOWN_FACILITY_TAILS end such names) is pinned at that
+    town, approximately, when the article's own geography picks one reading: of the towns so
+    named in the country most of its places are in, the one in the region they are in, or the
+    only one there. With no clear reading (a namesake across the ocean, two towns of that name in
+    the country and no region between them) the facility stays unpinned."""
+    from .recognize import TOWN_FACILITY_TAILS
+
+    words = group.query.split()
+    if len(words) < 2 or words[-1].lower() not in TOWN_FACILITY_TAILS:
+        return None
+    for size in range(min(TOWN_NAME_WORDS, len(words) - 1), 0, -1):
+        opening = " ".join(words[:size])
+        towns = _towns_named(opening, gazetteer)
+        if not towns:
+            continue
+        town = _the_one_the_article_means(group.query, towns, context)
+        return None if town is None else _approximately_at(group, town, TOWN_OPENING_CONFIDENCE)
+    return None
+
+
+def _towns_named(name: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """The towns the gazetteer holds by this very name ("St. Paul" is "Saint Paul"), not by an
+    alternate one; or the counties, for a name that says it is one ("Butler County", which may be
+    held as "Butler")."""
+
+    def key(text: str) -> str:
+        folded = normalize_name(text)
+        folded = "st " + folded[6:] if folded.startswith("saint ") else folded
+        return folded.removesuffix(" county")
+
+    wanted = key(name)
+    if not wanted or not name[0].isupper():
+        return []
+    kind = "county" if normalize_name(name).endswith(" county") else "city"
+    return [
+        c for c in _candidates(gazetteer, _Group(name, ())) if c.place_type == kind and key(c.name) == wanted
+    ]
+
+
+def _the_one_the_article_means(query: str, towns: Sequence[Candidate], context: _Context) -> Candidate | None:
+    """The reading the article's country and region votes pick out clearly, else None."""
+    shares = {t.key: context.shares(query, t) for t in towns}
+    local = [t for t in towns if shares[t.key][0] >= TOWN_OPENING_COUNTRY_SHARE]
+    if len(local) == 1:
+        return local[0]
+    regional = sorted((t for t in local if shares[t.key][1] > 0), key=lambda t: -shares[t.key][1])
+    if regional and (len(regional) == 1 or shares[regional[0].key][1] > shares[regional[1].key][1]):
+        return regional[0]
+    return None
 
 
 # Words that make a name a state or a bloc rather than a local place ("the Soviet Union", "the

@@ -513,3 +513,87 @@ def test_a_town_whose_own_name_ends_in_city_keeps_its_reading():
     gazetteer = FakeGazetteer({"Iowa City": [iowa_city], "Iowa": [iowa]})
     resolution = resolve(mentions_of(text, "Iowa City"), text, gazetteer=gazetteer)
     assert place_named(resolution, "Iowa City").key == iowa_city.key
+
+
+def county(name, lat, lon, cc, admin1, population, source_id):
+    return Candidate(name, lat, lon, "county", cc, population, "geonames", source_id, admin1=admin1)
+
+
+ASHFORD_GB = city("Ashford", 51.146, 0.875, "GB", "ENG", 74_204, "2657030")
+ASHFORD_US = city("Ashford", 41.873, -72.121, "US", "CT", 4_317, "4835003")
+CLINTON_IA = city("Clinton", 41.844, -90.189, "US", "IA", 26_064, "4852065")
+CLINTON_MS = city("Clinton", 32.342, -90.322, "US", "MS", 25_216, "4420234")
+GREENE_IA = county("Greene County", 42.036, -94.397, "US", "IA", 9_336, "4862434")
+GREENE_MS = county("Greene County", 31.214, -88.639, "US", "MS", 14_400, "4428475")
+TOWNS = {
+    "Ashford": [ASHFORD_GB, ASHFORD_US],
+    "Clinton": [CLINTON_IA, CLINTON_MS],
+    "Greene County": [GREENE_IA, GREENE_MS],
+    "Davenport": [city("Davenport", 41.524, -90.578, "US", "IA", 99_685, "4853423")],
+    "Des Moines": [city("Des Moines", 41.601, -93.609, "US", "IA", 203_433, "4853828")],
+    "Maidstone": [city("Maidstone", 51.272, 0.529, "GB", "ENG", 113_137, "2643179")],
+    "Canterbury": [city("Canterbury", 51.280, 1.080, "GB", "ENG", 55_240, "2653877")],
+    "Paris": [PARIS_FR],
+}
+
+
+@pytest.mark.parametrize(
+    "text, facility, at",
+    [
+        # a local facility the gazetteer lacks is at the town its name opens with, in the country
+        # the article's places are in (not the namesake across the ocean) ...
+        (
+            "Pupils from Maidstone and Canterbury met at Ashford Grammar School.",
+            "Ashford Grammar School",
+            ASHFORD_GB,
+        ),
+        # ... in the region they are in, of two towns so named in that country ...
+        (
+            "A man from Davenport and Des Moines will appear in Clinton Municipal Court.",
+            "Clinton Municipal Court",
+            CLINTON_IA,
+        ),
+        # ... or at the county it opens with
+        (
+            "Deputies from Davenport and Des Moines drove him to the Greene County Jail.",
+            "Greene County Jail",
+            GREENE_IA,
+        ),
+        # ... before the town the story is about: the name says where it is
+        (
+            "Davenport police said Davenport man will appear in Clinton Municipal Court.",
+            "Clinton Municipal Court",
+            CLINTON_IA,
+        ),
+    ],
+)
+def test_a_facility_is_pinned_approximately_at_the_town_its_name_opens_with(text, facility, at):
+    towns = [n for n in ("Davenport", "Des Moines", "Maidstone", "Canterbury") if n in text]
+    mentions = sorted(
+        mentions_of(text, facility, kind="facility") + mentions_of(text, *towns), key=lambda m: m.start
+    )
+    place = place_named(resolve(mentions, text, gazetteer=FakeGazetteer(TOWNS)), facility)
+    assert place.approximate and place.container == at.name and place.key.endswith(at.key)
+    assert (place.latitude, place.longitude) == (at.latitude, at.longitude)
+    assert place.confidence <= 0.5
+
+
+@pytest.mark.parametrize(
+    "text, facility",
+    [
+        # the article's places are in neither town's country: no namesake across the ocean
+        ("Ashford High School welcomed fans who flew in from Paris.", "Ashford High School"),
+        # two towns so named in the article's country, and nothing between them
+        ("A man will appear in Clinton Municipal Court.", "Clinton Municipal Court"),
+        # a name that does not end in a local facility's word is no facility of its town
+        ("Clinton Partners hired a man from Davenport and Des Moines.", "Clinton Partners"),
+    ],
+)
+def test_a_facility_opening_with_a_town_the_article_does_not_settle_stays_unpinned(text, facility):
+    towns = [n for n in ("Davenport", "Des Moines", "Paris") if n in text]
+    mentions = sorted(
+        mentions_of(text, facility, kind="facility") + mentions_of(text, *towns), key=lambda m: m.start
+    )
+    resolution = resolve(mentions, text, gazetteer=FakeGazetteer(TOWNS))
+    assert all(p.name != facility for p in resolution.places)
+    assert any(m.text == facility for m in resolution.unresolved)
