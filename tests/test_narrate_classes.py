@@ -930,3 +930,58 @@ _CONTEST_TOWNS = {
 )
 def test_a_town_s_group_at_a_contest_away_went_there(nlp, title, text, legs):  # noqa: F811
     assert _ends(_story_of(nlp, text, title, extra=_CONTEST_TOWNS)) == legs
+
+
+# Made-up towns for pursuits: a chase told by where it began and where it ended.
+_CHASE_TOWNS = {
+    "Ashby": (35.2, -97.4, "city", "US", None, "OK"),
+    "Corley": (35.5, -97.9, "city", "US", None, "OK"),
+    "Corley County": (35.6, -98.1, "county", "US", None, "OK"),
+}
+
+
+@pytest.mark.parametrize(
+    "text, legs",
+    [
+        # where the chase began, and where the chased was caught in the next sentence
+        (
+            "Deputies arrested a man on Sunday after a 15-minute car chase that began in Ashby. "
+            "The driver was caught near the river in Corley.",
+            {("Ashby", "Corley", "road")},
+        ),
+        # led on a chase from one place into another
+        (
+            "Marek Olsen led state troopers on a high-speed chase from Ashby into Corley County on Friday.",
+            {("Ashby", "Corley County", "road")},
+        ),
+        # fled a pursuer in one place and was stopped near another
+        (
+            "The suspect fled from police in Ashby and was stopped on the highway near Corley.",
+            {("Ashby", "Corley", "unknown")},
+        ),
+        # where the chased had been stopped before the chase, and where it ended
+        (
+            "The pursuit ended in Corley after the truck had been stopped in Ashby for speeding.",
+            {("Ashby", "Corley", "road")},
+        ),
+        # a chase with no told end, no told start, or both ends one place draws nothing
+        ("A car chase began in Ashby on Tuesday night, police said.", set()),
+        ("The chase ended in Corley on Tuesday night, police said.", set()),
+        ("The chase began on Main Street in Ashby and ended in Ashby.", set()),
+        ("Tom Reyes was charged over a car chase last year.", set()),
+        # a pursuit of something else, and a flight from no pursuer, are no chase
+        ("The council pursued the plan in Ashby before it ended in Corley.", set()),
+    ],
+)
+def test_a_pursuit_goes_from_where_it_began_to_where_it_ended(nlp, text, legs):  # noqa: F811
+    story = _story_of(nlp, text, extra=_CHASE_TOWNS)
+    assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == legs
+
+
+def test_a_pursuit_cue_must_name_a_mode(monkeypatch):
+    from geostory.errors import ConfigurationError
+    from geostory.narrate import lexicon
+
+    monkeypatch.setattr(lexicon, "_rows", lambda name: [(5, ["pursuit_cue", "speed", "fast", "curated"])])
+    with pytest.raises(ConfigurationError, match="line 5: class 'fast' of pursuit_cue is not a mode"):
+        lexicon.load_lexicon()

@@ -12,6 +12,9 @@ The stage is a small pipeline; each step is a module:
     contests    a town's group (a team, a band, a school) that competes, performs or earns its place
                 at an event in another place went there from its town (data: contest_verb,
                 contest_noun, contest_group)
+    pursuits    a chase told by where it began and where it ended ("a car chase that began in A ...
+                the driver was caught in B") is one leg of the chased (data: pursuit_word,
+                pursuit_bound, pursuer, pursuit_cue)
     people      who moves: the article's people and groups, pronouns and titles, vehicles as movers
                 (ACTOR_RULES, an ordered table of named rules)
     modality    how sure (STATUS_RULES: reported, planned, possible; negated or cancelled drops it),

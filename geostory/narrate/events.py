@@ -49,6 +49,7 @@ from geostory.narrate.people import (
     speaker_of,
 )
 from geostory.narrate.places import _contains
+from geostory.narrate.pursuits import Pursuits
 from geostory.narrate.reading import (
     _after_visit,
     _carried,
@@ -282,7 +283,7 @@ def _triggers(sent: SpacySpan) -> tuple[list[Token], list[Token]]:
 
 
 def _sentence_readings(
-    sent: SpacySpan, index: _Index, setting: Place | None = None
+    sent: SpacySpan, index: _Index, setting: Place | None = None, pursuits: Pursuits | None = None
 ) -> tuple[list[_Reading], set[int]]:
     """The movements and visits one sentence tells, in token order, and its trigger tokens."""
     movers, visitors = _triggers(sent)
@@ -291,7 +292,10 @@ def _sentence_readings(
     legs_here = _fold_origins(_fold_stops(legs_here)) + _elided_goals(legs_here, index)
     contests = away_contests(sent, index, setting, {t.i for t in movers}, legs_here)
     legs_here += contests
-    visitors = [t for t in visitors if t.i not in {r.trigger.i for r in contests}]
+    chases = pursuits.read(sent, legs_here) if pursuits is not None else []
+    chased = {r.trigger.i for r in chases}  # "fled police in A": the pursuit, not a departure
+    legs_here = [r for r in legs_here if r.trigger.i not in chased] + chases
+    visitors = [t for t in visitors if t.i not in {r.trigger.i for r in contests} | chased]
     visits_here: list[_Reading] = []
     for trigger in visitors:
         reading = _read_visit(trigger, index, stop - {trigger.i}, legs_here)
@@ -690,6 +694,8 @@ def _remember_actors(reading: _Reading, token: Token | None, index: _Index, memo
 
 
 def _how(reading: _Reading, token: Token | None, clause: list[Token], article: Article) -> None:
+    if reading.mode_explicit:
+        return  # told by the step that read the journey ("a car chase")
     reading.mode, reading.mode_explicit = _mode(
         reading.trigger, sorted(set(clause) | set(reading.extra), key=lambda t: t.i), article.text
     )
@@ -767,8 +773,9 @@ def read_events(
     told = _Told()
     _homes_of_named_people(doc, index, told)
     events: list[Event] = []
+    pursuits = Pursuits(index)
     for sent in doc.sents:
-        readings, stop = _sentence_readings(sent, index, setting)
+        readings, stop = _sentence_readings(sent, index, setting, pursuits)
         remember_sites(sent, index)
         for reading in readings:
             if reading.kind == "visit":

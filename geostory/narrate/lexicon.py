@@ -115,8 +115,17 @@ LISTS: dict[str, ListSpec] = {
     ),
     "contest_noun": ListSpec("either", N, "an event groups compete at: the tournament, the district meet"),
     "contest_group": ListSpec("either", N, "a group an organisation sends to compete: the team, the band"),
+    "pursuit_word": ListSpec(
+        "lemma", VN, "tells a pursuit: a chase, pursued (chase), or fled a pursuer (flee; class column)"
+    ),
+    "pursuit_bound": ListSpec(
+        "lemma", V, "where a pursuit began (start) or ended (end): began in A, was caught in B"
+    ),
+    "pursuer": ListSpec("either", N, "one a flight is from, making it a pursuit: fled police (or a stop)"),
+    "pursuit_cue": ListSpec("lower", (), "names a pursuit and says its mode (class): a high speed chase"),
 }
 KINDS = ("vehicle", "cue")
+_MODE_CLASSED = ("pursuit_cue",)  # lists whose class column is a mode
 _SOURCE = re.compile(r"^(curated|verbnet:[a-z_]+-\d+(\.\d+)*(-\d+)*|wordnet:[a-z_]+\.v\.\d\d)$")
 
 
@@ -168,6 +177,12 @@ def load_lexicon(name: str = "lexicon.tsv") -> tuple[Entry, ...]:
             name,
             line,
             f"source {entry.source!r} is not curated, verbnet:CLASS or wordnet:SYNSET",
+        )
+        _check(
+            entry.list not in _MODE_CLASSED or entry.word_class in MODES,
+            name,
+            line,
+            f"class {entry.word_class!r} of {entry.list} is not a mode",
         )
         _check((entry.list, entry.entry) not in seen, name, line, f"{entry.entry!r} twice in {entry.list}")
         seen.add((entry.list, entry.entry))
@@ -274,6 +289,10 @@ TRIP_VERBS = words("trip_verb")
 CONTEST_VERBS = word_classes("contest_verb")  # compete, qualify
 CONTEST_NOUNS = words("contest_noun")
 CONTEST_GROUPS = words("contest_group")
+PURSUIT_WORDS = word_classes("pursuit_word")  # chase, flee
+PURSUIT_BOUNDS = word_classes("pursuit_bound")  # start, end
+PURSUERS = word_classes("pursuer")  # pursuer, stop
+PURSUIT_CUES: dict[str, Mode] = word_classes("pursuit_cue")  # type: ignore[assignment]  # validated modes
 MODE_WORDS: dict[str, Mode] = {e.word: e.mode for e in MODE_ENTRIES}
 VEHICLES = frozenset(e.word for e in MODE_ENTRIES if e.kind == "vehicle")
 # Place types of what a trip covers ("a trip to Asia"), not a stop on it.
