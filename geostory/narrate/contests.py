@@ -18,6 +18,7 @@ and the group's own town are no goal. A `contest_verb` of the `qualify` class ("
 
 from __future__ import annotations
 
+import bisect
 import weakref
 from collections.abc import Iterable
 
@@ -119,6 +120,26 @@ def _named_towns(name: list[Token], index: _Index) -> list[Place]:
 _SPELLED: weakref.WeakKeyDictionary[_Index, dict[str, Place]] = weakref.WeakKeyDictionary()
 
 
+_NOUNS_AT: weakref.WeakKeyDictionary[_Index, list[int]] = weakref.WeakKeyDictionary()
+
+
+def _contest_noun_positions(index: _Index) -> list[int]:
+    """Where the article may name an event (a contest noun as lemma or as written), found once
+    from the columns."""
+    if index not in _NOUNS_AT:
+        import numpy
+        from spacy.attrs import LEMMA, LOWER
+
+        strings = index.doc.vocab.strings
+        ids = numpy.array(
+            [strings.add(f) for w in CONTEST_NOUNS for f in (w, w.capitalize())], dtype="uint64"
+        )
+        table = index.doc.to_array([LEMMA, LOWER]).reshape(-1, 2)
+        hit = numpy.isin(table[:, 0], ids) | numpy.isin(table[:, 1], ids)
+        _NOUNS_AT[index] = [int(i) for i in numpy.flatnonzero(hit)]
+    return _NOUNS_AT[index]
+
+
 def _spelled_towns(index: _Index) -> dict[str, Place]:
     """The towns the map holds, by how the article spells them."""
     if index in _SPELLED:
@@ -174,6 +195,10 @@ def away_contests(
     """One journey from the group's town to where it competed (or earned its place), for each
     contest verb of the sentence whose subject names a town's group; `told` are the sentence's
     movements already read (a goal one of them reaches is not told twice)."""
+    positions = _contest_noun_positions(index)  # a sentence with none is passed by unread
+    at = bisect.bisect_left(positions, sent.start)
+    if not (at < len(positions) and positions[at] < sent.end):
+        return []
     if not any(t.pos_ in ("NOUN", "PROPN") and _is(t, CONTEST_NOUNS) for t in sent):
         return []
     reached = {d.key for r in told if r.kind == "move" for d in r.destinations}

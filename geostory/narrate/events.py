@@ -272,9 +272,10 @@ def _frozen(reading: _Reading, evidence: Span) -> Event:
 
 
 def _triggers(sent: SpacySpan) -> tuple[list[Token], list[Token]]:
-    movers = [t for t in sent if _is_trigger(t)]
+    tokens = list(sent)  # one Token per word, made once for both passes
+    movers = [t for t in tokens if _is_trigger(t)]
     mover_ids = {m.i for m in movers}
-    visitors = [t for t in sent if _is_visit_trigger(t) and t.i not in mover_ids]
+    visitors = [t for t in tokens if _is_visit_trigger(t) and t.i not in mover_ids]
     # "held talks at X": the verb reads the place, not its object noun as well
     visitors = [
         t for t in visitors if not (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and t.head in visitors)
