@@ -116,10 +116,7 @@ def _named_towns(name: list[Token], index: _Index) -> list[Place]:
     return []
 
 
-# An article's spelled towns, kept while its index lives (asked once per contest verb).
-_SPELLED: weakref.WeakKeyDictionary[_Index, dict[str, Place]] = weakref.WeakKeyDictionary()
-
-
+# An article's contest-noun positions, kept while its index lives (asked once per sentence).
 _NOUNS_AT: weakref.WeakKeyDictionary[_Index, list[int]] = weakref.WeakKeyDictionary()
 
 
@@ -138,6 +135,10 @@ def _contest_noun_positions(index: _Index) -> list[int]:
         hit = numpy.isin(table[:, 0], ids) | numpy.isin(table[:, 1], ids)
         _NOUNS_AT[index] = [int(i) for i in numpy.flatnonzero(hit)]
     return _NOUNS_AT[index]
+
+
+# An article's spelled towns, kept while its index lives (asked once per contest verb).
+_SPELLED: weakref.WeakKeyDictionary[_Index, dict[str, Place]] = weakref.WeakKeyDictionary()
 
 
 def _spelled_towns(index: _Index) -> dict[str, Place]:

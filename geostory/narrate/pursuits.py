@@ -46,8 +46,9 @@ _AT_PREPS = ("in", "at", "on", "near", "inside", "outside", "along")
 _INTO_PREPS = ("into", "to", "onto")
 _FROM_PREPS = ("from",)
 _NEAR_PREPS = ("in", "near", "outside")
-# Ends closer than this are one place ("began on Main Street in A and ended in A").
-SAME_PLACE_KM = 1.0
+# Chase ends closer than this are one place ("began on Main Street in A and ended in A"); not
+# geo.SAME_PLACE_KM, which is for the ends of a journey between towns.
+CHASE_ENDS_APART_KM = 1.0
 _NO_END_TYPES = ("continent", "water")
 _STOPS = frozenset(w for w, c in PURSUERS.items() if c == "stop")
 _CUE_DEPS = ("compound", "amod", "nmod")
@@ -196,7 +197,7 @@ def _apart(start: Place, end: Place) -> bool:
         start.key != end.key
         and not _contains(start, end)
         and not _contains(end, start)
-        and _km(start, end) >= SAME_PLACE_KM
+        and _km(start, end) >= CHASE_ENDS_APART_KM
     )
 
 
