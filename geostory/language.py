@@ -55,7 +55,7 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, with_parser: bool = True) -> La
 
 # Pattern keys whose value is a function of the token's word, tag and dependency label alone.
 _TYPE_KEYS = frozenset({"ORTH", "TEXT", "LOWER", "TAG", "DEP", "IS_SPACE"})
-_TYPE_CACHE_LIMIT = 500_000  # distinct (word, tag, label) kept across Docs; cleared when past
+_TYPE_CACHE_LIMIT = 100_000  # distinct (word, tag, label) kept across Docs (~35 MB); cleared when past
 
 
 def _rule_attributes_by_type(nlp: Language) -> None:
