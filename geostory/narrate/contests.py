@@ -28,7 +28,7 @@ from spacy.tokens import Token
 from geostory.model import Place
 from geostory.narrate.lexicon import CONTEST_GROUPS, CONTEST_NOUNS, CONTEST_VERBS, SCOPE_TYPES
 from geostory.narrate.people import _Index
-from geostory.narrate.places import _contains, _km
+from geostory.narrate.places import _apart
 from geostory.narrate.reading import _clause, _Reading
 
 __all__ = ["away_contests"]
@@ -182,12 +182,7 @@ def _goals(verb: Token, stop: set[int], index: _Index) -> list[Place]:
 
 
 def _away(goal: Place, home: Place) -> bool:
-    return (
-        goal.key != home.key
-        and not _contains(goal, home)
-        and not _contains(home, goal)
-        and _km(goal, home) >= HOME_EVENT_KM
-    )
+    return _apart(goal, home, HOME_EVENT_KM)
 
 
 def away_contests(

@@ -23,7 +23,7 @@ from itertools import pairwise
 from geostory.model import Article, Leg, Mention, Mode, Place, Story, Visit
 from geostory.narrate.events import Event, MotionEvent, Reading, VisitEvent
 from geostory.narrate.lexicon import ARRIVAL_VERBS, LIGHT, MODE_WORDS, SCOPE_TYPES, SPEECH, STOPS, VEHICLES
-from geostory.narrate.places import _contains, _in_country, _km
+from geostory.narrate.places import _apart, _contains, _in_country, _km
 
 __all__ = ["build_story", "EVENT_RULES", "MOVE_RULES", "VISIT_RULES"]
 
@@ -528,24 +528,30 @@ def origin_is_where_the_mover_is(trip: _Trip, step: _Located) -> bool:
 
 def first_trip_starts_at_dateline(trip: _Trip, step: _Located) -> bool:
     """'CITY (Agency) - X will travel to Y': the story's first trip sets out from the dateline."""
-    ev, dateline = step.ev, trip.dateline
+    dateline = trip.dateline
     if (
         step.origin is None
         and step.destinations
         and step.pos.place is None
         and not trip.updated
         and dateline is not None
-        and ev.modality != "possible"
-        and not ev.returning
-        and ev.trigger.lemma not in ARRIVAL_VERBS
-        and not ev.trigger.passive
-        and all(
-            d.key != dateline.key and not _contains(d, dateline) and not _contains(dateline, d)
-            for d in step.destinations
-        )
+        and _may_set_out_from(step, dateline)
     ):
         step.origin = dateline
     return False
+
+
+def _may_set_out_from(step: _Located, place: Place) -> bool:
+    """A movement told as under way from nowhere named may have set out from `place`: not a
+    possibility, a return, an arrival or a passive, and going somewhere else than `place`."""
+    ev = step.ev
+    return (
+        ev.modality != "possible"
+        and not ev.returning
+        and ev.trigger.lemma not in ARRIVAL_VERBS
+        and not ev.trigger.passive
+        and all(_apart(d, place) for d in step.destinations)
+    )
 
 
 def anyone_sets_out_from_the_setting(trip: _Trip, step: _Located) -> bool:
@@ -559,14 +565,7 @@ def anyone_sets_out_from_the_setting(trip: _Trip, step: _Located) -> bool:
         and step.pos.place is None
         and (ev.generic or (not ev.mover and ev.trigger.verbal))  # not "a visit to X": whose is untold
         and dateline is not None
-        and ev.modality != "possible"
-        and not ev.returning
-        and ev.trigger.lemma not in ARRIVAL_VERBS
-        and not ev.trigger.passive
-        and all(
-            d.key != dateline.key and not _contains(d, dateline) and not _contains(dateline, d)
-            for d in step.destinations
-        )
+        and _may_set_out_from(step, dateline)
     ):
         step.origin = dateline
     return False

@@ -45,6 +45,11 @@ def _km(a: Place, b: Place) -> float:
     return distance_km(a, b)
 
 
+def _apart(a: Place, b: Place, km: float = 0.0) -> bool:
+    """Two places, neither holding the other, at least `km` apart: a journey's two ends."""
+    return a.key != b.key and not _contains(a, b) and not _contains(b, a) and (not km or _km(a, b) >= km)
+
+
 def _unique(places: Iterable[Place]) -> list[Place]:
     out: list[Place] = []
     for place in places:

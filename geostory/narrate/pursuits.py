@@ -36,7 +36,7 @@ from geostory.model import Mode, Place
 from geostory.narrate.lexicon import PURSUERS, PURSUIT_BOUNDS, PURSUIT_CUES, PURSUIT_WORDS, VEHICLES
 from geostory.narrate.modality import _mode_word, _names_place
 from geostory.narrate.people import _Index
-from geostory.narrate.places import _contains, _km
+from geostory.narrate.places import _apart
 from geostory.narrate.reading import _places_under, _Reading
 
 __all__ = ["Pursuits"]
@@ -192,13 +192,8 @@ def _mode(word: Token, sentences: list[SpacySpan]) -> Mode:
     return "unknown"
 
 
-def _apart(start: Place, end: Place) -> bool:
-    return (
-        start.key != end.key
-        and not _contains(start, end)
-        and not _contains(end, start)
-        and _km(start, end) >= CHASE_ENDS_APART_KM
-    )
+def _ends_apart(start: Place, end: Place) -> bool:
+    return _apart(start, end, CHASE_ENDS_APART_KM)
 
 
 def _journey(trigger: Token, start: Place, end: Place, mode: Mode) -> _Reading:
@@ -237,7 +232,7 @@ class Pursuits:
             if not starts:
                 continue
             mode = _mode(word, [sent])
-            end = next((e for e in ends if _apart(starts[0], e)), None)
+            end = next((e for e in ends if _ends_apart(starts[0], e)), None)
             if end is None:
                 if not ends:
                     self.pending = _Chase(starts[0], mode)
@@ -255,7 +250,7 @@ class Pursuits:
             ends = _prep_places(verb, _AT_PREPS + _INTO_PREPS, self.index)
             if not ends:
                 continue
-            if _apart(chase.start, ends[0]) and not _told(told, chase.start, ends[0]):
+            if _ends_apart(chase.start, ends[0]) and not _told(told, chase.start, ends[0]):
                 mode = chase.mode if chase.mode != "unknown" else _mode(verb, [sent])
                 return [_journey(verb, chase.start, ends[0], mode)]
             return []
