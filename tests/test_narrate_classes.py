@@ -985,3 +985,55 @@ def test_a_pursuit_cue_must_name_a_mode(monkeypatch):
     monkeypatch.setattr(lexicon, "_rows", lambda name: [(5, ["pursuit_cue", "speed", "fast", "curated"])])
     with pytest.raises(ConfigurationError, match="line 5: class 'fast' of pursuit_cue is not a mode"):
         lexicon.load_lexicon()
+
+
+_WAY_TOWNS = {
+    "Kuala Lumpur": (3.14, 101.69, "city", "MY"),
+    "Beijing": (39.9, 116.4, "city", "CN"),
+    "Dubai": (25.2, 55.27, "city", "AE"),
+    "Sydney": (-33.87, 151.21, "city", "AU"),
+    "Minsk": (53.9, 27.57, "city", "BY"),
+    "Warsaw": (52.23, 21.01, "city", "PL"),
+    "Egypt": (26.5, 30.0, "country", "EG"),
+    "Cairo": (30.04, 31.24, "city", "EG"),
+    "Khartoum": (15.5, 32.56, "city", "SD"),
+    "Balkans": (43.0, 21.0, "region", None),
+    "Germany": (51.0, 10.0, "country", "DE"),
+    "Iraq": (33.0, 44.0, "country", "IQ"),
+}
+
+
+@pytest.mark.parametrize(
+    "text, legs",
+    [
+        # the way a journey is on hangs from a verb that is no movement: under way between its ends
+        ("The jet crashed en route from Kuala Lumpur to Beijing.", {("Kuala Lumpur", "Beijing", "air")}),
+        (
+            "The jet vanished in 2014 en route from Kuala Lumpur to Beijing.",
+            {("Kuala Lumpur", "Beijing", "air")},
+        ),
+        ("The bus was attacked on its way from Minsk to Warsaw.", {("Minsk", "Warsaw", "road")}),
+        ("The patient died on the way to Warsaw.", set()),  # no end it set out from
+        # a stop or a way through a town, with nothing told before: the journey told goes on from it
+        ("After a stop in Dubai, the minister flew to Sydney.", {("Dubai", "Sydney", "air")}),
+        ("After a refuelling stop in Dubai, the plane landed in Sydney.", {("Dubai", "Sydney", "air")}),
+        ("The minister flew to Sydney after a stopover in Dubai.", {("Dubai", "Sydney", "air")}),
+        ("The delegation travelled to Warsaw via Minsk.", {("Minsk", "Warsaw", "unknown")}),
+        ("Refugees reached Germany via the Balkans.", set()),  # a region passed through is no stop
+        # a country or town that sends, by its government's name, is where the sent set out from
+        ("Egypt dispatched its foreign minister to Khartoum.", {("Egypt", "Khartoum", "air")}),
+        ("Cairo sent two envoys to Khartoum on Sunday.", {("Cairo", "Khartoum", "air")}),
+        ("Egypt sent troops to Cairo.", set()),  # within its own ground: no origin told
+        ("Envoys were sent to Khartoum.", set()),
+        # a withdrawal or departure told by a verb and its particle
+        ("The train pulled out of Minsk bound for Warsaw.", {("Minsk", "Warsaw", "rail")}),
+        ("Austrian troops will pull out of Iraq by the end of the year.", {("Iraq", "Austrian", "air")}),
+        ("The company pulled out of the deal in Warsaw.", set()),
+        # recalled from one place to another: a directed move
+        ("The ambassador was recalled from Minsk to Warsaw.", {("Minsk", "Warsaw", "unknown")}),
+        ("She recalled her first trip to Warsaw in 1990.", set()),
+    ],
+)
+def test_the_way_stops_senders_and_withdrawals(nlp, text, legs):  # noqa: F811
+    story = _story_of(nlp, text, extra=_WAY_TOWNS)
+    assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == legs

@@ -44,7 +44,11 @@ What the itinerary holds to:
 - A vehicle and its passengers are one itinerary ("the family was flying ... the plane was headed
   ..."); a group that fans out ("members are heading to A and B") stays at its base; "a trip to A
   and a trip to B" both leave from there; joining a group on the move goes where it goes.
-- A journey told under way ("was headed for X", "bound for X") has not reached X: a diversion
+- A country, state or town that sends ("Egypt dispatched its envoy to X") is where what it sends
+  sets out from; a journey told only by its last stop or the town it passes ("after a stopover
+  in A, flew to B", "travelled to B via A") goes on from there, unless the mover is placed.
+- A journey told under way ("was headed for X", "bound for X", "crashed en route from A to B",
+  "pulled out of A bound for B") has not reached X: a diversion
   ("rerouted to Y", "was due to fly to X but ended up in Y") or "continued on to Y" leaves from
   where it set out, and the replaced plan stays planned. A possible journey ("suspected of
   carrying X to Y") does not move its mover.

@@ -576,10 +576,18 @@ SCENE_EVENTS = 8
 
 
 def going_on_from_the_stop(trip: _Trip, step: _Located) -> bool:
-    """'After a refuelling stop in X, the plane continued to Y', the mover placed nowhere before:
-    the journey told goes on from the stop."""
+    """'After a refuelling stop in X, the plane continued to Y', 'travelled to Y via X', the mover
+    placed nowhere before: the journey told goes on from its last stop, the part of it the text
+    tells (where it began is left unsaid); a country or region passed through ("reached Y via
+    the Balkans") is the way, not a stop."""
     ev = step.ev
-    if step.origin is None and step.destinations and ev.trigger.continues and ev.path:
+    if (
+        step.origin is None
+        and step.destinations
+        and ev.path
+        and (ev.trigger.continues or ev.path[-1].place_type not in SCOPE_TYPES | {"country"})
+        and all(_apart(d, ev.path[-1]) for d in step.destinations)
+    ):
         step.origin = ev.path[-1]
     return False
 

@@ -58,6 +58,9 @@ LISTS: dict[str, ListSpec] = {
     "trip_nouns": ListSpec("lemma", N, "a trip as a whole"),
     "site_noun": ListSpec("lemma", N, "a site 'the <noun>' points back at, once told where: the camp"),
     "withdraw": ListSpec("lemma", V, "a departure that goes home unless told otherwise: withdraw from X"),
+    "withdraw_phrasal": ListSpec(
+        "phrasal", V, "a verb and particle that tell a withdrawal or a departure: pulled out of X"
+    ),
     "frame_trip": ListSpec("lemma", N, "a stay-like trip that frames another event: 'while on a trip to X'"),
     "visit_verb": ListSpec("lemma", V + ("AUX",), "something done at a place"),
     "visit_noun": ListSpec("either", N, "an event held at a place"),
@@ -224,6 +227,8 @@ def word_classes(list_name: str) -> dict[str, str]:
 
 MOVE_VERBS = words("move_verb")
 MOVE_NOUNS = words("move_noun")
+# "sent troops to X": a verb whose subject makes someone or something go (VerbNet send, bring, carry)
+SENDING_VERBS = frozenset(w for w, c in word_classes("move_verb").items() if c == "transport")
 DIRECTED_VERBS = words("directed_verb")
 ORIGIN_OBJ = words("origin_obj")
 DEST_OBJ = words("dest_obj")
@@ -241,6 +246,7 @@ OF_DEST = words("of_dest")
 TRIP_NOUNS = words("trip_nouns")
 FRAME_TRIPS = words("frame_trip")
 WITHDRAW = words("withdraw")
+WITHDRAW_PARTICLE = dict(e.split(" ", 1) for e in words("withdraw_phrasal"))  # "pull" -> "out"
 SITE_NOUNS = words("site_noun")
 VISIT_VERBS = words("visit_verb")
 VISIT_NOUNS = words("visit_noun")

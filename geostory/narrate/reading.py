@@ -50,6 +50,7 @@ from geostory.narrate.lexicon import (
     ROUTE_NOUNS,
     ROUTE_VERBS,
     SCOPE_TYPES,
+    SENDING_VERBS,
     SERVICE_NOUNS,
     SITE_NOUNS,
     STOPS,
@@ -64,9 +65,10 @@ from geostory.narrate.lexicon import (
     VISIT_VERBS,
     WAYPOINT_OBJ,
     WITHDRAW,
+    WITHDRAW_PARTICLE,
 )
 from geostory.narrate.people import _Index, _subject_of, _vehicle_object
-from geostory.narrate.places import _contains, _unique
+from geostory.narrate.places import _apart, _contains, _unique
 
 
 @dataclass
@@ -146,6 +148,17 @@ def _ends_up(token: Token) -> bool:
     )
 
 
+def _pulls_out(token: Token) -> bool:
+    """'pulled out of X', 'will pull out of X': a withdrawal or a departure told by a verb and its
+    particle (which the parser makes a particle or a preposition)."""
+    particle = WITHDRAW_PARTICLE.get(token.lemma_.lower())
+    return (
+        token.pos_ == "VERB"
+        and particle is not None
+        and any(c.dep_ in ("prt", "prep") and c.lower_ == particle for c in token.children)
+    )
+
+
 def _joins_a_group(token: Token) -> bool:
     """'joined the convoy', 'joined the caravan': the joiner goes where that group is going."""
     return (
@@ -159,12 +172,15 @@ def _on_the_way(token: Token) -> bool:
     """'en route to X', 'on its way to X': the way of the verb's journey, not a route of its own;
     'through the X crossing', 'via the X route': a place passed on the way, not a journey."""
     if token.dep_ != "pobj":
-        return False
+        return _way_of_a_journey(token)
     return MOVE_PREPS.get(token.head.lower_) == "waypoint" or _way_of_a_journey(token)
 
 
 def _way_of_a_journey(token: Token) -> bool:
-    """'route' in 'en route', 'way' in 'on its way'."""
+    """'route' in 'en route' (its parse: the object of 'en' or, 'en' a particle, of the verb),
+    'way' in 'on its way'."""
+    if token.dep_ == "dobj":
+        return token.lower_ == "route" and token.i > 0 and token.doc[token.i - 1].lower_ == "en"
     return (
         token.dep_ == "pobj"
         and token.lemma_.lower() in ("route", "way")
@@ -225,7 +241,7 @@ def _is_trigger(token: Token) -> str | None:
 def _tells_a_movement(token: Token) -> bool:
     if token.pos_ not in ("VERB", "AUX", "NOUN", "ADJ") or _on_the_way(token):
         return False
-    if _ends_up(token) or _joins_a_group(token):
+    if _ends_up(token) or _joins_a_group(token) or _pulls_out(token):
         return True
     if token.pos_ == "NOUN":
         return _verbal(token) or _noun_tells_a_movement(token)
@@ -236,8 +252,8 @@ def _tells_a_movement(token: Token) -> bool:
 
 def _verb_tells_a_movement(token: Token) -> bool:
     lemma = token.lemma_.lower()
-    if lemma == "be" and _en_route(token):
-        return True  # "the coach was en route from A to B"
+    if (lemma == "be" and _en_route(token)) or _verb_on_the_way(token):
+        return True  # "the coach was en route from A to B", "the jet crashed en route to X"
     if lemma == "bound" or (
         token.lower_ == "bound"
         and any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in token.children)
@@ -300,8 +316,25 @@ def _passive_conjunct(verb: Token) -> bool:
 
 
 def _en_route(verb: Token) -> bool:
-    """'was en route / on its way (from A) to B': the copula tells a journey under way."""
-    return any(c.dep_ == "prep" and any(_way_of_a_journey(g) for g in c.children) for c in verb.children)
+    """'was en route / on its way (from A) to B': the copula tells a journey under way; so does any
+    verb the way hangs from ("crashed en route from A to B", "died on the way to X")."""
+    return any(
+        (c.dep_ == "prep" and any(_way_of_a_journey(g) for g in c.children)) or _way_of_a_journey(c)
+        for c in verb.children
+    )
+
+
+def _verb_on_the_way(verb: Token) -> bool:
+    """'crashed en route from A to B', 'vanished en route to X': a verb that is no movement tells a
+    journey under way when the way it hangs from names an end."""
+    if verb.pos_ != "VERB" or not _en_route(verb):
+        return False
+    ways = [t for c in verb.children for t in (c, *c.children) if t.lower_ in ("route", "way")]
+    return any(
+        c.dep_ == "prep" and MOVE_PREPS.get(c.lower_) in ("origin", "destination")
+        for head in (verb, *ways)
+        for c in head.children
+    )
 
 
 def _noun_tells_a_movement(noun: Token) -> bool:
@@ -890,7 +923,8 @@ def _read_copula(roles: _Roles) -> None:
 def _goes_home(trigger: Token, reading: _Reading) -> bool:
     """'returned home', 'flew home': back to where the mover's trip began; a withdrawal from a
     place with nowhere else to go ("troops will withdraw from X") goes home too."""
-    if trigger.lemma_.lower() in WITHDRAW and reading.origins and not reading.destinations:
+    withdraws = trigger.lemma_.lower() in WITHDRAW or _pulls_out(trigger)
+    if withdraws and reading.origins and not reading.destinations:
         return True
     if not (
         reading.returning
@@ -963,7 +997,9 @@ def _settle_roles(roles: _Roles) -> None:
         p for p in reading.waypoints if p not in reading.origins and p not in reading.destinations
     ]
     if not reading.origins and reading.destinations and not roles.is_noun:
-        reading.origins = _stay_before(trigger, roles.index, roles.stop, reading.destinations)
+        reading.origins = _stay_before(trigger, roles.index, roles.stop, reading.destinations) or _sender(
+            trigger, roles.index, reading.destinations
+        )
         reading.left_unplaced = not reading.origins and _stay_before_unplaced(
             trigger, roles.index, roles.stop
         )
@@ -1104,6 +1140,23 @@ def _stay_before(trigger: Token, index: _Index, stop: set[int], goals: Sequence[
         p for p in found if all(p.key != g.key and not _contains(p, g) and not _contains(g, p) for g in goals)
     ]
     return found[-1:]  # the last stay told is where the mover set out from
+
+
+def _sender(trigger: Token, index: _Index, goals: Sequence[Place]) -> list[Place]:
+    """'Egypt dispatched its foreign minister to Khartoum', 'Texas sent troops to the border': a
+    country, state or town that sends, named for its government, is where what it sends sets out
+    from (not a place the goal lies in or that lies in the goal)."""
+    if trigger.lemma_.lower() not in SENDING_VERBS or any(c.dep_ == "auxpass" for c in trigger.children):
+        return []
+    subject = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
+    place = index.place(subject) if subject is not None else None
+    if (
+        place is None
+        or place.place_type not in ("country", "region", "city")
+        or not all(_apart(place, g) for g in goals)
+    ):
+        return []
+    return [place]
 
 
 def _subject_had_been(trigger: Token, index: _Index, stop: set[int]) -> list[Place]:
@@ -1540,7 +1593,7 @@ def _governor_subject(noun: Token) -> Token | None:
 
 def _under_way(trigger: Token) -> bool:
     """Told under way, not arrived: 'was heading / was headed / were flying to X', 'bound for X'."""
-    if trigger.lower_ == "bound" or (trigger.lemma_.lower() == "be" and _en_route(trigger)):
+    if trigger.lower_ == "bound" or _en_route(trigger):
         return True
     if (
         trigger.dep_ == "pobj"
@@ -1666,6 +1719,19 @@ def _elided_goals(readings: list[_Reading], index: _Index) -> list[_Reading]:
     return out
 
 
+def _qualifies_the_origin(participle: Token, trigger: Token) -> bool:
+    """'pulled out of X bound for Y', 'left X heading for Y': a participle hanging from the place
+    left (only nouns and prepositions between it and the movement) goes on with that journey."""
+    if participle.dep_ != "acl":
+        return False
+    t = participle.head
+    while t.i != trigger.i:
+        if t.pos_ not in ("NOUN", "PROPN", "ADP") or t.head.i == t.i:
+            return False
+        t = t.head
+    return True
+
+
 def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
     """'arrived in B on Saturday, flying in from A': a journey told in two clauses, one naming
     only where it ended and one, hanging from it, only where it began, is one journey."""
@@ -1677,8 +1743,10 @@ def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
             if other is reading or other.origins or not (other.destinations or other.at):
                 continue
             a, b = reading.trigger, other.trigger
-            linked = (a.head.i == b.i and a.dep_ in ("advcl", "conj", "xcomp", "pcomp")) or (
-                b.head.i == a.i and b.dep_ in ("advcl", "conj", "xcomp", "pcomp")
+            linked = (
+                (a.head.i == b.i and a.dep_ in ("advcl", "conj", "xcomp", "pcomp"))
+                or (b.head.i == a.i and b.dep_ in ("advcl", "conj", "xcomp", "pcomp"))
+                or _qualifies_the_origin(b, a)
             )
             if not linked:
                 continue
