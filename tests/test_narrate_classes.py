@@ -427,7 +427,7 @@ CASES = [
     (
         "on its way, then diverted",
         "The plane was on its way to Rome from Berlin when it was diverted to Vienna.",
-        {("Berlin", "Rome", "air"), ("Berlin", "Vienna", "unknown")},
+        {("Berlin", "Rome", "air"), ("Berlin", "Vienna", "air")},  # the plane flies on to Vienna
     ),
     # a journey someone is kept from making is not made
     (
@@ -1037,3 +1037,59 @@ _WAY_TOWNS = {
 def test_the_way_stops_senders_and_withdrawals(nlp, text, legs):  # noqa: F811
     story = _story_of(nlp, text, extra=_WAY_TOWNS)
     assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == legs
+
+
+_COURSE_TOWNS = {
+    "Dublin": (53.35, -6.26, "city", "IE"),
+    "Krakow": (50.06, 19.94, "city", "PL"),
+    "Berlin": (52.52, 13.4, "city", "DE"),
+    "Mumbai": (19.08, 72.88, "city", "IN"),
+    "Newark": (40.74, -74.17, "city", "US"),
+    "Stockholm": (59.33, 18.07, "city", "SE"),
+    "Washington": (38.9, -77.04, "city", "US"),
+    "Cairo": (30.04, 31.24, "city", "EG"),
+    "Italy": (42.8, 12.8, "country", "IT"),
+    "France": (46.6, 2.4, "country", "FR"),
+}
+
+
+@pytest.mark.parametrize(
+    "text, legs",
+    [
+        # a craft on its way that lands elsewhere, or whose trip is diverted, never reached its goal
+        (
+            "A Ryanair plane heading from Dublin to Krakow was forced to land in Berlin.",
+            {("Dublin", "Krakow", "air", "planned"), ("Dublin", "Berlin", "air", "reported")},
+        ),
+        (
+            "The flight from Mumbai to Newark was diverted to Stockholm after a bomb threat.",
+            {("Mumbai", "Newark", "air", "planned"), ("Mumbai", "Stockholm", "air", "reported")},
+        ),
+        (
+            "The flight from Dublin was heading to Krakow. It landed in Krakow at noon.",
+            {("Dublin", "Krakow", "air", "reported")},
+        ),
+        # a return tells where a trip whose start was never told began
+        (
+            "Angela Merkel traveled to Washington on Thursday. She returned to Berlin on Friday.",
+            {("Berlin", "Washington", "air", "reported"), ("Washington", "Berlin", "air", "reported")},
+        ),
+        (
+            "Angela Merkel flew from Dublin to Washington on Thursday. She returned to Berlin on Friday.",
+            {("Dublin", "Washington", "air", "reported"), ("Washington", "Berlin", "air", "reported")},
+        ),
+        (
+            "Angela Merkel traveled to Washington on Thursday. She may return to Berlin on Friday.",
+            {("Washington", "Berlin", "air", "possible")},
+        ),
+        # the departure goes where the trip it is for goes: to a town, not the ground a tour covers
+        (
+            "Pope Francis left Rome on Friday for a three-day trip to Cairo.",
+            {("Rome", "Cairo", "air", "reported")},
+        ),
+        ("Xi Jinping left Beijing on Sunday for a state visit to Italy and France.", set()),
+    ],
+)
+def test_courses_replaced_returns_and_trips_departures_are_for(nlp, text, legs):  # noqa: F811
+    story = _story_of(nlp, text, extra={**_WAY_TOWNS, **_COURSE_TOWNS})
+    assert {(leg.origin.name, leg.destination.name, leg.mode, leg.status) for leg in story.legs} == legs

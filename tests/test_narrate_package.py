@@ -235,6 +235,11 @@ RULE_CASES: list[tuple[Any, ...]] = [
         {("Lyon", "Madrid", "air")},
     ),
     (
+        "return_tells_where_the_trip_began",
+        "Minister Anna Weber flew to Rome on Monday. She returned to Berlin on Friday.",
+        {("Berlin", "Rome", "air"), ("Rome", "Berlin", "air")},
+    ),
+    (
         "anyone_sets_out_from_the_setting",
         "BERLIN (Reuters) - Minister Anna Weber will travel to Rome on Monday, officials in Berlin said. "
         "Residents will also travel to Madrid.",

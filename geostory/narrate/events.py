@@ -60,6 +60,7 @@ from geostory.narrate.reading import (
     _elided_goals,
     _ends_up,
     _fold_origins,
+    _fold_purpose_trips,
     _fold_stops,
     _governor_subject,
     _headline_town,
@@ -290,7 +291,7 @@ def _sentence_readings(
     movers, visitors = _triggers(sent)
     stop = {t.i for t in movers} | {t.i for t in visitors}
     legs_here = [r for r in (_read_move(t, index, stop - {t.i}) for t in movers) if r is not None]
-    legs_here = _fold_origins(_fold_stops(legs_here)) + _elided_goals(legs_here, index)
+    legs_here = _fold_origins(_fold_purpose_trips(_fold_stops(legs_here))) + _elided_goals(legs_here, index)
     contests = away_contests(sent, index, setting, {t.i for t in movers}, legs_here)
     legs_here += contests
     chases = pursuits.read(sent, legs_here) if pursuits is not None else []
@@ -406,6 +407,13 @@ def _actor_token(reading: _Reading) -> Token | None:
         if token is None and reading.kind == "visit":
             token = _governor_subject(trigger)  # "visited X before a rally in Y"
         return token
+    if (
+        reading.kind == "move"
+        and trigger.dep_ == "acl"
+        and trigger.tag_ in ("VBG", "VBN")
+        and trigger.head.pos_ in ("NOUN", "PROPN")
+    ):
+        return trigger.head  # "a plane heading from A to B", "migrants rescued off A": the noun
     return _vehicle_object(trigger) or _subject_of(trigger)
 
 

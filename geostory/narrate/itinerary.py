@@ -435,10 +435,19 @@ def course_goes_on_from_its_start(trip: _Trip, step: _Located) -> bool:
         return False
     if step.origin is not None or not step.destinations or start is None:
         return False
-    if not (ev.trigger.diverts or ev.trigger.continues):
+    # landing elsewhere while on the way ("a plane heading to X was forced to land in Y") replaces
+    # the course as a diversion does
+    lands_elsewhere = (
+        ev.trigger.lemma in ARRIVAL_VERBS
+        and last is not None
+        and _apart(last.destination, step.destinations[-1])
+    )
+    if not (ev.trigger.diverts or ev.trigger.continues or lands_elsewhere):
         return False
-    if ev.trigger.diverts and last is not None and pos.last_leg is not None:
+    if (ev.trigger.diverts or lands_elsewhere) and last is not None and pos.last_leg is not None:
         trip.legs[pos.last_leg] = replace(last, status="planned")
+        if step.mode == "unknown" and pos.course_from is not None:
+            step.mode = last.mode  # the craft diverted on its way goes on as it went (not a plan)
     step.origin = start
     return False
 
@@ -589,6 +598,31 @@ def going_on_from_the_stop(trip: _Trip, step: _Located) -> bool:
         and all(_apart(d, ev.path[-1]) for d in step.destinations)
     ):
         step.origin = ev.path[-1]
+    return False
+
+
+def return_tells_where_the_trip_began(trip: _Trip, step: _Located) -> bool:
+    """'X flew to B on Monday ... she returned to A on Friday', where the trip set out never told: a
+    return goes back to where the trip began, so the journey that brought the mover to B set out
+    from A (the return itself is drawn by the rules after this one)."""
+    pos, ev, first = step.pos, step.ev, step.pos.pending_ev
+    if not (
+        ev.returning
+        and ev.mover
+        and ev.modality != "possible"
+        and len(step.destinations) == 1
+        and first is not None
+        and pos.place is not None
+        and pos.pending is not None
+        and pos.pending.key == pos.place.key
+        and (pos.start is None or pos.start.key == pos.place.key)
+        and _apart(step.destinations[0], pos.place)
+        and not any(leg.actors == ev.mover for leg in trip.legs)  # its first journey
+    ):
+        return False
+    start = step.destinations[0]
+    if trip.add_leg(start, pos.place, first, first.vehicle, list(first.path)):
+        pos.start, pos.pending, pos.pending_ev = start, None, None
     return False
 
 
@@ -876,6 +910,7 @@ MOVE_RULES: tuple[tuple[str, Rule], ...] = tuple(
         first_trip_starts_at_dateline,
         anyone_sets_out_from_the_setting,
         going_on_from_the_stop,
+        return_tells_where_the_trip_began,
         affected_leave_the_scene,
         home_from_origin,
         home_from_here,
@@ -1029,7 +1064,7 @@ def _next_stop_is_a_journey(trip: _Trip, n: int, ev: VisitEvent) -> bool:
 def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
     """The event through EVENT_RULES, then, its mover located, through MOVE_RULES; the first rule
     that consumes it ends its reading. When tracing, a rule that consumed or rewrote the event (or
-    gave its mover a position) is noted."""
+    gave its mover a position, or drew a leg) is noted."""
     step = _Step(n=n, ev=ev, background=ev.background)
     for name, event_rule in EVENT_RULES:
         before = (step.ev, step.background, trip.positions.get(step.ev.mover))
@@ -1041,10 +1076,10 @@ def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
             return
     located = locate_the_mover(trip, step)
     for name, rule in MOVE_RULES:
-        seen = (located.ev, located.origin, len(located.destinations))
+        seen = (located.ev, located.origin, len(located.destinations), len(trip.legs))
         consumed = rule(trip, located)
         if trip.fired is not None and (
-            consumed or seen != (located.ev, located.origin, len(located.destinations))
+            consumed or seen != (located.ev, located.origin, len(located.destinations), len(trip.legs))
         ):
             trip.fired.append((n, name))
         if consumed:

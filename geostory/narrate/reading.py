@@ -1601,8 +1601,13 @@ def _under_way(trigger: Token) -> bool:
         and trigger.lemma_.lower() not in FRAME_TRIPS
     ):
         return True  # "during the flight to X, the plane was diverted": on its way to X
+    diverted = trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.lemma_.lower() in DIVERT
+    if trigger.pos_ == "NOUN" and diverted:
+        return True  # "the flight from A to X was diverted to Y": on its way when diverted
     if trigger.pos_ not in ("VERB", "AUX") or trigger.lemma_.lower() in ARRIVAL_VERBS:
         return False
+    if trigger.dep_ == "acl" and trigger.tag_ == "VBG":
+        return True  # "a plane heading from A to B was forced to land": on its way when told
     past_aux = any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were") for c in trigger.children)
     return past_aux and (
         trigger.tag_ == "VBG" or (trigger.tag_ == "VBN" and trigger.lemma_.lower() == "head")
@@ -1730,6 +1735,48 @@ def _qualifies_the_origin(participle: Token, trigger: Token) -> bool:
             return False
         t = t.head
     return True
+
+
+def _purpose_trip(noun: Token, verb: Token) -> bool:
+    """'left A on Sunday for a state visit to B': the trip the departure is for goes on with it."""
+    return (
+        noun.pos_ == "NOUN"
+        and noun.dep_ == "pobj"
+        and noun.head.lower_ == "for"
+        and noun.head.head.i == verb.i
+        and verb.pos_ == "VERB"
+    )
+
+
+def _fold_purpose_ok(trip: _Reading) -> bool:
+    """A trip told with its departure is one journey only to the towns it goes to: "left A for an
+    expedition to Antarctica" or "for a tour of B and C" (countries) names the ground it covers,
+    and its stops may come later."""
+    return all(p.place_type in ("city", "county", "landmark", "airport") for p in trip.destinations)
+
+
+def _fold_purpose_trips(readings: list[_Reading]) -> list[_Reading]:
+    """'left A on Sunday for a visit to B': the departure goes where the trip it is for goes."""
+    out = list(readings)
+    for reading in readings:
+        if reading.destinations or not reading.origins:
+            continue
+        trip = next(
+            (
+                o
+                for o in out
+                if _purpose_trip(o.trigger, reading.trigger)
+                and o.destinations
+                and not o.origins
+                and _fold_purpose_ok(o)
+            ),
+            None,
+        )
+        if trip is not None:
+            reading.destinations, reading.fan_out = list(trip.destinations), trip.fan_out
+            reading.extra.extend(trip.trigger.subtree)
+            out.remove(trip)
+    return out
 
 
 def _fold_origins(readings: list[_Reading]) -> list[_Reading]:
