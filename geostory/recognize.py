@@ -37,19 +37,22 @@ therefore only proposals, checked against the gazetteer:
   no gazetteer entry holds by that name, nowhere written where places are, is not a place.
 
 One name keeps one sense through an article (`_Discourse`): a word used as a person's (the surname
-of a multi-word PERSON, a word after a title, a speaker of "said" the gazetteer knows only as a
-village, "his wife, Julia,", "son Bryan", a name with an age, "Flores, 26,", or a middle initial,
-"Tyrise M. Bell") is no place anywhere unless the article also writes it where places
-are written ("in Ripley", "Ripley, W.Va."); a GPE/LOC the context confirms makes the name's
-PERSON/ORG/untagged occurrences places. A capitalised word the article also writes in lower case
-("Man" in a headline) is a common noun. Outside a GPE/LOC label, a gazetteer match by alternate
-name only ("Hamas" for Hamm, "BA" for Bath) counts only where places are written or for
-countries, regions by abbreviation and large cities; an acronym ("UN"), a make after a year ("a
-1992 Toyota"), a name heading its phrase after an article ("the Honda's driver", "the Bush
-administration"; "a Rochester man" stays a place), a known name ending a longer untagged name
-("Hugo Ernesto Lopez"), a landmark opening a longer untagged name ("Wall Street Journal", kept
-only as `embedded`) and an ORG-labelled landmark not sitting where places sit ("the Kremlin said") are
-the organisation, not the place.
+of a multi-word PERSON, read before a possessive or a suffix, "George Bush Jr."; the name after a
+title, "Lt. Brent Wheat"; a given name the model also labels a person alone; a speaker of "said" the
+gazetteer knows only as a village; "his wife, Julia,", "son Bryan", "Perry, an anesthesiologist,"; a
+name listed with full names, "Dorothy Malcom and George and Mae Dorsey"; a name with an age,
+"Flores, 26,", or a middle initial, "Tyrise M. Bell") is no place anywhere unless the article also
+writes it where places are written and people's names are not ("in Ripley", "Ripley, W.Va.", not "in
+Fairfield hearing" nor "McKinney, Holstein and ..."); a GPE/LOC the context confirms makes the
+name's PERSON/ORG/untagged occurrences places. A capitalised word the article also writes in lower
+case ("Man" in a headline) is a common noun. Outside a GPE/LOC label, a gazetteer match by alternate
+name only ("Hamas" for Hamm, "BA" for Bath) counts only where places are written or for countries,
+regions by abbreviation and large cities; an acronym ("UN"), a make after a year ("a 1992 Toyota"),
+a name heading its phrase after an article ("the Honda's driver", "the Bush administration"; "a
+Rochester man" stays a place), a known name ending a longer untagged name ("Hugo Ernesto Lopez"), a
+landmark opening a longer untagged name ("Wall Street Journal", kept only as `embedded`) and an
+ORG-labelled landmark not sitting where places sit ("the Kremlin said") are the organisation, not
+the place.
 """
 
 from __future__ import annotations
@@ -76,7 +79,10 @@ WORD_LISTS: dict[str, str] = {
     "facility_head": "a head noun that makes an organisation's name a facility: university, hospital",
     "weak_facility_head": "facility words too vague alone to make an ORG a place ('the Institute said')",
     "person_title": "a title before a person's name: mr, minister, sheriff",
+    "name_suffix": "a generational suffix after a surname: 'George Bush Jr.', 'Marion Parker III'",
     "kin": "a relative or pet: a name in apposition to one is a person's ('his wife, Julia,')",
+    "person_noun": "a noun only a person is: a name in apposition to one is a person's ('Perry, an "
+    "anesthesiologist,')",
     "station_word": "lower-case words that make a station even when the gazetteer lacks it",
     "facility_word": "lower-case words after a name that make it a facility's: 'Haneda airport', stations",
     "facility_run_end": "last words of a capitalised run that end a facility's name: 'O.R. Tambo Airport'",
@@ -139,7 +145,9 @@ _WORDS = _load_word_lists()
 FACILITY_HEADS = _WORDS["facility_head"]
 WEAK_FACILITY_HEADS = _WORDS["weak_facility_head"]
 PERSON_TITLES = _WORDS["person_title"]
+NAME_SUFFIXES = _WORDS["name_suffix"]
 KIN = _WORDS["kin"]
+PERSON_NOUNS = _WORDS["person_noun"]
 STATION_WORDS = _WORDS["station_word"]
 FACILITY_WORDS = _WORDS["facility_word"]
 FACILITY_RUN_ENDS = _WORDS["facility_run_end"]
@@ -171,6 +179,7 @@ SHIP_PREFIX = re.compile(r"\b(?:HMS|USS|HMCS|HMAS|HMNZS|RFA|INS|USNS|MV|SS|RV)\s
 CLAIMING_LABELS = frozenset("GPE LOC FAC NORP ORG PERSON".split())
 UNTAGGED_PLACED_POPULATION = 10_000  # "headed on to Winchester": a town where places are written
 CIVIC_PLACE_POPULATION = 1_000
+PERSON_REGION_POPULATION = 1_000  # a PERSON-labelled region needs people to be taken back
 MOVEMENT_PLACE_POPULATION = 1_000
 STATE_ABBREVIATION = re.compile(
     r"(?:[A-Z][a-z]{0,4}\.){1,2}|[A-Z]\.?[A-Z]\.?|[A-Z][a-z]+"
@@ -346,6 +355,11 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
     elif label == "NORP":
         from .gazetteer import country_capital, demonym_country
 
+        following = _token_after(span)
+        if _title_before([t.lower_ for t in span.doc[max(0, span.start - 2) : span.start]]) or (
+            text in discourse.persons and following is not None and following.lower_ in SPEECH_VERBS
+        ):
+            return  # "Monica French ... French said": a surname, not a people ("Ontarians would")
         country = demonym_country(text)
         doc = span.doc
         capital_of = country and span.end + 1 <= len(doc) and doc[span.end].lower_ == "capital"
@@ -825,6 +839,13 @@ def _taken_back(best: Candidate, span: SpacySpan, label: str, discourse: _Discou
         return _placed(span)
     if text in discourse.places:
         return True
+    if (
+        label == "PERSON"
+        and best.place_type == "region"
+        and best.source != "curated"  # curated rows (Berkshire) hold no population
+        and best.population < PERSON_REGION_POPULATION
+    ):
+        return False  # "Patrick worked with": a parish of the Isle of Man GeoNames counts no one in
     if best.place_type != "city" or best.feature_code == "PPLC":
         return _is_salient(best, span)
     threshold = 1_000 if _placed(span) else (100_000 if label == "PERSON" else 20_000)
@@ -847,18 +868,10 @@ def _placed(span, *, strong: bool = False) -> bool:
     "Alexandria, La.", "the city of Kherson"? `strong` asks for a preposition that people rarely
     follow ("in", not "to")."""
     doc = span.doc
-    i = span.start - 1
-    if i >= 0 and doc[i].is_lower and doc[i].lower_ in DIRECTIONS:
-        i -= 1  # "in eastern Aleppo", "in northern Idlib": a compass word keeps the slot
-    if i >= 0 and doc[i].lower_ in DETERMINERS:
-        i -= 1
-    before = doc[i].lower_ if i >= 0 else ""
     after = doc[span.end] if span.end < len(doc) else None
     if strong and after is not None and after.text in ("'s", "’s", "'", "’"):
         return False  # "in Modi's cabinet", "in Flores' honor"
-    if before in (STRONG_PLACE_PREPOSITIONS if strong else PLACE_PREPOSITIONS):
-        return True
-    if before == "of" and i > 0 and doc[i - 1].lower_ in PLACE_NOUNS:
+    if _after_place_word(span, strong=strong):
         return True
     if after is None or after.text != ",":
         return False
@@ -870,6 +883,21 @@ def _placed(span, *, strong: bool = False) -> bool:
     # "Bell, Eggers fired": a capitalised word that opens a clause is its subject, not a state
     following = doc[state.i + 1] if state.i + 1 < len(doc) else None
     return following is None or following.pos_ not in ("VERB", "AUX")
+
+
+def _after_place_word(span, *, strong: bool) -> bool:
+    """Does the span follow a place preposition ("in Gainesville", "in eastern Aleppo") or a
+    place noun's "of" ("the city of Kherson")?"""
+    doc = span.doc
+    i = span.start - 1
+    if i >= 0 and doc[i].is_lower and doc[i].lower_ in DIRECTIONS:
+        i -= 1  # "in eastern Aleppo", "in northern Idlib": a compass word keeps the slot
+    if i >= 0 and doc[i].lower_ in DETERMINERS:
+        i -= 1
+    before = doc[i].lower_ if i >= 0 else ""
+    if before in (STRONG_PLACE_PREPOSITIONS if strong else PLACE_PREPOSITIONS):
+        return True
+    return before == "of" and i > 0 and doc[i - 1].lower_ in PLACE_NOUNS
 
 
 def _undirected(span: SpacySpan, gazetteer: Gazetteer) -> SpacySpan:
@@ -893,13 +921,124 @@ def _looks_personal(span, label: str, discourse: _Discourse) -> bool:
     discourse, anywhere in the article ("Michael Bell ... Bell said") and never written as a place?"""
     doc = span.doc
     previous = doc[span.start - 1] if span.start > 0 else None
-    if previous is not None and previous.lower_ in PERSON_TITLES:
+    if previous is not None and _title_before([t.lower_ for t in doc[max(0, span.start - 2) : span.start]]):
         return True
     if previous is not None and previous.text == "," and span.start > 1 and doc[span.start - 2].lower_ in KIN:
         return True
     if previous is not None and previous.lower_ in KIN:
         return True  # "his wife Nancy", "son Bryan"
-    return len(span) == 1 and span.text in discourse.persons and span.text not in discourse.placed
+    return len(span) == 1 and span.text in discourse.persons and span.text not in discourse.firmly_placed
+
+
+def _token_after(span) -> Token | None:
+    """The token after a span, if any."""
+    doc = span.doc
+    return doc[span.end] if span.end < len(doc) else None
+
+
+def _title_before(before: list[str], titles: frozenset[str] = PERSON_TITLES) -> bool:
+    """Do these words (lower case, the last one or two before a name) end in a title: "Mr.",
+    "Lt" + "." where the tokenizer split the full stop off ("LPD Lt. Brent Wheat")?"""
+    if not before:
+        return False
+    if before[-1] in titles:
+        return True
+    return len(before) == 2 and before[-1] == "." and before[0] + "." in titles
+
+
+def _listed_with_people(doc: Doc, ents, gazetteer: Gazetteer) -> set[str]:
+    """Single words listed next to a person's full name ("Roger and Dorothy Malcom and George and
+    Mae Murray Dorsey", "Gipson and Miller, Brian Fogle"): people too. The word must be an item
+    of the list, with a separator on its other side too ("Malcom and George and"): not a
+    clause's opening ("In Dublin, John Smith said") nor a home after a name ("Ann Eze, Owerri.")."""
+    found: set[str] = set()
+    separators = (",", "and", "&")
+    count = len(doc)
+
+    def item(j: int, step: int) -> Token | None:
+        if not 0 <= j < count:
+            return None
+        token = doc[j]
+        beyond = j + step
+        if not (token.is_alpha and token.is_title and token.pos_ == "PROPN"):
+            return None
+        # a list goes on beyond it ("Malcom and George and Mae"); not "Stanley Uzoaru, Owerri.",
+        # where a town follows the name
+        return token if 0 <= beyond < count and doc[beyond].lower_ in separators else None
+
+    for ent in ents:
+        name = _surname_span(ent) if ent.label_ == "PERSON" else None
+        if name is None or len(name) < 2 or _named_like_a_place(name, gazetteer):
+            continue
+        if not all(t.is_alpha or t.text == "." for t in name):
+            continue  # "Mundy’s Mill": a possessive makes a place's or a firm's name
+        for k, step in ((ent.end, 1), (ent.start - 1, -1)):
+            if (
+                0 <= k < count
+                and doc[k].lower_ in separators
+                and (listed := item(k + step, step)) is not None
+            ):
+                found.add(listed.text)
+    return found
+
+
+def _named_as_people(ents) -> set[str]:
+    """Single words the model labels a person's name alone and also as the first word of a
+    longer one ("Elizabeth Izevbekhai ... said that Elizabeth would"): a given name, read as the
+    person's wherever the article does not write it where places are. (A given name alone is no
+    evidence: "Paris Hilton" leaves Paris a city; nor is the model's PERSON label alone, which it
+    gives to many towns: both are needed.)"""
+    alone: set[str] = set()
+    given: set[str] = set()
+    for ent in ents:
+        if ent.label_ != "PERSON":
+            continue
+        words = [t for t in ent if t.is_alpha]
+        if len(ent) == 1 and words:
+            alone.add(ent.text)
+        elif len(words) > 1:
+            given.add(words[0].text)
+    return {word for word in alone & given if _capitalised(word)}
+
+
+def _surname_span(ent: SpacySpan) -> SpacySpan | None:
+    """A PERSON span without a trailing possessive, punctuation or generational suffix ("Roy
+    Jones'", "George Bush Jr.", "Marion Lawson Parker III"), if a surname is left to read: a name
+    of two words or more, or one word before a suffix ("Bush Jr")."""
+    doc = ent.doc
+    end = ent.end
+    while end > ent.start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "’")):
+        end -= 1
+    suffixed = end > ent.start + 1 and doc[end - 1].lower_ in NAME_SUFFIXES
+    if suffixed:
+        end -= 1
+    if end - ent.start > 1 or (suffixed and end > ent.start):
+        return doc[ent.start : end]
+    return None
+
+
+def _firmly_placed(span, gazetteer: Gazetteer) -> bool:
+    """Written where a place is and a person's name is not (`_placed(strong=True)` first): not a
+    noun's modifier after the preposition ("in the Fairfield hearing", "in Ravenel cocaine case":
+    a surname does that as well as a town) and, before a comma, followed by a state, a country, a
+    county or a large city ("McKinney, Holstein and Pct. 3 Commissioner Lawrence" lists people)."""
+    if not _placed(span, strong=True):
+        return False
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if _after_place_word(span, strong=True):
+        # a lower-case noun after the name makes it that noun's modifier
+        return after is None or not (after.is_lower and after.is_alpha and after.pos_ == "NOUN")
+    for size in (1, 2, 3):  # "Brooklyn, New York": the state may be more than one word
+        qualifier = doc[span.end + 1 : span.end + 1 + size]
+        if len(qualifier) < size or not all(_capitalised(t.text) for t in qualifier):
+            break
+        if any(
+            c.place_type in ("region", "country", "county") or c.population >= 100_000
+            for c in gazetteer.candidates(qualifier.text, limit=3)
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -951,6 +1090,9 @@ class _Discourse:
 
     persons: frozenset[str]  # words of people's names: in multi-word PERSON spans, after a title
     placed: frozenset[str]  # names written at least once where places are ("in Ripley", "Ripley, W.Va.")
+    # names written at least once where a person's name is not: not a noun's modifier ("in the
+    # Fairfield hearing") and not before a comma and a name that is no state ("McKinney, Holstein")
+    firmly_placed: frozenset[str]
     places: frozenset[str]  # names the model labels GPE/LOC somewhere and the article never uses for a person
     lowercase: frozenset[str]  # words the article also writes in lower case ("spring", "man")
     words: _Words | None = field(default=None, repr=False, compare=False)  # the Doc's word columns
@@ -961,11 +1103,15 @@ class _Discourse:
         ents = doc.ents  # made once: each `doc.ents` makes a Span per entity
         for ent in ents:
             # the surname: given names ("Paris", "Austin") and firms' place words ("Seattle Seahawks",
-            # "Logan Elementary") come first, so only a multi-word name's last word counts
-            if ent.label_ == "PERSON" and len(ent) > 1 and not _named_like_a_place(ent, gazetteer):
-                last = ent[-1]
+            # "Logan Elementary") come first, so only a multi-word name's last word counts, before
+            # a possessive or a generational suffix ("Roy Jones'", "George Bush Jr.")
+            name = _surname_span(ent) if ent.label_ == "PERSON" else None
+            if name is not None and not _named_like_a_place(name, gazetteer):
+                last = name[-1]
                 if _capitalised(last.text) and last.is_alpha and last.lower_ not in DIRECTIONS:
                     persons.add(last.text)
+        persons.update(_named_as_people(ents))
+        persons.update(_listed_with_people(doc, ents, gazetteer))
         lowercase = set()
         placed: set[str] = set()
         words = _Words.of(doc)
@@ -975,8 +1121,14 @@ class _Discourse:
         for i, word in enumerate(text):
             if words.is_lower[i] and alpha[i]:
                 lowercase.add(word)
-            elif i > 0 and _capitalised(word) and alpha[i] and lower[i - 1] in titles:
-                persons.add(word)
+            elif (
+                i > 0 and _capitalised(word) and alpha[i] and _title_before(lower[max(0, i - 2) : i], titles)
+            ):
+                # "Lt. Brent Wheat", "Dr Tia MacGregor": the whole name after a title
+                for j in range(i, min(i + 3, count)):
+                    if not (alpha[j] and _capitalised(text[j]) and not words.stop[j]):
+                        break
+                    persons.add(text[j])
         for i in range(2, count):
             # "Tyrise M. Bell", whatever label the model gave it: a middle initial marks a person's
             # name, unless the name goes on into an institution's ("Stephen F. Austin University")
@@ -1025,16 +1177,26 @@ class _Discourse:
             if (span := _trim(ent)) is not None and _placed(span, strong=True)
         ]
         placed.update(span.text for _, span in confirmed)
+        firmly = {span.text for _, span in confirmed if _firmly_placed(span, gazetteer)}
         for i in range(count):
             if words.outside[i] and _capitalised(text[i]) and _placed(doc[i : i + 1], strong=True):
                 placed.add(text[i])
+                if _firmly_placed(doc[i : i + 1], gazetteer):
+                    firmly.add(text[i])
         places = set()
         for label, span in confirmed:
             # a place label the context confirms ("in Laconia", "Laconia, N.H.")
             if label in ("GPE", "LOC"):
-                if span.text in placed or not (len(span) == 1 and span.text in persons):
+                if span.text in firmly or not (len(span) == 1 and span.text in persons):
                     places.add(span.text)
-        return cls(frozenset(persons), frozenset(placed), frozenset(places), frozenset(lowercase), words)
+        return cls(
+            frozenset(persons),
+            frozenset(placed),
+            frozenset(firmly),
+            frozenset(places),
+            frozenset(lowercase),
+            words,
+        )
 
     def mention(self, span, label: str, kind: MentionKind = "toponym", lookup: str | None = None) -> Mention:
         """The Mention of a span, with its sentence."""
@@ -1068,7 +1230,8 @@ class _Discourse:
 def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer, words: _Words | None = None) -> set[str]:
     """Single names the article uses for a person whatever the gazetteer knows: the speaker of a
     "said" whose clause goes on with a personal pronoun ("Lincoln said he would stay", "said
-    Lincoln, who"), and a name owning a relative ("Chester's brother"). Countries, regions and
+    Lincoln, who"), a name owning a relative ("Chester's brother") and a name in apposition to a
+    person ("Perry, an anesthesiologist,", "Marshall, his friend Andrew"). Countries, regions and
     continents are kept: "Britain said it", "America's sons"."""
     found: set[str] = set()
 
@@ -1088,6 +1251,14 @@ def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer, words: _Words | None = Non
     count = len(lower)
     for i in range(count):
         speech = lower[i] in SPEECH_VERBS
+        if i + 2 < count and lower[i + 1] == "," and lower[i + 2] in APPOSITION_OPENINGS:
+            if (
+                (name := name_at(i)) is not None
+                and not (i > 0 and lower[i - 1] in PLACE_PREPOSITIONS | {"of"})  # "of Framingham, a member"
+                and _person_in_apposition(lower, i + 2)
+            ):
+                add(name)  # "Perry, an anesthesiologist,", "Marshall, his friend"
+            continue
         if not speech and not (i + 1 < count and lower[i + 1] in possessives):
             continue  # most words: no need to read the three that follow
         following = lower[i + 1 : i + 4]
@@ -1101,6 +1272,23 @@ def _speakers_and_kin(doc: Doc, gazetteer: Gazetteer, words: _Words | None = Non
             if (name := name_at(i)) is not None:
                 add(name)  # "Chester's brother"
     return found
+
+
+# "Perry, an anesthesiologist", "Danielle, an 11th-grade homeschooled student", "Marshall, his
+# friend": what opens an apposition, and how many words may stand before its noun.
+APPOSITION_OPENINGS = frozenset(("a", "an", "his", "her", "their"))
+APPOSITION_WORDS = 5
+
+
+def _person_in_apposition(lower: list[str], i: int) -> bool:
+    """Does the apposition opening at word i ("a", "an", "his", "her") name a person: a person
+    noun or a relative within a few words, before any other punctuation than a hyphen?"""
+    for word in lower[i + 1 : i + 1 + APPOSITION_WORDS]:
+        if word in PERSON_NOUNS or word in KIN:
+            return True
+        if word != "-" and not any(c.isalnum() for c in word):
+            return False
+    return False
 
 
 def _with_facility_word(span, gazetteer: Gazetteer, columns: _Words | None = None):
