@@ -1093,3 +1093,22 @@ _COURSE_TOWNS = {
 def test_courses_replaced_returns_and_trips_departures_are_for(nlp, text, legs):  # noqa: F811
     story = _story_of(nlp, text, extra={**_WAY_TOWNS, **_COURSE_TOWNS})
     assert {(leg.origin.name, leg.destination.name, leg.mode, leg.status) for leg in story.legs} == legs
+
+
+@pytest.mark.parametrize(
+    "text, legs",
+    [
+        # marching and trekking are on foot: road
+        ("Protesters marched from Minsk to Warsaw.", {("Minsk", "Warsaw", "road")}),
+        ("The 600-km trek from Minsk to Warsaw took them three weeks.", {("Minsk", "Warsaw", "road")}),
+        # someone the story introduces, back from a trip told nowhere else, is back where the story is
+        (
+            "WARSAW - A man in his 30s who returned from Minsk last week is the first case, officials said.",
+            {("Minsk", "WARSAW", "unknown")},
+        ),
+        ("WARSAW - Minister Anna Weber returned from Minsk on Monday.", set()),  # her home is not told
+    ],
+)
+def test_on_foot_and_back_where_the_story_is(nlp, text, legs):  # noqa: F811
+    story = _story_of(nlp, text, extra={**_WAY_TOWNS, **_COURSE_TOWNS, "WARSAW": _WAY_TOWNS["Warsaw"]})
+    assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == legs

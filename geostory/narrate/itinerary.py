@@ -830,12 +830,16 @@ def arrival_tells_where_it_began(trip: _Trip, step: _Located) -> bool:
 
 
 def return_from(trip: _Trip, step: _Located) -> bool:
-    """'returned from X': from X to where the trip began."""
+    """'returned from X': from X to where the trip began; with no trip told, to where the mover is
+    named as coming from, or, for someone the story introduces ("SEATTLE - A man who returned
+    from X"), to where the story is."""
     pos, ev, origin = step.pos, step.ev, step.origin
-    if origin is None or not ev.returning or pos.start is None or pos.start.key == origin.key:
+    local = trip.setting if (ev.introduced or ev.generic) and not ev.mover[1:] else None
+    home = pos.start or ev.named_home or local
+    if origin is None or not ev.returning or home is None or not _apart(home, origin):
         return False
-    trip.add_leg(origin, pos.start, ev, step.mode, list(ev.path))
-    pos.place = pos.start
+    trip.add_leg(origin, home, ev, step.mode, list(ev.path))
+    pos.place = home
     trip.moved(ev.mover)
     return True
 

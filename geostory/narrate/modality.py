@@ -263,7 +263,8 @@ def _mode(trigger: Token, clause: list[Token], article_text: str) -> tuple[Mode,
             if mode:
                 return mode, True
     own = _mode_word(trigger)
-    if own and trigger.lemma_.lower() not in ("train", "leg", "route", "march"):
+    marched = trigger.lemma_.lower() == "march" and trigger.pos_ == "VERB"  # not the month, not a rally
+    if own and (trigger.lemma_.lower() not in ("train", "leg", "route", "march") or marched):
         if not (trigger.lemma_.lower() == "land" and trigger.pos_ != "VERB"):
             return own, True
     start = min(t.idx for t in clause)
