@@ -23,8 +23,11 @@ Status = Literal["reported", "planned", "possible"]
 GeometryBasis = Literal[
     "rail-network", "road-network", "sea-lanes", "rail-corridor", "great-circle", "schematic"
 ]
-MentionKind = Literal["toponym", "facility", "demonym", "embedded"]
+MentionKind = Literal["toponym", "facility", "demonym", "embedded", "venue"]
 # embedded: a place name inside an organisation's name ("Dublin City Council"); geoparsed, not pinned
+# venue: a local facility named like an organisation ("Huntsville Memorial Hospital"), where stories
+# send patients, the arrested, pupils; pinned (at its town, approximately), not geoparsed: it is no
+# toponym, and the town inside its name is geoparsed as embedded
 Order = Literal["told", "happened"]
 
 MODES: tuple[Mode, ...] = ("rail", "air", "road", "sea", "unknown")

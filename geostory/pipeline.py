@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .overrides import Override
     from .resolve import Geocoder
 
-PINNED_KINDS = ("toponym", "facility")  # demonyms and names inside organisations are not pins
+PINNED_KINDS = ("toponym", "facility", "venue")  # demonyms and names inside organisations are not pins
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,8 @@ def _geoparse_long(
 def _geoparsed(doc_id: str, resolution: Resolution) -> Geoparse:
     mentions = tuple(
         sorted(
-            [m for p in resolution.places for m in p.mentions] + list(resolution.unresolved),
+            [m for p in resolution.places for m in p.mentions if m.kind != "venue"]
+            + [m for m in resolution.unresolved if m.kind != "venue"],
             key=lambda m: m.start,
         )
     )

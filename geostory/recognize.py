@@ -7,6 +7,10 @@ therefore only proposals, checked against the gazetteer:
 - GPE/LOC/FAC spans are kept, trimmed of a leading "the" and a trailing possessive;
 - PERSON/ORG spans that the gazetteer knows as a place are taken back, unless the article also uses
   the name as a person's (a surname of a longer PERSON span, a title such as "Mr." before it);
+- ORG/PERSON spans ending in a venue tail ("Huntsville Memorial Hospital", "Madison County
+  Detention Center", "Cook Children's" + "Medical Center") are venues: pinned on the map, not
+  geoparsed; the town in an ORG venue's name is geoparsed as embedded (as the corpora mark it),
+  and an ORG venue with no place in its name and a strong facility head is a facility;
 - ORG/FAC spans headed by a facility word (University, Cosmodrome, Airport, Square ...) are
   facilities, unless an ORG one names its place ("University of Cincinnati": the mention is
   Cincinnati, as news geoparsing corpora mark it); other ORG spans give up the place name nested
@@ -110,6 +114,9 @@ WORD_LISTS: dict[str, str] = {
     "body_opening": "first words of a body's name: 'United Way', 'United Russia'",
     "town_facility_tail": "last words of a local facility often named after its town, which the "
     "resolver may pin at that town when the gazetteer lacks it: 'Southport High School'",
+    "venue_tail": "last words of a local facility's name that stories send people to (patients, the "
+    "arrested, pupils): the model tags it an organisation; a pin on the map, not a toponym: "
+    "'Huntsville Memorial Hospital', 'Madison County Detention Center'",
     "civic_tail": "words after a town that make the name its civic body, however small the town: "
     "'Torrington Fire Department' (schools are left out: named after people as often as after towns)",
 }
@@ -167,6 +174,7 @@ PERSONAL_PRONOUNS = _WORDS["personal_pronoun"]
 PLACE_SUFFIXES = _WORDS["place_suffix"]
 LOCAL_FEATURE_TAILS = _WORDS["local_feature_tail"]
 TOWN_FACILITY_TAILS = _WORDS["town_facility_tail"]
+VENUE_TAILS = _WORDS["venue_tail"]
 ARTICLES = _WORDS["article"]
 KIND_OF_WORDS = _WORDS["kind_of_word"]
 VAGUE_WORDS = _WORDS["vague_word"]
@@ -194,7 +202,8 @@ WHOLE_NAME_STEPS = tuple((before, after) for before in range(3) for after in ran
 
 
 def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
-    """Return the place mentions of a parsed article, sorted by offset, never overlapping."""
+    """Return the place mentions of a parsed article, sorted by offset, never overlapping (but for
+    the town inside a venue's name, which is geoparsed and never pinned)."""
     discourse = _Discourse.of(doc, gazetteer)
     found: list[Mention] = []
     article = doc_text(doc)  # spaCy makes a Token per word for each `doc.text`: read it once
@@ -204,7 +213,11 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     ents = doc.ents  # each `doc.ents` makes a Span per entity (22,000 on a 1 MB article)
     for ent in ents:
+        venue: Mention | None = None
         for mention in _from_entity(ent, gazetteer, discourse):
+            if venue is not None and mention.kind == "embedded":
+                found.append(mention)  # the town inside a venue's name: geoparsed, never a pin
+                continue
             if (
                 _part_of_a_name(article, mention)
                 or _generic(mention)
@@ -213,6 +226,7 @@ def recognize(doc: Doc, gazetteer: Gazetteer) -> tuple[Mention, ...]:
                 continue
             mention = _whole_name(doc, mention, gazetteer)
             if not any(taken[mention.start : mention.end]):
+                venue = mention if mention.kind == "venue" else None
                 found.append(mention)
                 taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     # Spans the model gave a non-place label ("Kecskemet and Szeged" as a WORK_OF_ART, "Sicily" as
@@ -372,6 +386,19 @@ def _from_entity(ent: SpacySpan, gazetteer: Gazetteer, discourse: _Discourse) ->
             _is_salient(best, span, strict=True) or text in discourse.places
         ):
             yield discourse.mention(span, "NORP>place")  # "Tunis" taken for a people
+    elif label in ("ORG", "PERSON") and (venue := _venue_span(span)) is not None:
+        # "Huntsville Memorial Hospital": the venue is the pin; the town in its name is geoparsed,
+        # as the corpora mark it. One with no place in its name and a strong facility head
+        # ("Central Mental Hospital") is geoparsed as the facility itself, as GeoWebNews marks it.
+        civic = _civic_town(venue, gazetteer, discourse)  # "Kanawha County Jail": as the corpora cut it
+        inside = [civic] if civic is not None else _embedded(venue, gazetteer, discourse)
+        # a venue named after a person ("Pattie A. Clay Regional Medical Center") holds no town
+        inner = [replace(m, kind="embedded") for m in inside] if label == "ORG" else []
+        if not inner and label == "ORG" and _has_facility_head(venue, strong_only=True):
+            yield discourse.mention(venue, f"{label}>facility", "facility")
+        else:
+            yield discourse.mention(venue, f"{label}>venue", "venue")
+            yield from inner
     elif label in ("ORG", "PERSON"):
         best = _named(gazetteer, text, placed=_placed(span, strong=True) or text in discourse.places)
         civic = _civic_town(span, gazetteer, discourse)
@@ -1414,6 +1441,30 @@ def _sentence_of(span) -> Span:
     index = max(0, bisect.bisect_right(bounds, (span.start_char, float("inf"))) - 1)
     start, end, text = bounds[index]
     return Span(text, start, end)
+
+
+def _venue_span(span):
+    """The span, or the span grown by the capitalised words the model left out ("Cook Children's"
+    + "Medical Center"), when it names a venue; else None."""
+    doc = span.doc
+    for grow in range(4):
+        end = span.end + grow
+        if end > len(doc):
+            return None
+        if grow and not (_capitalised(doc[end - 1].text) or doc[end - 1].text in ("'s", "’s")):
+            return None
+        if _is_venue(doc[span.start : end]):
+            return doc[span.start : end]
+    return None
+
+
+def _is_venue(span) -> bool:
+    """A name of two words or more, capitalised, that ends in a venue tail ("Regional Medical
+    Center", "County Jail", "High School")."""
+    words = [t.lower_ for t in span if not t.is_punct]
+    if len(words) < 2 or not span[0].text[:1].isupper():
+        return False
+    return any(" ".join(words[-n:]) in VENUE_TAILS for n in (1, 2, 3) if n < len(words))
 
 
 def _has_facility_head(span, *, strong_only: bool = False) -> bool:

@@ -747,7 +747,7 @@ def _display_name(mentions: Sequence[Mention], canonical: str) -> str:
     written = [
         m.text
         for m in mentions
-        if m.kind in ("toponym", "facility")
+        if m.kind in ("toponym", "facility", "venue")
         and m.lookup is None
         and "." not in m.text
         and not m.text.isupper()
@@ -815,7 +815,7 @@ def _contained(
     group: _Group, places: Mapping[str, Place], text: str, *, loosely: bool = True
 ) -> Place | None:
     """Place a facility the gazetteer lacks at its container, marked approximate."""
-    if all(m.kind != "facility" for m in group.mentions):
+    if all(m.kind not in FACILITY_KINDS for m in group.mentions):
         return None
     container = _container(group, places, text, loosely=loosely)
     if container is None:
@@ -852,11 +852,19 @@ def _container(
     by_start = {m.start: p for p in places.values() for m in p.mentions if p.place_type != "continent"}
     starts = sorted(by_start)  # searched by bisection: a long article has thousands of mentions
     told = {start: n for n, start in enumerate(by_start)}
+    venue = any(m.kind == "venue" for m in group.mentions)
+    broad: Place | None = None  # a venue's state or country in its name says less than its town
     for mention in group.mentions:
         # A place named inside the facility's own name: "Colorado State University".
         inside = starts[bisect.bisect_left(starts, mention.start) : bisect.bisect_left(starts, mention.end)]
         if inside:
-            return by_start[min(inside, key=told.__getitem__)]  # the first told, as ever
+            first = by_start[min(inside, key=told.__getitem__)]  # the first told, as ever
+            if not (venue and first.place_type in ("country", "region")):
+                return first
+            broad = broad or first
+    opening = [p for p in places.values() if p.place_type == "city" and group.query.startswith(p.name + " ")]
+    if opening:  # "Copenhagen Airport" in an article that names Copenhagen
+        return max(opening, key=lambda p: len(p.name))
     for mention in group.mentions:
         # "X in Kyiv", "X at Vladivostok", "X, Vladivostok", "X of Lviv".
         after = bisect.bisect_left(starts, mention.end)
@@ -866,26 +874,33 @@ def _container(
             if len(link) <= 12 and any(link.startswith(w.rstrip()) or link == w for w in CONTAINER_LINKS):
                 return by_start[start]
     if not loosely:
-        return None
+        return broad
     for mention in group.mentions:
         # Else the closest place named earlier in the same sentence.
         earlier = starts[
             bisect.bisect_left(starts, mention.sentence.start) : bisect.bisect_left(starts, mention.start)
         ]
-        before = [s for s in earlier if by_start[s].place_type not in ("country", "continent", "region")]
+        # not a country, nor another facility ("left X Airport ... landed at Y Airport")
+        before = [
+            s
+            for s in earlier
+            if by_start[s].place_type not in ("country", "continent", "region", "landmark", "airport")
+        ]
         if before:
             return by_start[before[-1]]
-    return _story_town(group, places)
+    return _story_town(group, places) or broad
 
 
 # Local facilities a story names without their town ("was taken to Sparrow Hospital").
 LOCAL_FACILITY_WORDS = ("hospital", "medical center", "medical centre", "jail", "courthouse", "court")
+FACILITY_KINDS = ("facility", "venue")
 
 
 def _story_town(group: _Group, places: Mapping[str, Place]) -> Place | None:
     """A local facility told with no container is in the town the story is about: the city named
     most often (at least twice, and more often than any other)."""
-    if not group.query.lower().endswith(LOCAL_FACILITY_WORDS):
+    venue = any(m.kind == "venue" for m in group.mentions)
+    if not venue and not group.query.lower().endswith(LOCAL_FACILITY_WORDS):
         return None
     towns = sorted(
         (p for p in places.values() if p.place_type == "city"), key=lambda p: len(p.mentions), reverse=True
@@ -1021,7 +1036,7 @@ def _near_named_town(group: _Group, places: Mapping[str, Place], gazetteer: Gaze
     from .recognize import LOCAL_FEATURE_TAILS
 
     words = group.query.replace("-", " ").split()
-    if any(m.kind == "facility" for m in group.mentions) or any(w.lower() in POLITY_WORDS for w in words):
+    if any(m.kind in FACILITY_KINDS for m in group.mentions) or any(w.lower() in POLITY_WORDS for w in words):
         return None
     if len(words) < 2 or words[-1].lower() not in LOCAL_FEATURE_TAILS:
         return None  # only a name that says it is a local place: a bare name may be anyone's

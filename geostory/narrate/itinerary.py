@@ -601,6 +601,15 @@ def going_on_from_the_stop(trip: _Trip, step: _Located) -> bool:
     return False
 
 
+ONE_SPOT_KM = 1.0  # pins closer than this are one spot on the map
+
+
+def _one_spot(a: Place, b: Place) -> bool:
+    """Two pins on one spot, one of them standing for the town that holds it ("X Hospital" pinned
+    at X): the map cannot show a journey between them, so none is drawn."""
+    return (a.container is not None or b.container is not None) and _km(a, b) < ONE_SPOT_KM
+
+
 def return_tells_where_the_trip_began(trip: _Trip, step: _Located) -> bool:
     """'X flew to B on Monday ... she returned to A on Friday', where the trip set out never told: a
     return goes back to where the trip began, so the journey that brought the mover to B set out
@@ -1256,7 +1265,8 @@ def build_story(
         else:
             _read_move(trip, n, ev)
     _arrivals_from_named_homes(trip, reading.homes)
-    legs = _default_modes(_dedupe_legs(trip.legs))
+    shown = [leg for leg in trip.legs if not _one_spot(leg.origin, leg.destination)]
+    legs = _default_modes(_dedupe_legs(shown))
     visits = _dedupe_visits(trip.visits + _uncovered_visits(trip, legs))
     legs.sort(key=lambda leg: leg.evidence.start)
     visits.sort(key=lambda v: v.evidence.start)
