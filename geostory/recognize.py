@@ -96,6 +96,8 @@ WORD_LISTS: dict[str, str] = {
     "town_word": "a civic name ending in these is the town only if the gazetteer has it so: 'Boulder City'",
     "movement_preposition": "prepositions of a movement whose capitalised object may be a town",
     "movement_word": "words of a movement: 'drove from Goma to Rutshuru'",
+    "place_object_verb": "forms of a movement verb whose object is where it starts or ends: "
+    "'left Calais for Dover', 'reached Bukoba'",
     "generic_place_word": "words that name a kind of place: a mention of only these is never a pin",
     "place_preposition": "prepositions that place names follow",
     "place_noun": "nouns that introduce a place: 'the island of Lampedusa'",
@@ -164,6 +166,7 @@ AREA_QUALIFIERS = _WORDS["area_qualifier"]
 TOWN_WORDS = _WORDS["town_word"]
 MOVEMENT_PREPOSITIONS = _WORDS["movement_preposition"]
 MOVEMENT_WORDS = _WORDS["movement_word"]
+PLACE_OBJECT_VERBS = _WORDS["place_object_verb"]
 GENERIC_PLACE_WORDS = _WORDS["generic_place_word"]
 PLACE_PREPOSITIONS = _WORDS["place_preposition"]
 PLACE_NOUNS = _WORDS["place_noun"]
@@ -615,11 +618,19 @@ def _exact_place(gazetteer: Gazetteer, text: str, *, countries: bool = False) ->
 
 def _in_place_slot(span, best: Candidate) -> bool:
     """Is this name the source or goal of a movement ("drove from Goma to Rutshuru", "flew from
-    Mwanza to Bukoba"), and a town of MOVEMENT_PLACE_POPULATION or more there?"""
+    Mwanza to Bukoba", "left Calais for Dover"), and a town of MOVEMENT_PLACE_POPULATION or more?"""
     if best.place_type != "city" or best.population < MOVEMENT_PLACE_POPULATION or len(span) > 3:
         return False
     doc = span.doc
-    if span.start == 0 or doc[span.start - 1].lower_ not in MOVEMENT_PREPOSITIONS:
+    root = span.root
+    if root.dep_ == "dobj" and root.head.lower_ in PLACE_OBJECT_VERBS:
+        return True  # "the ferry left Calais for Dover"
+    if span.start == 0:
+        return False
+    preposition = doc[span.start - 1]
+    if preposition.lower_ == "for" and preposition.head.lower_ in PLACE_OBJECT_VERBS:
+        return True  # "left Calais for Dover": where the departure is bound
+    if preposition.lower_ not in MOVEMENT_PREPOSITIONS:
         return False
     if span.end < len(doc) and doc[span.end].text in ("'s", "’s"):
         return False
@@ -629,8 +640,7 @@ def _in_place_slot(span, best: Candidate) -> bool:
     if any(t.lower_ in MOVEMENT_WORDS for t in window):
         return True
     # "from Goma to Rutshuru": both ends written
-    preposition = doc[span.start - 1].lower_
-    if preposition == "to":
+    if preposition.lower_ == "to":
         before = [t for t in window if t.lower_ == "from"]
         return bool(before) and before[-1].i + 1 < len(doc) and _capitalised(doc[before[-1].i + 1].text)
     return False

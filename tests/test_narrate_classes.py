@@ -1112,3 +1112,19 @@ def test_courses_replaced_returns_and_trips_departures_are_for(nlp, text, legs):
 def test_on_foot_and_back_where_the_story_is(nlp, text, legs):  # noqa: F811
     story = _story_of(nlp, text, extra={**_WAY_TOWNS, **_COURSE_TOWNS, "WARSAW": _WAY_TOWNS["Warsaw"]})
     assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == legs
+
+
+@pytest.mark.parametrize(
+    "text, legs",
+    [
+        # where a vehicle is boarded is where the journey starts
+        (
+            "Migrants boarded a boat in Tripoli and set off towards Lampedusa.",
+            {("Tripoli", "Lampedusa", "sea")},
+        ),
+        ("Migrants boarded a boat in Tripoli.", set()),
+    ],
+)
+def test_boarded_where_the_journey_starts(nlp, text, legs):  # noqa: F811
+    story = _story_of(nlp, text)
+    assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == legs

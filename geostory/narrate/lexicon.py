@@ -46,6 +46,7 @@ LISTS: dict[str, ListSpec] = {
     "arrive": ListSpec("lemma", VN, "'in/at X' is where it arrives or stops"),
     "for_dest": ListSpec("lemma", VN + ("ADJ",), "'for X' is where it goes: left for X"),
     "stops": ListSpec("lemma", VN, "a stop on the way"),
+    "board_at": ListSpec("lemma", V, "'in/at X' is where the journey starts: boarded a boat in X"),
     "return": ListSpec("lemma", V, "a return"),
     "light": ListSpec("lemma", V, "counts only with a vehicle or trip noun as object: took a train"),
     "continue": ListSpec("lemma", V, "the journey goes on as it went"),
@@ -236,6 +237,7 @@ WAYPOINT_OBJ = words("waypoint_obj")
 ARRIVE = words("arrive")
 FOR_DEST = words("for_dest")
 STOPS = words("stops")
+BOARD_AT = words("board_at")
 RETURN = words("return")
 LIGHT = words("light")
 CONTINUE = words("continue")

@@ -20,6 +20,7 @@ from geostory.narrate.lexicon import (
     ARRIVAL_VERBS,
     ARRIVE,
     ARRIVE_PARTICLE,
+    BOARD_AT,
     CARE_COMPLEMENT,
     CARE_PLACES,
     CARE_VERBS,
@@ -706,6 +707,10 @@ def _prep_role(prep: Token, word: str, roles: _Roles) -> str | None:
         role = "destination"  # "a tour of Lima, Santiago and Buenos Aires"
     if word == "in" and prep.head.i == roles.trigger.i and _goes_to_someone(roles):
         role = "destination"  # "transporting arms to militants in X" (the parser hung 'in X' on the verb)
+    head = prep.head
+    boarded = head.i == roles.trigger.i or (head.dep_ == "dobj" and head.head.i == roles.trigger.i)
+    if role == "at" and roles.lemma in BOARD_AT and not roles.is_noun and boarded:
+        role = "origin"  # "boarded a boat in X", "boarded a train at X": where the journey starts
     if role is None:
         return None
     if any(guard(prep, word, role, roles) for _, guard in PREP_GUARDS):
