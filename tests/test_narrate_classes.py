@@ -1128,3 +1128,23 @@ def test_on_foot_and_back_where_the_story_is(nlp, text, legs):  # noqa: F811
 def test_boarded_where_the_journey_starts(nlp, text, legs):  # noqa: F811
     story = _story_of(nlp, text)
     assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == legs
+
+
+_HOP_TOWNS = {
+    "OXFORD": (51.752, -1.256, "city", "GB"),
+    "Cowley": (51.732, -1.206, "city", "GB"),
+    "Banbury": (52.06, -1.34, "city", "GB"),
+}
+
+
+@pytest.mark.parametrize(
+    "text, legs",
+    [
+        # from where the story is to a place a few km off is a hop within one town, not a journey
+        ("OXFORD - Residents will drive to Cowley for the fair.", set()),
+        ("OXFORD - Residents will drive to Banbury for the fair.", {("OXFORD", "Banbury", "road")}),
+    ],
+)
+def test_a_hop_within_the_town_is_no_journey(nlp, text, legs):  # noqa: F811
+    story = _story_of(nlp, text, extra=_HOP_TOWNS)
+    assert {(leg.origin.name, leg.destination.name, leg.mode) for leg in story.legs} == legs

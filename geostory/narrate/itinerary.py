@@ -559,7 +559,7 @@ def _may_set_out_from(step: _Located, place: Place) -> bool:
         and not ev.returning
         and ev.trigger.lemma not in ARRIVAL_VERBS
         and not ev.trigger.passive
-        and all(_apart(d, place) for d in step.destinations)
+        and all(_apart(d, place, LOCAL_HOP_KM) for d in step.destinations)
     )
 
 
@@ -698,6 +698,7 @@ def _draw_journey(trip: _Trip, step: _Located) -> int | None:
         # fan-in: "flew from A and B to C" is a leg from each origin to C
         pairs[1:1] = [(other, step.destinations[0]) for other in ev.source[1:] if other.key != origin.key]
     if origin is None:
+        pairs = [(a, b) for a, b in pairs if _apart(a, b, LOCAL_HOP_KM)]  # "to an address in X, near Y"
         for destination in step.destinations[:1]:
             trip.visit_of(ev, destination)
     last = None
@@ -1103,6 +1104,11 @@ def _read_move(trip: _Trip, n: int, ev: MotionEvent) -> None:
 # From the itineraries to the story
 
 
+# Closer than this, an origin the clause does not tell (a home inferred from a name, the first of
+# several destinations) and the place reached are one town's hop, not a journey.
+LOCAL_HOP_KM = 5.0
+
+
 def _arrivals_from_named_homes(trip: _Trip, homes: Mapping[str, Place]) -> None:
     """'The Ukraine trade mission arrived in Lagos', 'Mary Brown of Akron flew to Denver': an arrival
     whose origin the whole article never tells set out from where its mover is named as coming
@@ -1121,7 +1127,7 @@ def _arrivals_from_named_homes(trip: _Trip, homes: Mapping[str, Place]) -> None:
             continue
         seen.add(id(pos))
         there = pos.pending
-        if home.key != there.key and not _contains(home, there) and not _contains(there, home):
+        if _apart(home, there, LOCAL_HOP_KM):  # not a hop within the home town ("an Oxford taxi")
             trip.add_leg(home, there, pos.pending_ev, pos.pending_ev.vehicle, [])
 
 
