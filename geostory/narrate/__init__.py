@@ -44,6 +44,10 @@ What the itinerary holds to:
 - A vehicle and its passengers are one itinerary ("the family was flying ... the plane was headed
   ..."); a group that fans out ("members are heading to A and B") stays at its base; "a trip to A
   and a trip to B" both leave from there; joining a group on the move goes where it goes.
+- A return goes back to where the trip began: "flew to B ... returned to A", the start never told,
+  makes A -> B the first leg. An origin the clause does not tell (where the story is, a home
+  inferred from a name) within `itinerary.LOCAL_HOP_KM` of the place reached is a hop within one
+  town, not a journey; nor is a leg drawn between two pins on one spot.
 - A country, state or town that sends ("Egypt dispatched its envoy to X") is where what it sends
   sets out from; a journey told only by its last stop or the town it passes ("after a stopover
   in A, flew to B", "travelled to B via A") goes on from there, unless the mover is placed.
