@@ -80,3 +80,24 @@ def geostory_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess]:
         return run_geostory(args, cwd=cwd or tmp_path, input=input)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def recognize_text():
+    """Recognition on a made-up text: the real model and the offline gazetteer, loaded once."""
+    pytest.importorskip("spacy")
+    from geostory.errors import ModelError
+    from geostory.gazetteer import default_gazetteer
+    from geostory.language import load_pipeline, parse
+    from geostory.recognize import recognize
+
+    try:
+        nlp = load_pipeline()
+    except ModelError as err:
+        pytest.skip(f"the default spaCy pipeline is not installed: {err}")
+    gazetteer = default_gazetteer()
+
+    def run(text: str):
+        return recognize(parse(text, nlp), gazetteer)
+
+    return run

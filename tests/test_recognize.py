@@ -9,26 +9,6 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture(scope="session")
-def recognize_text():
-    pytest.importorskip("spacy")
-    from geostory.errors import ModelError
-    from geostory.gazetteer import default_gazetteer
-    from geostory.language import load_pipeline, parse
-    from geostory.recognize import recognize
-
-    try:
-        nlp = load_pipeline()
-    except ModelError as err:
-        pytest.skip(f"the default spaCy pipeline is not installed: {err}")
-    gazetteer = default_gazetteer()
-
-    def run(text: str):
-        return recognize(parse(text, nlp), gazetteer)
-
-    return run
-
-
 def found(mentions) -> list[str]:
     return [m.text for m in mentions]
 

@@ -10,24 +10,9 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture(scope="session")
-def read():
-    pytest.importorskip("spacy")
-    from geostory.errors import ModelError
-    from geostory.gazetteer import default_gazetteer
-    from geostory.language import load_pipeline, parse
-    from geostory.recognize import recognize
-
-    try:
-        nlp = load_pipeline()
-    except ModelError as err:
-        pytest.skip(f"the default spaCy pipeline is not installed: {err}")
-    gazetteer = default_gazetteer()
-
-    def run(text: str) -> dict[str, str]:
-        return {m.text: m.kind for m in recognize(parse(text, nlp), gazetteer)}
-
-    return run
+@pytest.fixture
+def read(recognize_text):
+    return lambda text: {m.text: m.kind for m in recognize_text(text)}
 
 
 @pytest.mark.parametrize(
